@@ -1,0 +1,63 @@
+# The targets a newcomer looks for. Each makes its own virtual environment in .venv.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test lint bench catalogs compile install install-test clean browser
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+
+$(VENV)/.installed: $(BIN)/activate pyproject.toml
+	$(PY) -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+## compile: build the .mo catalogs from locales/*/LC_MESSAGES/messages.po
+compile: install
+	$(BIN)/pybabel compile -q -d locales -D messages
+
+## catalogs: extract messages.pot from the code and merge it into vi and en
+catalogs: install
+	$(BIN)/pybabel extract -q -F babel.cfg -k _ -k N_ -k p_:1c,2 \
+	  --no-location --sort-output --project=AnSinh --copyright-holder=AnSinh \
+	  -o locales/messages.pot core ussd bot console ansinh
+	$(BIN)/pybabel update -q -N --no-fuzzy-matching -i locales/messages.pot -d locales -D messages --ignore-obsolete
+	$(BIN)/pybabel compile -q -d locales -D messages
+
+## run: migrate, load the demo province into SQLite and serve on http://$(HOST):$(PORT)
+run: compile
+	$(BIN)/ansinh db upgrade
+	$(BIN)/ansinh demo
+	$(BIN)/ansinh serve --dev --host $(HOST) --port $(PORT)
+
+## test: install the test dependencies and run the whole suite
+test: install-test compile browser
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+## browser: Debian's chromium for the console's browser tests (skipped quietly when apt is not ours)
+browser:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || \
+	  echo "chromium not installed: browser tests will be skipped"; }
+
+lint: install-test
+	$(PY) -m pip install -q ruff
+	$(BIN)/ruff check core ussd bot console ansinh tests bench
+
+## bench: run every benchmark and print ratios against their baselines
+bench: install-test compile
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

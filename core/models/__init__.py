@@ -1,0 +1,24 @@
+"""SQLAlchemy 2.0 typed models: the system of record.
+
+Every table is created by an Alembic migration (core/migrations), never by `create_all`.
+"""
+from core.models.base import Base, utcnow
+from core.models.reference import Category, Programme, StandardLevel, Unit
+from core.models.people import Beneficiary, BeneficiaryCategory, Contact, Identity, Person
+from core.models.payments import CashSchedule, Payment
+from core.models.service import (
+    AuditLog,
+    Complaint,
+    ComplaintEvent,
+    OtpChallenge,
+    SeenMessage,
+    StateEntry,
+)
+from core.models.outbox import OutboxMessage, ProviderToken
+
+__all__ = [
+    "Base", "utcnow", "Unit", "Programme", "Category", "StandardLevel", "Beneficiary",
+    "BeneficiaryCategory", "Person", "Identity", "Contact", "Payment", "CashSchedule",
+    "Complaint", "ComplaintEvent", "AuditLog", "OtpChallenge", "SeenMessage", "StateEntry",
+    "OutboxMessage", "ProviderToken",
+]

@@ -1,0 +1,54 @@
+"""The outbox: every message that leaves AnSinh is first a row here, written in the same
+transaction as its cause, then claimed, sent and tracked by a dispatcher."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.models.base import Base, utcnow
+
+OUTBOX_STATUSES = ("queued", "sending", "sent", "delivered", "failed", "dead")
+# Lower number goes first: a waiting person before notifications before bulk announcements.
+PRIORITY_REPLY, PRIORITY_OTP, PRIORITY_NOTIFICATION, PRIORITY_BULK = 0, 0, 5, 9
+
+
+class OutboxMessage(Base):
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "status", "priority", "not_before"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(String(160), unique=True)
+    channel: Mapped[str] = mapped_column(String(10))  # sms / telegram / zalo
+    address: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(20))  # reply / otp / notification / broadcast
+    priority: Mapped[int] = mapped_column(default=PRIORITY_NOTIFICATION)
+    not_before: Mapped[datetime] = mapped_column(default=utcnow)
+    status: Mapped[str] = mapped_column(String(10), default="queued")
+    attempts: Mapped[int] = mapped_column(default=0)
+    provider_id: Mapped[str | None] = mapped_column(String(128), index=True)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
+    beneficiary_id: Mapped[int | None] = mapped_column(ForeignKey("beneficiaries.id", ondelete="SET NULL"), index=True)
+    payment_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id", ondelete="SET NULL"))
+    ref: Mapped[str | None] = mapped_column(String(60), index=True)  # e.g. "broadcast:12"
+    fallback_of: Mapped[int | None] = mapped_column(ForeignKey("outbox.id", ondelete="SET NULL"))
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_until: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+    delivered_at: Mapped[datetime | None]
+
+
+class ProviderToken(Base):
+    """Provider credentials that rotate (Zalo's single-use refresh token) live here, not in memory."""
+
+    __tablename__ = "provider_tokens"
+
+    provider: Mapped[str] = mapped_column(String(20), primary_key=True)
+    access_token: Mapped[str | None] = mapped_column(Text)
+    refresh_token: Mapped[str | None] = mapped_column(Text)
+    expires_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -1,0 +1,82 @@
+"""Configuration from the environment (and a `.env` file), documented field by field.
+
+The composition root reads it once; tests build their own `Settings(...)`.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return default if value in (None, "") else value
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = "sqlite:///instance/ansinh.db"  # ANSINH_DATABASE_URL
+    redis_url: str | None = None  # ANSINH_REDIS_URL: sessions, rate limits, dedupe keys
+    secret_key: str = ""  # ANSINH_SECRET_KEY: required outside the demo
+    public_url: str = "http://127.0.0.1:5000"  # ANSINH_PUBLIC_URL: signature checks behind a proxy
+    sms_encoding: str = "gsm7"  # ANSINH_SMS_ENCODING: gsm7 strips diacritics, ucs2 keeps them
+    ussd_unicode: bool = False  # ANSINH_USSD_UNICODE
+    timezone: str = "Asia/Ho_Chi_Minh"  # ANSINH_TIMEZONE
+    quiet_hours: str = "21:00-07:00"  # ANSINH_QUIET_HOURS, or "off"
+    sms_max_segments: int = 3
+    ussd_max_chars: int = 182
+    outbox_max_attempts: int = 6  # ANSINH_OUTBOX_MAX_ATTEMPTS: then the message is dead
+    dispatch_in_process: bool = True  # ANSINH_DISPATCH_IN_PROCESS: `ansinh serve` runs one dispatcher
+    twilio_account_sid: str | None = None
+    twilio_auth_token: str | None = None
+    twilio_from: str | None = None
+    twilio_api_base_url: str = "https://api.twilio.com"
+    telegram_bot_token: str | None = None
+    telegram_webhook_secret: str | None = None
+    telegram_api_base_url: str = "https://api.telegram.org/bot"
+    zalo_app_id: str | None = None
+    zalo_oa_secret_key: str | None = None
+    zalo_access_token: str | None = None
+    zalo_refresh_token: str | None = None
+    zalo_app_secret: str | None = None
+    zalo_api_base_url: str = "https://openapi.zalo.me"
+    zalo_oauth_base_url: str = "https://oauth.zaloapp.com"
+    hotline: str = "1900 0000"  # ANSINH_HOTLINE: the province's help line, said in answers
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def with_(self, **changes) -> "Settings":
+        return replace(self, **changes)
+
+    @classmethod
+    def from_env(cls, env_file: str | os.PathLike | None = ".env") -> "Settings":
+        if env_file and Path(env_file).is_file():
+            from dotenv import load_dotenv
+
+            load_dotenv(env_file, override=False)
+        values: dict = {}
+        prefixed = {"twilio_", "telegram_", "zalo_"}
+        for f in fields(cls):
+            if f.name == "extra":
+                continue
+            name = f.name.upper() if any(f.name.startswith(p) for p in prefixed) else "ANSINH_" + f.name.upper()
+            raw = _env(name)
+            if raw is None:
+                continue
+            if f.type in ("bool", bool):
+                values[f.name] = raw.strip().lower() in {"1", "true", "yes", "on"}
+            elif f.type in ("int", int):
+                values[f.name] = int(raw)
+            else:
+                values[f.name] = raw
+        settings = cls(**values)
+        if not settings.secret_key:
+            settings = replace(settings, secret_key=secrets.token_hex(32))
+        return settings

@@ -1,0 +1,112 @@
+"""Shared fixtures. The database is SQLite in a temporary folder unless ANSINH_TEST_DATABASE_URL
+points at PostgreSQL (CI does both). Migrations run once per session; each test starts from
+empty tables with the reference data loaded."""
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import text
+
+from ansinh.runtime import Runtime
+from core.clock import FakeClock
+from core.db import make_engine, make_session_factory, transaction, upgrade
+from core.models import Base
+from core.reference import seed_reference
+from core.settings import Settings
+
+TODAY = datetime(2026, 11, 26, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+PG_URL = os.environ.get("ANSINH_TEST_DATABASE_URL")
+REDIS_URL = os.environ.get("ANSINH_TEST_REDIS_URL")
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    if PG_URL:
+        return PG_URL
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'ansinh.db'}"
+
+
+@pytest.fixture(scope="session")
+def engine(database_url):
+    engine = make_engine(database_url)
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+def _empty_tables(engine) -> None:
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(text("TRUNCATE " + ", ".join(tables) + " RESTART IDENTITY CASCADE"))
+        else:
+            for name in tables:
+                connection.execute(text(f"DELETE FROM {name}"))
+
+
+@pytest.fixture
+def settings(database_url) -> Settings:
+    return Settings(
+        database_url=database_url,
+        secret_key="test-secret",
+        public_url="http://testserver",
+        quiet_hours="off",
+        twilio_account_sid="AC" + "0" * 32,
+        twilio_auth_token="test-token",
+        twilio_from="+15005550006",
+    )
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(TODAY)
+
+
+@pytest.fixture
+def sessions(engine):
+    """A session factory over freshly emptied tables holding the reference data."""
+    _empty_tables(engine)
+    factory = make_session_factory(engine)
+    with transaction(factory) as session:
+        seed_reference(session)
+    return factory
+
+
+@pytest.fixture
+def session(sessions):
+    with sessions() as s:
+        yield s
+
+
+@pytest.fixture
+def runtime(settings, clock, engine, sessions) -> Runtime:
+    rt = Runtime(settings, clock)
+    rt.__dict__["engine"] = engine  # share the session's engine instead of opening another
+    rt.__dict__["sessions"] = sessions
+    return rt
+
+
+@pytest.fixture
+def app(runtime):
+    from ansinh import create_app
+
+    app = create_app(runtime.settings, runtime=runtime)
+    app.config.update(TESTING=True)
+    return app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def data_dir() -> Path:
+    return Path(__file__).parent / "data"

@@ -1,0 +1,1 @@
+"""ussd channel package."""
