@@ -31,11 +31,27 @@ def database_url(tmp_path_factory) -> str:
 
 
 @pytest.fixture(scope="session")
-def engine(database_url):
-    engine = make_engine(database_url)
-    if engine.dialect.name == "postgresql":
-        with engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+def database_url_for_run(database_url) -> str:
+    """On PostgreSQL each test run gets its own schema, so parallel runs cannot collide."""
+    if not database_url.startswith("postgresql"):
+        yield database_url
+        return
+    schema = f"t_{os.getpid()}"
+    admin = make_engine(database_url)
+    with admin.begin() as connection:
+        connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"))
+    admin.dispose()
+    separator = "&" if "?" in database_url else "?"
+    yield f"{database_url}{separator}options=-csearch_path%3D{schema}"
+    admin = make_engine(database_url)
+    with admin.begin() as connection:
+        connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def engine(database_url_for_run):
+    engine = make_engine(database_url_for_run)
     upgrade(engine)
     yield engine
     engine.dispose()
@@ -52,9 +68,9 @@ def _empty_tables(engine) -> None:
 
 
 @pytest.fixture
-def settings(database_url) -> Settings:
+def settings(database_url_for_run) -> Settings:
     return Settings(
-        database_url=database_url,
+        database_url=database_url_for_run,
         secret_key="test-secret",
         public_url="http://testserver",
         quiet_hours="off",

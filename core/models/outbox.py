@@ -25,7 +25,7 @@ class OutboxMessage(Base):
     text: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(20))  # reply / otp / notification / broadcast
     priority: Mapped[int] = mapped_column(default=PRIORITY_NOTIFICATION)
-    not_before: Mapped[datetime] = mapped_column(default=utcnow)
+    not_before: Mapped[datetime | None]  # None: as soon as possible
     status: Mapped[str] = mapped_column(String(10), default="queued")
     attempts: Mapped[int] = mapped_column(default=0)
     provider_id: Mapped[str | None] = mapped_column(String(128), index=True)

@@ -288,7 +288,7 @@ def upgrade() -> None:
     sa.Column('text', sa.Text(), nullable=False),
     sa.Column('kind', sa.String(length=20), nullable=False),
     sa.Column('priority', sa.Integer(), nullable=False),
-    sa.Column('not_before', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('not_before', sa.DateTime(timezone=True), nullable=True),
     sa.Column('status', sa.String(length=10), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('provider_id', sa.String(length=128), nullable=True),

@@ -1,0 +1,128 @@
+"""State that outlives one request (USSD menu position, conversation step): a small interface
+with an in-memory (tests), a database (embedded default) and a Redis (scaled out) implementation."""
+from __future__ import annotations
+
+import json
+import logging
+from datetime import timedelta
+from typing import Protocol
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from core.clock import Clock
+from core.models import StateEntry
+
+logger = logging.getLogger(__name__)
+
+
+class StateStore(Protocol):
+    def get(self, key: str) -> dict | None: ...
+
+    def set(self, key: str, value: dict, ttl_seconds: int) -> None: ...
+
+    def delete(self, key: str) -> None: ...
+
+
+class MemoryStateStore:
+    def __init__(self, clock: Clock):
+        self.clock = clock
+        self._data: dict[str, tuple[dict, object]] = {}
+
+    def get(self, key: str) -> dict | None:
+        item = self._data.get(key)
+        if item is None or item[1] <= self.clock.now():
+            self._data.pop(key, None)
+            return None
+        return dict(item[0])
+
+    def set(self, key: str, value: dict, ttl_seconds: int) -> None:
+        self._data[key] = (dict(value), self.clock.now() + timedelta(seconds=ttl_seconds))
+
+    def delete(self, key: str) -> None:
+        self._data.pop(key, None)
+
+
+class DatabaseStateStore:
+    """Rows in `state_entries`; expired rows are ignored and swept now and then."""
+
+    def __init__(self, sessions: sessionmaker[Session], clock: Clock):
+        self.sessions = sessions
+        self.clock = clock
+        self._writes = 0
+
+    def get(self, key: str) -> dict | None:
+        with self.sessions() as session:
+            entry = session.get(StateEntry, key)
+            if entry is None or entry.expires_at <= self.clock.now():
+                return None
+            return dict(entry.value)
+
+    def set(self, key: str, value: dict, ttl_seconds: int) -> None:
+        expires = self.clock.now() + timedelta(seconds=ttl_seconds)
+        with self.sessions.begin() as session:
+            entry = session.get(StateEntry, key)
+            if entry is None:
+                session.add(StateEntry(key=key, value=dict(value), expires_at=expires))
+            else:
+                entry.value = dict(value)
+                entry.expires_at = expires
+            self._writes += 1
+            if self._writes % 500 == 0:
+                session.execute(delete(StateEntry).where(StateEntry.expires_at <= self.clock.now()))
+
+    def delete(self, key: str) -> None:
+        with self.sessions.begin() as session:
+            session.execute(delete(StateEntry).where(StateEntry.key == key))
+
+    def keys(self) -> list[str]:
+        with self.sessions() as session:
+            return list(session.scalars(select(StateEntry.key).where(StateEntry.expires_at > self.clock.now())))
+
+
+class RedisStateStore:
+    """Keys with Redis expiry, JSON values. Falls back to the database store when Redis is down."""
+
+    def __init__(self, client, clock: Clock, fallback: StateStore | None = None, prefix: str = "ansinh:state:"):
+        self.client = client
+        self.clock = clock
+        self.fallback = fallback
+        self.prefix = prefix
+        self._warned = False
+
+    def _degrade(self, error: Exception) -> StateStore:
+        if not self._warned:
+            logger.warning("Redis unavailable (%s); using the database for state", type(error).__name__)
+            self._warned = True
+        if self.fallback is None:
+            raise error
+        return self.fallback
+
+    def get(self, key: str) -> dict | None:
+        try:
+            raw = self.client.get(self.prefix + key)
+        except Exception as error:  # noqa: BLE001 - any Redis failure degrades
+            return self._degrade(error).get(key)
+        return json.loads(raw) if raw else None
+
+    def set(self, key: str, value: dict, ttl_seconds: int) -> None:
+        try:
+            self.client.set(self.prefix + key, json.dumps(value), ex=max(1, int(ttl_seconds)))
+        except Exception as error:  # noqa: BLE001
+            self._degrade(error).set(key, value, ttl_seconds)
+
+    def delete(self, key: str) -> None:
+        try:
+            self.client.delete(self.prefix + key)
+        except Exception as error:  # noqa: BLE001
+            self._degrade(error).delete(key)
+
+
+def make_state_store(settings, sessions: sessionmaker[Session], clock: Clock) -> StateStore:
+    database = DatabaseStateStore(sessions, clock)
+    if not settings.redis_url:
+        return database
+    import redis  # the client library, not a provider SDK
+
+    client = redis.Redis.from_url(settings.redis_url, socket_timeout=0.5, socket_connect_timeout=0.5)
+    return RedisStateStore(client, clock, fallback=database)

@@ -1,0 +1,145 @@
+"""The outbox: idempotent enqueue, priorities, quiet hours, retries into dead, leases, receipts."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+
+from core.clock import FakeClock
+from core.dispatch import Dispatcher, PermanentError, SendResult, TemporaryError, quiet_until
+from core.models import OutboxMessage
+from core.outbox import enqueue, record_receipt
+
+HCM = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+class FakeSender:
+    channel = "sms"
+
+    def __init__(self, fail_with: Exception | None = None):
+        self.sent: list[tuple[str, str]] = []
+        self.fail_with = fail_with
+
+    def send(self, message):
+        if self.fail_with is not None:
+            raise self.fail_with
+        self.sent.append((message.address, message.text))
+        return SendResult(provider_id=f"SM{message.id:08d}")
+
+
+def _enqueue(sessions, key, kind="notification", **kw):
+    with sessions.begin() as session:
+        return enqueue(session, channel="sms", address=kw.pop("address", "+84912345678"), text=kw.pop("text", key), kind=kind, key=key, **kw)
+
+
+def _statuses(sessions):
+    with sessions() as session:
+        return {m.idempotency_key: m.status for m in session.scalars(select(OutboxMessage))}
+
+
+def test_enqueue_is_idempotent_by_key(sessions):
+    assert _enqueue(sessions, "k1") is not None
+    assert _enqueue(sessions, "k1") is None
+    assert list(_statuses(sessions)) == ["k1"]
+
+
+def test_replies_go_before_notifications_before_broadcasts(sessions, settings, clock):
+    _enqueue(sessions, "bulk", kind="broadcast")
+    _enqueue(sessions, "note", kind="notification")
+    _enqueue(sessions, "reply", kind="reply")
+    sender = FakeSender()
+    Dispatcher(sessions, {"sms": sender}, clock, settings).run_once(limit=10)
+    assert [text for _, text in sender.sent] == ["reply", "note", "bulk"]
+    assert set(_statuses(sessions).values()) == {"sent"}
+
+
+def test_quiet_hours_hold_notifications_but_not_one_time_codes(sessions, settings):
+    night = FakeClock(datetime(2026, 11, 26, 22, 30, tzinfo=HCM))
+    _enqueue(sessions, "note", kind="notification")
+    _enqueue(sessions, "otp", kind="otp")
+    sender = FakeSender()
+    Dispatcher(sessions, {"sms": sender}, night, settings.with_(quiet_hours="21:00-07:00")).run_once()
+    assert [text for _, text in sender.sent] == ["otp"]
+    with sessions() as session:
+        held = session.scalar(select(OutboxMessage).where(OutboxMessage.idempotency_key == "note"))
+        assert held.status == "queued"
+        assert held.not_before.astimezone(HCM) == datetime(2026, 11, 27, 7, 0, tzinfo=HCM)
+
+
+@pytest.mark.parametrize(
+    "local, expected",
+    [
+        (datetime(2026, 11, 26, 20, 59), None),
+        (datetime(2026, 11, 26, 21, 0), datetime(2026, 11, 27, 7, 0)),
+        (datetime(2026, 11, 27, 6, 59), datetime(2026, 11, 27, 7, 0)),
+        (datetime(2026, 11, 27, 7, 0), None),
+    ],
+)
+def test_quiet_until(local, expected):
+    result = quiet_until(local.replace(tzinfo=HCM), "21:00-07:00")
+    assert result == (expected.replace(tzinfo=HCM) if expected else None)
+    assert quiet_until(local.replace(tzinfo=HCM), "off") is None
+
+
+def test_temporary_errors_retry_with_backoff_then_die(sessions, settings, clock):
+    _enqueue(sessions, "k")
+    sender = FakeSender(fail_with=TemporaryError("503 from provider"))
+    dispatcher = Dispatcher(sessions, {"sms": sender}, clock, settings.with_(outbox_max_attempts=3))
+    previous = clock.now()
+    for attempt in (1, 2):
+        assert dispatcher.run_once() == 1
+        with sessions() as session:
+            row = session.scalar(select(OutboxMessage))
+            assert (row.status, row.attempts) == ("queued", attempt)
+            assert row.not_before > previous
+            assert dispatcher.run_once() == 0  # not due yet
+        clock.advance(hours=2)
+        previous = clock.now()
+    dispatcher.run_once()
+    with sessions() as session:
+        row = session.scalar(select(OutboxMessage))
+        assert (row.status, row.attempts) == ("dead", 3)
+        assert "503" in row.last_error
+
+
+def test_retry_after_from_provider_is_honoured(sessions, settings, clock):
+    _enqueue(sessions, "k")
+    Dispatcher(sessions, {"sms": FakeSender(TemporaryError("429", retry_after=30))}, clock, settings).run_once()
+    with sessions() as session:
+        row = session.scalar(select(OutboxMessage))
+        assert row.not_before == clock.now() + timedelta(seconds=30)
+
+
+def test_permanent_error_fails_without_retry_and_calls_back(sessions, settings, clock):
+    _enqueue(sessions, "k")
+    seen = []
+    dispatcher = Dispatcher(sessions, {"sms": FakeSender(PermanentError("blocked", opt_out=True))}, clock, settings,
+                            on_permanent_failure=lambda session, row, error: seen.append((row.idempotency_key, error.opt_out)))
+    dispatcher.run_once()
+    assert _statuses(sessions) == {"k": "failed"}
+    assert seen == [("k", True)]
+
+
+def test_a_crashed_claim_is_reclaimed_after_its_lease(sessions, settings, clock):
+    _enqueue(sessions, "k")
+    crashed = Dispatcher(sessions, {"sms": FakeSender()}, clock, settings, worker_id="w1")
+    assert len(crashed.claim()) == 1  # claimed, then the process "dies" before sending
+    survivor = Dispatcher(sessions, {"sms": (sender := FakeSender())}, clock, settings, worker_id="w2")
+    assert survivor.run_once() == 0
+    clock.advance(minutes=3)
+    assert survivor.run_once() == 1
+    assert len(sender.sent) == 1 and _statuses(sessions) == {"k": "sent"}
+
+
+def test_receipts_mark_delivery_and_never_downgrade(sessions, settings, clock):
+    _enqueue(sessions, "k")
+    Dispatcher(sessions, {"sms": FakeSender()}, clock, settings).run_once()
+    with sessions.begin() as session:
+        provider_id = session.scalar(select(OutboxMessage.provider_id))
+        assert record_receipt(session, provider_id, "delivered") is not None
+    with sessions.begin() as session:
+        record_receipt(session, provider_id, "sent")
+        assert record_receipt(session, "unknown-id", "delivered") is None
+    assert _statuses(sessions) == {"k": "delivered"}
