@@ -1,5 +1,5 @@
 """The one place that assembles AnSinh's parts from Settings: engine, sessions, clock, stores,
-the dialog. The web app, the CLI and the workers all start from a Runtime."""
+senders, the dialog. The web app, the CLI and the workers all start from a Runtime."""
 from __future__ import annotations
 
 import logging
@@ -24,6 +24,27 @@ class Runtime:
     @cached_property
     def sessions(self):
         return make_session_factory(self.engine)
+
+    @cached_property
+    def state(self):
+        from core.state import make_state_store
+
+        return make_state_store(self.settings, self.sessions, self.clock)
+
+    @cached_property
+    def senders(self) -> dict:
+        from ansinh.dispatching import build_senders
+
+        return build_senders(self)
+
+    # Hooks later work fills in (rate limits per provider, opt-outs on permanent failures).
+    send_rate_limiter = None
+
+    def on_permanent_failure(self, session, message, error) -> None:  # noqa: ANN001
+        """Called in the transaction that marks a message failed; channel rules plug in here."""
+        from core.delivery import handle_permanent_failure
+
+        handle_permanent_failure(session, message, error, self.clock)
 
     def close(self) -> None:
         if "engine" in self.__dict__:

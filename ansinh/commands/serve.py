@@ -12,9 +12,21 @@ def register(main: click.Group) -> None:
     @click.option("--port", default=5000, show_default=True, type=int)
     @click.option("--workers", default=0, type=int, help="gunicorn worker processes")
     @click.option("--dev", is_flag=True, help="Flask's development server")
+    @click.option("--no-dispatch", is_flag=True, help="leave queued messages to `ansinh worker` processes")
     @pass_state
-    def serve(state, host: str, port: int, workers: int, dev: bool) -> None:
+    def serve(state, host: str, port: int, workers: int, dev: bool, no_dispatch: bool) -> None:
         from ansinh import create_app
+        from ansinh.dispatching import start_dispatchers
 
-        app = create_app(state.runtime.settings, runtime=state.runtime)
+        runtime = state.runtime
+        dispatch = runtime.settings.dispatch_in_process and not no_dispatch
+        if workers and not dev:
+            from ansinh.gunicorn_app import serve_with_gunicorn
+
+            serve_with_gunicorn(host, port, workers, dispatch)
+            return
+        app = create_app(runtime.settings, runtime=runtime)
+        if dispatch:
+            start_dispatchers(runtime, 1)
+        click.echo(f"AnSinh on http://{host}:{port}", err=True)
         app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)

@@ -1,0 +1,46 @@
+"""Wiring the dispatcher: which sender serves which channel, and the threads that run it.
+
+Each channel package may expose `make_senders(settings, sessions, clock) -> dict[channel, Sender]`;
+channels without configured credentials simply have no sender and their rows wait.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+
+from core.dispatch import Dispatcher
+
+logger = logging.getLogger(__name__)
+
+
+def build_senders(runtime) -> dict:
+    import bot
+    import ussd
+
+    senders: dict = {}
+    for package in (ussd, bot):
+        factory = getattr(package, "make_senders", None)
+        if factory is not None:
+            senders.update(factory(runtime.settings, runtime.sessions, runtime.clock))
+    return senders
+
+
+def start_dispatchers(runtime, concurrency: int = 1, stop: threading.Event | None = None) -> tuple[threading.Event, list[threading.Thread]]:
+    """Start `concurrency` dispatcher threads (one on SQLite, whose writers queue anyway)."""
+    stop = stop or threading.Event()
+    if runtime.settings.is_sqlite:
+        concurrency = 1
+    senders = runtime.senders
+    if not senders:
+        logger.warning("no senders configured: queued messages will wait")
+    threads = []
+    for index in range(max(1, concurrency)):
+        worker_id = f"{socket.gethostname()}:{os.getpid()}:{index}"
+        dispatcher = Dispatcher(runtime.sessions, senders, runtime.clock, runtime.settings, worker_id=worker_id,
+                                rate_limiter=runtime.send_rate_limiter, on_permanent_failure=runtime.on_permanent_failure)
+        thread = threading.Thread(target=dispatcher.run_forever, args=(stop,), name=f"dispatch-{index}", daemon=True)
+        thread.start()
+        threads.append(thread)
+    return stop, threads

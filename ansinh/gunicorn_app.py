@@ -1,0 +1,33 @@
+"""`ansinh serve --workers N`: gunicorn with N worker processes, each building its own app (and
+engine) after the fork. The one in-process dispatcher runs in the master process, so there is
+exactly one however many web workers there are (use `ansinh worker` processes to scale sending)."""
+from __future__ import annotations
+
+from gunicorn.app.base import BaseApplication
+
+
+class _Gunicorn(BaseApplication):
+    def __init__(self, options: dict):
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        from ansinh import create_app
+
+        return create_app()
+
+
+def serve_with_gunicorn(host: str, port: int, workers: int, dispatch: bool) -> None:
+    if dispatch:
+        from ansinh.dispatching import start_dispatchers
+        from ansinh.runtime import Runtime
+        from core.settings import Settings
+
+        start_dispatchers(Runtime(Settings.from_env()), 1)
+    options = {"bind": f"{host}:{port}", "workers": workers, "worker_class": "gthread", "threads": 4,
+               "timeout": 30, "graceful_timeout": 10}
+    _Gunicorn(options).run()
