@@ -15,10 +15,11 @@ from core.models.service import (
     StateEntry,
 )
 from core.models.outbox import OutboxMessage, ProviderToken
+from core.models.console import Broadcast, Officer, ReceiptCheck
 
 __all__ = [
     "Base", "utcnow", "Unit", "Programme", "Category", "StandardLevel", "Beneficiary",
     "BeneficiaryCategory", "Person", "Identity", "Contact", "Payment", "CashSchedule",
     "Complaint", "ComplaintEvent", "AuditLog", "OtpChallenge", "SeenMessage", "StateEntry",
-    "OutboxMessage", "ProviderToken",
+    "OutboxMessage", "ProviderToken", "Officer", "Broadcast", "ReceiptCheck",
 ]
