@@ -1,0 +1,149 @@
+"""USSD and SMS webhook throughput and latency at 1, 10 and 50 concurrent clients, with the demo
+province loaded, against a bare Flask endpoint served identically by gunicorn (the ceiling).
+
+Load comes from `wrk` (Debian) on loopback, bounded in time. The database is a fresh SQLite file,
+or PostgreSQL when BENCH_DATABASE_URL is set.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+CONCURRENCY = (1, 10, 50)
+DURATION = os.environ.get("BENCH_DURATION", "5s")
+WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
+AUTH_TOKEN = "bench-token"
+PUBLIC_URL = "http://bench.local"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_port(port: int, timeout: float = 60) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"port {port} did not come up")
+
+
+def _phones(env: dict) -> list[str]:
+    """Phones on file in the demo, taken from the database (a mix of beneficiaries and guardians)."""
+    code = (
+        "from ansinh.runtime import Runtime; from core.settings import Settings; from sqlalchemy import select;"
+        "from core.models import Identity;"
+        "rt=Runtime(Settings.from_env());"
+        "s=rt.sessions();"
+        "print('\\n'.join(s.scalars(select(Identity.address).where(Identity.kind=='phone').limit(2000))))"
+    )
+    out = subprocess.run([str(BIN / "python"), "-c", code], env=env, capture_output=True, text=True, check=True)
+    return [line for line in out.stdout.split() if line]
+
+
+def _lua(bodies: list[dict], path: Path) -> None:
+    entries = ",\n".join(
+        "{body=%s, sig=%s}" % (json.dumps(b["body"]), json.dumps(b.get("sig", ""))) for b in bodies
+    )
+    path.write_text(
+        "bodies = {\n" + entries + "\n}\ncounter = 0\n"
+        "request = function()\n  counter = counter + 1\n  local b = bodies[(counter % #bodies) + 1]\n"
+        '  local h = {["Content-Type"]="application/x-www-form-urlencoded"}\n'
+        '  if b.sig ~= "" then h["X-Twilio-Signature"] = b.sig end\n'
+        '  return wrk.format("POST", nil, h, b.body)\nend\n',
+        encoding="utf-8",
+    )
+
+
+def _wrk(url: str, script: Path, connections: int) -> dict:
+    threads = min(2, connections)
+    out = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{DURATION}", "--latency", "-s", str(script), url],
+                         capture_output=True, text=True, timeout=120).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    latency = {}
+    for pct in ("50", "99"):
+        m = re.search(rf"\s{pct}%\s+([\d.]+)(us|ms|s)", out)
+        value, unit = float(m.group(1)), m.group(2)
+        latency[pct] = value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    return {"rps": round(rps, 1), "p50_ms": round(latency["50"], 2), "p99_ms": round(latency["99"], 2),
+            "non_2xx": int(non2xx.group(1)) if non2xx else 0}
+
+
+def _bodies(phones: list[str]) -> dict[str, list[dict]]:
+    from twilio.request_validator import RequestValidator
+
+    validator = RequestValidator(AUTH_TOKEN)
+    ussd, sms = [], []
+    for i, phone in enumerate(phones[:500]):
+        ussd.append({"body": urlencode({"sessionId": f"b{i}", "serviceCode": "*384*46#", "phoneNumber": phone,
+                                        "networkCode": "45204", "text": "1" if i % 2 else ""})})
+        params = {"MessageSid": f"SMbench{i:06d}", "From": phone, "To": "+15005550006", "Body": "tien thang nay ve chua"}
+        sig = validator.compute_signature(PUBLIC_URL + "/sms/twilio", params)
+        sms.append({"body": urlencode(params), "sig": sig})
+    return {"ussd": ussd, "sms": sms}
+
+
+def _serve(env: dict, port: int, bare: bool) -> subprocess.Popen:
+    if bare:
+        cmd = [str(BIN / "gunicorn"), "-w", str(WORKERS), "-k", "gthread", "--threads", "4", "-b", f"127.0.0.1:{port}",
+               "bench.bare_app:create_app()"]
+    else:
+        cmd = [str(BIN / "ansinh"), "serve", "--workers", str(WORKERS), "--port", str(port), "--no-dispatch"]
+    return subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def run() -> dict:
+    if shutil.which("wrk") is None:
+        return {"skipped": "wrk not installed (apt-get install wrk)"}
+    workdir = Path(tempfile.mkdtemp(prefix="ansinh-bench-"))
+    env = dict(os.environ)
+    env.update({
+        "ANSINH_DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{workdir / 'bench.db'}"),
+        "ANSINH_SECRET_KEY": "bench", "ANSINH_PUBLIC_URL": PUBLIC_URL, "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+        "TWILIO_ACCOUNT_SID": "AC" + "0" * 32, "TWILIO_FROM": "+15005550006", "ANSINH_QUIET_HOURS": "off",
+    })
+    subprocess.run([str(BIN / "ansinh"), "db", "upgrade"], env=env, check=True, capture_output=True)
+    subprocess.run([str(BIN / "ansinh"), "demo"], env=env, check=True, capture_output=True)
+    bodies = _bodies(_phones(env))
+    results: dict = {"database": env["ANSINH_DATABASE_URL"].split(":")[0], "workers": WORKERS, "duration": DURATION}
+    for bare in (True, False):
+        port = _free_port()
+        server = _serve(env, port, bare)
+        try:
+            _wait_port(port)
+            for route, path in (("ussd", "/ussd/africastalking"), ("sms", "/sms/twilio")):
+                script = workdir / f"{route}.lua"
+                _lua(bodies[route], script)
+                for connections in CONCURRENCY:
+                    key = f"{'bare' if bare else 'ansinh'}_{route}_c{connections}"
+                    results[key] = _wrk(f"http://127.0.0.1:{port}{path}", script, connections)
+        finally:
+            server.terminate()
+            server.wait(10)
+    for route in ("ussd", "sms"):
+        for connections in CONCURRENCY:
+            app, bare = results[f"ansinh_{route}_c{connections}"], results[f"bare_{route}_c{connections}"]
+            results[f"ratio_{route}_c{connections}"] = round(app["rps"] / bare["rps"], 3) if bare["rps"] else None
+    shutil.rmtree(workdir, ignore_errors=True)
+    return results
+
+
+if __name__ == "__main__":
+    print(json.dumps(run(), indent=2))
