@@ -57,7 +57,10 @@ lint: install-test
 
 ## bench: run every benchmark and print ratios against their baselines
 bench: install-test compile
-	$(PY) -m bench
+	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null) || \
+	  echo "wrk not installed: the web benchmark will be skipped"; }
+	$(PY) -m bench $(BENCH)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -22,6 +22,11 @@ class _Gunicorn(BaseApplication):
 
 
 def serve_with_gunicorn(host: str, port: int, workers: int, dispatch: bool) -> None:
+    import os
+    import secrets
+
+    # Every worker must sign sessions with the same key; the demo's generated one is shared here.
+    os.environ.setdefault("ANSINH_SECRET_KEY", secrets.token_hex(32))
     if dispatch:
         from ansinh.dispatching import start_dispatchers
         from ansinh.runtime import Runtime
