@@ -11,6 +11,7 @@ from core.models.service import (
     Complaint,
     ComplaintEvent,
     OtpChallenge,
+    RateCounter,
     SeenMessage,
     StateEntry,
 )
@@ -20,6 +21,6 @@ from core.models.console import Broadcast, Officer, ReceiptCheck
 __all__ = [
     "Base", "utcnow", "Unit", "Programme", "Category", "StandardLevel", "Beneficiary",
     "BeneficiaryCategory", "Person", "Identity", "Contact", "Payment", "CashSchedule",
-    "Complaint", "ComplaintEvent", "AuditLog", "OtpChallenge", "SeenMessage", "StateEntry",
+    "Complaint", "ComplaintEvent", "AuditLog", "OtpChallenge", "RateCounter", "SeenMessage", "StateEntry",
     "OutboxMessage", "ProviderToken", "Officer", "Broadcast", "ReceiptCheck",
 ]

@@ -102,3 +102,13 @@ class StateEntry(Base):
     key: Mapped[str] = mapped_column(String(160), primary_key=True)
     value: Mapped[dict] = mapped_column(JSON)
     expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class RateCounter(Base):
+    """Fixed-window counters for abuse limits when Redis is not configured."""
+
+    __tablename__ = "rate_counters"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    count: Mapped[int] = mapped_column(default=0)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
