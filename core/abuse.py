@@ -1,0 +1,146 @@
+"""Abuse limits on what strangers can try: registration attempts (per sender and per beneficiary
+code), one-time-code guesses, personal questions from unverified identities, console logins.
+
+Counting is done by the `limits` library: in Redis when ANSINH_REDIS_URL is set, otherwise in the
+database (`rate_counters`), so every web process and host shares the same counts. Each scope has
+tiers: the first slows an enumerator down (a short wait), the last blocks for longer.
+"""
+from __future__ import annotations
+
+import logging
+import math
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from limits import parse
+from limits.storage import MemoryStorage, Storage
+from limits.strategies import FixedWindowRateLimiter
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from core.models import RateCounter
+
+logger = logging.getLogger(__name__)
+
+# scope: tiers from the shortest window to the longest.
+LIMITS: dict[str, tuple[str, ...]] = {
+    "register_sender": ("3 per 1 minute", "8 per 1 hour", "20 per 1 day"),
+    "register_code": ("5 per 1 minute", "10 per 1 hour", "30 per 1 day"),
+    "otp_sender": ("5 per 5 minutes", "15 per 1 day"),
+    "unverified_personal": ("10 per 1 minute", "40 per 1 hour"),
+    "console_login": ("10 per 1 minute", "30 per 1 hour"),
+    "inbound_sender": ("30 per 1 minute", "300 per 1 hour"),
+}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    allowed: bool
+    retry_after: int = 0  # seconds
+    blocked: bool = False  # the longest tier is exhausted: not just slowed
+
+
+class DatabaseStorage(Storage):
+    """A `limits` storage over the rate_counters table (fixed windows only)."""
+
+    STORAGE_SCHEME = ["ansinh+db"]
+
+    def __init__(self, sessions: sessionmaker[Session], **options):
+        super().__init__(None, **options)
+        self.sessions = sessions
+
+    @property
+    def base_exceptions(self):
+        return (Exception,)
+
+    @staticmethod
+    def _now() -> datetime:
+        return datetime.now(timezone.utc)
+
+    def incr(self, key: str, expiry: int, amount: int = 1) -> int:
+        now = self._now()
+        for _ in range(3):  # a concurrent first insert makes us retry the update
+            with self.sessions.begin() as session:
+                session.execute(delete(RateCounter).where(RateCounter.key == key, RateCounter.expires_at <= now))
+                updated = session.execute(update(RateCounter).where(RateCounter.key == key).values(count=RateCounter.count + amount))
+                if updated.rowcount:
+                    return session.scalar(select(RateCounter.count).where(RateCounter.key == key))
+                try:
+                    with session.begin_nested():
+                        session.add(RateCounter(key=key, count=amount, expires_at=now + timedelta(seconds=expiry)))
+                    return amount
+                except IntegrityError:
+                    continue
+        raise RuntimeError("rate counter contention")
+
+    def get(self, key: str) -> int:
+        with self.sessions() as session:
+            row = session.get(RateCounter, key)
+            return row.count if row is not None and row.expires_at > self._now() else 0
+
+    def get_expiry(self, key: str) -> float:
+        with self.sessions() as session:
+            row = session.get(RateCounter, key)
+            return row.expires_at.timestamp() if row is not None else time.time()
+
+    def check(self) -> bool:
+        return True
+
+    def reset(self) -> int | None:
+        with self.sessions.begin() as session:
+            return session.execute(delete(RateCounter)).rowcount
+
+    def clear(self, key: str) -> None:
+        with self.sessions.begin() as session:
+            session.execute(delete(RateCounter).where(RateCounter.key == key))
+
+
+def make_storage(settings, sessions: sessionmaker[Session] | None) -> Storage:
+    if settings.redis_url:
+        from limits.storage import storage_from_string
+
+        return storage_from_string(settings.redis_url)
+    if sessions is None:
+        return MemoryStorage()
+    return DatabaseStorage(sessions)
+
+
+class AbuseGuard:
+    def __init__(self, storage: Storage, fallback: Storage | None = None):
+        self.limiter = FixedWindowRateLimiter(storage)
+        self.fallback = FixedWindowRateLimiter(fallback) if fallback is not None else None
+        self._items = {scope: [parse(spec) for spec in specs] for scope, specs in LIMITS.items()}
+        self._warned = False
+
+    def hit(self, scope: str, key: str) -> Verdict:
+        """Count one attempt; say whether it may go ahead and, if not, for how long to wait."""
+        try:
+            return self._hit(self.limiter, scope, key)
+        except Exception as error:  # noqa: BLE001 - Redis down: degrade to the fallback, log once
+            if self.fallback is None:
+                raise
+            if not self._warned:
+                logger.warning("abuse-limit storage unavailable (%s); using the database", type(error).__name__)
+                self._warned = True
+            return self._hit(self.fallback, scope, key)
+
+    def _hit(self, limiter: FixedWindowRateLimiter, scope: str, key: str) -> Verdict:
+        items = self._items[scope]
+        for index, item in enumerate(items):
+            if not limiter.hit(item, scope, key):
+                reset_at = limiter.get_window_stats(item, scope, key).reset_time
+                wait = max(1, math.ceil(reset_at - time.time()))
+                return Verdict(False, wait, blocked=index == len(items) - 1)
+        return Verdict(True)
+
+    def clear(self, scope: str, key: str) -> None:
+        for item in self._items[scope]:
+            self.limiter.clear(item, scope, key)
+
+
+def make_guard(settings, sessions: sessionmaker[Session] | None) -> AbuseGuard:
+    storage = make_storage(settings, sessions)
+    fallback = DatabaseStorage(sessions) if settings.redis_url and sessions is not None else None
+    return AbuseGuard(storage, fallback)
