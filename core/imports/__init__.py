@@ -1,0 +1,90 @@
+"""Importing the commune officers' files: beneficiaries, payments (lists or provider results)
+and cash schedules, from CSV or XLSX (INTERFACES.md, "Import files").
+
+Good rows are written, bad rows are reported (row, column, Vietnamese message); a missing
+required column rejects the whole file. `import_file` is one transaction: all good rows or
+nothing. Listeners get the changes (`PaymentChanged`, `ScheduleSet`) before the commit.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import date
+from pathlib import Path
+from typing import Callable, Iterable, Mapping, Sequence
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from core.db import transaction
+from core.imports.beneficiaries import BeneficiaryImport
+from core.imports.columns import BENEFICIARY_COLUMNS, PAYMENT_COLUMNS, SCHEDULE_COLUMNS, match_headers, missing_column_errors
+from core.imports.hashing import hash_identifier
+from core.imports.payments import PaymentImport
+from core.imports.problems import ImportFileError, ImportReport, PaymentChanged, RowError, ScheduleSet
+from core.imports.reader import read_table
+from core.imports.schedules import ScheduleImport
+from core.models import AuditLog, utcnow
+
+logger = logging.getLogger(__name__)
+
+KINDS = ("beneficiaries", "payments", "schedules")
+_IMPORTERS = {
+    "beneficiaries": (BENEFICIARY_COLUMNS, BeneficiaryImport),
+    "payments": (PAYMENT_COLUMNS, PaymentImport),
+    "schedules": (SCHEDULE_COLUMNS, ScheduleImport),
+}
+Listener = Callable[[Session, list], None]
+
+__all__ = [
+    "KINDS", "RowError", "PaymentChanged", "ScheduleSet", "ImportReport", "ImportFileError",
+    "read_table", "import_rows", "import_file", "hash_identifier",
+]
+
+
+def import_rows(session: Session, kind: str, rows: Iterable[tuple[int, Mapping[str, object]]], *, today: date,
+                listeners: Sequence[Listener] = ()) -> ImportReport:
+    """Validate and write rows of one kind in `session` (no commit). The headers are
+    `rows.headers` when given (see `read_table`), else the first row's keys."""
+    if kind not in _IMPORTERS:
+        raise ValueError(f"unknown import kind {kind!r}; expected one of {KINDS}")
+    columns, importer = _IMPORTERS[kind]
+    report = ImportReport(kind)
+    iterator = iter(rows)
+    headers = getattr(rows, "headers", None)
+    if headers is None:
+        first = next(iterator, None)
+        if first is None:
+            return report
+        headers = list(first[1].keys())
+        iterator = _prepend(first, iterator)
+    layout = match_headers(headers, columns)
+    if layout.missing:
+        report.total = sum(1 for _ in iterator)
+        report.errors = missing_column_errors(layout)
+        return report
+    importer(session, layout, today, utcnow(), report).run(iterator)
+    report.errors.sort(key=lambda e: e.row)
+    session.flush()
+    for listener in listeners:
+        listener(session, report.events)
+    return report
+
+
+def _prepend(first, rest):
+    yield first
+    yield from rest
+
+
+def import_file(session_factory: sessionmaker[Session], kind: str, path: str | Path | bytes, *, today: date,
+                listeners: Sequence[Listener] = (), filename: str | None = None, actor: str = "cli") -> ImportReport:
+    """Read a file and import it in one transaction; raises ImportFileError when unreadable."""
+    table = read_table(path, filename)
+    name = filename or (Path(path).name if not isinstance(path, (bytes, bytearray)) else None)
+    with transaction(session_factory) as session:
+        report = import_rows(session, kind, table, today=today, listeners=listeners)
+        session.add(AuditLog(actor=actor, action=f"import.{kind}", detail={
+            "file": name, "total": report.total, "created": report.created, "updated": report.updated,
+            "unchanged": report.unchanged, "rejected": report.rejected,
+        }))
+    logger.info("imported %s from %s: %d rows, %d new, %d updated, %d rejected",
+                kind, name, report.total, report.created, report.updated, report.rejected)
+    return report

@@ -1,0 +1,144 @@
+"""Importing the commune's beneficiaries list (danh sách đối tượng).
+
+Each good row becomes a Beneficiary, its categories and its people (core.imports.people).
+A row whose normalised content hashes to the stored `row_hash` is counted unchanged and not
+touched, so importing the same file twice changes nothing. Columns absent from the file leave
+the stored values alone. National ID and account numbers are kept only as keyed hashes.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Iterable, Mapping
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from core.imports.bulk import chunks, insert_returning_ids, insert_rows, select_in, update_by_id
+from core.imports.columns import BENEFICIARY_COLUMNS, Layout, ParseContext, parse_row
+from core.imports.context import StandardLevels, load_context
+from core.imports.hashing import hash_identifier
+from core.imports.people import Link, PeopleSync, Wanted
+from core.imports.problems import N_, BadValue, ImportReport, RowError
+from core.models import Beneficiary, BeneficiaryCategory
+from core.text import fold
+
+logger = logging.getLogger(__name__)
+
+# Beneficiary field -> the columns it comes from; a field is written only when one is in the file.
+FIELD_SOURCES = {
+    "full_name": ("ho_ten",), "name_ascii": ("ho_ten",), "birth_date": ("ngay_sinh",), "birth_year": ("ngay_sinh",),
+    "gender": ("gioi_tinh",), "national_id_hash": ("so_cccd",), "unit_code": ("ma_xa",), "address": ("dia_chi",),
+    "programme_code": ("che_do", "dien_doi_tuong"), "coefficient": ("he_so", "dien_doi_tuong"),
+    "monthly_amount": ("so_tien", "he_so", "dien_doi_tuong"), "method": ("hinh_thuc",),
+    "provider": ("don_vi_chi_tra",), "account_last4": ("so_tai_khoan",), "account_hash": ("so_tai_khoan",),
+    "has_account": ("hinh_thuc", "so_tai_khoan"),
+}
+AUTHORISED_WORDS = ("uy quyen", "duoc uy quyen")
+
+
+class BeneficiaryImport:
+    def __init__(self, session: Session, layout: Layout, today: date, now: datetime, report: ImportReport):
+        self.session, self.layout, self.today, self.now, self.report = session, layout, today, now, report
+        self.ctx: ParseContext = load_context(session, today)
+        self.levels = StandardLevels(session, today)
+        self.fields = [f for f, sources in FIELD_SOURCES.items() if any(layout.has(s) for s in sources)]
+        self.slots = [slot for slot, key in (("self", "so_dien_thoai"), ("guardian", "sdt_nguoi_giam_ho"))
+                      if layout.has(key)]
+
+    def run(self, rows: Iterable[tuple[int, Mapping[str, object]]]) -> None:
+        records: dict[str, dict] = {}
+        first_row: dict[str, int] = {}
+        file_phones: set[str] = set()
+        for number, raw in rows:
+            self.report.total += 1
+            values, errors = parse_row(number, raw, self.layout, self.ctx)
+            code = values.get("ma_doi_tuong")
+            if code and code in first_row:
+                errors.append(RowError(number, self.layout.header("ma_doi_tuong"), BadValue(N_("Code «%(code)s» already appears on row %(row)s."), code=code, row=first_row[code]).message()))
+            elif code:
+                first_row[code] = number
+            if errors:
+                self.report.errors.extend(errors)
+                continue
+            record = self._record(values)
+            records[code] = record
+            file_phones.update(link.phone for link in record["links"].values() if link)
+        self._write(records, file_phones)
+
+    def _record(self, values: dict) -> dict:
+        """The Beneficiary columns, categories and people of one good row, plus its row hash."""
+        categories = values.get("dien_doi_tuong") or ()
+        programmes = {self.ctx.categories[c][0] for c in categories}
+        programme = values.get("che_do") or (programmes.pop() if len(programmes) == 1 else "TCXH")
+        coefficient = values.get("he_so")
+        if coefficient is None and categories:
+            coefficient = max(self.ctx.categories[c][1] for c in categories)
+        amount = values.get("so_tien")
+        if amount is None and coefficient is not None:
+            level = self.levels.amount(programme, values["ma_xa"])
+            amount = int((Decimal(level) * coefficient).to_integral_value()) if level else None
+        method = values.get("hinh_thuc") or "cash"
+        account = values.get("so_tai_khoan")
+        birth_date, birth_year = values["ngay_sinh"]
+        national_id = values.get("so_cccd")
+        row = {
+            "full_name": values["ho_ten"], "name_ascii": fold(values["ho_ten"]), "birth_date": birth_date,
+            "birth_year": birth_year, "gender": values.get("gioi_tinh"),
+            "national_id_hash": hash_identifier(national_id) if national_id else None,
+            "unit_code": values["ma_xa"], "address": values.get("dia_chi"), "programme_code": programme,
+            "coefficient": coefficient, "monthly_amount": amount, "method": method,
+            "provider": values.get("don_vi_chi_tra"), "account_last4": account[-4:] if account else None,
+            "account_hash": hash_identifier(account) if account else None,
+            "has_account": bool(account) or method != "cash",
+        }
+        links: dict[str, Link | None] = {}
+        if "self" in self.slots:
+            phone = values.get("so_dien_thoai")
+            links["self"] = Link(phone, values["ho_ten"], "self") if phone else None
+        if "guardian" in self.slots:
+            phone, relation = values.get("sdt_nguoi_giam_ho"), values.get("quan_he")
+            role = "authorised" if relation and any(w in fold(relation) for w in AUTHORISED_WORDS) else "guardian"
+            links["guardian"] = Link(phone, values.get("nguoi_giam_ho"), role, relation) if phone else None
+        fields = {f: row[f] for f in self.fields}
+        digest = json.dumps([fields, categories if self.layout.has("dien_doi_tuong") else None,
+                             {slot: link and [link.phone, link.name, link.role, link.relation]
+                              for slot, link in links.items()}], sort_keys=True, default=str)
+        fields["row_hash"] = hashlib.sha256(digest.encode()).hexdigest()
+        return {"row": row, "fields": fields, "categories": categories, "links": links}
+
+    def _write(self, records: dict[str, dict], file_phones: set[str]) -> None:
+        existing = {code: (bid, row_hash) for code, bid, row_hash in select_in(
+            self.session,
+            lambda chunk: select(Beneficiary.code, Beneficiary.id, Beneficiary.row_hash).where(Beneficiary.code.in_(chunk)),
+            list(records),
+        )}
+        new_codes = [code for code in records if code not in existing]
+        changed = {code: existing[code][0] for code in records
+                   if code in existing and existing[code][1] != records[code]["fields"]["row_hash"]}
+        self.report.created += len(new_codes)
+        self.report.updated += len(changed)
+        self.report.unchanged += len(records) - len(new_codes) - len(changed)
+
+        new_rows = [{**records[c]["row"], **records[c]["fields"], "code": c, "active": True,
+                     "created_at": self.now, "updated_at": self.now} for c in new_codes]
+        ids = dict(zip(new_codes, insert_returning_ids(self.session, Beneficiary, new_rows)))
+        update_by_id(self.session, Beneficiary, [
+            {"id": bid, **records[code]["fields"], "active": True, "updated_at": self.now}
+            for code, bid in changed.items()
+        ])
+        ids.update(changed)
+        if self.layout.has("dien_doi_tuong"):
+            for chunk in chunks(list(changed.values()), 500):
+                self.session.execute(delete(BeneficiaryCategory).where(BeneficiaryCategory.beneficiary_id.in_(chunk)))
+            insert_rows(self.session, BeneficiaryCategory, [
+                {"beneficiary_id": ids[code], "category_code": category}
+                for code in (*new_codes, *changed) for category in records[code]["categories"]
+            ])
+        if self.slots:
+            wanted = [Wanted(ids[code], code not in changed, records[code]["links"]) for code in (*new_codes, *changed)]
+            PeopleSync(self.session, self.now, file_phones).run(wanted)
+        logger.info("beneficiaries: %d new, %d changed", len(new_codes), len(changed))

@@ -1,0 +1,27 @@
+"""Keyed hashes for identifiers AnSinh must recognise but never keep in clear: national ID
+numbers (CCCD/CMND) and bank or e-wallet account numbers.
+
+`hash_identifier(value)` is HMAC-SHA256 over the identifier's digits and letters (separators
+dropped, upper case) with the key `IDENTIFIER_KEY`. The key is a fixed, documented constant so
+every process (imports, registration, the console) computes the same hash without configuration.
+It stops casual look-ups in a copied database; it is not a secret against someone holding both
+the database and this code, so the hashes themselves stay in the sensitive-data class.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+
+IDENTIFIER_KEY = b"ansinh/identifier/v1"
+_NOISE = re.compile(r"[^0-9A-Za-z]")
+
+
+def normalize_identifier(value: str) -> str:
+    """'0790 4100-1234' -> '079041001234'."""
+    return _NOISE.sub("", str(value)).upper()
+
+
+def hash_identifier(value: str, key: bytes = IDENTIFIER_KEY) -> str:
+    """64 hex characters; the same identifier typed with spaces or dots gives the same hash."""
+    return hmac.new(key, normalize_identifier(value).encode("ascii", "ignore"), hashlib.sha256).hexdigest()
