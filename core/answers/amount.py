@@ -1,0 +1,90 @@
+"""How much, and why: the arithmetic 'Mức chuẩn 500.000đ × hệ số 1,5 = 750.000đ' from the standard
+level in force and the beneficiary's coefficient, the social pension's flat amount, and a word when
+the last payment differed from the monthly amount."""
+from __future__ import annotations
+
+import logging
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from core.answers.context import AnswerContext, addressed, officer_phrase, unit_of
+from core.models import Beneficiary, Category, Payment
+from core.reference import standard_level
+
+logger = logging.getLogger(__name__)
+
+
+def coefficient_of(ctx: AnswerContext, beneficiary: Beneficiary) -> Decimal | None:
+    """The coefficient on file, else the highest of the person's categories (only one applies)."""
+    if beneficiary.coefficient is not None:
+        return Decimal(beneficiary.coefficient)
+    codes = beneficiary.category_codes
+    if not codes:
+        return None
+    values = list(ctx.session.scalars(select(Category.coefficient).where(Category.code.in_(codes))))
+    return max(values) if values else None
+
+
+def _last_payment(ctx: AnswerContext, beneficiary: Beneficiary) -> Payment | None:
+    return ctx.session.scalar(
+        select(Payment).where(Payment.beneficiary_id == beneficiary.id, Payment.period <= ctx.clock.current_period())
+        .order_by(Payment.period.desc()).limit(1))
+
+
+def payment_amount(ctx: AnswerContext, beneficiary: Beneficiary) -> str:
+    t = ctx.t
+    name = addressed(ctx, beneficiary)
+    unit = unit_of(ctx, beneficiary.unit_code)
+    whom = officer_phrase(ctx, unit)
+    level = standard_level(ctx.session, beneficiary.programme_code, ctx.today, beneficiary.unit_code)
+    coefficient = coefficient_of(ctx, beneficiary)
+    computed = int((Decimal(level.amount) * coefficient).to_integral_value()) if level and coefficient else None
+    monthly = beneficiary.monthly_amount or computed
+    ctx.disclose("payment_amount", beneficiary, period=ctx.clock.current_period(), amount=monthly)
+    required: list[str] = []
+    optional: list[str] = []
+    if beneficiary.programme_code == "HTXH":
+        required.append(t._("%(name)s receives the social pension: %(amount)s a month.", name=name, amount=t.money(monthly)))
+        optional.append(t._("It is for people aged 75 or more without a pension, or 70 to 74 in poor or near-poor households (Decree 176/2025/ND-CP)."))
+        optional.append(t._("A person who qualifies for both the allowance and the social pension gets the higher one, not both."))
+    elif computed is not None:
+        required.append(ctx.pick(
+            t._("Monthly allowance of %(name)s: standard level %(level)s × coefficient %(coefficient)s = %(amount)s.",
+                name=name, level=t.money(level.amount), coefficient=t.number(coefficient), amount=t.money(computed)),
+            t.p_("ussd", "Monthly allowance of %(name)s: standard level %(level)s × coefficient %(coefficient)s = %(amount)s.",
+                 name=name, level=t.money(level.amount), coefficient=t.number(coefficient), amount=t.money(computed))))
+        if monthly != computed:
+            required.append(t._("The commune's list shows %(listed)s a month; please ask %(whom)s about the difference.",
+                                listed=t.money(monthly), whom=whom))
+        if len(beneficiary.category_codes) > 1:
+            optional.append(t._("A person in several categories gets the highest coefficient only."))
+        optional.append(t._("The coefficient depends on the category of beneficiary (from 1 to 3)."))
+    elif monthly:
+        required.append(t._("Monthly allowance of %(name)s: %(amount)s.", name=name, amount=t.money(monthly)))
+    else:
+        required.append(t._("The monthly amount of %(name)s is not on record yet. Please ask %(whom)s.", name=name, whom=whom))
+    last = _last_payment(ctx, beneficiary)
+    if last is not None and monthly and last.amount != monthly:
+        required.append(ctx.pick(
+            t._("The payment for %(period)s was %(paid)s instead of %(monthly)s: it may include arrears or a deduction. Please ask %(whom)s if unsure.",
+                period=t.period(last.period), paid=t.money(last.amount), monthly=t.money(monthly), whom=whom),
+            t.p_("ussd", "The payment for %(period)s was %(paid)s instead of %(monthly)s: it may include arrears or a deduction. Please ask %(whom)s if unsure.",
+                 period=t.period(last.period), paid=t.money(last.amount), monthly=t.money(monthly), whom=whom)))
+    return ctx.compose(required, optional)
+
+
+def brief_amount(ctx: AnswerContext, beneficiary: Beneficiary) -> str:
+    """One line per person for guardians of several: 'Bà …: 500.000đ × 1,5 = 750.000đ'."""
+    t = ctx.t
+    level = standard_level(ctx.session, beneficiary.programme_code, ctx.today, beneficiary.unit_code)
+    coefficient = coefficient_of(ctx, beneficiary)
+    ctx.disclose("payment_amount", beneficiary, period=ctx.clock.current_period(), brief=True)
+    name = addressed(ctx, beneficiary)
+    name = name[:1].upper() + name[1:]
+    if beneficiary.programme_code != "HTXH" and level and coefficient:
+        computed = int((Decimal(level.amount) * coefficient).to_integral_value())
+        return t._("%(name)s: %(level)s × %(coefficient)s = %(amount)s a month.", name=name, level=t.money(level.amount),
+                   coefficient=t.number(coefficient), amount=t.money(computed))
+    amount = beneficiary.monthly_amount or (level.amount if level else None)
+    return t._("%(name)s: %(amount)s a month.", name=name, amount=t.money(amount))

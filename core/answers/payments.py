@@ -1,0 +1,124 @@
+"""Has the money come: one period's payment in words (DOMAIN.md's status names), a one-line
+version for guardians of several people, and the history of past payments."""
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import func, select
+
+from core.answers.context import AnswerContext, addressed, capitalised, how_paid, officer_phrase, unit_of
+from core.answers.schedule import when_money_comes
+from core.clock import period_add
+from core.models import Beneficiary, Payment
+
+logger = logging.getLogger(__name__)
+
+HISTORY_PAGE = {"ussd": 3, "sms": 4}
+HISTORY_PAGE_CHAT = 6
+
+
+def find_payment(ctx: AnswerContext, beneficiary: Beneficiary, period: str | None) -> tuple[Payment | None, str]:
+    """The named period's payment; without a period, this month's or else the latest one known."""
+    target = period or ctx.clock.current_period()
+    payment = ctx.session.scalar(select(Payment).where(Payment.beneficiary_id == beneficiary.id, Payment.period == target))
+    if payment is None and period is None:
+        payment = ctx.session.scalar(
+            select(Payment).where(Payment.beneficiary_id == beneficiary.id, Payment.period <= period_add(target, 1))
+            .order_by(Payment.period.desc()).limit(1))
+    return payment, (payment.period if payment is not None else target)
+
+
+def status_words(ctx: AnswerContext, payment: Payment | None) -> str:
+    """DOMAIN.md's words for a status, lower case, for use inside a sentence."""
+    t = ctx.t
+    if payment is None:
+        return t._("no record yet")
+    if payment.status == "paid":
+        return t._("paid on %(date)s", date=t.date(payment.paid_on)) if payment.paid_on else t._("paid")
+    words = {
+        "scheduled": t._("waiting for payment"),
+        "sent": t._("sent to the paying agency"),
+        "failed": t._("payment failed"),
+        "returned": t._("returned"),
+        "on_hold": t._("on hold"),
+    }
+    return words.get(payment.status, payment.status)
+
+
+def _reason(ctx: AnswerContext, payment: Payment) -> str:
+    return (payment.note or "").strip().rstrip(".") or ctx.t._("no reason given")
+
+
+def payment_status(ctx: AnswerContext, beneficiary: Beneficiary, period: str | None) -> str:
+    t = ctx.t
+    payment, shown_period = find_payment(ctx, beneficiary, period)
+    ctx.disclose("payment_status", beneficiary, period=shown_period, status=payment.status if payment else None)
+    name = addressed(ctx, beneficiary)
+    values = {"period": t.period(shown_period), "name": name}
+    unit = unit_of(ctx, beneficiary.unit_code)
+    call = {"whom": officer_phrase(ctx, unit), "hotline": ctx.settings.hotline}
+    if payment is None:
+        return ctx.compose([t._("There is no payment record for %(period)s of %(name)s yet.", **values)],
+                           [t._("Text LICH for the payment days.") if ctx.channel == "sms" else ""])
+    values["amount"] = t.money(payment.amount)
+    how = how_paid(ctx, beneficiary, payment.method, payment.provider)
+    status = payment.status
+    if status == "paid":
+        if payment.paid_on:
+            return t._("The allowance for %(period)s of %(name)s: %(amount)s, paid %(how)s on %(date)s.",
+                       how=how, date=t.date(payment.paid_on), **values)
+        return t._("The allowance for %(period)s of %(name)s: %(amount)s, paid %(how)s.", how=how, **values)
+    if status in ("scheduled", "sent"):
+        head = (t._("The allowance for %(period)s of %(name)s (%(amount)s) is not paid yet: waiting for payment.", **values)
+                if status == "scheduled" else
+                t._("The allowance for %(period)s of %(name)s (%(amount)s) has been sent to the paying agency and is not paid yet.", **values))
+        return ctx.compose([head], [when_money_comes(ctx, beneficiary, shown_period, payment.method, payment.provider)])
+    reason = _reason(ctx, payment)
+    if status in ("failed", "returned"):
+        head = (t._("The payment for %(period)s of %(name)s (%(amount)s) failed: %(reason)s.", reason=reason, **values)
+                if status == "failed" else
+                t._("The payment for %(period)s of %(name)s (%(amount)s) was returned: %(reason)s.", reason=reason, **values))
+        next_step = ctx.pick(t._("Please call %(whom)s to get the money paid again. Hotline: %(hotline)s.", **call),
+                             t.p_("ussd", "Please call %(whom)s to get the money paid again. Hotline: %(hotline)s.", **call))
+        return ctx.compose([head, next_step])
+    if status == "on_hold":
+        head = t._("The allowance for %(period)s of %(name)s is on hold: %(reason)s.", reason=reason, **values)
+        return ctx.compose([head], [t._("Please call %(whom)s for details. Hotline: %(hotline)s.", **call)])
+    return t._("The allowance for %(period)s of %(name)s: %(amount)s, %(status)s.", status=status_words(ctx, payment), **values)
+
+
+def brief_status(ctx: AnswerContext, beneficiary: Beneficiary, period: str | None) -> str:
+    """One short line for a guardian who looks after several people: 'Bà …: 750.000đ, đã chi trả …'."""
+    t = ctx.t
+    payment, shown_period = find_payment(ctx, beneficiary, period)
+    ctx.disclose("payment_status", beneficiary, period=shown_period, status=payment.status if payment else None, brief=True)
+    name = capitalised(addressed(ctx, beneficiary))
+    if payment is None:
+        return t._("%(name)s: %(period)s, no record yet.", name=name, period=t.period(shown_period))
+    return t._("%(name)s: %(period)s, %(amount)s, %(status)s.", name=name, period=t.period(shown_period),
+               amount=t.money(payment.amount), status=status_words(ctx, payment))
+
+
+def page_size(channel: str) -> int:
+    return HISTORY_PAGE.get(channel, HISTORY_PAGE_CHAT)
+
+
+def payment_history(ctx: AnswerContext, beneficiary: Beneficiary, page: int = 0) -> tuple[str, bool]:
+    """Past payments, newest first, one line each; `has_more` when another page exists."""
+    t = ctx.t
+    size = page_size(ctx.channel)
+    page = max(0, int(page))
+    total = ctx.session.scalar(select(func.count()).select_from(Payment).where(Payment.beneficiary_id == beneficiary.id)) or 0
+    rows = list(ctx.session.scalars(
+        select(Payment).where(Payment.beneficiary_id == beneficiary.id)
+        .order_by(Payment.period.desc()).offset(page * size).limit(size)))
+    ctx.disclose("payment_history", beneficiary, page=page, periods=[p.period for p in rows])
+    name = addressed(ctx, beneficiary)
+    if not rows:
+        if page:
+            return t._("There are no earlier payments."), False
+        return t._("There are no payments on record for %(name)s yet.", name=name), False
+    head = t._("Payments of %(name)s:", name=name) if page == 0 else t._("Earlier payments of %(name)s:", name=name)
+    lines = [t._("%(period)s: %(amount)s, %(status)s", period=t.period(p.period), amount=t.money(p.amount),
+                 status=status_words(ctx, p)) for p in rows]
+    return "\n".join([head] + lines), (page + 1) * size < total

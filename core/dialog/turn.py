@@ -1,0 +1,91 @@
+"""One turn of a conversation: who writes, in which language, what they asked last time, and the
+answer context handed to the answer functions. Routes (personal.py, service.py) use it."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session
+
+from core.answers import AnswerContext
+from core.dialog import choose
+from core.i18n import Translator
+from core.identity import Asker, identity_key, resolve
+from core.messages import Choice, Inbound, Reply
+from core.models import Beneficiary
+from core.state import StateStore
+
+logger = logging.getLogger(__name__)
+
+MEMORY_TTL = 30 * 60  # a follow-up within half an hour is about the same person
+LANGUAGE_TTL = 365 * 24 * 3600  # strangers' language choice
+
+
+@dataclass
+class Turn:
+    session: Session
+    inbound: Inbound
+    asker: Asker
+    kind: str  # Identity.kind: phone / telegram / zalo
+    address: str  # E.164 or chat id
+    ctx: AnswerContext
+    state: StateStore
+    memory: dict = field(default_factory=dict)
+    slots: dict = field(default_factory=dict)
+    intent: str = "unknown"
+
+    @classmethod
+    def begin(cls, session: Session, inbound: Inbound, clock, settings, state: StateStore) -> "Turn":  # noqa: ANN001
+        asker = resolve(session, inbound.channel, inbound.sender)
+        kind, address = identity_key(inbound.channel, inbound.sender)
+        language = (asker.person.language if asker.person is not None else None) \
+            or (state.get(f"lang:{kind}:{address}") or {}).get("language") or inbound.locale or "vi"
+        ctx = AnswerContext(session=session, t=Translator(language), channel=inbound.channel, clock=clock,
+                            settings=settings, actor=f"{inbound.channel}:{address}")
+        memory = state.get(f"dialog:{kind}:{address}") or {}
+        return cls(session, inbound, asker, kind, address, ctx, state, memory)
+
+    @property
+    def t(self) -> Translator:
+        return self.ctx.t
+
+    @property
+    def text(self) -> str:
+        return self.inbound.text or ""
+
+    def remember(self, **values) -> None:
+        self.memory.update(values)
+
+    def save(self) -> None:
+        self.state.set(f"dialog:{self.kind}:{self.address}", self.memory, MEMORY_TTL)
+
+    def set_language(self, language: str) -> None:
+        if self.asker.person is not None:
+            self.asker.person.language = language
+        else:
+            self.state.set(f"lang:{self.kind}:{self.address}", {"language": language}, LANGUAGE_TTL)
+        self.ctx.t = Translator(language)
+
+    def targets(self) -> tuple[list[Beneficiary], bool]:
+        """(beneficiaries this message is about, whether it named someone not theirs)."""
+        mine = self.asker.beneficiaries if self.asker.verified else []
+        if not mine:
+            return [], False
+        coded = choose.by_code(self.slots.get("beneficiary_code"), mine)
+        named = coded or choose.named_in(self.text, mine)
+        if named:
+            chosen = [b for b, _role in named]
+            if len(chosen) == 1:
+                self.remember(beneficiary_id=chosen[0].id)
+            return chosen, False
+        if self.slots.get("beneficiary_code") and len(mine) > 1 and not coded:
+            return [], True
+        if len(mine) == 1:
+            return [mine[0][0]], False
+        last = self.memory.get("beneficiary_id")
+        remembered = [b for b, _role in mine if b.id == last]
+        return (remembered or [b for b, _role in mine]), False
+
+    def reply(self, text: str, choices: list[Choice] | tuple = ()) -> list[Reply]:
+        shown = tuple(choices) if self.ctx.is_chat else ()
+        return [Reply(text=text, choices=shown)]

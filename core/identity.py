@@ -1,0 +1,62 @@
+"""Who is writing: the identity behind a phone number or chat id, whether it is verified, and
+which beneficiaries that person may ask about.
+
+A phone number on the officers' list is verified for SMS and USSD (the carrier vouches for the
+caller); a Telegram or Zalo identity only once it has been linked (contact share or one-time code).
+Only verified identities reach beneficiaries, and only through contacts that were not removed.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.models import Beneficiary, Contact, Identity, Person
+from core.phones import normalize_phone
+
+logger = logging.getLogger(__name__)
+
+PHONE_CHANNELS = ("sms", "ussd", "cli")
+CHAT_CHANNELS = ("telegram", "zalo")
+_ROLE_ORDER = {"self": 0, "guardian": 1, "authorised": 2}
+
+
+@dataclass
+class Asker:
+    identity: Identity | None
+    person: Person | None
+    verified: bool
+    beneficiaries: list[tuple[Beneficiary, str]] = field(default_factory=list)  # (beneficiary, role)
+
+    @property
+    def knows_anyone(self) -> bool:
+        return self.verified and bool(self.beneficiaries)
+
+    def role_for(self, beneficiary_id: int) -> str | None:
+        return next((role for b, role in self.beneficiaries if b.id == beneficiary_id), None)
+
+
+def identity_key(channel: str, sender: str) -> tuple[str, str]:
+    """(Identity.kind, Identity.address) for a sender: phones in E.164, chat ids as they come."""
+    if channel in CHAT_CHANNELS:
+        return channel, str(sender).strip()
+    return "phone", normalize_phone(sender) or str(sender).strip()
+
+
+def resolve(session: Session, channel: str, sender: str) -> Asker:
+    kind, address = identity_key(channel, sender)
+    identity = session.scalar(select(Identity).where(Identity.kind == kind, Identity.address == address))
+    if identity is None:
+        return Asker(identity=None, person=None, verified=False)
+    person = identity.person
+    if not identity.verified:
+        return Asker(identity=identity, person=person, verified=False)
+    rows = session.execute(
+        select(Beneficiary, Contact.role)
+        .join(Contact, Contact.beneficiary_id == Beneficiary.id)
+        .where(Contact.person_id == person.id, Contact.removed_at.is_(None))
+    ).all()
+    beneficiaries = sorted(((b, role) for b, role in rows), key=lambda pair: (_ROLE_ORDER.get(pair[1], 9), pair[0].id))
+    return Asker(identity=identity, person=person, verified=True, beneficiaries=beneficiaries)
