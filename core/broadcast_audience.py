@@ -1,0 +1,161 @@
+"""Who a broadcast reaches: the beneficiaries matching its filters, then the people who hear for
+them (the beneficiary and every verified guardian or authorised person with consent), each once,
+on one channel, never anyone who opted out. Set-based: a province is 60,000 beneficiaries.
+
+Filters (a JSON dict stored on the broadcast):
+  units       list of unit codes, or None for every unit of `scope` (a province code; None = all)
+  categories  category codes: a beneficiary holding any of them matches
+  method      cash / account / ewallet (how the beneficiary is paid)
+  status      payment status in `period` (e.g. everyone whose payment failed)
+  period      YYYY-MM: the period of `status` and of the {ky} {so_tien} {ngay_chi_tra} fields
+  channel     sms / zalo / telegram: only reach people on that channel
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Iterable
+
+from sqlalchemy import and_, exists, func, select
+from sqlalchemy.orm import Session
+
+from core.i18n import Translator
+from core.models import Beneficiary, BeneficiaryCategory, CashSchedule, Contact, Identity, Payment, Person, Unit
+
+logger = logging.getLogger(__name__)
+CHANNEL_KIND = {"sms": "phone", "zalo": "zalo", "telegram": "telegram"}
+KIND_CHANNEL = {kind: channel for channel, kind in CHANNEL_KIND.items()}
+
+
+@dataclass(frozen=True)
+class Recipient:
+    person_id: int
+    beneficiary_id: int
+    channel: str
+    address: str
+    role: str
+
+
+def beneficiary_ids(filters: dict):
+    """A SELECT of the ids of active beneficiaries matching the filters (used as a subquery)."""
+    query = select(Beneficiary.id).where(Beneficiary.active.is_(True))
+    units = filters.get("units")
+    if units:
+        query = query.where(Beneficiary.unit_code.in_(list(units)))
+    elif filters.get("scope"):
+        query = query.where(Beneficiary.unit_code.in_(select(Unit.code).where(Unit.parent_code == filters["scope"])))
+    if filters.get("categories"):
+        query = query.where(exists().where(
+            BeneficiaryCategory.beneficiary_id == Beneficiary.id,
+            BeneficiaryCategory.category_code.in_(list(filters["categories"]))))
+    if filters.get("method"):
+        query = query.where(Beneficiary.method == filters["method"])
+    if filters.get("status") and filters.get("period"):
+        query = query.where(exists().where(
+            Payment.beneficiary_id == Beneficiary.id, Payment.period == filters["period"],
+            Payment.status == filters["status"]))
+    return query
+
+
+def count_beneficiaries(session: Session, filters: dict) -> int:
+    return session.scalar(select(func.count()).select_from(beneficiary_ids(filters).subquery())) or 0
+
+
+def _links(session: Session, ids) -> list[tuple]:
+    """(beneficiary, person, role) of every live contact allowed to hear, self links first."""
+    query = (
+        select(Contact.beneficiary_id, Contact.person_id, Contact.role, Person.preferred_channel)
+        .join(Person, Person.id == Contact.person_id)
+        .where(Contact.beneficiary_id.in_(ids), Contact.removed_at.is_(None), Person.opted_out.is_(False))
+        .where((Contact.role == "self") | (Contact.consent.is_(True)))
+    )
+    rows = list(session.execute(query))
+    rows.sort(key=lambda row: (row[2] != "self", row[0], row[1]))
+    return rows
+
+
+def _addresses(session: Session, ids) -> dict[int, dict[str, str]]:
+    """person id -> {channel: address} of verified identities that did not opt out."""
+    persons = select(Contact.person_id).where(Contact.beneficiary_id.in_(ids), Contact.removed_at.is_(None))
+    query = (
+        select(Identity.person_id, Identity.kind, Identity.address)
+        .where(Identity.person_id.in_(persons), Identity.verified.is_(True), Identity.opted_out.is_(False))
+        .order_by(Identity.id)
+    )
+    found: dict[int, dict[str, str]] = {}
+    for person_id, kind, address in session.execute(query):
+        channel = KIND_CHANNEL.get(kind)
+        if channel:
+            found.setdefault(person_id, {}).setdefault(channel, address)
+    return found
+
+
+def pick_channel(addresses: dict[str, str], preferred: str | None, only: str | None) -> str | None:
+    """The channel to reach a person on: the broadcast's, else their preferred one, else SMS,
+    else any chat they verified."""
+    if only:
+        return only if only in addresses else None
+    for channel in (preferred, "sms", "zalo", "telegram"):
+        if channel in addresses:
+            return channel
+    return None
+
+
+def find_recipients(session: Session, filters: dict) -> tuple[int, list[Recipient]]:
+    """(number of matching beneficiaries, one recipient per person)."""
+    ids = beneficiary_ids(filters)
+    addresses = _addresses(session, ids)
+    chosen: dict[int, Recipient] = {}
+    for beneficiary_id, person_id, role, preferred in _links(session, ids):
+        if person_id in chosen:
+            continue
+        person_addresses = addresses.get(person_id, {})
+        channel = pick_channel(person_addresses, preferred, filters.get("channel"))
+        if channel is not None:
+            chosen[person_id] = Recipient(person_id, beneficiary_id, channel, person_addresses[channel], role)
+    total = count_beneficiaries(session, filters)
+    return total, sorted(chosen.values(), key=lambda r: r.person_id)
+
+
+def template_values(session: Session, beneficiary_ids_: Iterable[int], period: str, t: Translator) -> dict[int, dict[str, str]]:
+    """{ho_ten, so_tien, ky, ngay_chi_tra, dia_diem} for each beneficiary, from the period's payment
+    and the unit's cash schedule."""
+    wanted = list(dict.fromkeys(beneficiary_ids_))
+    values: dict[int, dict[str, str]] = {}
+    if not wanted:
+        return values
+    people: dict[int, tuple] = {}
+    payments: dict[int, tuple] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start:start + 500]
+        for row in session.execute(select(Beneficiary.id, Beneficiary.full_name, Beneficiary.unit_code,
+                                          Beneficiary.monthly_amount, Beneficiary.method).where(Beneficiary.id.in_(chunk))):
+            people[row[0]] = row
+        for row in session.execute(select(Payment.beneficiary_id, Payment.amount, Payment.paid_on)
+                                   .where(Payment.period == period, Payment.beneficiary_id.in_(chunk))):
+            payments[row[0]] = row
+    units = {row[2] for row in people.values()}
+    schedules: dict[str, CashSchedule] = {}
+    for schedule in session.scalars(select(CashSchedule).where(and_(CashSchedule.period == period,
+                                                                    CashSchedule.unit_code.in_(list(units))))
+                                    .order_by(CashSchedule.start_date)):
+        schedules.setdefault(schedule.unit_code, schedule)
+    for beneficiary_id, (_, name, unit_code, monthly, method) in people.items():
+        payment = payments.get(beneficiary_id)
+        schedule = schedules.get(unit_code)
+        amount = payment[1] if payment else monthly
+        day, place = "", ""
+        if schedule is not None and (method == "cash" or payment is None or payment[2] is None):
+            day = _days(schedule, t)
+            place = schedule.place + (f" ({schedule.hours})" if schedule.hours else "")
+        elif payment is not None and payment[2] is not None:
+            day = t.date(payment[2])
+        values[beneficiary_id] = {"ho_ten": name, "so_tien": t.money(amount) if amount else "", "ky": t.period(period),
+                                  "ngay_chi_tra": day, "dia_diem": place}
+    return values
+
+
+def _days(schedule: CashSchedule, t: Translator) -> str:
+    if schedule.end_date and schedule.end_date != schedule.start_date:
+        return f"{t.date(schedule.start_date)} - {t.date(schedule.end_date)}"
+    return t.date(schedule.start_date)

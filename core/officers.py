@@ -1,0 +1,178 @@
+"""Console accounts: creation, argon2 password checks with a lockout, and scope.
+
+A commune officer acts on their own unit only; a province administrator on every unit of their
+province (or on every unit, when the account names no province). Five wrong passwords in a row
+lock the account for fifteen minutes, so guessing a password from the ward office is slow.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from datetime import datetime, timedelta
+from typing import Iterable
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.i18n import translator
+from core.models import Officer, Unit
+from core.models.console import OFFICER_ROLES
+
+logger = logging.getLogger(__name__)
+
+MAX_FAILURES = 5
+LOCKOUT = timedelta(minutes=15)
+MIN_PASSWORD = 8
+_USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,59}")
+_hasher = PasswordHasher()
+# Verified when the username is unknown, so a wrong name costs as long as a wrong password.
+_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+class OfficerError(Exception):
+    """A refusal an officer reads: `str()` is Vietnamese from the catalogs."""
+
+    def __init__(self, msgid: str, **values: object):
+        self.msgid = msgid
+        self.values = values
+        super().__init__(translator("vi")._(msgid, **values))
+
+
+class LoginFailed(OfficerError):
+    pass
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def create_officer(session: Session, username: str, password: str, role: str, unit_code: str | None = None,
+                   full_name: str | None = None) -> Officer:
+    """Validate and add an account (flushed, not committed)."""
+    username = (username or "").strip().lower()
+    if not _USERNAME.fullmatch(username):
+        raise OfficerError("A username is 2 to 60 letters, digits, dots, dashes or underscores, without spaces.")
+    if role not in OFFICER_ROLES:
+        raise OfficerError("The role must be commune or province.")
+    if len(password or "") < MIN_PASSWORD:
+        raise OfficerError("The password must have at least %(count)s characters.", count=MIN_PASSWORD)
+    unit_code = (unit_code or "").strip() or None
+    if role == "commune" and unit_code is None:
+        raise OfficerError("A commune officer needs the code of their commune or ward (--unit).")
+    if unit_code is not None:
+        unit = session.get(Unit, unit_code)
+        if unit is None:
+            raise OfficerError("There is no administrative unit with code %(code)s.", code=unit_code)
+        if role == "commune" and unit.parent_code is None:
+            raise OfficerError("A commune officer's unit must be a commune or ward, not a province.")
+        if role == "province" and unit.parent_code is not None:
+            raise OfficerError("A province administrator's unit must be a province.")
+    if session.scalar(select(Officer.id).where(Officer.username == username)) is not None:
+        raise OfficerError("The username %(username)s is already taken.", username=username)
+    officer = Officer(username=username, password_hash=hash_password(password), role=role, unit_code=unit_code,
+                      full_name=(full_name or "").strip() or None, active=True, failed_logins=0)
+    session.add(officer)
+    session.flush()
+    logger.info("officer %s created (%s %s)", username, role, unit_code or "*")
+    return officer
+
+
+def find_officer(session: Session, username: str) -> Officer | None:
+    return session.scalar(select(Officer).where(Officer.username == (username or "").strip().lower()))
+
+
+def require_officer(session: Session, username: str) -> Officer:
+    officer = find_officer(session, username)
+    if officer is None or not officer.active:
+        raise OfficerError("There is no active officer account %(username)s.", username=username)
+    return officer
+
+
+def authenticate(session: Session, username: str, password: str, now: datetime) -> Officer:
+    """The officer when the password is right; LoginFailed otherwise (the caller commits either
+    way, so failures are counted)."""
+    officer = find_officer(session, username)
+    if officer is None or not officer.active:
+        _verify(_DUMMY_HASH, password)
+        raise LoginFailed("Wrong username or password.")
+    if officer.locked_until is not None and officer.locked_until > now:
+        minutes = max(1, int((officer.locked_until - now).total_seconds() // 60) + 1)
+        raise LoginFailed("Too many wrong passwords. Try again in %(minutes)s minutes.", minutes=minutes)
+    if not _verify(officer.password_hash, password):
+        officer.failed_logins = (officer.failed_logins or 0) + 1
+        if officer.failed_logins >= MAX_FAILURES:
+            officer.locked_until = now + LOCKOUT
+            officer.failed_logins = 0
+            logger.warning("officer %s locked after %d failures", officer.username, MAX_FAILURES)
+            raise LoginFailed("Too many wrong passwords. Try again in %(minutes)s minutes.",
+                              minutes=int(LOCKOUT.total_seconds() // 60))
+        raise LoginFailed("Wrong username or password.")
+    officer.failed_logins = 0
+    officer.locked_until = None
+    if _hasher.check_needs_rehash(officer.password_hash):
+        officer.password_hash = hash_password(password)
+    return officer
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password or "")
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+# -- scope -------------------------------------------------------------------------------------
+def actor_name(officer: Officer) -> str:
+    """How the audit log names an officer."""
+    return f"officer:{officer.username}"
+
+
+def covers_all(officer: Officer) -> bool:
+    return officer.role == "province" and officer.unit_code is None
+
+
+def can_act_on(officer: Officer, unit_code: str | None, parent_code: str | None = None) -> bool:
+    """Whether the officer may see and act on a unit (give `parent_code` to save a lookup)."""
+    if unit_code is None:
+        return covers_all(officer)
+    if officer.role == "commune":
+        return officer.unit_code == unit_code
+    if officer.unit_code is None:
+        return True
+    return unit_code == officer.unit_code or parent_code == officer.unit_code
+
+
+def scope_unit_codes(session: Session, officer: Officer) -> list[str] | None:
+    """The commune-level units an officer acts on; None means every unit."""
+    if officer.role == "commune":
+        return [officer.unit_code]
+    if officer.unit_code is None:
+        return None
+    return list(session.scalars(select(Unit.code).where(Unit.parent_code == officer.unit_code).order_by(Unit.code)))
+
+
+def scope_units(session: Session, officer: Officer, only: Iterable[str] | None = None) -> list[Unit]:
+    """Commune-level units in the officer's scope (optionally among `only`), by name."""
+    query = select(Unit).where(Unit.parent_code.is_not(None))
+    codes = scope_unit_codes(session, officer)
+    if codes is not None:
+        query = query.where(Unit.code.in_(codes))
+    if only is not None:
+        query = query.where(Unit.code.in_(list(only)))
+    return list(session.scalars(query.order_by(Unit.name)))
+
+
+def check_units(session: Session, officer: Officer, unit_codes: Iterable[str]) -> list[str]:
+    """The codes, validated: each exists and lies within the officer's scope."""
+    checked: list[str] = []
+    for code in dict.fromkeys(c.strip() for c in unit_codes if c and c.strip()):
+        unit = session.get(Unit, code)
+        if unit is None:
+            raise OfficerError("There is no administrative unit with code %(code)s.", code=code)
+        if not can_act_on(officer, unit.code, unit.parent_code):
+            raise OfficerError("You may only act on your own unit; %(name)s (%(code)s) is outside it.",
+                               name=unit.name, code=unit.code)
+        checked.append(code)
+    return checked
