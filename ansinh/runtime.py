@@ -37,8 +37,12 @@ class Runtime:
 
         return build_senders(self)
 
-    # Hooks later work fills in (rate limits per provider, opt-outs on permanent failures).
-    send_rate_limiter = None
+    @cached_property
+    def send_rate_limiter(self):
+        """Provider send limits (Telegram 30/s overall, 1/s per chat; Zalo alike), shared via Redis when set."""
+        from core.ratelimit import make_send_rate_limiter
+
+        return make_send_rate_limiter(self.settings)
 
     def on_permanent_failure(self, session, message, error) -> None:  # noqa: ANN001
         """Called in the transaction that marks a message failed; channel rules plug in here."""

@@ -1,1 +1,32 @@
-"""bot channel package."""
+"""Chat channels: Telegram (bot/telegram.py) and Zalo Official Account (bot/zalo.py).
+
+`init_app(app, runtime)` registers both webhooks (each refuses requests it cannot authenticate,
+so an unconfigured channel is simply closed); `make_senders(settings, sessions, clock)` returns
+the outbox senders of the channels whose credentials are configured.
+"""
+from __future__ import annotations
+
+import logging
+
+logger = logging.getLogger(__name__)
+
+
+def init_app(app, runtime) -> None:  # noqa: ANN001
+    from bot import telegram, zalo
+
+    telegram.init_app(app, runtime)
+    zalo.init_app(app, runtime)
+
+
+def make_senders(settings, sessions, clock) -> dict:  # noqa: ANN001
+    senders: dict = {}
+    if settings.telegram_bot_token:
+        from bot.telegram_sender import TelegramSender
+
+        senders["telegram"] = TelegramSender(settings.telegram_bot_token, settings.telegram_api_base_url)
+    if settings.zalo_app_id and (settings.zalo_access_token or settings.zalo_refresh_token):
+        from bot.zalo_sender import ZaloSender
+        from bot.zalo_tokens import ZaloTokens
+
+        senders["zalo"] = ZaloSender(settings, ZaloTokens(settings, sessions, clock))
+    return senders

@@ -1,0 +1,59 @@
+"""`ansinh bot telegram --polling` (development) and `ansinh bot telegram --set-webhook URL`."""
+from __future__ import annotations
+
+import asyncio
+
+import click
+
+from ansinh.cli_support import pass_state
+
+
+def register(main: click.Group) -> None:
+    @main.group(help="chat bots (Telegram; Zalo runs through the web service's webhook)")
+    def bot() -> None:
+        pass
+
+    @bot.command(help="run the Telegram bot by long polling, or register its webhook")
+    @click.option("--polling", is_flag=True, help="fetch updates with getUpdates and answer them (development)")
+    @click.option("--set-webhook", "webhook_url", metavar="URL", help="register URL as the webhook, with TELEGRAM_WEBHOOK_SECRET")
+    @click.option("--no-dispatch", is_flag=True, help="with --polling: leave queued answers to `ansinh worker`")
+    @pass_state
+    def telegram(state, polling: bool, webhook_url: str | None, no_dispatch: bool) -> None:
+        settings = state.runtime.settings
+        if polling == bool(webhook_url):
+            raise click.UsageError("give exactly one of --polling or --set-webhook URL")
+        if not settings.telegram_bot_token:
+            raise click.ClickException("TELEGRAM_BOT_TOKEN is not set")
+        if webhook_url:
+            _set_webhook(settings, webhook_url)
+            return
+        _poll(state.runtime, dispatch=not no_dispatch)
+
+
+def _set_webhook(settings, url: str) -> None:  # noqa: ANN001
+    from bot.telegram_polling import set_webhook
+
+    if not settings.telegram_webhook_secret:
+        raise click.ClickException("TELEGRAM_WEBHOOK_SECRET is not set: the webhook would refuse every update")
+    try:
+        done = asyncio.run(set_webhook(settings, url))
+    except Exception as error:  # noqa: BLE001 - say what Telegram answered, without a traceback
+        raise click.ClickException(f"setWebhook failed: {error}") from error
+    if not done:
+        raise click.ClickException("Telegram did not accept the webhook")
+    click.echo(f"webhook set to {url}")
+
+
+def _poll(runtime, dispatch: bool) -> None:  # noqa: ANN001
+    from ansinh.dispatching import start_dispatchers
+    from bot.telegram_polling import run_polling
+
+    stop = None
+    if dispatch:
+        stop, _threads = start_dispatchers(runtime, 1)
+    click.echo("Telegram bot polling; Ctrl-C to stop", err=True)
+    try:
+        run_polling(runtime)
+    finally:
+        if stop is not None:
+            stop.set()

@@ -1,0 +1,58 @@
+"""What both chat adapters do with a message once parsed: ask the core, queue the answers.
+
+Answers never go out from the request: each becomes an outbox row (kind "reply") whose
+idempotency key derives from the provider's message id, so a redelivered webhook, or two web
+processes racing on it, queue each answer once.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from bot.keyboards import pack
+from core.db import transaction
+from core.messages import Inbound, Reply
+from core.outbox import enqueue
+
+logger = logging.getLogger(__name__)
+
+Outgoing = tuple[str, "dict[str, Any] | None"]  # (text, buttons for bot.keyboards.pack)
+
+
+def ask_dialog(runtime, inbound: Inbound) -> list[Reply]:  # noqa: ANN001 - ansinh.runtime.Runtime
+    """One turn through core.dialog (free text, keywords, registration, opt-out)."""
+    return list(runtime.dialog.handle(inbound))
+
+
+def queue_replies(session: Session, channel: str, address: str, outgoing: list[Outgoing], key: str,
+                  person_id: int | None = None) -> int:
+    """Queue answers in order; returns how many were new."""
+    queued = 0
+    for index, (text, markup) in enumerate(outgoing):
+        if not text or not text.strip():
+            continue
+        row = enqueue(session, channel=channel, address=address, text=pack(text, markup), kind="reply",
+                      key=f"{key}:{index}", person_id=person_id)
+        queued += row is not None
+    return queued
+
+
+def queue_in_transaction(runtime, channel: str, address: str, outgoing: list[Outgoing], key: str) -> int:  # noqa: ANN001
+    with transaction(runtime.sessions) as session:
+        return queue_replies(session, channel, address, outgoing, key)
+
+
+def dedupe_of(runtime):  # noqa: ANN001, ANN201
+    """The runtime's dedupe store (core.dedupe), built once per runtime."""
+    existing = getattr(runtime, "dedupe", None)
+    if existing is not None:
+        return existing
+    cached = runtime.__dict__.get("_bot_dedupe")
+    if cached is None:
+        from core.dedupe import make_dedupe
+
+        cached = make_dedupe(runtime.settings, runtime.sessions, runtime.clock)
+        runtime.__dict__["_bot_dedupe"] = cached
+    return cached

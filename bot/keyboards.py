@@ -1,0 +1,85 @@
+"""Buttons that travel with a chat message through the outbox.
+
+An outbox row holds plain text. A message that needs buttons carries them after a record
+separator as a small JSON object, which the Telegram sender turns back into a keyboard:
+
+    "Xin chào…" + "\\x1e" + '{"menu": ["Tiền tháng này", …], "contact": "Chia sẻ số điện thoại"}'
+    "Ông/bà hỏi về ai?" + "\\x1e" + '{"choices": [["Mẹ Lan", "1"], ["Ôn Hùng", "2"]]}'
+
+`menu` is the persistent reply keyboard (big buttons that send their label; `contact` adds the
+request_contact button); `choices` are inline buttons that send their value back. Zalo has no
+reply keyboard, so `plain_text` writes the choices as lines instead.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from core.chat_menu import main_menu, share_phone_label
+from core.i18n import Translator
+from core.messages import Choice
+
+logger = logging.getLogger(__name__)
+MARK = "\x1e"
+TELEGRAM_TEXT_LIMIT = 4096
+
+
+def pack(text: str, markup: dict[str, Any] | None) -> str:
+    if not markup:
+        return text
+    return f"{text}{MARK}{json.dumps(markup, ensure_ascii=False, separators=(',', ':'))}"
+
+
+def unpack(stored: str) -> tuple[str, dict[str, Any] | None]:
+    text, mark, tail = stored.partition(MARK)
+    if not mark:
+        return stored, None
+    try:
+        markup = json.loads(tail)
+    except ValueError:
+        logger.warning("outbox text carries unreadable buttons; sending the text alone")
+        return text, None
+    return text, markup if isinstance(markup, dict) else None
+
+
+def menu_markup(language: str, with_contact: bool) -> dict[str, Any]:
+    t = Translator(language)
+    markup: dict[str, Any] = {"menu": [choice.label for choice in main_menu(t)]}
+    if with_contact:
+        markup["contact"] = share_phone_label(t)
+    return markup
+
+
+def choices_markup(choices: tuple[Choice, ...] | list[Choice]) -> dict[str, Any] | None:
+    return {"choices": [[c.label, c.value] for c in choices]} if choices else None
+
+
+def plain_text(stored: str) -> str:
+    """The text with any choices written out as lines (for channels without buttons)."""
+    text, markup = unpack(stored)
+    if markup and markup.get("choices"):
+        lines = [f"{value}. {label}" if value != label else f"- {label}" for label, value in markup["choices"]]
+        text = text.rstrip() + "\n" + "\n".join(lines)
+    return text
+
+
+def to_telegram(markup: dict[str, Any] | None):
+    """The python-telegram-bot reply_markup for a packed markup (None for plain text)."""
+    from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
+
+    if not markup:
+        return None
+    if markup.get("choices"):
+        rows = [[InlineKeyboardButton(str(label), callback_data=str(value)[:64])] for label, value in markup["choices"]]
+        return InlineKeyboardMarkup(rows)
+    labels = list(markup.get("menu") or [])
+    if not labels and not markup.get("contact"):
+        return None
+    # One wide button first (the question asked most), then pairs: large targets for old hands.
+    rows: list[list[KeyboardButton]] = [[KeyboardButton(labels[0])]] if labels else []
+    rest = labels[1:]
+    rows += [[KeyboardButton(label) for label in rest[i:i + 2]] for i in range(0, len(rest), 2)]
+    if markup.get("contact"):
+        rows.append([KeyboardButton(markup["contact"], request_contact=True)])
+    return ReplyKeyboardMarkup(rows, resize_keyboard=False, is_persistent=True)

@@ -1,0 +1,133 @@
+"""Telegram channel: the webhook, and the one code path that webhook and polling share.
+
+Wire protocol (Bot API, https://core.telegram.org/bots/api):
+- In: Telegram POSTs one `Update` as JSON to /telegram/webhook with the header
+  X-Telegram-Bot-Api-Secret-Token set to the `secret_token` given to setWebhook (403 otherwise,
+  and always 403 when no TELEGRAM_WEBHOOK_SECRET is configured). Anything but a 2xx makes
+  Telegram redeliver, so we answer 200 as soon as the answers are queued; repeated `update_id`s
+  are dropped. Development uses getUpdates instead (`ansinh bot telegram --polling`).
+- Messages: `message.text` (typed, or a reply-keyboard button's label), `message.contact` (the
+  "share my phone number" button: `contact.user_id` is the sharer's own id only when they shared
+  themself), `callback_query.data` (an inline button's value). Only private chats are served.
+- Out: sendMessage through the outbox (bot/telegram_sender.py), never from the request.
+"""
+from __future__ import annotations
+
+import hmac
+import logging
+from typing import Any
+
+from flask import Blueprint, Response, abort, jsonify, request
+
+from bot.conversation import Outgoing, ask_dialog, dedupe_of, queue_in_transaction
+from bot.keyboards import choices_markup, menu_markup
+from core.chat_menu import language_of, text_only_note, welcome_text
+from core.db import transaction
+from core.i18n import Translator
+from core.identity import resolve
+from core.linking import contact_share_reply, link_by_shared_contact
+from core.messages import Inbound
+
+logger = logging.getLogger(__name__)
+CHANNEL = "telegram"
+COMMAND_TEXT = {"/help": "GIUP", "/stop": "STOP", "/huy": "HUY"}  # other commands go to the dialog as typed
+
+
+def _linked(runtime, chat_id: str) -> bool:  # noqa: ANN001
+    with runtime.sessions() as session:
+        return resolve(session, CHANNEL, chat_id).knows_anyone
+
+
+def _welcome(runtime, chat_id: str) -> list[Outgoing]:  # noqa: ANN001
+    with runtime.sessions() as session:
+        text = welcome_text(session, CHANNEL, chat_id, runtime.settings.hotline)
+        linked = resolve(session, CHANNEL, chat_id).knows_anyone
+        language = language_of(session, CHANNEL, chat_id)
+    return [(text, menu_markup(language, with_contact=not linked))]
+
+
+def _share_contact(runtime, chat_id: str, user_id: str, contact) -> list[Outgoing]:  # noqa: ANN001
+    with transaction(runtime.sessions) as session:
+        outcome = link_by_shared_contact(session, CHANNEL, user_id, contact.user_id, contact.phone_number, runtime.clock)
+        language = language_of(session, CHANNEL, chat_id)
+    text = contact_share_reply(outcome, Translator(language), runtime.settings.hotline)
+    return [(text, menu_markup(language, with_contact=False) if outcome.linked else None)]
+
+
+def _converse(runtime, chat_id: str, text: str, meta: dict[str, Any]) -> list[Outgoing]:  # noqa: ANN001
+    was_linked = _linked(runtime, chat_id)
+    replies = ask_dialog(runtime, Inbound(channel=CHANNEL, sender=chat_id, text=text, provider_meta=meta))
+    outgoing: list[Outgoing] = [(reply.text, choices_markup(reply.choices)) for reply in replies]
+    if outgoing and not was_linked and _linked(runtime, chat_id):
+        # Just linked by a one-time code: give the big buttons with the confirmation.
+        with runtime.sessions() as session:
+            language = language_of(session, CHANNEL, chat_id)
+        last_text, last_markup = outgoing[-1]
+        outgoing[-1] = (last_text, last_markup or menu_markup(language, with_contact=False))
+    return outgoing
+
+
+def answer_update(runtime, update) -> None:  # noqa: ANN001 - ansinh Runtime, telegram.Update
+    """Turn one Update into answers in the outbox; the webhook and the poller both call this."""
+    update_id = str(update.update_id)
+    dedupe = dedupe_of(runtime)
+    if dedupe.seen_before(CHANNEL, update_id) is not None:
+        logger.info("telegram update %s already handled", update_id)
+        return
+    chat, user = update.effective_chat, update.effective_user
+    message, callback = update.message, update.callback_query
+    outgoing: list[Outgoing] = []
+    if chat is not None and user is not None and chat.type == "private":
+        chat_id, meta = str(chat.id), {"update_id": update.update_id, "user_id": user.id}
+        if message is not None and message.contact is not None:
+            outgoing = _share_contact(runtime, chat_id, str(user.id), message.contact)
+        elif message is not None and message.text:
+            text = message.text.strip()
+            command = text.split()[0].split("@")[0].lower() if text.startswith("/") else None
+            if command == "/start":
+                outgoing = _welcome(runtime, chat_id)
+            else:
+                outgoing = _converse(runtime, chat_id, COMMAND_TEXT.get(command, text), meta)
+        elif callback is not None and callback.data:
+            outgoing = _converse(runtime, chat_id, callback.data, meta)
+        elif message is not None:
+            with runtime.sessions() as session:
+                language = language_of(session, CHANNEL, chat_id)
+            outgoing = [(text_only_note(Translator(language)), None)]
+        if outgoing:
+            queue_in_transaction(runtime, CHANNEL, chat_id, outgoing, key=f"telegram:{update_id}")
+    dedupe.remember(CHANNEL, update_id, "queued" if outgoing else "ignored")
+
+
+def _secret_ok(settings) -> bool:  # noqa: ANN001
+    expected = settings.telegram_webhook_secret
+    given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
+    return bool(expected) and hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
+
+
+def make_blueprint(runtime) -> Blueprint:  # noqa: ANN001
+    blueprint = Blueprint("telegram", __name__)
+
+    @blueprint.post("/telegram/webhook")
+    def telegram_webhook() -> Response | tuple:
+        if not _secret_ok(runtime.settings):
+            abort(403)
+        from telegram import Update
+
+        payload = request.get_json(silent=True)
+        try:
+            update = Update.de_json(payload, None) if isinstance(payload, dict) and "update_id" in payload else None
+        except Exception:  # noqa: BLE001 - a malformed update is the sender's problem, not a 500
+            update = None
+        if update is None:
+            return jsonify(ok=False), 400
+        answer_update(runtime, update)
+        if update.callback_query is not None:  # stop the button's spinner, in the webhook answer itself
+            return jsonify(method="answerCallbackQuery", callback_query_id=update.callback_query.id)
+        return Response(status=200)
+
+    return blueprint
+
+
+def init_app(app, runtime) -> None:  # noqa: ANN001
+    app.register_blueprint(make_blueprint(runtime))

@@ -1,0 +1,147 @@
+"""Zalo Official Account channel: the webhook.
+
+Wire protocol (Zalo OA webhook):
+- Zalo POSTs one event as JSON to /zalo/webhook with the header
+  X-ZEvent-Signature: [mac=]hex(sha256(app_id + raw body + timestamp + OA secret key)), where
+  `timestamp` is the body's own "timestamp" field. A missing or wrong signature, or no Zalo
+  settings, is answered 403. Zalo wants a 200 within 2 seconds, so the answers are only queued
+  (outbox) here and sent by the dispatcher (bot/zalo_sender.py).
+- Events handled:
+  user_send_text  {"sender": {"id"}, "message": {"msg_id", "text"}} → core.dialog, answers queued
+                  for channel "zalo" to sender.id; a repeated msg_id is dropped.
+  user_send_<other> (image, sticker, audio…) → a short "please write" note.
+  follow          {"follower": {"id"}} → a greeting that says how to link (DK <code> <year>).
+  unfollow        {"follower": {"id"}} → the Zalo identity is opted out.
+  user_received_message / user_seen_message {"message": {"msg_ids": […]}} → delivery receipts.
+  Anything else is acknowledged with 200 and ignored.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+
+from flask import Blueprint, Response, abort, jsonify, request
+
+from bot.conversation import Outgoing, ask_dialog, dedupe_of, queue_in_transaction
+from bot.keyboards import choices_markup
+from core.chat_menu import language_of, text_only_note, welcome_text
+from core.db import transaction
+from core.i18n import Translator
+from core.linking import set_chat_opt_out
+from core.messages import Inbound
+from core.outbox import record_receipt
+
+logger = logging.getLogger(__name__)
+CHANNEL = "zalo"
+
+
+def expected_signature(app_id: str, raw_body: bytes, timestamp: str, oa_secret_key: str) -> str:
+    digest = hashlib.sha256()
+    digest.update(app_id.encode("utf-8") + raw_body + timestamp.encode("utf-8") + oa_secret_key.encode("utf-8"))
+    return digest.hexdigest()
+
+
+def signature_ok(settings, raw_body: bytes, event: dict, header: str | None) -> bool:  # noqa: ANN001
+    if not (settings.zalo_app_id and settings.zalo_oa_secret_key and header):
+        return False
+    given = header.strip()
+    if given.lower().startswith("mac="):
+        given = given[4:].strip()
+    expected = expected_signature(settings.zalo_app_id, raw_body, str(event.get("timestamp", "")), settings.zalo_oa_secret_key)
+    return hmac.compare_digest(given.lower().encode("ascii", "replace"), expected.encode("ascii"))
+
+
+def _user_text(runtime, user_id: str, text: str, msg_id: str) -> list[Outgoing]:  # noqa: ANN001
+    replies = ask_dialog(runtime, Inbound(channel=CHANNEL, sender=user_id, text=text, provider_meta={"msg_id": msg_id}))
+    return [(reply.text, choices_markup(reply.choices)) for reply in replies]
+
+
+def _language(runtime, user_id: str) -> str:  # noqa: ANN001
+    with runtime.sessions() as session:
+        return language_of(session, CHANNEL, user_id)
+
+
+def _follow(runtime, user_id: str) -> list[Outgoing]:  # noqa: ANN001
+    with transaction(runtime.sessions) as session:
+        set_chat_opt_out(session, CHANNEL, user_id, False)
+        return [(welcome_text(session, CHANNEL, user_id, runtime.settings.hotline), None)]
+
+
+def _unfollow(runtime, user_id: str) -> None:  # noqa: ANN001
+    with transaction(runtime.sessions) as session:
+        set_chat_opt_out(session, CHANNEL, user_id, True)
+
+
+def _receipts(runtime, event: dict, status: str) -> None:  # noqa: ANN001
+    message = event.get("message") or {}
+    ids = message.get("msg_ids") or ([message["msg_id"]] if message.get("msg_id") else [])
+    with transaction(runtime.sessions) as session:
+        for msg_id in ids:
+            record_receipt(session, str(msg_id), status, at=runtime.clock.now())
+
+
+def _event_key(event: dict) -> str | None:
+    """What makes this delivery unique: the message id, else who, what and when."""
+    name = str(event.get("event_name", ""))
+    msg_id = (event.get("message") or {}).get("msg_id")
+    if msg_id and name.startswith("user_send_"):
+        return str(msg_id)
+    who = (event.get("follower") or event.get("sender") or {}).get("id")
+    return f"{name}:{who}:{event.get('timestamp')}" if who else None
+
+
+def handle_event(runtime, event: dict) -> None:  # noqa: ANN001
+    name = str(event.get("event_name", ""))
+    if name == "user_received_message":
+        _receipts(runtime, event, "received")
+        return
+    if name == "user_seen_message":
+        _receipts(runtime, event, "seen")
+        return
+    if not (name.startswith("user_send_") or name in ("follow", "unfollow")):
+        return
+    key = _event_key(event)
+    dedupe = dedupe_of(runtime)
+    if key is None or dedupe.seen_before(CHANNEL, key) is not None:
+        return
+    user_id = str((event.get("follower") or event.get("sender") or {}).get("id") or "")
+    outgoing: list[Outgoing] = []
+    if not user_id:
+        pass
+    elif name == "user_send_text":
+        text = str((event.get("message") or {}).get("text") or "").strip()
+        outgoing = _user_text(runtime, user_id, text, key) if text else []
+    elif name.startswith("user_send_"):
+        outgoing = [(text_only_note(Translator(_language(runtime, user_id))), None)]
+    elif name == "follow":
+        outgoing = _follow(runtime, user_id)
+    elif name == "unfollow":
+        _unfollow(runtime, user_id)
+    if outgoing:
+        queue_in_transaction(runtime, CHANNEL, user_id, outgoing, key=f"zalo:{key}")
+    dedupe.remember(CHANNEL, key, "queued" if outgoing else "handled")
+
+
+def make_blueprint(runtime) -> Blueprint:  # noqa: ANN001
+    blueprint = Blueprint("zalo", __name__)
+
+    @blueprint.post("/zalo/webhook")
+    def zalo_webhook() -> Response | tuple:
+        raw = request.get_data(cache=False)
+        try:
+            event = json.loads(raw or b"null")
+        except ValueError:
+            event = None
+        if not isinstance(event, dict) or not signature_ok(runtime.settings, raw, event,
+                                                           request.headers.get("X-ZEvent-Signature")):
+            abort(403)
+        handle_event(runtime, event)
+        return jsonify(ok=True)
+
+    return blueprint
+
+
+def init_app(app, runtime) -> None:  # noqa: ANN001
+    app.register_blueprint(make_blueprint(runtime))

@@ -1,0 +1,66 @@
+"""What a chat (Telegram, Zalo) shows a person besides answers: the welcome, the big buttons and
+the short notes for things the bot cannot read.
+
+The buttons send their own label as text, so each label must be understood by the NLU
+(tests/unit/test_bot_chat_menu.py holds them to their intents). Labels come from the catalogs in
+the context "button" so they never clash with sentences elsewhere.
+"""
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy.orm import Session
+
+from core.i18n import Translator
+from core.identity import resolve
+from core.messages import Choice
+
+logger = logging.getLogger(__name__)
+
+# (intent the label must parse to, msgid of the label)
+MENU_BUTTONS: tuple[tuple[str, str], ...] = (
+    ("payment_status", "This month's money"),
+    ("payment_schedule", "Payment schedule"),
+    ("payment_amount", "Amount"),
+    ("payment_history", "History"),
+    ("contact_officer", "Contact an officer"),
+)
+
+
+def main_menu(t: Translator) -> tuple[Choice, ...]:
+    """The persistent buttons, in the person's language; pressing one sends the label."""
+    labels = [t.p_("button", msgid) for _intent, msgid in MENU_BUTTONS]
+    return tuple(Choice(label=label, value=label) for label in labels)
+
+
+def share_phone_label(t: Translator) -> str:
+    return t.p_("button", "Share my phone number")
+
+
+def language_of(session: Session, channel: str, sender: str) -> str:
+    """The language of the person behind a chat, Vietnamese when unknown."""
+    asker = resolve(session, channel, sender)
+    return asker.person.language if asker.person is not None and asker.person.language else "vi"
+
+
+def welcome_text(session: Session, channel: str, sender: str, hotline: str) -> str:
+    """/start (Telegram) or follow (Zalo): a greeting, then how to link or what to ask."""
+    asker = resolve(session, channel, sender)
+    t = Translator(asker.person.language if asker.person is not None else "vi")
+    if asker.knows_anyone:
+        return t._("Hello! This is AnSinh, for questions about the monthly social allowance. "
+                   "Press a button below or write your question, for example: has this month's money come?")
+    if channel == "telegram":
+        how = t._("To see your own allowance or a relative's, press the button \"Share my phone number\" below, "
+                  "or send: DK <beneficiary code> <year of birth>, for example DK BT4600001 1941.")
+    else:
+        how = t._("To see your own allowance or a relative's, send: DK <beneficiary code> <year of birth>, "
+                  "for example DK BT4600001 1941. A confirmation code will be sent by SMS to the phone number on file.")
+    head = t._("Hello! This is AnSinh, for questions about the monthly social allowance.")
+    tail = t._("Questions: hotline %(hotline)s.", hotline=hotline)
+    return f"{head}\n{how}\n{tail}"
+
+
+def text_only_note(t: Translator) -> str:
+    """A photo, sticker or voice note: we read only text."""
+    return t._("Sorry, AnSinh can only read written messages. Please write your question in words.")
