@@ -60,7 +60,7 @@ VILLAGE_WORDS = [
 # Mobile prefixes after the 2018 renumbering, and the old 11-digit prefixes they replaced.
 NEW_PREFIXES = [
     "086", "096", "097", "098", "032", "033", "034", "035", "036", "037", "038", "039",
-    "088", "091", "094", "081", "082", "083", "084", "085", "089", "090", "093", "070",
+    "088", "091", "094", "081", "082", "083", "084", "085", "090", "093", "070",
     "076", "077", "078", "079", "092", "056", "058",
 ]
 OLD_FORM = {
@@ -153,3 +153,14 @@ def bank_account(rng: random.Random) -> str:
 def wallet_account(rng: random.Random, phone: str | None) -> str:
     """Viettel Money wallets are known by a phone number; people without one get a 10-digit id."""
     return phone or f"97{rng.randrange(10**8):08d}"
+
+
+_NEW_FORM = {old: new for new, old in OLD_FORM.items()}
+
+
+def national_form(written: str) -> str:
+    """'01662718345' -> '0362718345'; a 10-digit number is returned as it is."""
+    digits = "".join(ch for ch in written if ch.isdigit())
+    if len(digits) == 11 and digits[:4] in _NEW_FORM:
+        return _NEW_FORM[digits[:4]] + digits[4:]
+    return digits

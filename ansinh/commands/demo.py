@@ -1,0 +1,71 @@
+"""`ansinh demo`: migrate if needed, load Huế's demo province (idempotent) and print the demo
+identities people can try the service with."""
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+import click
+
+from ansinh.cli_support import pass_state
+from core.db import transaction, upgrade
+from core.i18n import translator
+from core.reference import seed_reference
+
+logger = logging.getLogger(__name__)
+
+
+def _parse_today(value: str | None) -> date | None:
+    """The --today option; a wrong date ends the command with a Vietnamese message, exit code 2."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        click.echo(translator("vi")._("Write the date as YYYY-MM-DD, for example 2026-11-26."), err=True)
+        raise SystemExit(2)
+
+
+def echo_identities(t) -> None:  # noqa: ANN001 - a core.i18n.Translator
+    from core.demo import DEMO_IDENTITIES
+
+    click.echo(t._("Demo identities to try (write or call from these phones):"))
+    for who in DEMO_IDENTITIES:
+        role = t._(who["role"])
+        if who["code"]:
+            click.echo("- " + t._("%(role)s: %(name)s, phone %(phone)s; beneficiary %(code)s, born %(birth)s",
+                                  role=role, name=who["name"], phone=who["phone"], code=who["code"],
+                                  birth=who["birth"]))
+        else:
+            click.echo("- " + t._("%(role)s: phone %(phone)s", role=role, phone=who["phone"]))
+        click.echo("  " + t._(who["try"]))
+    click.echo(t._("What to ask each of them: docs/DEMO.md."))
+
+
+def register(main: click.Group) -> None:
+    @main.command("demo", help="load the demo province (Huế, 40 units) and print the demo identities")
+    @click.option("--today", "today_text", metavar="YYYY-MM-DD", help="the date the import counts as today")
+    @click.option("--scale", type=click.FloatRange(0.005, 1.0), default=1.0, show_default=True,
+                  help="a smaller province with the same ratios (for quick trials)")
+    @click.option("--force", is_flag=True, help="import every row again even when the demo is already loaded")
+    @pass_state
+    def demo(state, today_text: str | None, scale: float, force: bool) -> None:
+        from core.demo import load_demo
+
+        t = translator("vi")
+        today = _parse_today(today_text)
+        runtime = state.runtime
+        upgrade(runtime.engine)
+        with transaction(runtime.sessions) as session:
+            seed_reference(session)
+        summary = load_demo(runtime.sessions, today or runtime.clock.today(), scale=scale, force=force)
+        people, payments, schedules = (summary.reports[k] for k in ("beneficiaries", "payments", "schedules"))
+        click.echo(t._("Demo province of Huế loaded: %(units)s communes and wards, %(people)s beneficiaries, "
+                       "%(payments)s monthly payments, %(schedules)s cash-payment days.",
+                       units=t.number(summary.units), people=t.number(people.total), payments=t.number(payments.total),
+                       schedules=t.number(schedules.total)))
+        click.echo(t._("This run: %(created)s added, %(updated)s changed, %(unchanged)s already there.",
+                       created=t.number(sum(r.created for r in summary.reports.values())),
+                       updated=t.number(sum(r.updated for r in summary.reports.values()) + summary.units_updated),
+                       unchanged=t.number(sum(r.unchanged for r in summary.reports.values()))))
+        echo_identities(t)

@@ -1,0 +1,14 @@
+"""Huế's demo province: generated deterministically from a seed, loaded through the importer.
+
+`generate()` makes the rows, `load_demo()` puts them in the database (idempotently), and
+`write_officer_files()` writes a small sample as the officers' own CSV files. `DEMO_IDENTITIES`
+are the documented people to try the service with (docs/DEMO.md).
+"""
+from __future__ import annotations
+
+from core.demo.generator import DemoData, generate
+from core.demo.identities import DEMO_IDENTITIES, STRANGER_PHONE
+from core.demo.loader import DemoSummary, load_demo, write_officer_files
+
+__all__ = ["DEMO_IDENTITIES", "STRANGER_PHONE", "DemoData", "DemoSummary", "generate", "load_demo",
+           "write_officer_files"]

@@ -1,0 +1,125 @@
+"""Deterministic generation of the demo province from a seed: the same seed and scale always give
+the same people, payments and cash days, with the ratios the province reported (DOMAIN.md).
+
+Each provider's caseload is cut into exact quotas of "paid through an account", "account opened
+but paid in cash" and "no account", so the figures hold to the person at full size and to the
+rounding at any `scale`.
+"""
+from __future__ import annotations
+
+import logging
+import random
+from dataclasses import dataclass, field
+
+from core.demo import names
+from core.demo.identities import IDENTITY_OUTCOMES, IDENTITY_PEOPLE, IDENTITY_SCHEDULES, STRANGER_PHONE
+from core.demo.payments import NEXT_PERIOD, RESULT_PERIODS, SCHEDULE_PERIODS, outcomes, payment_row, unit_schedule
+from core.demo.people import DemoPerson, PersonFactory
+from core.demo.units import CASH_ONLY_UNIT, SOURCE_FIGURES, DemoUnit, plan_units, share_out
+
+logger = logging.getLogger(__name__)
+
+CODE_PREFIX = "BT46"
+FIRST_GENERATED_CODE = 11  # BT4600001…BT4600010 are kept for the documented identities
+Slot = tuple[bool, bool]  # (has an account, paid through it)
+PAID_THROUGH, ACCOUNT_CASH, NO_ACCOUNT = (True, True), (True, False), (False, False)
+
+
+@dataclass
+class DemoData:
+    seed: int
+    scale: float
+    units: list[DemoUnit]
+    people: list[DemoPerson]
+    beneficiaries: list[dict[str, str]] = field(default_factory=list)
+    payments: list[dict[str, str]] = field(default_factory=list)
+    schedules: list[dict[str, str]] = field(default_factory=list)
+
+    def unit_officers(self) -> list[dict]:
+        return [unit.officer_info() for unit in self.units]
+
+
+def scaled_figures(provider: str, scale: float) -> tuple[int, int, int]:
+    total, accounts, paid = SOURCE_FIGURES[provider]
+    return round(total * scale), round(accounts * scale), round(paid * scale)
+
+
+def _provider_slots(rng: random.Random, provider: str, scale: float, units: list[DemoUnit],
+                    identities: list[DemoPerson]) -> dict[str, list[Slot]]:
+    """Which slots each of one provider's units gets; identities take theirs first."""
+    total, accounts, paid = scaled_figures(provider, scale)
+    counts = {PAID_THROUGH: paid, ACCOUNT_CASH: accounts - paid, NO_ACCOUNT: total - accounts}
+    sizes = share_out(total, [u.weight for u in units], minimum=3)
+    for unit, size in zip(units, sizes):
+        unit.size = size
+    by_unit: dict[str, list[Slot]] = {u.code: [] for u in units}
+    for person in identities:
+        slot = (person.has_account, person.electronic)
+        counts[slot] -= 1
+        by_unit[person.unit_code].append(slot)
+    for unit in units:
+        if not unit.pays_electronically:
+            for _ in range(unit.size - len(by_unit[unit.code])):
+                slot = ACCOUNT_CASH if rng.random() * (counts[ACCOUNT_CASH] + counts[NO_ACCOUNT]) < counts[ACCOUNT_CASH] else NO_ACCOUNT
+                counts[slot] -= 1
+                by_unit[unit.code].append(slot)
+    if min(counts.values()) < 0:
+        raise ValueError(f"scale {scale} is too small for {provider}'s demo identities")
+    pool = [slot for slot, n in counts.items() for _ in range(n)]
+    rng.shuffle(pool)
+    for unit in units:
+        if unit.pays_electronically:
+            take = unit.size - len(by_unit[unit.code])
+            by_unit[unit.code].extend(pool[:take])
+            del pool[:take]
+    return by_unit
+
+
+def generate(seed: int = 46, scale: float = 1.0) -> DemoData:
+    """Huế's demo province; `scale` < 1 gives a smaller province with the same ratios."""
+    rng = random.Random(seed)
+    phones = names.PhoneBook(rng, {STRANGER_PHONE})
+    for person in IDENTITY_PEOPLE:
+        for written in (person.phone, person.guardian_phone):
+            if written:
+                phones.reserve(names.national_form(written))
+    units = plan_units(rng, phones)
+    factory = PersonFactory(rng, phones)
+    people = list(IDENTITY_PEOPLE)
+    next_code = FIRST_GENERATED_CODE
+    for provider in SOURCE_FIGURES:
+        served = [u for u in units if u.provider == provider]
+        own = [p for p in IDENTITY_PEOPLE if p.provider == provider]
+        slots = _provider_slots(rng, provider, scale, served, own)
+        for unit in served:
+            for has_account, electronic in slots[unit.code][sum(p.unit_code == unit.code for p in own):]:
+                people.append(factory.make(f"{CODE_PREFIX}{next_code:05d}", unit, has_account, electronic))
+                next_code += 1
+    data = DemoData(seed=seed, scale=scale, units=units, people=people)
+    data.beneficiaries = [p.row() for p in people]
+    _add_schedules_and_payments(data)
+    logger.info("demo province: %d beneficiaries, %d payments, %d cash days",
+                len(data.beneficiaries), len(data.payments), len(data.schedules))
+    return data
+
+
+def _add_schedules_and_payments(data: DemoData) -> None:
+    srng = random.Random(f"{data.seed}:schedules")
+    cash_days: dict[str, dict[str, list[dict[str, str]]]] = {}
+    for unit in data.units:
+        for period in SCHEDULE_PERIODS:
+            rows = IDENTITY_SCHEDULES.get((unit.code, period)) or unit_schedule(srng, unit, period)
+            cash_days.setdefault(unit.code, {})[period] = rows
+            data.schedules.extend(rows)
+    prng = random.Random(f"{data.seed}:payments")
+    by_period: dict[str, list[dict[str, str]]] = {p: [] for p in (*RESULT_PERIODS, NEXT_PERIOD)}
+    for person in data.people:
+        drawn = outcomes(prng, person, cash_days[person.unit_code])
+        drawn.update(IDENTITY_OUTCOMES.get(person.code, {}))
+        for period, outcome in drawn.items():
+            by_period[period].append(payment_row(person, period, outcome))
+    for rows in by_period.values():
+        data.payments.extend(rows)
+
+
+__all__ = ["CASH_ONLY_UNIT", "DemoData", "generate", "scaled_figures"]
