@@ -30,13 +30,15 @@ def category_of(text: str, intent: str) -> str:
 
 
 def file_complaint(ctx: AnswerContext, *, text: str, intent: str, beneficiary: Beneficiary | None,
-                   person: Person | None, reply_to: str, period: str | None = None) -> Complaint:
+                   person: Person | None, reply_to: str, period: str | None = None,
+                   category: str | None = None) -> Complaint:
+    """A new ticket; `category` when the caller already knows it (a USSD menu choice)."""
     now = ctx.clock.now()
     complaint = Complaint(
         beneficiary_id=beneficiary.id if beneficiary is not None else None,
         person_id=person.id if person is not None else None,
         unit_code=beneficiary.unit_code if beneficiary is not None else None,
-        category=category_of(text, intent), text=text[:2000], channel=ctx.channel, reply_to=reply_to[:64],
+        category=category or category_of(text, intent), text=text[:2000], channel=ctx.channel, reply_to=reply_to[:64],
         status="new", period=period, created_at=now, updated_at=now,
     )
     ctx.session.add(complaint)

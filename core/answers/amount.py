@@ -45,7 +45,7 @@ def payment_amount(ctx: AnswerContext, beneficiary: Beneficiary) -> str:
     required: list[str] = []
     optional: list[str] = []
     if beneficiary.programme_code == "HTXH":
-        required.append(t._("%(name)s receives the social pension: %(amount)s a month.", name=name, amount=t.money(monthly)))
+        required.append(t._("Social pension of %(name)s: %(amount)s a month.", name=name, amount=t.money(monthly)))
         optional.append(t._("It is for people aged 75 or more without a pension, or 70 to 74 in poor or near-poor households (Decree 176/2025/ND-CP)."))
         optional.append(t._("A person who qualifies for both the allowance and the social pension gets the higher one, not both."))
     elif computed is not None:

@@ -108,8 +108,8 @@ def _transfer_schedule(ctx: AnswerContext, beneficiary: Beneficiary, period: str
     if payment is not None:
         from core.answers.payments import status_words
 
-        optional.append(t._("%(period)s: %(status)s.", period=capitalised(t._("month %(period)s", period=t.period(target))),
-                            status=status_words(ctx, payment)))
+        month = capitalised(t._("month %(period)s", period=t.period(target)))
+        optional.append(t._("%(period)s: %(status)s.", period=month, status=status_words(ctx, payment)))
     optional.append(t._("Withdrawing is free of charge."))
     return ctx.compose([head], optional)
 
