@@ -23,7 +23,7 @@ from core.models import OutboxMessage
 from core.outbox import DIRECT_KINDS
 
 logger = logging.getLogger(__name__)
-LEASE = timedelta(minutes=2)
+LEASE = timedelta(minutes=2)  # default; settings.outbox_lease_seconds overrides it
 
 
 @dataclass(frozen=True)
@@ -94,6 +94,7 @@ class Dispatcher:
     # -- claiming -----------------------------------------------------------------------------
     def claim(self, limit: int = 50) -> list[OutboxMessage]:
         now = self.clock.now()
+        lease = timedelta(seconds=getattr(self.settings, "outbox_lease_seconds", None) or LEASE.total_seconds())
         due = or_(
             and_(OutboxMessage.status == "queued", or_(OutboxMessage.not_before.is_(None), OutboxMessage.not_before <= now)),
             and_(OutboxMessage.status == "sending", OutboxMessage.claimed_until < now),
@@ -111,7 +112,7 @@ class Dispatcher:
             for message in messages:
                 message.status = "sending"
                 message.claimed_by = self.worker_id
-                message.claimed_until = now + LEASE
+                message.claimed_until = now + lease
             return messages
 
     # -- sending ------------------------------------------------------------------------------

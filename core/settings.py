@@ -30,6 +30,7 @@ class Settings:
     sms_max_segments: int = 3
     ussd_max_chars: int = 182
     outbox_max_attempts: int = 6  # ANSINH_OUTBOX_MAX_ATTEMPTS: then the message is dead
+    outbox_lease_seconds: int = 120  # ANSINH_OUTBOX_LEASE_SECONDS: a claimed row is reclaimed after this
     dispatch_in_process: bool = True  # ANSINH_DISPATCH_IN_PROCESS: `ansinh serve` runs one dispatcher
     twilio_account_sid: str | None = None
     twilio_auth_token: str | None = None
@@ -45,6 +46,7 @@ class Settings:
     zalo_app_secret: str | None = None
     zalo_api_base_url: str = "https://openapi.zalo.me"
     zalo_oauth_base_url: str = "https://oauth.zaloapp.com"
+    simulator: str = "auto"  # ANSINH_SIMULATOR: auto (on when no SMS provider is configured) / on / off
     hotline: str = "1900 0000"  # ANSINH_HOTLINE: the province's help line, said in answers
     extra: dict = field(default_factory=dict)
 
