@@ -32,6 +32,13 @@ class Runtime:
         return make_state_store(self.settings, self.sessions, self.clock)
 
     @cached_property
+    def dialog(self):
+        """The conversation (core.dialog): one inbound message in, the replies out."""
+        from core.dialog import Dialog
+
+        return Dialog(self.sessions, self.clock, self.settings, self.state)
+
+    @cached_property
     def senders(self) -> dict:
         from ansinh.dispatching import build_senders
 
