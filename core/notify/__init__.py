@@ -1,0 +1,6 @@
+"""Payment notifications: who hears about a beneficiary's money, what they are told, and when.
+
+The import listener (`events`) turns payment results and cash schedules into outbox rows in the
+import's own transaction; `scheduled` queues the reminders and receipt questions that are due on
+a day; `receipts` reads the answers; `complaint_workflow` is the officer's side of a complaint.
+"""

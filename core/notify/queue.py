@@ -1,0 +1,100 @@
+"""Writing many notifications at once: an import of a province's results may mean 90,000
+messages, so keys are checked in chunks and rows inserted in bulk, each new message with its
+disclosure audit row. A key already present (a re-import, a concurrent writer) is skipped quietly:
+`INSERT … ON CONFLICT (idempotency_key) DO NOTHING` on both SQLite and PostgreSQL."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from core.models import AuditLog, OutboxMessage
+from core.models.outbox import PRIORITY_NOTIFICATION
+from core.notify.recipients import Recipient, chunks
+from core.outbox import enqueue
+from core.render import render_for_channel
+
+logger = logging.getLogger(__name__)
+WRITE_CHUNK = 2000
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One notification to one person about one beneficiary."""
+
+    key: str
+    recipient: Recipient
+    text: str  # already rendered for the channel
+    action: str  # audit action, e.g. "notify.payment_paid"
+    payment_id: int | None = None
+    ref: str | None = None
+    not_before: datetime | None = None
+
+
+def outgoing(settings, recipient: Recipient, key: str, text: str, action: str, **extra) -> Outgoing:
+    """An Outgoing whose text is rendered for the recipient's channel (what is sent is what was counted)."""
+    return Outgoing(key, recipient, render_for_channel(text, recipient.channel, settings), action, **extra)
+
+
+def _insert_statement(session: Session):
+    dialect = session.bind.dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    else:
+        return None
+    table = OutboxMessage.__table__
+    return (dialect_insert(table).on_conflict_do_nothing(index_elements=["idempotency_key"])
+            .returning(table.c.idempotency_key))
+
+
+def enqueue_many(session: Session, items: list[Outgoing], now: datetime) -> int:
+    """Queue every item whose key is new (kind "notification"); returns how many were queued."""
+    unique = list({item.key: item for item in items}.values())
+    existing: set[str] = set()
+    for chunk in chunks([item.key for item in unique]):
+        existing.update(session.scalars(select(OutboxMessage.idempotency_key).where(OutboxMessage.idempotency_key.in_(chunk))))
+    fresh = [item for item in unique if item.key not in existing]
+    if not fresh:
+        return 0
+    statement = _insert_statement(session)
+    inserted: set[str] = set()
+    if statement is None:  # another database: one at a time through the outbox itself
+        for item in fresh:
+            if _enqueue_one(session, item) is not None:
+                inserted.add(item.key)
+    else:
+        for chunk in chunks(fresh, WRITE_CHUNK):
+            rows = [_row(item, now) for item in chunk]
+            inserted.update(session.execute(statement, rows).scalars())
+    audits = [_audit(item, now) for item in fresh if item.key in inserted]
+    for chunk in chunks(audits, WRITE_CHUNK):
+        session.execute(insert(AuditLog.__table__), list(chunk))
+    logger.info("queued %s notifications (%s already queued)", len(inserted), len(unique) - len(inserted))
+    return len(inserted)
+
+
+def _row(item: Outgoing, now: datetime) -> dict:
+    r = item.recipient
+    return dict(idempotency_key=item.key, channel=r.channel, address=r.address, text=item.text, kind="notification",
+                priority=PRIORITY_NOTIFICATION, not_before=item.not_before, status="queued", attempts=0,
+                person_id=r.person_id, beneficiary_id=r.beneficiary_id, payment_id=item.payment_id, ref=item.ref,
+                created_at=now)
+
+
+def _enqueue_one(session: Session, item: Outgoing):
+    r = item.recipient
+    return enqueue(session, channel=r.channel, address=r.address, text=item.text, kind="notification", key=item.key,
+                   not_before=item.not_before, person_id=r.person_id, beneficiary_id=r.beneficiary_id,
+                   payment_id=item.payment_id, ref=item.ref)
+
+
+def _audit(item: Outgoing, now: datetime) -> dict:
+    r = item.recipient
+    return dict(at=now, actor=f"{r.channel}:{r.address}"[:80], action=item.action[:40], beneficiary_id=r.beneficiary_id,
+                channel=r.channel, detail={"person_id": r.person_id, "role": r.role, "key": item.key,
+                                           "payment_id": item.payment_id})

@@ -1,0 +1,50 @@
+"""Cash-day reminders: two days before a schedule's first day, and on its morning (not before
+07:00 local), to beneficiaries of the unit still unpaid in cash and their guardians.
+
+Computed for one given day by `ansinh notifications run-scheduled`; the keys
+    remind:{schedule}:{2d|day}:b{beneficiary}:p{person}:{channel}
+make a second run on the same day (cron and the worker both) queue nothing new.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.clock import Clock
+from core.i18n import translator
+from core.models import CashSchedule
+from core.notify.audience import unpaid_cash
+from core.notify.queue import Outgoing, enqueue_many, outgoing
+from core.notify.recipients import recipients_for_many
+from core.notify.texts import reminder_text
+
+logger = logging.getLogger(__name__)
+DAYS_BEFORE = 2
+MORNING = time(7, 0)
+
+
+def queue_reminders(session: Session, settings, clock: Clock, today: date) -> int:
+    """Queue the reminders due on `today`; returns how many messages were queued."""
+    before = today + timedelta(days=DAYS_BEFORE)
+    schedules = session.scalars(
+        select(CashSchedule).where(CashSchedule.method == "cash", CashSchedule.start_date.in_([today, before]))
+        .order_by(CashSchedule.id)
+    )
+    morning = datetime.combine(today, MORNING, tzinfo=clock.tz)
+    items: list[Outgoing] = []
+    for schedule in schedules:
+        on_the_day = schedule.start_date == today
+        tag = "day" if on_the_day else f"{DAYS_BEFORE}d"
+        audience = unpaid_cash(session, schedule.unit_code, schedule.period)
+        recipients = recipients_for_many(session, [b.id for b, _ in audience])
+        for beneficiary, payment in audience:
+            for r in recipients.get(beneficiary.id, []):
+                text = reminder_text(translator(r.language), schedule, beneficiary, r.role, today, on_the_day)
+                key = f"remind:{schedule.id}:{tag}:b{beneficiary.id}:p{r.person_id}:{r.channel}"
+                items.append(outgoing(settings, r, key, text, "notify.cash_reminder",
+                                      payment_id=payment.id if payment else None, ref=f"schedule:{schedule.id}",
+                                      not_before=morning if on_the_day else None))
+    return enqueue_many(session, items, clock.now())

@@ -1,0 +1,84 @@
+"""The sentences of payment notifications, reminders and receipt questions, from the catalogs in
+the reader's language. Each returns plain text; the caller renders it for the channel."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from core.i18n import Translator
+from core.models import Beneficiary, CashSchedule, Payment, Unit
+from core.notify import wording as w
+from core.text import fold
+
+FREE_WITHDRAWAL_METHODS = ("ewallet", "account")  # the province pays the withdrawal fees
+LOCKED_WORDS = ("khoa", "bi khoa", "phong toa", "dong bang", "locked", "frozen")
+WRONG_ACCOUNT_WORDS = ("sai", "khong ton tai", "khong dung", "da dong", "bi dong", "dong tai khoan", "wrong", "closed")
+
+
+def payment_text(t: Translator, payment: Payment, beneficiary: Beneficiary, unit: Unit | None, role: str,
+                 status: str, today: date, hotline: str) -> str:
+    """The message for one payment status (paid, failed, returned, on_hold) to one reader."""
+    values = dict(period=t.period(payment.period), who=w.who(t, beneficiary, role, today), amount=t.money(payment.amount))
+    if status == "paid":
+        return _paid(t, payment, beneficiary, values, today)
+    call = t._("Please call %(officer)s or the hotline %(hotline)s.", officer=w.officer(t, unit), hotline=hotline)
+    values["reason"] = w.reason(t, payment)
+    if status == "failed":
+        first = t._("The %(period)s allowance for %(who)s (%(amount)s) could not be paid: %(reason)s.", **values)
+        return f"{first} {_advice(t, payment)} {call}"
+    if status == "returned":
+        first = t._("The %(period)s allowance for %(who)s (%(amount)s) was returned: %(reason)s.", **values)
+        return f"{first} {call}"
+    if status == "on_hold":
+        first = t._("The %(period)s allowance for %(who)s is on hold: %(reason)s.", **values)
+        return f"{first} {call}"
+    raise ValueError(f"no notification for status {status!r}")
+
+
+def _paid(t: Translator, payment: Payment, beneficiary: Beneficiary, values: dict, today: date) -> str:
+    values["date"] = t.date(payment.paid_on or today)
+    method = w.method_of(payment, beneficiary)
+    place = w.destination(t, payment, beneficiary)
+    if place is not None:
+        text = t._("The %(period)s allowance for %(who)s (%(amount)s) reached %(destination)s on %(date)s.",
+                   destination=place, **values)
+    elif method == "cash":
+        text = t._("The %(period)s allowance for %(who)s (%(amount)s) was collected in cash on %(date)s.", **values)
+    else:
+        text = t._("The %(period)s allowance for %(who)s (%(amount)s) was paid on %(date)s.", **values)
+    if method in FREE_WITHDRAWAL_METHODS:
+        text = f"{text} {t._('Withdrawing it is free of charge.')}"
+    return text
+
+
+def _advice(t: Translator, payment: Payment) -> str:
+    """What to do about a failed payment, from the provider's reason (whole folded words)."""
+    note = f" {' '.join(re.sub(r'[^a-z0-9]+', ' ', fold(payment.note or '')).split())} "
+    if any(f" {word} " in note for word in LOCKED_WORDS):
+        return t._("Please bring the ID card to the payment provider to unlock the account.")
+    if any(f" {word} " in note for word in WRONG_ACCOUNT_WORDS):
+        return t._("Please bring the ID card to the commune office to correct the account details.")
+    return t._("The money is kept; the commune will arrange another payment.")
+
+
+def schedule_text(t: Translator, schedule: CashSchedule, beneficiary: Beneficiary, role: str, today: date) -> str:
+    """Cash days were set: when, at what hours, where."""
+    return t._("The %(period)s allowance for %(who)s is paid in cash %(days)s at %(place)s. Please bring the ID card.",
+               period=t.period(schedule.period), who=w.who(t, beneficiary, role, today),
+               days=w.cash_days(t, schedule), place=schedule.place)
+
+
+def reminder_text(t: Translator, schedule: CashSchedule, beneficiary: Beneficiary, role: str, today: date,
+                  on_the_day: bool) -> str:
+    values = dict(period=t.period(schedule.period), who=w.who(t, beneficiary, role, today),
+                  days=w.cash_days(t, schedule), place=schedule.place)
+    if on_the_day:
+        return t._("Today: the %(period)s allowance for %(who)s is paid in cash %(days)s at %(place)s. "
+                   "Please bring the ID card.", **values)
+    return t._("Reminder: in 2 days the %(period)s allowance for %(who)s is paid in cash %(days)s at %(place)s. "
+               "Please bring the ID card.", **values)
+
+
+def receipt_question(t: Translator, payment: Payment, beneficiary: Beneficiary, role: str, today: date) -> str:
+    return t._("Did %(who)s receive the %(period)s allowance (%(amount)s)? Reply 1 = received, 2 = not yet.",
+               who=w.who(t, beneficiary, role, today), period=t.period(payment.period), amount=t.money(payment.amount))

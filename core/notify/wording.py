@@ -1,0 +1,91 @@
+"""Small phrases every notification shares: how the reader is told whose money it is ("bà" to the
+beneficiary herself, "bà Nguyễn Thị Lài" to her son), where the money went, whom to call."""
+from __future__ import annotations
+
+from datetime import date
+
+from core.answers.context import national_phone
+from core.i18n import Translator
+from core.models import Beneficiary, CashSchedule, Payment, Unit
+
+CHILD_AGE = 16
+REASON_CHARS = 60  # an officer's note is cut so the "whom to call" sentence always fits
+
+
+def age_on(beneficiary: Beneficiary, day: date) -> int | None:
+    if beneficiary.birth_date is not None:
+        born = beneficiary.birth_date
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+    if beneficiary.birth_year:
+        return day.year - beneficiary.birth_year
+    return None
+
+
+def who(t: Translator, beneficiary: Beneficiary, role: str, today: date) -> str:
+    """Whose allowance, phrased for the reader: "bà" to herself, "bà Nguyễn Thị Lài" to others."""
+    age = age_on(beneficiary, today)
+    if role == "self":
+        if beneficiary.gender == "nu":
+            return t._("you (to a woman)")
+        if beneficiary.gender == "nam":
+            return t._("you (to a man)")
+        return t._("you (polite)")
+    name = beneficiary.full_name
+    if age is not None and age < CHILD_AGE:
+        return t._("child %(name)s", name=name)
+    if beneficiary.gender == "nu":
+        return t._("Mrs %(name)s", name=name)
+    if beneficiary.gender == "nam":
+        return t._("Mr %(name)s", name=name)
+    return t._("Mr/Mrs %(name)s", name=name)
+
+
+def capitalized(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def method_of(payment: Payment | None, beneficiary: Beneficiary) -> str:
+    return (payment.method if payment is not None and payment.method else None) or beneficiary.method or "cash"
+
+
+def destination(t: Translator, payment: Payment, beneficiary: Beneficiary) -> str | None:
+    """Where electronic money went ("ví Viettel Money", "tài khoản VietinBank …1234"); None for cash."""
+    method = method_of(payment, beneficiary)
+    provider = payment.provider or beneficiary.provider
+    if method == "ewallet":
+        return t._("the %(provider)s wallet", provider=provider) if provider else t._("the e-wallet")
+    if method == "account":
+        masked = f"…{beneficiary.account_last4}" if beneficiary.account_last4 else ""
+        label = " ".join(part for part in (provider, masked) if part)
+        return t._("account %(account)s", account=label) if label else t._("the bank account")
+    return None
+
+
+def reason(t: Translator, payment: Payment) -> str:
+    note = " ".join((payment.note or "").split())
+    if not note:
+        return t._("reason not known yet")
+    return note if len(note) <= REASON_CHARS else note[:REASON_CHARS - 3].rstrip(" ,;:") + "..."
+
+
+def officer(t: Translator, unit: Unit | None) -> str:
+    """The unit's officer as a person can call them: "cán bộ Trần Thị Hoa (0234 3822 123)"."""
+    phone = national_phone(unit.officer_phone) if unit is not None else ""
+    if unit is not None and unit.officer_name and phone:
+        return t._("officer %(name)s (%(phone)s)", name=unit.officer_name, phone=phone)
+    if unit is not None and unit.officer_name:
+        return t._("officer %(name)s", name=unit.officer_name)
+    if unit is not None and phone:
+        return t._("the %(unit)s officer (%(phone)s)", unit=unit.name, phone=phone)
+    if unit is not None:
+        return t._("the %(unit)s officer", unit=unit.name)
+    return t._("the commune officer")
+
+
+def cash_days(t: Translator, schedule: CashSchedule) -> str:
+    """"ngày 03/12/2026" or "từ ngày 03/12/2026 đến ngày 05/12/2026", hours appended."""
+    if schedule.end_date and schedule.end_date != schedule.start_date:
+        days = t._("from %(start)s to %(end)s", start=t.date(schedule.start_date), end=t.date(schedule.end_date))
+    else:
+        days = t._("on %(day)s", day=t.date(schedule.start_date))
+    return f"{days} ({schedule.hours})" if schedule.hours else days
