@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+from functools import lru_cache
 
 import phonenumbers
 
@@ -57,21 +58,26 @@ def _renumber(national: str) -> str:
     return national
 
 
+@lru_cache(maxsize=1)
+def _number_patterns() -> tuple[re.Pattern, ...]:
+    """phonenumbers' own Vietnamese patterns for mobile and fixed-line numbers, compiled once
+    (a province list has 100,000 numbers; the full `parse` is ten times slower)."""
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region("VN")
+    return tuple(re.compile(desc.national_number_pattern) for desc in (metadata.mobile, metadata.fixed_line)
+                 if desc is not None and desc.national_number_pattern)
+
+
 def normalize_phone(raw: str | None) -> str | None:
-    """E.164 form of a Vietnamese number ('+84912345678'), or None when it is not one."""
+    """E.164 form of a Vietnamese mobile or fixed-line number ('+84912345678'), or None."""
     if raw is None:
         return None
     national = _national_digits(str(raw))
     if national is None or not 10 <= len(national) <= 11:
         return None
-    national = _renumber(national)
-    try:
-        number = phonenumbers.parse(national, "VN")
-    except phonenumbers.NumberParseException:
-        return None
-    if number.country_code != 84 or not phonenumbers.is_valid_number(number):
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    significant = _renumber(national)[1:]
+    if any(pattern.fullmatch(significant) for pattern in _number_patterns()):
+        return "+84" + significant
+    return None
 
 
 def mask_phone(e164: str | None) -> str:

@@ -8,7 +8,6 @@ the stored values alone. National ID and account numbers are kept only as keyed 
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 from datetime import date, datetime
 from decimal import Decimal
@@ -17,7 +16,7 @@ from typing import Iterable, Mapping
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from core.imports.bulk import chunks, insert_returning_ids, insert_rows, select_in, update_by_id
+from core.imports.bulk import chunks, insert_returning, insert_rows, select_in, update_by_id
 from core.imports.columns import BENEFICIARY_COLUMNS, Layout, ParseContext, parse_row
 from core.imports.context import StandardLevels, load_context
 from core.imports.hashing import hash_identifier
@@ -104,9 +103,10 @@ class BeneficiaryImport:
             role = "authorised" if relation and any(w in fold(relation) for w in AUTHORISED_WORDS) else "guardian"
             links["guardian"] = Link(phone, values.get("nguoi_giam_ho"), role, relation) if phone else None
         fields = {f: row[f] for f in self.fields}
-        digest = json.dumps([fields, categories if self.layout.has("dien_doi_tuong") else None,
-                             {slot: link and [link.phone, link.name, link.role, link.relation]
-                              for slot, link in links.items()}], sort_keys=True, default=str)
+        parts = [*fields.values(), categories if self.layout.has("dien_doi_tuong") else "-"]
+        for slot, link in links.items():
+            parts += [slot, *(link.phone, link.name, link.role, link.relation)] if link else [slot]
+        digest = "\x1f".join(map(str, (*self.fields, *parts)))
         fields["row_hash"] = hashlib.sha256(digest.encode()).hexdigest()
         return {"row": row, "fields": fields, "categories": categories, "links": links}
 
@@ -125,7 +125,7 @@ class BeneficiaryImport:
 
         new_rows = [{**records[c]["row"], **records[c]["fields"], "code": c, "active": True,
                      "created_at": self.now, "updated_at": self.now} for c in new_codes]
-        ids = dict(zip(new_codes, insert_returning_ids(self.session, Beneficiary, new_rows)))
+        ids = {code: bid for bid, code in insert_returning(self.session, Beneficiary, new_rows, "id", "code")}
         update_by_id(self.session, Beneficiary, [
             {"id": bid, **records[code]["fields"], "active": True, "updated_at": self.now}
             for code, bid in changed.items()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Callable, Iterable, Iterator, Sequence, TypeVar
 
-from sqlalchemy import insert, update
+from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 T = TypeVar("T")
@@ -30,14 +30,33 @@ def insert_rows(session: Session, model, rows: list[dict]) -> None:
         session.execute(insert(model.__table__), list(chunk))
 
 
-def insert_returning_ids(session: Session, model, rows: list[dict]) -> list[int]:
-    """Insert many rows; their new ids in the same order (multi-row INSERT … RETURNING)."""
-    ids: list[int] = []
+def insert_returning(session: Session, model, rows: list[dict], *columns: str) -> list[tuple]:
+    """Insert many rows in multi-row INSERTs; returns `columns` of each new row, in no set order
+    (so `columns` must hold a natural key to match rows back, e.g. ("id", "code")).
+    An ordered RETURNING would make SQLAlchemy insert one row at a time on SQLite."""
     table = model.__table__
-    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    statement = insert(table).returning(*(table.c[name] for name in columns))
+    found: list[tuple] = []
     for chunk in chunks(rows, WRITE_CHUNK):
-        ids.extend(session.execute(statement, list(chunk)).scalars())
-    return ids
+        found.extend(tuple(row) for row in session.execute(statement, list(chunk)))
+    return found
+
+
+def allocate_ids(session: Session, model, count: int) -> list[int]:
+    """Primary keys for `count` new rows that have no natural key, so rows that point at them
+    can be written in the same bulk pass. PostgreSQL draws them from the table's sequence (safe
+    with concurrent writers); SQLite takes the write lock first, then continues after max(id)."""
+    if count == 0:
+        return []
+    table = model.__table__
+    if session.get_bind().dialect.name == "postgresql":
+        return list(session.scalars(
+            text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"),
+            {"table": table.name, "n": count},
+        ))
+    session.execute(text(f"UPDATE {table.name} SET id = id WHERE 0 = 1"))  # holds the write lock till commit
+    start = session.scalar(select(func.coalesce(func.max(table.c.id), 0))) + 1
+    return list(range(start, start + count))
 
 
 def update_by_id(session: Session, model, rows: list[dict]) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from decimal import Decimal
 from typing import Callable, Iterable, Mapping, Sequence
 
@@ -34,6 +35,13 @@ class Column:
     parse: Callable[[str, ParseContext], object]
     required: bool = False
     aliases: tuple[str, ...] = ()
+
+
+# Columns with few distinct values in a file (codes, methods, amounts): each distinct text is
+# parsed once per import.
+REPEATING = frozenset({"ma_xa", "gioi_tinh", "che_do", "dien_doi_tuong", "he_so", "so_tien", "hinh_thuc",
+                       "don_vi_chi_tra", "quan_he", "ky_chi_tra", "trang_thai", "ngay_chi_tra", "tu_ngay",
+                       "den_ngay", "gio"})
 
 
 def parse_code(text: str) -> str:
@@ -118,12 +126,18 @@ class Layout:
 
     headers: dict[str, str]  # column key -> header in the file
     columns: tuple[Column, ...]
+    parsed: dict[tuple[str, str], object] = field(default_factory=dict)  # (key, text) -> value, REPEATING only
 
     def has(self, key: str) -> bool:
         return key in self.headers
 
     def header(self, key: str) -> str:
         return self.headers.get(key) or next(c.header for c in self.columns if c.key == key)
+
+    @cached_property
+    def present(self) -> list[tuple[Column, str]]:
+        """(column, header in the file) for the columns the file has, in the kind's order."""
+        return [(c, self.headers[c.key]) for c in self.columns if c.key in self.headers]
 
     @property
     def missing(self) -> list[Column]:
@@ -151,22 +165,29 @@ def missing_column_errors(layout: Layout) -> list[RowError]:
     return [RowError(1, column.header, message) for column in layout.missing]
 
 
+_MISSING = object()
+
+
 def parse_row(row: int, raw: Mapping[str, object], layout: Layout, ctx: ParseContext) -> tuple[dict, list[RowError]]:
     """Typed values of one row by column key (None for an empty cell), and its problems."""
     values: dict[str, object] = {}
     errors: list[RowError] = []
-    for column in layout.columns:
-        header = layout.headers.get(column.key)
-        if header is None:
-            continue
-        text = cell_text(raw.get(header))
+    for column, header in layout.present:
+        value = raw.get(header)
+        text = value.strip() if isinstance(value, str) else cell_text(value)
         if not text:
             values[column.key] = None
             if column.required:
                 errors.append(RowError(row, header, BadValue(N_("This value is required.")).message()))
             continue
         try:
-            values[column.key] = column.parse(text, ctx)
+            if column.key in REPEATING:
+                cached = layout.parsed.get((column.key, text), _MISSING)
+                if cached is _MISSING:
+                    cached = layout.parsed[(column.key, text)] = column.parse(text, ctx)
+                values[column.key] = cached
+            else:
+                values[column.key] = column.parse(text, ctx)
         except BadValue as problem:
             values[column.key] = None
             errors.append(RowError(row, header, problem.message()))

@@ -12,7 +12,7 @@ from typing import Iterable, Mapping
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.imports.bulk import insert_returning_ids, select_in, update_by_id
+from core.imports.bulk import insert_returning, select_in, update_by_id
 from core.imports.columns import Layout, parse_row
 from core.imports.context import load_context
 from core.imports.problems import N_, BadValue, ImportReport, PaymentChanged, RowError
@@ -92,9 +92,11 @@ class PaymentImport:
                 updates.append({"id": current.id, **change, "updated_at": self.now})
             else:
                 self.report.unchanged += 1
-        ids = insert_returning_ids(self.session, Payment, inserts)
-        for payment_id, row in zip(ids, inserts):
-            self.report.events.append(PaymentChanged(payment_id, row["beneficiary_id"], row["period"], None, row["status"]))
+        ids = {(bid, period): pid for pid, bid, period in
+               insert_returning(self.session, Payment, inserts, "id", "beneficiary_id", "period")}
+        for row in inserts:
+            self.report.events.append(PaymentChanged(ids[(row["beneficiary_id"], row["period"])], row["beneficiary_id"],
+                                                     row["period"], None, row["status"]))
         update_by_id(self.session, Payment, updates)
         self.report.created += len(inserts)
         self.report.updated += len(updates)

@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.imports.bulk import insert_returning_ids, insert_rows, select_in, update_by_id
+from core.imports.bulk import allocate_ids, insert_rows, select_in, update_by_id
 from core.models import Contact, Identity, Person
 from core.text import fold
 
@@ -149,7 +149,10 @@ class PeopleSync:
                 "removed_at": None, "created_at": self.now}
 
     def _write(self) -> None:
-        new_ids = insert_returning_ids(self.session, Person, self.new_persons)
+        new_ids = allocate_ids(self.session, Person, len(self.new_persons))
+        for person_id, row in zip(new_ids, self.new_persons):
+            row["id"] = person_id
+        insert_rows(self.session, Person, self.new_persons)
 
         def resolve(ref: int) -> int:
             return new_ids[-ref - 1] if ref < 0 else ref

@@ -56,9 +56,10 @@ class Table:
         return self._rows
 
 
-def _records(headers: list[str], lines: Iterator[list], first_row: int) -> Iterator[tuple[int, dict[str, str]]]:
+def _records(headers: list[str], lines: Iterator[list], first_row: int,
+             to_text=cell_text) -> Iterator[tuple[int, dict[str, str]]]:
     for number, cells in enumerate(lines, start=first_row):
-        texts = [cell_text(c) for c in cells]
+        texts = [to_text(c) for c in cells]
         if not any(texts):
             continue
         record: dict[str, str] = {}
@@ -89,7 +90,7 @@ def _delimiter(first_line: str) -> str:
 
 
 def _read_csv(data: bytes) -> Table:
-    text = _decode(data)
+    text = unicodedata.normalize("NFC", _decode(data))
     first_line = next((line for line in text.splitlines() if line.strip()), "")
     if not first_line:
         raise ImportFileError(N_("The file is empty: there is no header row."))
@@ -100,7 +101,7 @@ def _read_csv(data: bytes) -> Table:
         if any(c.strip() for c in cells):
             headers = [cell_text(c) for c in cells]
             break
-    return Table(headers, _records(headers, reader, number + 1))
+    return Table(headers, _records(headers, reader, number + 1, str.strip))
 
 
 def _read_xlsx(data: bytes) -> Table:

@@ -12,7 +12,7 @@ from typing import Iterable, Mapping
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.imports.bulk import insert_returning_ids, select_in, update_by_id
+from core.imports.bulk import insert_returning, select_in, update_by_id
 from core.imports.columns import Layout, parse_row
 from core.imports.context import load_context
 from core.imports.problems import N_, BadValue, ImportReport, RowError, ScheduleSet
@@ -78,8 +78,11 @@ class ScheduleImport:
                 self.report.events.append(ScheduleSet(current.id, current.unit_code, current.period))
             else:
                 self.report.unchanged += 1
-        ids = insert_returning_ids(self.session, CashSchedule, inserts)
-        self.report.events.extend(ScheduleSet(i, row["unit_code"], row["period"]) for i, row in zip(ids, inserts))
+        key_columns = ("unit_code", "period", "start_date", "place")
+        ids = {tuple(found[1:]): found[0] for found in
+               insert_returning(self.session, CashSchedule, inserts, "id", *key_columns)}
+        self.report.events.extend(ScheduleSet(ids[tuple(row[k] for k in key_columns)], row["unit_code"], row["period"])
+                                  for row in inserts)
         update_by_id(self.session, CashSchedule, updates)
         self.report.created += len(inserts)
         self.report.updated += len(updates)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
+from functools import lru_cache
 from decimal import Decimal, InvalidOperation
 
 from core.imports.problems import N_, BadValue
@@ -47,6 +48,7 @@ STATUSES = {
 }
 
 
+@lru_cache(maxsize=4096)
 def _key(text: str) -> str:
     """Folded, punctuation-free form for matching words ('Tài khoản (ngân hàng)' -> 'tai khoan ngan hang')."""
     return " ".join(re.sub(r"[^a-z0-9_]+", " ", fold(text)).split())
