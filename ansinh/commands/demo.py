@@ -31,14 +31,15 @@ def echo_identities(t) -> None:  # noqa: ANN001 - a core.i18n.Translator
 
     click.echo(t._("Demo identities to try (write or call from these phones):"))
     for who in DEMO_IDENTITIES:
-        role = t._(who["role"])
+        role_msgid, try_msgid = who["role"], who["try"]  # msgids marked in core.demo.identities
+        role = t._(role_msgid)
         if who["code"]:
             click.echo("- " + t._("%(role)s: %(name)s, phone %(phone)s; beneficiary %(code)s, born %(birth)s",
                                   role=role, name=who["name"], phone=who["phone"], code=who["code"],
                                   birth=who["birth"]))
         else:
             click.echo("- " + t._("%(role)s: phone %(phone)s", role=role, phone=who["phone"]))
-        click.echo("  " + t._(who["try"]))
+        click.echo("  " + t._(try_msgid))
     click.echo(t._("What to ask each of them: docs/DEMO.md."))
 
 

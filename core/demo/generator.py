@@ -15,7 +15,7 @@ from core.demo import names
 from core.demo.identities import IDENTITY_OUTCOMES, IDENTITY_PEOPLE, IDENTITY_SCHEDULES, STRANGER_PHONE
 from core.demo.payments import NEXT_PERIOD, RESULT_PERIODS, SCHEDULE_PERIODS, outcomes, payment_row, unit_schedule
 from core.demo.people import DemoPerson, PersonFactory
-from core.demo.units import CASH_ONLY_UNIT, SOURCE_FIGURES, DemoUnit, plan_units, share_out
+from core.demo.units import SOURCE_FIGURES, DemoUnit, plan_units, share_out
 
 logger = logging.getLogger(__name__)
 
@@ -122,4 +122,4 @@ def _add_schedules_and_payments(data: DemoData) -> None:
         data.payments.extend(rows)
 
 
-__all__ = ["CASH_ONLY_UNIT", "DemoData", "generate", "scaled_figures"]
+__all__ = ["DemoData", "generate", "scaled_figures"]

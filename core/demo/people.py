@@ -29,6 +29,7 @@ CATEGORY_MIX = [
     ("TE_HIV_4_16", 0.2, 4, 15, False), ("DON_THAN", 3, 22, 50, False), ("NKT_NANG_TE_NCT:child", 1.5, 3, 15, False),
     ("NKT_DBN_TE_NCT:child", 1.4, 2, 15, False),
 ]
+_MIX_WEIGHTS = [m[1] for m in CATEGORY_MIX]
 # A few people hold two categories: the higher coefficient applies (DOMAIN.md).
 SECOND_CATEGORY = {"NCT_80": "NKT_NANG_TE_NCT", "NCT_NGHEO_80": "NKT_DBN_TE_NCT", "NCT_NGHEO_60": "NKT_NANG_TE_NCT"}
 ELDER_RELATIONS = [("con", None, 55), ("con dâu", "nu", 8), ("con rể", "nam", 4), ("cháu", None, 22),
@@ -111,13 +112,12 @@ class PersonFactory:
     def __init__(self, rng: random.Random, phones: names.PhoneBook):
         self.rng = rng
         self.phones = phones
-        self._mix = [m for m in CATEGORY_MIX]
         self._open_guardians: dict[str, list[list]] = {}
 
     def _category(self, unit: DemoUnit) -> tuple[str, int]:
         rng = self.rng
         while True:
-            code, _w, low, high, mountain_only = rng.choices(self._mix, [m[1] for m in self._mix])[0]
+            code, _w, low, high, mountain_only = rng.choices(CATEGORY_MIX, _MIX_WEIGHTS)[0]
             if not mountain_only or unit.mountain:
                 return code.split(":")[0], rng.randint(low, high)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from core.demo import names
 from core.reference import HUE_PROVINCE_CODE
@@ -60,8 +60,7 @@ class DemoUnit:
     officer_name: str
     officer_phone: str
     office_address: str
-    size: int = 0
-    extra: dict = field(default_factory=dict)
+    size: int = 0  # beneficiaries, set when the province is generated
 
     @property
     def short_name(self) -> str:
