@@ -58,7 +58,9 @@ def acknowledge(ctx: AnswerContext, complaint: Complaint) -> str:
         head = t._("Your report of a change is recorded as %(number)s.", number=complaint.number)
     else:
         head = t._("Your complaint is recorded as %(number)s.", number=complaint.number)
-    if unit is not None and unit.officer_name:
+    if ctx.is_ussd and unit is not None and unit.officer_phone:
+        who = t._("The commune officer will call you back (%(phone)s).", phone=national_phone(unit.officer_phone))
+    elif unit is not None and unit.officer_name:
         who = t._("Officer %(officer)s of %(unit)s will call you back (phone %(phone)s).", officer=unit.officer_name,
                   unit=unit.name, phone=national_phone(unit.officer_phone) or ctx.settings.hotline)
     elif unit is not None:
@@ -67,7 +69,7 @@ def acknowledge(ctx: AnswerContext, complaint: Complaint) -> str:
         who = t._("An officer will contact you. Urgent: call the hotline %(hotline)s.", hotline=ctx.settings.hotline)
     required = [head, who]
     if complaint.category == "scam":
-        required.append(t._("Never give your OTP or PIN to anyone."))
-    if complaint.category == "change":
-        required.append(t._("The change applies once the officer has checked it."))
-    return ctx.compose(required)
+        required.append(ctx.pick(t._("Never give your OTP or PIN to anyone."),
+                                 t.p_("ussd", "Never give your OTP or PIN to anyone.")))
+    optional = [t._("The change applies once the officer has checked it.")] if complaint.category == "change" else []
+    return ctx.compose(required, optional)

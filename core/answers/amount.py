@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from core.answers.context import AnswerContext, addressed, officer_phrase, unit_of
+from core.answers.context import AnswerContext, addressed, capitalised, officer_phrase, unit_of
 from core.models import Beneficiary, Category, Payment
 from core.reference import standard_level
 
@@ -27,8 +27,10 @@ def coefficient_of(ctx: AnswerContext, beneficiary: Beneficiary) -> Decimal | No
 
 
 def _last_payment(ctx: AnswerContext, beneficiary: Beneficiary) -> Payment | None:
+    """The last money actually paid (a failed or returned one says nothing about the amount)."""
     return ctx.session.scalar(
-        select(Payment).where(Payment.beneficiary_id == beneficiary.id, Payment.period <= ctx.clock.current_period())
+        select(Payment).where(Payment.beneficiary_id == beneficiary.id, Payment.status == "paid",
+                              Payment.period <= ctx.clock.current_period())
         .order_by(Payment.period.desc()).limit(1))
 
 
@@ -53,7 +55,7 @@ def payment_amount(ctx: AnswerContext, beneficiary: Beneficiary) -> str:
             t._("Monthly allowance of %(name)s: standard level %(level)s × coefficient %(coefficient)s = %(amount)s.",
                 name=name, level=t.money(level.amount), coefficient=t.number(coefficient), amount=t.money(computed)),
             t.p_("ussd", "Monthly allowance of %(name)s: standard level %(level)s × coefficient %(coefficient)s = %(amount)s.",
-                 name=name, level=t.money(level.amount), coefficient=t.number(coefficient), amount=t.money(computed))))
+                 name=capitalised(name), level=t.money(level.amount), coefficient=t.number(coefficient), amount=t.money(computed))))
         if monthly != computed:
             required.append(t._("The commune's list shows %(listed)s a month; please ask %(whom)s about the difference.",
                                 listed=t.money(monthly), whom=whom))
@@ -80,8 +82,7 @@ def brief_amount(ctx: AnswerContext, beneficiary: Beneficiary) -> str:
     level = standard_level(ctx.session, beneficiary.programme_code, ctx.today, beneficiary.unit_code)
     coefficient = coefficient_of(ctx, beneficiary)
     ctx.disclose("payment_amount", beneficiary, period=ctx.clock.current_period(), brief=True)
-    name = addressed(ctx, beneficiary)
-    name = name[:1].upper() + name[1:]
+    name = capitalised(addressed(ctx, beneficiary))
     if beneficiary.programme_code != "HTXH" and level and coefficient:
         computed = int((Decimal(level.amount) * coefficient).to_integral_value())
         return t._("%(name)s: %(level)s × %(coefficient)s = %(amount)s a month.", name=name, level=t.money(level.amount),

@@ -145,6 +145,8 @@ def unit_of(ctx: AnswerContext, unit_code: str | None) -> Unit | None:
 def officer_phrase(ctx: AnswerContext, unit: Unit | None) -> str:
     """Whom to call about one unit: its officer with phone, else its People's Committee, else the hotline."""
     t = ctx.t
+    if ctx.is_ussd and unit is not None and unit.officer_phone:  # a screen has no room for the name
+        return t._("the officer on %(phone)s", phone=national_phone(unit.officer_phone))
     if unit is not None and unit.officer_name and unit.officer_phone:
         return t._("officer %(officer)s (%(phone)s)", officer=unit.officer_name, phone=national_phone(unit.officer_phone))
     if unit is not None and unit.officer_phone:

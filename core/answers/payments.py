@@ -3,6 +3,7 @@ version for guardians of several people, and the history of past payments."""
 from __future__ import annotations
 
 import logging
+import re
 
 from sqlalchemy import func, select
 
@@ -45,8 +46,20 @@ def status_words(ctx: AnswerContext, payment: Payment | None) -> str:
     return words.get(payment.status, payment.status)
 
 
+_LONG_NUMBER = re.compile(r"\d[\d .]{4,}\d")
+
+
+def _masked_numbers(text: str) -> str:
+    """A provider's note may quote an account or ID number: keep only its last 4 digits."""
+    def mask(match: re.Match) -> str:
+        digits = re.sub(r"\D", "", match.group())
+        return "…" + digits[-4:] if len(digits) >= 6 else match.group()
+
+    return _LONG_NUMBER.sub(mask, text)
+
+
 def _reason(ctx: AnswerContext, payment: Payment) -> str:
-    return (payment.note or "").strip().rstrip(".") or ctx.t._("no reason given")
+    return _masked_numbers((payment.note or "").strip().rstrip(".")) or ctx.t._("no reason given")
 
 
 def payment_status(ctx: AnswerContext, beneficiary: Beneficiary, period: str | None) -> str:
@@ -75,16 +88,36 @@ def payment_status(ctx: AnswerContext, beneficiary: Beneficiary, period: str | N
         return ctx.compose([head], [when_money_comes(ctx, beneficiary, shown_period, payment.method, payment.provider)])
     reason = _reason(ctx, payment)
     if status in ("failed", "returned"):
-        head = (t._("The payment for %(period)s of %(name)s (%(amount)s) failed: %(reason)s.", reason=reason, **values)
-                if status == "failed" else
-                t._("The payment for %(period)s of %(name)s (%(amount)s) was returned: %(reason)s.", reason=reason, **values))
         next_step = ctx.pick(t._("Please call %(whom)s to get the money paid again. Hotline: %(hotline)s.", **call),
                              t.p_("ussd", "Please call %(whom)s to get the money paid again. Hotline: %(hotline)s.", **call))
-        return ctx.compose([head, next_step])
+
+        def failed(why: str) -> str:
+            if status == "failed":
+                head = ctx.pick(t._("The payment for %(period)s of %(name)s (%(amount)s) failed: %(reason)s.", reason=why, **values),
+                                t.p_("ussd", "The payment for %(period)s of %(name)s (%(amount)s) failed: %(reason)s.", reason=why, **values))
+            else:
+                head = ctx.pick(t._("The payment for %(period)s of %(name)s (%(amount)s) was returned: %(reason)s.", reason=why, **values),
+                                t.p_("ussd", "The payment for %(period)s of %(name)s (%(amount)s) was returned: %(reason)s.", reason=why, **values))
+            return ctx.compose([head, next_step])
+
+        return _with_reason_that_fits(ctx, failed, reason)
     if status == "on_hold":
-        head = t._("The allowance for %(period)s of %(name)s is on hold: %(reason)s.", reason=reason, **values)
-        return ctx.compose([head], [t._("Please call %(whom)s for details. Hotline: %(hotline)s.", **call)])
+        def held(why: str) -> str:
+            return ctx.compose([t._("The allowance for %(period)s of %(name)s is on hold: %(reason)s.", reason=why, **values)],
+                               [t._("Please call %(whom)s for details. Hotline: %(hotline)s.", **call)])
+
+        return _with_reason_that_fits(ctx, held, reason)
     return t._("The allowance for %(period)s of %(name)s: %(amount)s, %(status)s.", status=status_words(ctx, payment), **values)
+
+
+def _with_reason_that_fits(ctx: AnswerContext, build, reason: str) -> str:  # noqa: ANN001
+    """The provider's reason is free text: shorten it, word by word, until the answer fits."""
+    text = build(reason)
+    words = reason.split()
+    while not ctx.fits(text, segments=3) and len(words) > 2:
+        words.pop()
+        text = build(" ".join(words).rstrip(",;:") + "…")
+    return text
 
 
 def brief_status(ctx: AnswerContext, beneficiary: Beneficiary, period: str | None) -> str:

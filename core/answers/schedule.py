@@ -6,7 +6,7 @@ import logging
 
 from sqlalchemy import select
 
-from core.answers.context import AnswerContext, addressed, capitalised, how_paid, officer_phrase, unit_of
+from core.answers.context import AnswerContext, addressed, capitalised, how_paid, officer_phrase, short_date, unit_of
 from core.clock import period_add
 from core.models import Beneficiary, CashSchedule, Payment
 
@@ -32,13 +32,20 @@ def _hours(ctx: AnswerContext, row: CashSchedule) -> str:
     return row.hours or ctx.t._("office hours")
 
 
-def days_phrase(ctx: AnswerContext, row: CashSchedule) -> str:
-    """'từ 02/12/2026 đến 03/12/2026, 7h30-11h00, tại …' (or 'ngày …' for a single day)."""
+def days_phrase(ctx: AnswerContext, row: CashSchedule, short: bool = False) -> str:
+    """'từ 02/12/2026 đến 03/12/2026, 7h30-11h00, tại …' ('ngày …' for one day); `short` for USSD:
+    '02/12-03/12, 7h30-11h00, …' when the month is already said."""
     t = ctx.t
+    values = {"hours": _hours(ctx, row), "place": row.place}
+    if short:
+        start, end = short_date(ctx, row.start_date), short_date(ctx, row.end_date)
+        if row.start_date == row.end_date:
+            return t.p_("ussd", "on %(start)s, %(hours)s, at %(place)s", start=start, **values)
+        return t.p_("ussd", "from %(start)s to %(end)s, %(hours)s, at %(place)s", start=start, end=end, **values)
     if row.start_date == row.end_date:
-        return t._("on %(start)s, %(hours)s, at %(place)s", start=t.date(row.start_date), hours=_hours(ctx, row), place=row.place)
+        return t._("on %(start)s, %(hours)s, at %(place)s", start=t.date(row.start_date), **values)
     return t._("from %(start)s to %(end)s, %(hours)s, at %(place)s",
-               start=t.date(row.start_date), end=t.date(row.end_date), hours=_hours(ctx, row), place=row.place)
+               start=t.date(row.start_date), end=t.date(row.end_date), **values)
 
 
 def when_money_comes(ctx: AnswerContext, beneficiary: Beneficiary, period: str, method: str | None, provider: str | None) -> str:
@@ -78,16 +85,28 @@ def payment_schedule(ctx: AnswerContext, beneficiary: Beneficiary, period: str |
     shown = rows[:MAX_PLACES]
     when = t.period(rows[0].period)
     if len(shown) == 1:
-        days = days_phrase(ctx, shown[0])
+        days = days_phrase(ctx, shown[0], short=ctx.is_ussd)
         required = [ctx.pick(t._("Cash for %(period)s for %(name)s: %(days)s.", period=when, name=name, days=days),
                              t.p_("ussd", "Cash for %(period)s for %(name)s: %(days)s.", period=when, name=name, days=days))]
     else:
         head = ctx.pick(t._("Cash for %(period)s for %(name)s, at any of these places:", period=when, name=name),
                         t.p_("ussd", "Cash for %(period)s for %(name)s, at any of these places:", period=when, name=name))
-        required = ["\n".join([head] + ["- " + days_phrase(ctx, row) for row in shown])]
+        required = [_place_lines(ctx, head, shown)]
     optional = [t._("Bring your citizen ID card."),
                 t._("If you cannot come, tell %(whom)s to be paid at home.", whom=officer_phrase(ctx, unit))]
     return ctx.compose(required, optional)
+
+
+def _place_lines(ctx: AnswerContext, head: str, rows: list[CashSchedule]) -> str:
+    """The head, then one line per cash point while they fit (USSD keeps the first at least)."""
+    text = head
+    for index, row in enumerate(rows):
+        candidate = f"{text}\n- {days_phrase(ctx, row, short=ctx.is_ussd)}"
+        if index and not ctx.fits(candidate, segments=3):
+            more = ctx.t._("(%(count)s other places)", count=len(rows) - index)
+            return f"{text}\n{more}" if ctx.fits(f"{text}\n{more}", segments=3) else text
+        text = candidate
+    return text
 
 
 def _transfer_schedule(ctx: AnswerContext, beneficiary: Beneficiary, period: str | None, name: str) -> str:
