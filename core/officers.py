@@ -7,6 +7,7 @@ lock the account for fifteen minutes, so guessing a password from the ward offic
 from __future__ import annotations
 
 import logging
+import math
 import re
 from datetime import datetime, timedelta
 from typing import Iterable
@@ -98,7 +99,7 @@ def authenticate(session: Session, username: str, password: str, now: datetime) 
         _verify(_DUMMY_HASH, password)
         raise LoginFailed("Wrong username or password.")
     if officer.locked_until is not None and officer.locked_until > now:
-        minutes = max(1, int((officer.locked_until - now).total_seconds() // 60) + 1)
+        minutes = max(1, math.ceil((officer.locked_until - now).total_seconds() / 60))
         raise LoginFailed("Too many wrong passwords. Try again in %(minutes)s minutes.", minutes=minutes)
     if not _verify(officer.password_hash, password):
         officer.failed_logins = (officer.failed_logins or 0) + 1

@@ -60,3 +60,25 @@ def make_payment(session: Session, beneficiary: Beneficiary, period: str, status
     session.add(payment)
     session.flush()
     return payment
+
+
+# -- the console through Flask's test client, with real CSRF tokens ------------------------------
+import re as _re
+
+_TOKEN = _re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_token(client) -> str:  # noqa: ANN001 - a Flask test client
+    page = client.get("/console/login")
+    return _TOKEN.search(page.get_data(as_text=True)).group(1)
+
+
+def sign_in(client, username: str, password: str = PASSWORD):  # noqa: ANN001
+    return client.post("/console/login", data={"username": username, "password": password, "csrf_token": csrf_token(client)})
+
+
+def post(client, url: str, data: dict | None = None, **kwargs):  # noqa: ANN001
+    """A form POST carrying the session's CSRF token, as the browser sends it."""
+    form = dict(data or {})
+    form["csrf_token"] = csrf_token(client)
+    return client.post(url, data=form, **kwargs)

@@ -1,0 +1,57 @@
+"""The indicators as a table an officer opens in Excel: CSV (UTF-8 with BOM, so Excel reads the
+Vietnamese) or XLSX (openpyxl), with the same rows either way."""
+from __future__ import annotations
+
+import csv
+import io
+
+from core.i18n import Translator
+from core.indicators import Indicators
+
+
+def indicator_rows(data: Indicators, t: Translator, scope_label: str) -> tuple[list[str], list[list]]:
+    header = [t._("Group"), t._("Name"), t._("Beneficiaries"), t._("With an account"), t._("Share with an account"),
+              t._("Paid through an account"), t._("Share paid through an account")]
+    rows: list[list] = []
+
+    def add(group: str, row) -> None:  # noqa: ANN001 - a core.indicators.Row
+        rows.append([group, row.label, row.beneficiaries, row.with_account, round(row.account_share * 100, 2),
+                     row.paid_electronic, round(row.paid_share * 100, 2)])
+
+    total = data.total
+    total.label = scope_label
+    add(t._("Total"), total)
+    for row in data.by_provider:
+        add(t._("Payment provider"), row)
+    for row in data.by_unit:
+        add(t._("Unit"), row)
+    rows.append([t._("Units paying electronically"), f"{data.units_electronic}/{data.units_total}", data.units_total,
+                 "", "", data.units_electronic, round(data.units_share * 100, 2)])
+    return header, rows
+
+
+def to_csv(header: list[str], rows: list[list]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return "\ufeff" + buffer.getvalue()
+
+
+def to_xlsx(header: list[str], rows: list[list], title: str) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title[:31]
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(row)
+    for index, width in enumerate((22, 34, 14, 16, 14, 20, 16), start=1):
+        sheet.column_dimensions[chr(64 + index)].width = width
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

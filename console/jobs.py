@@ -1,0 +1,111 @@
+"""Imports started from the browser run in a background thread; their state lives in the
+runtime's state store (database or Redis), keyed by a job id, so any web worker can answer the
+page's progress polls. Results keep the first ERRORS_KEPT row errors for the screen and the CSV."""
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import tempfile
+import threading
+import time
+
+from sqlalchemy import func, select
+
+from core.audit import record_disclosure
+from core.i18n import translator
+from core.import_scope import rows_outside_scope
+from core.imports import ImportFileError, import_file
+from core.imports.listeners import registered_listeners
+from core.models import Officer, OutboxMessage
+from core.officers import actor_name
+
+logger = logging.getLogger(__name__)
+TTL = 24 * 3600
+ERRORS_KEPT = 5000
+
+
+def _key(job_id: str) -> str:
+    return f"console:import:{job_id}"
+
+
+def import_listeners(runtime) -> list:  # noqa: ANN001
+    """The notification listener built on this runtime (its settings and clock), and any other
+    listener registered with core.imports (the CLI's own notifier is left out: it reads its
+    settings from the command line's context)."""
+    listeners = []
+    try:
+        from core.notify.events import NotifyOnImport
+    except ImportError:  # notifications not installed: imports still work
+        NotifyOnImport = None  # noqa: N806
+    if NotifyOnImport is not None:
+        listeners.append(NotifyOnImport(runtime.settings, runtime.clock))
+    for listener in registered_listeners():
+        if type(listener).__name__ == "CliNotifier" or (NotifyOnImport and isinstance(listener, NotifyOnImport)):
+            continue
+        listeners.append(listener)
+    return listeners
+
+
+def get_job(runtime, job_id: str) -> dict | None:  # noqa: ANN001
+    if not job_id or len(job_id) > 40:
+        return None
+    return runtime.state.get(_key(job_id))
+
+
+def start_import(runtime, officer: Officer, kind: str, filename: str, data: bytes, inline: bool = False) -> str:  # noqa: ANN001
+    """Save the upload to a temporary file and import it in a thread (or now, when `inline`)."""
+    job_id = secrets.token_urlsafe(12)
+    suffix = os.path.splitext(filename)[1].lower()[:6] or ".csv"
+    handle, path = tempfile.mkstemp(prefix="ansinh-import-", suffix=suffix)
+    with os.fdopen(handle, "wb") as out:
+        out.write(data)
+    runtime.state.set(_key(job_id), {"status": "running", "officer_id": officer.id, "kind": kind, "file": filename,
+                                     "started": time.time(), "size": len(data)}, TTL)
+    args = (runtime, job_id, officer.id, kind, filename, path)
+    if inline:
+        _run(*args)
+    else:
+        threading.Thread(target=_run, args=args, name=f"console-import-{job_id}", daemon=True).start()
+    return job_id
+
+
+def _run(runtime, job_id: str, officer_id: int, kind: str, filename: str, path: str) -> None:  # noqa: ANN001
+    state = runtime.state.get(_key(job_id)) or {}
+    t = translator("vi")
+    try:
+        with runtime.sessions() as session:
+            officer = session.get(Officer, officer_id)
+            refused = rows_outside_scope(session, officer, kind, path, filename)
+            before = session.scalar(select(func.max(OutboxMessage.id))) or 0
+        if refused:
+            with runtime.sessions.begin() as session:
+                record_disclosure(session, actor_name(officer), f"import.{kind}.refused", None, "console",
+                                  {"file": filename, "rows": len(refused)})
+            state.update(status="refused", total=0, created=0, updated=0, unchanged=0, rejected=len({e.row for e in refused}),
+                         errors=[_error(e) for e in refused[:ERRORS_KEPT]], errors_total=len(refused), notifications=0)
+        else:
+            report = import_file(runtime.sessions, kind, path, today=runtime.clock.today(),
+                                 listeners=import_listeners(runtime), filename=filename, actor=actor_name(officer))
+            with runtime.sessions() as session:
+                queued = session.scalar(select(func.count()).select_from(OutboxMessage).where(
+                    OutboxMessage.id > before, OutboxMessage.kind == "notification")) or 0
+            state.update(status="done", total=report.total, created=report.created, updated=report.updated,
+                         unchanged=report.unchanged, rejected=report.rejected, notifications=queued,
+                         errors=[_error(e) for e in report.errors[:ERRORS_KEPT]], errors_total=len(report.errors))
+    except ImportFileError as error:
+        state.update(status="failed", message=str(error))
+    except Exception:  # noqa: BLE001 - the officer gets a message, the log the details
+        logger.exception("console import %s failed", job_id)
+        state.update(status="failed", message=t._("The import failed unexpectedly; nothing was imported. Please try again."))
+    finally:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+    state["finished"] = time.time()
+    runtime.state.set(_key(job_id), state, TTL)
+
+
+def _error(error) -> dict:  # noqa: ANN001 - a core.imports RowError
+    return {"row": error.row, "column": error.column, "message": error.message}

@@ -1,0 +1,36 @@
+// AnSinh console: progress polling for imports and live counts for broadcasts. No libraries.
+(function () {
+  "use strict";
+  function poll(el) {
+    var url = el.getAttribute("data-poll-url");
+    var every = parseInt(el.getAttribute("data-poll-every") || "1500", 10);
+    var started = Date.now();
+    var clock = el.querySelector("[data-elapsed]");
+    function tick() {
+      fetch(url, {credentials: "same-origin", headers: {"Accept": "application/json"}})
+        .then(function (r) { return r.json(); })
+        .then(function (data) {
+          if (clock) { clock.textContent = Math.round((Date.now() - started) / 1000); }
+          if (el.hasAttribute("data-reload-when-done")) {
+            if (data.status && data.status !== "running") { window.location.reload(); return; }
+          } else {
+            Object.keys(data).forEach(function (key) {
+              el.querySelectorAll('[data-field="' + key + '"]').forEach(function (node) {
+                var value = data[key];
+                node.textContent = (typeof value === "number") ? value.toLocaleString("vi-VN") : (data[key + "_label"] || value);
+              });
+            });
+            el.querySelectorAll("[data-bar]").forEach(function (bar) {
+              var total = data.recipients || 0, part = data[bar.getAttribute("data-bar")] || 0;
+              bar.setAttribute("width", total ? String(Math.round(600 * part / total)) : "0");
+            });
+            if (data.final) { return; }
+          }
+          setTimeout(tick, every);
+        })
+        .catch(function () { setTimeout(tick, every * 2); });
+    }
+    setTimeout(tick, every);
+  }
+  document.querySelectorAll("[data-poll-url]").forEach(poll);
+})();
