@@ -6,6 +6,7 @@ rows, tickets, consent, outbox) in one transaction. A failure answers an apology
 from __future__ import annotations
 
 import logging
+import re
 from typing import Callable
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from core import registration
 from core.clock import Clock
 from core.dialog import personal, service
+from core.dialog.choose import named_in
 from core.dialog.turn import Turn
 from core.i18n import Translator
 from core.messages import Inbound, Reply
@@ -27,6 +29,7 @@ PERSONAL_INTENTS = ("payment_status", "payment_schedule", "payment_amount", "pay
 MORE_WORDS = {"tiep", "xem tiep", "more", "next", "9"}
 RESUME_WORDS = {"bat", "bat lai", "start", "resume"}
 OFFICER_WORDS = {"canbo", "can bo"}
+KEYWORD_INTENTS = {"tc": "payment_status", "lich": "payment_schedule", "ls": "payment_history", "dk": "register"}
 
 
 class Dialog:
@@ -81,7 +84,7 @@ class Dialog:
             return service.contact_officer(turn)
         parsed = self.parser(text, turn.ctx.today)
         turn.slots = dict(parsed.slots or {})
-        intent = self._follow_up(turn, parsed.intent)
+        intent = self._follow_up(turn, _keyword_first(turn, folded, parsed.intent))
         turn.intent = intent
         logger.debug("intent %s slots %s", intent, turn.slots)
         if intent in PERSONAL_INTENTS:
@@ -100,15 +103,34 @@ class Dialog:
 
     @staticmethod
     def _follow_up(turn: Turn, intent: str) -> str:
-        """'còn mệ Lài?' or 'tháng trước thì răng?' right after a question repeats that question."""
-        last = turn.memory.get("intent")
-        if intent != "unknown" or last not in PERSONAL_INTENTS or not turn.asker.knows_anyone:
+        """'còn mệ Lài?' or 'tháng trước thì răng?' right after a question repeats that question;
+        a message that only names one of the asker's people asks whether their money has come."""
+        if intent != "unknown" or not turn.asker.knows_anyone:
             return intent
-        from core.dialog.choose import named_in
-
-        if turn.slots.get("period") or turn.slots.get("beneficiary_code") or named_in(turn.text, turn.asker.beneficiaries):
+        last = turn.memory.get("intent")
+        named = named_in(turn.text, turn.asker.beneficiaries)
+        if last in PERSONAL_INTENTS and (turn.slots.get("period") or turn.slots.get("beneficiary_code") or named):
             return last
+        return "payment_status" if named else intent
+
+
+def _keyword_first(turn: Turn, folded: str, intent: str) -> str:
+    """SMS keywords win over any reading of the words after them ("TC Lài", "LICH BT4600001")."""
+    first = folded.split(" ", 1)[0]
+    keyword_intent = KEYWORD_INTENTS.get(first)
+    if keyword_intent is None or intent == keyword_intent:
         return intent
+    if keyword_intent == "register":
+        if intent != "unknown":
+            return intent
+        parts = turn.text.split()
+        if len(parts) > 1 and "beneficiary_code" not in turn.slots:
+            turn.slots["beneficiary_code"] = parts[1]
+        if len(parts) > 2 and "dob" not in turn.slots and re.fullmatch(r"\d{4}", parts[2]):
+            turn.slots["dob"] = parts[2]
+        return keyword_intent
+    turn.slots.pop("dob", None)
+    return keyword_intent
 
 
 __all__ = ["Dialog"]

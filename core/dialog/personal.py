@@ -66,6 +66,8 @@ def personal(turn: Turn, intent: str) -> list[Reply]:
     if not_theirs:
         return turn.reply(answers.guidance.not_yours(turn.ctx))
     if not people:
+        if intent == "payment_method":  # how to withdraw is the same for everyone
+            return turn.reply(answers.payment_method(turn.ctx, None, turn.text))
         return _stranger(turn, intent)
     ctx, t, period = turn.ctx, turn.t, turn.slots.get("period")
     turn.remember(intent=intent)

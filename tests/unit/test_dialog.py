@@ -171,3 +171,40 @@ def test_chat_replies_carry_buttons(family, sessions, clock, settings):
     assert [c.value for c in reply.choices] == ["TC Nguyễn Thị Lài", "TC Lê Văn Bin"]
     [reply] = dialog.handle(Inbound(channel="telegram", sender="555", text=reply.choices[1].value))
     assert "cháu Lê Văn Bin" in reply.text and {c.value for c in reply.choices} >= {"LICH", "LS"}
+
+
+def test_a_complaint_becomes_a_numbered_ticket_for_the_units_officer(family, ask, sessions):
+    from core.models import Complaint
+
+    text = ask(family.lai_phone, "tôi chưa nhận được tiền tháng 11")
+    with sessions() as session:
+        ticket = session.scalars(select(Complaint)).one()
+        events = [e.action for e in ticket.events]
+    assert re.fullmatch(r"PA-2026-\d{6}", ticket.number) and ticket.number in text
+    assert (ticket.category, ticket.beneficiary_id, ticket.unit_code, ticket.period, ticket.reply_to, ticket.status) == (
+        "not_received", family.lai, "19786", "2026-11", "+84912345678", "new")
+    assert events == ["created"] and "Trần Thị Thu" in text and "sẽ gọi lại" in text
+
+
+@pytest.mark.parametrize("message, category", [
+    ("có người gọi hỏi mã OTP, lừa đảo", "scam"), ("tiền bị thiếu", "complaint:short_paid"),
+    ("mệ đã mất hôm qua", "change"), ("bị thu phí khi rút, lừa", "scam"),
+])
+def test_complaint_categories_from_the_words(family, ask, sessions, message, category):
+    from core.models import Complaint
+
+    text = ask(family.lai_phone, message)
+    with sessions() as session:
+        ticket = session.scalars(select(Complaint)).one()
+    assert ticket.category == category.split(":")[-1]
+    if ticket.category == "scam":
+        assert "OTP" in text
+
+
+def test_a_stranger_may_complain_and_is_told_the_hotline(family, ask, sessions):
+    from core.models import Complaint
+
+    text = ask(family.stranger_phone, "khiếu nại chưa nhận tiền")
+    with sessions() as session:
+        ticket = session.scalars(select(Complaint)).one()
+    assert ticket.beneficiary_id is None and ticket.person_id is None and "1900 0000" in text
