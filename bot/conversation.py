@@ -21,9 +21,23 @@ logger = logging.getLogger(__name__)
 Outgoing = tuple[str, "dict[str, Any] | None"]  # (text, buttons for bot.keyboards.pack)
 
 
+def dialog_of(runtime):  # noqa: ANN001, ANN201
+    """The runtime's core.dialog.Dialog (built here once if the runtime does not offer one)."""
+    existing = getattr(runtime, "dialog", None)
+    if existing is not None:
+        return existing
+    cached = runtime.__dict__.get("_bot_dialog")
+    if cached is None:
+        from core.dialog import Dialog
+
+        cached = Dialog(runtime.sessions, runtime.clock, runtime.settings, runtime.state)
+        runtime.__dict__["_bot_dialog"] = cached
+    return cached
+
+
 def ask_dialog(runtime, inbound: Inbound) -> list[Reply]:  # noqa: ANN001 - ansinh.runtime.Runtime
     """One turn through core.dialog (free text, keywords, registration, opt-out)."""
-    return list(runtime.dialog.handle(inbound))
+    return list(dialog_of(runtime).handle(inbound))
 
 
 def queue_replies(session: Session, channel: str, address: str, outgoing: list[Outgoing], key: str,

@@ -21,7 +21,7 @@ from flask import Blueprint, Response, abort, jsonify, request
 
 from bot.conversation import Outgoing, ask_dialog, dedupe_of, queue_in_transaction
 from bot.keyboards import choices_markup, menu_markup
-from core.chat_menu import language_of, text_only_note, welcome_text
+from core.chat_menu import button_question, language_of, text_only_note, welcome_text
 from core.db import transaction
 from core.i18n import Translator
 from core.identity import resolve
@@ -56,7 +56,7 @@ def _share_contact(runtime, chat_id: str, user_id: str, contact) -> list[Outgoin
 
 def _converse(runtime, chat_id: str, text: str, meta: dict[str, Any]) -> list[Outgoing]:  # noqa: ANN001
     was_linked = _linked(runtime, chat_id)
-    replies = ask_dialog(runtime, Inbound(channel=CHANNEL, sender=chat_id, text=text, provider_meta=meta))
+    replies = ask_dialog(runtime, Inbound(channel=CHANNEL, sender=chat_id, text=button_question(text), provider_meta=meta))
     outgoing: list[Outgoing] = [(reply.text, choices_markup(reply.choices)) for reply in replies]
     if outgoing and not was_linked and _linked(runtime, chat_id):
         # Just linked by a one-time code: give the big buttons with the confirmation.

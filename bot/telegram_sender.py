@@ -14,6 +14,7 @@ import asyncio
 import concurrent.futures
 import logging
 import threading
+import warnings
 from datetime import timedelta
 
 from bot.keyboards import TELEGRAM_TEXT_LIMIT, to_telegram, unpack
@@ -24,8 +25,12 @@ logger = logging.getLogger(__name__)
 SEND_TIMEOUT = 30.0  # seconds to wait for one sendMessage, connection included
 
 
-def _seconds(retry_after) -> float:  # noqa: ANN001 - int or timedelta, depending on PTB settings
-    return retry_after.total_seconds() if isinstance(retry_after, timedelta) else float(retry_after)
+def _retry_after_seconds(error) -> float:  # noqa: ANN001 - telegram.error.RetryAfter
+    """PTB 22 gives int or timedelta (PTB_TIMEDELTA); either way, seconds, without its deprecation warning."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        value = error.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
 class TelegramSender:
@@ -73,7 +78,7 @@ class TelegramSender:
             future.cancel()
             raise TemporaryError("telegram: no answer in time") from error
         except RetryAfter as error:
-            raise TemporaryError(f"telegram: {error}", retry_after=_seconds(error.retry_after)) from error
+            raise TemporaryError(f"telegram: {error}", retry_after=_retry_after_seconds(error)) from error
         except Forbidden as error:  # blocked by the user, user deactivated, kicked from the chat
             raise PermanentError(f"telegram: {error}", opt_out=True) from error
         except BadRequest as error:  # chat not found, message malformed: no retry helps

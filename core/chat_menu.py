@@ -11,9 +11,10 @@ import logging
 
 from sqlalchemy.orm import Session
 
-from core.i18n import Translator
+from core.i18n import LANGUAGES, Translator
 from core.identity import resolve
 from core.messages import Choice
+from core.text import fold
 
 logger = logging.getLogger(__name__)
 
@@ -25,12 +26,26 @@ MENU_BUTTONS: tuple[tuple[str, str], ...] = (
     ("payment_history", "History"),
     ("contact_officer", "Contact an officer"),
 )
+# What a pressed button asks, where the bare label is not a question on its own ("Tiền tháng này"):
+# the SMS keywords of INTERFACES.md, which every channel understands.
+BUTTON_KEYWORDS = {"payment_status": "TC", "payment_schedule": "LICH", "payment_history": "LS"}
 
 
 def main_menu(t: Translator) -> tuple[Choice, ...]:
     """The persistent buttons, in the person's language; pressing one sends the label."""
     labels = [t.p_("button", msgid) for _intent, msgid in MENU_BUTTONS]
     return tuple(Choice(label=label, value=label) for label in labels)
+
+
+def button_question(text: str) -> str:
+    """The text a menu button sends, as the dialog understands it; any other text unchanged."""
+    folded = fold(text).strip()
+    for language in LANGUAGES:
+        t = Translator(language)
+        for intent, msgid in MENU_BUTTONS:
+            if fold(t.p_("button", msgid)).strip() == folded:
+                return BUTTON_KEYWORDS.get(intent, text)
+    return text
 
 
 def share_phone_label(t: Translator) -> str:

@@ -60,8 +60,7 @@ def attach_chat_identity(session: Session, channel: str, address: str, person: P
     identity.verified_at = clock.now()
     identity.verified_by = verified_by
     identity.opted_out = False  # they are talking to us right now
-    if person.preferred_channel == "sms":
-        person.preferred_channel = channel  # a chat message is free and holds more than an SMS
+    person.preferred_channel = channel  # as core.registration does: the chat just linked is where they read
     session.flush()
     return identity
 
