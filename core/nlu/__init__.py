@@ -1,0 +1,96 @@
+"""What a beneficiary or guardian wants, from one free-text message in Vietnamese or English:
+`parse("Tiền tháng ni của mệ về chưa rứa", today)` -> Parse("payment_status", {"period": "2026-11"}, …).
+
+Pure Python and rule-based (no model to download): the message is normalised (diacritics,
+teencode, Huế dialect, typos), SMS keywords are tried first, then weighted phrases per intent are
+scored. Everything is compiled once at import so a parse costs tens of microseconds."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date
+
+from core.nlu import lexicon_payments, lexicon_people
+from core.nlu.fuzzy import vietnamese_syllables
+from core.nlu.keywords import parse_keyword
+from core.nlu.language import requested_language
+from core.nlu.normalize import Normalized, Normalizer, ends_with
+from core.nlu.periods import extract_period
+from core.nlu.scoring import compile_lexicon, decide, matched_phrases, score
+from core.nlu.slots import extract_slots
+
+logger = logging.getLogger(__name__)
+
+INTENTS = ("greeting", "thanks", "help", "payment_status", "payment_schedule", "payment_amount",
+           "payment_history", "payment_method", "eligibility", "register", "report_change", "complaint",
+           "contact_officer", "stop", "change_language", "unknown")
+__all__ = ["INTENTS", "Parse", "parse"]
+
+
+@dataclass(frozen=True)
+class Parse:
+    intent: str  # one of INTENTS
+    slots: dict[str, str]  # period, beneficiary_code, dob, national_id, phone (E.164), language
+    confidence: float  # 0..1
+
+
+def _build() -> tuple[Normalizer, object]:
+    bootstrap = Normalizer(set(), set())
+    lexicon = compile_lexicon((lexicon_payments.RULES, lexicon_people.RULES),
+                              lambda phrase: bootstrap.normalize(phrase).tokens)
+    return Normalizer(set(lexicon.vocabulary), vietnamese_syllables()), lexicon
+
+
+_NORMALIZER, _LEXICON = _build()
+
+
+def parse(text: str, today: date) -> Parse:
+    """Intent, slots and confidence of one message; never raises on odd input."""
+    text = text if isinstance(text, str) else str(text or "")
+    norm = _NORMALIZER.normalize(text)
+    slots = extract_slots(norm.folded, today)
+    keyword = parse_keyword(norm.folded, today)
+    if keyword is not None:
+        intent, keyword_slots = keyword
+        slots.update(keyword_slots)
+        if intent == "change_language":
+            slots["language"] = keyword_slots["language"]
+        return Parse(intent, slots, 0.99)
+    period = extract_period(norm.lower, norm.folded, today)
+    if period:
+        slots["period"] = period
+    intent, confidence = decide(_scores(norm, slots, today))
+    if intent == "payment_amount" and slots.get("period") == today.strftime("%Y-%m"):
+        del slots["period"]  # "why so little this month": the current month is the default, not a query
+    if intent == "unknown" and not norm.tokens:
+        confidence = 0.9
+    if intent == "change_language":
+        slots["language"] = requested_language(norm.tokens)
+    return Parse(intent, slots, confidence)
+
+
+def _scores(norm: Normalized, slots: dict[str, str], today: date) -> dict[str, float]:
+    virtual = []
+    if ends_with(norm.tokens, "chua"):
+        virtual.append("__qchua")
+    future = "period" in slots and slots["period"] > today.strftime("%Y-%m")
+    if future:
+        virtual.append("__future")
+    if "beneficiary_code" in slots:
+        virtual.append("__code")
+    if "phone" in slots:
+        virtual.append("__phone")
+    scores = score(_LEXICON, matched_phrases(_LEXICON, norm.tokens, virtual))
+    if future and scores.get("payment_status"):
+        scores["payment_status"] -= 1.0
+    return scores
+
+
+def explain(text: str, today: date) -> tuple[tuple[str, ...], dict[str, float]]:
+    """The tokens and per-intent scores behind a parse, for tuning and test failure reports."""
+    norm = _NORMALIZER.normalize(text)
+    slots = extract_slots(norm.folded, today)
+    period = extract_period(norm.lower, norm.folded, today)
+    if period:
+        slots["period"] = period
+    return norm.tokens, _scores(norm, slots, today)

@@ -1,0 +1,75 @@
+"""A tiny typo fixer: one edit (insert, delete, replace, swap) for words of 5+ letters, a swap of
+two neighbours for 4-letter words, only towards the words the rules know ("thnag" -> "thang",
+"tieenf" -> "tien" once repeated letters are collapsed). Real Vietnamese words the rules do not use
+are protected, so "nhanh" never becomes "nhan"."""
+from __future__ import annotations
+
+import logging
+
+logger = logging.getLogger(__name__)
+
+MIN_LENGTH = 5
+MAX_LENGTH = 14
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
+def _within_one_edit(a: str, b: str) -> bool:
+    """Levenshtein distance <= 1, or one swap of neighbouring letters."""
+    if a == b:
+        return True
+    la, lb = len(a), len(b)
+    if abs(la - lb) > 1:
+        return False
+    if la == lb:
+        diff = [i for i in range(la) if a[i] != b[i]]
+        if len(diff) == 1:
+            return True
+        return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+    if la > lb:
+        a, b = b, a
+    return any(b[:i] + b[i + 1:] == a for i in range(len(b)))
+
+
+class Corrector:
+    def __init__(self, vocabulary: set[str], protected: set[str]):
+        self._known = set(vocabulary) | set(protected)
+        self._index: dict[str, list[str]] = {}
+        for word in sorted(vocabulary):
+            if len(word) < MIN_LENGTH - 1:
+                continue
+            for key in _deletions(word) | {word}:
+                self._index.setdefault(key, []).append(word)
+
+    def correct(self, word: str) -> str:
+        if word in self._known or not word.isalpha() or len(word) > MAX_LENGTH or len(word) < MIN_LENGTH - 1:
+            return word
+        candidates: list[str] = []
+        for key in _deletions(word) | {word}:
+            for candidate in self._index.get(key, ()):
+                if candidate not in candidates and _within_one_edit(word, candidate):
+                    candidates.append(candidate)
+        swaps = [c for c in candidates if len(c) == len(word) and sorted(c) == sorted(word)]
+        if swaps or len(word) < MIN_LENGTH:  # a swap of neighbours is the likeliest slip ("tein", "tohng")
+            candidates = swaps
+        if len(candidates) != 1:
+            return word
+        logger.debug("typo %s -> %s", word, candidates[0])
+        return candidates[0]
+
+
+_ONSETS = ("", "b", "c", "ch", "d", "g", "gh", "gi", "h", "k", "kh", "l", "m", "n", "ng", "ngh", "nh", "p",
+           "ph", "qu", "r", "s", "t", "th", "tr", "v", "x")
+_RHYMES = (
+    "a ai ao au ay an ang anh am ap at ac ach e eo en eng em ep et ec eu i ia iu in inh im ip it ich iec ien "
+    "ieng iem iep iet ieu o oa oai oan oang oanh oac oach oat oap oam oay oe oen oet oeo oi on ong om op ot "
+    "oc oong ooc u ua uan uang uat uay ue uen uet ui uoi uon uong uoc uot uom uop uou un ung um up ut uc uu "
+    "uy uya uyen uyet uynh uych uyu uyn uyt y yen yet yeu yem"
+).split()
+
+
+def vietnamese_syllables() -> set[str]:
+    """Every plausible Vietnamese syllable, folded: real words that must not be 'corrected'."""
+    return {onset + rhyme for onset in _ONSETS for rhyme in _RHYMES if len(onset + rhyme) >= MIN_LENGTH - 1}

@@ -1,0 +1,83 @@
+"""The SMS keywords of INTERFACES.md, recognised on the first word whatever the case or marks:
+DK <code> <birth date or year>, HUY/STOP, TC [month], LICH, LS, GIUP, EN/VI. A keyword followed by
+ordinary words ("Huy ơi, tiền về chưa", "lịch sử") is left to the free-text rules."""
+from __future__ import annotations
+
+import logging
+import re
+from datetime import date
+
+from core.nlu.periods import extract_period, nearest
+from core.nlu.slots import parse_dob
+
+logger = logging.getLogger(__name__)
+
+_WORD = re.compile(r"[^\s,;:!?]+")
+_EDGE = re.compile(r"^[^\w+]+|[^\w]+$")
+_CODE = re.compile(r"[a-z]{0,4}\d{5,12}")
+_GLUED_TC = re.compile(r"tc(\d{1,2})")
+REGISTER_WORDS = {"dk", "dky", "dangky", "dki"}
+STOP_WORDS = {"huy", "stop", "unsubscribe"}
+PERIOD_KEYWORDS = {"tc": "payment_status", "lich": "payment_schedule", "ls": "payment_history"}
+FIRST_WORDS = REGISTER_WORDS | STOP_WORDS | set(PERIOD_KEYWORDS) | {"giup", "help", "en", "vi"}
+_HEAD = re.compile(r"[^\w]*(\w+)")
+
+
+def _period_of(words: list[str], today: date) -> tuple[bool, str | None]:
+    """(is only a month, the month) for what follows TC/LICH/LS."""
+    if not words:
+        return True, None
+    text = " ".join(words)
+    if len(words) == 1 and words[0].isdigit() and 1 <= int(words[0]) <= 12:
+        return True, nearest(int(words[0]), today)
+    if words[0][:1].isdigit():
+        text = "thang " + text
+    period = extract_period(text, text, today)
+    return period is not None and len(words) <= 4, period
+
+
+def parse_keyword(folded: str, today: date) -> tuple[str, dict[str, str]] | None:
+    head = _HEAD.match(folded)
+    if not head or head.group(1) not in FIRST_WORDS and not _GLUED_TC.fullmatch(head.group(1)):
+        return None
+    words = [w for w in (_EDGE.sub("", raw) for raw in _WORD.findall(folded)) if w]
+    if not words:
+        return None
+    first, rest = words[0], words[1:]
+    glued = _GLUED_TC.fullmatch(first)
+    if glued:
+        first, rest = "tc", [glued.group(1)] + rest
+    if first in REGISTER_WORDS:
+        return _register(rest, today)
+    if first in STOP_WORDS and len(words) <= 3:
+        return "stop", {}
+    if first in PERIOD_KEYWORDS:
+        if first == "lich" and rest[:1] == ["su"]:
+            return None
+        only_month, period = _period_of(rest, today)
+        if only_month:
+            return PERIOD_KEYWORDS[first], ({"period": period} if period else {})
+        return None
+    if first in ("giup", "help") and not rest:
+        return "help", {}
+    if first in ("en", "vi") and not rest:
+        return "change_language", {"language": first}
+    return None
+
+
+def _register(rest: list[str], today: date) -> tuple[str, dict[str, str]] | None:
+    if not rest:
+        return "register", {}
+    words = list(rest)
+    if len(words) >= 2 and words[0].isalpha() and len(words[0]) <= 4 and words[1].isdigit():
+        words = [words[0] + words[1]] + words[2:]  # "DK BT 4600001 1948"
+    if not _CODE.fullmatch(words[0]):
+        return None
+    slots = {"beneficiary_code": words[0].upper()}
+    if len(words) >= 2:
+        dob = parse_dob(words[1], today)
+        if dob is None and len(words) >= 4 and all(w.isdigit() for w in words[1:4]):
+            dob = parse_dob("/".join(words[1:4]), today)  # "DK 4600987 12 3 1948"
+        if dob:
+            slots["dob"] = dob
+    return "register", slots

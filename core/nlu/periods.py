@@ -1,0 +1,175 @@
+"""Find the payment month a message is about ("tháng ni", "t10", "10/2026", "tháng chạp") and
+resolve it against today as `YYYY-MM`. A month without a year is its occurrence nearest to today
+(a tie goes to the past). Ages, amounts, coefficients and birth years are not months."""
+from __future__ import annotations
+
+import logging
+import re
+from datetime import date
+
+logger = logging.getLogger(__name__)
+
+_TOKEN = re.compile(r"\d+(?:[/.\-]\d+)*|[a-z]+")
+_REPEATS = re.compile(r"([a-z])\1+")
+_ANCHOR = re.compile(  # cheap test: could this message name a month at all?
+    r"\b(?:t+h+a*n*g+[sfr]?|thnag|tahng|th|k[yi]|month|january|february|march|april|may|june"
+    r"|july|august|september|october|november|december)\b|\bt(?:h|hg|hang)?\.?\d|\d[/.\-]\d")
+MONTH_WORDS = {"thang", "thangs", "thangf", "thnag", "thng", "tahng", "thag", "thg", "th", "t"}
+PERIOD_WORDS = {"ky", "ki"}  # "kỳ này / kỳ trước / kỳ tới"
+SPACED_ONLY_GLUED = {"t"}  # "t10", "t.10" but not "t 10" (t is also "tôi")
+RELATIVE = {"nay": 0, "ni": 0, "truoc": -1, "roi": -1, "r": -1, "qua": -1, "sau": 1, "toi": 1, "den": 1, "ke": 1}
+RELATIVE_PAIRS = {("hien", "tai"): 0, ("vua", "roi"): -1, ("vua", "qua"): -1, ("ke", "tiep"): 1,
+                  ("truoc", "nua"): -2}
+NAMED = {"gieng": 1, "chap": 12, "mot": 1, "hai": 2, "ba": 3, "tu": 4, "nam": 5, "bay": 7, "tam": 8,
+         "chin": 9}
+COUNTING = {"may", "cac", "nhung", "moi", "hang", "vai", "mot", "hai", "ba", "bon", "nam", "sau", "bay",
+            "tam", "chin", "muoi", "nhieu", "bao"}
+NOT_A_MONTH_AFTER = {"tuoi", "nguoi", "lan", "nghin", "ngan", "trieu", "k", "dong", "d", "vnd", "gio",
+                     "h", "phut", "thang", "nam", "tr", "xuat", "cai"}
+BA_IS_FATHER_BEFORE = {"toi", "tui", "minh", "em", "noi", "ngoai", "cua", "no", "anh", "chi", "con", "u"}
+YEAR_WORDS = {("nam", "nay"): 0, ("nam", "ngoai"): -1, ("nam", "truoc"): -1, ("nam", "roi"): -1,
+              ("nam", "sau"): 1, ("nam", "toi"): 1}
+ENGLISH_MONTHS = {name: i + 1 for i, name in enumerate(
+    "january february march april may june july august september october november december".split())}
+ENGLISH_RELATIVE = {"this": 0, "last": -1, "previous": -1, "next": 1}
+DATE_WORDS = {"ngay", "mung", "hom", "bua"}
+
+
+def nearest(month: int, today: date) -> str:
+    """The occurrence of `month` closest to today; on a tie, the past one."""
+    now = today.year * 12 + today.month - 1
+    best = min(((year * 12 + month - 1) for year in (today.year - 1, today.year, today.year + 1)),
+               key=lambda index: (abs(index - now), index > now))
+    return f"{best // 12:04d}-{best % 12 + 1:02d}"
+
+
+def shift(today: date, months: int) -> str:
+    index = today.year * 12 + today.month - 1 + months
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def _resolve(month: int, year: int | None, today: date) -> str | None:
+    if not 1 <= month <= 12:
+        return None
+    if year is None:
+        return nearest(month, today)
+    if today.year - 10 <= year <= today.year + 2:
+        return f"{year:04d}-{month:02d}"
+    return None
+
+
+def _numeric(text: str) -> tuple[int, int | None] | None:
+    """'10' -> (10, None); '10/2026', '10-2026', '2026-10', '05/10/2026' -> (10, 2026)."""
+    parts = re.split(r"[/.\-]", text)
+    if not all(parts):
+        return None
+    numbers = [int(p) for p in parts]
+    if len(parts) == 1:
+        return (numbers[0], None) if len(parts[0]) <= 2 else None
+    if len(parts) == 2 and len(parts[1]) == 4 and len(parts[0]) <= 2:
+        return numbers[0], numbers[1]
+    if len(parts) == 2 and len(parts[0]) == 4 and len(parts[1]) <= 2:
+        return numbers[1], numbers[0]
+    if len(parts) == 3 and len(parts[2]) == 4 and len(parts[1]) <= 2 and numbers[0] <= 31:
+        return numbers[1], numbers[2]
+    return None
+
+
+def _year_after(tokens: list[str], index: int, today: date) -> int | None:
+    """'… năm 2025', '… năm ngoái' right after the month."""
+    if index + 1 < len(tokens) and tokens[index] == "nam":
+        following = tokens[index + 1]
+        if following.isdigit() and len(following) == 4:
+            return int(following)
+        if ("nam", following) in YEAR_WORDS:
+            return today.year + YEAR_WORDS[("nam", following)]
+    return None
+
+
+def extract_period(lower: str, folded: str, today: date) -> str | None:
+    """The first month mentioned, as YYYY-MM, or None."""
+    if not _ANCHOR.search(folded):
+        return None
+    spans = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(folded)]
+    tokens = [_REPEATS.sub(r"\1", s[0]) for s in spans]
+    for i, word in enumerate(tokens):
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+        prev = tokens[i - 1] if i else ""
+        if word in MONTH_WORDS or word in PERIOD_WORDS:
+            found = _after_month_word(tokens, spans, lower, folded, i, today)
+            if found:
+                return found
+        elif word in ENGLISH_RELATIVE and nxt == "month":
+            return shift(today, ENGLISH_RELATIVE[word])
+        elif word in ENGLISH_MONTHS and (word != "may" or prev in ("in", "of", "for")):
+            year = int(nxt) if nxt.isdigit() and len(nxt) == 4 else None
+            found = _resolve(ENGLISH_MONTHS[word], year, today)
+            if found:
+                return found
+        elif word[:1].isdigit() and not word.isdigit():
+            parsed = _numeric(word)
+            if parsed and parsed[1] is not None:
+                found = _resolve(parsed[0], parsed[1], today)
+                if found:
+                    return found
+            elif parsed is None and prev in DATE_WORDS and word.count("/") == 1:
+                day, month = word.split("/")
+                if day.isdigit() and month.isdigit() and int(day) <= 31:
+                    found = _resolve(int(month), None, today)
+                    if found:
+                        return found
+    return None
+
+
+def _after_month_word(tokens, spans, lower: str, folded: str, i: int, today: date) -> str | None:
+    word = tokens[i]
+    prev = tokens[i - 1] if i else ""
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+    after = tokens[i + 2] if i + 2 < len(tokens) else ""
+    is_period_word = word in PERIOD_WORDS
+    if nxt[:1].isdigit() and not is_period_word:
+        gap = folded[spans[i][2]:spans[i + 1][1]]
+        if word in SPACED_ONLY_GLUED and gap not in ("", "."):
+            return None
+        if word in ("th", "t") and prev.isdigit():
+            return None
+        if prev in ("moi", "hang") or after in NOT_A_MONTH_AFTER and not (after == "nam" and _year_after(tokens, i + 2, today)):
+            return None
+        parsed = _numeric(nxt)
+        if parsed is None:
+            return None
+        month, year = parsed
+        if year is None:
+            year = _year_after(tokens, i + 2, today)
+        return _resolve(month, year, today)
+    if word not in ("thang", "thangs", "thangf", "thg", "th", "ky", "ki"):
+        return None
+    if prev.isdigit() or prev in COUNTING:
+        return None
+    if prev in ("dang",) and is_period_word:
+        return None
+    nxt_lower = lower[spans[i + 1][1]:spans[i + 1][2]] if nxt else ""
+    if not is_period_word and nxt == "muoi":
+        extra = {"mot": 11, "hai": 12}.get(after)
+        return _resolve(extra or 10, _year_after(tokens, i + (3 if extra else 2), today), today)
+    if not is_period_word and nxt == "sau" and nxt_lower == "sáu":
+        return _resolve(6, _year_after(tokens, i + 2, today), today)
+    if (nxt, after) in RELATIVE_PAIRS:
+        return shift(today, RELATIVE_PAIRS[(nxt, after)])
+    if nxt == "toi" and nxt_lower in ("tôi", "tui"):
+        return None
+    if nxt in RELATIVE:
+        if nxt == "roi" and after in ("khong", "ma", "chua", "van") and prev in ("", "da"):
+            return None
+        return shift(today, RELATIVE[nxt])
+    if not is_period_word and nxt in NAMED:
+        if nxt == "ba" and after in BA_IS_FATHER_BEFORE:
+            return None
+        if nxt == "nam" and (after in ("nay", "ngoai", "truoc", "sau", "toi", "roi") or after.isdigit()):
+            return None
+        if nxt == "tu" and nxt_lower == "từ":
+            return None
+        if nxt == "mot" and nxt_lower == "mốt":
+            return None
+        return _resolve(NAMED[nxt], _year_after(tokens, i + 2, today), today)
+    return None

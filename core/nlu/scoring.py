@@ -1,0 +1,102 @@
+"""Score every intent by the weighted phrases a message contains, then pick one.
+
+Phrases are matched on the normalised tokens as n-grams; each phrase counts once. A few cues are
+structural rather than lexical: the message ends in "chưa" (has it come yet?), the month asked
+about is still ahead (so it is about when, not whether), a beneficiary code was typed."""
+from __future__ import annotations
+
+import logging
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+logger = logging.getLogger(__name__)
+
+SOCIAL = ("greeting", "thanks", "help")
+THRESHOLD = 1.5
+_RULE = re.compile(r"^(-?\d+(?:\.\d+)?)\s+(.+?)\s*$")
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    phrases: dict[str, tuple[tuple[str, float], ...]]
+    pairs: dict[str, tuple[tuple[str, str, float], ...]]
+    prefixes: frozenset[str]  # every phrase and its leading words: where to stop extending a match
+    vocabulary: frozenset[str]
+
+
+def compile_lexicon(texts: Iterable[str], tokenize) -> Lexicon:  # noqa: ANN001
+    """Parse the `## intent` / `weight phrase [+ phrase]` tables; `tokenize` normalises a phrase."""
+    phrases: dict[str, list[tuple[str, float]]] = {}
+    pairs: dict[str, list[tuple[str, str, float]]] = {}
+    intent = None
+    for text in texts:
+        for line in text.splitlines():
+            line = line.strip()
+            if line.startswith("## "):
+                intent = line[3:].strip()
+                continue
+            match = _RULE.match(line)
+            if not line or line.startswith("#") or not match or intent is None:
+                continue
+            weight = float(match.group(1))
+            parts = [_phrase(p.strip(), tokenize) for p in match.group(2).split(" + ")]
+            if len(parts) == 1:
+                phrases.setdefault(parts[0], []).append((intent, weight))
+            else:
+                pairs.setdefault(parts[0], []).append((parts[1], intent, weight))
+                phrases.setdefault(parts[1], [])
+    words = [p.split() for p in list(phrases) + list(pairs)]
+    return Lexicon(
+        phrases={k: tuple(v) for k, v in phrases.items()},
+        pairs={k: tuple(v) for k, v in pairs.items()},
+        prefixes=frozenset(" ".join(w[:n]) for w in words for n in range(1, len(w) + 1)),
+        vocabulary=frozenset(t for w in words for t in w if t.isalpha()),
+    )
+
+
+def _phrase(text: str, tokenize) -> str:  # noqa: ANN001
+    if text.startswith("__"):
+        return text
+    return " ".join(tokenize(text.replace("#", "1")))
+
+
+def matched_phrases(lexicon: Lexicon, tokens: tuple[str, ...], virtual: Iterable[str]) -> set[str]:
+    found = set(virtual)
+    prefixes, phrases, pairs = lexicon.prefixes, lexicon.phrases, lexicon.pairs
+    count = len(tokens)
+    for i, phrase in enumerate(tokens):
+        j = i + 1
+        while phrase in prefixes:
+            if phrase in phrases or phrase in pairs:
+                found.add(phrase)
+            if j == count:
+                break
+            phrase = phrase + " " + tokens[j]
+            j += 1
+    return found
+
+
+def score(lexicon: Lexicon, found: set[str]) -> dict[str, float]:
+    scores: dict[str, float] = {}
+    for phrase in found:
+        for intent, weight in lexicon.phrases.get(phrase, ()):
+            scores[intent] = scores.get(intent, 0.0) + weight
+        for other, intent, weight in lexicon.pairs.get(phrase, ()):
+            if other in found:
+                scores[intent] = scores.get(intent, 0.0) + weight
+    return scores
+
+
+def decide(scores: dict[str, float]) -> tuple[str, float]:
+    """The best intent and a confidence in 0..1 from its score and its lead over the next."""
+    ranked = sorted(((s, i) for i, s in scores.items() if s > 0), reverse=True)
+    if not ranked or ranked[0][0] < THRESHOLD:
+        best = ranked[0][0] if ranked else 0.0
+        return "unknown", round(0.9 - 0.4 * min(best / THRESHOLD, 1.0), 3)
+    top, intent = ranked[0]
+    second = ranked[1][0] if len(ranked) > 1 else 0.0
+    strength = 1.0 - math.exp(-top / 3.0)
+    lead = (top - second) / top
+    return intent, round(min(0.99, strength * (0.55 + 0.45 * lead)), 3)
