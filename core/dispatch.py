@@ -94,7 +94,7 @@ class Dispatcher:
     # -- claiming -----------------------------------------------------------------------------
     def claim(self, limit: int = 50) -> list[OutboxMessage]:
         now = self.clock.now()
-        lease = timedelta(seconds=getattr(self.settings, "outbox_lease_seconds", None) or LEASE.total_seconds())
+        lease = self._lease()
         due = or_(
             and_(OutboxMessage.status == "queued", or_(OutboxMessage.not_before.is_(None), OutboxMessage.not_before <= now)),
             and_(OutboxMessage.status == "sending", OutboxMessage.claimed_until < now),
@@ -115,6 +115,21 @@ class Dispatcher:
                 message.claimed_until = now + lease
             return messages
 
+    def _lease(self) -> timedelta:
+        return timedelta(seconds=getattr(self.settings, "outbox_lease_seconds", None) or LEASE.total_seconds())
+
+    def _renew(self, message: OutboxMessage) -> bool:
+        """Extend this worker's lease right before sending; False when the row was claimed again
+        meanwhile (a slow batch outlived its lease), so two workers never send the same row."""
+        with self.sessions.begin() as session:
+            result = session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == message.id, OutboxMessage.claimed_by == self.worker_id,
+                       OutboxMessage.status == "sending")
+                .values(claimed_until=self.clock.now() + self._lease())
+            )
+            return result.rowcount == 1
+
     # -- sending ------------------------------------------------------------------------------
     def run_once(self, limit: int = 50) -> int:
         """Claim one batch and send it; returns how many rows were handled."""
@@ -132,6 +147,9 @@ class Dispatcher:
                 return
         if self.rate_limiter is not None and not self.rate_limiter.allow(message):
             self._release(message, not_before=now + timedelta(seconds=1), count_attempt=False)
+            return
+        if not self._renew(message):
+            logger.info("outbox %s was claimed again by another worker; leaving it", message.id)
             return
         sender = self.senders[message.channel]
         try:

@@ -1,0 +1,108 @@
+"""SMS from Twilio: inbound messages and delivery receipts.
+
+POST /sms/twilio — Twilio's Messaging webhook: form fields MessageSid, AccountSid, From, To, Body
+  (NumMedia…), signed in the X-Twilio-Signature header: base64 HMAC-SHA1, keyed with the auth
+  token, of the full URL Twilio called followed by each POST field name and value sorted by name.
+  We check it against settings.public_url + the request path (and query), so it holds behind a
+  proxy; a bad or missing signature gets 403. The reply is TwiML (<Response><Message>…</Message>
+  </Response>), rendered for SMS: GSM-7 without diacritics unless UCS-2 is configured, at most
+  settings.sms_max_segments segments. Twilio redelivers on timeouts: a MessageSid seen before is
+  answered with the very same TwiML and changes nothing (core.dedupe).
+POST /sms/twilio/status — the StatusCallback set by TwilioSender: MessageSid, MessageStatus
+  (queued, sent, delivered, undelivered, failed…), ErrorCode; signed the same way; recorded
+  against the outbox row (core.outbox.record_receipt). 204 on success.
+"""
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, Response, abort, request
+from sqlalchemy.exc import SQLAlchemyError
+from twilio.request_validator import RequestValidator
+from twilio.twiml.messaging_response import MessagingResponse
+
+from core.i18n import Translator
+from core.messages import Inbound, Reply
+from core.outbox import record_receipt
+from core.render import render_for_channel
+from ussd.services import services
+from ussd.ussd import caller_phone
+
+logger = logging.getLogger(__name__)
+bp = Blueprint("sms", __name__)
+PROVIDER = "twilio"
+MAX_BODY = 1600  # Twilio's own limit for one inbound message
+
+
+def signed_by_twilio(settings) -> bool:
+    token = settings.twilio_auth_token
+    signature = request.headers.get("X-Twilio-Signature", "")
+    if not token or not signature:
+        return False
+    url = settings.public_url.rstrip("/") + request.path
+    if request.query_string:
+        url += "?" + request.query_string.decode("latin-1")
+    return RequestValidator(token).validate(url, request.form, signature)
+
+
+def twiml(replies: list[Reply], settings) -> str:
+    response = MessagingResponse()
+    for reply in replies:
+        if reply.text:
+            response.message(render_for_channel(reply.text, "sms", settings))
+    return str(response)
+
+
+def _xml(body: str) -> Response:
+    return Response(body, mimetype="application/xml")
+
+
+@bp.post("/sms/twilio")
+def twilio_inbound() -> Response:
+    chan = services()
+    settings = chan.settings
+    if not signed_by_twilio(settings):
+        abort(403)
+    form = request.form
+    sid = (form.get("MessageSid") or form.get("SmsSid") or "").strip()
+    try:
+        if sid:
+            first = chan.dedupe.seen_before(PROVIDER, sid)
+            if first is not None:
+                logger.info("Twilio redelivered %s: same answer, no second effect", sid)
+                return _xml(first)
+        sender = caller_phone(form.get("From"))
+        inbound = Inbound(channel="sms", sender=sender, text=(form.get("Body") or "")[:MAX_BODY], session_id=None,
+                          provider_meta={"provider": PROVIDER, "message_sid": sid, "to": form.get("To", "")})
+        body = twiml(chan.dialog.handle(inbound), settings)
+        if sid:
+            chan.dedupe.remember(PROVIDER, sid, body)
+        return _xml(body)
+    except SQLAlchemyError as error:
+        logger.warning("SMS answered with an apology: database error %s", type(error).__name__)
+    except Exception:  # noqa: BLE001 - Twilio gets TwiML, the log gets the trace
+        logger.exception("SMS webhook failed")
+    t = Translator("vi")
+    sorry = t._("Sorry, something went wrong. Please try again later or call the hotline %(hotline)s.", hotline=settings.hotline)
+    return _xml(twiml([Reply(sorry)], settings))
+
+
+@bp.post("/sms/twilio/status")
+def twilio_status() -> Response:
+    chan = services()
+    if not signed_by_twilio(chan.settings):
+        abort(403)
+    form = request.form
+    sid, status = (form.get("MessageSid") or form.get("SmsSid") or "").strip(), (form.get("MessageStatus") or form.get("SmsStatus") or "")
+    error = form.get("ErrorCode") or None
+    if not sid:
+        return Response("", status=204)
+    try:
+        with chan.runtime.sessions.begin() as session:
+            message = record_receipt(session, sid, status, error=f"twilio error {error}" if error else None,
+                                     at=chan.runtime.clock.now())
+        logger.info("receipt %s %s for outbox %s", sid, status, message.id if message is not None else "?")
+    except SQLAlchemyError as error_:
+        logger.warning("receipt %s not recorded: %s", sid, type(error_).__name__)
+        return Response("", status=503)
+    return Response("", status=204)

@@ -1,0 +1,96 @@
+"""USSD gateways: two wire protocols, one menu (core.ussd_menu).
+
+POST /ussd/africastalking — Africa's Talking: form fields sessionId, serviceCode, phoneNumber,
+  networkCode, text; `text` holds every input of the session joined by "*" ("" on dial-in,
+  "1*2" after pressing 1 then 2). The reply is text/plain starting "CON " (the session goes on,
+  the phone shows an input box) or "END " (the session closes), at most 182 characters in all.
+POST /ussd/session — gateways that send only the latest input: form or JSON sessionId,
+  phoneNumber, input; the menu position is kept server-side (state store, 180 s). Same reply.
+
+Never a 500: junk is answered by the menu, and when the database (or anything else) fails the
+caller gets a polite "END …" at once.
+"""
+from __future__ import annotations
+
+import logging
+import time
+
+from flask import Blueprint, Response, request
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
+
+from core.i18n import Translator
+from core.messages import Reply
+from core.phones import normalize_phone
+from core.render import fit_chars, ussd_limit
+from core.text import to_ascii
+from ussd.services import services
+
+logger = logging.getLogger(__name__)
+bp = Blueprint("ussd", __name__)
+MAX_FIELD = 2000
+OUTAGE_PAUSE = 3.0  # seconds: after a connection failure, callers get the apology without waiting on it again
+
+
+def caller_phone(raw: str | None) -> str:
+    """E.164 for Vietnamese numbers; other numbers as sent (digits and '+' only)."""
+    raw = (raw or "").strip()[:40]
+    return normalize_phone(raw) or "".join(ch for ch in raw if ch.isdigit() or ch == "+")
+
+
+def wire(reply: Reply, settings) -> str:
+    """'CON …' or 'END …' within the USSD limit, ASCII unless Unicode screens are configured."""
+    text = reply.text if settings.ussd_unicode else to_ascii(reply.text)
+    prefix = "END " if reply.end_session else "CON "
+    return prefix + fit_chars(text, ussd_limit(settings) - len(prefix))
+
+
+def apology(settings) -> Reply:
+    t = Translator("vi")
+    return Reply(t.p_("ussd", "Sorry, the service is busy. Please try again in a few minutes. Hotline: %(hotline)s.",
+                      hotline=settings.hotline), end_session=True)
+
+
+def _answer(compute) -> Response:  # noqa: ANN001
+    chan = services()
+    settings = chan.settings
+    if time.monotonic() < chan.database_down_until:
+        return Response(wire(apology(settings), settings), mimetype="text/plain")
+    try:
+        reply = compute()
+    except SQLAlchemyError as error:
+        logger.warning("USSD answered with an apology: database error %s", type(error).__name__)
+        if isinstance(error, (OperationalError, InterfaceError)):
+            chan.database_down_until = time.monotonic() + OUTAGE_PAUSE
+        reply = apology(settings)
+    except Exception:  # noqa: BLE001 - a caller on a basic phone gets an apology, never a 500
+        logger.exception("USSD request failed")
+        reply = apology(settings)
+    return Response(wire(reply, settings), mimetype="text/plain")
+
+
+def _invalid(settings) -> Response:
+    t = Translator("vi")
+    return Response(wire(Reply(t.p_("ussd", "This request could not be read. Please dial again."), end_session=True), settings),
+                    mimetype="text/plain")
+
+
+@bp.post("/ussd/africastalking")
+def africastalking() -> Response:
+    form = request.form
+    session_id, phone = form.get("sessionId", "")[:200], caller_phone(form.get("phoneNumber"))
+    if not session_id or not phone:
+        return _invalid(services().settings)
+    text = form.get("text", "")[:MAX_FIELD]
+    return _answer(lambda: services().menu.answer_path(session_id, phone, text))
+
+
+@bp.post("/ussd/session")
+def session_gateway() -> Response:
+    data = request.get_json(silent=True) if request.is_json else None
+    fields = data if isinstance(data, dict) else request.form
+    session_id = str(fields.get("sessionId") or "")[:200]
+    phone = caller_phone(str(fields.get("phoneNumber") or ""))
+    if not session_id or not phone:
+        return _invalid(services().settings)
+    latest = str(fields.get("input") or "")[:MAX_FIELD]
+    return _answer(lambda: services().menu.answer_latest(session_id, phone, latest))
