@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Sequence
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -15,7 +16,9 @@ from core.models import AuditLog, OutboxMessage
 from core.models.outbox import PRIORITY_NOTIFICATION
 from core.notify.recipients import Recipient, chunks
 from core.outbox import enqueue
+from core.notify.texts import Sentence
 from core.render import render_for_channel
+from core.text import sms_size, to_gsm7
 
 logger = logging.getLogger(__name__)
 WRITE_CHUNK = 2000
@@ -34,9 +37,35 @@ class Outgoing:
     not_before: datetime | None = None
 
 
-def outgoing(settings, recipient: Recipient, key: str, text: str, action: str, **extra) -> Outgoing:
+def fits(text: str, channel: str, settings) -> bool:
+    if channel != "sms":
+        return True
+    shown = text if settings.sms_encoding == "ucs2" else to_gsm7(text)
+    return sms_size(shown).segments <= settings.sms_max_segments
+
+
+def compose(parts: str | Sequence[Sentence], channel: str, settings) -> str:
+    """All sentences when they fit the channel, else without the optional ones (last first), then
+    with shorter variants; rendering cuts what still does not fit."""
+    if isinstance(parts, str):
+        return parts
+    texts = [part.text for part in parts]
+    optional = [index for index, part in enumerate(parts) if part.optional]
+    while not fits(" ".join(t for t in texts if t), channel, settings) and optional:
+        texts[optional.pop()] = ""
+    for index, part in enumerate(parts):
+        for variant in part.shorter:
+            if fits(" ".join(t for t in texts if t), channel, settings) or not texts[index]:
+                break
+            texts[index] = variant
+    return " ".join(t for t in texts if t)
+
+
+def outgoing(settings, recipient: Recipient, key: str, text: str | Sequence[Sentence], action: str,
+             **extra) -> Outgoing:
     """An Outgoing whose text is rendered for the recipient's channel (what is sent is what was counted)."""
-    return Outgoing(key, recipient, render_for_channel(text, recipient.channel, settings), action, **extra)
+    composed = compose(text, recipient.channel, settings)
+    return Outgoing(key, recipient, render_for_channel(composed, recipient.channel, settings), action, **extra)
 
 
 def _insert_statement(session: Session):

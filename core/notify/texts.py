@@ -1,8 +1,10 @@
 """The sentences of payment notifications, reminders and receipt questions, from the catalogs in
-the reader's language. Each returns plain text; the caller renders it for the channel."""
+the reader's language. Each returns plain text, or sentences of which the optional ones are left
+out when an SMS would not fit (UCS-2 holds 201 characters in 3 parts); the caller renders it."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 
 from core.i18n import Translator
@@ -15,24 +17,42 @@ LOCKED_WORDS = ("khoa", "bi khoa", "phong toa", "dong bang", "locked", "frozen")
 WRONG_ACCOUNT_WORDS = ("sai", "khong ton tai", "khong dung", "da dong", "bi dong", "dong tai khoan", "wrong", "closed")
 
 
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    optional: bool = False  # left out first when the message would not fit the channel
+    shorter: tuple[str, ...] = ()  # then these, shortest last, replace the text until it fits
+
+
 def payment_text(t: Translator, payment: Payment, beneficiary: Beneficiary, unit: Unit | None, role: str,
-                 status: str, today: date, hotline: str) -> str:
+                 status: str, today: date, hotline: str) -> list[Sentence]:
     """The message for one payment status (paid, failed, returned, on_hold) to one reader."""
     values = dict(period=t.period(payment.period), who=w.who(t, beneficiary, role, today), amount=t.money(payment.amount))
     if status == "paid":
-        return _paid(t, payment, beneficiary, values, today)
-    call = t._("Please call %(officer)s or the hotline %(hotline)s.", officer=w.officer(t, unit), hotline=hotline)
-    values["reason"] = w.reason(t, payment)
+        return [Sentence(_paid(t, payment, beneficiary, values, today))]
+    call = Sentence(t._("Please call %(officer)s or the hotline %(hotline)s.", officer=w.officer(t, unit),
+                        hotline=hotline))
     if status == "failed":
-        first = t._("The %(period)s allowance for %(who)s (%(amount)s) could not be paid: %(reason)s.", **values)
-        return f"{first} {_advice(t, payment)} {call}"
+        first = _with_reason(t, payment, values, lambda v: t._(
+            "The %(period)s allowance for %(who)s (%(amount)s) could not be paid: %(reason)s.", **v))
+        return [first, Sentence(_advice(t, payment), optional=True), call]
     if status == "returned":
-        first = t._("The %(period)s allowance for %(who)s (%(amount)s) was returned: %(reason)s.", **values)
-        return f"{first} {call}"
+        return [_with_reason(t, payment, values, lambda v: t._(
+            "The %(period)s allowance for %(who)s (%(amount)s) was returned: %(reason)s.", **v)), call]
     if status == "on_hold":
-        first = t._("The %(period)s allowance for %(who)s is on hold: %(reason)s.", **values)
-        return f"{first} {call}"
+        return [_with_reason(t, payment, values, lambda v: t._(
+            "The %(period)s allowance for %(who)s is on hold: %(reason)s.", **v)), call]
     raise ValueError(f"no notification for status {status!r}")
+
+
+def _with_reason(t: Translator, payment: Payment, values: dict, sentence) -> Sentence:  # noqa: ANN001
+    """The sentence with the provider's reason, and variants with the reason cut shorter."""
+    def made(limit: int) -> str:
+        return sentence({**values, "reason": w.reason(t, payment, limit)}).replace("….", "…")
+
+    variants = tuple(dict.fromkeys(made(limit) for limit in w.SHORTER_REASONS))
+    full = made(w.REASON_CHARS)
+    return Sentence(full, shorter=tuple(v for v in variants if v != full))
 
 
 def _paid(t: Translator, payment: Payment, beneficiary: Beneficiary, values: dict, today: date) -> str:
@@ -61,22 +81,29 @@ def _advice(t: Translator, payment: Payment) -> str:
     return t._("The money is kept; the commune will arrange another payment.")
 
 
-def schedule_text(t: Translator, schedule: CashSchedule, beneficiary: Beneficiary, role: str, today: date) -> str:
+def schedule_text(t: Translator, schedule: CashSchedule, beneficiary: Beneficiary, role: str,
+                  today: date) -> list[Sentence]:
     """Cash days were set: when, at what hours, where."""
-    return t._("The %(period)s allowance for %(who)s is paid in cash %(days)s at %(place)s. Please bring the ID card.",
+    when = t._("The %(period)s allowance for %(who)s is paid in cash %(days)s at %(place)s.",
                period=t.period(schedule.period), who=w.who(t, beneficiary, role, today),
                days=w.cash_days(t, schedule), place=schedule.place)
+    return [Sentence(when), _bring_id(t)]
 
 
 def reminder_text(t: Translator, schedule: CashSchedule, beneficiary: Beneficiary, role: str, today: date,
-                  on_the_day: bool) -> str:
+                  on_the_day: bool) -> list[Sentence]:
     values = dict(period=t.period(schedule.period), who=w.who(t, beneficiary, role, today),
                   days=w.cash_days(t, schedule), place=schedule.place)
     if on_the_day:
-        return t._("Today: the %(period)s allowance for %(who)s is paid in cash %(days)s at %(place)s. "
-                   "Please bring the ID card.", **values)
-    return t._("Reminder: in 2 days the %(period)s allowance for %(who)s is paid in cash %(days)s at %(place)s. "
-               "Please bring the ID card.", **values)
+        when = t._("Today: the %(period)s allowance for %(who)s is paid in cash %(days)s at %(place)s.", **values)
+    else:
+        when = t._("Reminder: in 2 days the %(period)s allowance for %(who)s is paid in cash %(days)s at %(place)s.",
+                   **values)
+    return [Sentence(when), _bring_id(t)]
+
+
+def _bring_id(t: Translator) -> Sentence:
+    return Sentence(t._("Please bring the ID card."), optional=True)
 
 
 def receipt_question(t: Translator, payment: Payment, beneficiary: Beneficiary, role: str, today: date) -> str:

@@ -10,6 +10,7 @@ from core.models import Beneficiary, CashSchedule, Payment, Unit
 
 CHILD_AGE = 16
 REASON_CHARS = 60  # an officer's note is cut so the "whom to call" sentence always fits
+SHORTER_REASONS = (40, 24, 12)  # tried in turn when an SMS would not fit
 
 
 def age_on(beneficiary: Beneficiary, day: date) -> int | None:
@@ -61,11 +62,17 @@ def destination(t: Translator, payment: Payment, beneficiary: Beneficiary) -> st
     return None
 
 
-def reason(t: Translator, payment: Payment) -> str:
+def reason(t: Translator, payment: Payment, limit: int = REASON_CHARS) -> str:
+    """The provider's reason as the officer typed it, cut at a word to `limit` characters."""
     note = " ".join((payment.note or "").split())
     if not note:
         return t._("reason not known yet")
-    return note if len(note) <= REASON_CHARS else note[:REASON_CHARS - 3].rstrip(" ,;:") + "..."
+    if len(note) <= limit:
+        return note
+    cut = note[:limit - 1]
+    if " " in cut:
+        cut = cut[:cut.rfind(" ")]
+    return cut.rstrip(" ,;:.") + "…"
 
 
 def officer(t: Translator, unit: Unit | None) -> str:
@@ -85,7 +92,10 @@ def officer(t: Translator, unit: Unit | None) -> str:
 def cash_days(t: Translator, schedule: CashSchedule) -> str:
     """"ngày 03/12/2026" or "từ ngày 03/12/2026 đến ngày 05/12/2026", hours appended."""
     if schedule.end_date and schedule.end_date != schedule.start_date:
-        days = t._("from %(start)s to %(end)s", start=t.date(schedule.start_date), end=t.date(schedule.end_date))
+        start = t.date(schedule.start_date)
+        if schedule.start_date.year == schedule.end_date.year:  # "từ ngày 02/12 đến ngày 04/12/2026"
+            start = start.rsplit("/", 1)[0]
+        days = t._("from %(start)s to %(end)s", start=start, end=t.date(schedule.end_date))
     else:
         days = t._("on %(day)s", day=t.date(schedule.start_date))
     return f"{days} ({schedule.hours})" if schedule.hours else days

@@ -215,7 +215,7 @@ def test_cash_days_reach_unpaid_cash_beneficiaries_of_the_unit(sessions, setting
     import_schedules(sessions, settings, clock, rows)
     import_schedules(sessions, settings, clock, rows)  # the same file again: nothing new
     assert texts_to(sessions, "+84905000001") == [
-        "Tien tro cap thang 12/2026 cua ba Nguyen Thi Lai duoc chi tra bang tien mat tu ngay 02/12/2026 den ngay "
+        "Tien tro cap thang 12/2026 cua ba Nguyen Thi Lai duoc chi tra bang tien mat tu ngay 02/12 den ngay "
         "04/12/2026 (7h30-11h00) tai Nha van hoa to 5. Nho mang theo CCCD."
     ]
     assert len(outbox(sessions)) == 1

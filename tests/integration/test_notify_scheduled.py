@@ -57,7 +57,7 @@ def test_cash_reminders_two_days_before_and_on_the_morning(cli, sessions, settin
     assert run(cli, "2026-11-30")["reminders"] == 0  # cron and the worker both ran: nothing twice
     assert texts_to(sessions, SON)[-1] == (
         "Nhac lich: 2 ngay nua chi tra tien tro cap thang 12/2026 cua ba Nguyen Thi Lai bang tien mat tu ngay "
-        "02/12/2026 den ngay 04/12/2026 (7h30-11h00) tai Nha van hoa to 5. Nho mang theo CCCD.")
+        "02/12 den ngay 04/12/2026 (7h30-11h00) tai Nha van hoa to 5. Nho mang theo CCCD.")
     assert run(cli, "2026-12-02")["reminders"] == 2
     morning = [m for m in outbox(sessions) if m.idempotency_key.startswith("remind:") and ":day:" in m.idempotency_key]
     assert {m.not_before.astimezone(clock.tz) for m in morning} == {datetime(2026, 12, 2, 7, 0, tzinfo=clock.tz)}
