@@ -8,7 +8,8 @@ separator as a small JSON object, which the Telegram sender turns back into a ke
 
 `menu` is the persistent reply keyboard (big buttons that send their label; `contact` adds the
 request_contact button); `choices` are inline buttons that send their value back. Zalo has no
-reply keyboard, so `plain_text` writes the choices as lines instead.
+reply keyboard: its answers are queued as plain text (core.chat_menu.with_choices_as_lines), and
+`plain_text` is only the safety net that never lets the JSON reach a person.
 """
 from __future__ import annotations
 
@@ -59,9 +60,14 @@ def plain_text(stored: str) -> str:
     """The text with any choices written out as lines (for channels without buttons)."""
     text, markup = unpack(stored)
     if markup and markup.get("choices"):
-        lines = [f"{value}. {label}" if value != label else f"- {label}" for label, value in markup["choices"]]
+        lines = [f"- {label}" for label, _value in markup["choices"]]
         text = text.rstrip() + "\n" + "\n".join(lines)
     return text
+
+
+def _callback_data(value) -> str:  # noqa: ANN001
+    """Telegram allows 1-64 bytes of callback data; Vietnamese letters take two or three."""
+    return str(value).encode("utf-8")[:64].decode("utf-8", "ignore") or "?"
 
 
 def to_telegram(markup: dict[str, Any] | None):
@@ -71,7 +77,7 @@ def to_telegram(markup: dict[str, Any] | None):
     if not markup:
         return None
     if markup.get("choices"):
-        rows = [[InlineKeyboardButton(str(label), callback_data=str(value)[:64])] for label, value in markup["choices"]]
+        rows = [[InlineKeyboardButton(str(label), callback_data=_callback_data(value))] for label, value in markup["choices"]]
         return InlineKeyboardMarkup(rows)
     labels = list(markup.get("menu") or [])
     if not labels and not markup.get("contact"):

@@ -25,8 +25,7 @@ import logging
 from flask import Blueprint, Response, abort, jsonify, request
 
 from bot.conversation import Outgoing, ask_dialog, dedupe_of, queue_in_transaction
-from bot.keyboards import choices_markup
-from core.chat_menu import language_of, text_only_note, welcome_text
+from core.chat_menu import language_of, text_only_note, welcome_text, with_choices_as_lines
 from core.db import transaction
 from core.i18n import Translator
 from core.linking import set_chat_opt_out
@@ -55,7 +54,8 @@ def signature_ok(settings, raw_body: bytes, event: dict, header: str | None) -> 
 
 def _user_text(runtime, user_id: str, text: str, msg_id: str) -> list[Outgoing]:  # noqa: ANN001
     replies = ask_dialog(runtime, Inbound(channel=CHANNEL, sender=user_id, text=text, provider_meta={"msg_id": msg_id}))
-    return [(reply.text, choices_markup(reply.choices)) for reply in replies]
+    t = Translator(_language(runtime, user_id)) if any(reply.choices for reply in replies) else None
+    return [(with_choices_as_lines(reply.text, reply.choices, t) if t else reply.text, None) for reply in replies]
 
 
 def _language(runtime, user_id: str) -> str:  # noqa: ANN001

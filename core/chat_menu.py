@@ -76,6 +76,14 @@ def welcome_text(session: Session, channel: str, sender: str, hotline: str) -> s
     return f"{head}\n{how}\n{tail}"
 
 
+def with_choices_as_lines(text: str, choices, t: Translator) -> str:  # noqa: ANN001 - Choice sequence
+    """For chats without buttons (Zalo): each choice becomes a line saying what to send."""
+    if not choices:
+        return text
+    lines = [t._("- %(label)s: send %(text)s", label=choice.label, text=choice.value) for choice in choices]
+    return text.rstrip() + "\n" + "\n".join(lines)
+
+
 def text_only_note(t: Translator) -> str:
     """A photo, sticker or voice note: we read only text."""
     return t._("Sorry, AnSinh can only read written messages. Please write your question in words.")

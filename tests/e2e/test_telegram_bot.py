@@ -203,3 +203,20 @@ def test_each_big_button_is_understood_once_linked(client, bot_api, send_all, fa
     assert "500.000đ × hệ số 1,5 = 750.000đ" in amount
     assert "05/11/2026" in history
     assert "Thuận Hóa" in officer
+
+
+def test_an_inline_button_press_is_answered_and_its_spinner_stopped(client, bot_api, send_all, family):
+    post(client, private_message(90, GUARDIAN_TG, contact=own_contact(GUARDIAN_TG)))
+    post(client, private_message(91, GUARDIAN_TG, QUESTION))
+    send_all()
+    inline = bot_api.sent()[-1]["reply_markup"]["inline_keyboard"]
+    history_button = next(b for row in inline for b in row if b["callback_data"] == "LS")
+    press = {"update_id": 92, "callback_query": {
+        "id": "4382bfdwdsb323b2d9", "chat_instance": "-1", "data": history_button["callback_data"],
+        "from": {"id": GUARDIAN_TG, "is_bot": False, "first_name": "Hùng"},
+        "message": {"message_id": 5, "date": 1795000000, "chat": {"id": GUARDIAN_TG, "type": "private"}, "text": "…"}}}
+    response = post(client, press)
+    assert response.status_code == 200
+    assert response.get_json() == {"method": "answerCallbackQuery", "callback_query_id": "4382bfdwdsb323b2d9"}
+    send_all()
+    assert "05/11/2026" in texts_to(bot_api, GUARDIAN_TG)[-1]

@@ -200,3 +200,11 @@ def test_other_events_are_acknowledged_and_ignored(client, runtime):
     assert post(client, event).status_code == 200
     assert outbox(runtime) == []
 
+
+
+def test_choices_are_written_as_lines_on_zalo(client, zalo_api, send_all):
+    post(client, text_event("xin chào"))
+    send_all()
+    [greeting] = zalo_api.texts_to(USER)
+    assert "\n- " in greeting and ": nhắn DK" in greeting
+    assert "\x1e" not in greeting and "{" not in greeting

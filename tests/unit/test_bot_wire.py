@@ -25,7 +25,7 @@ def test_choices_become_inline_buttons_on_telegram_and_lines_on_zalo():
     text, markup = unpack(stored)
     inline = to_telegram(markup).to_dict()["inline_keyboard"]
     assert [[b["text"], b["callback_data"]] for row in inline for b in row] == [["Mẹ Lài", "1"], ["Ôn Hùng", "2"]]
-    assert plain_text(stored) == "Ông/bà hỏi về ai?\n1. Mẹ Lài\n2. Ôn Hùng"
+    assert plain_text(stored) == "Ông/bà hỏi về ai?\n- Mẹ Lài\n- Ôn Hùng"
 
 
 def test_the_menu_is_large_and_persistent_with_the_contact_button_last():
@@ -52,3 +52,10 @@ def test_zalo_signature(header, ok):
 
 def test_zalo_signature_needs_configured_keys():
     assert not signature_ok(Settings(), BODY, {"timestamp": "1700000000000"}, GOOD)
+
+
+def test_inline_button_data_fits_telegrams_64_bytes():
+    value = "TC " + "Nguyễn Thị Lài " * 6
+    inline = to_telegram(choices_markup((Choice("Mẹ Lài", value),))).to_dict()["inline_keyboard"]
+    data = inline[0][0]["callback_data"]
+    assert len(data.encode("utf-8")) <= 64 and value.startswith(data)
