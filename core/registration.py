@@ -179,7 +179,7 @@ def _link(ctx: AnswerContext, challenge: OtpChallenge, kind: str, address: str) 
     _ensure_contact(ctx, identity.person_id, challenge.beneficiary_id, "guardian")
 
 
-def _verify(identity: Identity, now) -> None:  # noqa: ANN001
+def _verify(identity: Identity, now) -> None:
     if not identity.verified:
         identity.verified, identity.verified_at, identity.verified_by = True, now, "otp"
 

@@ -19,7 +19,21 @@ from core.answers.payments import brief_status, payment_history, payment_status
 from core.answers.schedule import payment_schedule
 
 __all__ = [
-    "AnswerContext", "addressed", "payment_status", "payment_schedule", "payment_amount", "payment_history",
-    "contact_officer", "payment_method", "eligibility", "brief_status", "brief_amount", "greeting", "thanks",
-    "help_text", "unknown", "stranger_personal", "how_amounts_work",
+    "AnswerContext",
+    "addressed",
+    "brief_amount",
+    "brief_status",
+    "contact_officer",
+    "eligibility",
+    "greeting",
+    "help_text",
+    "how_amounts_work",
+    "payment_amount",
+    "payment_history",
+    "payment_method",
+    "payment_schedule",
+    "payment_status",
+    "stranger_personal",
+    "thanks",
+    "unknown",
 ]

@@ -8,7 +8,13 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from core.answers.context import AnswerContext, addressed, capitalised, officer_phrase, unit_of
+from core.answers.context import (
+    AnswerContext,
+    addressed,
+    capitalised,
+    officer_phrase,
+    unit_of,
+)
 from core.models import Beneficiary, Category, Payment
 from core.reference import standard_level
 

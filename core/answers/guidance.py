@@ -6,7 +6,13 @@ from __future__ import annotations
 import logging
 
 from core.answers.context import AnswerContext, addressed, capitalised, how_paid
-from core.knowledge import ELIGIBILITY_TOPICS, METHOD_TOPICS, eligibility_guide, method_guide, topic_of
+from core.knowledge import (
+    ELIGIBILITY_TOPICS,
+    METHOD_TOPICS,
+    eligibility_guide,
+    method_guide,
+    topic_of,
+)
 from core.models import Beneficiary
 from core.reference import standard_level
 

@@ -7,7 +7,14 @@ import re
 
 from sqlalchemy import func, select
 
-from core.answers.context import AnswerContext, addressed, capitalised, how_paid, officer_phrase, unit_of
+from core.answers.context import (
+    AnswerContext,
+    addressed,
+    capitalised,
+    how_paid,
+    officer_phrase,
+    unit_of,
+)
 from core.answers.schedule import when_money_comes
 from core.clock import period_add
 from core.models import Beneficiary, Payment
@@ -110,7 +117,7 @@ def payment_status(ctx: AnswerContext, beneficiary: Beneficiary, period: str | N
     return t._("The allowance for %(period)s of %(name)s: %(amount)s, %(status)s.", status=status_words(ctx, payment), **values)
 
 
-def _with_reason_that_fits(ctx: AnswerContext, build, reason: str) -> str:  # noqa: ANN001
+def _with_reason_that_fits(ctx: AnswerContext, build, reason: str) -> str:
     """The provider's reason is free text: shorten it, word by word, until the answer fits."""
     text = build(reason)
     words = reason.split()

@@ -6,7 +6,15 @@ import logging
 
 from sqlalchemy import select
 
-from core.answers.context import AnswerContext, addressed, capitalised, how_paid, officer_phrase, short_date, unit_of
+from core.answers.context import (
+    AnswerContext,
+    addressed,
+    capitalised,
+    how_paid,
+    officer_phrase,
+    short_date,
+    unit_of,
+)
 from core.clock import period_add
 from core.models import Beneficiary, CashSchedule, Payment
 
@@ -94,7 +102,7 @@ def payment_schedule(ctx: AnswerContext, beneficiary: Beneficiary, period: str |
         required = [_place_lines(ctx, head, shown)]
     optional = [t._("Bring your citizen ID card."),
                 t._("If you cannot come, tell %(whom)s to be paid at home.", whom=officer_phrase(ctx, unit))]
-    return ctx.compose(required, optional)
+    return ctx.compose(required, optional, sep="\n" if len(shown) > 1 else " ")
 
 
 def _place_lines(ctx: AnswerContext, head: str, rows: list[CashSchedule]) -> str:

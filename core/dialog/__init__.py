@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Callable
+from collections.abc import Callable
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -57,7 +57,7 @@ class Dialog:
             session.commit()
             turn.save()
             return replies
-        except Exception:  # noqa: BLE001 - the person gets an apology, the log gets the trace
+        except Exception:
             session.rollback()
             logger.exception("dialog failed for %s message", inbound.channel)
             t = Translator(inbound.locale or "vi")

@@ -35,7 +35,7 @@ class Turn:
     intent: str = "unknown"
 
     @classmethod
-    def begin(cls, session: Session, inbound: Inbound, clock, settings, state: StateStore) -> "Turn":  # noqa: ANN001
+    def begin(cls, session: Session, inbound: Inbound, clock, settings, state: StateStore) -> Turn:
         asker = resolve(session, inbound.channel, inbound.sender)
         kind, address = identity_key(inbound.channel, inbound.sender)
         language = (asker.person.language if asker.person is not None else None) \

@@ -8,7 +8,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from core.models import Beneficiary, BeneficiaryCategory, CashSchedule, Contact, Identity, Payment, Person, Unit
+from core.models import (
+    Beneficiary,
+    BeneficiaryCategory,
+    CashSchedule,
+    Contact,
+    Identity,
+    Payment,
+    Person,
+    Unit,
+)
 from core.text import fold
 
 THUAN_HOA = "19786"  # Phường Thuận Hóa

@@ -16,7 +16,14 @@ from core.i18n import Translator
 from core.models import Beneficiary, Complaint
 from core.render import render_for_channel
 from core.text import sms_size, to_ascii, to_gsm7
-from tests.unit.factories import THUAN_HOA, build_family, cash_days, make_beneficiary, pay, set_officer
+from tests.unit.factories import (
+    THUAN_HOA,
+    build_family,
+    cash_days,
+    make_beneficiary,
+    pay,
+    set_officer,
+)
 
 CHANNELS = ("sms", "ussd", "telegram", "zalo", "cli")
 FULL_ACCOUNT = "108876543210"

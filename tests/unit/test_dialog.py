@@ -159,8 +159,8 @@ def test_a_failure_inside_answers_with_an_apology(sessions, clock, settings, fam
 
 
 def test_chat_replies_carry_buttons(family, sessions, clock, settings):
-    from tests.unit.factories import make_person, link
     from core.models import Beneficiary
+    from tests.unit.factories import link, make_person
 
     with sessions.begin() as session:
         person = make_person(session, "555", kind="telegram", verified=True)
