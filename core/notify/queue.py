@@ -49,6 +49,8 @@ def compose(parts: str | Sequence[Sentence], channel: str, settings) -> str:
     with shorter variants; rendering cuts what still does not fit."""
     if isinstance(parts, str):
         return parts
+    if not any(part.optional or part.shorter for part in parts):  # nothing to choose: render cuts if need be
+        return " ".join(part.text for part in parts)
     texts = [part.text for part in parts]
     optional = [index for index, part in enumerate(parts) if part.optional]
     while not fits(" ".join(t for t in texts if t), channel, settings) and optional:
