@@ -9,9 +9,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
-from core.nlu import lexicon_payments, lexicon_people
-from core.nlu.fuzzy import vietnamese_syllables
+from core.nlu.fuzzy import ENGLISH_WORDS, vietnamese_syllables
 from core.nlu.keywords import parse_keyword
 from core.nlu.language import requested_language
 from core.nlu.normalize import Normalized, Normalizer, ends_with
@@ -34,11 +34,14 @@ class Parse:
     confidence: float  # 0..1
 
 
+RULE_FILES = sorted(Path(__file__).resolve().parent.glob("rules_*.txt"))
+
+
 def _build() -> tuple[Normalizer, object]:
     bootstrap = Normalizer(set(), set())
-    lexicon = compile_lexicon((lexicon_payments.RULES, lexicon_people.RULES),
-                              lambda phrase: bootstrap.normalize(phrase).tokens)
-    return Normalizer(set(lexicon.vocabulary), vietnamese_syllables()), lexicon
+    texts = [path.read_text(encoding="utf-8") for path in RULE_FILES]
+    lexicon = compile_lexicon(texts, lambda phrase: bootstrap.normalize(phrase).tokens)
+    return Normalizer(set(lexicon.vocabulary), vietnamese_syllables() | ENGLISH_WORDS), lexicon
 
 
 _NORMALIZER, _LEXICON = _build()

@@ -73,3 +73,23 @@ _RHYMES = (
 def vietnamese_syllables() -> set[str]:
     """Every plausible Vietnamese syllable, folded: real words that must not be 'corrected'."""
     return {onset + rhyme for onset in _ONSETS for rhyme in _RHYMES if len(onset + rhyme) >= MIN_LENGTH - 1}
+
+
+# Everyday English the typo fixer must leave alone ("phone" is not a misspelt "phong").
+ENGLISH_WORDS = frozenset("""
+about account address again allowance also alone amount another anyone anything apply april arrive
+arrived asking august back bank been before being below block blocked called calling cancel cannot card
+cards cash change changed charge charged cheat collect come coming contact could daughter dead death
+december did didn does done dont down each eligible else email english every father february fee fees
+find fine first for from gave getting give given going good grandfather grandmother great guardian have
+hello help here history home house hours how husband information into january july june just know
+last later less like link list live lost lower make many march mother money month monthly more most
+moved much need needs never news next none not notify november number october office officer only
+open other paid password passed payment payments people person phone please pocket previous problem
+question quit receive received reply right same scam send sending september should show since small
+smaller some someone something soon sorry speak start statement still stole stolen stop subscribe sure
+switch take talk tell than thank thanks that their them then there these they thing this those time
+today told transfer transferred update updates usually very vietnamese wait wallet want week were what
+when where which while who whom whose why will wife with withdraw without work would wrong yesterday
+your
+""".split())

@@ -39,7 +39,8 @@ _HOUR_TOKEN = re.compile(r"\d{1,2}h\d{0,2}")
 # Spelled out whatever the diacritics (keys are folded, after repeated letters are collapsed).
 ALWAYS = {
     "ko": "khong", "k": "khong", "kg": "khong", "kh": "khong", "khg": "khong", "hok": "khong",
-    "hk": "khong", "hem": "khong", "khog": "khong", "khom": "khong", "kq": "ket qua",
+    "hk": "khong", "hem": "khong", "khog": "khong", "khom": "khong", "kong": "khong",
+    "khng": "khong", "kog": "khong", "kq": "ket qua",
     "dc": "duoc", "dx": "duoc", "tk": "tai khoan", "stk": "so tai khoan",
     "j": "gi", "r": "roi", "rui": "roi", "z": "vay", "zay": "vay", "zi": "vay", "dzay": "vay",
     "bn": "bao nhieu", "bnhieu": "bao nhieu", "nhiu": "bao nhieu", "bnh": "bao nhieu",
@@ -143,6 +144,8 @@ class Normalizer:
                     and raws[index + 1] in ("dao", "đạo"):
                 expanded = ("lanh",)
             tokens.extend(expanded)
+            if tokens[-3:] == ["nhu", "the", "nao"]:
+                del tokens[-3]  # "như thế nào" asks what "thế nào" asks
         return Normalized(lower, folded, tuple(tokens), "?" in text)
 
 
@@ -155,7 +158,7 @@ def _dk(raws: list[str], index: int) -> tuple[str, ...]:
     """'dk' is both 'đăng ký' and teencode for 'được'."""
     before = raws[index - 1].translate(FOLD_TABLE) if index else ""
     after = raws[index + 1].translate(FOLD_TABLE) if index + 1 < len(raws) else ""
-    if before in ("co", "khong", "ko", "k", "chua", "se", "van"):
+    if before in ("co", "khong", "ko", "k", "chua", "se", "van", "ai", "moi", "cung"):
         return ("duoc",)
     if not after or after in DK_REGISTER_AFTER or before in DK_REGISTER_BEFORE or after[:1].isdigit():
         return ("dang", "ky")

@@ -142,7 +142,7 @@ def _after_month_word(tokens, spans, lower: str, folded: str, i: int, today: dat
         if year is None:
             year = _year_after(tokens, i + 2, today)
         return _resolve(month, year, today)
-    if word not in ("thang", "thangs", "thangf", "thg", "th", "ky", "ki"):
+    if word == "t":
         return None
     if prev.isdigit() or prev in COUNTING:
         return None

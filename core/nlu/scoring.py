@@ -22,20 +22,26 @@ _RULE = re.compile(r"^(-?\d+(?:\.\d+)?)\s+(.+?)\s*$")
 class Lexicon:
     phrases: dict[str, tuple[tuple[str, float], ...]]
     pairs: dict[str, tuple[tuple[str, str, float], ...]]
+    tags: dict[str, tuple[str, ...]]  # phrase -> tags it raises ("ở đâu" -> __where)
     prefixes: frozenset[str]  # every phrase and its leading words: where to stop extending a match
     vocabulary: frozenset[str]
 
 
 def compile_lexicon(texts: Iterable[str], tokenize) -> Lexicon:  # noqa: ANN001
-    """Parse the `## intent` / `weight phrase [+ phrase]` tables; `tokenize` normalises a phrase."""
+    """Parse the `## intent` / `weight phrase [+ phrase]` tables; `tokenize` normalises a phrase.
+    A section named `## __tag` lists phrases that raise that tag, for rules such as `__where + tien mat`."""
     phrases: dict[str, list[tuple[str, float]]] = {}
     pairs: dict[str, list[tuple[str, str, float]]] = {}
+    tags: dict[str, list[str]] = {}
     intent = None
     for text in texts:
         for line in text.splitlines():
             line = line.strip()
             if line.startswith("## "):
                 intent = line[3:].strip()
+                continue
+            if intent and intent.startswith("__") and line and not line.startswith("#"):
+                tags.setdefault(_phrase(line, tokenize), []).append(intent)
                 continue
             match = _RULE.match(line)
             if not line or line.startswith("#") or not match or intent is None:
@@ -47,10 +53,11 @@ def compile_lexicon(texts: Iterable[str], tokenize) -> Lexicon:  # noqa: ANN001
             else:
                 pairs.setdefault(parts[0], []).append((parts[1], intent, weight))
                 phrases.setdefault(parts[1], [])
-    words = [p.split() for p in list(phrases) + list(pairs)]
+    words = [p.split() for p in list(phrases) + list(pairs) + list(tags) if not p.startswith("__")]
     return Lexicon(
         phrases={k: tuple(v) for k, v in phrases.items()},
         pairs={k: tuple(v) for k, v in pairs.items()},
+        tags={k: tuple(v) for k, v in tags.items()},
         prefixes=frozenset(" ".join(w[:n]) for w in words for n in range(1, len(w) + 1)),
         vocabulary=frozenset(t for w in words for t in w if t.isalpha()),
     )
@@ -64,13 +71,15 @@ def _phrase(text: str, tokenize) -> str:  # noqa: ANN001
 
 def matched_phrases(lexicon: Lexicon, tokens: tuple[str, ...], virtual: Iterable[str]) -> set[str]:
     found = set(virtual)
-    prefixes, phrases, pairs = lexicon.prefixes, lexicon.phrases, lexicon.pairs
+    prefixes, phrases, pairs, tags = lexicon.prefixes, lexicon.phrases, lexicon.pairs, lexicon.tags
     count = len(tokens)
     for i, phrase in enumerate(tokens):
         j = i + 1
         while phrase in prefixes:
             if phrase in phrases or phrase in pairs:
                 found.add(phrase)
+            if phrase in tags:
+                found.update(tags[phrase])
             if j == count:
                 break
             phrase = phrase + " " + tokens[j]

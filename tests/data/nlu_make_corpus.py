@@ -5,7 +5,8 @@
 Each base message is written out as typed, plus one deterministic writing variant (no diacritics,
 NFD, ALL CAPS, teencode, a typo, a polite particle or address). Every 5th base message of an intent
 section is held out ("split": "test") together with all its variants, so the rules are never tuned
-on a held-out message in any spelling. Periods are relative to 2026-11-26.
+on a held-out message in any spelling. Later batches (after `%tuned`) were first measured as fresh
+text, then used for tuning, so they are all training data. Periods are relative to 2026-11-26.
 """
 from __future__ import annotations
 
@@ -98,26 +99,31 @@ def variant(text: str, intent: str, rnd: random.Random) -> tuple[str, str]:
     return kind, body + rnd.choice(SUFFIXES)
 
 
-def base_items() -> list[tuple[str, str, str | None]]:
-    items, intent = [], None
+def base_items() -> list[tuple[str, str, str | None, bool]]:
+    """(intent, text, period, tuned) where `tuned` marks batches written after the rules existed and
+    used to tune them (after a `%tuned` line): those are always training data."""
+    items, intent, tuned = [], None, False
     for raw in BASE.read_text(encoding="utf-8").splitlines():
         line = raw.strip()
+        if line == "%tuned":
+            tuned = True
+            continue
         if line.startswith("## "):
             intent = line[3:].strip()
             continue
         if not line or line.startswith("#"):
             continue
         text, _, period = line.partition(" | ")
-        items.append((intent, text.strip(), period.strip() or None))
+        items.append((intent, text.strip(), period.strip() or None, tuned))
     return items
 
 
 def main() -> None:
     rnd = random.Random(20261126)
     rows, position = [], {}
-    for intent, text, period in base_items():
+    for intent, text, period, tuned in base_items():
         index = position[intent] = position.get(intent, -1) + 1
-        split = "test" if index % 5 == 4 else "train"
+        split = "test" if index % 5 == 4 and not tuned else "train"
         group = f"{intent}-{index}"
         rows.append({"text": text, "intent": intent, "period": period, "split": split,
                      "variant": "plain", "group": group})
