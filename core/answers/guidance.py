@@ -36,7 +36,7 @@ def payment_method(ctx: AnswerContext, beneficiary: Beneficiary | None, text: st
     guide = method_guide(ctx.t, topic, ctx.settings.hotline, ctx.is_ussd)
     if beneficiary is None or ctx.is_ussd:
         return guide
-    ctx.disclose("payment_method", beneficiary, method=beneficiary.method)
+    ctx.disclose("payment_method", beneficiary, period=ctx.clock.current_period(), method=beneficiary.method)
     own = ctx.t._("%(name)s receives the allowance %(how)s.", name=capitalised(addressed(ctx, beneficiary)),
                   how=how_paid(ctx, beneficiary, None, None))
     both = f"{own} {guide}"

@@ -60,7 +60,7 @@ class Dialog:
         except Exception:
             session.rollback()
             logger.exception("dialog failed for %s message", inbound.channel)
-            t = Translator(inbound.locale or "vi")
+            t = Translator((inbound.locale or "vi")[:2].lower())
             return [Reply(t._("Sorry, something went wrong. Please try again later or call the hotline %(hotline)s.",
                               hotline=self.settings.hotline))]
         finally:

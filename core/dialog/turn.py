@@ -39,7 +39,7 @@ class Turn:
         asker = resolve(session, inbound.channel, inbound.sender)
         kind, address = identity_key(inbound.channel, inbound.sender)
         language = (asker.person.language if asker.person is not None else None) \
-            or (state.get(f"lang:{kind}:{address}") or {}).get("language") or inbound.locale or "vi"
+            or (state.get(f"lang:{kind}:{address}") or {}).get("language") or (inbound.locale or "vi")[:2].lower()
         ctx = AnswerContext(session=session, t=Translator(language), channel=inbound.channel, clock=clock,
                             settings=settings, actor=f"{inbound.channel}:{address}")
         memory = state.get(f"dialog:{kind}:{address}") or {}
