@@ -11,12 +11,13 @@ import hashlib
 import logging
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import Iterable, Mapping
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from core.imports.bulk import chunks, insert_returning, insert_rows, select_in, update_by_id
+from core.imports.bulk import allocate_ids, chunks, insert_rows, select_in, update_by_id
 from core.imports.columns import BENEFICIARY_COLUMNS, Layout, ParseContext, parse_row
 from core.imports.context import StandardLevels, load_context
 from core.imports.hashing import hash_identifier
@@ -37,6 +38,12 @@ FIELD_SOURCES = {
     "has_account": ("hinh_thuc", "so_tai_khoan"),
 }
 AUTHORISED_WORDS = ("uy quyen", "duoc uy quyen")
+
+
+@lru_cache(maxsize=1024)
+def _guardian_role(relation: str | None) -> str:
+    """'được ủy quyền' makes an authorised person; any other relation (con, cháu…) a guardian."""
+    return "authorised" if relation and any(w in fold(relation) for w in AUTHORISED_WORDS) else "guardian"
 
 
 class BeneficiaryImport:
@@ -100,7 +107,7 @@ class BeneficiaryImport:
             links["self"] = Link(phone, values["ho_ten"], "self") if phone else None
         if "guardian" in self.slots:
             phone, relation = values.get("sdt_nguoi_giam_ho"), values.get("quan_he")
-            role = "authorised" if relation and any(w in fold(relation) for w in AUTHORISED_WORDS) else "guardian"
+            role = _guardian_role(relation)
             links["guardian"] = Link(phone, values.get("nguoi_giam_ho"), role, relation) if phone else None
         fields = {f: row[f] for f in self.fields}
         parts = [*fields.values(), categories if self.layout.has("dien_doi_tuong") else "-"]
@@ -112,9 +119,7 @@ class BeneficiaryImport:
 
     def _write(self, records: dict[str, dict], file_phones: set[str]) -> None:
         existing = {code: (bid, row_hash) for code, bid, row_hash in select_in(
-            self.session,
-            lambda chunk: select(Beneficiary.code, Beneficiary.id, Beneficiary.row_hash).where(Beneficiary.code.in_(chunk)),
-            list(records),
+            self.session, select(Beneficiary.code, Beneficiary.id, Beneficiary.row_hash), Beneficiary.code, records,
         )}
         new_codes = [code for code in records if code not in existing]
         changed = {code: existing[code][0] for code in records
@@ -125,7 +130,10 @@ class BeneficiaryImport:
 
         new_rows = [{**records[c]["row"], **records[c]["fields"], "code": c, "active": True,
                      "created_at": self.now, "updated_at": self.now} for c in new_codes]
-        ids = {code: bid for bid, code in insert_returning(self.session, Beneficiary, new_rows, "id", "code")}
+        ids = dict(zip(new_codes, allocate_ids(self.session, Beneficiary, len(new_rows))))
+        for row in new_rows:
+            row["id"] = ids[row["code"]]
+        insert_rows(self.session, Beneficiary, new_rows)
         update_by_id(self.session, Beneficiary, [
             {"id": bid, **records[code]["fields"], "active": True, "updated_at": self.now}
             for code, bid in changed.items()

@@ -1,10 +1,10 @@
 """Set-based database work for imports: a province's list is 60,000 rows, so nothing is done one
-row at a time. Lookups go in chunks of `IN (…)`, writes as executemany / multi-row INSERTs."""
+row at a time. Lookups are one SELECT or chunks of `IN (…)`; writes are executemany batches."""
 from __future__ import annotations
 
-from typing import Callable, Iterable, Iterator, Sequence, TypeVar
+from typing import Iterable, Iterator, Sequence, TypeVar
 
-from sqlalchemy import func, insert, select, text, update
+from sqlalchemy import Select, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 T = TypeVar("T")
@@ -17,15 +17,27 @@ def chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
         yield items[start:start + size]
 
 
-def select_in(session: Session, make_statement: Callable[[Sequence], object], values: Iterable) -> Iterator:
-    """Rows of `make_statement(chunk)` for every chunk of distinct `values`."""
-    distinct = list(dict.fromkeys(values))
-    for chunk in chunks(distinct, LOOKUP_CHUNK):
-        yield from session.execute(make_statement(chunk))
+def select_in(session: Session, statement: Select, column, values: Iterable) -> Iterator:
+    """Rows of `statement` whose `column` (one of the selected columns) is in `values`.
+
+    When the candidate rows are few compared with the values (a first import, a whole-province
+    file) one plain SELECT filtered here beats hundreds of `IN (…)` queries; otherwise the values
+    go in chunks of `IN (…)`."""
+    wanted = set(values)
+    if not wanted:
+        return
+    candidates = session.scalar(select(func.count()).select_from(statement.subquery()))
+    if candidates <= 2 * len(wanted):
+        for row in session.execute(statement):
+            if getattr(row, column.key) in wanted:
+                yield row
+        return
+    for chunk in chunks(list(wanted), LOOKUP_CHUNK):
+        yield from session.execute(statement.where(column.in_(chunk)))
 
 
 def insert_rows(session: Session, model, rows: list[dict]) -> None:
-    """Insert many rows (all with the same keys)."""
+    """Insert many rows (all with the same keys) as executemany batches."""
     for chunk in chunks(rows, WRITE_CHUNK):
         session.execute(insert(model.__table__), list(chunk))
 

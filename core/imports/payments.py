@@ -12,7 +12,7 @@ from typing import Iterable, Mapping
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.imports.bulk import insert_returning, select_in, update_by_id
+from core.imports.bulk import allocate_ids, insert_rows, select_in, update_by_id
 from core.imports.columns import Layout, parse_row
 from core.imports.context import load_context
 from core.imports.problems import N_, BadValue, ImportReport, PaymentChanged, RowError
@@ -52,16 +52,17 @@ class PaymentImport:
     def _write(self, records: list[tuple[int, dict]]) -> None:
         beneficiaries = {row.code: row for row in select_in(
             self.session,
-            lambda chunk: select(Beneficiary.code, Beneficiary.id, Beneficiary.monthly_amount, Beneficiary.method,
-                                 Beneficiary.provider).where(Beneficiary.code.in_(chunk)),
+            select(Beneficiary.code, Beneficiary.id, Beneficiary.monthly_amount, Beneficiary.method, Beneficiary.provider),
+            Beneficiary.code,
             [values["ma_doi_tuong"] for _, values in records],
         )}
         periods = sorted({values["ky_chi_tra"] for _, values in records})
         existing = {(row.beneficiary_id, row.period): row for row in select_in(
             self.session,
-            lambda chunk: select(Payment.id, Payment.beneficiary_id, Payment.period, Payment.amount, Payment.status,
-                                 Payment.method, Payment.paid_on, Payment.transaction_id, Payment.note)
-            .where(Payment.beneficiary_id.in_(chunk), Payment.period.in_(periods)),
+            select(Payment.id, Payment.beneficiary_id, Payment.period, Payment.amount, Payment.status,
+                   Payment.method, Payment.paid_on, Payment.transaction_id, Payment.note)
+            .where(Payment.period.in_(periods)),
+            Payment.beneficiary_id,
             [b.id for b in beneficiaries.values()],
         )}
         inserts: list[dict] = []
@@ -92,11 +93,10 @@ class PaymentImport:
                 updates.append({"id": current.id, **change, "updated_at": self.now})
             else:
                 self.report.unchanged += 1
-        ids = {(bid, period): pid for pid, bid, period in
-               insert_returning(self.session, Payment, inserts, "id", "beneficiary_id", "period")}
-        for row in inserts:
-            self.report.events.append(PaymentChanged(ids[(row["beneficiary_id"], row["period"])], row["beneficiary_id"],
-                                                     row["period"], None, row["status"]))
+        for payment_id, row in zip(allocate_ids(self.session, Payment, len(inserts)), inserts):
+            row["id"] = payment_id
+            self.report.events.append(PaymentChanged(payment_id, row["beneficiary_id"], row["period"], None, row["status"]))
+        insert_rows(self.session, Payment, inserts)
         update_by_id(self.session, Payment, updates)
         self.report.created += len(inserts)
         self.report.updated += len(updates)

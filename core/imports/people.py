@@ -60,8 +60,8 @@ class PeopleSync:
         phones = [link.phone for w in wanted for link in w.links.values() if link]
         for identity_id, address, person_id, verified in select_in(
             self.session,
-            lambda chunk: select(Identity.id, Identity.address, Identity.person_id, Identity.verified)
-            .where(Identity.kind == "phone", Identity.address.in_(chunk)),
+            select(Identity.id, Identity.address, Identity.person_id, Identity.verified).where(Identity.kind == "phone"),
+            Identity.address,
             phones,
         ):
             self.owner[address] = person_id
@@ -76,9 +76,9 @@ class PeopleSync:
         contacts: dict[int, list] = {}
         for row in select_in(
             self.session,
-            lambda chunk: select(Contact.id, Contact.beneficiary_id, Contact.person_id, Contact.role,
-                                 Contact.relation, Contact.source, Contact.removed_at)
-            .where(Contact.beneficiary_id.in_(chunk)),
+            select(Contact.id, Contact.beneficiary_id, Contact.person_id, Contact.role, Contact.relation,
+                   Contact.source, Contact.removed_at),
+            Contact.beneficiary_id,
             old,
         ):
             contacts.setdefault(row.beneficiary_id, []).append(row)
@@ -86,13 +86,12 @@ class PeopleSync:
         person_phones: dict[int, list[tuple[int, str]]] = {}
         for identity_id, person_id, address in select_in(
             self.session,
-            lambda chunk: select(Identity.id, Identity.person_id, Identity.address)
-            .where(Identity.kind == "phone", Identity.person_id.in_(chunk)),
+            select(Identity.id, Identity.person_id, Identity.address).where(Identity.kind == "phone"),
+            Identity.person_id,
             person_ids,
         ):
             person_phones.setdefault(person_id, []).append((identity_id, address))
-        person_names = dict(select_in(
-            self.session, lambda chunk: select(Person.id, Person.name).where(Person.id.in_(chunk)), person_ids))
+        person_names = dict(select_in(self.session, select(Person.id, Person.name), Person.id, person_ids))
         return contacts, person_phones, person_names
 
     def _person_for(self, link: Link, slot: str, current: list, person_phones, person_names) -> int:

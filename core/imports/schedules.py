@@ -60,9 +60,10 @@ class ScheduleImport:
         periods = sorted({r["period"] for r in records})
         existing = {(row.unit_code, row.period, row.start_date, row.place): row for row in select_in(
             self.session,
-            lambda chunk: select(CashSchedule.id, CashSchedule.unit_code, CashSchedule.period, CashSchedule.start_date,
-                                 CashSchedule.place, CashSchedule.end_date, CashSchedule.hours, CashSchedule.method)
-            .where(CashSchedule.unit_code.in_(chunk), CashSchedule.period.in_(periods)),
+            select(CashSchedule.id, CashSchedule.unit_code, CashSchedule.period, CashSchedule.start_date,
+                   CashSchedule.place, CashSchedule.end_date, CashSchedule.hours, CashSchedule.method)
+            .where(CashSchedule.period.in_(periods)),
+            CashSchedule.unit_code,
             [r["unit_code"] for r in records],
         )}
         inserts: list[dict] = []

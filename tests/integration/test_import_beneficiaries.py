@@ -209,3 +209,18 @@ def test_listeners_run_inside_the_transaction(sessions, data_dir):
     import_file(sessions, "beneficiaries", io.BytesIO((data_dir / "import_beneficiaries.csv").read_bytes()).getvalue(),
                 filename="ds.csv", today=TODAY, listeners=[listener])
     assert seen == [6]
+
+
+def test_a_one_row_correction_to_a_large_list(sessions, data_dir, tmp_path):
+    """A short file against many stored rows takes the chunked look-up path."""
+    import_file(sessions, "beneficiaries", data_dir / "import_beneficiaries.csv", today=TODAY)
+    fix = write(tmp_path, "sua.csv", "Mã đối tượng,Họ và tên,Ngày sinh,Mã xã,Số điện thoại,Người giám hộ,"
+                "SĐT người giám hộ,Quan hệ\nHUE-0002,Lê Văn Tư,1941,19786,+84 912 345 680,Trần Văn Hùng,0905111333,cháu\n")
+    report = import_file(sessions, "beneficiaries", fix, today=TODAY)
+    assert (report.created, report.updated) == (0, 1)
+    # the guardian has a new number: the same person, reachable at it for both people they look after
+    assert people_of(sessions, "HUE-0002") == {
+        ("+84912345680", "Lê Văn Tư", "self", None, False),
+        ("+84905111333", "Trần Văn Hùng", "guardian", "cháu", False),
+    }
+    assert ("+84905111333", "Trần Văn Hùng", "guardian", "con", False) in people_of(sessions, "HUE-0001")
