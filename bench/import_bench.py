@@ -100,7 +100,7 @@ def run() -> dict:
             with beneficiaries.open(encoding="utf-8", newline="") as handle:
                 return sum(1 for _ in csv.DictReader(handle))
 
-        baseline, baseline_cpu, rows = _seconds(read_only)
+        baseline, _cpu, rows = _seconds(read_only)
         first, first_cpu, report = _seconds(lambda: import_file(sessions, "beneficiaries", beneficiaries, today=TODAY))
         again, again_cpu, report_again = _seconds(
             lambda: import_file(sessions, "beneficiaries", beneficiaries, today=TODAY))

@@ -8,18 +8,30 @@ nothing. Listeners get the changes (`PaymentChanged`, `ScheduleSet`) before the 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Callable, Iterable, Mapping, Sequence
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.db import transaction
 from core.imports.beneficiaries import BeneficiaryImport
-from core.imports.columns import BENEFICIARY_COLUMNS, PAYMENT_COLUMNS, SCHEDULE_COLUMNS, match_headers, missing_column_errors
+from core.imports.columns import (
+    BENEFICIARY_COLUMNS,
+    PAYMENT_COLUMNS,
+    SCHEDULE_COLUMNS,
+    match_headers,
+    missing_column_errors,
+)
 from core.imports.hashing import hash_identifier
 from core.imports.payments import PaymentImport
-from core.imports.problems import ImportFileError, ImportReport, PaymentChanged, RowError, ScheduleSet
+from core.imports.problems import (
+    ImportFileError,
+    ImportReport,
+    PaymentChanged,
+    RowError,
+    ScheduleSet,
+)
 from core.imports.reader import read_table
 from core.imports.schedules import ScheduleImport
 from core.models import AuditLog, utcnow
@@ -35,8 +47,16 @@ _IMPORTERS = {
 Listener = Callable[[Session, list], None]
 
 __all__ = [
-    "KINDS", "RowError", "PaymentChanged", "ScheduleSet", "ImportReport", "ImportFileError",
-    "read_table", "import_rows", "import_file", "hash_identifier",
+    "KINDS",
+    "ImportFileError",
+    "ImportReport",
+    "PaymentChanged",
+    "RowError",
+    "ScheduleSet",
+    "hash_identifier",
+    "import_file",
+    "import_rows",
+    "read_table",
 ]
 
 

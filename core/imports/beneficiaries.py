@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
-from typing import Iterable, Mapping
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from core.imports.bulk import allocate_ids, chunks, insert_rows, select_in, update_by_id
-from core.imports.columns import BENEFICIARY_COLUMNS, Layout, ParseContext, parse_row
+from core.imports.columns import Layout, ParseContext, parse_row
 from core.imports.context import StandardLevels, load_context
 from core.imports.hashing import hash_identifier
 from core.imports.people import Link, PeopleSync, Wanted

@@ -2,7 +2,8 @@
 row at a time. Lookups are one SELECT or chunks of `IN (…)`; writes are executemany batches."""
 from __future__ import annotations
 
-from typing import Iterable, Iterator, Sequence, TypeVar
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TypeVar
 
 from sqlalchemy import Select, func, insert, select, text, update
 from sqlalchemy.orm import Session

@@ -7,11 +7,11 @@ underscores and punctuation, the officers' Vietnamese header, the snake_case key
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
 from decimal import Decimal
-from typing import Callable, Iterable, Mapping, Sequence
+from functools import cached_property
 
 from core.imports import values as v
 from core.imports.problems import N_, BadValue, RowError

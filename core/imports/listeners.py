@@ -7,7 +7,7 @@ written together with the payment change that caused it).
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 

@@ -6,8 +6,8 @@ payment or a changed status, so re-importing the same results notifies nobody tw
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
-from typing import Iterable, Mapping
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session

@@ -11,10 +11,10 @@ import logging
 import math
 import unicodedata
 import zipfile
+from collections.abc import Iterator
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
-from typing import Iterator
 
 from core.imports.problems import N_, ImportFileError
 

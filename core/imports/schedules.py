@@ -6,8 +6,8 @@ only for a new or changed schedule, so reminders are not announced twice.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
-from typing import Iterable, Mapping
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session

@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
-from functools import lru_cache
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from core.imports.problems import N_, BadValue
 from core.phones import normalize_phone

@@ -11,7 +11,14 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from core.imports import hash_identifier, import_file
-from core.models import AuditLog, Beneficiary, BeneficiaryCategory, Contact, Identity, Person
+from core.models import (
+    AuditLog,
+    Beneficiary,
+    BeneficiaryCategory,
+    Contact,
+    Identity,
+    Person,
+)
 
 TODAY = date(2026, 11, 26)
 HEADER = ("Mã đối tượng,Họ và tên,Ngày sinh,Mã xã,Diện đối tượng,Số tiền hàng tháng,Số điện thoại,"

@@ -74,9 +74,9 @@ def test_a_new_payment_without_an_amount_takes_the_monthly_amount(sessions, tmp_
     path.write_text("ky_chi_tra,ma_doi_tuong,trang_thai\n2026-12,HUE-0003,Chờ chi trả\n2026-12,HUE-0001,sai\n",
                     encoding="utf-8")
     report = import_file(sessions, "payments", path, today=TODAY)
-    assert [e.line() for e in report.errors] == [
+    assert [e.line() for e in report.errors] == [(
         "Dòng 3, cột «trang_thai»: «sai» không phải là trạng thái hợp lệ (Chờ chi trả, Đã chuyển, Đã chi trả, "
-        "Không thành công, Bị trả về, Tạm dừng)."]
+        "Không thành công, Bị trả về, Tạm dừng).")]
     assert payments(sessions)["HUE-0003"][:4] == ("2026-12", 1_000_000, "scheduled", "account")
 
 

@@ -9,7 +9,12 @@ import pytest
 from openpyxl import Workbook
 
 from core.imports import ImportFileError, read_table
-from core.imports.columns import BENEFICIARY_COLUMNS, PAYMENT_COLUMNS, header_key, match_headers
+from core.imports.columns import (
+    BENEFICIARY_COLUMNS,
+    PAYMENT_COLUMNS,
+    header_key,
+    match_headers,
+)
 
 
 @pytest.mark.parametrize("header, key", [
@@ -59,7 +64,7 @@ def test_blank_rows_are_skipped_but_keep_their_numbers():
 
 def test_nfd_text_is_stored_as_nfc():
     table = read_table(unicodedata.normalize("NFD", "Họ tên\nLê Thị Một\n").encode(), "a.csv")
-    assert table.headers == ["Họ tên"] and list(table)[0][1]["Họ tên"] == "Lê Thị Một"
+    assert table.headers == ["Họ tên"] and next(iter(table))[1]["Họ tên"] == "Lê Thị Một"
 
 
 def test_windows_1258_file_is_an_error_not_a_crash():

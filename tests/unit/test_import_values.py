@@ -68,7 +68,7 @@ def test_bad_amounts(raw):
     assert message(v.parse_amount, raw) == f"«{raw}» không phải là số tiền hợp lệ (ví dụ 750.000)."
 
 
-@pytest.mark.parametrize("raw, expected", [("1,5", Decimal("1.5")), ("1.5", Decimal("1.5")), ("2", Decimal("2")),
+@pytest.mark.parametrize("raw, expected", [("1,5", Decimal("1.5")), ("1.5", Decimal("1.5")), ("2", Decimal(2)),
                                            ("2,50", Decimal("2.5"))])
 def test_coefficients(raw, expected):
     assert v.parse_coefficient(raw) == expected
