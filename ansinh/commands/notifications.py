@@ -28,7 +28,7 @@ class CliNotifier:
     def __init__(self):
         self._notifier = None
 
-    def __call__(self, session, events):  # noqa: ANN001
+    def __call__(self, session, events):
         from core.notify.events import NotifyOnImport
 
         context = click.get_current_context(silent=True)
@@ -60,13 +60,13 @@ def register_import_listener() -> bool:
     return True
 
 
-def _period(ctx, param, value: str | None) -> str | None:  # noqa: ANN001
+def _period(ctx, param, value: str | None) -> str | None:
     if value is not None and not _PERIOD.match(value.strip()):
         raise click.BadParameter(translator("vi")._("The period must look like YYYY-MM, for example 2026-11."))
     return value.strip() if value else None
 
 
-def _day(ctx, param, value: str | None) -> date | None:  # noqa: ANN001
+def _day(ctx, param, value: str | None) -> date | None:
     if value is None:
         return None
     try:

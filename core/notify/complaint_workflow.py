@@ -15,7 +15,15 @@ from sqlalchemy.orm import Session
 from core.audit import record_disclosure
 from core.clock import Clock
 from core.i18n import translator
-from core.models import Complaint, ComplaintEvent, Identity, Officer, OutboxMessage, Person, utcnow
+from core.models import (
+    Complaint,
+    ComplaintEvent,
+    Identity,
+    Officer,
+    OutboxMessage,
+    Person,
+    utcnow,
+)
 from core.notify.errors import ActionRefused
 from core.notify.recipients import CHANNEL_KIND, reach_person
 from core.outbox import enqueue

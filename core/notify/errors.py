@@ -9,5 +9,5 @@ class ActionRefused(ValueError):
         super().__init__(msgid % values if values else msgid)
         self.msgid, self.values = msgid, values
 
-    def message(self, t) -> str:  # noqa: ANN001 - a core.i18n.Translator
+    def message(self, t) -> str:
         return t._(self.msgid, **self.values)

@@ -5,9 +5,9 @@ disclosure audit row. A key already present (a re-import, a concurrent writer) i
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Sequence
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 from core.models import AuditLog, OutboxMessage
 from core.models.outbox import PRIORITY_NOTIFICATION
 from core.notify.recipients import Recipient, chunks
-from core.outbox import enqueue
 from core.notify.texts import Sentence
+from core.outbox import enqueue
 from core.render import render_for_channel
 from core.text import sms_size, to_gsm7
 
@@ -111,10 +111,10 @@ def enqueue_many(session: Session, items: list[Outgoing], now: datetime) -> int:
 
 def _row(item: Outgoing, now: datetime) -> dict:
     r = item.recipient
-    return dict(idempotency_key=item.key, channel=r.channel, address=r.address, text=item.text, kind="notification",
-                priority=PRIORITY_NOTIFICATION, not_before=item.not_before, status="queued", attempts=0,
-                person_id=r.person_id, beneficiary_id=r.beneficiary_id, payment_id=item.payment_id, ref=item.ref,
-                created_at=now)
+    return {"idempotency_key": item.key, "channel": r.channel, "address": r.address, "text": item.text, "kind": "notification",
+                "priority": PRIORITY_NOTIFICATION, "not_before": item.not_before, "status": "queued", "attempts": 0,
+                "person_id": r.person_id, "beneficiary_id": r.beneficiary_id, "payment_id": item.payment_id, "ref": item.ref,
+                "created_at": now}
 
 
 def _enqueue_one(session: Session, item: Outgoing):
@@ -126,6 +126,6 @@ def _enqueue_one(session: Session, item: Outgoing):
 
 def _audit(item: Outgoing, now: datetime) -> dict:
     r = item.recipient
-    return dict(at=now, actor=f"{r.channel}:{r.address}"[:80], action=item.action[:40], beneficiary_id=r.beneficiary_id,
-                channel=r.channel, detail={"person_id": r.person_id, "role": r.role, "key": item.key,
-                                           "payment_id": item.payment_id})
+    return {"at": now, "actor": f"{r.channel}:{r.address}"[:80], "action": item.action[:40], "beneficiary_id": r.beneficiary_id,
+                "channel": r.channel, "detail": {"person_id": r.person_id, "role": r.role, "key": item.key,
+                                           "payment_id": item.payment_id}}

@@ -27,7 +27,7 @@ class Sentence:
 def payment_text(t: Translator, payment: Payment, beneficiary: Beneficiary, unit: Unit | None, role: str,
                  status: str, today: date, hotline: str) -> list[Sentence]:
     """The message for one payment status (paid, failed, returned, on_hold) to one reader."""
-    values = dict(period=t.period(payment.period), who=w.who(t, beneficiary, role, today), amount=t.money(payment.amount))
+    values = {"period": t.period(payment.period), "who": w.who(t, beneficiary, role, today), "amount": t.money(payment.amount)}
     if status == "paid":
         return [Sentence(_paid(t, payment, beneficiary, values, today))]
     call = Sentence(t._("Please call %(officer)s or the hotline %(hotline)s.", officer=w.officer(t, unit),
@@ -45,7 +45,7 @@ def payment_text(t: Translator, payment: Payment, beneficiary: Beneficiary, unit
     raise ValueError(f"no notification for status {status!r}")
 
 
-def _with_reason(t: Translator, payment: Payment, values: dict, sentence) -> Sentence:  # noqa: ANN001
+def _with_reason(t: Translator, payment: Payment, values: dict, sentence) -> Sentence:
     """The sentence with the provider's reason, and variants with the reason cut shorter."""
     def made(limit: int) -> str:
         return sentence({**values, "reason": w.reason(t, payment, limit)}).replace("….", "…")
@@ -92,8 +92,8 @@ def schedule_text(t: Translator, schedule: CashSchedule, beneficiary: Beneficiar
 
 def reminder_text(t: Translator, schedule: CashSchedule, beneficiary: Beneficiary, role: str, today: date,
                   on_the_day: bool) -> list[Sentence]:
-    values = dict(period=t.period(schedule.period), who=w.who(t, beneficiary, role, today),
-                  days=w.cash_days(t, schedule), place=schedule.place)
+    values = {"period": t.period(schedule.period), "who": w.who(t, beneficiary, role, today),
+                  "days": w.cash_days(t, schedule), "place": schedule.place}
     if on_the_day:
         when = t._("Today: the %(period)s allowance for %(who)s is paid in cash %(days)s at %(place)s.", **values)
     else:

@@ -9,12 +9,22 @@ from sqlalchemy import func, select
 
 from core.dispatch import Dispatcher
 from core.imports import import_file
-from core.models import AuditLog, OutboxMessage
+from core.models import AuditLog
 from core.notify.recipients import GuardianError, remove_guardian
 from core.text import sms_size
 from tests.notify_support import (
-    OTHER_UNIT, FakeSender, beneficiary, import_payments, import_schedules, link, outbox, payment_row, person,
-    schedule_row, set_officer, texts_to,
+    OTHER_UNIT,
+    FakeSender,
+    beneficiary,
+    import_payments,
+    import_schedules,
+    link,
+    outbox,
+    payment_row,
+    person,
+    schedule_row,
+    set_officer,
+    texts_to,
 )
 
 LAI_PHONE, SON_PHONE = "+84912345678", "+84905111222"
@@ -36,8 +46,8 @@ def family(sessions):
 def test_paid_reaches_beneficiary_and_guardian_once_each_in_their_words(sessions, settings, clock, family):
     import_payments(sessions, settings, clock, [payment_row("HUE-0001")])
     assert texts_to(sessions, SON_PHONE) == [
-        "Tien tro cap thang 11/2026 cua ba Nguyen Thi Lai (750.000d) da vao vi Viettel Money ngay 05/11/2026. "
-        "Rut tien mien phi."
+        ("Tien tro cap thang 11/2026 cua ba Nguyen Thi Lai (750.000d) da vao vi Viettel Money ngay 05/11/2026. "
+        "Rut tien mien phi.")
     ]
     assert texts_to(sessions, LAI_PHONE) == [
         "Tien tro cap thang 11/2026 cua ba (750.000d) da vao vi Viettel Money ngay 05/11/2026. Rut tien mien phi."
@@ -148,8 +158,8 @@ def test_a_guardian_of_two_hears_once_per_beneficiary(sessions, settings, clock)
     import_payments(sessions, settings, clock, [payment_row("HUE-0001"),
                                                 payment_row("HUE-0009", method="Tiền mặt", paid_on="03/11/2026")])
     assert sorted(texts_to(sessions, SON_PHONE)) == [
-        "Tien tro cap thang 11/2026 cua ba Nguyen Thi Lai (750.000d) da vao vi Viettel Money ngay 05/11/2026. "
-        "Rut tien mien phi.",
+        ("Tien tro cap thang 11/2026 cua ba Nguyen Thi Lai (750.000d) da vao vi Viettel Money ngay 05/11/2026. "
+        "Rut tien mien phi."),
         "Tien tro cap thang 11/2026 cua chau Le Van An (750.000d) da duoc nhan bang tien mat ngay 03/11/2026.",
     ]
 
@@ -215,8 +225,8 @@ def test_cash_days_reach_unpaid_cash_beneficiaries_of_the_unit(sessions, setting
     import_schedules(sessions, settings, clock, rows)
     import_schedules(sessions, settings, clock, rows)  # the same file again: nothing new
     assert texts_to(sessions, "+84905000001") == [
-        "Tien tro cap thang 12/2026 cua ba Nguyen Thi Lai duoc chi tra bang tien mat tu ngay 02/12 den ngay "
-        "04/12/2026 (7h30-11h00) tai Nha van hoa to 5. Nho mang theo CCCD."
+        ("Tien tro cap thang 12/2026 cua ba Nguyen Thi Lai duoc chi tra bang tien mat tu ngay 02/12 den ngay "
+        "04/12/2026 (7h30-11h00) tai Nha van hoa to 5. Nho mang theo CCCD.")
     ]
     assert len(outbox(sessions)) == 1
     import_schedules(sessions, settings, clock, [schedule_row("12/2026", "02/12/2026", "04/12/2026", hours="13h-16h")])

@@ -3,7 +3,7 @@ day, idempotent; answers to the question ("1", "chưa") handled by answer_receip
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import pytest
 from click.testing import CliRunner
@@ -12,10 +12,18 @@ from sqlalchemy import select
 from ansinh.cli import main
 from ansinh.cli_support import CliState
 from core.i18n import Translator
-from core.models import Complaint, Payment, ReceiptCheck
+from core.models import Complaint, ReceiptCheck
 from core.notify.receipts import answer_receipt, parse_answer
 from tests.notify_support import (
-    beneficiary, import_payments, import_schedules, link, outbox, payment_row, person, schedule_row, set_officer,
+    beneficiary,
+    import_payments,
+    import_schedules,
+    link,
+    outbox,
+    payment_row,
+    person,
+    schedule_row,
+    set_officer,
     texts_to,
 )
 
@@ -181,5 +189,5 @@ def test_the_import_command_notifies_through_the_registered_listener(cli, sessio
                     "11/2026,HUE-0002,750.000,Đã chi trả,05/11/2026,Viettel Money\n", encoding="utf-8-sig")
     assert cli("import", "payments", str(path)).exit_code == 0
     assert cli("import", "payments", str(path)).exit_code == 0
-    assert texts_to(sessions, TU) == ["Tien tro cap thang 11/2026 cua ong (750.000d) da vao vi Viettel Money ngay "
-                                      "05/11/2026. Rut tien mien phi."]
+    assert texts_to(sessions, TU) == [("Tien tro cap thang 11/2026 cua ong (750.000d) da vao vi Viettel Money ngay "
+                                      "05/11/2026. Rut tien mien phi.")]

@@ -9,7 +9,12 @@ import pytest
 from core.i18n import Translator
 from core.models import Beneficiary, CashSchedule, Payment, Unit
 from core.notify.queue import compose
-from core.notify.texts import payment_text, receipt_question, reminder_text, schedule_text
+from core.notify.texts import (
+    payment_text,
+    receipt_question,
+    reminder_text,
+    schedule_text,
+)
 from core.notify.wording import who
 from core.render import render_for_channel
 from core.settings import Settings
@@ -21,14 +26,14 @@ LONG_NOTE = "Tài khoản không tồn tại hoặc đã bị đóng do quá h�
 
 
 def _beneficiary(**changes) -> Beneficiary:
-    values = dict(code="HUE-0001", full_name="Tôn Nữ Thị Hoàng Phương Thảo", gender="nu", birth_date=date(1941, 3, 12),
-                  unit_code="19786", method="ewallet", provider="Viettel Money", account_last4="1234")
+    values = {"code": "HUE-0001", "full_name": "Tôn Nữ Thị Hoàng Phương Thảo", "gender": "nu", "birth_date": date(1941, 3, 12),
+                  "unit_code": "19786", "method": "ewallet", "provider": "Viettel Money", "account_last4": "1234"}
     return Beneficiary(**{**values, **changes})
 
 
 def _payment(**changes) -> Payment:
-    values = dict(period="2026-11", amount=1_250_000, status="paid", method="ewallet", provider="Viettel Money",
-                  paid_on=date(2026, 11, 5), note=LONG_NOTE)
+    values = {"period": "2026-11", "amount": 1_250_000, "status": "paid", "method": "ewallet", "provider": "Viettel Money",
+                  "paid_on": date(2026, 11, 5), "note": LONG_NOTE}
     return Payment(**{**values, **changes})
 
 
