@@ -60,7 +60,7 @@ class Corrector:
         return candidates[0]
 
 
-_ONSETS = ("", "b", "c", "ch", "d", "g", "gh", "gi", "h", "k", "kh", "l", "m", "n", "ng", "ngh", "nh", "p",
+_ONSETS = ("", "b", "c", "ch", "d", "g", "gh", "gi", "h", "k", "kh", "l", "m", "n", "ng", "ngh", "nh",
            "ph", "qu", "r", "s", "t", "th", "tr", "v", "x")
 _RHYMES = (
     "a ai ao au ay an ang anh am ap at ac ach e eo en eng em ep et ec eu i ia iu in inh im ip it ich iec ien "

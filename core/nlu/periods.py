@@ -14,7 +14,7 @@ _REPEATS = re.compile(r"([a-z])\1+")
 _ANCHOR = re.compile(  # cheap test: could this message name a month at all?
     r"\b(?:t+h+a*n*g+[sfr]?|thnag|tahng|th|k[yi]|month|january|february|march|april|may|june"
     r"|july|august|september|october|november|december)\b|\bt(?:h|hg|hang)?\.?\d|\d[/.\-]\d")
-MONTH_WORDS = {"thang", "thangs", "thangf", "thnag", "thng", "tahng", "thag", "thg", "th", "t"}
+MONTH_WORDS = {"thang", "thangs", "thangf", "thnag", "thng", "tahng", "thag", "thg", "th", "t", "tang"}
 PERIOD_WORDS = {"ky", "ki"}  # "kỳ này / kỳ trước / kỳ tới"
 SPACED_ONLY_GLUED = {"t"}  # "t10", "t.10" but not "t 10" (t is also "tôi")
 RELATIVE = {"nay": 0, "ni": 0, "truoc": -1, "roi": -1, "r": -1, "qua": -1, "sau": 1, "toi": 1, "den": 1, "ke": 1}
@@ -123,6 +123,8 @@ def extract_period(lower: str, folded: str, today: date) -> str | None:
 
 def _after_month_word(tokens, spans, lower: str, folded: str, i: int, today: date) -> str | None:
     word = tokens[i]
+    if word == "tang" and lower[spans[i][1]:spans[i][2]] != "tang":
+        return None  # "tăng" (a rise); bare "tang" is "tháng" missing its h
     prev = tokens[i - 1] if i else ""
     nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
     after = tokens[i + 2] if i + 2 < len(tokens) else ""
