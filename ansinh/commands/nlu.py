@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 from datetime import date
 
 import click
@@ -42,7 +43,7 @@ def register(main: click.Group) -> None:
                 raise SystemExit(2) from None
         else:
             day = Clock(TIMEZONE).today()
-        out = click.get_binary_stream("stdout")
-        for line in classify_lines(click.get_binary_stream("stdin"), day):
+        out = sys.stdout.buffer
+        for line in classify_lines(sys.stdin.buffer, day):
             out.write(line)
             out.flush()
