@@ -59,7 +59,7 @@ class Flows:
     def begin_registration(st: dict) -> None:
         st.update(screen="register", reg={"step": "code", "back": st.get("screen", "menu")})
 
-    def registration_step(self, turn, st: dict, value: str) -> None:  # noqa: ANN001 - core.ussd_menu.Turn
+    def registration_step(self, turn, st: dict, value: str) -> None:
         reg = st.setdefault("reg", {"step": "code"})
         step = reg.get("step", "code")
         if value == "0" and step in ("code", "dob"):
@@ -75,7 +75,7 @@ class Flows:
         else:
             self._confirm(turn, st, reg, value)
 
-    def _submit(self, turn, st: dict, reg: dict, value: str) -> None:  # noqa: ANN001
+    def _submit(self, turn, st: dict, reg: dict, value: str) -> None:
         birth = parse_birth(value)
         if birth is None:
             st["error"] = "birth"
@@ -90,7 +90,7 @@ class Flows:
             st.pop("reg", None)
             st.update(screen="answer", kind="note", note=note, page=0, back="home")
 
-    def _confirm(self, turn, st: dict, reg: dict, value: str) -> None:  # noqa: ANN001
+    def _confirm(self, turn, st: dict, reg: dict, value: str) -> None:
         note = registration.confirm(turn.ctx, "phone", turn.phone, value)
         if note is None:
             st["error"] = "otp"
@@ -104,7 +104,7 @@ class Flows:
         turn.asker = resolve(turn.session, "ussd", turn.phone)  # newly linked: the start menu changes
 
     # -- complaints -----------------------------------------------------------------------------
-    def file_complaint(self, turn, st: dict, value: str) -> bool:  # noqa: ANN001
+    def file_complaint(self, turn, st: dict, value: str) -> bool:
         choice = COMPLAINT_CHOICES.get(value)
         beneficiary = turn.beneficiary(st)
         if choice is None:

@@ -6,7 +6,13 @@ from __future__ import annotations
 
 import logging
 
-from core.answers import eligibility, payment_amount, payment_history, payment_schedule, payment_status
+from core.answers import (
+    eligibility,
+    payment_amount,
+    payment_history,
+    payment_schedule,
+    payment_status,
+)
 from core.answers.contact import contact_officer
 from core.answers.context import addressed
 from core.messages import Reply
@@ -22,7 +28,7 @@ NAME_WIDTH = 26
 class Screens:
     PICK_PAGE = 7
 
-    def __init__(self, turn, settings):  # noqa: ANN001 - core.ussd_menu.Turn
+    def __init__(self, turn, settings):
         self.turn = turn
         self.t = turn.t
         self.settings = settings

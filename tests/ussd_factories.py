@@ -8,7 +8,15 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from core.models import Beneficiary, BeneficiaryCategory, CashSchedule, Contact, Identity, Payment, Person
+from core.models import (
+    Beneficiary,
+    BeneficiaryCategory,
+    CashSchedule,
+    Contact,
+    Identity,
+    Payment,
+    Person,
+)
 
 LAI_PHONE, THO_PHONE, QUANG_PHONE, HUNG_PHONE = "+84978451203", "+84362718345", "+84983246150", "+84905318246"
 STRANGER_PHONE = "+84909123000"

@@ -27,7 +27,7 @@ def simulator_enabled(settings) -> bool:
     return not twilio_configured(settings)
 
 
-def init_app(app, runtime) -> None:  # noqa: ANN001
+def init_app(app, runtime) -> None:
     from ussd import simulator, sms, ussd
     from ussd.services import EXTENSION, ChannelServices
 
@@ -38,7 +38,7 @@ def init_app(app, runtime) -> None:  # noqa: ANN001
         app.register_blueprint(simulator.bp)
 
 
-def make_senders(settings, sessions, clock) -> dict:  # noqa: ANN001
+def make_senders(settings, sessions, clock) -> dict:
     """{"sms": sender}: Twilio with credentials, else the simulator's (the demo)."""
     if twilio_configured(settings):
         from ussd.twilio_sender import TwilioSender

@@ -80,7 +80,7 @@ def twilio_inbound() -> Response:
         return _xml(body)
     except SQLAlchemyError as error:
         logger.warning("SMS answered with an apology: database error %s", type(error).__name__)
-    except Exception:  # noqa: BLE001 - Twilio gets TwiML, the log gets the trace
+    except Exception:  # Twilio gets TwiML, the log gets the trace
         logger.exception("SMS webhook failed")
     t = Translator("vi")
     sorry = t._("Sorry, something went wrong. Please try again later or call the hotline %(hotline)s.", hotline=settings.hotline)

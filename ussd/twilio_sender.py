@@ -47,7 +47,7 @@ class ReroutedHttpClient(TwilioHttpClient):
             return url
         return urlunsplit((self._scheme, self._netloc, self._prefix + parts.path, parts.query, parts.fragment))
 
-    def request(self, method, url, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003
+    def request(self, method, url, *args, **kwargs):
         response = super().request(method, self.rewrite(url), *args, **kwargs)
         self._local.last = response
         return response
@@ -57,7 +57,7 @@ class ReroutedHttpClient(TwilioHttpClient):
         return getattr(self._local, "last", None)
 
 
-def _retry_after(response) -> float | None:  # noqa: ANN001
+def _retry_after(response) -> float | None:
     headers = getattr(response, "headers", None) or {}
     try:
         return float(headers.get("Retry-After")) if headers.get("Retry-After") else None

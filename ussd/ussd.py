@@ -50,7 +50,7 @@ def apology(settings) -> Reply:
                       hotline=settings.hotline), end_session=True)
 
 
-def _answer(compute) -> Response:  # noqa: ANN001
+def _answer(compute) -> Response:
     chan = services()
     settings = chan.settings
     if time.monotonic() < chan.database_down_until:
@@ -62,7 +62,7 @@ def _answer(compute) -> Response:  # noqa: ANN001
         if isinstance(error, (OperationalError, InterfaceError)):
             chan.database_down_until = time.monotonic() + OUTAGE_PAUSE
         reply = apology(settings)
-    except Exception:  # noqa: BLE001 - a caller on a basic phone gets an apology, never a 500
+    except Exception:  # a caller on a basic phone gets an apology, never a 500
         logger.exception("USSD request failed")
         reply = apology(settings)
     return Response(wire(reply, settings), mimetype="text/plain")

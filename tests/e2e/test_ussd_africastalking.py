@@ -8,7 +8,14 @@ import pytest
 from sqlalchemy import func, select
 
 from core.models import AuditLog
-from tests.ussd_factories import LAI_AMOUNT_VI, LAI_PHONE, QUANG_PHONE, STRANGER_PHONE, THO_PHONE, build_world
+from tests.ussd_factories import (
+    LAI_AMOUNT_VI,
+    LAI_PHONE,
+    QUANG_PHONE,
+    STRANGER_PHONE,
+    THO_PHONE,
+    build_world,
+)
 
 _sessions = itertools.count(1)
 

@@ -16,7 +16,13 @@ from core.models import OutboxMessage
 from core.outbox import enqueue
 from tests.standins import Canned, StandIn
 from tests.standins.twilio import MESSAGES_PATH, twilio_standin
-from tests.ussd_factories import LAI_PHONE, STRANGER_PHONE, ansinh_command, build_world, worker_env
+from tests.ussd_factories import (
+    LAI_PHONE,
+    STRANGER_PHONE,
+    ansinh_command,
+    build_world,
+    worker_env,
+)
 from ussd import make_senders
 from ussd.sms_provider import SimulatorSender
 from ussd.twilio_sender import TwilioSender
@@ -24,7 +30,7 @@ from ussd.twilio_sender import TwilioSender
 
 @pytest.fixture
 def twilio_api():
-    standin, messages = twilio_standin()
+    standin, _messages = twilio_standin()
     yield standin
     standin.stop()
 
@@ -94,7 +100,7 @@ def test_without_credentials_the_simulator_sends(settings, sessions):
 def test_worker_process_sends_queued_rows_through_the_standin(database_url_for_run, sessions, twilio_api, tmp_path):
     for index in range(5):
         _message(sessions, key=f"batch-{index}", text=f"Tin {index}")
-    result = subprocess.run(ansinh_command("worker", "--once"), cwd=tmp_path, capture_output=True,
+    result = subprocess.run(ansinh_command("worker", "--once"), check=False, cwd=tmp_path, capture_output=True,
                             text=True, timeout=120, env=worker_env(database_url_for_run, twilio_api.url))
     assert result.returncode == 0, result.stderr
     assert sorted(r.form["Body"] for r in twilio_api.requests) == [f"Tin {i}" for i in range(5)]

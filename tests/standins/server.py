@@ -17,9 +17,10 @@ import json
 import re
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable
+from typing import Any, Self
 from urllib.parse import parse_qs, urlsplit
 
 
@@ -76,7 +77,7 @@ class StandIn:
         self._thread: threading.Thread | None = None
 
     # -- configuration -------------------------------------------------------------------------
-    def route(self, method: str, path: str, responder: Responder) -> "StandIn":
+    def route(self, method: str, path: str, responder: Responder) -> StandIn:
         with self._lock:
             self._routes.insert(0, (method.upper(), re.compile(path), responder))
         return self
@@ -88,7 +89,7 @@ class StandIn:
         return f"http://{host}:{port}"
 
     # -- lifecycle -----------------------------------------------------------------------------
-    def start(self) -> "StandIn":
+    def start(self) -> StandIn:
         standin = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -99,7 +100,7 @@ class StandIn:
 
             do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _handle
 
-            def log_message(self, *args) -> None:  # noqa: ANN002 - keep test output quiet
+            def log_message(self, *args) -> None:
                 pass
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
@@ -114,7 +115,7 @@ class StandIn:
             self._server.server_close()
             self._server = None
 
-    def __enter__(self) -> "StandIn":
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc) -> None:

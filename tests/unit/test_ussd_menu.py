@@ -12,7 +12,15 @@ from core.models import Complaint, Contact, OtpChallenge, OutboxMessage, Person
 from core.state import MemoryStateStore
 from core.ussd_flows import parse_birth
 from core.ussd_menu import UssdMenu
-from tests.ussd_factories import HUNG_PHONE, LAI_AMOUNT_VI, LAI_PHONE, QUANG_PHONE, STRANGER_PHONE, THO_PHONE, build_world
+from tests.ussd_factories import (
+    HUNG_PHONE,
+    LAI_AMOUNT_VI,
+    LAI_PHONE,
+    QUANG_PHONE,
+    STRANGER_PHONE,
+    THO_PHONE,
+    build_world,
+)
 
 PHONES = [LAI_PHONE, THO_PHONE, QUANG_PHONE, HUNG_PHONE, STRANGER_PHONE]
 INPUTS = ["", "0", "00", "1", "2", "3", "4", "5", "6", "7", "8", "9", "99", "#", "abc", "BT4600001", "12031951",
