@@ -25,15 +25,15 @@ install-test: $(VENV)/.installed-test
 
 ## compile: build the .mo catalogs from locales/*/LC_MESSAGES/messages.po
 compile: install
-	$(BIN)/pybabel compile -q -d locales -D messages
+	$(BIN)/pybabel compile -d locales -D messages
 
 ## catalogs: extract messages.pot from the code and merge it into vi and en
 catalogs: install
-	$(BIN)/pybabel extract -q -F babel.cfg -k _ -k N_ -k p_:1c,2 \
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ -k p_:1c,2 \
 	  --no-location --sort-output --project=AnSinh --copyright-holder=AnSinh \
 	  -o locales/messages.pot core ussd bot console ansinh
-	$(BIN)/pybabel update -q -N --no-fuzzy-matching -i locales/messages.pot -d locales -D messages --ignore-obsolete
-	$(BIN)/pybabel compile -q -d locales -D messages
+	$(BIN)/pybabel update -N -i locales/messages.pot -d locales -D messages --ignore-obsolete
+	$(BIN)/pybabel compile -d locales -D messages
 
 ## run: migrate, load the demo province into SQLite and serve on http://$(HOST):$(PORT)
 run: compile

@@ -27,6 +27,7 @@ def _load(language: str) -> Catalog:
 def _save(language: str, catalog: Catalog) -> None:
     path = LOCALES / language / "LC_MESSAGES" / "messages.po"
     path.parent.mkdir(parents=True, exist_ok=True)
+    catalog.fuzzy = False  # a fuzzy header would make pybabel compile skip the whole catalog
     with path.open("wb") as handle:
         write_po(handle, catalog, width=100, sort_output=True, omit_header=False, include_previous=False)
 
