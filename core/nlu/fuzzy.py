@@ -1,5 +1,5 @@
-"""A tiny typo fixer: one edit (insert, delete, replace, swap) for words of 5+ letters, a swap of
-two neighbours for 4-letter words, only towards the words the rules know ("thnag" -> "thang",
+"""A tiny typo fixer: one edit (insert, delete, replace, swap) for words of 5+ letters, a swap or a
+dropped letter for 4-letter words, only towards the words the rules know ("thnag" -> "thang",
 "tieenf" -> "tien" once repeated letters are collapsed). Real Vietnamese words the rules do not use
 are protected, so "nhanh" never becomes "nhan"."""
 from __future__ import annotations
@@ -52,8 +52,10 @@ class Corrector:
                 if candidate not in candidates and _within_one_edit(word, candidate):
                     candidates.append(candidate)
         swaps = [c for c in candidates if len(c) == len(word) and sorted(c) == sorted(word)]
-        if swaps or len(word) < MIN_LENGTH:  # a swap of neighbours is the likeliest slip ("tein", "tohng")
+        if swaps:  # a swap of neighbours is the likeliest slip ("tein", "tohng")
             candidates = swaps
+        elif len(word) < MIN_LENGTH:  # short words: only a dropped letter ("nhng" -> "nhung")
+            candidates = [c for c in candidates if len(c) == len(word) + 1]
         if len(candidates) != 1:
             return word
         logger.debug("typo %s -> %s", word, candidates[0])

@@ -12,12 +12,12 @@ logger = logging.getLogger(__name__)
 _TOKEN = re.compile(r"\d+(?:[/.\-]\d+)*|[a-z]+")
 _REPEATS = re.compile(r"([a-z])\1+")
 _ANCHOR = re.compile(  # cheap test: could this message name a month at all?
-    r"\b(?:t+h+a*n*g+[sfr]?|thnag|tahng|th|k[yi]|month|january|february|march|april|may|june"
+    r"\b(?:t+h+a*n*g+[sfr]?|thnag|tahng|tang|th|k[yi]|month|january|february|march|april|may|june"
     r"|july|august|september|october|november|december)\b|\bt(?:h|hg|hang)?\.?\d|\d[/.\-]\d")
 MONTH_WORDS = {"thang", "thangs", "thangf", "thnag", "thng", "tahng", "thag", "thg", "th", "t", "tang"}
 PERIOD_WORDS = {"ky", "ki"}  # "kỳ này / kỳ trước / kỳ tới"
 SPACED_ONLY_GLUED = {"t"}  # "t10", "t.10" but not "t 10" (t is also "tôi")
-RELATIVE = {"nay": 0, "ni": 0, "truoc": -1, "roi": -1, "r": -1, "qua": -1, "sau": 1, "toi": 1, "den": 1, "ke": 1}
+RELATIVE = {"nay": 0, "ni": 0, "truoc": -1, "roi": -1, "r": -1, "rui": -1, "qua": -1, "sau": 1, "toi": 1, "den": 1, "ke": 1}
 RELATIVE_PAIRS = {("hien", "tai"): 0, ("vua", "roi"): -1, ("vua", "qua"): -1, ("ke", "tiep"): 1,
                   ("truoc", "nua"): -2}
 NAMED = {"gieng": 1, "chap": 12, "mot": 1, "hai": 2, "ba": 3, "tu": 4, "nam": 5, "bay": 7, "tam": 8,
