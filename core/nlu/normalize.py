@@ -138,6 +138,8 @@ class Normalizer:
                 expanded = ("nhieu",)
             elif expanded == ("ngan",) and index and raws[index - 1].isdigit():
                 expanded = ("nghin",)
+            elif raw == "tang" and (index and raws[index - 1].isdigit() or raws[index + 1:index + 2] and raws[index + 1].isdigit()):
+                expanded = ("thang",)  # "2 tang", "tang 12": "tháng" without its h (not "tăng")
             elif expanded == ("hi",) and tokens:
                 expanded = ("nhi",)
             elif expanded == ("nhan",) and raw in ("lanh", "lãnh") and index + 1 < len(raws) \

@@ -25,7 +25,7 @@ NAMED = {"gieng": 1, "chap": 12, "mot": 1, "hai": 2, "ba": 3, "tu": 4, "nam": 5,
 COUNTING = {"may", "cac", "nhung", "moi", "hang", "vai", "mot", "hai", "ba", "bon", "nam", "sau", "bay",
             "tam", "chin", "muoi", "nhieu", "bao"}
 NOT_A_MONTH_AFTER = {"tuoi", "nguoi", "lan", "nghin", "ngan", "trieu", "k", "dong", "d", "vnd", "gio",
-                     "h", "phut", "thang", "nam", "tr", "xuat", "cai"}
+                     "h", "phut", "nam", "tr", "xuat", "cai"}
 BA_IS_FATHER_BEFORE = {"toi", "tui", "minh", "em", "noi", "ngoai", "cua", "no", "anh", "chi", "con", "u"}
 YEAR_WORDS = {("nam", "nay"): 0, ("nam", "ngoai"): -1, ("nam", "truoc"): -1, ("nam", "roi"): -1,
               ("nam", "sau"): 1, ("nam", "toi"): 1}
