@@ -52,7 +52,7 @@ def parse(text: str, today: date) -> Parse:
     text = text if isinstance(text, str) else str(text or "")
     norm = _NORMALIZER.normalize(text)
     slots = extract_slots(norm.folded, today)
-    keyword = parse_keyword(norm.folded, today)
+    keyword = parse_keyword(norm.folded, today, norm.lower)
     if keyword is not None:
         intent, keyword_slots = keyword
         slots.update(keyword_slots)

@@ -20,6 +20,7 @@ REGISTER_WORDS = {"dk", "dky", "dangky", "dki"}
 STOP_WORDS = {"huy", "stop", "unsubscribe"}
 PERIOD_KEYWORDS = {"tc": "payment_status", "lich": "payment_schedule", "ls": "payment_history"}
 FIRST_WORDS = REGISTER_WORDS | STOP_WORDS | set(PERIOD_KEYWORDS) | {"giup", "help", "en", "vi"}
+STOP_ALONE = {"dung", "dung lai", "ngung", "ngung lai", "thoi", "huy bo", "dung nhan", "stop all"}
 _HEAD = re.compile(r"[^\w]*(\w+)")
 
 
@@ -36,7 +37,11 @@ def _period_of(words: list[str], today: date) -> tuple[bool, str | None]:
     return period is not None and len(words) <= 4, period
 
 
-def parse_keyword(folded: str, today: date) -> tuple[str, dict[str, str]] | None:
+def parse_keyword(folded: str, today: date, lower: str = "") -> tuple[str, dict[str, str]] | None:
+    """(intent, slots) when the message is an SMS keyword; `lower` keeps the marks ("đúng" is not "dừng")."""
+    if len(folded) <= 12 and " ".join(_WORD.findall(folded)).strip(" .!") in STOP_ALONE \
+            and not any(word in lower for word in ("đúng", "đứng", "dùng")):
+        return "stop", {}  # "Dừng", "Thôi": a whole message of one stop word
     head = _HEAD.match(folded)
     if not head or head.group(1) not in FIRST_WORDS and not _GLUED_TC.fullmatch(head.group(1)):
         return None

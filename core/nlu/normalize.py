@@ -62,7 +62,7 @@ MARKED = {
     "mô": "dau", "chừ": "bay gio", "rứa": "vay", "nớ": "do", "tê": "kia", "ôn": "ong", "lãnh": "nhan",
     "lĩnh": "nhan", "vô": "vao", "hông": "khong", "hổng": "khong", "nhiêu": "bao nhieu", "zậy": "vay",
     "dzậy": "vay", "rùi": "roi", "mún": "muon", "bít": "biet", "đc": "duoc", "đx": "duoc",
-    "mần": "lam", "răng": "sao", "đt": "dien thoai", "dừng": "ngung", "hỉ": "nhi", "tui": "toi",
+    "mần": "lam", "răng": "sao", "đt": "dien thoai", "dừng": "ngung", "chị": "chij", "hỉ": "nhi", "tui": "toi",
 }
 GI_BEFORE = {"ten", "lam", "cai", "vi", "de", "may", "la", "noi", "hoi", "nhan", "muon", "co"}
 GI_AFTER = {"vay", "the", "do", "roi", "ha", "he", "hi", "a", "nua", "het", "ca"}
@@ -70,7 +70,7 @@ DK_REGISTER_AFTER = {"nhan", "tin", "thong", "so", "cho", "lai", "dich", "theo",
                      "ma", "bt", "sdt", "zalo", "tai", "vi", "o", "the", "sao", "ntn", "nhu", "giup"}
 DK_REGISTER_BEFORE = {"muon", "cach", "de", "can", "huy", "da", "giup", "lam", "muon", "chua", "cho"}
 PARTICLES = {"a", "ha", "he", "hi", "nhi", "nha", "nhe", "nghe", "vay", "o", "oi", "admin", "em", "anh",
-             "chi", "con", "chau", "ban", "ne", "di", "u", "hen", "han", "ah", "roi"}
+             "chi", "chij", "con", "chau", "ban", "ne", "di", "u", "hen", "han", "ah", "roi"}
 
 
 @dataclass(frozen=True)

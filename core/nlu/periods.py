@@ -146,8 +146,8 @@ def _after_month_word(tokens, spans, lower: str, folded: str, i: int, today: dat
         return _resolve(month, year, today)
     if word == "t":
         return None
-    if prev.isdigit() or prev in COUNTING:
-        return None
+    if prev.isdigit() and len(prev) <= 2 or prev in COUNTING:
+        return None  # "3 tháng rồi", "mấy tháng qua": a count of months, not one month
     if prev in ("dang",) and is_period_word:
         return None
     nxt_lower = lower[spans[i + 1][1]:spans[i + 1][2]] if nxt else ""
