@@ -16,8 +16,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script
     sys.path.insert(0, str(ROOT))
 
-from core.nlu import parse  # noqa: E402
-from core.text import fold  # noqa: E402
+from core.nlu import parse
+from core.text import fold
 
 CORPUS = ROOT / "tests" / "data" / "nlu_corpus.jsonl"
 TODAY = date(2026, 11, 26)
@@ -30,7 +30,7 @@ def _messages() -> list[str]:
         return [json.loads(line)["text"] for line in handle if line.strip()]
 
 
-def _rate(step, messages: list[str]) -> float:  # noqa: ANN001
+def _rate(step, messages: list[str]) -> float:
     """Messages per second of `step` over the corpus, repeated for at least MIN_SECONDS."""
     done, started = 0, time.perf_counter()
     while True:

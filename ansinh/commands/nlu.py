@@ -19,7 +19,7 @@ logger = logging.getLogger(__name__)
 TIMEZONE = "Asia/Ho_Chi_Minh"
 
 
-def classify_lines(lines, today: date):  # noqa: ANN001 - any iterable of bytes lines
+def classify_lines(lines, today: date):
     """One JSON line (bytes) per input line: invalid UTF-8 is replaced, CRLF and a BOM are dropped."""
     for number, raw in enumerate(lines):
         text = raw.decode("utf-8", errors="replace").rstrip("\r\n")

@@ -65,11 +65,14 @@ class Corrector:
 _ONSETS = ("", "b", "c", "ch", "d", "g", "gh", "gi", "h", "k", "kh", "l", "m", "n", "ng", "ngh", "nh",
            "ph", "qu", "r", "s", "t", "th", "tr", "v", "x")
 _RHYMES = (
-    "a ai ao au ay an ang anh am ap at ac ach e eo en eng em ep et ec eu i ia iu in inh im ip it ich iec ien "
-    "ieng iem iep iet ieu o oa oai oan oang oanh oac oach oat oap oam oay oe oen oet oeo oi on ong om op ot "
-    "oc oong ooc u ua uan uang uat uay ue uen uet ui uoi uon uong uoc uot uom uop uou un ung um up ut uc uu "
-    "uy uya uyen uyet uynh uych uyu uyn uyt y yen yet yeu yem"
-).split()
+    "a", "ai", "ao", "au", "ay", "an", "ang", "anh", "am", "ap", "at", "ac", "ach", "e", "eo", "en", "eng",
+    "em", "ep", "et", "ec", "eu", "i", "ia", "iu", "in", "inh", "im", "ip", "it", "ich", "iec", "ien",
+    "ieng", "iem", "iep", "iet", "ieu", "o", "oa", "oai", "oan", "oang", "oanh", "oac", "oach", "oat",
+    "oap", "oam", "oay", "oe", "oen", "oet", "oeo", "oi", "on", "ong", "om", "op", "ot", "oc", "oong",
+    "ooc", "u", "ua", "uan", "uang", "uat", "uay", "ue", "uen", "uet", "ui", "uoi", "uon", "uong", "uoc",
+    "uot", "uom", "uop", "uou", "un", "ung", "um", "up", "ut", "uc", "uu", "uy", "uya", "uyen", "uyet",
+    "uynh", "uych", "uyu", "uyn", "uyt", "y", "yen", "yet", "yeu", "yem",
+)
 
 
 def vietnamese_syllables() -> set[str]:
@@ -78,20 +81,26 @@ def vietnamese_syllables() -> set[str]:
 
 
 # Everyday English the typo fixer must leave alone ("phone" is not a misspelt "phong").
-ENGLISH_WORDS = frozenset("""
-about account address again allowance also alone amount another anyone anything apply april arrive
-arrived asking august back bank been before being below block blocked called calling cancel cannot card
-cards cash change changed charge charged cheat collect come coming contact could daughter dead death
-december did didn does done dont down each eligible else email english every father february fee fees
-find fine first for from gave getting give given going good grandfather grandmother great guardian have
-hello help here history home house hours how husband information into january july june just know
-last later less like link list live lost lower make many march mother money month monthly more most
-moved much need needs never news next none not notify november number october office officer only
-open other paid password passed payment payments people person phone please pocket previous problem
-question quit receive received reply right same scam send sending september should show since small
-smaller some someone something soon sorry speak start statement still stole stolen stop subscribe sure
-switch take talk tell than thank thanks that their them then there these they thing this those time
-today told transfer transferred update updates usually very vietnamese wait wallet want week were what
-when where which while who whom whose why will wife with withdraw without work would wrong yesterday
-your
-""".split())
+ENGLISH_WORDS = frozenset((
+    "about", "account", "address", "again", "allowance", "also", "alone", "amount", "another", "anyone",
+    "anything", "apply", "april", "arrive", "arrived", "asking", "august", "back", "bank", "been", "before",
+    "being", "below", "block", "blocked", "called", "calling", "cancel", "cannot", "card", "cards", "cash",
+    "change", "changed", "charge", "charged", "cheat", "collect", "come", "coming", "contact", "could",
+    "daughter", "dead", "death", "december", "did", "didn", "does", "done", "dont", "down", "each",
+    "eligible", "else", "email", "english", "every", "father", "february", "fee", "fees", "find", "fine",
+    "first", "for", "from", "gave", "getting", "give", "given", "going", "good", "grandfather",
+    "grandmother", "great", "guardian", "have", "hello", "help", "here", "history", "home", "house",
+    "hours", "how", "husband", "information", "into", "january", "july", "june", "just", "know", "last",
+    "later", "less", "like", "link", "list", "live", "lost", "lower", "make", "many", "march", "mother",
+    "money", "month", "monthly", "more", "most", "moved", "much", "need", "needs", "never", "news", "next",
+    "none", "not", "notify", "november", "number", "october", "office", "officer", "only", "open", "other",
+    "paid", "password", "passed", "payment", "payments", "people", "person", "phone", "please", "pocket",
+    "previous", "problem", "question", "quit", "receive", "received", "reply", "right", "same", "scam",
+    "send", "sending", "september", "should", "show", "since", "small", "smaller", "some", "someone",
+    "something", "soon", "sorry", "speak", "start", "statement", "still", "stole", "stolen", "stop",
+    "subscribe", "sure", "switch", "take", "talk", "tell", "than", "thank", "thanks", "that", "their",
+    "them", "then", "there", "these", "they", "thing", "this", "those", "time", "today", "told", "transfer",
+    "transferred", "update", "updates", "usually", "very", "vietnamese", "wait", "wallet", "want", "week",
+    "were", "what", "when", "where", "which", "while", "who", "whom", "whose", "why", "will", "wife",
+    "with", "withdraw", "without", "work", "would", "wrong", "yesterday", "your",
+))

@@ -68,7 +68,7 @@ GI_BEFORE = {"ten", "lam", "cai", "vi", "de", "may", "la", "noi", "hoi", "nhan",
 GI_AFTER = {"vay", "the", "do", "roi", "ha", "he", "hi", "a", "nua", "het", "ca"}
 DK_REGISTER_AFTER = {"nhan", "tin", "thong", "so", "cho", "lai", "dich", "theo", "lam", "nguoi",
                      "ma", "bt", "sdt", "zalo", "tai", "vi", "o", "the", "sao", "ntn", "nhu", "giup"}
-DK_REGISTER_BEFORE = {"muon", "cach", "de", "can", "huy", "da", "giup", "lam", "muon", "chua", "cho"}
+DK_REGISTER_BEFORE = {"muon", "cach", "de", "can", "huy", "da", "giup", "lam", "chua", "cho"}
 PARTICLES = {"a", "ha", "he", "hi", "nhi", "nha", "nhe", "nghe", "vay", "o", "oi", "admin", "em", "anh",
              "chi", "chij", "con", "chau", "ban", "ne", "di", "u", "hen", "han", "ah", "roi"}
 

@@ -29,8 +29,9 @@ NOT_A_MONTH_AFTER = {"tuoi", "nguoi", "lan", "nghin", "ngan", "trieu", "k", "don
 BA_IS_FATHER_BEFORE = {"toi", "tui", "minh", "em", "noi", "ngoai", "cua", "no", "anh", "chi", "con", "u"}
 YEAR_WORDS = {("nam", "nay"): 0, ("nam", "ngoai"): -1, ("nam", "truoc"): -1, ("nam", "roi"): -1,
               ("nam", "sau"): 1, ("nam", "toi"): 1}
-ENGLISH_MONTHS = {name: i + 1 for i, name in enumerate(
-    "january february march april may june july august september october november december".split())}
+ENGLISH_MONTHS = {name: i + 1 for i, name in enumerate((
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december"))}
 ENGLISH_RELATIVE = {"this": 0, "last": -1, "previous": -1, "next": 1}
 DATE_WORDS = {"ngay", "mung", "hom", "bua"}
 

@@ -27,7 +27,7 @@ class Lexicon:
     vocabulary: frozenset[str]
 
 
-def compile_lexicon(texts: Iterable[str], tokenize) -> Lexicon:  # noqa: ANN001
+def compile_lexicon(texts: Iterable[str], tokenize) -> Lexicon:
     """Parse the `## intent` / `weight phrase [+ phrase]` tables; `tokenize` normalises a phrase.
     A section named `## __tag` lists phrases that raise that tag, for rules such as `__where + tien mat`."""
     phrases: dict[str, list[tuple[str, float]]] = {}
@@ -63,7 +63,7 @@ def compile_lexicon(texts: Iterable[str], tokenize) -> Lexicon:  # noqa: ANN001
     )
 
 
-def _phrase(text: str, tokenize) -> str:  # noqa: ANN001
+def _phrase(text: str, tokenize) -> str:
     if text.startswith("__"):
         return text
     return " ".join(tokenize(text.replace("#", "1")))

@@ -52,7 +52,7 @@ def strip_diacritics(text: str) -> str:
 def teencode(text: str, rnd: random.Random) -> str:
     text = text.lower()
     for pattern, choices in TEEN:
-        text = re.sub(pattern, lambda _m: rnd.choice(choices), text)
+        text = re.sub(pattern, lambda _m, options=choices: rnd.choice(options), text)
     return strip_diacritics(text) if rnd.random() < 0.5 else text
 
 

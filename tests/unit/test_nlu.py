@@ -36,7 +36,7 @@ CORPUS_ROWS = _rows(CORPUS)
 HELD_OUT = [row for row in CORPUS_ROWS if row["split"] == "test"]
 
 
-def _score(rows: list[dict], rewrite=lambda text: text) -> tuple[float, float, list[str]]:  # noqa: ANN001
+def _score(rows: list[dict], rewrite=lambda text: text) -> tuple[float, float, list[str]]:
     """(intent accuracy, period accuracy, readable failures)."""
     intents = periods = 0
     failures, confusion = [], Counter()

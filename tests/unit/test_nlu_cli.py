@@ -13,7 +13,7 @@ def _run(data: bytes, *args: str):
     return CliRunner().invoke(main, ["nlu", *args], input=data)
 
 
-def _records(result) -> list[dict]:  # noqa: ANN001
+def _records(result) -> list[dict]:
     return [json.loads(line) for line in result.stdout_bytes.decode("utf-8").splitlines()]
 
 
