@@ -41,7 +41,7 @@ def _build() -> tuple[Normalizer, object]:
     bootstrap = Normalizer(set(), set())
     texts = [path.read_text(encoding="utf-8") for path in RULE_FILES]
     lexicon = compile_lexicon(texts, lambda phrase: bootstrap.normalize(phrase).tokens)
-    return Normalizer(set(lexicon.vocabulary), vietnamese_syllables() | ENGLISH_WORDS), lexicon
+    return Normalizer(set(lexicon.vocabulary), vietnamese_syllables() | ENGLISH_WORDS, lexicon.prefixes), lexicon
 
 
 _NORMALIZER, _LEXICON = _build()

@@ -35,7 +35,9 @@ def _within_one_edit(a: str, b: str) -> bool:
 
 class Corrector:
     def __init__(self, vocabulary: set[str], protected: set[str]):
+        self._vocabulary = frozenset(vocabulary)
         self._known = set(vocabulary) | set(protected)
+        self._neighbours: dict[str, tuple[str, ...]] = {}
         self._index: dict[str, list[str]] = {}
         for word in sorted(vocabulary):
             if len(word) < MIN_LENGTH - 1:
@@ -43,14 +45,20 @@ class Corrector:
             for key in _deletions(word) | {word}:
                 self._index.setdefault(key, []).append(word)
 
-    def correct(self, word: str) -> str:
-        if word in self._known or not word.isalpha() or len(word) > MAX_LENGTH or len(word) < MIN_LENGTH - 1:
-            return word
+    def _candidates(self, word: str) -> list[str]:
         candidates: list[str] = []
         for key in _deletions(word) | {word}:
             for candidate in self._index.get(key, ()):
-                if candidate not in candidates and _within_one_edit(word, candidate):
+                if candidate not in candidates and candidate != word and _within_one_edit(word, candidate):
                     candidates.append(candidate)
+        return candidates
+
+    def correct(self, word: str) -> str:
+        if word in self._known or not word.isalpha() or len(word) > MAX_LENGTH or len(word) < MIN_LENGTH - 1:
+            return word
+        if word[-1] in "sfrxj" and word[:-1] in self._known:
+            return word[:-1]  # a Telex tone key left in: "tienf", "thangs"
+        candidates = self._candidates(word)
         swaps = [c for c in candidates if len(c) == len(word) and sorted(c) == sorted(word)]
         if swaps:  # a swap of neighbours is the likeliest slip ("tein", "tohng")
             candidates = swaps
@@ -60,6 +68,29 @@ class Corrector:
             return word
         logger.debug("typo %s -> %s", word, candidates[0])
         return candidates[0]
+
+    def in_context(self, tokens: tuple[str, ...], phrases: frozenset[str], marked: list[bool]) -> tuple[str, ...]:
+        """Fix slips that spell another real word ("teng anh", "bao nieu", "hung dan"): a word the
+        rules do not know, typed without diacritics, becomes a known word one edit away when that
+        makes a known phrase with its neighbour."""
+        fixed = list(tokens)
+        for i, word in enumerate(tokens):
+            if marked[i] or word in self._vocabulary or len(word) < 3 or len(word) > MAX_LENGTH or not word.isalpha():
+                continue
+            neighbours = self._neighbours.get(word)
+            if neighbours is None:
+                neighbours = tuple(c for c in self._candidates(word) if len(c) >= 4)
+                if len(self._neighbours) > 50000:
+                    self._neighbours.clear()
+                self._neighbours[word] = neighbours
+            if not neighbours:
+                continue
+            before = fixed[i - 1] + " " if i else ""
+            after = " " + tokens[i + 1] if i + 1 < len(tokens) else ""
+            fits = [c for c in neighbours if (before and before + c in phrases) or (after and c + after in phrases)]
+            if len(fits) == 1:
+                fixed[i] = fits[0]
+        return tuple(fixed)
 
 
 _ONSETS = ("", "b", "c", "ch", "d", "g", "gh", "gi", "h", "k", "kh", "l", "m", "n", "ng", "ngh", "nh",

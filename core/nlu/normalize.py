@@ -30,8 +30,8 @@ def _fold_table() -> dict[int, str]:
 
 FOLD_TABLE = _fold_table()
 _COMBINING = re.compile("[\u0300-\u036f\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
-_TOKEN = re.compile(r"\d{1,3}(?:[.,]\d{3})+|[^\W_]+")
-_AMOUNT = re.compile(r"\d{1,3}(?:[.,]\d{3})+|\d+k")
+_TOKEN = re.compile(r"\d{1,3}(?:[.,]\d{3})+(?:đ|d|vnd)?|[^\W_]+")
+_AMOUNT = re.compile(r"\d{1,3}(?:[.,]\d{3})+(?:d|vnd)?|\d+k")
 _REPEATS = re.compile(r"([a-z])\1{2,}|([a-np-tv-z])\2")  # keep the "uu" of cứu/hưu, the "oo" of xoong
 _MONTH_TOKEN = re.compile(r"(?:t|th|thg|thang)(\d{1,2})")
 _HOUR_TOKEN = re.compile(r"\d{1,2}h\d{0,2}")
@@ -88,8 +88,9 @@ def fold_lower(text: str) -> tuple[str, str]:
 
 
 class Normalizer:
-    def __init__(self, vocabulary: set[str], protected: set[str]):
+    def __init__(self, vocabulary: set[str], protected: set[str], phrases: frozenset[str] = frozenset()):
         self._corrector = Corrector(vocabulary, protected)
+        self._phrases = phrases  # known phrases and their beginnings, for fixing slips in context
         self._cache: dict[str, tuple[str, ...]] = {}
 
     def _plain(self, raw: str) -> tuple[str, ...]:
@@ -127,9 +128,12 @@ class Normalizer:
         lower, folded = fold_lower(text)
         raws = _TOKEN.findall(lower)
         tokens: list[str] = []
+        marked: list[bool] = []  # typed with diacritics: trusted as written, never "fixed" in context
         for index, raw in enumerate(raws):
             if raw in ("dk", "đk"):
-                tokens.extend(_dk(raws, index))
+                expanded = _dk(raws, index)
+                tokens.extend(expanded)
+                marked.extend([True] * len(expanded))
                 continue
             expanded = self._plain(raw)
             if expanded == ("chi",) and _means_gi(raws, index):
@@ -146,9 +150,11 @@ class Normalizer:
                     and raws[index + 1] in ("dao", "đạo"):
                 expanded = ("lanh",)
             tokens.extend(expanded)
+            marked.extend([not raw.isascii()] * len(expanded))
             if tokens[-3:] == ["nhu", "the", "nao"]:
-                del tokens[-3]  # "như thế nào" asks what "thế nào" asks
-        return Normalized(lower, folded, tuple(tokens), "?" in text)
+                del tokens[-3], marked[-3]  # "như thế nào" asks what "thế nào" asks
+        fixed = self._corrector.in_context(tuple(tokens), self._phrases, marked) if self._phrases else tuple(tokens)
+        return Normalized(lower, folded, fixed, "?" in text)
 
 
 def _collapse(word: str) -> str:
