@@ -58,6 +58,10 @@ class Corrector:
             return word
         if word[-1] in "sfrxj" and word[:-1] in self._known:
             return word[:-1]  # a Telex tone key left in: "tienf", "thangs"
+        for ending, base in (("ies", "y"), ("es", ""), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e")):
+            stem = word[: -len(ending)] + base
+            if word.endswith(ending) and len(stem) >= 4 and stem in self._vocabulary:
+                return stem  # English endings: "qualifies", "subscribed"
         candidates = self._candidates(word)
         swaps = [c for c in candidates if len(c) == len(word) and sorted(c) == sorted(word)]
         if swaps:  # a swap of neighbours is the likeliest slip ("tein", "tohng")
