@@ -65,7 +65,7 @@ def parse_keyword(folded: str, today: date, lower: str = "") -> tuple[str, dict[
         return None
     if first in ("giup", "help") and not rest:
         return "help", {}
-    if first in ("en", "vi") and not rest:
+    if first in ("en", "vi") and not rest and not any(word in lower for word in ("ví", "vì", "vị", "vỉ")):
         return "change_language", {"language": first}
     return None
 
