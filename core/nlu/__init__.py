@@ -16,7 +16,7 @@ from core.nlu.keywords import parse_keyword
 from core.nlu.language import requested_language
 from core.nlu.normalize import Normalized, Normalizer, ends_with
 from core.nlu.periods import extract_period
-from core.nlu.scoring import compile_lexicon, decide, matched_phrases, score
+from core.nlu.scoring import Lexicon, compile_lexicon, decide, matched_phrases, score
 from core.nlu.slots import extract_slots
 
 logger = logging.getLogger(__name__)
@@ -37,7 +37,8 @@ class Parse:
 RULE_FILES = sorted(Path(__file__).resolve().parent.glob("rules_*.txt"))
 
 
-def _build() -> tuple[Normalizer, object]:
+def _build() -> tuple[Normalizer, Lexicon]:
+    """Rules are normalised like messages; the real normaliser then knows their words for typo fixes."""
     bootstrap = Normalizer(set(), set())
     texts = [path.read_text(encoding="utf-8") for path in RULE_FILES]
     lexicon = compile_lexicon(texts, lambda phrase: bootstrap.normalize(phrase).tokens)
@@ -56,8 +57,6 @@ def parse(text: str, today: date) -> Parse:
     if keyword is not None:
         intent, keyword_slots = keyword
         slots.update(keyword_slots)
-        if intent == "change_language":
-            slots["language"] = keyword_slots["language"]
         return Parse(intent, slots, 0.99)
     period = extract_period(norm.lower, norm.folded, today)
     if period:

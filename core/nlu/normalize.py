@@ -53,7 +53,7 @@ ALWAYS = {
     "thanks": "thanks", "thank": "thanks", "tks": "thanks", "thx": "thanks", "tnx": "thanks",
     "khoong": "khong", "gium": "giup", "giumg": "giup", "dum": "giup",
     "ad": "admin", "hdan": "huong dan", "hd": "huong dan", "lsu": "lich su",
-    "ib": "nhan tin", "sms": "tin nhan", "bhxh": "bao hiem", "tr": "trieu", "trc": "truoc", "hdsd": "huong dan su dung",
+    "tui": "toi", "ib": "nhan tin", "sms": "tin nhan", "bhxh": "bao hiem", "tr": "trieu", "trc": "truoc", "hdsd": "huong dan su dung",
 }
 # Spelled out only when typed without any diacritics (the diacritic forms mean other words).
 BARE = {"vo": "vao", "rua": "vay", "lanh": "nhan", "hong": "khong", "rang": "sao"}
@@ -62,13 +62,13 @@ MARKED = {
     "mô": "dau", "chừ": "bay gio", "rứa": "vay", "nớ": "do", "tê": "kia", "ôn": "ong", "lãnh": "nhan",
     "lĩnh": "nhan", "vô": "vao", "hông": "khong", "hổng": "khong", "nhiêu": "bao nhieu", "zậy": "vay",
     "dzậy": "vay", "rùi": "roi", "mún": "muon", "bít": "biet", "đc": "duoc", "đx": "duoc",
-    "mần": "lam", "răng": "sao", "đt": "dien thoai", "dừng": "ngung", "chị": "chij", "hỉ": "nhi", "tui": "toi",
+    "mần": "lam", "răng": "sao", "đt": "dien thoai", "dừng": "ngung", "chị": "chij", "hỉ": "nhi",
 }
 GI_BEFORE = {"ten", "lam", "cai", "vi", "de", "may", "la", "noi", "hoi", "nhan", "muon", "co"}
 GI_AFTER = {"vay", "the", "do", "roi", "ha", "he", "hi", "a", "nua", "het", "ca"}
 DK_REGISTER_AFTER = {"nhan", "tin", "thong", "so", "cho", "lai", "dich", "theo", "lam", "nguoi",
                      "ma", "bt", "sdt", "zalo", "tai", "vi", "o", "the", "sao", "ntn", "nhu", "giup"}
-DK_REGISTER_BEFORE = {"muon", "cach", "de", "can", "huy", "da", "giup", "lam", "chua", "cho"}
+DK_REGISTER_BEFORE = {"muon", "cach", "de", "can", "huy", "da", "giup", "lam", "cho"}
 PARTICLES = {"a", "ha", "he", "hi", "nhi", "nha", "nhe", "nghe", "vay", "o", "oi", "admin", "em", "anh",
              "chi", "chij", "con", "chau", "ban", "ne", "di", "u", "hen", "han", "ah", "roi"}
 
