@@ -27,8 +27,22 @@ def build_senders(runtime) -> dict:
     return senders
 
 
+def run_scheduler(runtime, stop: threading.Event, interval: float = 3600.0) -> None:
+    """Queue the day's cash-day reminders and receipt questions now and then (idempotent, so any
+    number of workers and a cron job may all do it)."""
+    from core.notify.scheduled import run_scheduled
+
+    while not stop.is_set():
+        try:
+            run_scheduled(runtime.sessions, runtime.settings, runtime.clock)
+        except Exception:  # noqa: BLE001 - an outage must not stop the loop
+            logger.exception("scheduled notifications failed; will retry")
+        stop.wait(interval)
+
+
 def start_dispatchers(runtime, concurrency: int = 1, stop: threading.Event | None = None) -> tuple[threading.Event, list[threading.Thread]]:
-    """Start `concurrency` dispatcher threads (one on SQLite, whose writers queue anyway)."""
+    """Start `concurrency` dispatcher threads (one on SQLite, whose writers queue anyway) and the
+    scheduler that queues reminders and receipt questions."""
     stop = stop or threading.Event()
     if runtime.settings.is_sqlite:
         concurrency = 1
@@ -43,4 +57,9 @@ def start_dispatchers(runtime, concurrency: int = 1, stop: threading.Event | Non
         thread = threading.Thread(target=dispatcher.run_forever, args=(stop,), name=f"dispatch-{index}", daemon=True)
         thread.start()
         threads.append(thread)
+    if runtime.settings.scheduler_interval > 0:
+        scheduler = threading.Thread(target=run_scheduler, args=(runtime, stop, runtime.settings.scheduler_interval),
+                                     name="scheduler", daemon=True)
+        scheduler.start()
+        threads.append(scheduler)
     return stop, threads

@@ -31,6 +31,7 @@ class Settings:
     ussd_max_chars: int = 182
     outbox_max_attempts: int = 6  # ANSINH_OUTBOX_MAX_ATTEMPTS: then the message is dead
     outbox_lease_seconds: int = 120  # ANSINH_OUTBOX_LEASE_SECONDS: a claimed row is reclaimed after this
+    scheduler_interval: int = 3600  # ANSINH_SCHEDULER_INTERVAL: seconds between reminder/receipt runs; 0 turns it off
     dispatch_in_process: bool = True  # ANSINH_DISPATCH_IN_PROCESS: `ansinh serve` runs one dispatcher
     twilio_account_sid: str | None = None
     twilio_auth_token: str | None = None

@@ -73,6 +73,9 @@ class Dialog:
         confirmed = registration.confirm(turn.ctx, turn.kind, turn.address, text)
         if confirmed is not None:
             return turn.reply(confirmed)
+        receipt = self._receipt_answer(turn, text)
+        if receipt is not None:
+            return turn.reply(receipt)
         folded = fold(text).strip(" .!?")
         if folded in MORE_WORDS:
             more = personal.more_history(turn)
@@ -101,6 +104,15 @@ class Dialog:
             return service.change_language(turn)
         return service.small_talk(turn, intent)
 
+    def _receipt_answer(self, turn: Turn, text: str) -> str | None:
+        """"1"/"2"/"chưa" right after "Đã nhận được tiền tháng 11 chưa?" answers that question."""
+        person = turn.asker.person
+        if person is None or not turn.asker.verified:
+            return None
+        from core.notify.receipts import answer_receipt
+
+        return answer_receipt(turn.session, person.id, text, turn.inbound.channel, self.clock, turn.t, self.settings.hotline)
+
     @staticmethod
     def _follow_up(turn: Turn, intent: str) -> str:
         """'còn mệ Lài?' or 'tháng trước thì răng?' right after a question repeats that question;
@@ -117,6 +129,8 @@ class Dialog:
 def _keyword_first(turn: Turn, folded: str, intent: str) -> str:
     """SMS keywords win over any reading of the words after them ("TC Lài", "LICH BT4600001")."""
     first = folded.split(" ", 1)[0]
+    if folded.startswith("lich su"):  # "lịch sử" is history, not the LICH keyword
+        return intent
     keyword_intent = KEYWORD_INTENTS.get(first)
     if keyword_intent is None or intent == keyword_intent:
         return intent

@@ -191,3 +191,17 @@ def test_the_import_command_notifies_through_the_registered_listener(cli, sessio
     assert cli("import", "payments", str(path)).exit_code == 0
     assert texts_to(sessions, TU) == [("Tien tro cap thang 11/2026 cua ong (750.000d) da vao vi Viettel Money ngay "
                                       "05/11/2026. Rut tien mien phi.")]
+
+
+def test_a_reply_of_chua_by_sms_goes_through_the_dialog_to_a_ticket(cli, sessions, runtime, people):
+    """The person answers the question on their phone: the dialog hands it to answer_receipt."""
+    from core.messages import Inbound
+
+    _asked(cli, sessions, runtime.settings, runtime.clock, people)
+    replies = runtime.dialog.handle(Inbound(channel="sms", sender=LAI, text="Chưa nhận"))
+    assert "PA-2026-" in replies[0].text
+    with sessions() as session:
+        complaint = session.scalar(select(Complaint))
+        assert (complaint.category, complaint.status) == ("not_received", "new")
+    # Nothing open any more: "2" is now an ordinary message for the NLU.
+    assert "PA-2026-" not in runtime.dialog.handle(Inbound(channel="sms", sender=LAI, text="2"))[0].text

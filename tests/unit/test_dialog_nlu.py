@@ -70,3 +70,9 @@ def test_chat_buttons_parse_back_to_the_same_question(family, ask, sessions):
         answer = ask(chat, button.value, channel="telegram").text
         assert words in answer and "Lài" not in answer
         assert "cháu Lê Văn Bin" in ask(chat, "tháng trước thì răng", channel="telegram").text  # stays on Bin
+
+
+@pytest.mark.parametrize("text", ["lịch sử", "Lich su nhan tien", "LICH SU"])
+def test_lich_su_is_history_not_the_lich_keyword(family, ask, text):
+    reply = ask(family.lai_phone, text).text
+    assert "10/2026" in reply and "Nhà văn hóa" not in reply
