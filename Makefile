@@ -29,7 +29,7 @@ compile: install
 
 ## catalogs: extract messages.pot from the code and merge it into vi and en
 catalogs: install
-	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ -k p_:1c,2 \
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ -k p_:1c,2 -k NP_:1c,2 \
 	  --no-location --sort-output --project=AnSinh --copyright-holder=AnSinh \
 	  -o locales/messages.pot core ussd bot console ansinh
 	$(BIN)/pybabel update -N -i locales/messages.pot -d locales -D messages --ignore-obsolete

@@ -11,7 +11,7 @@ import logging
 
 from sqlalchemy.orm import Session
 
-from core.i18n import LANGUAGES, Translator
+from core.i18n import LANGUAGES, NP_, Translator
 from core.identity import resolve
 from core.messages import Choice
 from core.text import fold
@@ -20,11 +20,11 @@ logger = logging.getLogger(__name__)
 
 # (intent the label must parse to, msgid of the label)
 MENU_BUTTONS: tuple[tuple[str, str], ...] = (
-    ("payment_status", "This month's money"),
-    ("payment_schedule", "Payment schedule"),
-    ("payment_amount", "Amount"),
-    ("payment_history", "History"),
-    ("contact_officer", "Contact an officer"),
+    ("payment_status", NP_("button", "This month's money")),
+    ("payment_schedule", NP_("button", "Payment schedule")),
+    ("payment_amount", NP_("button", "Amount")),
+    ("payment_history", NP_("button", "History")),
+    ("contact_officer", NP_("button", "Contact an officer")),
 )
 # What a pressed button asks, where the bare label is not a question on its own ("Tiền tháng này"):
 # the SMS keywords of INTERFACES.md, which every channel understands.

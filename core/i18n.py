@@ -44,6 +44,16 @@ def _catalog_translations(language: str, directory: Path) -> NullTranslations:
     return NullTranslations()
 
 
+def N_(msgid: str) -> str:
+    """Marks a msgid for extraction (pybabel -k N_) where it is translated later, when shown."""
+    return msgid
+
+
+def NP_(context: str, msgid: str) -> str:
+    """N_ with a context (pybabel -k NP_:1c,2), for `t.p_(context, msgid)` with a variable msgid."""
+    return msgid
+
+
 @lru_cache(maxsize=8)
 def _load(language: str, directory: str) -> NullTranslations:
     return _catalog_translations(language, Path(directory))

@@ -6,6 +6,8 @@ prints them through the catalogs.
 """
 from __future__ import annotations
 
+from core.i18n import N_  # noqa: F401 - re-exported
+
 import logging
 from datetime import date
 
@@ -16,9 +18,6 @@ from core.demo.units import CASH_ONLY_UNIT, VIETTEL, VNPOST
 logger = logging.getLogger(__name__)
 
 
-def N_(msgid: str) -> str:
-    """Mark a msgid for extraction; it is translated when shown."""
-    return msgid
 
 
 STRANGER_PHONE = "0909123000"

@@ -4,14 +4,13 @@ Messages are English msgids here; the officer reads them in Vietnamese from the 
 """
 from __future__ import annotations
 
+from core.i18n import N_  # noqa: F401 - re-exported
+
 from dataclasses import dataclass, field
 
 from core.i18n import Translator, translator
 
 
-def N_(msgid: str) -> str:
-    """Marks a msgid for extraction (pybabel -k N_); it is translated later, when shown."""
-    return msgid
 
 
 class BadValue(ValueError):

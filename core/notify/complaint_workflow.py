@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from core.audit import record_disclosure
 from core.clock import Clock
-from core.i18n import translator
+from core.i18n import N_, translator
 from core.models import (
     Complaint,
     ComplaintEvent,
@@ -51,7 +51,7 @@ def _event(session: Session, complaint: Complaint, actor: str, action: str, note
 
 def _open(complaint: Complaint) -> None:
     if complaint.status == "resolved":
-        raise ActionRefused("Complaint %(number)s is already resolved.", number=complaint.number or complaint.id)
+        raise ActionRefused(N_("Complaint %(number)s is already resolved."), number=complaint.number or complaint.id)
 
 
 def assign(session: Session, complaint: Complaint, officer_username: str, actor: str, *,
@@ -60,9 +60,9 @@ def assign(session: Session, complaint: Complaint, officer_username: str, actor:
     _open(complaint)
     officer = session.scalar(select(Officer).where(Officer.username == officer_username, Officer.active.is_(True)))
     if officer is None:
-        raise ActionRefused("There is no officer %(username)s.", username=officer_username)
+        raise ActionRefused(N_("There is no officer %(username)s."), username=officer_username)
     if officer.role != "province" and complaint.unit_code and officer.unit_code != complaint.unit_code:
-        raise ActionRefused("Officer %(username)s does not work for this commune.", username=officer_username)
+        raise ActionRefused(N_("Officer %(username)s does not work for this commune."), username=officer_username)
     complaint.officer = officer.username
     complaint.status = "in_progress"
     return _event(session, complaint, actor, "assigned", officer.username, clock, officer=officer.username)
@@ -74,7 +74,7 @@ def reply(session: Session, complaint: Complaint, text: str, actor: str, *, sett
     _open(complaint)
     text = " ".join((text or "").split())
     if not text:
-        raise ActionRefused("Please write the answer.")
+        raise ActionRefused(N_("Please write the answer."))
     if complaint.status == "new":
         complaint.status = "in_progress"
     event = _event(session, complaint, actor, "replied", text, clock)

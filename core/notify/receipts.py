@@ -145,5 +145,5 @@ def answer_receipt(session: Session, person_id: int, text: str, channel: str, cl
     text = t._("We noted that the %(period)s allowance has not arrived. Ticket number: %(number)s. "
                "%(officer)s will call you.", period=t.period(payment.period), number=complaint.number, officer=caller)
     if hotline:
-        text = f"{text} {t._('Hotline: %(hotline)s.', hotline=hotline)}"
+        text = text + " " + t._("Hotline: %(hotline)s.", hotline=hotline)
     return text

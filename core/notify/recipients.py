@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.i18n import N_
 from core.audit import record_disclosure
 from core.models import Contact, Identity, Person, utcnow
 from core.notify.errors import ActionRefused
@@ -116,7 +117,7 @@ def remove_guardian(session: Session, beneficiary_id: int, person_id: int, actor
         select(Contact).where(Contact.beneficiary_id == beneficiary_id, Contact.person_id == person_id)
     )
     if contact is None or contact.role == "self":
-        raise GuardianError("This person is not a guardian of this beneficiary.")
+        raise GuardianError(N_("This person is not a guardian of this beneficiary."))
     if contact.removed_at is None:
         contact.removed_at = utcnow()
         record_disclosure(session, actor, "guardian.remove", beneficiary_id, None,

@@ -67,7 +67,7 @@ def _paid(t: Translator, payment: Payment, beneficiary: Beneficiary, values: dic
     else:
         text = t._("The %(period)s allowance for %(who)s (%(amount)s) was paid on %(date)s.", **values)
     if method in FREE_WITHDRAWAL_METHODS:
-        text = f"{text} {t._('Withdrawing it is free of charge.')}"
+        text = text + " " + t._("Withdrawing it is free of charge.")
     return text
 
 

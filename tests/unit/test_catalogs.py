@@ -11,7 +11,7 @@ from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCALES = ROOT / "locales"
-KEYWORDS = {"_": None, "N_": None, "p_": ((1, "c"), 2)}
+KEYWORDS = {"_": None, "N_": None, "p_": ((1, "c"), 2), "NP_": ((1, "c"), 2)}
 METHODS = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 
@@ -56,3 +56,16 @@ def test_every_message_is_translated_with_the_same_placeholders(language):
             broken.append(message.id)
     assert not untranslated, f"{language}: untranslated {untranslated[:10]}"
     assert not broken, f"{language}: placeholders differ in {broken[:10]}"
+
+
+def test_no_message_hides_inside_an_f_string():
+    """pybabel cannot see `_()` inside an f-string, so such a sentence would never be translated."""
+    hidden = re.compile(r"""f(["']).*\{\s*[\w.]*\b(?:_|p_)\(\s*["']""")
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for package in ("core", "ussd", "bot", "console", "ansinh")
+        for path in (ROOT / package).rglob("*.py")
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if hidden.search(line)
+    ]
+    assert not offenders, offenders
