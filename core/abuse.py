@@ -10,8 +10,10 @@ from __future__ import annotations
 import logging
 import math
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 
 from limits import parse
 from limits.storage import MemoryStorage, Storage
@@ -43,13 +45,33 @@ class Verdict:
 
 
 class DatabaseStorage(Storage):
-    """A `limits` storage over the rate_counters table (fixed windows only)."""
+    """A `limits` storage over the rate_counters table (fixed windows only).
+
+    Given a session factory it commits each count on its own; given the caller's open session it
+    counts inside that transaction (SQLite cannot write from a second connection mid-turn)."""
 
     STORAGE_SCHEME = ["ansinh+db"]
 
-    def __init__(self, sessions: sessionmaker[Session], **options):
+    def __init__(self, sessions: sessionmaker[Session] | None = None, session: Session | None = None, **options):
         super().__init__(None, **options)
         self.sessions = sessions
+        self.session = session
+
+    @contextmanager
+    def _writing(self):
+        if self.session is not None:
+            yield self.session
+        else:
+            with self.sessions.begin() as session:
+                yield session
+
+    @contextmanager
+    def _reading(self):
+        if self.session is not None:
+            yield self.session
+        else:
+            with self.sessions() as session:
+                yield session
 
     @property
     def base_exceptions(self):
@@ -62,7 +84,7 @@ class DatabaseStorage(Storage):
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
         now = self._now()
         for _ in range(3):  # a concurrent first insert makes us retry the update
-            with self.sessions.begin() as session:
+            with self._writing() as session:
                 session.execute(delete(RateCounter).where(RateCounter.key == key, RateCounter.expires_at <= now))
                 updated = session.execute(update(RateCounter).where(RateCounter.key == key).values(count=RateCounter.count + amount))
                 if updated.rowcount:
@@ -76,12 +98,12 @@ class DatabaseStorage(Storage):
         raise RuntimeError("rate counter contention")
 
     def get(self, key: str) -> int:
-        with self.sessions() as session:
+        with self._reading() as session:
             row = session.get(RateCounter, key)
             return row.count if row is not None and row.expires_at > self._now() else 0
 
     def get_expiry(self, key: str) -> float:
-        with self.sessions() as session:
+        with self._reading() as session:
             row = session.get(RateCounter, key)
             return row.expires_at.timestamp() if row is not None else time.time()
 
@@ -89,22 +111,27 @@ class DatabaseStorage(Storage):
         return True
 
     def reset(self) -> int | None:
-        with self.sessions.begin() as session:
+        with self._writing() as session:
             return session.execute(delete(RateCounter)).rowcount
 
     def clear(self, key: str) -> None:
-        with self.sessions.begin() as session:
+        with self._writing() as session:
             session.execute(delete(RateCounter).where(RateCounter.key == key))
 
 
-def make_storage(settings, sessions: sessionmaker[Session] | None) -> Storage:
-    if settings.redis_url:
-        from limits.storage import storage_from_string
+@lru_cache(maxsize=4)
+def _redis_storage(url: str) -> Storage:
+    from limits.storage import storage_from_string
 
-        return storage_from_string(settings.redis_url)
-    if sessions is None:
+    return storage_from_string(url, socket_timeout=0.5, socket_connect_timeout=0.5)
+
+
+def make_storage(settings, sessions: sessionmaker[Session] | None, session: Session | None = None) -> Storage:
+    if settings.redis_url:
+        return _redis_storage(settings.redis_url)
+    if sessions is None and session is None:
         return MemoryStorage()
-    return DatabaseStorage(sessions)
+    return DatabaseStorage(sessions, session)
 
 
 class AbuseGuard:
@@ -140,7 +167,9 @@ class AbuseGuard:
             self.limiter.clear(item, scope, key)
 
 
-def make_guard(settings, sessions: sessionmaker[Session] | None) -> AbuseGuard:
-    storage = make_storage(settings, sessions)
-    fallback = DatabaseStorage(sessions) if settings.redis_url and sessions is not None else None
+def make_guard(settings, sessions: sessionmaker[Session] | None = None, session: Session | None = None) -> AbuseGuard:
+    """The guard for a process (`sessions`) or for one turn inside its transaction (`session`)."""
+    storage = make_storage(settings, sessions, session)
+    has_db = sessions is not None or session is not None
+    fallback = DatabaseStorage(sessions, session) if settings.redis_url and has_db else None
     return AbuseGuard(storage, fallback)

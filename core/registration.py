@@ -16,6 +16,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
+from core.abuse import make_guard
 from core.answers.context import AnswerContext, addressed
 from core.i18n import Translator
 from core.identity import Asker
@@ -30,7 +31,6 @@ logger = logging.getLogger(__name__)
 CODE_TTL = timedelta(minutes=5)
 MAX_TRIES = 5
 MAX_CODES_PER_HOUR = 3  # per beneficiary: a phone on file is not flooded
-MAX_FAILURES_PER_HOUR = 5  # per sender: code and birth year cannot be guessed at leisure
 _ROLE_ORDER = {"self": 0, "guardian": 1, "authorised": 2}
 _SIX_DIGITS = re.compile(r"\d{6}")
 
@@ -70,20 +70,33 @@ def _neutral(ctx: AnswerContext) -> str:
                    hotline=ctx.settings.hotline)
 
 
+def _too_many_attempts(ctx: AnswerContext, kind: str, address: str, code: str) -> str | None:
+    """Codes and birth years cannot be guessed at leisure: each sender and each beneficiary code
+    gets a few tries a minute, then waits, then is blocked for the day (core.abuse)."""
+    guard = make_guard(ctx.settings, session=ctx.session)
+    verdicts = (guard.hit("register_sender", f"{kind}:{address}"), guard.hit("register_code", code.strip().upper()))
+    refused = [v for v in verdicts if not v.allowed]
+    if not refused:
+        return None
+    logger.warning("registration attempts limited for a %s sender", kind)
+    if any(v.blocked for v in refused):
+        return ctx.t._("Too many attempts. Please try again tomorrow, or ask the People's Committee of your commune.")
+    minutes = max(1, -(-max(v.retry_after for v in refused) // 60))
+    return ctx.t._("Too many attempts. Please wait %(minutes)s minutes and try again.", minutes=minutes)
+
+
 def start(ctx: AnswerContext, state: StateStore, asker: Asker, kind: str, address: str,
           code: str | None, dob: str | None) -> str:
     """Handle 'DK <code> <dob>': send a one-time code to a phone on file, or say why not."""
     t = ctx.t
     if not code or not dob:
         return t._("To register, text: DK <beneficiary code> <date of birth>, for example DK 123456 15/03/1945.")
-    failures_key = f"regfail:{kind}:{address}"
-    failures = (state.get(failures_key) or {}).get("count", 0)
-    if failures >= MAX_FAILURES_PER_HOUR:
-        return t._("Too many attempts. Please try again in an hour, or ask the People's Committee of your commune.")
+    refusal = _too_many_attempts(ctx, kind, address, code)
+    if refusal is not None:
+        return refusal
     beneficiary = ctx.session.scalar(select(Beneficiary).where(func.upper(Beneficiary.code) == code.strip().upper()))
     if beneficiary is None or not _birth_matches(beneficiary, dob):
-        state.set(failures_key, {"count": failures + 1}, 3600)
-        logger.info("registration mismatch from %s:%s", kind, address)
+        logger.info("registration mismatch from %s", kind)
         return _neutral(ctx)
     if asker.verified and asker.role_for(beneficiary.id):
         return t._("You are already registered for %(name)s. Text TC to see this month's payment.", name=addressed(ctx, beneficiary))

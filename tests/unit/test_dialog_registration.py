@@ -116,7 +116,7 @@ def test_already_registered_is_told_so(family, dialog, sessions):
 def test_guessing_is_stopped_after_five_failures(family, dialog):
     for year in range(1940, 1945):
         say(dialog, "4242", f"DK BT0001 {year}")
-    assert "quá nhiều lần" in say(dialog, "4242", "DK BT0001 1952")
+    assert "Quá nhiều lần thử" in say(dialog, "4242", "DK BT0001 1952")
 
 
 def test_dk_alone_explains_how(family, dialog, sessions):
