@@ -67,6 +67,10 @@ def _converse(runtime, chat_id: str, text: str, meta: dict[str, Any]) -> list[Ou
     return outgoing
 
 
+def _is_id(value) -> bool:  # noqa: ANN001
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def answer_update(runtime, update) -> None:  # noqa: ANN001 - ansinh Runtime, telegram.Update
     """Turn one Update into answers in the outbox; the webhook and the poller both call this."""
     update_id = str(update.update_id)
@@ -77,7 +81,8 @@ def answer_update(runtime, update) -> None:  # noqa: ANN001 - ansinh Runtime, te
     chat, user = update.effective_chat, update.effective_user
     message, callback = update.message, update.callback_query
     outgoing: list[Outgoing] = []
-    if chat is not None and user is not None and chat.type == "private":
+    # Telegram's chat and user ids are integers; anything else is not from Telegram.
+    if chat is not None and user is not None and chat.type == "private" and _is_id(chat.id) and _is_id(user.id):
         chat_id, meta = str(chat.id), {"update_id": update.update_id, "user_id": user.id}
         if message is not None and message.contact is not None:
             outgoing = _share_contact(runtime, chat_id, str(user.id), message.contact)

@@ -126,3 +126,14 @@ def client(app):
 @pytest.fixture
 def data_dir() -> Path:
     return Path(__file__).parent / "data"
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Print how many generated requests the fuzz tests sent, per route and per status class."""
+    from tests.fuzz_support import REQUESTS, STATUSES
+
+    if REQUESTS:
+        terminalreporter.write_sep("-", f"fuzzing: {sum(REQUESTS.values())} generated requests")
+        for route, count in sorted(REQUESTS.items()):
+            terminalreporter.write_line(f"  {route}: {count}")
+        terminalreporter.write_line("  statuses: " + ", ".join(f"{k} {v}" for k, v in sorted(STATUSES.items())))

@@ -1,0 +1,162 @@
+"""Generated requests against every public route (hypothesis): wrong types, missing fields, huge
+bodies, invalid UTF-8, NFD text, emoji, control characters, SQL and template injection. None may
+get a 500, and the database must stay consistent. ANSINH_FUZZ_EXAMPLES sets the count per test."""
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pytest
+from hypothesis import given, strategies as st
+from sqlalchemy import func, select, text
+from twilio.request_validator import RequestValidator
+
+from core.models import Contact, Identity, OutboxMessage, Person
+from tests.fuzz_support import PHONE, RAW, TEXT, fuzz_settings, record
+
+APP_ID, OA_SECRET, TG_SECRET = "fuzz-app", "fuzz-oa-secret", "fuzz-tg-secret"
+
+
+@pytest.fixture
+def settings(settings):
+    return settings.with_(zalo_app_id=APP_ID, zalo_oa_secret_key=OA_SECRET, zalo_access_token="a", zalo_refresh_token="r",
+                          telegram_bot_token="7000000001:FUZZ", telegram_webhook_secret=TG_SECRET)
+
+
+@pytest.fixture
+def demo(sessions, clock):
+    """A small slice of the demo province, so fuzzed phones and codes sometimes hit real people."""
+    from core.demo import load_demo
+
+    load_demo(sessions, clock.today(), scale=0.01)
+
+
+def _consistent(sessions) -> None:
+    with sessions() as session:
+        if session.bind.dialect.name == "sqlite":
+            assert list(session.execute(text("PRAGMA foreign_key_check"))) == []
+            assert session.execute(text("PRAGMA integrity_check")).scalar() == "ok"
+        orphans = session.scalar(select(func.count()).select_from(Identity).outerjoin(Person).where(Person.id.is_(None)))
+        assert orphans == 0
+        assert session.scalar(select(func.count()).select_from(OutboxMessage).where(
+            (OutboxMessage.address == "") | (OutboxMessage.text == ""))) == 0
+        assert session.scalar(select(func.count()).select_from(Contact).where(Contact.person_id.is_(None))) == 0
+
+
+FORM_VALUE = st.one_of(TEXT, st.integers().map(str), st.just(""))
+
+
+@fuzz_settings
+@given(fields=st.dictionaries(st.sampled_from(["sessionId", "serviceCode", "phoneNumber", "networkCode", "text", "input", "x"]),
+                              FORM_VALUE, max_size=6),
+       path=st.sampled_from(["/ussd/africastalking", "/ussd/session"]), as_json=st.booleans(), raw=st.one_of(st.none(), RAW))
+def test_ussd_routes(client, demo, sessions, fields, path, as_json, raw):
+    if raw is not None:
+        response = client.post(path, data=raw, content_type="application/x-www-form-urlencoded")
+    elif as_json:
+        response = client.post(path, json=fields)
+    else:
+        response = client.post(path, data=fields)
+    record(path, response.status_code)
+    assert response.status_code < 500
+    if response.status_code == 200:
+        body = response.get_data(as_text=True)
+        assert body.startswith(("CON ", "END ")) and len(body) <= 182 and body.isascii()
+
+
+@fuzz_settings
+@given(body=TEXT, sender=PHONE, sid=st.one_of(st.text(max_size=40), st.uuids().map(str)), signed=st.booleans(),
+       extra=st.dictionaries(st.text(max_size=10), FORM_VALUE, max_size=3), raw=st.one_of(st.none(), RAW))
+def test_sms_routes(client, demo, sessions, settings, body, sender, sid, signed, extra, raw):
+    params = {**extra, "MessageSid": sid, "From": sender, "To": "+15005550006", "Body": body}
+    headers = {}
+    if signed:
+        headers["X-Twilio-Signature"] = RequestValidator(settings.twilio_auth_token).compute_signature(
+            settings.public_url + "/sms/twilio", params)
+    if raw is not None:
+        response = client.post("/sms/twilio", data=raw, headers=headers, content_type="application/x-www-form-urlencoded")
+    else:
+        response = client.post("/sms/twilio", data=params, headers=headers)
+    record("/sms/twilio", response.status_code)
+    assert response.status_code < 500
+    status = client.post("/sms/twilio/status", data={"MessageSid": sid, "MessageStatus": body[:20]}, headers=headers)
+    record("/sms/twilio/status", status.status_code)
+    assert status.status_code < 500
+
+
+def _zalo_event(draw_text, user, event_name, msg_id, timestamp):
+    return {"app_id": APP_ID, "event_name": event_name, "sender": {"id": user}, "recipient": {"id": "oa"},
+            "follower": {"id": user}, "message": {"text": draw_text, "msg_id": msg_id}, "timestamp": timestamp}
+
+
+@fuzz_settings
+@given(message=TEXT, user=st.one_of(st.text(max_size=30), st.integers().map(str)),
+       event_name=st.sampled_from(["user_send_text", "follow", "unfollow", "user_received_message", "user_seen_message", "x"]),
+       msg_id=st.text(max_size=40), timestamp=st.one_of(st.integers(0, 10**14).map(str), st.text(max_size=20)),
+       mode=st.sampled_from(["signed", "unsigned", "raw", "json"]), raw=RAW, junk=st.recursive(
+           st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+           lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4), max_leaves=12))
+def test_zalo_webhook(client, demo, message, user, event_name, msg_id, timestamp, mode, raw, junk):
+    event = _zalo_event(message, user, event_name, msg_id, timestamp)
+    body = json.dumps(event, ensure_ascii=False).encode("utf-8")
+    headers = {"Content-Type": "application/json"}
+    if mode == "raw":
+        body = raw
+    elif mode == "json":
+        body = json.dumps(junk).encode()
+    if mode != "unsigned":
+        stamp = timestamp if mode == "signed" else ""
+        headers["X-ZEvent-Signature"] = "mac=" + hashlib.sha256(APP_ID.encode() + body + stamp.encode() + OA_SECRET.encode()).hexdigest()
+    response = client.post("/zalo/webhook", data=body, headers=headers)
+    record("/zalo/webhook", response.status_code)
+    assert response.status_code < 500
+    if mode == "unsigned":
+        assert response.status_code == 403
+
+
+@fuzz_settings
+@given(message=TEXT, chat_id=st.one_of(st.integers(), st.text(max_size=20)), update_id=st.integers(),
+       secret=st.sampled_from([TG_SECRET, "", "wrong"]), contact=st.booleans(), phone=PHONE, raw=st.one_of(st.none(), RAW),
+       junk=st.dictionaries(st.text(max_size=10), st.one_of(st.none(), st.integers(), st.text(max_size=20)), max_size=4))
+def test_telegram_webhook(client, demo, message, chat_id, update_id, secret, contact, phone, raw, junk):
+    update = {"update_id": update_id, "message": {
+        "message_id": 1, "date": 1795000000, "chat": {"id": chat_id, "type": "private"},
+        "from": {"id": chat_id, "is_bot": False, "first_name": "F"}, **junk}}
+    if contact:
+        update["message"]["contact"] = {"phone_number": phone, "first_name": "F", "user_id": chat_id}
+    else:
+        update["message"]["text"] = message
+    headers = {"X-Telegram-Bot-Api-Secret-Token": secret}
+    if raw is not None:
+        response = client.post("/telegram/webhook", data=raw, headers=headers, content_type="application/json")
+    else:
+        response = client.post("/telegram/webhook", json=update, headers=headers)
+    record("/telegram/webhook", response.status_code)
+    assert response.status_code < 500
+    if secret != TG_SECRET:
+        assert response.status_code == 403
+
+
+@fuzz_settings
+@given(username=TEXT, password=TEXT, csrf=st.one_of(st.none(), st.text(max_size=40)), path=st.sampled_from(
+    ["/console/login", "/console/beneficiaries", "/console/imports", "/console/broadcasts/new", "/console/complaints"]),
+    query=st.dictionaries(st.sampled_from(["q", "period", "page", "unit", "next"]), TEXT, max_size=3), raw=st.one_of(st.none(), RAW))
+def test_console_routes(client, demo, username, password, csrf, path, query, raw):
+    form = {"username": username, "password": password}
+    if csrf is not None:
+        form["csrf_token"] = csrf
+    if raw is not None:
+        response = client.post(path, data=raw, content_type="application/x-www-form-urlencoded")
+    else:
+        response = client.post(path, data=form, query_string=query)
+    record(path, response.status_code)
+    assert response.status_code < 500
+    response = client.get(path, query_string=query)
+    record(path, response.status_code)
+    assert response.status_code < 500
+
+
+@pytest.fixture(autouse=True)
+def _database_stays_consistent(sessions):
+    yield
+    _consistent(sessions)

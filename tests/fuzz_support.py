@@ -1,0 +1,34 @@
+"""What the fuzz tests throw at the HTTP edge, and the tally printed at the end of the run."""
+from __future__ import annotations
+
+import os
+from collections import Counter
+
+from hypothesis import HealthCheck, settings, strategies as st
+
+REQUESTS: Counter = Counter()  # route -> generated requests sent
+STATUSES: Counter = Counter()  # status class -> count
+EXAMPLES = int(os.environ.get("ANSINH_FUZZ_EXAMPLES", "2000"))
+
+fuzz_settings = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
+                         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                                                HealthCheck.data_too_large])
+
+NASTY = st.sampled_from([
+    "' OR 1=1 --", "'; DROP TABLE payments; --", "\" OR \"\"=\"", "1; SELECT pg_sleep(5)",
+    "{{7*7}}", "{{ config }}", "${7*7}", "{% for x in range(9) %}", "%(amount)s", "%s%s%s%n", "{ho_ten}",
+    "\x00", "\x1b[31m", "\u202e\u0644", "\ufeff", "Tie\u0302\u0300n tha\u0301ng ni", "😀" * 40, "𝕋𝕚𝕖𝕟",
+    "A" * 20_000, "1*" + "9" * 500, "*" * 300, "DK BT4600001 1951", "DK BT4600001 12/03/1951", "TC 13/2026",
+    "0" * 200, "HUY", "EN", "<script>alert(1)</script>", "../../etc/passwd", "\r\n\r\nX: y",
+])
+TEXT = st.one_of(st.text(max_size=200), NASTY, st.text(st.characters(codec="utf-8"), max_size=40))
+PHONE = st.one_of(
+    st.sampled_from(["+84978451203", "0978451203", "01662718345", "+84905318246", "0909123000", "", "+", "abc"]),
+    st.text(max_size=30), st.from_regex(r"\+?[0-9]{0,16}", fullmatch=True),
+)
+RAW = st.binary(max_size=2048)  # invalid UTF-8 and worse
+
+
+def record(route: str, status: int) -> None:
+    REQUESTS[route] += 1
+    STATUSES[f"{status // 100}xx"] += 1
