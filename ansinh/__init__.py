@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify
+from flask import Flask, jsonify, request
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from ansinh.runtime import Runtime
 from core.clock import Clock
 from core.db import ping
+from core.i18n import Translator
 from core.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -22,6 +24,15 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None, run
     app = Flask(__name__, instance_relative_config=False)
     app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=32 * 1024 * 1024)
     app.extensions["ansinh"] = runtime
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def database_unavailable(error):  # noqa: ANN001
+        """An unreachable database is a retryable 503 for gateways and browsers, never a 500."""
+        logger.warning("database unavailable on %s: %s", request.path, type(error).__name__)
+        t = Translator("vi")
+        return t._("The service is busy. Please try again in a few minutes."), 503, {
+            "Retry-After": "5", "Content-Type": "text/plain; charset=utf-8"}
 
     @app.get("/healthz")
     def healthz():

@@ -90,7 +90,7 @@ def upgrade(engine_or_url: Engine | str, revision: str = "head") -> None:
 def ping(engine: Engine) -> bool:
     try:
         with engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
+            connection.execute(text("SELECT version_num FROM alembic_version"))  # the schema, not just a file
         return True
     except Exception:  # noqa: BLE001 - any failure means "down"
         logger.warning("database ping failed", exc_info=False)

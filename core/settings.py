@@ -29,6 +29,7 @@ class Settings:
     quiet_hours: str = "21:00-07:00"  # ANSINH_QUIET_HOURS, or "off"
     sms_max_segments: int = 3
     ussd_max_chars: int = 182
+    ussd_outage_pause: float = 3.0  # ANSINH_USSD_OUTAGE_PAUSE: after a database failure, apologise at once this long
     outbox_max_attempts: int = 6  # ANSINH_OUTBOX_MAX_ATTEMPTS: then the message is dead
     outbox_lease_seconds: int = 120  # ANSINH_OUTBOX_LEASE_SECONDS: a claimed row is reclaimed after this
     scheduler_interval: int = 3600  # ANSINH_SCHEDULER_INTERVAL: seconds between reminder/receipt runs; 0 turns it off
@@ -77,6 +78,8 @@ class Settings:
                 values[f.name] = raw.strip().lower() in {"1", "true", "yes", "on"}
             elif f.type in ("int", int):
                 values[f.name] = int(raw)
+            elif f.type in ("float", float):
+                values[f.name] = float(raw)
             else:
                 values[f.name] = raw
         settings = cls(**values)

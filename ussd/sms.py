@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 
 from flask import Blueprint, Response, abort, request
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
@@ -78,6 +78,10 @@ def twilio_inbound() -> Response:
         if sid:
             chan.dedupe.remember(PROVIDER, sid, body)
         return _xml(body)
+    except (OperationalError, InterfaceError) as error:
+        # The database is unreachable: a retryable status, nothing remembered, so a retry is answered.
+        logger.warning("SMS webhook: database unavailable (%s)", type(error).__name__)
+        return Response("", status=503, headers={"Retry-After": "5"})
     except SQLAlchemyError as error:
         logger.warning("SMS answered with an apology: database error %s", type(error).__name__)
     except Exception:  # Twilio gets TwiML, the log gets the trace

@@ -28,7 +28,6 @@ from ussd.services import services
 logger = logging.getLogger(__name__)
 bp = Blueprint("ussd", __name__)
 MAX_FIELD = 2000
-OUTAGE_PAUSE = 3.0  # seconds: after a connection failure, callers get the apology without waiting on it again
 
 
 def caller_phone(raw: str | None) -> str:
@@ -60,7 +59,7 @@ def _answer(compute) -> Response:
     except SQLAlchemyError as error:
         logger.warning("USSD answered with an apology: database error %s", type(error).__name__)
         if isinstance(error, (OperationalError, InterfaceError)):
-            chan.database_down_until = time.monotonic() + OUTAGE_PAUSE
+            chan.database_down_until = time.monotonic() + chan.settings.ussd_outage_pause
         reply = apology(settings)
     except Exception:  # a caller on a basic phone gets an apology, never a 500
         logger.exception("USSD request failed")
