@@ -29,12 +29,14 @@ def build_senders(runtime) -> dict:
 
 def run_scheduler(runtime, stop: threading.Event, interval: float = 3600.0) -> None:
     """Queue the day's cash-day reminders and receipt questions now and then (idempotent, so any
-    number of workers and a cron job may all do it)."""
+    number of workers and a cron job may all do it), and drop message logs past their retention."""
     from core.notify.scheduled import run_scheduled
+    from core.retention import purge_old_messages
 
     while not stop.is_set():
         try:
             run_scheduled(runtime.sessions, runtime.settings, runtime.clock)
+            purge_old_messages(runtime.sessions, runtime.clock, runtime.settings.message_retention_days)
         except Exception:  # noqa: BLE001 - an outage must not stop the loop
             logger.exception("scheduled notifications failed; will retry")
         stop.wait(interval)

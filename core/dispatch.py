@@ -23,7 +23,8 @@ from core.models import OutboxMessage
 from core.outbox import DIRECT_KINDS
 
 logger = logging.getLogger(__name__)
-LEASE = timedelta(minutes=2)  # default; settings.outbox_lease_seconds overrides it
+LEASE = timedelta(minutes=2)
+REDACTED_OTP = "[one-time code sent; text removed]"  # default; settings.outbox_lease_seconds overrides it
 
 
 @dataclass(frozen=True)
@@ -162,14 +163,15 @@ class Dispatcher:
             logger.warning("send of outbox %s failed: %s", message.id, type(error).__name__)
             self._retry(message, f"{type(error).__name__}: {error}", None)
         else:
+            values = dict(
+                status=result.status, provider_id=result.provider_id, sent_at=self.clock.now(),
+                attempts=OutboxMessage.attempts + 1, claimed_until=None, last_error=None,
+                delivered_at=self.clock.now() if result.status == "delivered" else None,
+            )
+            if message.kind == "otp":
+                values["text"] = REDACTED_OTP  # a one-time code is kept only until it has left
             with self.sessions.begin() as session:
-                session.execute(
-                    update(OutboxMessage).where(OutboxMessage.id == message.id).values(
-                        status=result.status, provider_id=result.provider_id, sent_at=self.clock.now(),
-                        attempts=OutboxMessage.attempts + 1, claimed_until=None, last_error=None,
-                        delivered_at=self.clock.now() if result.status == "delivered" else None,
-                    )
-                )
+                session.execute(update(OutboxMessage).where(OutboxMessage.id == message.id).values(**values))
 
     def _release(self, message: OutboxMessage, not_before: datetime, count_attempt: bool) -> None:
         with self.sessions.begin() as session:

@@ -32,6 +32,7 @@ class Settings:
     ussd_outage_pause: float = 3.0  # ANSINH_USSD_OUTAGE_PAUSE: after a database failure, apologise at once this long
     outbox_max_attempts: int = 6  # ANSINH_OUTBOX_MAX_ATTEMPTS: then the message is dead
     outbox_lease_seconds: int = 120  # ANSINH_OUTBOX_LEASE_SECONDS: a claimed row is reclaimed after this
+    message_retention_days: int = 180  # ANSINH_MESSAGE_RETENTION_DAYS: sent messages kept this long; 0 keeps all
     scheduler_interval: int = 3600  # ANSINH_SCHEDULER_INTERVAL: seconds between reminder/receipt runs; 0 turns it off
     dispatch_in_process: bool = True  # ANSINH_DISPATCH_IN_PROCESS: `ansinh serve` runs one dispatcher
     twilio_account_sid: str | None = None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import re
 
 IDENTIFIER_KEY = b"ansinh/identifier/v1"
@@ -22,6 +23,13 @@ def normalize_identifier(value: str) -> str:
     return _NOISE.sub("", str(value)).upper()
 
 
-def hash_identifier(value: str, key: bytes = IDENTIFIER_KEY) -> str:
+def identifier_key() -> bytes:
+    """ANSINH_IDENTIFIER_KEY in production (a secret: with it, a 12-digit ID could be brute-forced
+    from its hash); the documented constant only for the demo and tests."""
+    configured = os.environ.get("ANSINH_IDENTIFIER_KEY")
+    return configured.encode("utf-8") if configured else IDENTIFIER_KEY
+
+
+def hash_identifier(value: str, key: bytes | None = None) -> str:
     """64 hex characters; the same identifier typed with spaces or dots gives the same hash."""
-    return hmac.new(key, normalize_identifier(value).encode("ascii", "ignore"), hashlib.sha256).hexdigest()
+    return hmac.new(key or identifier_key(), normalize_identifier(value).encode("ascii", "ignore"), hashlib.sha256).hexdigest()

@@ -143,3 +143,26 @@ def test_receipts_mark_delivery_and_never_downgrade(sessions, settings, clock):
         record_receipt(session, provider_id, "sent")
         assert record_receipt(session, "unknown-id", "delivered") is None
     assert _statuses(sessions) == {"k": "delivered"}
+
+
+def test_a_sent_one_time_code_is_not_kept(sessions, settings, clock):
+    _enqueue(sessions, "otp:1", kind="otp", text="AnSinh: ma 123456")
+    Dispatcher(sessions, {"sms": FakeSender()}, clock, settings).run_once()
+    with sessions() as session:
+        row = session.scalar(select(OutboxMessage))
+        assert row.status == "sent" and "123456" not in row.text
+
+
+def test_retention_removes_only_old_final_messages(sessions, clock):
+    from core.retention import purge_old_messages
+
+    _enqueue(sessions, "old-sent")
+    _enqueue(sessions, "old-queued")
+    _enqueue(sessions, "new-sent")
+    with sessions.begin() as session:
+        for row in session.scalars(select(OutboxMessage)):
+            row.status = "queued" if row.idempotency_key == "old-queued" else "sent"
+            row.created_at = clock.now() - timedelta(days=1 if row.idempotency_key == "new-sent" else 200)
+    assert purge_old_messages(sessions, clock, days=180) == 1
+    assert set(_statuses(sessions)) == {"old-queued", "new-sent"}
+    assert purge_old_messages(sessions, clock, days=0) == 0
