@@ -26,5 +26,5 @@ def record_disclosure(
     if at is not None:
         row.at = at
     session.add(row)
-    logger.debug("disclosure %s of beneficiary %s to %s", action, beneficiary_id, actor)
+    logger.debug("disclosure %s of beneficiary %s on %s", action, beneficiary_id, channel)
     return row

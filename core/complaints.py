@@ -46,7 +46,7 @@ def file_complaint(ctx: AnswerContext, *, text: str, intent: str, beneficiary: B
     complaint.number = f"PA-{ctx.today.year}-{complaint.id:06d}"
     complaint.events.append(ComplaintEvent(at=now, actor=ctx.actor[:60], action="created", note=complaint.category))
     ctx.session.flush()
-    logger.info("complaint %s (%s) filed by %s", complaint.number, complaint.category, ctx.actor)
+    logger.info("complaint %s (%s) filed on %s", complaint.number, complaint.category, ctx.channel)
     return complaint
 
 

@@ -160,7 +160,7 @@ def confirm(ctx: AnswerContext, kind: str, address: str, text: str) -> str | Non
     challenge.used_at = now
     beneficiary = ctx.session.get(Beneficiary, challenge.beneficiary_id)
     _link(ctx, challenge, kind, address)
-    logger.info("identity %s:%s linked to beneficiary %s", kind, address, challenge.beneficiary_id)
+    logger.info("a %s identity was linked to beneficiary %s", kind, challenge.beneficiary_id)
     return t._("Registered. You can now ask about the allowance of %(name)s. Text TC to see this month's payment.",
                name=addressed(ctx, beneficiary))
 
