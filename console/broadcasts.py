@@ -14,7 +14,7 @@ from core.broadcast_template import FIELDS
 from core.models import Broadcast, Category, Officer, Unit
 from core.models.payments import PAYMENT_STATUSES
 from core.models.people import CHANNELS, METHODS
-from core.officers import OfficerError, scope_unit_codes, scope_units
+from core.officers import N_, OfficerError, scope_unit_codes, scope_units
 
 FINAL = ("done", "rejected", "cancelled")
 
@@ -50,7 +50,7 @@ def _scheduled(values: dict):
     try:
         moment = datetime.strptime(f"{values['send_date']} {values['send_time'] or '08:00'}", "%Y-%m-%d %H:%M")
     except ValueError:
-        raise OfficerError("Write the time as YYYY-MM-DD HH:MM, for example 2026-12-01 07:30.") from None
+        raise OfficerError(N_("Write the time as YYYY-MM-DD HH:MM, for example 2026-12-01 07:30.")) from None
     return moment.replace(tzinfo=runtime().clock.tz)
 
 

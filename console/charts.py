@@ -33,7 +33,7 @@ def unit_bars(rows: list[tuple[str, float, float]], first_label: str, second_lab
 
 def trend_line(points: list[tuple[str, float]], caption: str, width: int = 900, height: int = 240) -> Markup:
     """points: (period label, share 0..1), oldest first."""
-    left, right, top, bottom = 50, 20, 20, 40
+    left, right, top, bottom = 50, 40, 20, 40
     plot_w, plot_h = width - left - right, height - top - bottom
     parts = [f'<svg viewBox="0 0 {width} {height}" role="img" xmlns="http://www.w3.org/2000/svg" '
              f'aria-label="{escape(caption)}" font-size="12" font-family="system-ui, sans-serif">']

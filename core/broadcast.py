@@ -24,7 +24,7 @@ from core.i18n import translator
 from core.models import Broadcast, Category, Officer, OutboxMessage
 from core.models.payments import PAYMENT_STATUSES
 from core.models.people import CHANNELS, METHODS
-from core.officers import actor_name, can_act_on, check_units
+from core.officers import N_, actor_name, can_act_on, check_units
 from core.outbox_bulk import enqueue_many
 from core.render import render_for_channel
 from core.text import sms_size, to_gsm7
@@ -48,15 +48,15 @@ def make_filters(session: Session, officer: Officer, clock: Clock, *, units=(), 
     cats = list(dict.fromkeys(c.strip().upper() for c in categories or () if c and c.strip()))
     for code in cats:
         if session.get(Category, code) is None:
-            raise BroadcastError("There is no beneficiary category %(code)s.", code=code)
+            raise BroadcastError(N_("There is no beneficiary category %(code)s."), code=code)
     if method and method not in METHODS:
-        raise BroadcastError("The payment method must be cash, account or ewallet.")
+        raise BroadcastError(N_("The payment method must be cash, account or ewallet."))
     if status and status not in PAYMENT_STATUSES:
-        raise BroadcastError("Unknown payment status %(status)s.", status=status)
+        raise BroadcastError(N_("Unknown payment status %(status)s."), status=status)
     if channel and channel not in CHANNELS:
-        raise BroadcastError("The channel must be sms, zalo or telegram.")
+        raise BroadcastError(N_("The channel must be sms, zalo or telegram."))
     if period and not _PERIOD.fullmatch(period):
-        raise BroadcastError("Write the period as YYYY-MM, for example 2026-12.")
+        raise BroadcastError(N_("Write the period as YYYY-MM, for example 2026-12."))
     return {"units": codes or None, "scope": scope, "categories": cats, "method": method or None,
             "status": status or None, "period": period or (clock.current_period() if status else None),
             "channel": channel or None}
@@ -111,10 +111,10 @@ def create_broadcast(session: Session, officer: Officer, text: str, filters: dic
     """A broadcast waiting for a second officer's approval; nothing is queued yet."""
     text = check_template(text)
     if scheduled_at is not None and scheduled_at <= clock.now():
-        raise BroadcastError("The sending time has already passed; pick a later time.")
+        raise BroadcastError(N_("The sending time has already passed; pick a later time."))
     beneficiaries, recipients = find_recipients(session, filters)
     if not recipients:
-        raise BroadcastError("Nobody matches these filters; the broadcast was not created.")
+        raise BroadcastError(N_("Nobody matches these filters; the broadcast was not created."))
     broadcast = Broadcast(created_by=officer.id, text=text, filters=filters, scheduled_at=scheduled_at,
                           status="pending_approval", recipients=len(recipients), created_at=clock.now())
     session.add(broadcast)
@@ -139,11 +139,11 @@ def covers(officer: Officer, broadcast: Broadcast, session: Session) -> bool:
 
 def check_approver(session: Session, broadcast: Broadcast, officer: Officer) -> None:
     if broadcast.status != "pending_approval":
-        raise BroadcastError("This broadcast is no longer waiting for approval.")
+        raise BroadcastError(N_("This broadcast is no longer waiting for approval."))
     if broadcast.created_by == officer.id:
-        raise BroadcastError("You cannot approve your own broadcast; another officer must approve it.")
+        raise BroadcastError(N_("You cannot approve your own broadcast; another officer must approve it."))
     if not covers(officer, broadcast, session):
-        raise BroadcastError("Your authority does not cover every unit this broadcast targets.")
+        raise BroadcastError(N_("Your authority does not cover every unit this broadcast targets."))
 
 
 def approve(session: Session, broadcast: Broadcast, officer: Officer, settings, clock: Clock, via: str = "console") -> int:
@@ -162,13 +162,13 @@ def approve(session: Session, broadcast: Broadcast, officer: Officer, settings, 
 def reject(session: Session, broadcast: Broadcast, officer: Officer, clock: Clock, via: str = "console") -> None:
     """Turn a broadcast down (a would-be approver) or withdraw it (its author)."""
     if broadcast.status != "pending_approval":
-        raise BroadcastError("This broadcast is no longer waiting for approval.")
+        raise BroadcastError(N_("This broadcast is no longer waiting for approval."))
     if broadcast.created_by == officer.id:
         broadcast.status = "cancelled"
     elif covers(officer, broadcast, session):
         broadcast.status = "rejected"
     else:
-        raise BroadcastError("Your authority does not cover every unit this broadcast targets.")
+        raise BroadcastError(N_("Your authority does not cover every unit this broadcast targets."))
     record_disclosure(session, actor_name(officer), f"broadcast.{broadcast.status}", None, via, {"broadcast": broadcast.id})
 
 

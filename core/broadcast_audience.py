@@ -25,6 +25,7 @@ from core.models import Beneficiary, BeneficiaryCategory, CashSchedule, Contact,
 logger = logging.getLogger(__name__)
 CHANNEL_KIND = {"sms": "phone", "zalo": "zalo", "telegram": "telegram"}
 KIND_CHANNEL = {kind: channel for channel, kind in CHANNEL_KIND.items()}
+LOOKUP_CHUNK = 5000  # ids per IN (…): inside SQLite's 32,766 and PostgreSQL's 65,535 parameters
 
 
 @dataclass(frozen=True)
@@ -126,8 +127,8 @@ def template_values(session: Session, beneficiary_ids_: Iterable[int], period: s
         return values
     people: dict[int, tuple] = {}
     payments: dict[int, tuple] = {}
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start:start + 500]
+    for start in range(0, len(wanted), LOOKUP_CHUNK):
+        chunk = wanted[start:start + LOOKUP_CHUNK]
         for row in session.execute(select(Beneficiary.id, Beneficiary.full_name, Beneficiary.unit_code,
                                           Beneficiary.monthly_amount, Beneficiary.method).where(Beneficiary.id.in_(chunk))):
             people[row[0]] = row

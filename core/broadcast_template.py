@@ -10,7 +10,7 @@ import logging
 import re
 from typing import Mapping
 
-from core.officers import OfficerError
+from core.officers import N_, OfficerError
 
 logger = logging.getLogger(__name__)
 
@@ -31,15 +31,15 @@ def check_template(text: str) -> str:
     """The text, stripped, when every {field} is known and braces pair up."""
     text = (text or "").strip()
     if not text:
-        raise BroadcastError("Write the message text.")
+        raise BroadcastError(N_("Write the message text."))
     if len(text) > MAX_TEXT:
-        raise BroadcastError("The message is too long: at most %(count)s characters.", count=MAX_TEXT)
+        raise BroadcastError(N_("The message is too long: at most %(count)s characters."), count=MAX_TEXT)
     known = ", ".join("{%s}" % name for name in FIELDS)
     for name in template_fields(text):
         if name.strip() not in FIELDS:
-            raise BroadcastError("Unknown field {%(field)s}. You may use: %(fields)s.", field=name, fields=known)
+            raise BroadcastError(N_("Unknown field {%(field)s}. You may use: %(fields)s."), field=name, fields=known)
     if "{" in _FIELD.sub("", text) or "}" in _FIELD.sub("", text):
-        raise BroadcastError("A brace is not closed. Write fields like {ho_ten}; you may use: %(fields)s.",
+        raise BroadcastError(N_("A brace is not closed. Write fields like {ho_ten}; you may use: %(fields)s."),
                              fields=known)
     return text
 

@@ -32,6 +32,11 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
 
 
+def N_(msgid: str) -> str:
+    """Mark a msgid for extraction (`make catalogs`); it is translated when raised."""
+    return msgid
+
+
 class OfficerError(Exception):
     """A refusal an officer reads: `str()` is Vietnamese from the catalogs."""
 
@@ -54,24 +59,24 @@ def create_officer(session: Session, username: str, password: str, role: str, un
     """Validate and add an account (flushed, not committed)."""
     username = (username or "").strip().lower()
     if not _USERNAME.fullmatch(username):
-        raise OfficerError("A username is 2 to 60 letters, digits, dots, dashes or underscores, without spaces.")
+        raise OfficerError(N_("A username is 2 to 60 letters, digits, dots, dashes or underscores, without spaces."))
     if role not in OFFICER_ROLES:
-        raise OfficerError("The role must be commune or province.")
+        raise OfficerError(N_("The role must be commune or province."))
     if len(password or "") < MIN_PASSWORD:
-        raise OfficerError("The password must have at least %(count)s characters.", count=MIN_PASSWORD)
+        raise OfficerError(N_("The password must have at least %(count)s characters."), count=MIN_PASSWORD)
     unit_code = (unit_code or "").strip() or None
     if role == "commune" and unit_code is None:
-        raise OfficerError("A commune officer needs the code of their commune or ward (--unit).")
+        raise OfficerError(N_("A commune officer needs the code of their commune or ward (--unit)."))
     if unit_code is not None:
         unit = session.get(Unit, unit_code)
         if unit is None:
-            raise OfficerError("There is no administrative unit with code %(code)s.", code=unit_code)
+            raise OfficerError(N_("There is no administrative unit with code %(code)s."), code=unit_code)
         if role == "commune" and unit.parent_code is None:
-            raise OfficerError("A commune officer's unit must be a commune or ward, not a province.")
+            raise OfficerError(N_("A commune officer's unit must be a commune or ward, not a province."))
         if role == "province" and unit.parent_code is not None:
-            raise OfficerError("A province administrator's unit must be a province.")
+            raise OfficerError(N_("A province administrator's unit must be a province."))
     if session.scalar(select(Officer.id).where(Officer.username == username)) is not None:
-        raise OfficerError("The username %(username)s is already taken.", username=username)
+        raise OfficerError(N_("The username %(username)s is already taken."), username=username)
     officer = Officer(username=username, password_hash=hash_password(password), role=role, unit_code=unit_code,
                       full_name=(full_name or "").strip() or None, active=True, failed_logins=0)
     session.add(officer)
@@ -87,7 +92,7 @@ def find_officer(session: Session, username: str) -> Officer | None:
 def require_officer(session: Session, username: str) -> Officer:
     officer = find_officer(session, username)
     if officer is None or not officer.active:
-        raise OfficerError("There is no active officer account %(username)s.", username=username)
+        raise OfficerError(N_("There is no active officer account %(username)s."), username=username)
     return officer
 
 
@@ -97,19 +102,19 @@ def authenticate(session: Session, username: str, password: str, now: datetime) 
     officer = find_officer(session, username)
     if officer is None or not officer.active:
         _verify(_DUMMY_HASH, password)
-        raise LoginFailed("Wrong username or password.")
+        raise LoginFailed(N_("Wrong username or password."))
     if officer.locked_until is not None and officer.locked_until > now:
         minutes = max(1, math.ceil((officer.locked_until - now).total_seconds() / 60))
-        raise LoginFailed("Too many wrong passwords. Try again in %(minutes)s minutes.", minutes=minutes)
+        raise LoginFailed(N_("Too many wrong passwords. Try again in %(minutes)s minutes."), minutes=minutes)
     if not _verify(officer.password_hash, password):
         officer.failed_logins = (officer.failed_logins or 0) + 1
         if officer.failed_logins >= MAX_FAILURES:
             officer.locked_until = now + LOCKOUT
             officer.failed_logins = 0
             logger.warning("officer %s locked after %d failures", officer.username, MAX_FAILURES)
-            raise LoginFailed("Too many wrong passwords. Try again in %(minutes)s minutes.",
+            raise LoginFailed(N_("Too many wrong passwords. Try again in %(minutes)s minutes."),
                               minutes=int(LOCKOUT.total_seconds() // 60))
-        raise LoginFailed("Wrong username or password.")
+        raise LoginFailed(N_("Wrong username or password."))
     officer.failed_logins = 0
     officer.locked_until = None
     if _hasher.check_needs_rehash(officer.password_hash):
@@ -171,9 +176,9 @@ def check_units(session: Session, officer: Officer, unit_codes: Iterable[str]) -
     for code in dict.fromkeys(c.strip() for c in unit_codes if c and c.strip()):
         unit = session.get(Unit, code)
         if unit is None:
-            raise OfficerError("There is no administrative unit with code %(code)s.", code=code)
+            raise OfficerError(N_("There is no administrative unit with code %(code)s."), code=code)
         if not can_act_on(officer, unit.code, unit.parent_code):
-            raise OfficerError("You may only act on your own unit; %(name)s (%(code)s) is outside it.",
+            raise OfficerError(N_("You may only act on your own unit; %(name)s (%(code)s) is outside it."),
                                name=unit.name, code=unit.code)
         checked.append(code)
     return checked

@@ -17,7 +17,7 @@ from core.i18n import translator
 from core.models import Broadcast
 from core.models.payments import PAYMENT_STATUSES
 from core.models.people import CHANNELS, METHODS
-from core.officers import OfficerError, require_officer
+from core.officers import N_, OfficerError, require_officer
 
 
 def _fail(error: Exception) -> None:
@@ -32,13 +32,13 @@ def parse_local_time(text: str | None, tz) -> datetime | None:  # noqa: ANN001 -
     try:
         return datetime.strptime(text.strip(), "%Y-%m-%d %H:%M").replace(tzinfo=tz)
     except ValueError:
-        raise BroadcastError("Write the time as YYYY-MM-DD HH:MM, for example 2026-12-01 07:30.") from None
+        raise BroadcastError(N_("Write the time as YYYY-MM-DD HH:MM, for example 2026-12-01 07:30.")) from None
 
 
 def _load(session, broadcast_id: int) -> Broadcast:
     broadcast = session.get(Broadcast, broadcast_id)
     if broadcast is None:
-        raise BroadcastError("There is no broadcast number %(id)s.", id=broadcast_id)
+        raise BroadcastError(N_("There is no broadcast number %(id)s."), id=broadcast_id)
     return broadcast
 
 

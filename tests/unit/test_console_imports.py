@@ -1,0 +1,109 @@
+"""Imports through the browser: counts, the row-level error report on screen and as a CSV, the
+notifications the import queued, a commune officer's file limited to their unit, and the
+background job whose status the page polls."""
+from __future__ import annotations
+
+import io
+import threading
+
+import pytest
+from sqlalchemy import func, select
+
+from core.models import AuditLog, Beneficiary, OutboxMessage
+from tests.console_support import PHU_VINH, THUAN_HOA, make_beneficiary, make_officer, post, sign_in
+
+HEADER = "Mã đối tượng,Họ và tên,Ngày sinh,Giới tính,Mã xã,Diện đối tượng,Số tiền hàng tháng,Hình thức nhận,Số điện thoại\n"
+GOOD = "HUE-0301,Lê Thị Một,12/05/1941,Nữ,19786,NCT_80,500.000,Tiền mặt,0912345691\n"
+BAD_DATE = "HUE-0306,Trần Văn Sai,31/02/1940,Nam,19786,NCT_80,500.000,Tiền mặt,0912345696\n"
+OTHER_UNIT = "HUE-0401,Hồ Thị Xa,1940,Nữ,19945,NCT_80,500.000,Tiền mặt,0912345601\n"
+
+
+@pytest.fixture
+def officers(sessions):
+    with sessions.begin() as session:
+        make_officer(session, "lan", "commune", THUAN_HOA)
+        make_officer(session, "tinh", "province", "46")
+    return sessions
+
+
+@pytest.fixture
+def inline(app):
+    app.config["CONSOLE_IMPORT_INLINE"] = True
+    return app
+
+
+def upload(client, kind: str, text: str, name: str = "danh-sach.csv"):
+    return post(client, "/console/imports", {"kind": kind, "file": (io.BytesIO(text.encode("utf-8")), name)},
+                content_type="multipart/form-data")
+
+
+def test_an_import_with_errors_shows_and_offers_the_report(client, officers, inline):
+    sign_in(client, "lan")
+    response = upload(client, "beneficiaries", HEADER + GOOD + BAD_DATE)
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Các dòng bị từ chối" in page and "Ngày sinh" in page and ">3<" in page
+    assert 'id="import-summary"' in page and "Tải báo cáo lỗi (CSV)" in page
+    report = client.get(response.headers["Location"] + "/errors.csv")
+    text = report.get_data(as_text=True)
+    assert report.mimetype == "text/csv" and text.startswith("\ufeffDòng,Cột,Lỗi")
+    assert "3,Ngày sinh," in text
+    with officers() as session:
+        assert session.scalar(select(Beneficiary.code)) == "HUE-0301"
+        audit = session.scalar(select(AuditLog).where(AuditLog.action == "import.beneficiaries"))
+        assert audit.actor == "officer:lan" and audit.detail["rejected"] == 1
+
+
+def test_a_commune_officer_cannot_import_another_units_rows(client, officers, inline):
+    sign_in(client, "lan")
+    response = upload(client, "beneficiaries", HEADER + GOOD + OTHER_UNIT)
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "chưa nhập dòng nào" in page and "19945" in page
+    with officers() as session:
+        assert session.scalar(select(func.count()).select_from(Beneficiary)) == 0
+    sign_in(client, "tinh")
+    client.get(upload(client, "beneficiaries", HEADER + GOOD + OTHER_UNIT).headers["Location"])
+    with officers() as session:
+        assert session.scalar(select(func.count()).select_from(Beneficiary)) == 2
+
+
+def test_paid_results_queue_notifications_and_say_how_many(client, officers, inline):
+    with officers.begin() as session:
+        make_beneficiary(session, "HUE-0001", "Nguyễn Thị Lài", THUAN_HOA, phone="+84978451203",
+                         guardian_phone="+84905318246", method="ewallet")
+    sign_in(client, "lan")
+    payments = ("Kỳ chi trả,Mã đối tượng,Số tiền,Trạng thái,Ngày chi trả,Hình thức\n"
+                "11/2026,HUE-0001,500.000,Đã chi trả,25/11/2026,Ví điện tử\n")
+    page = client.get(upload(client, "payments", payments, "ket-qua.csv").headers["Location"]).get_data(as_text=True)
+    with officers() as session:
+        queued = session.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.kind == "notification"))
+    assert queued == 2
+    assert 'data-count="notifications">2<' in page
+
+
+def test_only_csv_or_xlsx_files(client, officers, inline):
+    sign_in(client, "lan")
+    response = upload(client, "beneficiaries", "x", "danh-sach.pdf")
+    assert "Chỉ nhập được tệp CSV hoặc Excel" in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_an_unreadable_file_says_why(client, officers, inline):
+    sign_in(client, "lan")
+    response = post(client, "/console/imports", {"kind": "beneficiaries",
+                                                 "file": (io.BytesIO("Mã,Tên\n".encode("cp1258", "replace") + b"\xff\xfe\xfa"), "a.csv")},
+                    content_type="multipart/form-data")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert 'id="import-failed"' in page
+
+
+def test_a_long_import_runs_in_the_background_and_reports_its_status(client, officers):
+    sign_in(client, "lan")
+    location = upload(client, "beneficiaries", HEADER + GOOD).headers["Location"]
+    job_id = location.rsplit("/", 1)[-1]
+    for thread in threading.enumerate():
+        if thread.name == f"console-import-{job_id}":
+            thread.join(timeout=60)
+    status = client.get(location + "/status").get_json()
+    assert status["status"] == "done" and status["created"] == 1 and status["total"] == 1
+    sign_in(client, "tinh")
+    assert client.get(location + "/status").status_code == 404, "another officer's job is not shown"
