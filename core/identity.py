@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from core.models import Beneficiary, Contact, Identity, Person
 from core.phones import normalize_phone
@@ -47,7 +47,8 @@ def identity_key(channel: str, sender: str) -> tuple[str, str]:
 
 def resolve(session: Session, channel: str, sender: str) -> Asker:
     kind, address = identity_key(channel, sender)
-    identity = session.scalar(select(Identity).where(Identity.kind == kind, Identity.address == address))
+    identity = session.scalar(
+        select(Identity).options(joinedload(Identity.person)).where(Identity.kind == kind, Identity.address == address))
     if identity is None:
         return Asker(identity=None, person=None, verified=False)
     person = identity.person

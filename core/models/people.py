@@ -77,7 +77,7 @@ class Person(Base):
     opted_out_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    identities: Mapped[list["Identity"]] = relationship(back_populates="person", lazy="selectin")
+    identities: Mapped[list["Identity"]] = relationship(back_populates="person")
     contacts: Mapped[list["Contact"]] = relationship(back_populates="person")
 
 
