@@ -14,7 +14,7 @@ logger = logging.getLogger(__name__)
 
 _WORD = re.compile(r"[^\s,;:!?]+")
 _EDGE = re.compile(r"^[^\w+]+|[^\w]+$")
-_CODE = re.compile(r"[a-z]{0,4}\d{5,12}")
+_CODE = re.compile(r"[a-z]{0,4}\d{3,12}")
 _GLUED_TC = re.compile(r"tc(\d{1,2})")
 REGISTER_WORDS = {"dk", "dky", "dangky", "dki"}
 STOP_WORDS = {"huy", "stop", "unsubscribe"}
@@ -59,7 +59,12 @@ def parse_keyword(folded: str, today: date, lower: str = "") -> tuple[str, dict[
     if first in PERIOD_KEYWORDS:
         if first == "lich" and rest[:1] == ["su"]:
             return None
+        code = {}
+        if rest and _CODE.fullmatch(rest[0]) and not rest[0].isdigit():
+            code, rest = {"beneficiary_code": rest[0].upper()}, rest[1:]  # "TC BT4600001 [10]"
         only_month, period = _period_of(rest, today)
+        if code:
+            return PERIOD_KEYWORDS[first], {**code, **({"period": period} if period else {})}
         if only_month:
             return PERIOD_KEYWORDS[first], ({"period": period} if period else {})
         return None
