@@ -4,7 +4,7 @@ Vietnamese from the catalogs; no CDN, no external fonts; CSRF on every form."""
 from __future__ import annotations
 
 
-def init_app(app, runtime) -> None:  # noqa: ANN001 - a Flask app and an ansinh Runtime
+def init_app(app, runtime) -> None:
     """Register the console blueprint, its CSRF protection, cookies and the templates' gettext."""
     from console.web import setup
 

@@ -38,6 +38,6 @@ def audit_log():
         rows = list(s.scalars(query.order_by(AuditLog.id.desc()).limit(PAGE)))
         people = dict(s.execute(select(Beneficiary.id, Beneficiary.code).where(
             Beneficiary.id.in_({r.beneficiary_id for r in rows if r.beneficiary_id}))).all())
-        audit(s, "audit.view", actor=actor, action=action, code=code)
+        audit(s, "audit.view", who=actor, what=action, code=code)
     return render_template("console/audit.html", rows=rows, people=people, actor=actor, action=action, code=code,
                            next_before=rows[-1].id if len(rows) == PAGE else None)

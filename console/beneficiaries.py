@@ -10,8 +10,18 @@ from flask import flash, g, redirect, render_template, request, url_for
 from sqlalchemy import or_, select
 
 from console.web import audit, bp, db, forbidden, login_required, scope_codes, tr
-from core.models import (Beneficiary, Category, Complaint, Contact, Identity, OutboxMessage, Payment, Person,
-                         Programme, Unit)
+from core.models import (
+    Beneficiary,
+    Category,
+    Complaint,
+    Contact,
+    Identity,
+    OutboxMessage,
+    Payment,
+    Person,
+    Programme,
+    Unit,
+)
 from core.officers import actor_name, can_act_on
 from core.phones import mask_phone, normalize_phone
 from core.text import fold
@@ -20,7 +30,7 @@ LIMIT = 50
 _CODE = re.compile(r"[A-Z0-9._-]{3,30}")
 
 
-def search(s, text: str, codes: list[str] | None) -> list[Beneficiary]:  # noqa: ANN001
+def search(s, text: str, codes: list[str] | None) -> list[Beneficiary]:
     text = (text or "").strip()[:100]
     if not text:
         return []
@@ -62,7 +72,7 @@ def beneficiaries():
     return render_template("console/beneficiaries.html", q=text, results=results, units=units, limit=LIMIT)
 
 
-def _load(s, code: str):  # noqa: ANN001
+def _load(s, code: str):
     beneficiary = s.scalar(select(Beneficiary).where(Beneficiary.code == code.strip().upper()))
     if beneficiary is None:
         return None, None

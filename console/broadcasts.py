@@ -9,7 +9,16 @@ from flask import flash, g, jsonify, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from console.web import audit, bp, db, forbidden, login_required, runtime, tr
-from core.broadcast import approve, check_approver, covers, create_broadcast, make_filters, preview, reject, summary
+from core.broadcast import (
+    approve,
+    check_approver,
+    covers,
+    create_broadcast,
+    make_filters,
+    preview,
+    reject,
+    summary,
+)
 from core.broadcast_template import FIELDS
 from core.models import Broadcast, Category, Officer, Unit
 from core.models.payments import PAYMENT_STATUSES
@@ -19,7 +28,7 @@ from core.officers import N_, OfficerError, scope_unit_codes, scope_units
 FINAL = ("done", "rejected", "cancelled")
 
 
-def _visible(s, broadcast: Broadcast) -> bool:  # noqa: ANN001
+def _visible(s, broadcast: Broadcast) -> bool:
     if broadcast.created_by == g.officer.id or covers(g.officer, broadcast, s):
         return True
     codes = scope_unit_codes(s, g.officer)
@@ -54,7 +63,7 @@ def _scheduled(values: dict):
     return moment.replace(tzinfo=runtime().clock.tz)
 
 
-def _compose_page(s, values: dict, shown=None, status_code: int = 200):  # noqa: ANN001
+def _compose_page(s, values: dict, shown=None, status_code: int = 200):
     units = scope_units(s, g.officer)
     if len(units) > 200:  # a national administrator: offer the units that have beneficiaries
         from core.models import Beneficiary

@@ -11,8 +11,7 @@ def unit_bars(rows: list[tuple[str, float, float]], first_label: str, second_lab
     """rows: (unit name, share paid through an account, share with an account), shares 0..1."""
     left, bar_area, row_height = 230, width - 230 - 60, 22
     height = 40 + row_height * len(rows)
-    parts = [f'<svg viewBox="0 0 {width} {height}" role="img" xmlns="http://www.w3.org/2000/svg" '
-             f'aria-label="{escape(first_label)}" font-size="12" font-family="system-ui, sans-serif">']
+    parts = [_svg_open(width, height, first_label)]
     parts.append(_legend([(first_label, BAR_COLOURS[0]), (second_label, BAR_COLOURS[1])], left))
     for tick in (0, 25, 50, 75, 100):
         x = left + bar_area * tick / 100
@@ -35,8 +34,7 @@ def trend_line(points: list[tuple[str, float]], caption: str, width: int = 900, 
     """points: (period label, share 0..1), oldest first."""
     left, right, top, bottom = 50, 40, 20, 40
     plot_w, plot_h = width - left - right, height - top - bottom
-    parts = [f'<svg viewBox="0 0 {width} {height}" role="img" xmlns="http://www.w3.org/2000/svg" '
-             f'aria-label="{escape(caption)}" font-size="12" font-family="system-ui, sans-serif">']
+    parts = [_svg_open(width, height, caption)]
     for tick in (0, 25, 50, 75, 100):
         y = top + plot_h * (1 - tick / 100)
         parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="#e3e8ee"/>'
@@ -54,6 +52,11 @@ def trend_line(points: list[tuple[str, float]], caption: str, width: int = 900, 
                          f'<text x="{x:.1f}" y="{height - 18}" text-anchor="middle" fill="#5b6776">{escape(label)}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def _svg_open(width: int, height: int, caption: str) -> str:
+    return (f'<svg viewBox="0 0 {width} {height}" role="img" xmlns="http://www.w3.org/2000/svg" '
+            f'aria-label="{escape(caption)}" font-size="12" font-family="system-ui, sans-serif">')
 
 
 def _legend(items: list[tuple[str, str]], x: int) -> str:

@@ -5,7 +5,16 @@ from __future__ import annotations
 from flask import flash, g, redirect, render_template, request, url_for
 from sqlalchemy import or_, select
 
-from console.web import audit, bp, db, forbidden, login_required, runtime, scope_codes, tr
+from console.web import (
+    audit,
+    bp,
+    db,
+    forbidden,
+    login_required,
+    runtime,
+    scope_codes,
+    tr,
+)
 from core.models import Beneficiary, Complaint, Officer, Unit
 from core.notify import complaint_workflow
 from core.notify.errors import ActionRefused
@@ -37,7 +46,7 @@ def complaints():
     return render_template("console/complaints.html", rows=rows, units=units, codes=people, chosen=chosen, filters=FILTERS)
 
 
-def _load(s, complaint_id: int):  # noqa: ANN001
+def _load(s, complaint_id: int):
     complaint = s.get(Complaint, complaint_id)
     if complaint is None:
         return None, None

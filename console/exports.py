@@ -14,7 +14,7 @@ def indicator_rows(data: Indicators, t: Translator, scope_label: str) -> tuple[l
               t._("Paid through an account"), t._("Share paid through an account")]
     rows: list[list] = []
 
-    def add(group: str, row) -> None:  # noqa: ANN001 - a core.indicators.Row
+    def add(group: str, row) -> None:
         rows.append([group, row.label, row.beneficiaries, row.with_account, round(row.account_share * 100, 2),
                      row.paid_electronic, round(row.paid_share * 100, 2)])
 

@@ -9,7 +9,17 @@ import logging
 import os
 import re
 
-from flask import Response, current_app, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from sqlalchemy import or_, select
 
 from console.jobs import get_job, start_import

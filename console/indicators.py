@@ -15,7 +15,7 @@ from core.models import Unit
 _PERIOD = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 
-def _load(s, requested: str | None):  # noqa: ANN001
+def _load(s, requested: str | None):
     codes = scope_codes(s)
     known = periods(s, codes)
     current = runtime().clock.current_period()
@@ -26,10 +26,7 @@ def _load(s, requested: str | None):  # noqa: ANN001
         period = past[-1] if past else current
     t = tr()
     data = compute(s, period, codes, no_provider=t._("No provider"))
-    if g.officer.role == "commune":
-        unit = s.get(Unit, g.officer.unit_code)
-        scope_label = unit.name if unit else g.officer.unit_code
-    elif g.officer.unit_code:
+    if g.officer.role == "commune" or g.officer.unit_code:
         unit = s.get(Unit, g.officer.unit_code)
         scope_label = unit.name if unit else g.officer.unit_code
     else:

@@ -29,7 +29,7 @@ def _key(job_id: str) -> str:
     return f"console:import:{job_id}"
 
 
-def import_listeners(runtime) -> list:  # noqa: ANN001
+def import_listeners(runtime) -> list:
     """The notification listener built on this runtime (its settings and clock), and any other
     listener registered with core.imports (the CLI's own notifier is left out: it reads its
     settings from the command line's context)."""
@@ -37,7 +37,7 @@ def import_listeners(runtime) -> list:  # noqa: ANN001
     try:
         from core.notify.events import NotifyOnImport
     except ImportError:  # notifications not installed: imports still work
-        NotifyOnImport = None  # noqa: N806
+        NotifyOnImport = None
     if NotifyOnImport is not None:
         listeners.append(NotifyOnImport(runtime.settings, runtime.clock))
     for listener in registered_listeners():
@@ -47,13 +47,13 @@ def import_listeners(runtime) -> list:  # noqa: ANN001
     return listeners
 
 
-def get_job(runtime, job_id: str) -> dict | None:  # noqa: ANN001
+def get_job(runtime, job_id: str) -> dict | None:
     if not job_id or len(job_id) > 40:
         return None
     return runtime.state.get(_key(job_id))
 
 
-def start_import(runtime, officer: Officer, kind: str, filename: str, data: bytes, inline: bool = False) -> str:  # noqa: ANN001
+def start_import(runtime, officer: Officer, kind: str, filename: str, data: bytes, inline: bool = False) -> str:
     """Save the upload to a temporary file and import it in a thread (or now, when `inline`)."""
     job_id = secrets.token_urlsafe(12)
     suffix = os.path.splitext(filename)[1].lower()[:6] or ".csv"
@@ -70,7 +70,7 @@ def start_import(runtime, officer: Officer, kind: str, filename: str, data: byte
     return job_id
 
 
-def _run(runtime, job_id: str, officer_id: int, kind: str, filename: str, path: str) -> None:  # noqa: ANN001
+def _run(runtime, job_id: str, officer_id: int, kind: str, filename: str, path: str) -> None:
     state = runtime.state.get(_key(job_id)) or {}
     t = translator("vi")
     try:
@@ -95,7 +95,7 @@ def _run(runtime, job_id: str, officer_id: int, kind: str, filename: str, path: 
                          errors=[_error(e) for e in report.errors[:ERRORS_KEPT]], errors_total=len(report.errors))
     except ImportFileError as error:
         state.update(status="failed", message=str(error))
-    except Exception:  # noqa: BLE001 - the officer gets a message, the log the details
+    except Exception:
         logger.exception("console import %s failed", job_id)
         state.update(status="failed", message=t._("The import failed unexpectedly; nothing was imported. Please try again."))
     finally:
@@ -107,5 +107,5 @@ def _run(runtime, job_id: str, officer_id: int, kind: str, filename: str, path: 
     runtime.state.set(_key(job_id), state, TTL)
 
 
-def _error(error) -> dict:  # noqa: ANN001 - a core.imports RowError
+def _error(error) -> dict:
     return {"row": error.row, "column": error.column, "message": error.message}

@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
-from typing import Iterator
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, current_app, g, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from core.audit import record_disclosure
@@ -26,7 +36,7 @@ csrf = CSRFProtect()
 SESSION_HOURS = 8
 
 
-def setup(app: Flask, runtime) -> None:  # noqa: ANN001
+def setup(app: Flask, runtime) -> None:
     public_https = runtime.settings.public_url.lower().startswith("https://")
     app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)  # only the console's forms are checked
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", SESSION_HOURS * 3600)
@@ -34,7 +44,16 @@ def setup(app: Flask, runtime) -> None:  # noqa: ANN001
                       SESSION_COOKIE_SECURE=public_https, PERMANENT_SESSION_LIFETIME=timedelta(hours=SESSION_HOURS))
     csrf.init_app(app)
     install_gettext(app)
-    from console import audit, auth, beneficiaries, broadcasts, complaints, imports, indicators, labels  # noqa: F401
+    from console import (  # noqa: F401
+        audit,
+        auth,
+        beneficiaries,
+        broadcasts,
+        complaints,
+        imports,
+        indicators,
+        labels,
+    )
 
     app.register_blueprint(bp)
 
@@ -69,11 +88,11 @@ def officer() -> Officer:
     return g.officer
 
 
-def scope_codes(session) -> list[str] | None:  # noqa: ANN001
+def scope_codes(session) -> list[str] | None:
     return scope_unit_codes(session, g.officer)
 
 
-def audit(session, action: str, beneficiary_id: int | None = None, **detail) -> None:  # noqa: ANN001
+def audit(session, action: str, beneficiary_id: int | None = None, **detail) -> None:
     """One audit row for what the signed-in officer saw or did."""
     who = actor_name(g.officer) if getattr(g, "officer", None) is not None else "console:anonymous"
     record_disclosure(session, who, action, beneficiary_id, "console", detail)
@@ -125,7 +144,7 @@ def pct(share: float) -> str:
 
 
 @bp.app_template_global()
-def local_time(moment) -> str:  # noqa: ANN001 - an aware datetime or None
+def local_time(moment) -> str:
     if moment is None:
         return ""
     return moment.astimezone(runtime().clock.tz).strftime("%d/%m/%Y %H:%M")
@@ -137,14 +156,14 @@ def common():
 
 
 @bp.errorhandler(CSRFError)
-def csrf_failed(error):  # noqa: ANN001
+def csrf_failed(error):
     logger.info("console CSRF failure: %s", error.description)
     message = tr()._("The form expired or was sent from elsewhere. Please open the page again and retry.")
     return render_template("console/error.html", message=message), 400
 
 
 @bp.app_errorhandler(404)
-def not_found(error):  # noqa: ANN001
+def not_found(error):
     if request.path.startswith("/console"):
         return render_template("console/error.html", message=tr()._("This page does not exist.")), 404
     return error

@@ -112,7 +112,7 @@ def create_broadcast(session: Session, officer: Officer, text: str, filters: dic
     text = check_template(text)
     if scheduled_at is not None and scheduled_at <= clock.now():
         raise BroadcastError(N_("The sending time has already passed; pick a later time."))
-    beneficiaries, recipients = find_recipients(session, filters)
+    _, recipients = find_recipients(session, filters)
     if not recipients:
         raise BroadcastError(N_("Nobody matches these filters; the broadcast was not created."))
     broadcast = Broadcast(created_by=officer.id, text=text, filters=filters, scheduled_at=scheduled_at,

@@ -13,14 +13,23 @@ Filters (a JSON dict stored on the broadcast):
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import Session
 
 from core.i18n import Translator
-from core.models import Beneficiary, BeneficiaryCategory, CashSchedule, Contact, Identity, Payment, Person, Unit
+from core.models import (
+    Beneficiary,
+    BeneficiaryCategory,
+    CashSchedule,
+    Contact,
+    Identity,
+    Payment,
+    Person,
+    Unit,
+)
 
 logger = logging.getLogger(__name__)
 CHANNEL_KIND = {"sms": "phone", "zalo": "zalo", "telegram": "telegram"}

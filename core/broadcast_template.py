@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Mapping
+from collections.abc import Mapping
 
 from core.officers import N_, OfficerError
 
@@ -34,7 +34,7 @@ def check_template(text: str) -> str:
         raise BroadcastError(N_("Write the message text."))
     if len(text) > MAX_TEXT:
         raise BroadcastError(N_("The message is too long: at most %(count)s characters."), count=MAX_TEXT)
-    known = ", ".join("{%s}" % name for name in FIELDS)
+    known = ", ".join(f"{{{name}}}" for name in FIELDS)
     for name in template_fields(text):
         if name.strip() not in FIELDS:
             raise BroadcastError(N_("Unknown field {%(field)s}. You may use: %(fields)s."), field=name, fields=known)

@@ -11,7 +11,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.i18n import translator
-from core.imports.columns import BENEFICIARY_COLUMNS, PAYMENT_COLUMNS, SCHEDULE_COLUMNS, match_headers, parse_code
+from core.imports.columns import (
+    BENEFICIARY_COLUMNS,
+    PAYMENT_COLUMNS,
+    SCHEDULE_COLUMNS,
+    match_headers,
+    parse_code,
+)
 from core.imports.problems import RowError
 from core.imports.reader import read_table
 from core.models import Beneficiary, Officer, Unit

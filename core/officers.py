@@ -9,8 +9,8 @@ from __future__ import annotations
 import logging
 import math
 import re
+from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import Iterable
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -182,3 +182,31 @@ def check_units(session: Session, officer: Officer, unit_codes: Iterable[str]) -
                                name=unit.name, code=unit.code)
         checked.append(code)
     return checked
+
+
+# -- the demo province's console accounts (docs/DEMO.md) ------------------------------------------
+DEMO_PASSWORD = "ansinh-demo"
+# (username, role, unit, full name): two province administrators, so one can approve the other's
+# province-wide broadcast; commune officers of a ward, a rural commune and the one cash-only commune.
+DEMO_OFFICERS = (
+    ("tinh.admin", "province", "46", "Trần Thị Thu Hà"),
+    ("tinh.duyet", "province", "46", "Nguyễn Văn Minh"),
+    ("canbo.thuanhoa", "commune", "19786", "Lê Thị Hoa"),
+    ("canbo.phuvinh", "commune", "19945", "Phan Văn Lợi"),
+    ("canbo.binhdien", "commune", "20035", "Hồ Thị Sen"),
+)
+
+
+def ensure_demo_officers(session: Session) -> list[tuple[str, str, str]]:
+    """Create the demo accounts that are missing (password DEMO_PASSWORD); returns every demo
+    account as (username, role, unit code) whether new or already there."""
+    accounts = []
+    for username, role, unit_code, full_name in DEMO_OFFICERS:
+        unit = session.get(Unit, unit_code)
+        if unit is None:
+            continue
+        if find_officer(session, username) is None:
+            name = unit.officer_name if role == "commune" and unit.officer_name else full_name
+            create_officer(session, username, DEMO_PASSWORD, role, unit_code, name)
+        accounts.append((username, role, unit_code))
+    return accounts

@@ -4,7 +4,7 @@ approvals racing, enqueue each message once)."""
 from __future__ import annotations
 
 import logging
-from typing import Sequence
+from collections.abc import Sequence
 
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from core.models import Beneficiary, BeneficiaryCategory, Contact, Identity, Payment, Person
+from core.models import (
+    Beneficiary,
+    BeneficiaryCategory,
+    Contact,
+    Identity,
+    Payment,
+    Person,
+)
 from core.officers import create_officer
 from core.text import fold
 
@@ -68,16 +75,16 @@ import re as _re
 _TOKEN = _re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
-def csrf_token(client) -> str:  # noqa: ANN001 - a Flask test client
+def csrf_token(client) -> str:
     page = client.get("/console/login")
     return _TOKEN.search(page.get_data(as_text=True)).group(1)
 
 
-def sign_in(client, username: str, password: str = PASSWORD):  # noqa: ANN001
+def sign_in(client, username: str, password: str = PASSWORD):
     return client.post("/console/login", data={"username": username, "password": password, "csrf_token": csrf_token(client)})
 
 
-def post(client, url: str, data: dict | None = None, **kwargs):  # noqa: ANN001
+def post(client, url: str, data: dict | None = None, **kwargs):
     """A form POST carrying the session's CSRF token, as the browser sends it."""
     form = dict(data or {})
     form["csrf_token"] = csrf_token(client)

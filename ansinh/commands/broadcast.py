@@ -25,7 +25,7 @@ def _fail(error: Exception) -> None:
     sys.exit(1)
 
 
-def parse_local_time(text: str | None, tz) -> datetime | None:  # noqa: ANN001 - a ZoneInfo
+def parse_local_time(text: str | None, tz) -> datetime | None:
     """'2026-12-01 07:30' in the service's time zone."""
     if not text:
         return None
@@ -72,7 +72,7 @@ def register(main: click.Group) -> None:
         except OfficerError as error:
             _fail(error)
         click.echo(t._("Broadcast created for %(count)s people; it waits for another officer's approval.",
-                       count=recipients))
+                       count=t.number(recipients)))
         click.echo(str(new_id))
 
     @broadcast.command("approve", help="approve another officer's broadcast and queue it")
@@ -87,7 +87,8 @@ def register(main: click.Group) -> None:
                 queued = approve(session, _load(session, broadcast_id), officer, runtime.settings, runtime.clock, via="cli")
         except OfficerError as error:
             _fail(error)
-        click.echo(translator("vi")._("Broadcast %(id)s approved: %(count)s messages queued.", id=broadcast_id, count=queued))
+        t = translator("vi")
+        click.echo(t._("Broadcast %(id)s approved: %(count)s messages queued.", id=broadcast_id, count=t.number(queued)))
 
     @broadcast.command("show", help="the broadcast's status and delivery counts, as JSON")
     @click.argument("broadcast_id", type=int)

@@ -43,6 +43,18 @@ def echo_identities(t) -> None:  # noqa: ANN001 - a core.i18n.Translator
     click.echo(t._("What to ask each of them: docs/DEMO.md."))
 
 
+def echo_console_accounts(runtime, t) -> None:  # noqa: ANN001
+    """The officers' console accounts of the demo (created when missing), with their password."""
+    from core.officers import DEMO_PASSWORD, ensure_demo_officers
+
+    with transaction(runtime.sessions) as session:
+        accounts = ensure_demo_officers(session)
+    click.echo(t._("Officers' console: %(url)s/console/ (password %(password)s for every demo account):",
+                   url=runtime.settings.public_url.rstrip("/"), password=DEMO_PASSWORD))
+    for username, role, unit in accounts:
+        click.echo(f"- {username} ({role}, {unit})")
+
+
 def register(main: click.Group) -> None:
     @main.command("demo", help="load the demo province (Huế, 40 units) and print the demo identities")
     @click.option("--today", "today_text", metavar="YYYY-MM-DD", help="the date the import counts as today")
@@ -70,3 +82,4 @@ def register(main: click.Group) -> None:
                        updated=t.number(sum(r.updated for r in summary.reports.values()) + summary.units_updated),
                        unchanged=t.number(sum(r.unchanged for r in summary.reports.values()))))
         echo_identities(t)
+        echo_console_accounts(runtime, t)

@@ -13,7 +13,13 @@ from sqlalchemy import func, select
 
 from core.dispatch import Dispatcher, SendResult
 from core.models import OutboxMessage
-from tests.console_support import PASSWORD, THUAN_HOA, make_beneficiary, make_officer, make_payment
+from tests.console_support import (
+    PASSWORD,
+    THUAN_HOA,
+    make_beneficiary,
+    make_officer,
+    make_payment,
+)
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"

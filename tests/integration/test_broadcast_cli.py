@@ -12,7 +12,13 @@ from ansinh.cli import main
 from ansinh.cli_support import CliState
 from core.models import Broadcast, Identity, OutboxMessage
 from core.text import is_gsm7, strip_diacritics
-from tests.console_support import HUONG_THUY, PHU_VINH, THUAN_HOA, make_beneficiary, make_officer
+from tests.console_support import (
+    HUONG_THUY,
+    PHU_VINH,
+    THUAN_HOA,
+    make_beneficiary,
+    make_officer,
+)
 
 
 @pytest.fixture

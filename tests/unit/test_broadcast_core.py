@@ -13,7 +13,12 @@ from core.broadcast_template import BroadcastError, check_template, fill
 from core.i18n import translator
 from core.models import CashSchedule, Contact, Identity, OutboxMessage
 from core.outbox_bulk import enqueue_many
-from tests.console_support import THUAN_HOA, make_beneficiary, make_officer, make_payment
+from tests.console_support import (
+    THUAN_HOA,
+    make_beneficiary,
+    make_officer,
+    make_payment,
+)
 
 
 @pytest.mark.parametrize("text, message", [

@@ -6,7 +6,14 @@ import pytest
 from sqlalchemy import select
 
 from core.models import AuditLog, Officer
-from tests.console_support import PASSWORD, THUAN_HOA, csrf_token, make_officer, post, sign_in
+from tests.console_support import (
+    PASSWORD,
+    THUAN_HOA,
+    csrf_token,
+    make_officer,
+    post,
+    sign_in,
+)
 
 
 @pytest.fixture

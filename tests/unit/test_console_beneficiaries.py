@@ -6,8 +6,15 @@ import pytest
 from sqlalchemy import select
 
 from core.models import AuditLog, Contact, OutboxMessage
-from tests.console_support import (PHU_VINH, THUAN_HOA, make_beneficiary, make_officer, make_payment, post,
-                                   sign_in)
+from tests.console_support import (
+    PHU_VINH,
+    THUAN_HOA,
+    make_beneficiary,
+    make_officer,
+    make_payment,
+    post,
+    sign_in,
+)
 
 
 @pytest.fixture

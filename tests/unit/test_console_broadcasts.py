@@ -8,7 +8,14 @@ import pytest
 from sqlalchemy import func, select
 
 from core.models import Broadcast, OutboxMessage
-from tests.console_support import PHU_VINH, THUAN_HOA, make_beneficiary, make_officer, post, sign_in
+from tests.console_support import (
+    PHU_VINH,
+    THUAN_HOA,
+    make_beneficiary,
+    make_officer,
+    post,
+    sign_in,
+)
 
 TEXT = "Kính gửi {ho_ten}: tiền tháng {ky} là {so_tien}."
 

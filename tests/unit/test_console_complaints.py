@@ -5,7 +5,14 @@ import pytest
 from sqlalchemy import select
 
 from core.models import Complaint, Contact, OutboxMessage
-from tests.console_support import PHU_VINH, THUAN_HOA, make_beneficiary, make_officer, post, sign_in
+from tests.console_support import (
+    PHU_VINH,
+    THUAN_HOA,
+    make_beneficiary,
+    make_officer,
+    post,
+    sign_in,
+)
 
 
 @pytest.fixture

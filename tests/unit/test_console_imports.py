@@ -10,7 +10,13 @@ import pytest
 from sqlalchemy import func, select
 
 from core.models import AuditLog, Beneficiary, OutboxMessage
-from tests.console_support import PHU_VINH, THUAN_HOA, make_beneficiary, make_officer, post, sign_in
+from tests.console_support import (
+    THUAN_HOA,
+    make_beneficiary,
+    make_officer,
+    post,
+    sign_in,
+)
 
 HEADER = "Mã đối tượng,Họ và tên,Ngày sinh,Giới tính,Mã xã,Diện đối tượng,Số tiền hàng tháng,Hình thức nhận,Số điện thoại\n"
 GOOD = "HUE-0301,Lê Thị Một,12/05/1941,Nữ,19786,NCT_80,500.000,Tiền mặt,0912345691\n"

@@ -8,7 +8,14 @@ import pytest
 from openpyxl import load_workbook
 
 from core.indicators import compute, trend
-from tests.console_support import PHU_VINH, THUAN_HOA, make_beneficiary, make_officer, make_payment, sign_in
+from tests.console_support import (
+    PHU_VINH,
+    THUAN_HOA,
+    make_beneficiary,
+    make_officer,
+    make_payment,
+    sign_in,
+)
 
 VIETTEL, VNPOST = "Viettel Money", "VNPost – VietinBank"
 
