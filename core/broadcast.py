@@ -147,7 +147,9 @@ def check_approver(session: Session, broadcast: Broadcast, officer: Officer) -> 
 
 
 def approve(session: Session, broadcast: Broadcast, officer: Officer, settings, clock: Clock, via: str = "console") -> int:
-    """Approve and fan out in one transaction; returns how many messages were queued."""
+    """Approve and fan out in one transaction; returns how many messages were queued. The row is
+    locked first (PostgreSQL), so two officers approving at once cannot both fan out."""
+    session.refresh(broadcast, with_for_update=True)
     check_approver(session, broadcast, officer)
     broadcast.status = "approved"
     broadcast.approved_by = officer.id
@@ -161,6 +163,7 @@ def approve(session: Session, broadcast: Broadcast, officer: Officer, settings, 
 
 def reject(session: Session, broadcast: Broadcast, officer: Officer, clock: Clock, via: str = "console") -> None:
     """Turn a broadcast down (a would-be approver) or withdraw it (its author)."""
+    session.refresh(broadcast, with_for_update=True)
     if broadcast.status != "pending_approval":
         raise BroadcastError(N_("This broadcast is no longer waiting for approval."))
     if broadcast.created_by == officer.id:
