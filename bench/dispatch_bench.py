@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy import func, insert, select, text
 
 ROOT = Path(__file__).resolve().parent.parent
-MESSAGES = int(os.environ.get("BENCH_DISPATCH_MESSAGES", "3000"))
+MESSAGES = int(os.environ.get("BENCH_DISPATCH_MESSAGES", "6000"))
 WORKER_COUNTS = (1, 2, 4)
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
