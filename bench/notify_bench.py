@@ -37,7 +37,10 @@ def populate(sessions, n: int) -> None:
                         + [{"person_id": n + i, "beneficiary_id": i, "role": "guardian", "consent": True} for i in range(1, n + 1)])
 
 
-def run(n: int, url: str) -> None:
+def run(n: int = 10_000, url: str | None = None) -> dict:
+    """Baseline: the same import with nothing to notify (status scheduled), in the same run."""
+    url = url or f"sqlite:///{tempfile.mkdtemp()}/bench.db"
+    results: dict = {"beneficiaries": n, "database": url.split(":")[0]}
     engine = make_engine(url)
     upgrade(engine)
     sessions = make_session_factory(engine)
@@ -54,17 +57,25 @@ def run(n: int, url: str) -> None:
         started = time.perf_counter()
         with transaction(sessions) as session:
             import_rows(session, "payments", rows, today=TODAY, listeners=[listener])
+        results["import_without_messages_s" if status == "Chờ chi trả" else "import_with_messages_s"] = round(
+            time.perf_counter() - started, 2)
         print(f"{label}: {time.perf_counter() - started:.2f} s")
     started = time.perf_counter()
     with transaction(sessions) as session:
         listener(session, [])
         import_rows(session, "payments", rows, today=TODAY, listeners=[listener])
-    print(f"re-import of the same file: {time.perf_counter() - started:.2f} s")
+    results["reimport_s"] = round(time.perf_counter() - started, 2)
+    print(f"re-import of the same file: {results['reimport_s']:.2f} s")
     with sessions() as session:
-        print("outbox rows:", session.scalar(select(func.count()).select_from(OutboxMessage)))
+        results["outbox_rows"] = session.scalar(select(func.count()).select_from(OutboxMessage))
+    results["ratio_with_to_without"] = round(results["import_with_messages_s"] / results["import_without_messages_s"], 1)
+    results["ms_per_message"] = round(
+        (results["import_with_messages_s"] - results["import_without_messages_s"]) * 1000 / max(1, results["outbox_rows"]), 3)
+    engine.dispose()
+    return results
 
 
 if __name__ == "__main__":
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     database = sys.argv[2] if len(sys.argv) > 2 else f"sqlite:///{tempfile.mkdtemp()}/bench.db"
-    run(count, database)
+    print(run(count, database))
