@@ -29,7 +29,7 @@ def _save(language: str, catalog: Catalog) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     catalog.fuzzy = False  # a fuzzy header would make pybabel compile skip the whole catalog
     with path.open("wb") as handle:
-        write_po(handle, catalog, width=100, sort_output=True, omit_header=False, include_previous=False)
+        write_po(handle, catalog, width=76, sort_output=True, omit_header=False, include_previous=False)  # as pybabel
 
 
 def add(msgid: str, vi: str, en: str | None, ctx: str | None, comment: str | None) -> None:
