@@ -65,6 +65,13 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
         session.close()
 
 
+def without_waiting_for_disk(session: Session) -> None:
+    """For state whose loss in a crash is harmless (a USSD menu position): on PostgreSQL the commit
+    does not wait for the WAL flush. Never for payments, audit rows, the outbox or dedupe keys."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL synchronous_commit TO OFF"))
+
+
 def alembic_config(url: str):
     from alembic.config import Config
 

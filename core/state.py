@@ -11,6 +11,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.clock import Clock
+from core.db import without_waiting_for_disk
 from core.models import StateEntry
 
 logger = logging.getLogger(__name__)
@@ -61,6 +62,7 @@ class DatabaseStateStore:
     def set(self, key: str, value: dict, ttl_seconds: int) -> None:
         expires = self.clock.now() + timedelta(seconds=ttl_seconds)
         with self.sessions.begin() as session:
+            without_waiting_for_disk(session)
             entry = session.get(StateEntry, key)
             if entry is None:
                 session.add(StateEntry(key=key, value=dict(value), expires_at=expires))
