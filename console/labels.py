@@ -2,12 +2,9 @@
 N_ so `make catalogs` extracts them; templates read them through `label(kind, code)`."""
 from __future__ import annotations
 
+from core.i18n import N_  # noqa: F401 - the shared extraction marker, re-exported
+
 from console.web import bp, tr
-
-
-def N_(msgid: str) -> str:
-    """Mark a msgid for extraction; it is translated when shown."""
-    return msgid
 
 
 LABELS: dict[str, dict[str, str]] = {

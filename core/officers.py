@@ -6,6 +6,8 @@ lock the account for fifteen minutes, so guessing a password from the ward offic
 """
 from __future__ import annotations
 
+from core.i18n import N_  # noqa: F401 - the shared extraction marker, re-exported
+
 import logging
 import math
 import re
@@ -30,11 +32,6 @@ _USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,59}")
 _hasher = PasswordHasher()
 # Verified when the username is unknown, so a wrong name costs as long as a wrong password.
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
-
-
-def N_(msgid: str) -> str:
-    """Mark a msgid for extraction (`make catalogs`); it is translated when raised."""
-    return msgid
 
 
 class OfficerError(Exception):

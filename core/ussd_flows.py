@@ -4,6 +4,8 @@ complaint (core.complaints). Each step leaves a short note in the menu state for
 """
 from __future__ import annotations
 
+from core.i18n import N_  # noqa: F401 - the shared extraction marker, re-exported
+
 import logging
 import re
 from datetime import date
@@ -15,11 +17,6 @@ from core.phones import mask_phone
 
 logger = logging.getLogger(__name__)
 
-
-
-def N_(msgid: str) -> str:
-    """Mark a msgid for extraction; it is translated when shown."""
-    return msgid
 
 
 # Menu number -> (complaint category, the msgid of its label; the label is the complaint's text).
