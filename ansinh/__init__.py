@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, jsonify, request
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import DataError, InterfaceError, OperationalError
 
 from ansinh.runtime import Runtime
 from core.clock import Clock
@@ -33,6 +33,12 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None, run
         t = Translator("vi")
         return t._("The service is busy. Please try again in a few minutes."), 503, {
             "Retry-After": "5", "Content-Type": "text/plain; charset=utf-8"}
+
+    @app.errorhandler(DataError)
+    def data_refused(error):  # noqa: ANN001
+        """Input the database cannot store (a NUL byte in an id, on PostgreSQL) is a bad request."""
+        logger.info("refused input on %s: %s", request.path, type(error.orig).__name__)
+        return "", 400
 
     @app.get("/healthz")
     def healthz():

@@ -10,6 +10,7 @@ import subprocess
 import time
 import urllib.parse
 import urllib.request
+import uuid
 from collections import Counter
 
 import pytest
@@ -87,19 +88,20 @@ def test_two_web_processes_and_three_workers(scaled, database_url_for_run, sessi
                                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         assert _wait(lambda: all(_up(p) for p in ports), 60), "web processes did not come up"
 
+        run_id = uuid.uuid4().hex[:12]  # Redis outlives test runs: a reused MessageSid would be answered from dedupe
         # USSD: a session's first screen on one process, its next input on the other (state in Redis).
         for n in range(10):
             first, second = ports[n % 2], ports[(n + 1) % 2]
-            status, menu = _post(f"http://127.0.0.1:{first}/ussd/session", {"sessionId": f"mp{n}", "phoneNumber": LAI_PHONE, "input": ""})
+            status, menu = _post(f"http://127.0.0.1:{first}/ussd/session", {"sessionId": f"mp{run_id}{n}", "phoneNumber": LAI_PHONE, "input": ""})
             assert status == 200 and menu.startswith("CON ")
-            status, answer = _post(f"http://127.0.0.1:{second}/ussd/session", {"sessionId": f"mp{n}", "phoneNumber": LAI_PHONE, "input": "1"})
+            status, answer = _post(f"http://127.0.0.1:{second}/ussd/session", {"sessionId": f"mp{run_id}{n}", "phoneNumber": LAI_PHONE, "input": "1"})
             assert "750.000d" in answer and "da chi tra" in answer
 
         # SMS on both processes, signed as Twilio signs.
         validator = RequestValidator("standin-token")
         for n, text in enumerate(["tien thang nay ve chua", "TC", "rang it rua", f"DK {LAI_CODE} 12/03/1951"]):
             sender = NEWCOMER if text.startswith("DK") else "+84978451203"
-            form = {"MessageSid": f"SMmp{n}", "From": sender, "To": "+15005550006", "Body": text}
+            form = {"MessageSid": f"SMmp{run_id}{n}", "From": sender, "To": "+15005550006", "Body": text}
             signature = validator.compute_signature("http://testserver/sms/twilio", form)
             status, twiml = _post(f"http://127.0.0.1:{ports[n % 2]}/sms/twilio", form, {"X-Twilio-Signature": signature})
             assert status == 200 and "<Response>" in twiml
