@@ -6,6 +6,8 @@ import logging
 import re
 from datetime import date
 
+from core.phones import normalize_phone
+
 logger = logging.getLogger(__name__)
 
 _PHONE = re.compile(r"(?<![\w+])(\+\s?84|84|0)[ .\-]?(\d{2,4})[ .\-]?(\d{3,4})[ .\-]?(\d{3,4})(?![\w])")
@@ -17,28 +19,6 @@ _AMOUNT_AFTER = re.compile(r"^\s*(?:d\b|dong|vnd|k\b|nghin|ngan|trieu|tr\b|đ)")
 _DATE = re.compile(r"(?<!\d)(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})(?!\d)")
 _DOB_CUE = re.compile(r"(?:sinh|\bns\b|\bsn\b|ngay sinh|nam sinh)\D{0,12}$")
 _YEAR = re.compile(r"(?<![\d/.\-])(19\d\d|20[0-2]\d)(?![\d/.\-])")
-# Viettel, Vinaphone, MobiFone, Vietnamobile, Gmobile moved from 11 to 10 digits in 2018.
-OLD_PREFIXES = {
-    "0120": "070", "0121": "079", "0122": "077", "0126": "076", "0128": "078", "0123": "083", "0124": "084",
-    "0125": "085", "0127": "081", "0129": "082", "0162": "032", "0163": "033", "0164": "034", "0165": "035",
-    "0166": "036", "0167": "037", "0168": "038", "0169": "039", "0186": "056", "0188": "058", "0199": "059",
-}
-
-
-def to_e164(digits: str) -> str | None:
-    """'0912345678', '84912345678', '+84912345678', '01223456789' -> '+84…'; None if not Vietnamese."""
-    digits = re.sub(r"\D", "", digits)
-    if digits.startswith("84") and len(digits) in (11, 12):
-        digits = "0" + digits[2:]
-    if len(digits) == 11 and digits[:4] in OLD_PREFIXES:
-        digits = OLD_PREFIXES[digits[:4]] + digits[4:]
-    if len(digits) == 10 and digits[0] == "0" and digits[1] in "35789":
-        return "+84" + digits[1:]
-    if len(digits) == 11 and digits.startswith("02"):  # landline: 0 + area code + number
-        return "+84" + digits[1:]
-    return None
-
-
 def _valid_date(day: int, month: int, year: int) -> str | None:
     try:
         return date(year, month, day).isoformat()
@@ -66,7 +46,7 @@ def extract_slots(folded: str, today: date) -> dict[str, str]:
     slots: dict[str, str] = {}
     taken: list[tuple[int, int]] = []
     for match in _PHONE.finditer(folded):
-        phone = to_e164(match.group())
+        phone = normalize_phone(match.group())
         if phone:
             slots.setdefault("phone", phone)
             taken.append(match.span())
