@@ -2,7 +2,9 @@
 PostgreSQL; on SQLite one dispatcher does the work."""
 from __future__ import annotations
 
+import os
 import signal
+import socket
 import threading
 
 import click
@@ -21,7 +23,9 @@ def register(main: click.Group) -> None:
 
         runtime = state.runtime
         if once:
-            dispatcher = Dispatcher(runtime.sessions, runtime.senders, runtime.clock, runtime.settings,
+            # Its own worker id, so leases taken by a --once run never look like another worker's.
+            worker_id = f"{socket.gethostname()}:{os.getpid()}:once"
+            dispatcher = Dispatcher(runtime.sessions, runtime.senders, runtime.clock, runtime.settings, worker_id=worker_id,
                                     rate_limiter=runtime.send_rate_limiter, on_permanent_failure=runtime.on_permanent_failure)
             total = 0
             while (handled := dispatcher.run_once(100)) > 0:
