@@ -17,10 +17,12 @@ from core.models.service import (
 )
 from core.models.outbox import OutboxMessage, ProviderToken
 from core.models.console import Broadcast, Officer, ReceiptCheck
+from core.models.privacy import Erasure
 
 __all__ = [
     "Base", "utcnow", "Unit", "Programme", "Category", "StandardLevel", "Beneficiary",
     "BeneficiaryCategory", "Person", "Identity", "Contact", "Payment", "CashSchedule",
     "Complaint", "ComplaintEvent", "AuditLog", "OtpChallenge", "RateCounter", "SeenMessage", "StateEntry",
     "OutboxMessage", "ProviderToken", "Officer", "Broadcast", "ReceiptCheck",
+    "Erasure",
 ]

@@ -44,6 +44,7 @@ class Beneficiary(Base):
     has_account: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
     row_hash: Mapped[str | None] = mapped_column(String(64))  # of the imported row, for idempotency
+    erased_at: Mapped[datetime | None]  # left the programme: personal fields anonymised (core.privacy)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -115,7 +116,9 @@ class Contact(Base):
     source: Mapped[str] = mapped_column(String(20), default="import")  # import / registration / officer
     consent: Mapped[bool] = mapped_column(default=False)
     consent_at: Mapped[datetime | None]
-    consent_channel: Mapped[str | None] = mapped_column(String(20))
+    consent_channel: Mapped[str | None] = mapped_column(String(20))  # sms / ussd / telegram / zalo / console / import
+    consent_withdrawn_at: Mapped[datetime | None]  # the link was ended (guardian removed, by whom: the audit log)
+    consent_withdrawn_channel: Mapped[str | None] = mapped_column(String(20))
     removed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
