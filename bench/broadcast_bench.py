@@ -11,19 +11,31 @@ import os
 import tempfile
 import time
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
+
+from core.db import make_engine
 
 from core.models import Beneficiary, Contact, Identity, Person, Unit
 
 PEOPLE = int(os.environ.get("BENCH_BROADCAST_BENEFICIARIES", "40000"))
 
 
-def _database() -> tuple[str, str | None]:
+def _database() -> tuple[str, str | None, str | None]:
+    """(url, temporary folder, PostgreSQL schema): a fresh SQLite file, or a fresh schema in
+    BENCH_DATABASE_URL so that runs can follow each other."""
     url = os.environ.get("BENCH_DATABASE_URL")
     if url:
-        return url, None
+        schema = f"bench_broadcast_{os.getpid()}"
+        with make_engine(url).begin() as connection:
+            connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"))
+        return f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}", None, schema
     folder = tempfile.mkdtemp(prefix="ansinh-bench-")
-    return f"sqlite:///{folder}/bench.db", folder
+    return f"sqlite:///{folder}/bench.db", folder, None
+
+
+def _drop(schema: str) -> None:
+    with make_engine(os.environ["BENCH_DATABASE_URL"]).begin() as connection:
+        connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
 
 
 def _load(sessions, units: list[str]) -> None:
@@ -52,13 +64,13 @@ def _load(sessions, units: list[str]) -> None:
 def run() -> dict:
     from core.broadcast import approve, create_broadcast, make_filters
     from core.clock import Clock
-    from core.db import make_engine, make_session_factory, upgrade
+    from core.db import make_session_factory, upgrade
     from core.officers import create_officer
     from core.outbox_bulk import enqueue_many
     from core.reference import seed_reference
     from core.settings import Settings
 
-    url, folder = _database()
+    url, folder, schema = _database()
     engine = make_engine(url)
     upgrade(engine)
     sessions = make_session_factory(engine)
@@ -89,6 +101,8 @@ def run() -> dict:
         queued = approve(session, session.merge(broadcast), session.merge(approver), settings, clock)
     approve_seconds = time.perf_counter() - started
     engine.dispose()
+    if schema:
+        _drop(schema)
     if folder:
         import shutil
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from core.audit import record_disclosure
 from core.broadcast_audience import find_recipients, template_values
-from core.broadcast_template import BroadcastError, check_template, fill
+from core.broadcast_template import BroadcastError, check_template, fill, fill_pieces, split_template
 from core.clock import Clock
 from core.i18n import translator
 from core.models import Broadcast, Category, Officer, OutboxMessage
@@ -26,7 +26,7 @@ from core.models.payments import PAYMENT_STATUSES
 from core.models.people import CHANNELS, METHODS
 from core.officers import N_, actor_name, can_act_on, check_units
 from core.outbox_bulk import enqueue_many
-from core.render import render_for_channel
+from core.render import ManyRenderer
 from core.text import sms_size, to_gsm7
 
 logger = logging.getLogger(__name__)
@@ -183,13 +183,16 @@ def fan_out(session: Session, broadcast: Broadcast, settings, clock: Clock) -> i
     period = filters.get("period") or clock.current_period()
     values = template_values(session, [r.beneficiary_id for r in recipients], period, translator("vi"))
     not_before = broadcast.scheduled_at if broadcast.scheduled_at and broadcast.scheduled_at > clock.now() else None
-    rendered: dict[tuple[str, str], str] = {}
+    parts = split_template(broadcast.text)
+    renderers: dict[str, ManyRenderer] = {}
+    rendered: dict[tuple[int, str], str] = {}  # a beneficiary's self and guardians read the same text
     rows = []
     for recipient in recipients:
-        text = fill(broadcast.text, values.get(recipient.beneficiary_id, {}))
-        key = (text, recipient.channel)
+        key = (recipient.beneficiary_id, recipient.channel)
         if key not in rendered:
-            rendered[key] = render_for_channel(text, recipient.channel, settings)
+            renderer = renderers.get(recipient.channel) or renderers.setdefault(
+                recipient.channel, ManyRenderer(recipient.channel, settings))
+            rendered[key] = renderer.render(fill_pieces(parts, values.get(recipient.beneficiary_id, {})))
         rows.append({
             "idempotency_key": f"bc:{broadcast.id}:p{recipient.person_id}:{recipient.channel}",
             "channel": recipient.channel, "address": recipient.address, "text": rendered[key],

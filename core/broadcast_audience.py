@@ -16,7 +16,8 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import Integer, and_, bindparam, exists, func, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from core.i18n import Translator
@@ -136,13 +137,12 @@ def template_values(session: Session, beneficiary_ids_: Iterable[int], period: s
         return values
     people: dict[int, tuple] = {}
     payments: dict[int, tuple] = {}
-    for start in range(0, len(wanted), LOOKUP_CHUNK):
-        chunk = wanted[start:start + LOOKUP_CHUNK]
+    for ids in _id_lists(session, wanted):
         for row in session.execute(select(Beneficiary.id, Beneficiary.full_name, Beneficiary.unit_code,
-                                          Beneficiary.monthly_amount, Beneficiary.method).where(Beneficiary.id.in_(chunk))):
+                                          Beneficiary.monthly_amount, Beneficiary.method).where(ids(Beneficiary.id))):
             people[row[0]] = row
         for row in session.execute(select(Payment.beneficiary_id, Payment.amount, Payment.paid_on)
-                                   .where(Payment.period == period, Payment.beneficiary_id.in_(chunk))):
+                                   .where(Payment.period == period, ids(Payment.beneficiary_id))):
             payments[row[0]] = row
     units = {row[2] for row in people.values()}
     schedules: dict[str, CashSchedule] = {}
@@ -150,19 +150,47 @@ def template_values(session: Session, beneficiary_ids_: Iterable[int], period: s
                                                                     CashSchedule.unit_code.in_(list(units))))
                                     .order_by(CashSchedule.start_date)):
         schedules.setdefault(schedule.unit_code, schedule)
+    # A province has a handful of amounts, dates and schedules: format each once (Babel is slow).
+    money, dates, period_text = _Memo(t.money), _Memo(t.date), t.period(period)
+    at_unit = {code: (_days(s, t), s.place + (f" ({s.hours})" if s.hours else "")) for code, s in schedules.items()}
     for beneficiary_id, (_, name, unit_code, monthly, method) in people.items():
         payment = payments.get(beneficiary_id)
-        schedule = schedules.get(unit_code)
         amount = payment[1] if payment else monthly
         day, place = "", ""
-        if schedule is not None and (method == "cash" or payment is None or payment[2] is None):
-            day = _days(schedule, t)
-            place = schedule.place + (f" ({schedule.hours})" if schedule.hours else "")
+        if unit_code in at_unit and (method == "cash" or payment is None or payment[2] is None):
+            day, place = at_unit[unit_code]
         elif payment is not None and payment[2] is not None:
-            day = t.date(payment[2])
-        values[beneficiary_id] = {"ho_ten": name, "so_tien": t.money(amount) if amount else "", "ky": t.period(period),
+            day = dates(payment[2])
+        values[beneficiary_id] = {"ho_ten": name, "so_tien": money(amount) if amount else "", "ky": period_text,
                                   "ngay_chi_tra": day, "dia_diem": place}
     return values
+
+
+class _Memo(dict):
+    """A formatter remembered per argument."""
+
+    def __init__(self, format_):
+        super().__init__()
+        self.format = format_
+
+    def __missing__(self, key):
+        value = self[key] = self.format(key)
+        return value
+
+    def __call__(self, key):
+        return self[key]
+
+
+def _id_lists(session: Session, ids: list[int]):
+    """Conditions "column is one of ids": on PostgreSQL one array parameter (= ANY), three times
+    faster than 40,000 IN parameters; elsewhere IN lists of LOOKUP_CHUNK ids."""
+    if session.get_bind().dialect.name == "postgresql":
+        array = bindparam("ids", ids, type_=ARRAY(Integer))
+        yield lambda column: column == func.any(array)
+        return
+    for start in range(0, len(ids), LOOKUP_CHUNK):
+        chunk = ids[start:start + LOOKUP_CHUNK]
+        yield lambda column, chunk=chunk: column.in_(chunk)
 
 
 def _days(schedule: CashSchedule, t: Translator) -> str:

@@ -47,3 +47,14 @@ def check_template(text: str) -> str:
 def fill(text: str, values: Mapping[str, str]) -> str:
     """Replace each {field} with its value (an empty string when the value is unknown)."""
     return _FIELD.sub(lambda match: str(values.get(match.group(1).strip()) or ""), text)
+
+
+def split_template(text: str) -> list[str]:
+    """The text cut at its fields: constant pieces at even places, field names at odd ones."""
+    parts = _FIELD.split(text)
+    return [part if index % 2 == 0 else part.strip() for index, part in enumerate(parts)]
+
+
+def fill_pieces(parts: list[str], values: Mapping[str, str]) -> list[str]:
+    """fill() as a list of pieces (from split_template) whose join is the filled text."""
+    return [part if index % 2 == 0 else str(values.get(part) or "") for index, part in enumerate(parts)]

@@ -28,16 +28,50 @@ _PG_INSERT = text(
 )
 
 
-def _insert_postgresql(session: Session, rows: list[dict]) -> int:
+_PG_STAGE = text(
+    "CREATE TEMP TABLE IF NOT EXISTS outbox_stage (seq integer, "
+    + ", ".join(f"{c} {_PG_TYPES.get(c, 'varchar')}" for c in _COLUMNS) + ") ON COMMIT DROP"
+)
+_PG_FROM_STAGE = text(
+    f"INSERT INTO outbox ({', '.join(_COLUMNS)}) SELECT {', '.join(_COLUMNS)} FROM outbox_stage ORDER BY seq"
+    " ON CONFLICT (idempotency_key) DO NOTHING"
+)
+COPY_FROM = 2000  # rows from which COPY into a staging table beats one unnest statement
+
+
+def _insert_postgresql(session: Session, rows: list[tuple]) -> int:
     """One INSERT … SELECT FROM unnest(arrays): a single statement per chunk, its rowcount exact."""
-    return session.execute(_PG_INSERT, {c: [row[c] for row in rows] for c in _COLUMNS}).rowcount
+    return session.execute(_PG_INSERT, {c: [row[i] for row in rows] for i, c in enumerate(_COLUMNS)}).rowcount
 
 
-def _insert_sqlite(session: Session, rows: list[dict]) -> int:
+def _copy_postgresql(session: Session, rows: list[tuple]) -> int:
+    """COPY the rows into a temporary table, then one INSERT … SELECT that skips known keys: for
+    a broadcast, adapting 14 arrays of 80,000 values cost more than the server's insert."""
+    session.execute(_PG_STAGE)
+    session.execute(text("TRUNCATE outbox_stage"))
+    cursor = session.connection().connection.driver_connection.cursor()
+    with cursor.copy(f"COPY outbox_stage (seq, {', '.join(_COLUMNS)}) FROM STDIN") as copy:
+        for seq, row in enumerate(rows):
+            copy.write_row((seq, *row))
+    return session.execute(_PG_FROM_STAGE).rowcount
+
+
+def _insert_sqlite(session: Session, rows: list[tuple]) -> int:
     """Multi-row INSERTs (SQLAlchemy's "insertmanyvalues"); RETURNING names only the rows written."""
     table = OutboxMessage.__table__
     statement = sqlite.insert(table).on_conflict_do_nothing(index_elements=["idempotency_key"]).returning(table.c.id)
-    return len(session.execute(statement, rows).all())
+    return len(session.execute(statement, [dict(zip(_COLUMNS, row)) for row in rows]).all())
+
+
+def _values(row: dict, now) -> tuple:
+    """The row's values in _COLUMNS order, with the defaults every queued message starts with."""
+    kind, get = row["kind"], row.get
+    if kind not in KINDS:
+        raise ValueError(f"unknown outbox kind {kind!r}")
+    priority = get("priority")
+    return (get("idempotency_key"), get("channel"), get("address"), get("text"), kind,
+            DEFAULT_PRIORITY[kind] if priority is None else priority, get("not_before"), "queued", 0,
+            get("person_id"), get("beneficiary_id"), get("payment_id"), get("ref"), get("created_at") or now)
 
 
 def enqueue_many(session: Session, rows: Sequence[dict]) -> int:
@@ -46,20 +80,14 @@ def enqueue_many(session: Session, rows: Sequence[dict]) -> int:
     if not rows:
         return 0
     now = utcnow()
-    prepared = []
-    for row in rows:
-        kind = row["kind"]
-        if kind not in KINDS:
-            raise ValueError(f"unknown outbox kind {kind!r}")
-        full = {column: row.get(column) for column in _COLUMNS}
-        full["priority"] = DEFAULT_PRIORITY[kind] if row.get("priority") is None else row["priority"]
-        full["status"] = "queued"
-        full["attempts"] = 0
-        full["created_at"] = row.get("created_at") or now
-        prepared.append(full)
+    prepared = [_values(row, now) for row in rows]
     dialect = session.get_bind().dialect.name
     if dialect not in ("postgresql", "sqlite"):
         raise NotImplementedError(f"enqueue_many does not support {dialect}")
+    if dialect == "postgresql" and len(prepared) >= COPY_FROM:
+        added = _copy_postgresql(session, prepared)
+        logger.info("enqueued %d of %d rows", added, len(prepared))
+        return added
     insert_chunk = _insert_postgresql if dialect == "postgresql" else _insert_sqlite
     added = 0
     for start in range(0, len(prepared), CHUNK):

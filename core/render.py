@@ -2,9 +2,13 @@
 configured, at most N segments; USSD screens in ASCII, at most 182 characters; chat unchanged."""
 from __future__ import annotations
 
-from core.text import sms_size, to_ascii, to_gsm7
+import re
+from collections.abc import Sequence
+
+from core.text import is_gsm7, sms_size, to_ascii, to_gsm7
 
 ELLIPSIS = "..."
+_PLAIN = re.compile(r"[A-Za-z0-9 .,:;!?'\"()+\-/%&*#=<>@$_\n]*")
 
 
 def fit_sms(text: str, max_segments: int = 3) -> str:
@@ -48,6 +52,61 @@ def render_for_channel(text: str, channel: str, settings) -> str:
             text = to_ascii(text)
         return fit_chars(text, ussd_limit(settings))
     return text
+
+
+class ManyRenderer:
+    """render_for_channel for many texts made of few distinct pieces (a broadcast: one template,
+    names, amounts, dates). Each piece is folded to GSM-7 and sized once; a recipient's text is
+    then a join and a sum, and only a text over the segment limit is cut. The result equals
+    render_for_channel("".join(pieces), channel, settings)."""
+
+    def __init__(self, channel: str, settings):
+        self.channel, self.settings = channel, settings
+        self._fold = channel == "sms" and settings.sms_encoding != "ucs2"
+        self._pieces: dict[str, tuple[str, bool, int, int]] = {}
+
+    def _piece(self, piece: str) -> tuple[str, bool, int, int]:
+        """(rendered piece, is GSM-7, GSM-7 septets, UTF-16 units)."""
+        known = self._pieces.get(piece)
+        if known is None:
+            words = piece.split(" ")
+            if _PLAIN.fullmatch(piece):  # digits, ASCII letters, punctuation: already GSM-7, one septet each
+                known = (piece, True, len(piece), len(piece))
+            elif len(words) > 1:  # names share their words: fold "Nguyễn" once, not every name
+                parts = [self._piece(word) for word in words]
+                spaces = len(words) - 1
+                known = (" ".join(part[0] for part in parts), all(part[1] for part in parts),
+                         sum(part[2] for part in parts) + spaces, sum(part[3] for part in parts) + spaces)
+            else:
+                shown = to_gsm7(piece) if self._fold else piece
+                gsm = is_gsm7(shown)
+                known = (shown, gsm, sms_size(shown).characters if gsm else 0, len(shown.encode("utf-16-le")) // 2)
+            self._pieces[piece] = known
+        return known
+
+    def render(self, pieces: Sequence[str]) -> str:
+        if self.channel != "sms" or not _joins_cleanly(pieces):
+            return render_for_channel("".join(pieces), self.channel, self.settings)
+        parts = [self._piece(piece) for piece in pieces]
+        text = "".join(part[0] for part in parts)
+        if all(part[1] for part in parts):
+            units, single, per_part = sum(part[2] for part in parts), 160, 153
+        else:
+            units, single, per_part = sum(part[3] for part in parts), 70, 67
+        segments = 1 if units <= single else -(-units // per_part)
+        if segments <= self.settings.sms_max_segments:
+            return text
+        return fit_sms(text, self.settings.sms_max_segments)
+
+
+def _joins_cleanly(pieces: Sequence[str]) -> bool:
+    """Folding piece by piece equals folding the whole when no two non-ASCII characters meet at
+    a seam (Unicode composition only joins a base letter with what follows it)."""
+    pieces = [piece for piece in pieces if piece]
+    for left, right in zip(pieces, pieces[1:]):
+        if left and right and not left[-1].isascii() and not right[0].isascii():
+            return False
+    return True
 
 
 def paginate(text: str, limit: int, footer: str) -> list[str]:
