@@ -96,10 +96,10 @@ def run() -> dict:
         started = time.perf_counter()
         broadcast = create_broadcast(session, author, "Kính gửi {ho_ten}: tiền tháng {ky} là {so_tien}.", filters, clock)
         create_seconds = time.perf_counter() - started
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     with sessions.begin() as session:
         queued = approve(session, session.merge(broadcast), session.merge(approver), settings, clock)
-    approve_seconds = time.perf_counter() - started
+    approve_seconds, approve_cpu = time.perf_counter() - started, time.process_time() - cpu
     engine.dispose()
     if schema:
         _drop(schema)
@@ -111,5 +111,6 @@ def run() -> dict:
         "database": engine.dialect.name, "beneficiaries": PEOPLE, "load_seconds": round(load_seconds, 2),
         "enqueue_many_rows": added, "enqueue_many_seconds": round(writer_seconds, 2),
         "create_seconds": round(create_seconds, 2), "approve_fan_out_rows": queued,
-        "approve_fan_out_seconds": round(approve_seconds, 2), "goal_seconds": 5.0,
+        "approve_fan_out_seconds": round(approve_seconds, 2), "approve_python_cpu_seconds": round(approve_cpu, 2),
+        "goal_seconds": 5.0,
     }
