@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from core.text import is_gsm7, sms_size, to_ascii, to_gsm7
 
 ELLIPSIS = "..."
+MAX_PIECES = 200_000  # pieces a ManyRenderer remembers (a province's names and their words)
 _PLAIN = re.compile(r"[A-Za-z0-9 .,:;!?'\"()+\-/%&*#=<>@$_\n]*")
 
 
@@ -81,19 +82,28 @@ class ManyRenderer:
                 shown = to_gsm7(piece) if self._fold else piece
                 gsm = is_gsm7(shown)
                 known = (shown, gsm, sms_size(shown).characters if gsm else 0, len(shown.encode("utf-16-le")) // 2)
-            self._pieces[piece] = known
+            if len(self._pieces) < MAX_PIECES:
+                self._pieces[piece] = known
         return known
 
-    def render(self, pieces: Sequence[str]) -> str:
-        if self.channel != "sms" or not _joins_cleanly(pieces):
-            return render_for_channel("".join(pieces), self.channel, self.settings)
+    def measure(self, pieces: Sequence[str]) -> tuple[str, int]:
+        """(the joined text folded for SMS, the segments it costs) before any cut."""
+        if not _joins_cleanly(pieces):
+            text = "".join(pieces)
+            text = to_gsm7(text) if self._fold else text
+            return text, sms_size(text).segments
         parts = [self._piece(piece) for piece in pieces]
         text = "".join(part[0] for part in parts)
         if all(part[1] for part in parts):
             units, single, per_part = sum(part[2] for part in parts), 160, 153
         else:
             units, single, per_part = sum(part[3] for part in parts), 70, 67
-        segments = 1 if units <= single else -(-units // per_part)
+        return text, 1 if units <= single else -(-units // per_part)
+
+    def render(self, pieces: Sequence[str]) -> str:
+        if self.channel != "sms":
+            return render_for_channel("".join(pieces), self.channel, self.settings)
+        text, segments = self.measure(pieces)
         if segments <= self.settings.sms_max_segments:
             return text
         return fit_sms(text, self.settings.sms_max_segments)

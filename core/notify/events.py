@@ -21,9 +21,9 @@ from core.clock import Clock, period_add
 from core.i18n import translator
 from core.models import Beneficiary, CashSchedule, Payment, Unit
 from core.notify.audience import unpaid_cash
-from core.notify.queue import Outgoing, enqueue_many, outgoing
+from core.notify.queue import Outgoing, Renderers, enqueue_many, outgoing
 from core.notify.recipients import chunks, recipients_for_many
-from core.notify.texts import payment_text, schedule_text
+from core.notify.texts import RememberingTranslator, payment_text, schedule_text
 
 logger = logging.getLogger(__name__)
 NOTIFIED_STATUSES = ("paid", "failed", "returned", "on_hold")
@@ -68,14 +68,14 @@ def notify_payments(session: Session, events: list, settings, clock: Clock) -> i
     units = _units(session, {b.unit_code for _, b in rows})
     recipients = recipients_for_many(session, [b.id for _, b in rows])
     items: list[Outgoing] = []
+    translators, renderers = _Translators(), Renderers(settings)
     for payment, beneficiary in rows:
         status = wanted[payment.id]
         for r in recipients.get(beneficiary.id, []):
-            t = translator(r.language)
-            text = payment_text(t, payment, beneficiary, units.get(beneficiary.unit_code), r.role, status, today,
-                                settings.hotline)
+            text = payment_text(translators[r.language], payment, beneficiary, units.get(beneficiary.unit_code), r.role,
+                                status, today, settings.hotline)
             items.append(outgoing(settings, r, payment_key(payment.id, status, r.person_id, r.channel), text,
-                                  f"notify.payment_{status}", payment_id=payment.id, ref=f"payment:{payment.id}"))
+                                  f"notify.payment_{status}", renderers, payment_id=payment.id, ref=f"payment:{payment.id}"))
     return enqueue_many(session, items, clock.now())
 
 
@@ -88,6 +88,7 @@ def notify_schedules(session: Session, schedule_ids: list[int], settings, clock:
     """Tell the unit's unpaid cash beneficiaries (and their guardians) when and where to collect."""
     today = clock.today()
     items: list[Outgoing] = []
+    translators, renderers = _Translators(), Renderers(settings)
     for schedule_id in dict.fromkeys(schedule_ids):
         schedule = session.get(CashSchedule, schedule_id)
         if schedule is None or schedule.method != "cash" or schedule.end_date < today:
@@ -97,11 +98,19 @@ def notify_schedules(session: Session, schedule_ids: list[int], settings, clock:
         digest = schedule_digest(schedule)
         for beneficiary, payment in audience:
             for r in recipients.get(beneficiary.id, []):
-                text = schedule_text(translator(r.language), schedule, beneficiary, r.role, today)
+                text = schedule_text(translators[r.language], schedule, beneficiary, r.role, today)
                 key = f"sched:{schedule.id}:{digest}:b{beneficiary.id}:p{r.person_id}:{r.channel}"
-                items.append(outgoing(settings, r, key, text, "notify.cash_schedule",
+                items.append(outgoing(settings, r, key, text, "notify.cash_schedule", renderers,
                                       payment_id=payment.id if payment else None, ref=f"schedule:{schedule.id}"))
     return enqueue_many(session, items, clock.now())
+
+
+class _Translators(dict):
+    """A RememberingTranslator per language, for one batch."""
+
+    def __missing__(self, language: str) -> RememberingTranslator:
+        found = self[language] = RememberingTranslator(translator(language))
+        return found
 
 
 def _units(session: Session, codes: set[str]) -> dict[str, Unit]:

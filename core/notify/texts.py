@@ -24,6 +24,30 @@ class Sentence:
     shorter: tuple[str, ...] = ()  # then these, shortest last, replace the text until it fits
 
 
+class RememberingTranslator:
+    """A Translator that formats each amount and date once for a batch of notifications (Babel's
+    formatting cost more than the rest of composing a message)."""
+
+    def __init__(self, t: Translator):
+        self._t = t
+        self._formatted: dict[tuple[str, object], str] = {}
+
+    def __getattr__(self, name: str):
+        return getattr(self._t, name)
+
+    def _once(self, kind: str, value, format_) -> str:
+        key = (kind, value)
+        if key not in self._formatted:
+            self._formatted[key] = format_(value)
+        return self._formatted[key]
+
+    def money(self, amount) -> str:
+        return self._once("money", amount, self._t.money)
+
+    def date(self, value) -> str:
+        return self._once("date", value, self._t.date)
+
+
 def payment_text(t: Translator, payment: Payment, beneficiary: Beneficiary, unit: Unit | None, role: str,
                  status: str, today: date, hotline: str) -> list[Sentence]:
     """The message for one payment status (paid, failed, returned, on_hold) to one reader."""
