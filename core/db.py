@@ -1,6 +1,7 @@
 """One engine per process, sized for the deployment; sessions; migrations through Alembic.
 
-SQLite gets WAL, a busy timeout and foreign keys; PostgreSQL gets a pool with pre-ping so a
+SQLite gets WAL, a busy timeout, foreign keys and writers that queue on a lock instead of polling
+(core.sqlite_writes); PostgreSQL gets a pool with pre-ping so a
 restarted database is noticed instead of failing the next request.
 """
 from __future__ import annotations
@@ -14,6 +15,8 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from core.sqlite_writes import LockingConnection, write_lock_for
+
 logger = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -24,10 +27,15 @@ def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 20, echo: 
         database = parsed.database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, echo=echo, connect_args={"timeout": 15, "check_same_thread": False})
+        on_disk = bool(database) and database != ":memory:"
+        pool = {"pool_size": pool_size, "max_overflow": max_overflow} if on_disk else {}
+        engine = create_engine(url, echo=echo, **pool,
+                               connect_args={"timeout": 15, "check_same_thread": False, "factory": LockingConnection})
+        lock = write_lock_for(database) if on_disk else None
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):  # noqa: ANN001
+            dbapi_connection.write_lock = lock  # writers queue on it, not in SQLite's sleeping busy handler
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")

@@ -4,6 +4,12 @@
 new); `remember(...)` stores that answer. The database keeps them in `seen_messages` (embedded
 default); with settings.redis_url they live in Redis with an expiry, falling back to the database
 when Redis is unreachable.
+
+Inside a conversation turn the same two steps run in the turn's own session: `check(session, …)`
+before it, `record(session, …)` just before its commit. In the database the record is written
+(and flushed) in the turn's transaction, so the id, the audit rows and the memory commit together,
+and of two concurrent deliveries the second fails on the unique key, rolls back and answers with
+the first one's reply (`AlreadyAnswered`). Redis keeps the answer once the turn has committed.
 """
 from __future__ import annotations
 
@@ -11,7 +17,7 @@ import logging
 from datetime import timedelta
 from typing import Protocol
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, event, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -21,12 +27,30 @@ from core.models import SeenMessage
 logger = logging.getLogger(__name__)
 KEEP = timedelta(days=7)  # providers redeliver within minutes or hours, never after a week
 MAX_ID = 128
+PURGE_EVERY, PURGE_BATCH = 200, 200  # now and then, the oldest ids past KEEP, by primary key (no scan)
+
+
+class AlreadyAnswered(Exception):
+    """This provider message was handled before (or is being committed by a twin delivery)."""
+
+    def __init__(self, response: str | None = None):
+        super().__init__("already answered")
+        self.response = response
 
 
 class Dedupe(Protocol):
     def seen_before(self, provider: str, message_id: str) -> str | None: ...
 
     def remember(self, provider: str, message_id: str, response: str | None) -> None: ...
+
+    def check(self, session: Session, provider: str, message_id: str) -> None: ...
+
+    def record(self, session: Session, provider: str, message_id: str, response: str | None) -> None: ...
+
+
+def _seen_row(session: Session, provider: str, message_id: str) -> SeenMessage | None:
+    return session.scalar(select(SeenMessage).where(
+        SeenMessage.provider == provider[:20], SeenMessage.message_id == message_id[:MAX_ID]))
 
 
 class DatabaseDedupe:
@@ -37,22 +61,37 @@ class DatabaseDedupe:
 
     def seen_before(self, provider: str, message_id: str) -> str | None:
         with self.sessions() as session:
-            row = session.scalar(select(SeenMessage).where(
-                SeenMessage.provider == provider[:20], SeenMessage.message_id == message_id[:MAX_ID]))
-            if row is None:
-                return None
-            return row.response or ""
+            row = _seen_row(session, provider, message_id)
+            return None if row is None else row.response or ""
 
     def remember(self, provider: str, message_id: str, response: str | None) -> None:
         try:
             with self.sessions.begin() as session:
-                session.add(SeenMessage(provider=provider[:20], message_id=message_id[:MAX_ID],
-                                        response=response or "", at=self.clock.now()))
-                self._writes += 1
-                if self._writes % 500 == 0:
-                    session.execute(delete(SeenMessage).where(SeenMessage.at < self.clock.now() - KEEP))
+                self._add(session, provider, message_id, response)
         except IntegrityError:  # a concurrent delivery of the same id got there first
             logger.info("%s message %s already remembered", provider, message_id)
+
+    def check(self, session: Session, provider: str, message_id: str) -> None:
+        row = _seen_row(session, provider, message_id)
+        if row is not None:
+            raise AlreadyAnswered(row.response or "")
+
+    def record(self, session: Session, provider: str, message_id: str, response: str | None) -> None:
+        """The claim, in the caller's transaction: flushed now so a twin that committed first shows."""
+        self._add(session, provider, message_id, response)
+        try:
+            session.flush()
+        except IntegrityError:  # the turn is rolled back whole; the twin's answer stands
+            raise AlreadyAnswered() from None
+
+    def _add(self, session: Session, provider: str, message_id: str, response: str | None) -> None:
+        session.add(SeenMessage(provider=provider[:20], message_id=message_id[:MAX_ID],
+                                response=response or "", at=self.clock.now()))
+        self._writes += 1
+        if self._writes % PURGE_EVERY == 0:
+            oldest = select(SeenMessage.id).order_by(SeenMessage.id).limit(PURGE_BATCH).scalar_subquery()
+            session.execute(delete(SeenMessage).where(SeenMessage.id.in_(oldest), SeenMessage.at < self.clock.now() - KEEP)
+                            .execution_options(synchronize_session=False))
 
 
 class RedisDedupe:
@@ -83,6 +122,19 @@ class RedisDedupe:
             self.client.set(self._key(provider, message_id), response or "", nx=True, ex=int(KEEP.total_seconds()))
         except Exception as error:  # noqa: BLE001
             self._degrade(error).remember(provider, message_id, response)
+
+    def check(self, session: Session, provider: str, message_id: str) -> None:
+        try:
+            raw = self.client.get(self._key(provider, message_id))
+        except Exception as error:  # noqa: BLE001
+            self._degrade(error).check(session, provider, message_id)
+            return
+        if raw is not None:
+            raise AlreadyAnswered(raw.decode("utf-8") if isinstance(raw, bytes) else raw)
+
+    def record(self, session: Session, provider: str, message_id: str, response: str | None) -> None:
+        """Kept in Redis once the turn has committed: never an answer whose effects rolled back."""
+        event.listen(session, "after_commit", lambda _session: self.remember(provider, message_id, response), once=True)
 
 
 def make_dedupe(settings, sessions: sessionmaker[Session], clock: Clock) -> Dedupe:

@@ -1,5 +1,9 @@
 """State that outlives one request (USSD menu position, conversation step): a small interface
-with an in-memory (tests), a database (embedded default) and a Redis (scaled out) implementation."""
+with an in-memory (tests), a database (embedded default) and a Redis (scaled out) implementation.
+
+`get`/`set` take the caller's session when it has one: the database store then reads and writes
+in that transaction (a conversation turn commits its memory with its audit rows, in one commit);
+the other stores ignore it."""
 from __future__ import annotations
 
 import json
@@ -8,6 +12,8 @@ from datetime import timedelta
 from typing import Protocol
 
 from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.clock import Clock
@@ -18,9 +24,9 @@ logger = logging.getLogger(__name__)
 
 
 class StateStore(Protocol):
-    def get(self, key: str) -> dict | None: ...
+    def get(self, key: str, session: Session | None = None) -> dict | None: ...
 
-    def set(self, key: str, value: dict, ttl_seconds: int) -> None: ...
+    def set(self, key: str, value: dict, ttl_seconds: int, session: Session | None = None) -> None: ...
 
     def delete(self, key: str) -> None: ...
 
@@ -30,14 +36,14 @@ class MemoryStateStore:
         self.clock = clock
         self._data: dict[str, tuple[dict, object]] = {}
 
-    def get(self, key: str) -> dict | None:
+    def get(self, key: str, session: Session | None = None) -> dict | None:
         item = self._data.get(key)
         if item is None or item[1] <= self.clock.now():
             self._data.pop(key, None)
             return None
         return dict(item[0])
 
-    def set(self, key: str, value: dict, ttl_seconds: int) -> None:
+    def set(self, key: str, value: dict, ttl_seconds: int, session: Session | None = None) -> None:
         self._data[key] = (dict(value), self.clock.now() + timedelta(seconds=ttl_seconds))
 
     def delete(self, key: str) -> None:
@@ -52,26 +58,41 @@ class DatabaseStateStore:
         self.clock = clock
         self._writes = 0
 
-    def get(self, key: str) -> dict | None:
-        with self.sessions() as session:
-            entry = session.get(StateEntry, key)
-            if entry is None or entry.expires_at <= self.clock.now():
-                return None
-            return dict(entry.value)
+    def get(self, key: str, session: Session | None = None) -> dict | None:
+        if session is not None:
+            return self._read(session, key)
+        with self.sessions() as own:
+            return self._read(own, key)
 
-    def set(self, key: str, value: dict, ttl_seconds: int) -> None:
+    def _read(self, session: Session, key: str) -> dict | None:
+        row = session.execute(select(StateEntry.value, StateEntry.expires_at).where(StateEntry.key == key)).first()
+        if row is None or row.expires_at <= self.clock.now():
+            return None
+        return dict(row.value)
+
+    def set(self, key: str, value: dict, ttl_seconds: int, session: Session | None = None) -> None:
+        if session is not None:
+            self._write(session, key, value, ttl_seconds)
+            return
+        with self.sessions.begin() as own:
+            without_waiting_for_disk(own)  # alone, it is only a menu position or a memory
+            self._write(own, key, value, ttl_seconds)
+
+    def _write(self, session: Session, key: str, value: dict, ttl_seconds: int) -> None:
+        """One upsert statement (no read first); expired rows are swept now and then."""
         expires = self.clock.now() + timedelta(seconds=ttl_seconds)
-        with self.sessions.begin() as session:
-            without_waiting_for_disk(session)
-            entry = session.get(StateEntry, key)
-            if entry is None:
-                session.add(StateEntry(key=key, value=dict(value), expires_at=expires))
-            else:
-                entry.value = dict(value)
-                entry.expires_at = expires
-            self._writes += 1
-            if self._writes % 500 == 0:
-                session.execute(delete(StateEntry).where(StateEntry.expires_at <= self.clock.now()))
+        dialect = session.get_bind().dialect.name
+        if dialect in ("sqlite", "postgresql"):
+            insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
+            statement = insert(StateEntry).values(key=key, value=dict(value), expires_at=expires)
+            session.execute(statement.on_conflict_do_update(
+                index_elements=[StateEntry.key], set_={"value": statement.excluded.value, "expires_at": statement.excluded.expires_at}))
+        else:
+            session.merge(StateEntry(key=key, value=dict(value), expires_at=expires))
+        self._writes += 1
+        if self._writes % 500 == 0:
+            session.execute(delete(StateEntry).where(StateEntry.expires_at <= self.clock.now())
+                            .execution_options(synchronize_session=False))
 
     def delete(self, key: str) -> None:
         with self.sessions.begin() as session:
@@ -100,14 +121,14 @@ class RedisStateStore:
             raise error
         return self.fallback
 
-    def get(self, key: str) -> dict | None:
+    def get(self, key: str, session: Session | None = None) -> dict | None:
         try:
             raw = self.client.get(self.prefix + key)
         except Exception as error:  # noqa: BLE001 - any Redis failure degrades
             return self._degrade(error).get(key)
         return json.loads(raw) if raw else None
 
-    def set(self, key: str, value: dict, ttl_seconds: int) -> None:
+    def set(self, key: str, value: dict, ttl_seconds: int, session: Session | None = None) -> None:
         try:
             self.client.set(self.prefix + key, json.dumps(value), ex=max(1, int(ttl_seconds)))
         except Exception as error:  # noqa: BLE001

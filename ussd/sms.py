@@ -7,7 +7,8 @@ POST /sms/twilio — Twilio's Messaging webhook: form fields MessageSid, Account
   proxy; a bad or missing signature gets 403. The reply is TwiML (<Response><Message>…</Message>
   </Response>), rendered for SMS: GSM-7 without diacritics unless UCS-2 is configured, at most
   settings.sms_max_segments segments. Twilio redelivers on timeouts: a MessageSid seen before is
-  answered with the very same TwiML and changes nothing (core.dedupe).
+  answered with the very same TwiML and changes nothing (core.dedupe). The id, the turn's audit
+  rows and its memory are written in one transaction, so two concurrent deliveries have one effect.
 POST /sms/twilio/status — the StatusCallback set by TwilioSender: MessageSid, MessageStatus
   (queued, sent, delivered, undelivered, failed…), ErrorCode; signed the same way; recorded
   against the outbox row (core.outbox.record_receipt). 204 on success.
@@ -15,12 +16,14 @@ POST /sms/twilio/status — the StatusCallback set by TwilioSender: MessageSid, 
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 
 from flask import Blueprint, Response, abort, request
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
+from core.dedupe import AlreadyAnswered
 from core.i18n import Translator
 from core.messages import Inbound, Reply
 from core.outbox import record_receipt
@@ -34,6 +37,11 @@ PROVIDER = "twilio"
 MAX_BODY = 1600  # Twilio's own limit for one inbound message
 
 
+@lru_cache(maxsize=4)
+def _validator(token: str) -> RequestValidator:
+    return RequestValidator(token)
+
+
 def signed_by_twilio(settings) -> bool:
     token = settings.twilio_auth_token
     signature = request.headers.get("X-Twilio-Signature", "")
@@ -42,7 +50,7 @@ def signed_by_twilio(settings) -> bool:
     url = settings.public_url.rstrip("/") + request.path
     if request.query_string:
         url += "?" + request.query_string.decode("latin-1")
-    return RequestValidator(token).validate(url, request.form, signature)
+    return _validator(token).validate(url, request.form, signature)
 
 
 def twiml(replies: list[Reply], settings) -> str:
@@ -66,18 +74,23 @@ def twilio_inbound() -> Response:
     form = request.form
     sid = (form.get("MessageSid") or form.get("SmsSid") or "").strip()
     try:
-        if sid:
-            first = chan.dedupe.seen_before(PROVIDER, sid)
-            if first is not None:
-                logger.info("Twilio redelivered %s: same answer, no second effect", sid)
-                return _xml(first)
         sender = caller_phone(form.get("From"))
         inbound = Inbound(channel="sms", sender=sender, text=(form.get("Body") or "")[:MAX_BODY], session_id=None,
                           provider_meta={"provider": PROVIDER, "message_sid": sid, "to": form.get("To", "")})
-        body = twiml(chan.dialog.handle(inbound), settings)
-        if sid:
-            chan.dedupe.remember(PROVIDER, sid, body)
-        return _xml(body)
+        recorded: dict = {}
+
+        def record(session, replies: list[Reply]) -> None:  # noqa: ANN001 - in the turn's transaction
+            recorded.update(replies=replies, body=twiml(replies, settings))
+            chan.dedupe.record(session, PROVIDER, sid, recorded["body"])
+
+        replies = chan.dialog.handle(inbound, before=lambda session: chan.dedupe.check(session, PROVIDER, sid),
+                                     finish=record) if sid else chan.dialog.handle(inbound)
+        # A turn that failed after recording (its commit) answers with its apology, not the record.
+        return _xml(recorded["body"] if recorded.get("replies") is replies else twiml(replies, settings))
+    except AlreadyAnswered as seen:
+        logger.info("Twilio redelivered %s: same answer, no second effect", sid)
+        first = seen.response if seen.response is not None else chan.dedupe.seen_before(PROVIDER, sid)
+        return _xml(first or "")
     except (OperationalError, InterfaceError) as error:
         # The database is unreachable: a retryable status, nothing remembered, so a retry is answered.
         logger.warning("SMS webhook: database unavailable (%s)", type(error).__name__)

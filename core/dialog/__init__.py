@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core import registration
 from core.clock import Clock
+from core.dedupe import AlreadyAnswered
 from core.dialog import personal, service
 from core.dialog.choose import named_in
 from core.dialog.turn import Turn
@@ -49,22 +50,37 @@ class Dialog:
             self._parser = parse
         return self._parser
 
-    def handle(self, inbound: Inbound) -> list[Reply]:
+    def handle(self, inbound: Inbound, before: Callable[[Session], None] | None = None,
+               finish: Callable[[Session, list[Reply]], None] | None = None) -> list[Reply]:
+        """One turn, one transaction. A channel may look in the same session first (`before`, e.g.
+        a provider message id; its errors and AlreadyAnswered reach the caller) and add its own
+        rows just before the commit (`finish`, e.g. that id with the rendered answer)."""
         session: Session = self.sessions()
+        try:
+            if before is not None:
+                before(session)
+            return self._turn(session, inbound, finish)
+        finally:
+            session.close()
+
+    def _turn(self, session: Session, inbound: Inbound, finish) -> list[Reply]:  # noqa: ANN001
         try:
             turn = Turn.begin(session, inbound, self.clock, self.settings, self.state)
             replies = self._route(turn)
-            session.commit()
             turn.save()
+            if finish is not None:
+                finish(session, replies)
+            session.commit()
             return replies
+        except AlreadyAnswered:
+            session.rollback()
+            raise
         except Exception:
             session.rollback()
             logger.exception("dialog failed for %s message", inbound.channel)
             t = Translator((inbound.locale or "vi")[:2].lower())
             return [Reply(t._("Sorry, something went wrong. Please try again later or call the hotline %(hotline)s.",
                               hotline=self.settings.hotline))]
-        finally:
-            session.close()
 
     def _route(self, turn: Turn) -> list[Reply]:
         text = turn.text.strip()

@@ -1,5 +1,6 @@
 """One turn of a conversation: who writes, in which language, what they asked last time, and the
-answer context handed to the answer functions. Routes (personal.py, service.py) use it."""
+answer context handed to the answer functions. Routes (personal.py, service.py) use it.
+The memory is read and saved in the turn's own session, so it commits with the turn's audit rows."""
 from __future__ import annotations
 
 import logging
@@ -9,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from core.answers import AnswerContext
 from core.dialog import choose
-from core.i18n import Translator
+from core.i18n import Translator, translator
 from core.identity import Asker, identity_key, resolve
 from core.messages import Choice, Inbound, Reply
 from core.models import Beneficiary
@@ -39,10 +40,10 @@ class Turn:
         asker = resolve(session, inbound.channel, inbound.sender)
         kind, address = identity_key(inbound.channel, inbound.sender)
         language = (asker.person.language if asker.person is not None else None) \
-            or (state.get(f"lang:{kind}:{address}") or {}).get("language") or (inbound.locale or "vi")[:2].lower()
-        ctx = AnswerContext(session=session, t=Translator(language), channel=inbound.channel, clock=clock,
+            or (state.get(f"lang:{kind}:{address}", session) or {}).get("language") or (inbound.locale or "vi")[:2].lower()
+        ctx = AnswerContext(session=session, t=translator(language), channel=inbound.channel, clock=clock,
                             settings=settings, actor=f"{inbound.channel}:{address}")
-        memory = state.get(f"dialog:{kind}:{address}") or {}
+        memory = state.get(f"dialog:{kind}:{address}", session) or {}
         return cls(session, inbound, asker, kind, address, ctx, state, memory)
 
     @property
@@ -57,14 +58,14 @@ class Turn:
         self.memory.update(values)
 
     def save(self) -> None:
-        self.state.set(f"dialog:{self.kind}:{self.address}", self.memory, MEMORY_TTL)
+        self.state.set(f"dialog:{self.kind}:{self.address}", self.memory, MEMORY_TTL, self.session)
 
     def set_language(self, language: str) -> None:
         if self.asker.person is not None:
             self.asker.person.language = language
         else:
-            self.state.set(f"lang:{self.kind}:{self.address}", {"language": language}, LANGUAGE_TTL)
-        self.ctx.t = Translator(language)
+            self.state.set(f"lang:{self.kind}:{self.address}", {"language": language}, LANGUAGE_TTL, self.session)
+        self.ctx.t = translator(language)
 
     def targets(self) -> tuple[list[Beneficiary], bool]:
         """(beneficiaries this message is about, whether it named someone not theirs)."""

@@ -1,0 +1,88 @@
+"""An SMS turn writes its MessageSid, its audit rows and the conversation memory in one commit, so
+twin deliveries of one MessageSid racing each other still have one effect, and a turn that fails
+leaves nothing remembered (Twilio's retry gets a real answer)."""
+from __future__ import annotations
+
+import threading
+
+import pytest
+from sqlalchemy import event, func, select
+
+from core.models import AuditLog, Complaint, SeenMessage, StateEntry
+from tests.e2e.test_sms_twilio import inbound, messages, signed_post
+from tests.ussd_factories import LAI_AMOUNT_VI, LAI_PHONE, build_world
+
+
+@pytest.fixture
+def world(sessions):
+    return build_world(sessions)
+
+
+def _count(sessions, model, *where) -> int:
+    with sessions() as session:
+        return session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def test_one_commit_holds_the_answer_the_audit_row_the_memory_and_the_message_id(app, client, settings, world, runtime, sessions):
+    commits = []
+
+    def count_commit(connection):  # noqa: ANN001
+        commits.append(1)
+
+    fields = inbound(LAI_PHONE, "tien thang nay ve chua")
+    event.listen(runtime.engine, "commit", count_commit)
+    try:
+        assert LAI_AMOUNT_VI in messages(signed_post(client, settings, "/sms/twilio", fields))[0]
+    finally:
+        event.remove(runtime.engine, "commit", count_commit)
+    assert len(commits) == 1
+    assert _count(sessions, SeenMessage, SeenMessage.message_id == fields["MessageSid"]) == 1
+    assert _count(sessions, AuditLog, AuditLog.action.like("disclose.%")) == 1
+    if runtime.settings.redis_url is None:
+        assert _count(sessions, StateEntry, StateEntry.key.like("dialog:phone:%")) == 1
+
+
+def test_twin_deliveries_racing_each_other_have_one_effect(app, settings, world, sessions, monkeypatch):
+    """Both deliveries pass the 'seen before?' look-up before either commits; the unique key on the
+    MessageSid lets one commit, the other rolls back and answers with the first one's TwiML."""
+    dedupe = app.extensions["ansinh.ussd"].dedupe
+    both_checked = threading.Barrier(2, timeout=20)
+    original = dedupe.check
+
+    def check_then_wait(session, provider, message_id):
+        original(session, provider, message_id)
+        both_checked.wait()
+
+    monkeypatch.setattr(dedupe, "check", check_then_wait)
+    fields = inbound(LAI_PHONE, "khieu nai: chua nhan duoc tien thang nay")
+    answers: list = [None, None]
+
+    def deliver(index: int) -> None:
+        answers[index] = signed_post(app.test_client(), settings, "/sms/twilio", fields)
+
+    twins = [threading.Thread(target=deliver, args=(i,)) for i in range(2)]
+    for twin in twins:
+        twin.start()
+    for twin in twins:
+        twin.join(60)
+    assert all(a is not None and a.status_code == 200 for a in answers)
+    assert answers[0].get_data() == answers[1].get_data()
+    assert messages(answers[0])[0]
+    assert _count(sessions, Complaint) == 1
+    assert _count(sessions, SeenMessage, SeenMessage.message_id == fields["MessageSid"]) == 1
+
+
+def test_a_turn_that_fails_is_not_remembered(app, client, settings, world, sessions, monkeypatch):
+    dialog = app.extensions["ansinh.ussd"].dialog
+    fields = inbound(LAI_PHONE, "tien thang nay ve chua")
+
+    def broken(turn):  # noqa: ANN001
+        raise RuntimeError("answer failed")
+
+    monkeypatch.setattr(dialog, "_route", broken)
+    sorry = messages(signed_post(client, settings, "/sms/twilio", fields))[0]
+    assert "1900" in sorry and LAI_AMOUNT_VI not in sorry
+    assert _count(sessions, SeenMessage, SeenMessage.message_id == fields["MessageSid"]) == 0
+    monkeypatch.undo()
+    assert LAI_AMOUNT_VI in messages(signed_post(client, settings, "/sms/twilio", fields))[0]  # Twilio's retry
+    assert _count(sessions, SeenMessage, SeenMessage.message_id == fields["MessageSid"]) == 1
