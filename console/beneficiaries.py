@@ -24,6 +24,7 @@ from core.models import (
 )
 from core.officers import actor_name, can_act_on
 from core.phones import mask_phone, normalize_phone
+from core.privacy import may_erase
 from core.text import fold
 
 LIMIT = 50
@@ -110,7 +111,7 @@ def beneficiary(code: str):
         audit(s, "beneficiary.view", person_b.id, full_phones=full_phones)
     return render_template("console/beneficiary.html", b=person_b, unit=unit, contacts=contacts, categories=categories,
                            programme=programme, payments=payments, messages=messages, complaints=complaints,
-                           full_phones=full_phones, mask=lambda a, kind="phone": a if full_phones and kind == "phone" else _mask(a))
+                           full_phones=full_phones, may_erase=may_erase(g.officer, unit), mask=lambda a, kind="phone": a if full_phones and kind == "phone" else _mask(a))
 
 
 def _mask(address: str | None) -> str:
@@ -137,7 +138,7 @@ def remove_contact(code: str, person_id: int):
         if not can_act_on(g.officer, unit.code, unit.parent_code):
             return forbidden()
         try:
-            remove_guardian(s, person_b.id, person_id, actor_name(g.officer))
+            remove_guardian(s, person_b.id, person_id, actor_name(g.officer), "console")
         except ActionRefused as refused:
             flash(refused.message(t), "error")
         else:

@@ -20,6 +20,7 @@ LABELS: dict[str, dict[str, str]] = {
     "outbox_status": {
         "queued": N_("Waiting to be sent"), "sending": N_("Being sent"), "sent": N_("Sent to the network"),
         "delivered": N_("Delivered"), "failed": N_("Failed"), "dead": N_("Given up"),
+        "cancelled": N_("Cancelled (person erased)"),
     },
     "complaint_status": {"new": N_("New"), "in_progress": N_("In progress"), "resolved": N_("Resolved")},
     "complaint_category": {

@@ -53,6 +53,7 @@ def setup(app: Flask, runtime) -> None:
         imports,
         indicators,
         labels,
+        privacy,
     )
 
     app.register_blueprint(bp)

@@ -202,8 +202,9 @@ def _ensure_contact(ctx: AnswerContext, person_id: int, beneficiary_id: int, rol
     contact = ctx.session.scalar(select(Contact).where(Contact.person_id == person_id, Contact.beneficiary_id == beneficiary_id))
     if contact is None:
         ctx.session.add(Contact(person_id=person_id, beneficiary_id=beneficiary_id, role=role, source="registration",
-                                consent=True, consent_at=now, consent_channel="otp", created_at=now))
+                                consent=True, consent_at=now, consent_channel=ctx.channel, created_at=now))
     elif contact.removed_at is not None or not contact.consent:
-        contact.removed_at = None
-        contact.consent, contact.consent_at, contact.consent_channel = True, now, "otp"
+        contact.removed_at = contact.consent_withdrawn_at = contact.consent_withdrawn_channel = None
+        # consented with the one-time code, on the channel the code was typed into (sms/ussd/telegram/zalo)
+        contact.consent, contact.consent_at, contact.consent_channel = True, now, ctx.channel
     ctx.session.flush()

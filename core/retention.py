@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from core.models import OutboxMessage, SeenMessage, StateEntry
 
 logger = logging.getLogger(__name__)
-FINAL = ("sent", "delivered", "failed", "dead")
+FINAL = ("sent", "delivered", "failed", "dead", "cancelled")
 
 
 def purge_old_messages(sessions: sessionmaker[Session], clock, days: int, batch: int = 5000) -> int:

@@ -24,6 +24,7 @@ from core.imports.hashing import hash_identifier
 from core.imports.people import Link, PeopleSync, Wanted
 from core.imports.problems import N_, BadValue, ImportReport, RowError
 from core.models import Beneficiary, BeneficiaryCategory
+from core.privacy.reimport import skip_erased_codes
 from core.text import fold
 
 logger = logging.getLogger(__name__)
@@ -73,6 +74,7 @@ class BeneficiaryImport:
             record = self._record(values)
             records[code] = record
             file_phones.update(link.phone for link in record["links"].values() if link)
+        skip_erased_codes(self.session, records, first_row, self.layout.header("ma_doi_tuong"), self.report)
         self._write(records, file_phones)
 
     def _record(self, values: dict) -> dict:

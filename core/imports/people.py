@@ -134,17 +134,21 @@ class PeopleSync:
             if contact is None:
                 self.contact_inserts.append(self._contact_row(person, item.beneficiary_id, link))
             elif (contact.role, contact.relation, contact.removed_at) != (link.role, link.relation, None):
-                self.contact_updates.append({"id": contact.id, "role": link.role, "relation": link.relation,
-                                             "removed_at": None, "consent": True})
+                row = {"id": contact.id, "role": link.role, "relation": link.relation, "removed_at": None, "consent": True}
+                if contact.removed_at is not None:  # listed again: consent as on the officers' list
+                    row.update(consent_at=self.now, consent_channel="import", consent_withdrawn_at=None,
+                               consent_withdrawn_channel=None)
+                self.contact_updates.append(row)
         managed_roles = {role for slot in item.links for role in SLOT_ROLES[slot]}
         for contact in existing:
             if (contact.person_id not in desired and contact.source == "import" and contact.removed_at is None
                     and contact.role in managed_roles):
-                self.contact_updates.append({"id": contact.id, "removed_at": self.now})
+                self.contact_updates.append({"id": contact.id, "removed_at": self.now, "consent_withdrawn_at": self.now,
+                                             "consent_withdrawn_channel": "import"})
 
     def _contact_row(self, person: int, beneficiary_id: int, link: Link) -> dict:
         return {"person_id": person, "beneficiary_id": beneficiary_id, "role": link.role, "relation": link.relation,
-                "source": "import", "consent": True, "consent_at": self.now, "consent_channel": "officer_list",
+                "source": "import", "consent": True, "consent_at": self.now, "consent_channel": "import",
                 "removed_at": None, "created_at": self.now}
 
     def _write(self) -> None:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from core.models.base import Base, utcnow
 
-OUTBOX_STATUSES = ("queued", "sending", "sent", "delivered", "failed", "dead")
+OUTBOX_STATUSES = ("queued", "sending", "sent", "delivered", "failed", "dead", "cancelled")  # cancelled: erased
 # Lower number goes first: a waiting person before notifications before bulk announcements.
 PRIORITY_REPLY, PRIORITY_OTP, PRIORITY_NOTIFICATION, PRIORITY_BULK = 0, 0, 5, 9
 

@@ -110,7 +110,8 @@ def reach_person(session: Session, person_id: int, *, ignore_opt_out: bool = Fal
     return (channel, addresses[channel]) if channel else None
 
 
-def remove_guardian(session: Session, beneficiary_id: int, person_id: int, actor: str) -> Contact:
+def remove_guardian(session: Session, beneficiary_id: int, person_id: int, actor: str,
+                    channel: str | None = None) -> Contact:
     """End a guardian's or authorised person's link (asked by an officer or by the beneficiary):
     they stop hearing about the beneficiary at once. Removing twice is a no-op."""
     contact = session.scalar(
@@ -119,8 +120,9 @@ def remove_guardian(session: Session, beneficiary_id: int, person_id: int, actor
     if contact is None or contact.role == "self":
         raise GuardianError(N_("This person is not a guardian of this beneficiary."))
     if contact.removed_at is None:
-        contact.removed_at = utcnow()
-        record_disclosure(session, actor, "guardian.remove", beneficiary_id, None,
+        contact.removed_at = contact.consent_withdrawn_at = utcnow()
+        contact.consent_withdrawn_channel = channel
+        record_disclosure(session, actor, "guardian.remove", beneficiary_id, channel,
                           {"person_id": person_id, "role": contact.role, "contact_id": contact.id})
         logger.info("contact %s removed by %s", contact.id, actor)
     return contact

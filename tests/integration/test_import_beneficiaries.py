@@ -68,7 +68,7 @@ def test_officers_list_is_imported_with_its_people(sessions, data_dir):
         identity = s.scalars(select(Identity).where(Identity.address == "+84382345678")).one()
         assert (identity.kind, identity.verified, identity.verified_by) == ("phone", True, "on_file")
         contact = s.scalars(select(Contact).where(Contact.person_id == identity.person_id)).one()
-        assert (contact.role, contact.consent, contact.consent_channel, contact.source) == ("self", True, "officer_list", "import")
+        assert (contact.role, contact.consent, contact.consent_channel, contact.source) == ("self", True, "import", "import")
         assert s.scalars(select(AuditLog.action)).all() == ["import.beneficiaries"]
     assert people_of(sessions, "HUE-0001") == {
         ("+84912345678", "Nguyễn Thị Lài", "self", None, False),

@@ -103,7 +103,7 @@ def test_an_unknown_phone_registering_by_sms_becomes_a_consenting_guardian(famil
         identity = session.scalars(select(Identity).where(Identity.address == new_phone)).one()
         contact = session.scalars(select(Contact).where(Contact.person_id == identity.person_id)).one()
     assert identity.verified_by == "otp"
-    assert (contact.role, contact.source, contact.consent, contact.consent_channel) == ("guardian", "registration", True, "otp")
+    assert (contact.role, contact.source, contact.consent, contact.consent_channel) == ("guardian", "registration", True, "sms")  # the channel the code came back on
     assert contact.consent_at is not None and contact.beneficiary_id == family.lai
 
 
