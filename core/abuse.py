@@ -162,9 +162,49 @@ class AbuseGuard:
                 return Verdict(False, wait, blocked=index == len(items) - 1)
         return Verdict(True)
 
+    def check(self, scope: str, key: str) -> Verdict:
+        """Whether one more attempt would be allowed, without counting it: for limits that count
+        only what failed (console logins) or only what was given (one-time codes)."""
+        try:
+            return self._test(self.limiter, scope, key)
+        except Exception as error:  # noqa: BLE001 - Redis down: as in hit()
+            if self.fallback is None:
+                raise
+            if not self._warned:
+                logger.warning("abuse-limit storage unavailable (%s); using the database", type(error).__name__)
+                self._warned = True
+            return self._test(self.fallback, scope, key)
+
+    def _test(self, limiter: FixedWindowRateLimiter, scope: str, key: str) -> Verdict:
+        refused = None
+        items = self._items[scope]
+        for index, item in enumerate(items):
+            if not limiter.test(item, scope, key):
+                reset_at = limiter.get_window_stats(item, scope, key).reset_time
+                refused = Verdict(False, max(1, math.ceil(reset_at - time.time())), blocked=index == len(items) - 1)
+        return refused or Verdict(True)
+
     def clear(self, scope: str, key: str) -> None:
         for item in self._items[scope]:
             self.limiter.clear(item, scope, key)
+
+
+def wait_minutes(verdicts) -> int:
+    """The longest wait among refused verdicts, in whole minutes (at least 1)."""
+    return max(1, -(-max((v.retry_after for v in verdicts if not v.allowed), default=60) // 60))
+
+
+def refusal_text(t, verdicts, hotline: str) -> str | None:
+    """What a refused person reads: slowed ("wait N minutes") or blocked (how long, and the
+    hotline, since a real person in trouble must still find help); None when all were allowed."""
+    refused = [v for v in verdicts if not v.allowed]
+    if not refused:
+        return None
+    minutes = wait_minutes(refused)
+    if any(v.blocked for v in refused):
+        return t._("Too many attempts. AnSinh will not answer such questions from here for %(minutes)s minutes. If you need help, please call the hotline %(hotline)s.",
+                   minutes=minutes, hotline=hotline)
+    return t._("Too many attempts. Please wait %(minutes)s minutes and try again.", minutes=minutes)
 
 
 def make_guard(settings, sessions: sessionmaker[Session] | None = None, session: Session | None = None) -> AbuseGuard:

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
-from core.abuse import make_guard
+from core.abuse import make_guard, wait_minutes
 from core.answers.context import AnswerContext, addressed
 from core.i18n import Translator
 from core.identity import Asker
@@ -85,13 +85,29 @@ def _too_many_attempts(ctx: AnswerContext, kind: str, address: str, code: str) -
     return ctx.t._("Too many attempts. Please wait %(minutes)s minutes and try again.", minutes=minutes)
 
 
+def _too_many_codes(ctx: AnswerContext, kind: str, address: str, count: bool) -> str | None:
+    """One sender may ask for only so many one-time codes (core.abuse `otp_sender`), so nobody who
+    knows several codes and birth dates can flood phones on file. Checked before the details are
+    matched (a refusal then says nothing about them) and counted only when a code is sent."""
+    guard = make_guard(ctx.settings, session=ctx.session)
+    key = f"{kind}:{address}"
+    verdict = guard.hit("otp_sender", key) if count else guard.check("otp_sender", key)
+    if verdict.allowed:
+        return None
+    logger.warning("one-time codes limited for a %s sender", kind)
+    if verdict.blocked:
+        return ctx.t._("Too many attempts. Please try again tomorrow, or ask the People's Committee of your commune.")
+    return ctx.t._("Too many codes were asked for from here. Please wait %(minutes)s minutes and try again.",
+                   minutes=wait_minutes([verdict]))
+
+
 def start(ctx: AnswerContext, state: StateStore, asker: Asker, kind: str, address: str,
           code: str | None, dob: str | None) -> str:
     """Handle 'DK <code> <dob>': send a one-time code to a phone on file, or say why not."""
     t = ctx.t
     if not code or not dob:
         return t._("To register, text: DK <beneficiary code> <date of birth>, for example DK 123456 15/03/1945.")
-    refusal = _too_many_attempts(ctx, kind, address, code)
+    refusal = _too_many_attempts(ctx, kind, address, code) or _too_many_codes(ctx, kind, address, count=False)
     if refusal is not None:
         return refusal
     beneficiary = ctx.session.scalar(select(Beneficiary).where(func.upper(Beneficiary.code) == code.strip().upper()))
@@ -109,6 +125,9 @@ def start(ctx: AnswerContext, state: StateStore, asker: Asker, kind: str, addres
         OtpChallenge.beneficiary_id == beneficiary.id, OtpChallenge.created_at > now - timedelta(hours=1))) or 0
     if recent >= MAX_CODES_PER_HOUR:
         return t._("Several codes were sent in the last hour. Please try again later.")
+    refusal = _too_many_codes(ctx, kind, address, count=True)
+    if refusal is not None:
+        return refusal
     for open_challenge in ctx.session.scalars(select(OtpChallenge).where(
             OtpChallenge.identity_kind == kind, OtpChallenge.identity_address == address, OtpChallenge.used_at.is_(None))):
         open_challenge.expires_at = now  # only the newest code counts

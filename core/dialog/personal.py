@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 
 from core import answers
+from core.abuse import make_guard, refusal_text
 from core.answers.amount import brief_amount
 from core.answers.context import addressed, capitalised
 from core.answers.schedule import brief_schedule
@@ -22,12 +23,26 @@ _BUTTON_KEYWORD = {"payment_status": "TC", "payment_schedule": "LICH", "payment_
 
 
 def _stranger(turn: Turn, intent: str) -> list[Reply]:
+    refusal = _too_many_questions(turn)
+    if refusal is not None:
+        return turn.reply(refusal)
     if intent == "payment_amount":
         return turn.reply(answers.how_amounts_work(turn.ctx))
     if turn.asker.verified and not turn.asker.beneficiaries:
         return turn.reply(turn.ctx.compose([turn.t._("This number is not linked to any beneficiary yet."),
                                             answers.guidance.register_hint(turn.ctx)]))
     return turn.reply(answers.stranger_personal(turn.ctx))
+
+
+def _too_many_questions(turn: Turn) -> str | None:
+    """Someone not (yet) on file who keeps asking about payments, codes or birth years is slowed,
+    then refused for a while (core.abuse `unverified_personal`): each answer costs an SMS and
+    may be an enumeration. The answer never depended on the guess, so nothing leaks either way."""
+    verdict = make_guard(turn.ctx.settings, session=turn.session).hit("unverified_personal", f"{turn.kind}:{turn.address}")
+    if verdict.allowed:
+        return None
+    logger.warning("personal questions limited for a %s sender", turn.kind)
+    return refusal_text(turn.t, [verdict], turn.ctx.settings.hotline)
 
 
 def _follow_ups(turn: Turn) -> list[Choice]:
