@@ -50,6 +50,7 @@ def setup(app: Flask, runtime) -> None:
         beneficiaries,
         broadcasts,
         complaints,
+        dead_letters,
         imports,
         indicators,
         labels,
