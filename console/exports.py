@@ -1,5 +1,9 @@
 """The indicators as a table an officer opens in Excel: CSV (UTF-8 with BOM, so Excel reads the
-Vietnamese) or XLSX (openpyxl), with the same rows either way."""
+Vietnamese) or XLSX (openpyxl), with the same rows either way.
+
+Names in these tables come from imported lists (a provider typed as `=HYPERLINK(…)`), so no
+cell may reach Excel as a formula: CSV text starting with = + - @ tab or CR gets a leading
+apostrophe, and XLSX text is always stored as text (OWASP "CSV injection")."""
 from __future__ import annotations
 
 import csv
@@ -30,11 +34,21 @@ def indicator_rows(data: Indicators, t: Translator, scope_label: str) -> tuple[l
     return header, rows
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(value: object) -> object:
+    """A CSV cell Excel shows as typed instead of running it."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def to_csv(header: list[str], rows: list[list]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerow([inert(v) for v in header])
+    writer.writerows([inert(v) for v in row] for row in rows)
     return "\ufeff" + buffer.getvalue()
 
 
@@ -50,6 +64,10 @@ def to_xlsx(header: list[str], rows: list[list], title: str) -> bytes:
         cell.font = Font(bold=True)
     for row in rows:
         sheet.append(row)
+    for line in sheet.iter_rows():
+        for cell in line:
+            if isinstance(cell.value, str) and cell.data_type == "f":  # openpyxl takes "=…" text for a formula
+                cell.data_type = "s"
     for index, width in enumerate((22, 34, 14, 16, 14, 20, 16), start=1):
         sheet.column_dimensions[chr(64 + index)].width = width
     out = io.BytesIO()

@@ -22,6 +22,7 @@ from flask import (
 )
 from sqlalchemy import or_, select
 
+from console.exports import inert
 from console.jobs import get_job, start_import
 from console.web import audit, bp, db, login_required, runtime, tr
 from core.imports import KINDS
@@ -106,8 +107,8 @@ def import_errors_csv(job_id: str):
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([t._("Row"), t._("Column"), t._("Problem")])
-    for error in job.get("errors") or []:
-        writer.writerow([error["row"], error["column"], error["message"]])
+    for error in job.get("errors") or []:  # the column is a header from the file: maybe "=cmd|…"
+        writer.writerow([error["row"], inert(error["column"]), inert(error["message"])])
     with db() as s:
         audit(s, "import.errors_download", job=job_id, file=job.get("file"))
     stem = re.sub(r"[^A-Za-z0-9._-]+", "_", strip_diacritics(os.path.splitext(job.get("file") or "import")[0]))

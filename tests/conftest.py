@@ -129,11 +129,17 @@ def data_dir() -> Path:
 
 
 def pytest_terminal_summary(terminalreporter):
-    """Print how many generated requests the fuzz tests sent, per route and per status class."""
-    from tests.fuzz_support import REQUESTS, STATUSES
+    """Print how many generated requests the fuzz tests sent, per route and per status class,
+    and how many generated files the import fuzz tests imported, per path and outcome."""
+    from tests.fuzz_support import FILES, REQUESTS, STATUSES
 
     if REQUESTS:
         terminalreporter.write_sep("-", f"fuzzing: {sum(REQUESTS.values())} generated requests")
         for route, count in sorted(REQUESTS.items()):
             terminalreporter.write_line(f"  {route}: {count}")
         terminalreporter.write_line("  statuses: " + ", ".join(f"{k} {v}" for k, v in sorted(STATUSES.items())))
+    if FILES:
+        terminalreporter.write_sep("-", f"import fuzzing: {sum(FILES.values())} generated files")
+        for path in sorted({p for p, _ in FILES}):
+            outcomes = ", ".join(f"{o} {n}" for (p, o), n in sorted(FILES.items()) if p == path)
+            terminalreporter.write_line(f"  {path}: {sum(n for (p, _), n in FILES.items() if p == path)} ({outcomes})")

@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, settings, strategies as st
 
 REQUESTS: Counter = Counter()  # route -> generated requests sent
 STATUSES: Counter = Counter()  # status class -> count
+FILES: Counter = Counter()  # (import path, outcome) -> generated import files
 EXAMPLES = int(os.environ.get("ANSINH_FUZZ_EXAMPLES", "2000"))
 
 fuzz_settings = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
@@ -27,6 +28,11 @@ PHONE = st.one_of(
     st.text(max_size=30), st.from_regex(r"\+?[0-9]{0,16}", fullmatch=True),
 )
 RAW = st.binary(max_size=2048)  # invalid UTF-8 and worse
+
+
+def record_file(path: str, outcome: str) -> None:
+    """One generated import file went through `path` (api, cli, console) with `outcome`."""
+    FILES[(path, outcome)] += 1
 
 
 def record(route: str, status: int) -> None:

@@ -7,11 +7,12 @@ underscores and punctuation, the officers' Vietnamese header, the snake_case key
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from core.imports import values as v
 from core.imports.problems import N_, BadValue, RowError
@@ -118,6 +119,33 @@ SCHEDULE_COLUMNS: tuple[Column, ...] = (
 def header_key(text: str) -> str:
     """'Mã đối tượng', 'MA_DOI_TUONG', 'Mã-đối tượng:' -> 'madoituong'."""
     return re.sub(r"[^a-z0-9]", "", fold(str(text)))
+
+
+def _spelled(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+
+
+@lru_cache(maxsize=1)
+def _vietnamese_headers() -> frozenset[str]:
+    return frozenset(_spelled(name) for columns in (BENEFICIARY_COLUMNS, PAYMENT_COLUMNS, SCHEDULE_COLUMNS)
+                     for column in columns for name in (column.header, *column.aliases) if not name.isascii())
+
+
+@lru_cache(maxsize=1)
+def _header_keys() -> frozenset[str]:
+    return frozenset(header_key(name) for columns in (BENEFICIARY_COLUMNS, PAYMENT_COLUMNS, SCHEDULE_COLUMNS)
+                     for column in columns for name in (column.key, column.header, *column.aliases))
+
+
+def is_known_header(text: str) -> bool:
+    """A header of any import, matched as `match_headers` does (finds the header row)."""
+    return len(text) < 200 and header_key(text) in _header_keys()
+
+
+def is_vietnamese_header(text: str) -> bool:
+    """A header of any import spelled exactly, diacritics included (case and spaces aside): how
+    reading a line in a wrong encoding is told apart from reading it in the right one."""
+    return _spelled(text) in _vietnamese_headers()
 
 
 @dataclass

@@ -4,19 +4,29 @@ Messages are English msgids here; the officer reads them in Vietnamese from the 
 """
 from __future__ import annotations
 
-from core.i18n import N_  # noqa: F401 - re-exported
-
+import re
 from dataclasses import dataclass, field
 
+from core.i18n import N_  # noqa: F401 - re-exported
 from core.i18n import Translator, translator
 
+SHOWN_LENGTH = 60
+# C0/C1 controls (terminal escapes) and bidirectional overrides (text that reads backwards)
+UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
+
+def shown(text: str) -> str:
+    """A cell or header as quoted back in a report: short, and with nothing that could move the
+    cursor of the officer's terminal or reverse the text around it."""
+    text = UNSAFE.sub("?", " ".join(text.split()))
+    return text if len(text) <= SHOWN_LENGTH else text[:SHOWN_LENGTH - 1] + "…"
 
 
 class BadValue(ValueError):
     """One cell cannot be understood: `msgid` and its named values say why."""
 
     def __init__(self, msgid: str, **values: object):
+        values = {k: shown(v) if isinstance(v, str) else v for k, v in values.items()}
         super().__init__(msgid % values if values else msgid)
         self.msgid = msgid
         self.values = values
@@ -41,6 +51,9 @@ class RowError:
     row: int
     column: str
     message: str
+
+    def __post_init__(self) -> None:
+        self.column = shown(str(self.column))
 
     def line(self, t: Translator | None = None) -> str:
         return (t or translator("vi"))._(
@@ -68,6 +81,9 @@ class ScheduleSet:
     period: str
 
 
+MAX_LISTED_ERRORS = 1000
+
+
 @dataclass
 class ImportReport:
     kind: str
@@ -77,8 +93,19 @@ class ImportReport:
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
     events: list = field(default_factory=list)  # PaymentChanged / ScheduleSet
+    unlisted_rows: int = 0  # rejected rows counted but not listed (beyond MAX_LISTED_ERRORS)
+
+    def add_errors(self, errors: list[RowError]) -> None:
+        """One row's problems: listed while the list is short, then only counted, so a national
+        file with the same mistake on every row does not fill memory with messages."""
+        if not errors:
+            return
+        if len(self.errors) < MAX_LISTED_ERRORS:
+            self.errors.extend(errors)
+        else:
+            self.unlisted_rows += 1
 
     @property
     def rejected(self) -> int:
         """Distinct rows with at least one error."""
-        return len({error.row for error in self.errors})
+        return len({error.row for error in self.errors}) + self.unlisted_rows

@@ -1,27 +1,32 @@
 """Reading officers' spreadsheets: CSV (UTF-8 with or without BOM, `,` `;` or tab) or XLSX.
 
-Rows come out as (spreadsheet row number, {header as written: cell text}); the header is row 1,
-blank rows are skipped but keep their numbers, so errors point at the row the officer sees.
+Rows come out as (spreadsheet row number, {header as written: cell text}); title and blank
+rows above the header are skipped, blank rows keep their numbers, so errors point at the row
+the officer sees. Anything unreadable is an ImportFileError with a Vietnamese message.
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import itertools
 import logging
 import math
 import unicodedata
-import zipfile
 from collections.abc import Iterator
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 
+from core.imports.encodings import DOUBLE_UTF8, convert, suspected_encoding, suspected_in_text
 from core.imports.problems import N_, ImportFileError
 
 logger = logging.getLogger(__name__)
 
 _XLSX_MAGIC = b"PK\x03\x04"
 _XLS_MAGIC = b"\xd0\xcf\x11\xe0"
+_ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")  # a stream of password-protected .xlsx files
+HEADER_SCAN = 20
 
 
 def cell_text(value: object) -> str:
@@ -56,9 +61,9 @@ class Table:
         return self._rows
 
 
-def _records(headers: list[str], lines: Iterator[list], first_row: int,
+def _records(headers: list[str], numbered: Iterator[tuple[int, list]],
              to_text=cell_text) -> Iterator[tuple[int, dict[str, str]]]:
-    for number, cells in enumerate(lines, start=first_row):
+    for number, cells in numbered:
         texts = [to_text(c) for c in cells]
         if not any(texts):
             continue
@@ -69,18 +74,94 @@ def _records(headers: list[str], lines: Iterator[list], first_row: int,
         yield number, record
 
 
+def _split_header(numbered: Iterator[tuple[int, list]]) -> tuple[list[str], Iterator[tuple[int, list]]]:
+    """The header row and the rows after it. Officers often put a title ("DANH SÁCH …") and
+    blank rows above the header: the header is the first of the first HEADER_SCAN non-blank
+    rows that names two known columns, else the first non-blank row."""
+    from core.imports.columns import is_known_header
+
+    seen: list[tuple[int, list[str], list]] = []
+    chosen = None
+    for number, cells in numbered:
+        texts = [cell_text(c) for c in cells]
+        if not any(texts):
+            continue
+        seen.append((number, texts, cells))
+        if sum(1 for text in texts if text and is_known_header(text)) >= 2:
+            chosen = len(seen) - 1
+            break
+        if len(seen) >= HEADER_SCAN:
+            break
+    if not seen:
+        return [], iter(())
+    chosen = chosen or 0
+    rest = ((number, cells) for number, _, cells in seen[chosen + 1:])
+    return seen[chosen][1], itertools.chain(rest, numbered)
+
+
+def _refuse_legacy_headers(headers: list[str]) -> None:
+    """Headers that only read as known columns in an old encoding: the cells were typed with a
+    TCVN3 or VNI font, or UTF-8 was read as Latin-1 on the way."""
+    from core.imports.columns import is_vietnamese_header
+
+    name = suspected_in_text(headers, is_vietnamese_header)
+    if name == DOUBLE_UTF8:
+        raise ImportFileError(N_("The Vietnamese letters in this file were garbled by a wrong conversion (UTF-8 read "
+                                 "as Latin-1). Open the original file and save it again as «CSV UTF-8»."))
+    if name:
+        raise ImportFileError(LEGACY_MESSAGE, encoding=name)
+
+
+LEGACY_MESSAGE = N_("The file is written in the old %(encoding)s Vietnamese encoding. Convert it to Unicode (for example "
+                    "with Unikey's converter) or, in Excel, save it again as «CSV UTF-8».")
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """Text saved as UTF-16 without a byte-order mark: every other byte of ASCII text is 0."""
+    sample = data[:2000]
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    half = len(sample) // 2
+    codec = "utf-16-le" if odd > half * 0.4 and even < half * 0.05 else (
+        "utf-16-be" if even > half * 0.4 and odd < half * 0.05 else None)
+    if codec is None:
+        return None
+    try:
+        return data[: len(data) // 2 * 2].decode(codec)
+    except UnicodeDecodeError:
+        return None
+
+
 def _decode(data: bytes) -> str:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text"
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise ImportFileError(N_("The file cannot be read: it must be a CSV or an Excel (.xlsx) file.")) from None
+    elif (text := _utf16_without_bom(data)) is not None:
+        return text
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        # Most likely Windows-1258 or Latin-1 from an old Excel "CSV": guessing would store
-        # garbled names, so the officer is asked to save it again as UTF-8.
-        logger.info("import file is not UTF-8")
-        raise ImportFileError(N_("The file is not UTF-8 text. In Excel, save it again as «CSV UTF-8».")) from None
+        pass
+    from core.imports.columns import is_vietnamese_header
+
+    first_line = next((line for line in data.splitlines() if line.strip()), b"")
+    name = suspected_encoding(first_line, is_vietnamese_header)
+    text = convert(data, name) if name else None
+    if text is not None:
+        logger.info("import file converted from %s", name)
+        return text
+    if name:
+        logger.info("import file looks like %s", name)
+        raise ImportFileError(LEGACY_MESSAGE, encoding=name)
+    # Windows-1258, TCVN3 or VNI without a recognisable header: guessing would store garbled
+    # names, so the officer is asked to save it again as UTF-8.
+    logger.info("import file is not UTF-8")
+    raise ImportFileError(N_("The file is not UTF-8 text. In Excel, save it again as «CSV UTF-8».")) from None
 
 
 def _delimiter(first_line: str) -> str:
@@ -89,44 +170,145 @@ def _delimiter(first_line: str) -> str:
     return best if counts[best] else ","
 
 
+def _csv_lines(reader) -> Iterator[tuple[int, list]]:
+    """Rows with their line numbers; a cell over the csv module's limit is a file-level error."""
+    number = 0
+    try:
+        for cells in reader:
+            number += 1
+            yield number, cells
+    except csv.Error:
+        raise ImportFileError(N_("Row %(row)s cannot be read: a cell is far too long or a quote is not closed."),
+                              row=number + 1) from None
+
+
 def _read_csv(data: bytes) -> Table:
     text = unicodedata.normalize("NFC", _decode(data))
     first_line = next((line for line in text.splitlines() if line.strip()), "")
     if not first_line:
         raise ImportFileError(N_("The file is empty: there is no header row."))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first_line))
-    headers: list[str] = []
-    number = 0
-    for number, cells in enumerate(reader, start=1):
-        if any(c.strip() for c in cells):
-            headers = [cell_text(c) for c in cells]
-            break
-    return Table(headers, _records(headers, reader, number + 1, str.strip))
+    headers, rest = _split_header(_csv_lines(reader))
+    if not any(headers):
+        raise ImportFileError(N_("The file is empty: there is no header row."))
+    _refuse_legacy_headers(headers)
+    return Table(headers, _records(headers, rest, str.strip))
+
+
+def _unreadable(exc: BaseException) -> ImportFileError:
+    logger.info("cannot open workbook: %s: %s", type(exc).__name__, exc)
+    return ImportFileError(N_("The file cannot be read: it must be a CSV or an Excel (.xlsx) file."))
+
+
+def _sheet(workbook):
+    """The sheet Excel opens on, or the first worksheet when that is a chart."""
+    active = workbook.active
+    if active is not None and hasattr(active, "iter_rows"):
+        return active
+    return workbook.worksheets[0]
 
 
 def _read_xlsx(data: bytes) -> Table:
     from openpyxl import load_workbook
 
+    # openpyxl reports a damaged workbook with whatever its zip, XML or parsing layer raised
+    # (BadZipFile, KeyError, ParseError, zlib.error, TypeError…): any of them means "cannot read".
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheet = workbook.active or workbook.worksheets[0]
-        lines = sheet.iter_rows(values_only=True)
-        header_cells = next(lines, None)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, IndexError) as exc:
-        logger.info("cannot open workbook: %s", exc)
-        raise ImportFileError(N_("The file cannot be read: it must be a CSV or an Excel (.xlsx) file.")) from None
-    if not header_cells or not any(cell_text(c) for c in header_cells):
+        sheet = _sheet(workbook)
+    except Exception as exc:  # noqa: BLE001 - see above
+        raise _unreadable(exc) from None
+    numbered = _guarded_rows(workbook, sheet)
+    try:
+        headers, rest = _split_header(numbered)
+    except ImportFileError:
+        workbook.close()
+        raise
+    if not any(headers):
         workbook.close()
         raise ImportFileError(N_("The file is empty: there is no header row."))
-    headers = [cell_text(c) for c in header_cells]
+    try:
+        _refuse_legacy_headers(headers)
+    except ImportFileError:
+        workbook.close()
+        raise
 
     def rows() -> Iterator[tuple[int, dict[str, str]]]:
         try:
-            yield from _records(headers, lines, 2)
+            yield from _records(headers, rest)
         finally:
             workbook.close()
 
     return Table(headers, rows())
+
+
+def _guarded_rows(workbook, sheet) -> Iterator[tuple[int, list]]:
+    """The sheet's rows with their numbers; damage found while reading them is a file-level error
+    (the import's transaction is then rolled back)."""
+    number = 0
+    try:
+        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield number, list(cells)
+    except ImportFileError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - as in _read_xlsx
+        logger.info("workbook damaged after row %s: %s: %s", number, type(exc).__name__, exc)
+        raise ImportFileError(N_("The workbook is damaged from row %(row)s on. Open it in Excel and save it again."),
+                              row=number + 1) from None
+
+
+STREAM_HEAD = 1 << 16  # bytes of a file's start that decide whether it can be read as it is imported
+
+
+def _streamed_csv(path: Path) -> Table | None:
+    """A UTF-8 CSV file read line by line as it is imported, so a national list of gigabytes is
+    never held whole. None when its start is not plain UTF-8 (UTF-16, legacy encodings, NULs, a
+    workbook): that file is read whole and decoded as `_read_csv` does."""
+    try:
+        handle = path.open("rb")
+    except OSError:
+        return None
+    head = handle.read(STREAM_HEAD)
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+        plain = b"\x00" not in head and not head.startswith((_XLSX_MAGIC, _XLS_MAGIC, b"\xff\xfe", b"\xfe\xff"))
+    except UnicodeDecodeError:
+        plain = False
+    if not plain:
+        handle.close()
+        return None
+    handle.seek(0)
+    lines = _checked_lines(io.TextIOWrapper(handle, encoding="utf-8-sig", newline=""))
+    start: list[str] = []  # up to the first line that is not blank
+    for line in lines:
+        start.append(line)
+        if line.strip():
+            break
+    if not start or not start[-1].strip():
+        raise ImportFileError(N_("The file is empty: there is no header row."))
+    reader = csv.reader(itertools.chain(start, lines), delimiter=_delimiter(start[-1]))
+    headers, rest = _split_header(_csv_lines(reader))
+    if not any(headers):
+        raise ImportFileError(N_("The file is empty: there is no header row."))
+    _refuse_legacy_headers(headers)
+    return Table(headers, _records(headers, rest, str.strip))
+
+
+def _checked_lines(text: io.TextIOWrapper) -> Iterator[str]:
+    """Lines in NFC; bytes that are not UTF-8 or a NUL further on are a file-level error
+    (the import's transaction is then rolled back)."""
+    try:
+        for line in text:
+            if not line.isascii():
+                line = unicodedata.normalize("NFC", line)
+            if "\x00" in line:
+                raise ImportFileError(N_("The file cannot be read: it must be a CSV or an Excel (.xlsx) file."))
+            yield line
+    except UnicodeDecodeError:
+        logger.info("import file is not UTF-8 after its start")
+        raise ImportFileError(N_("The file is not UTF-8 text. In Excel, save it again as «CSV UTF-8».")) from None
+    finally:
+        text.close()
 
 
 def read_table(path_or_bytes: str | Path | bytes, filename: str | None = None) -> Table:
@@ -136,17 +318,20 @@ def read_table(path_or_bytes: str | Path | bytes, filename: str | None = None) -
     else:
         path = Path(path_or_bytes)
         filename = filename or path.name
+        if not filename.lower().endswith((".xls", ".xlsx", ".xlsm")) and (table := _streamed_csv(path)) is not None:
+            return table
         try:
             data = path.read_bytes()
         except OSError:
             raise ImportFileError(N_("The file cannot be found or opened: %(name)s"), name=str(path)) from None
     name = (filename or "").lower()
+    if data.startswith(_XLS_MAGIC) and _ENCRYPTED_MARK in data[:1_000_000]:
+        raise ImportFileError(N_("The workbook is protected with a password. Remove the password in Excel "
+                                 "(File > Info > Protect Workbook) and save it again as .xlsx."))
     if data.startswith(_XLS_MAGIC) or name.endswith(".xls"):
         raise ImportFileError(N_("Old Excel files (.xls) cannot be read. Save the file as .xlsx or «CSV UTF-8»."))
     if data.startswith(_XLSX_MAGIC) or name.endswith((".xlsx", ".xlsm")):
         return _read_xlsx(data)
     if not data.strip():
         raise ImportFileError(N_("The file is empty: there is no header row."))
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ImportFileError(N_("The file cannot be read: it must be a CSV or an Excel (.xlsx) file."))
     return _read_csv(data)

@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
-from core.imports.problems import N_, BadValue
+from core.imports.problems import N_, UNSAFE, BadValue
 from core.phones import normalize_phone
 from core.text import fold
 
@@ -23,6 +23,7 @@ _PERIOD_MY = re.compile(r"(?:t|thang)?\s*(\d{1,2})\s*[/\-.]\s*(\d{4})")
 _PERIOD_YM = re.compile(r"(\d{4})\s*[/\-.]\s*(\d{1,2})")
 _TIME = r"(\d{1,2})\s*(?:h|g|:|giờ|gio)\s*(\d{2})?\s*(?:p|phut|phút)?"
 _HOURS = re.compile(rf"{_TIME}\s*(?:-|–|—|đến|den|to)\s*{_TIME}", re.IGNORECASE)
+MAX_AMOUNT = 100_000_000  # đồng: far above any allowance with arrears, far below the database's integers
 
 GENDERS = {"nam": "nam", "nu": "nu", "m": "nam", "f": "nu", "male": "nam", "female": "nu"}
 PROGRAMMES = {
@@ -58,6 +59,8 @@ def parse_text(text: str, limit: int) -> str:
     value = " ".join(unicodedata.normalize("NFC", text).split())
     if len(value) > limit:
         raise BadValue(N_("Too long: at most %(limit)s characters."), limit=limit)
+    if UNSAFE.search(value) or "\ufffd" in value:
+        raise BadValue(N_("The text contains invisible control characters or unreadable letters; type it again."))
     return value
 
 
@@ -70,6 +73,8 @@ def parse_amount(text: str) -> int:
         digits = plain.group(1)
     if digits is None or len(digits) > 12:
         raise BadValue(N_("«%(value)s» is not a valid amount (for example 750.000)."), value=text)
+    if int(digits) > MAX_AMOUNT:
+        raise BadValue(N_("«%(value)s» is too large for an allowance (at most 100.000.000 đồng)."), value=text)
     return int(digits)
 
 
@@ -171,7 +176,7 @@ def parse_unit_code(text: str, known: set[str] | frozenset[str]) -> str:
     """Official commune code, zero-padded to five digits ('1234' -> '01234'); must be known."""
     raw = text.strip()
     digits = raw[:-2] if re.fullmatch(r"\d+\.0", raw) else raw
-    code = f"{int(digits):05d}" if digits.isdigit() and len(digits) <= 5 else digits
+    code = f"{int(digits):05d}" if digits.isascii() and digits.isdigit() and len(digits) <= 5 else digits
     if code not in known:
         raise BadValue(N_("No commune or ward has the code «%(value)s»."), value=text)
     return code
@@ -202,7 +207,7 @@ def parse_hours(text: str) -> str:
 
 def parse_phone(text: str) -> str:
     phone = normalize_phone(text)
-    if phone is None:
+    if phone is None or not phone.isascii():  # normalize_phone's \d also takes other scripts' digits
         raise BadValue(N_("«%(value)s» is not a valid Vietnamese phone number."), value=text)
     return phone
 
@@ -210,7 +215,7 @@ def parse_phone(text: str) -> str:
 def parse_national_id(text: str) -> str:
     """Digits of a CCCD (12) or an old CMND (9). Never echoed back in a message."""
     digits = re.sub(r"[\s.\-]", "", text)
-    if not digits.isdigit() or len(digits) not in (9, 12):
+    if not (digits.isascii() and digits.isdigit()) or len(digits) not in (9, 12):
         raise BadValue(N_("The ID number is not valid (9 or 12 digits)."))
     return digits
 

@@ -65,7 +65,7 @@ def test_schedules(run, data_dir):
 
 
 @pytest.mark.parametrize("content, expected", [
-    ("Ngày sinh,Tên\n1941,Lê Văn Tư\n".encode("cp1258"),
+    ("code,name\n1941,Lê Văn Tư\n".encode("cp1258"),
      "Tệp không phải văn bản UTF-8. Trong Excel, hãy lưu lại với kiểu «CSV UTF-8»."),
     (b"", "Tệp trống, không có dòng tiêu đề."),
 ])

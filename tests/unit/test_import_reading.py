@@ -67,9 +67,14 @@ def test_nfd_text_is_stored_as_nfc():
     assert table.headers == ["Họ tên"] and next(iter(table))[1]["Họ tên"] == "Lê Thị Một"
 
 
-def test_windows_1258_file_is_an_error_not_a_crash():
+def test_windows_1258_file_is_converted_when_its_header_reads_right():
+    table = read_table("Ngày sinh,Tên\n1941,Lê Văn Tư\n".encode("cp1258"), "a.csv")
+    assert table.headers == ["Ngày sinh", "Tên"] and next(iter(table))[1]["Tên"] == "Lê Văn Tư"
+
+
+def test_a_non_utf8_file_without_a_known_header_is_an_error_not_a_guess():
     with pytest.raises(ImportFileError) as caught:
-        read_table("Ngày sinh,Tên\n1941,Lê Văn Tư\n".encode("cp1258"), "a.csv")
+        read_table("code,name\n1,Lê Văn Tư\n".encode("cp1258"), "a.csv")
     assert str(caught.value) == "Tệp không phải văn bản UTF-8. Trong Excel, hãy lưu lại với kiểu «CSV UTF-8»."
 
 
