@@ -9,7 +9,7 @@ from datetime import timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.models import OutboxMessage, SeenMessage, StateEntry
+from core.models import OutboxMessage, RateCounter, SeenMessage, StateEntry
 
 logger = logging.getLogger(__name__)
 FINAL = ("sent", "delivered", "failed", "dead", "cancelled")
@@ -33,6 +33,7 @@ def purge_old_messages(sessions: sessionmaker[Session], clock, days: int, batch:
     with sessions.begin() as session:
         removed += session.execute(delete(SeenMessage).where(SeenMessage.at < cutoff)).rowcount or 0
         session.execute(delete(StateEntry).where(StateEntry.expires_at < clock.now()))
+        session.execute(delete(RateCounter).where(RateCounter.expires_at < clock.now()))  # abuse-limit windows that ended
     if removed:
         logger.info("retention: removed %s message records older than %s days", removed, days)
     return removed
