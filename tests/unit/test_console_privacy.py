@@ -133,12 +133,14 @@ def test_erasing_a_guardian_makes_their_phone_a_stranger(client, people, setting
     unknown = messages(signed_post(client, settings, "/sms/twilio", inbound("+84936000111", "tien thang nay ve chua")))
     before = messages(signed_post(client, settings, "/sms/twilio", inbound(GUARDIAN_PHONE, "tien thang nay ve chua")))
     assert before != unknown, "the guardian is told about Lài before the erasure"
+    assert runtime.state.get(f"dialog:phone:{GUARDIAN_PHONE}") is not None
     sign_in(client, "tinh")
     person_id = _guardian_id(people)
     page = client.get(f"/console/beneficiaries/BT4600001/erase?person={person_id}").get_data(as_text=True)
     assert "…8246" in page
     response = post(client, f"/console/beneficiaries/BT4600001/persons/{person_id}/erase", {"confirm": "8246"})
     assert response.status_code == 302
+    assert runtime.state.get(f"dialog:phone:{GUARDIAN_PHONE}") is None, "their conversation state is gone"
     with people() as session:
         assert session.get(Person, person_id) is None
         assert session.scalar(select(Identity).where(Identity.address == GUARDIAN_PHONE)) is None
@@ -153,6 +155,8 @@ def test_erasing_a_guardian_makes_their_phone_a_stranger(client, people, setting
         assert erased.actor == "officer:tinh" and erased.detail == {"person_id": person_id, "identities": 1}
     after = messages(signed_post(client, settings, "/sms/twilio", inbound(GUARDIAN_PHONE, "tien thang nay ve chua")))
     assert after == unknown, "the erased phone gets the stranger answer"
+    with people() as session:
+        assert session.scalar(select(Identity).where(Identity.address == GUARDIAN_PHONE)) is None, "asking creates no one"
     sender = FakeSender()
     Dispatcher(people, {"sms": sender}, runtime.clock, settings).run_once()
     assert all(address != GUARDIAN_PHONE for address, _ in sender.sent)
@@ -175,3 +179,12 @@ def test_erasing_a_beneficiary_keeps_the_payments(client, people):
         assert session.scalar(select(func.count()).select_from(Contact)) == 0
     assert client.get("/console/beneficiaries/BT4600001").status_code == 404
     assert client.get("/console/indicators").status_code == 200
+
+
+def test_removing_a_guardian_records_when_and_where_consent_ended(client, people):
+    sign_in(client, "lan")
+    person_id = _guardian_id(people)
+    assert post(client, f"/console/beneficiaries/BT4600001/contacts/{person_id}/remove").status_code == 302
+    data = client.get(f"/console/beneficiaries/BT4600001/persons/{person_id}/export.json").get_json()
+    link = data["links"][0]
+    assert link["consent_withdrawn_at"] and link["consent_withdrawn_channel"] == "console" and link["removed_at"]
