@@ -10,7 +10,16 @@ from flask import Response, flash, g, redirect, render_template, request, url_fo
 from sqlalchemy import select
 
 from console.beneficiaries import _load
-from console.web import audit, bp, db, forbidden, login_required, runtime, scope_codes, tr
+from console.web import (
+    audit,
+    bp,
+    db,
+    forbidden,
+    login_required,
+    runtime,
+    scope_codes,
+    tr,
+)
 from core.models import Contact, Identity, Person
 from core.officers import actor_name, can_act_on
 from core.phones import mask_phone

@@ -12,6 +12,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from core.dispatch import REDACTED_OTP
+from core.imports.hashing import hash_identifier
 from core.models import (
     AuditLog,
     Beneficiary,
@@ -28,7 +29,6 @@ from core.models import (
 )
 from core.phones import mask_phone
 from core.privacy.erase import ACTOR_CHANNELS, ERASED_TEXT, KIND_CHANNELS
-from core.imports.hashing import hash_identifier
 
 FORMAT = "ansinh.personal-data-export/1"
 NOT_HELD = ("AnSinh does not hold national ID (CCCD) or account numbers: only a keyed hash of each, "
