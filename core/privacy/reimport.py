@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from core.i18n import N_
 from core.imports.bulk import select_in
-from core.imports.hashing import hash_identifier
+from core.imports.hashing import hash_identifier, identifier_key
 from core.imports.problems import BadValue, ImportReport, RowError
 from core.models import Erasure
 
@@ -22,7 +22,8 @@ def skip_erased_codes(session: Session, records: dict[str, dict], first_row: dic
     """Remove erased codes from `records` (in place), each with a row-level note in `report`."""
     if not records or not session.scalar(select(exists().where(Erasure.kind == "beneficiary"))):
         return
-    hashes = {hash_identifier(code): code for code in records}
+    key = identifier_key()  # read once, not per code
+    hashes = {hash_identifier(code, key): code for code in records}
     erased = {}
     for subject_hash, at in select_in(session, select(Erasure.subject_hash, Erasure.at).where(Erasure.kind == "beneficiary"),
                                       Erasure.subject_hash, hashes):
