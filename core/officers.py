@@ -13,6 +13,7 @@ import math
 import re
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -30,8 +31,14 @@ LOCKOUT = timedelta(minutes=15)
 MIN_PASSWORD = 8
 _USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,59}")
 _hasher = PasswordHasher()
-# Verified when the username is unknown, so a wrong name costs as long as a wrong password.
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified when the username is unknown, so a wrong name costs as long as a wrong password.
+    Made on first use: hashing takes Argon2's 64 MiB, which every process importing this module
+    (web workers, dispatchers, each CLI command) used to allocate at start-up."""
+    return _hasher.hash("not-a-real-password")
 
 
 class OfficerError(Exception):
@@ -98,7 +105,7 @@ def authenticate(session: Session, username: str, password: str, now: datetime) 
     way, so failures are counted)."""
     officer = find_officer(session, username)
     if officer is None or not officer.active:
-        _verify(_DUMMY_HASH, password)
+        _verify(_dummy_hash(), password)
         raise LoginFailed(N_("Wrong username or password."))
     if officer.locked_until is not None and officer.locked_until > now:
         minutes = max(1, math.ceil((officer.locked_until - now).total_seconds() / 60))
