@@ -56,7 +56,12 @@ def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 20, echo: 
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+    """Sessions of one engine, sharing a short-lived cache of reference data (core.reference_cache)."""
+    from core.reference_cache import attach
+
+    factory = sessionmaker(engine, expire_on_commit=False)
+    attach(factory)
+    return factory
 
 
 @contextmanager

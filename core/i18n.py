@@ -61,6 +61,7 @@ def _load(language: str, directory: str) -> NullTranslations:
 
 def clear_cache() -> None:
     _load.cache_clear()
+    translator.cache_clear()
 
 
 class Translator:
@@ -102,4 +103,5 @@ class Translator:
 
 @lru_cache(maxsize=4)
 def translator(language: str = DEFAULT_LANGUAGE) -> Translator:
+    """A shared Translator per language (it holds no per-request state): no Locale parsed per request."""
     return Translator(language)

@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, lazyload
 
 from core.models import Beneficiary, Contact, Identity, Person
 from core.phones import normalize_phone
@@ -58,6 +58,7 @@ def resolve(session: Session, channel: str, sender: str) -> Asker:
         select(Beneficiary, Contact.role)
         .join(Contact, Contact.beneficiary_id == Beneficiary.id)
         .where(Contact.person_id == person.id, Contact.removed_at.is_(None))
+        .options(lazyload(Beneficiary.categories))  # only the amount answer reads them, in this session
     ).all()
     beneficiaries = sorted(((b, role) for b, role in rows), key=lambda pair: (_ROLE_ORDER.get(pair[1], 9), pair[0].id))
     return Asker(identity=identity, person=person, verified=True, beneficiaries=beneficiaries)

@@ -49,7 +49,6 @@ def payment_amount(ctx: AnswerContext, beneficiary: Beneficiary) -> str:
     coefficient = coefficient_of(ctx, beneficiary)
     computed = int((Decimal(level.amount) * coefficient).to_integral_value()) if level and coefficient else None
     monthly = beneficiary.monthly_amount or computed
-    ctx.disclose("payment_amount", beneficiary, period=ctx.clock.current_period(), amount=monthly)
     required: list[str] = []
     optional: list[str] = []
     if beneficiary.programme_code == "HTXH":
@@ -79,6 +78,7 @@ def payment_amount(ctx: AnswerContext, beneficiary: Beneficiary) -> str:
                 period=t.period(last.period), paid=t.money(last.amount), monthly=t.money(monthly), whom=whom),
             t.p_("ussd", "The payment for %(period)s was %(paid)s instead of %(monthly)s: it may include arrears or a deduction. Please ask %(whom)s if unsure.",
                  period=t.period(last.period), paid=t.money(last.amount), monthly=t.money(monthly), whom=whom)))
+    ctx.disclose("payment_amount", beneficiary, period=ctx.clock.current_period(), amount=monthly)  # after the reads
     return ctx.compose(required, optional)
 
 

@@ -15,6 +15,7 @@ from core.audit import record_disclosure
 from core.clock import Clock
 from core.i18n import Translator
 from core.models import Beneficiary, Unit
+from core.reference_cache import UnitInfo, cache_of
 from core.render import ussd_limit
 from core.settings import Settings
 from core.text import sms_size, to_ascii, to_gsm7
@@ -138,11 +139,15 @@ def national_phone(phone: str | None) -> str:
     return "0" + phone[3:] if phone.startswith("+84") else phone
 
 
-def unit_of(ctx: AnswerContext, unit_code: str | None) -> Unit | None:
-    return ctx.session.get(Unit, unit_code) if unit_code else None
+def unit_of(ctx: AnswerContext, unit_code: str | None) -> Unit | UnitInfo | None:
+    """The unit's name and officer, from the reference cache when the session has one."""
+    if not unit_code:
+        return None
+    cache = cache_of(ctx.session)
+    return cache.unit(ctx.session, unit_code) if cache is not None else ctx.session.get(Unit, unit_code)
 
 
-def officer_phrase(ctx: AnswerContext, unit: Unit | None) -> str:
+def officer_phrase(ctx: AnswerContext, unit: Unit | UnitInfo | None) -> str:
     """Whom to call about one unit: its officer with phone, else its People's Committee, else the hotline."""
     t = ctx.t
     if ctx.is_ussd and unit is not None and unit.officer_phone:  # a screen has no room for the name

@@ -70,9 +70,15 @@ def _reason(ctx: AnswerContext, payment: Payment) -> str:
 
 
 def payment_status(ctx: AnswerContext, beneficiary: Beneficiary, period: str | None) -> str:
-    t = ctx.t
     payment, shown_period = find_payment(ctx, beneficiary, period)
+    text = _status_text(ctx, beneficiary, payment, shown_period)
+    # Recorded after the reads, so the audit row is written with the commit, not mid-answer.
     ctx.disclose("payment_status", beneficiary, period=shown_period, status=payment.status if payment else None)
+    return text
+
+
+def _status_text(ctx: AnswerContext, beneficiary: Beneficiary, payment: Payment | None, shown_period: str) -> str:
+    t = ctx.t
     name = addressed(ctx, beneficiary)
     values = {"period": t.period(shown_period), "name": name}
     unit = unit_of(ctx, beneficiary.unit_code)
