@@ -61,9 +61,10 @@ __all__ = [
 
 
 def import_rows(session: Session, kind: str, rows: Iterable[tuple[int, Mapping[str, object]]], *, today: date,
-                listeners: Sequence[Listener] = ()) -> ImportReport:
+                listeners: Sequence[Listener] = (), chunk_size: int | None = None) -> ImportReport:
     """Validate and write rows of one kind in `session` (no commit). The headers are
-    `rows.headers` when given (see `read_table`), else the first row's keys."""
+    `rows.headers` when given (see `read_table`), else the first row's keys. Beneficiaries and
+    payments are written `chunk_size` rows at a time (default: core.imports.bulk.chunk_rows)."""
     if kind not in _IMPORTERS:
         raise ValueError(f"unknown import kind {kind!r}; expected one of {KINDS}")
     columns, importer = _IMPORTERS[kind]
@@ -81,7 +82,10 @@ def import_rows(session: Session, kind: str, rows: Iterable[tuple[int, Mapping[s
         report.total = sum(1 for _ in iterator)
         report.errors = missing_column_errors(layout)
         return report
-    importer(session, layout, today, utcnow(), report).run(iterator)
+    job = importer(session, layout, today, utcnow(), report)
+    if chunk_size:
+        job.chunk_size = chunk_size
+    job.run(iterator)
     report.errors.sort(key=lambda e: e.row)
     session.flush()
     for listener in listeners:
@@ -95,12 +99,13 @@ def _prepend(first, rest):
 
 
 def import_file(session_factory: sessionmaker[Session], kind: str, path: str | Path | bytes, *, today: date,
-                listeners: Sequence[Listener] = (), filename: str | None = None, actor: str = "cli") -> ImportReport:
+                listeners: Sequence[Listener] = (), filename: str | None = None, actor: str = "cli",
+                chunk_size: int | None = None) -> ImportReport:
     """Read a file and import it in one transaction; raises ImportFileError when unreadable."""
     table = read_table(path, filename)
     name = filename or (Path(path).name if not isinstance(path, (bytes, bytearray)) else None)
     with transaction(session_factory) as session:
-        report = import_rows(session, kind, table, today=today, listeners=listeners)
+        report = import_rows(session, kind, table, today=today, listeners=listeners, chunk_size=chunk_size)
         session.add(AuditLog(actor=actor, action=f"import.{kind}", detail={
             "file": name, "total": report.total, "created": report.created, "updated": report.updated,
             "unchanged": report.unchanged, "rejected": report.rejected,

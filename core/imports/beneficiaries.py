@@ -17,10 +17,10 @@ from functools import lru_cache
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from core.imports.bulk import allocate_ids, chunks, insert_rows, select_in, update_by_id
+from core.imports.bulk import SeenKeys, allocate_ids, chunk_rows, chunks, insert_rows, select_in, update_by_id
 from core.imports.columns import Layout, ParseContext, parse_row
 from core.imports.context import StandardLevels, load_context
-from core.imports.hashing import hash_identifier
+from core.imports.hashing import hash_identifier, identifier_key
 from core.imports.people import Link, PeopleSync, Wanted
 from core.imports.problems import N_, BadValue, ImportReport, RowError
 from core.models import Beneficiary, BeneficiaryCategory
@@ -48,6 +48,8 @@ def _guardian_role(relation: str | None) -> str:
 
 
 class BeneficiaryImport:
+    chunk_size: int | None = None  # rows validated and written together (default: bulk.chunk_rows)
+
     def __init__(self, session: Session, layout: Layout, today: date, now: datetime, report: ImportReport):
         self.session, self.layout, self.today, self.now, self.report = session, layout, today, now, report
         self.ctx: ParseContext = load_context(session, today)
@@ -55,13 +57,20 @@ class BeneficiaryImport:
         self.fields = [f for f, sources in FIELD_SOURCES.items() if any(layout.has(s) for s in sources)]
         self.slots = [slot for slot, key in (("self", "so_dien_thoai"), ("guardian", "sdt_nguoi_giam_ho"))
                       if layout.has(key)]
+        self.key = identifier_key()  # read once, not per hashed number
 
     def run(self, rows: Iterable[tuple[int, Mapping[str, object]]]) -> None:
+        """Validate and write the rows a chunk at a time, all in the caller's transaction."""
+        self.seen_codes = SeenKeys(self.session)
+        self.seen_phones = SeenKeys(self.session)
+        self.deferred: list[Wanted] = []
         records: dict[str, dict] = {}
         first_row: dict[str, int] = {}
-        file_phones: set[str] = set()
+        errors_by_row: dict[int, list[RowError]] = {}
+        in_chunk, chunk_size = 0, self.chunk_size or chunk_rows(self.session)
         for number, raw in rows:
             self.report.total += 1
+            in_chunk += 1
             values, errors = parse_row(number, raw, self.layout, self.ctx)
             code = values.get("ma_doi_tuong")
             if code and code in first_row:
@@ -69,13 +78,31 @@ class BeneficiaryImport:
             elif code:
                 first_row[code] = number
             if errors:
-                self.report.errors.extend(errors)
-                continue
-            record = self._record(values)
-            records[code] = record
-            file_phones.update(link.phone for link in record["links"].values() if link)
-        skip_erased_codes(self.session, records, first_row, self.layout.header("ma_doi_tuong"), self.report)
-        self._write(records, file_phones)
+                errors_by_row[number] = errors
+            else:
+                records[code] = self._record(values)
+            if in_chunk >= chunk_size:
+                self._chunk(records, first_row, errors_by_row)
+                records, first_row, errors_by_row, in_chunk = {}, {}, {}, 0
+        self._chunk(records, first_row, errors_by_row)
+        if self.deferred:
+            PeopleSync(self.session, self.now, self.seen_phones).run(self.deferred)
+
+    def _chunk(self, records: dict[str, dict], first_row: dict[str, int], errors_by_row: dict[int, list]) -> None:
+        """Drop codes met in an earlier chunk (an error on the later row), report the chunk's
+        problems, then write its good rows."""
+        header = self.layout.header("ma_doi_tuong")
+        for code, earlier in self.seen_codes.add(first_row).items():
+            records.pop(code, None)
+            errors_by_row.setdefault(first_row[code], []).append(RowError(first_row[code], header, BadValue(
+                N_("Code «%(code)s» already appears on row %(row)s."), code=code, row=earlier).message()))
+        for number in sorted(errors_by_row):
+            self.report.add_errors(errors_by_row[number])
+        skip_erased_codes(self.session, records, first_row, header, self.report)
+        if records:
+            self.seen_phones.add({link.phone: 0 for record in records.values()
+                                  for link in record["links"].values() if link})
+            self._write(records)
 
     def _record(self, values: dict) -> dict:
         """The Beneficiary columns, categories and people of one good row, plus its row hash."""
@@ -96,11 +123,11 @@ class BeneficiaryImport:
         row = {
             "full_name": values["ho_ten"], "name_ascii": fold(values["ho_ten"]), "birth_date": birth_date,
             "birth_year": birth_year, "gender": values.get("gioi_tinh"),
-            "national_id_hash": hash_identifier(national_id) if national_id else None,
+            "national_id_hash": hash_identifier(national_id, self.key) if national_id else None,
             "unit_code": values["ma_xa"], "address": values.get("dia_chi"), "programme_code": programme,
             "coefficient": coefficient, "monthly_amount": amount, "method": method,
             "provider": values.get("don_vi_chi_tra"), "account_last4": account[-4:] if account else None,
-            "account_hash": hash_identifier(account) if account else None,
+            "account_hash": hash_identifier(account, self.key) if account else None,
             "has_account": bool(account) or method != "cash",
         }
         links: dict[str, Link | None] = {}
@@ -119,7 +146,7 @@ class BeneficiaryImport:
         fields["row_hash"] = hashlib.sha256(digest.encode()).hexdigest()
         return {"row": row, "fields": fields, "categories": categories, "links": links}
 
-    def _write(self, records: dict[str, dict], file_phones: set[str]) -> None:
+    def _write(self, records: dict[str, dict]) -> None:
         existing = {code: (bid, row_hash) for code, bid, row_hash in select_in(
             self.session, select(Beneficiary.code, Beneficiary.id, Beneficiary.row_hash), Beneficiary.code, records,
         )}
@@ -150,5 +177,7 @@ class BeneficiaryImport:
             ])
         if self.slots:
             wanted = [Wanted(ids[code], code not in changed, records[code]["links"]) for code in (*new_codes, *changed)]
-            PeopleSync(self.session, self.now, file_phones).run(wanted)
+            sync = PeopleSync(self.session, self.now, self.seen_phones, defer=True)
+            sync.run(wanted)
+            self.deferred.extend(sync.deferred)
         logger.info("beneficiaries: %d new, %d changed", len(new_codes), len(changed))

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.imports.bulk import allocate_ids, insert_rows, select_in, update_by_id
+from core.imports.bulk import SeenKeys, allocate_ids, chunk_rows, insert_rows, select_in, update_by_id
 from core.imports.columns import Layout, parse_row
 from core.imports.context import load_context
 from core.imports.problems import N_, BadValue, ImportReport, PaymentChanged, RowError
@@ -24,18 +24,25 @@ OPTIONAL_FIELDS = {"ngay_chi_tra": "paid_on", "ma_giao_dich": "transaction_id", 
 
 
 class PaymentImport:
+    chunk_size: int | None = None  # rows validated and written together (default: bulk.chunk_rows)
+
     def __init__(self, session: Session, layout: Layout, today: date, now: datetime, report: ImportReport):
         self.session, self.layout, self.today, self.now, self.report = session, layout, today, now, report
         self.ctx = load_context(session, today)
 
     def _error(self, row: int, key: str, msgid: str, **values) -> None:
-        self.report.errors.append(RowError(row, self.layout.header(key), BadValue(msgid, **values).message()))
+        self.report.add_errors([RowError(row, self.layout.header(key), BadValue(msgid, **values).message())])
 
     def run(self, rows: Iterable[tuple[int, Mapping[str, object]]]) -> None:
+        """Validate and write the rows a chunk at a time, all in the caller's transaction."""
+        self.seen_keys = SeenKeys(self.session)
         records: list[tuple[int, dict]] = []
         seen: dict[tuple[str, str], int] = {}
+        errors_by_row: dict[int, list[RowError]] = {}
+        in_chunk, chunk_size = 0, self.chunk_size or chunk_rows(self.session)
         for number, raw in rows:
             self.report.total += 1
+            in_chunk += 1
             values, errors = parse_row(number, raw, self.layout, self.ctx)
             key = (values.get("ma_doi_tuong"), values.get("ky_chi_tra"))
             if all(key) and key in seen:
@@ -44,10 +51,31 @@ class PaymentImport:
             elif all(key):
                 seen[key] = number
             if errors:
-                self.report.errors.extend(errors)
+                errors_by_row[number] = errors
             else:
                 records.append((number, values))
-        self._write(records)
+            if in_chunk >= chunk_size:
+                self._chunk(records, seen, errors_by_row)
+                records, seen, errors_by_row, in_chunk = [], {}, {}, 0
+        self._chunk(records, seen, errors_by_row)
+
+    def _chunk(self, records: list[tuple[int, dict]], seen: dict[tuple[str, str], int],
+               errors_by_row: dict[int, list]) -> None:
+        """Drop (code, period) pairs met in an earlier chunk (an error on the later row), report
+        the chunk's problems, then write its good rows."""
+        earlier = self.seen_keys.add({f"{code}\x1f{period}": row for (code, period), row in seen.items()})
+        for key, first in earlier.items():
+            code, period = key.split("\x1f")
+            number = seen[(code, period)]
+            errors_by_row.setdefault(number, []).append(RowError(number, self.layout.header("ma_doi_tuong"), BadValue(
+                N_("Code «%(code)s» already has a row for %(period)s on row %(row)s."),
+                code=code, period=f"{period[5:]}/{period[:4]}", row=first).message()))
+        if earlier:
+            records = [(number, values) for number, values in records if number not in errors_by_row]
+        for number in sorted(errors_by_row):
+            self.report.add_errors(errors_by_row[number])
+        if records:
+            self._write(records)
 
     def _write(self, records: list[tuple[int, dict]]) -> None:
         beneficiaries = {row.code: row for row in select_in(

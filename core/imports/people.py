@@ -5,6 +5,8 @@ for the caller). One guardian may look after several beneficiaries: the phone fi
 Person. A Contact links the Person to the beneficiary as self, guardian or authorised.
 Re-importing a changed phone moves the identity (the same person, a new number); a guardian no
 longer on the list gets `removed_at`. Only contacts the import created are ever removed.
+Whether an old number is still on the list is known only once the whole file has been read, so
+a file imported chunk by chunk leaves such rows (`deferred`) for one last pass at the end.
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.imports.bulk import allocate_ids, insert_rows, select_in, update_by_id
+from core.imports.bulk import SeenKeys, allocate_ids, insert_rows, select_in, update_by_id
 from core.models import Contact, Identity, Person
 from core.text import fold
 
@@ -44,10 +46,13 @@ class Wanted:
 
 
 class PeopleSync:
-    def __init__(self, session: Session, now: datetime, file_phones: set[str]):
+    def __init__(self, session: Session, now: datetime, seen_phones: SeenKeys, defer: bool = False):
         self.session = session
         self.now = now
-        self.file_phones = file_phones  # every phone on the list, changed rows or not
+        self.seen_phones = seen_phones  # every phone on the list read so far, changed rows or not
+        self.file_phones: set[str] = set()  # those of the stored people's numbers that are on the list
+        self.defer = defer  # leave rows that may move a number to a later run (see `deferred`)
+        self.deferred: list[Wanted] = []
         self.owner: dict[str, int] = {}  # phone -> person ref (id, or -index-1 for a new person)
         self.identity_of: dict[str, tuple[int, bool]] = {}  # phone -> (identity id, verified)
         self.new_persons: list[dict] = []
@@ -67,6 +72,7 @@ class PeopleSync:
             self.owner[address] = person_id
             self.identity_of[address] = (identity_id, verified)
         contacts, person_phones, person_names = self._existing(wanted)
+        self.file_phones = self.seen_phones.which(address for rows in person_phones.values() for _, address in rows)
         for item in wanted:
             self._plan(item, contacts.get(item.beneficiary_id, []), person_phones, person_names)
         self._write()
@@ -118,7 +124,26 @@ class PeopleSync:
         self.owner[link.phone] = ref
         return ref
 
+    def _may_move(self, item: Wanted, existing: list, person_phones, person_names) -> bool:
+        """Whether a new number on this row could be a stored person's new number: their old
+        number is not on the list read so far, but a later chunk may still name it."""
+        for slot, link in item.links.items():
+            if link is None or link.phone in self.owner:
+                continue
+            for contact in existing:
+                if contact.role not in SLOT_ROLES[slot] or contact.removed_at is not None:
+                    continue
+                if slot != "self" and fold(person_names.get(contact.person_id) or "") != fold(link.name or ""):
+                    continue
+                if any(address not in self.file_phones and address != link.phone
+                       for _, address in person_phones.get(contact.person_id, [])):
+                    return True
+        return False
+
     def _plan(self, item: Wanted, existing: list, person_phones, person_names) -> None:
+        if self.defer and existing and self._may_move(item, existing, person_phones, person_names):
+            self.deferred.append(item)
+            return
         links = dict(item.links)
         self_link, guardian_link = links.get("self"), links.get("guardian")
         if self_link and guardian_link and self_link.phone == guardian_link.phone:
