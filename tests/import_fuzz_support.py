@@ -171,6 +171,20 @@ def legacy_bytes(text: str, encoding: str) -> bytes:
     return bytes(out)
 
 
+_TONES = "\u0300\u0301\u0303\u0309\u0323"
+
+
+def cp1258_bytes(text: str) -> bytes:
+    """`text` as Windows-1258 holds it: letters with their hat or horn, the tone as a separate mark."""
+    out = []
+    for char in unicodedata.normalize("NFD", text):
+        if char in _TONES or not out:
+            out.append(char)
+        else:
+            out.append(char) if unicodedata.combining(char) == 0 else out.__setitem__(-1, out[-1] + char)
+    return "".join(unicodedata.normalize("NFC", c) for c in out).encode("cp1258", "replace")
+
+
 ENCODINGS = ["utf-8", "utf-8", "utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "cp1258", "tcvn3",
              "vni", "double-utf8", "latin-1"]
 
@@ -178,6 +192,8 @@ ENCODINGS = ["utf-8", "utf-8", "utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf
 def encode(text: str, encoding: str) -> bytes:
     if encoding in ("tcvn3", "vni"):
         return legacy_bytes(text, encoding)
+    if encoding == "cp1258":
+        return cp1258_bytes(text)
     if encoding == "double-utf8":
         return text.encode("utf-8").decode("cp1252", "replace").encode("utf-8")
     return text.encode(encoding, "replace")

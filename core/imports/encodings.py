@@ -75,13 +75,7 @@ def suspected_in_text(headers: list[str], is_known: Callable[[str], bool]) -> st
     typed in, when reading their characters back as bytes names more known columns."""
     if not any("\u0080" <= c <= "\u00ff" or c in _CP1252_EXTRA for h in headers for c in h):
         return None
-    try:
-        raw = [h.encode("cp1252") for h in headers]
-    except UnicodeEncodeError:
-        try:
-            raw = [h.encode("latin-1") for h in headers]
-        except UnicodeEncodeError:
-            return None
+    raw = [_as_bytes(h) for h in headers]
     as_is = _known_count(headers, is_known)
     best, best_count = None, as_is
     for name, decode in _DECODERS.items():
@@ -91,6 +85,16 @@ def suspected_in_text(headers: list[str], is_known: Callable[[str], bool]) -> st
         if count > best_count:
             best, best_count = name, count
     return best
+
+
+def _as_bytes(text: str) -> bytes:
+    """The bytes a font-encoded or mis-decoded header was typed as (b"" when it cannot have been)."""
+    for codec in ("cp1252", "latin-1"):
+        try:
+            return text.encode(codec)
+        except UnicodeEncodeError:
+            continue
+    return b""
 
 
 def convert(data: bytes, name: str) -> str | None:

@@ -7,8 +7,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from core.i18n import N_  # noqa: F401 - re-exported
-from core.i18n import Translator, translator
+from core.i18n import (
+    N_,  # noqa: F401 - re-exported
+    Translator,
+    translator,
+)
 
 SHOWN_LENGTH = 60
 # C0/C1 controls (terminal escapes) and bidirectional overrides (text that reads backwards)

@@ -18,7 +18,12 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 
-from core.imports.encodings import DOUBLE_UTF8, convert, suspected_encoding, suspected_in_text
+from core.imports.encodings import (
+    DOUBLE_UTF8,
+    convert,
+    suspected_encoding,
+    suspected_in_text,
+)
 from core.imports.problems import N_, ImportFileError
 
 logger = logging.getLogger(__name__)

@@ -12,7 +12,9 @@ import re
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from ansinh.cli import main
 from core.imports import ImportFileError, import_file, import_rows, read_table
@@ -20,7 +22,7 @@ from core.imports.columns import match_headers
 from core.imports.problems import shown
 from core.imports.reader import Table
 from tests.conftest import TODAY
-from tests.console_support import make_officer, post, sign_in, THUAN_HOA
+from tests.console_support import THUAN_HOA, make_officer, post, sign_in
 from tests.fuzz_support import fuzz_settings, record_file
 from tests.import_fuzz_support import (
     COLUMNS,
