@@ -29,6 +29,11 @@ from core.text import fold
 
 LIMIT = 50
 _CODE = re.compile(r"[A-Z0-9._-]{3,30}")
+_PHONE_LIKE = re.compile(r"[\d\s.+()\-]{8,20}")
+
+
+def _typed_phone(text: str) -> str | None:
+    return normalize_phone(text) if _PHONE_LIKE.fullmatch(text) else None
 
 
 def search(s, text: str, codes: list[str] | None) -> list[Beneficiary]:
@@ -36,7 +41,7 @@ def search(s, text: str, codes: list[str] | None) -> list[Beneficiary]:
     if not text:
         return []
     conditions = []
-    phone = normalize_phone(text) if re.fullmatch(r"[\d\s.+()\-]{8,20}", text) else None
+    phone = _typed_phone(text)
     if phone:
         owners = (select(Contact.beneficiary_id).join(Identity, Identity.person_id == Contact.person_id)
                   .where(Identity.kind == "phone", Identity.address == phone, Contact.removed_at.is_(None)))
@@ -56,6 +61,13 @@ def search(s, text: str, codes: list[str] | None) -> list[Beneficiary]:
     return list(s.scalars(query.order_by(Beneficiary.name_ascii, Beneficiary.code).limit(LIMIT)))
 
 
+def _audited_query(text: str) -> str:
+    """What the audit log keeps of a search: who looked for whom, but never a full phone number."""
+    text = text.strip()[:100]
+    phone = _typed_phone(text)
+    return mask_phone(phone) if phone else text
+
+
 def _like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
@@ -69,7 +81,7 @@ def beneficiaries():
         if text.strip():
             results = search(s, text, scope_codes(s))
             units = dict(s.execute(select(Unit.code, Unit.name).where(Unit.code.in_({b.unit_code for b in results}))).all())
-            audit(s, "beneficiary.search", query=text[:100], results=len(results))
+            audit(s, "beneficiary.search", query=_audited_query(text), results=len(results))
     return render_template("console/beneficiaries.html", q=text, results=results, units=units, limit=LIMIT)
 
 

@@ -41,6 +41,17 @@ def test_search_finds_by_code_name_or_phone(client, people, query):
     assert "BT4600001" in page and "Nguyễn Thị Lài" in page
 
 
+def test_a_phone_search_is_audited_without_the_full_number(client, people):
+    sign_in(client, "lan")
+    client.get("/console/beneficiaries", query_string={"q": "0905 318 246"})
+    client.get("/console/beneficiaries", query_string={"q": "thi lai"})
+    with people() as session:
+        rows = list(session.scalars(select(AuditLog).where(AuditLog.action == "beneficiary.search").order_by(AuditLog.id)))
+    phone_row, name_row = (row.detail["query"] for row in rows)
+    assert "318246" not in phone_row and "318 246" not in phone_row and "8246" in phone_row
+    assert "thi lai" in name_row  # who looked for whom stays traceable
+
+
 def test_search_stays_within_the_unit(client, people):
     sign_in(client, "lan")
     page = client.get("/console/beneficiaries", query_string={"q": "Lộc"}).get_data(as_text=True)
