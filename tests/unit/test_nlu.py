@@ -110,3 +110,17 @@ def test_folding_agrees_with_core_text_fold():
         lower, folded = fold_lower(row["text"])
         assert len(lower) == len(folded)
         assert " ".join(folded.split()) == fold(row["text"])
+
+
+FRESH = ROOT / "tests" / "data" / "nlu_fresh_batches.jsonl"
+
+
+def test_fresh_batches_stay_learned():
+    """Batches written after the rules, by someone not looking at them; each was scored before any
+    rule was changed for it (`before_tuning`), then the misses were fixed. They guard those fixes."""
+    rows = _rows(FRESH)
+    assert len(rows) >= 90 and {row["intent"] for row in rows} == set(INTENTS)
+    intent_accuracy, period_accuracy, failures = _score(rows)
+    print(f"fresh batches: {len(rows)} messages, intent {intent_accuracy:.1%}, period {period_accuracy:.1%}")
+    assert intent_accuracy >= 0.97, failures
+    assert period_accuracy >= 0.97, failures
