@@ -17,7 +17,7 @@ import logging
 from datetime import timedelta
 from typing import Protocol
 
-from sqlalchemy import delete, event, select
+from sqlalchemy import bindparam, delete, event, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -48,9 +48,13 @@ class Dedupe(Protocol):
     def record(self, session: Session, provider: str, message_id: str, response: str | None) -> None: ...
 
 
-def _seen_row(session: Session, provider: str, message_id: str) -> SeenMessage | None:
-    return session.scalar(select(SeenMessage).where(
-        SeenMessage.provider == provider[:20], SeenMessage.message_id == message_id[:MAX_ID]))
+_TABLE = SeenMessage.__table__  # statements built once: building costs more than running them
+_FIND = select(_TABLE.c.response).where(_TABLE.c.provider == bindparam("provider"), _TABLE.c.message_id == bindparam("message_id"))
+_ADD = insert(_TABLE)
+
+
+def _seen_row(session: Session, provider: str, message_id: str):  # noqa: ANN202 - a row with .response, or None
+    return session.execute(_FIND, {"provider": provider[:20], "message_id": message_id[:MAX_ID]}).first()
 
 
 class DatabaseDedupe:
@@ -77,16 +81,15 @@ class DatabaseDedupe:
             raise AlreadyAnswered(row.response or "")
 
     def record(self, session: Session, provider: str, message_id: str, response: str | None) -> None:
-        """The claim, in the caller's transaction: flushed now so a twin that committed first shows."""
-        self._add(session, provider, message_id, response)
+        """The claim, in the caller's transaction: written now so a twin that committed first shows."""
         try:
-            session.flush()
+            self._add(session, provider, message_id, response)
         except IntegrityError:  # the turn is rolled back whole; the twin's answer stands
             raise AlreadyAnswered() from None
 
     def _add(self, session: Session, provider: str, message_id: str, response: str | None) -> None:
-        session.add(SeenMessage(provider=provider[:20], message_id=message_id[:MAX_ID],
-                                response=response or "", at=self.clock.now()))
+        session.execute(_ADD, {"provider": provider[:20], "message_id": message_id[:MAX_ID], "response": response or "",
+                               "at": self.clock.now()})
         self._writes += 1
         if self._writes % PURGE_EVERY == 0:
             oldest = select(SeenMessage.id).order_by(SeenMessage.id).limit(PURGE_BATCH).scalar_subquery()

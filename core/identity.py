@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, joinedload, lazyload
 
 from core.models import Beneficiary, Contact, Identity, Person
@@ -45,20 +45,23 @@ def identity_key(channel: str, sender: str) -> tuple[str, str]:
     return "phone", normalize_phone(sender) or str(sender).strip()
 
 
+# Built once: on the hot path building a statement costs more than running it.
+_IDENTITY = (select(Identity).options(joinedload(Identity.person))
+             .where(Identity.kind == bindparam("kind"), Identity.address == bindparam("address")))
+_BENEFICIARIES = (select(Beneficiary, Contact.role)
+                  .join(Contact, Contact.beneficiary_id == Beneficiary.id)
+                  .where(Contact.person_id == bindparam("person_id"), Contact.removed_at.is_(None))
+                  .options(lazyload(Beneficiary.categories)))  # only the amount answer reads them, in its session
+
+
 def resolve(session: Session, channel: str, sender: str) -> Asker:
     kind, address = identity_key(channel, sender)
-    identity = session.scalar(
-        select(Identity).options(joinedload(Identity.person)).where(Identity.kind == kind, Identity.address == address))
+    identity = session.scalar(_IDENTITY, {"kind": kind, "address": address})
     if identity is None:
         return Asker(identity=None, person=None, verified=False)
     person = identity.person
     if not identity.verified:
         return Asker(identity=identity, person=person, verified=False)
-    rows = session.execute(
-        select(Beneficiary, Contact.role)
-        .join(Contact, Contact.beneficiary_id == Beneficiary.id)
-        .where(Contact.person_id == person.id, Contact.removed_at.is_(None))
-        .options(lazyload(Beneficiary.categories))  # only the amount answer reads them, in this session
-    ).all()
+    rows = session.execute(_BENEFICIARIES, {"person_id": person.id}).all()
     beneficiaries = sorted(((b, role) for b, role in rows), key=lambda pair: (_ROLE_ORDER.get(pair[1], 9), pair[0].id))
     return Asker(identity=identity, person=person, verified=True, beneficiaries=beneficiaries)

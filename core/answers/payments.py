@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from core.answers.context import (
     AnswerContext,
@@ -25,10 +25,13 @@ HISTORY_PAGE = {"ussd": 3, "sms": 4}
 HISTORY_PAGE_CHAT = 6
 
 
+_ONE_PERIOD = select(Payment).where(Payment.beneficiary_id == bindparam("beneficiary_id"), Payment.period == bindparam("period"))
+
+
 def find_payment(ctx: AnswerContext, beneficiary: Beneficiary, period: str | None) -> tuple[Payment | None, str]:
     """The named period's payment; without a period, this month's or else the latest one known."""
     target = period or ctx.clock.current_period()
-    payment = ctx.session.scalar(select(Payment).where(Payment.beneficiary_id == beneficiary.id, Payment.period == target))
+    payment = ctx.session.scalar(_ONE_PERIOD, {"beneficiary_id": beneficiary.id, "period": target})
     if payment is None and period is None:
         payment = ctx.session.scalar(
             select(Payment).where(Payment.beneficiary_id == beneficiary.id, Payment.period <= period_add(target, 1))
