@@ -18,7 +18,9 @@ from functools import lru_cache
 from limits import parse
 from limits.storage import MemoryStorage, Storage
 from limits.strategies import FixedWindowRateLimiter
-from sqlalchemy import delete, select, update
+from sqlalchemy import case, delete, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -35,6 +37,9 @@ LIMITS: dict[str, tuple[str, ...]] = {
     "console_login": ("10 per 1 minute", "30 per 1 hour"),
     "inbound_sender": ("30 per 1 minute", "300 per 1 hour"),
 }
+
+
+_UPSERTS = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}  # INSERT … ON CONFLICT DO UPDATE … RETURNING
 
 
 @dataclass(frozen=True)
@@ -83,6 +88,9 @@ class DatabaseStorage(Storage):
 
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
         now = self._now()
+        with self._writing() as session:
+            if session.bind.dialect.name in _UPSERTS:
+                return self._upsert(session, key, now, expiry, amount)
         for _ in range(3):  # a concurrent first insert makes us retry the update
             with self._writing() as session:
                 session.execute(delete(RateCounter).where(RateCounter.key == key, RateCounter.expires_at <= now))
@@ -96,6 +104,19 @@ class DatabaseStorage(Storage):
                 except IntegrityError:
                     continue
         raise RuntimeError("rate counter contention")
+
+    @staticmethod
+    def _upsert(session: Session, key: str, now: datetime, expiry: int, amount: int) -> int:
+        """One statement per count (a stranger's turn counts two tiers): insert, or add to the
+        window still running, or start a new window over an ended one; atomic under concurrency."""
+        table = RateCounter.__table__
+        statement = _UPSERTS[session.bind.dialect.name](table).values(key=key, count=amount, expires_at=now + timedelta(seconds=expiry))
+        ended = table.c.expires_at <= now
+        statement = statement.on_conflict_do_update(index_elements=[table.c.key], set_={
+            "count": case((ended, statement.excluded.count), else_=table.c.count + amount),
+            "expires_at": case((ended, statement.excluded.expires_at), else_=table.c.expires_at),
+        }).returning(table.c.count)
+        return session.execute(statement).scalar_one()
 
     def get(self, key: str) -> int:
         with self._reading() as session:

@@ -92,3 +92,13 @@ def test_console_sign_in_failures_are_counted_in_redis(app, runtime, sessions):
     assert statuses == [401] * 10 + [429]
     with sessions() as session:  # nothing went to the database: Redis holds the counts
         assert session.scalar(select(func.count()).select_from(RateCounter)) == 0
+
+
+def test_concurrent_counts_are_not_lost(sessions):
+    """Four web threads counting the same sender at once: every count lands (one upsert each)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    storage = DatabaseStorage(sessions)
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(lambda _: storage.incr("LIMITER/bench/phone:+84900000001/1000/1/hour", 3600), range(100)))
+    assert storage.get("LIMITER/bench/phone:+84900000001/1000/1/hour") == 100
