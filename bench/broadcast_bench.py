@@ -14,7 +14,6 @@ import time
 from sqlalchemy import insert, select, text
 
 from core.db import make_engine
-
 from core.models import Beneficiary, Contact, Identity, Person, Unit
 
 PEOPLE = int(os.environ.get("BENCH_BROADCAST_BENEFICIARIES", "40000"))

@@ -22,7 +22,17 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from bench.web_bench import AUTH_TOKEN, BIN, PUBLIC_URL, ROOT, _bodies, _free_port, _phones, _serve, _wait_port
+from bench.web_bench import (
+    AUTH_TOKEN,
+    BIN,
+    PUBLIC_URL,
+    ROOT,
+    _bodies,
+    _free_port,
+    _phones,
+    _serve,
+    _wait_port,
+)
 
 REQUESTS = int(os.environ.get("BENCH_MEMORY_REQUESTS", "2000"))  # per route and batch
 MESSAGES = int(os.environ.get("BENCH_MEMORY_MESSAGES", "20000"))

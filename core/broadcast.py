@@ -18,7 +18,13 @@ from sqlalchemy.orm import Session
 
 from core.audit import record_disclosure
 from core.broadcast_audience import find_recipients, template_values
-from core.broadcast_template import BroadcastError, check_template, fill, fill_pieces, split_template
+from core.broadcast_template import (
+    BroadcastError,
+    check_template,
+    fill,
+    fill_pieces,
+    split_template,
+)
 from core.clock import Clock
 from core.i18n import translator
 from core.models import Broadcast, Category, Officer, OutboxMessage

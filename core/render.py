@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from itertools import pairwise
 
 from core.text import is_gsm7, sms_size, to_ascii, to_gsm7
 
@@ -113,7 +114,7 @@ def _joins_cleanly(pieces: Sequence[str]) -> bool:
     """Folding piece by piece equals folding the whole when no two non-ASCII characters meet at
     a seam (Unicode composition only joins a base letter with what follows it)."""
     pieces = [piece for piece in pieces if piece]
-    for left, right in zip(pieces, pieces[1:]):
+    for left, right in pairwise(pieces):
         if left and right and not left[-1].isascii() and not right[0].isascii():
             return False
     return True

@@ -3,14 +3,14 @@ from COPY_FROM rows up): every column kept, rows in the order given, known keys 
 two bulk writes in one transaction (the staging table is reused)."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
 from core.models import OutboxMessage
 from core.outbox_bulk import COPY_FROM, enqueue_many
 
-LATER = datetime(2026, 12, 2, 1, 0, tzinfo=timezone.utc)
+LATER = datetime(2026, 12, 2, 1, 0, tzinfo=UTC)
 
 
 def _rows(start: int, count: int) -> list[dict]:

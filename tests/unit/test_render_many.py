@@ -2,7 +2,9 @@
 pieces, the result must be exactly what render_for_channel makes of the whole text."""
 from __future__ import annotations
 
-from hypothesis import given, settings as hypothesis_settings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from core.broadcast_template import fill, fill_pieces, split_template
 from core.render import ManyRenderer, render_for_channel
