@@ -19,7 +19,8 @@ _GLUED_TC = re.compile(r"tc(\d{1,2})")
 REGISTER_WORDS = {"dk", "dky", "dangky", "dki"}
 STOP_WORDS = {"huy", "stop", "unsubscribe"}
 PERIOD_KEYWORDS = {"tc": "payment_status", "lich": "payment_schedule", "ls": "payment_history"}
-FIRST_WORDS = REGISTER_WORDS | STOP_WORDS | set(PERIOD_KEYWORDS) | {"giup", "help", "en", "vi"}
+LANGUAGE_WORDS = {"en": "en", "vi": "vi", "vn": "vi"}  # "VN" is how many write Vietnamese
+FIRST_WORDS = REGISTER_WORDS | STOP_WORDS | set(PERIOD_KEYWORDS) | set(LANGUAGE_WORDS) | {"giup", "help"}
 STOP_ALONE = {"dung", "dung lai", "ngung", "ngung lai", "thoi", "huy bo", "dung nhan", "stop all"}
 _HEAD = re.compile(r"[^\w]*(\w+)")
 
@@ -70,8 +71,8 @@ def parse_keyword(folded: str, today: date, lower: str = "") -> tuple[str, dict[
         return None
     if first in ("giup", "help") and not rest:
         return "help", {}
-    if first in ("en", "vi") and not rest and not any(word in lower for word in ("ví", "vì", "vị", "vỉ")):
-        return "change_language", {"language": first}
+    if first in LANGUAGE_WORDS and not rest and not any(word in lower for word in ("ví", "vì", "vị", "vỉ")):
+        return "change_language", {"language": LANGUAGE_WORDS[first]}
     return None
 
 
