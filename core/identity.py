@@ -10,8 +10,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from sqlalchemy import bindparam, select
-from sqlalchemy.orm import Session, joinedload, lazyload
+from sqlalchemy import and_, bindparam, select
+from sqlalchemy.orm import Session, contains_eager, lazyload
 
 from core.models import Beneficiary, Contact, Identity, Person
 from core.phones import normalize_phone
@@ -45,23 +45,25 @@ def identity_key(channel: str, sender: str) -> tuple[str, str]:
     return "phone", normalize_phone(sender) or str(sender).strip()
 
 
-# Built once: on the hot path building a statement costs more than running it.
-_IDENTITY = (select(Identity).options(joinedload(Identity.person))
-             .where(Identity.kind == bindparam("kind"), Identity.address == bindparam("address")))
-_BENEFICIARIES = (select(Beneficiary, Contact.role)
-                  .join(Contact, Contact.beneficiary_id == Beneficiary.id)
-                  .where(Contact.person_id == bindparam("person_id"), Contact.removed_at.is_(None))
-                  .options(lazyload(Beneficiary.categories)))  # only the amount answer reads them, in its session
+# Built once (on the hot path building a statement costs more than running it): the identity, its
+# person and that person's current contacts' beneficiaries in one round trip.
+_ASKER = (select(Identity, Person, Beneficiary, Contact.role)
+          .join(Person, Person.id == Identity.person_id)
+          .outerjoin(Contact, and_(Contact.person_id == Person.id, Contact.removed_at.is_(None)))
+          .outerjoin(Beneficiary, Beneficiary.id == Contact.beneficiary_id)
+          .where(Identity.kind == bindparam("kind"), Identity.address == bindparam("address"))
+          .options(contains_eager(Identity.person),  # identity.person set, as a joined load would
+                   lazyload(Beneficiary.categories)))  # only the amount answer reads them, in its session
 
 
 def resolve(session: Session, channel: str, sender: str) -> Asker:
     kind, address = identity_key(channel, sender)
-    identity = session.scalar(_IDENTITY, {"kind": kind, "address": address})
-    if identity is None:
+    rows = session.execute(_ASKER, {"kind": kind, "address": address}).all()
+    if not rows:
         return Asker(identity=None, person=None, verified=False)
-    person = identity.person
+    identity, person = rows[0][0], rows[0][1]
     if not identity.verified:
         return Asker(identity=identity, person=person, verified=False)
-    rows = session.execute(_BENEFICIARIES, {"person_id": person.id}).all()
-    beneficiaries = sorted(((b, role) for b, role in rows), key=lambda pair: (_ROLE_ORDER.get(pair[1], 9), pair[0].id))
+    beneficiaries = sorted(((b, role) for _i, _p, b, role in rows if b is not None),
+                           key=lambda pair: (_ROLE_ORDER.get(pair[1], 9), pair[0].id))
     return Asker(identity=identity, person=person, verified=True, beneficiaries=beneficiaries)
