@@ -203,6 +203,8 @@ class Dispatcher:
             row.claimed_until = None
             if self.on_permanent_failure is not None:
                 self.on_permanent_failure(session, row, cause)
+            if row.kind == "otp":
+                row.text = REDACTED_OTP  # never sent, expired in minutes: not kept either
 
     # -- loop ---------------------------------------------------------------------------------
     def run_forever(self, stop: threading.Event, idle_sleep: float = 0.5, batch: int = 50) -> None:
