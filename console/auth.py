@@ -9,7 +9,16 @@ import logging
 from flask import g, redirect, render_template, request, session, url_for
 from sqlalchemy import func, select
 
-from console.web import audit, bp, db, login_required, runtime, safe_next, scope_codes, tr
+from console.web import (
+    audit,
+    bp,
+    db,
+    login_required,
+    runtime,
+    safe_next,
+    scope_codes,
+    tr,
+)
 from core.abuse import make_guard, wait_minutes
 from core.broadcast import covers
 from core.models import AuditLog, Beneficiary, Broadcast, Complaint

@@ -2,12 +2,11 @@
 (core.dead_letters), with a button to send one again. Viewing and each retry are audited."""
 from __future__ import annotations
 
-from core.i18n import N_  # noqa: F401 - the shared extraction marker
-
 from flask import flash, redirect, render_template, url_for
 
 from console.web import audit, bp, db, forbidden, login_required, scope_codes, tr
 from core import dead_letters
+from core.i18n import N_
 from core.models import OutboxMessage
 
 KIND_LABELS = {

@@ -7,9 +7,17 @@ from sqlalchemy import select
 
 from core.models import OutboxMessage
 from tests.bot_factory import AMOUNT_VI, BENEFICIARY_CODE
-from tests.e2e.test_telegram_bot import GUARDIAN_TG, bot_api, family, own_contact, post, settings  # noqa: F401 - fixtures
+from tests.e2e.test_telegram_bot import (
+    GUARDIAN_TG,
+    bot_api,
+    family,
+    own_contact,
+    post,
+    settings,
+)
 from tests.standins_bot import private_message
 
+BORROWED_FIXTURES = (bot_api, family, settings)  # from the Telegram tests: the stand-in Bot API and the family
 PROBER_TG = 333333333
 
 
@@ -19,7 +27,7 @@ def replies_to(sessions, chat_id: int) -> list[str]:
                                     .order_by(OutboxMessage.id)))
 
 
-def test_a_stranger_chat_probing_codes_is_slowed_and_a_linked_chat_is_not(client, sessions, family):  # noqa: F811
+def test_a_stranger_chat_probing_codes_is_slowed_and_a_linked_chat_is_not(client, sessions, family):
     for n in range(12):
         assert post(client, private_message(500 + n, PROBER_TG, f"TC {BENEFICIARY_CODE[:-1]}{n % 10} 19{40 + n}")).status_code == 200
     texts = replies_to(sessions, PROBER_TG)

@@ -8,7 +8,7 @@ windows there, as the clock would, so no test waits or depends on timing."""
 from __future__ import annotations
 
 import itertools
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select, update
@@ -44,7 +44,7 @@ def ussd(client, phone: str, text: str) -> str:
 
 def windows_pass(sessions, unit: str = "1/minute") -> None:
     """The windows of that length end now (what waiting would do to the counters)."""
-    past = datetime.now(timezone.utc) - timedelta(seconds=1)
+    past = datetime.now(UTC) - timedelta(seconds=1)
     with sessions.begin() as session:
         session.execute(update(RateCounter).where(RateCounter.key.like(f"%/{unit}")).values(expires_at=past))
 

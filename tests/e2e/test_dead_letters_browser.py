@@ -7,7 +7,17 @@ from sqlalchemy import select
 from core.dispatch import Dispatcher, TemporaryError
 from core.models import Beneficiary, OutboxMessage
 from core.outbox import enqueue
-from tests.e2e.test_console_browser import browser, page, pytestmark, server, shot, sign_in, ward  # noqa: F401 - fixtures
+from tests.e2e.test_console_browser import (
+    browser,
+    page,
+    pytestmark,
+    server,
+    shot,
+    sign_in,
+    ward,
+)
+
+BORROWED_FIXTURES = (browser, page, server, ward, pytestmark)  # the console browser tests' chromium, server, ward; skip without chromium
 
 
 class RefusingSms:
@@ -19,7 +29,7 @@ class RefusingSms:
         raise TemporaryError("HTTP 503 from the provider")
 
 
-def test_an_officer_sends_a_given_up_message_again(page, ward, clock, settings):  # noqa: F811 - fixtures
+def test_an_officer_sends_a_given_up_message_again(page, ward, clock, settings):
     with ward.begin() as session:
         lai = session.scalar(select(Beneficiary.id).where(Beneficiary.code == "BT4600001"))
         message = enqueue(session, channel="sms", address="+84978451203", text="Tiền tháng 11/2026 đã về: 500.000đ",

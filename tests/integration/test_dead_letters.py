@@ -9,7 +9,14 @@ from sqlalchemy import select
 from core.dispatch import Dispatcher
 from core.models import AuditLog, Identity, OutboxMessage
 from core.outbox import enqueue
-from tests.console_support import PHU_VINH, THUAN_HOA, make_beneficiary, make_officer, post, sign_in
+from tests.console_support import (
+    PHU_VINH,
+    THUAN_HOA,
+    make_beneficiary,
+    make_officer,
+    post,
+    sign_in,
+)
 from tests.standins import Canned
 from tests.standins.twilio import MESSAGES_PATH, twilio_standin
 from ussd.twilio_sender import TwilioSender

@@ -6,6 +6,7 @@ import os
 import pytest
 
 from core.abuse import AbuseGuard, DatabaseStorage, make_guard
+
 REDIS_URL = os.environ.get("ANSINH_TEST_REDIS_URL")
 
 
