@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.db import transaction
 from core.imports.beneficiaries import BeneficiaryImport
+from core.imports.bulk import fewer_collections
 from core.imports.columns import (
     BENEFICIARY_COLUMNS,
     PAYMENT_COLUMNS,
@@ -85,7 +86,8 @@ def import_rows(session: Session, kind: str, rows: Iterable[tuple[int, Mapping[s
     job = importer(session, layout, today, utcnow(), report)
     if chunk_size:
         job.chunk_size = chunk_size
-    job.run(iterator)
+    with fewer_collections():
+        job.run(iterator)
     report.errors.sort(key=lambda e: e.row)
     session.flush()
     for listener in listeners:

@@ -17,7 +17,17 @@ from functools import lru_cache
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from core.imports.bulk import SeenKeys, allocate_ids, chunk_rows, chunks, insert_rows, select_in, update_by_id
+from core.imports.bulk import (
+    ChunkWriter,
+    SeenKeys,
+    allocate_ids,
+    chunk_rows,
+    chunks,
+    insert_rows,
+    on_postgresql,
+    select_in,
+    update_by_id,
+)
 from core.imports.columns import Layout, ParseContext, parse_row
 from core.imports.context import StandardLevels, load_context
 from core.imports.hashing import hash_identifier, identifier_key
@@ -39,6 +49,10 @@ FIELD_SOURCES = {
     "has_account": ("hinh_thuc", "so_tai_khoan"),
 }
 AUTHORISED_WORDS = ("uy quyen", "duoc uy quyen")
+
+
+# Names repeat a lot across a list (family, middle and given names are few): fold each once.
+_folded_name = lru_cache(maxsize=65_536)(fold)
 
 
 @lru_cache(maxsize=1024)
@@ -68,23 +82,24 @@ class BeneficiaryImport:
         first_row: dict[str, int] = {}
         errors_by_row: dict[int, list[RowError]] = {}
         in_chunk, chunk_size = 0, self.chunk_size or chunk_rows(self.session)
-        for number, raw in rows:
-            self.report.total += 1
-            in_chunk += 1
-            values, errors = parse_row(number, raw, self.layout, self.ctx)
-            code = values.get("ma_doi_tuong")
-            if code and code in first_row:
-                errors.append(RowError(number, self.layout.header("ma_doi_tuong"), BadValue(N_("Code «%(code)s» already appears on row %(row)s."), code=code, row=first_row[code]).message()))
-            elif code:
-                first_row[code] = number
-            if errors:
-                errors_by_row[number] = errors
-            else:
-                records[code] = self._record(values)
-            if in_chunk >= chunk_size:
-                self._chunk(records, first_row, errors_by_row)
-                records, first_row, errors_by_row, in_chunk = {}, {}, {}, 0
-        self._chunk(records, first_row, errors_by_row)
+        with ChunkWriter(self._chunk, background=on_postgresql(self.session)) as writer:
+            for number, raw in rows:
+                self.report.total += 1
+                in_chunk += 1
+                values, errors = parse_row(number, raw, self.layout, self.ctx)
+                code = values.get("ma_doi_tuong")
+                if code and code in first_row:
+                    errors.append(RowError(number, self.layout.header("ma_doi_tuong"), BadValue(N_("Code «%(code)s» already appears on row %(row)s."), code=code, row=first_row[code]).message()))
+                elif code:
+                    first_row[code] = number
+                if errors:
+                    errors_by_row[number] = errors
+                else:
+                    records[code] = self._record(values)
+                if in_chunk >= chunk_size:
+                    writer.submit(records, first_row, errors_by_row)
+                    records, first_row, errors_by_row, in_chunk = {}, {}, {}, 0
+            writer.submit(records, first_row, errors_by_row)
         if self.deferred:
             PeopleSync(self.session, self.now, self.seen_phones).run(self.deferred)
 
@@ -121,7 +136,7 @@ class BeneficiaryImport:
         birth_date, birth_year = values["ngay_sinh"]
         national_id = values.get("so_cccd")
         row = {
-            "full_name": values["ho_ten"], "name_ascii": fold(values["ho_ten"]), "birth_date": birth_date,
+            "full_name": values["ho_ten"], "name_ascii": _folded_name(values["ho_ten"]), "birth_date": birth_date,
             "birth_year": birth_year, "gender": values.get("gioi_tinh"),
             "national_id_hash": hash_identifier(national_id, self.key) if national_id else None,
             "unit_code": values["ma_xa"], "address": values.get("dia_chi"), "programme_code": programme,

@@ -12,7 +12,16 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.imports.bulk import SeenKeys, allocate_ids, chunk_rows, insert_rows, select_in, update_by_id
+from core.imports.bulk import (
+    ChunkWriter,
+    SeenKeys,
+    allocate_ids,
+    chunk_rows,
+    insert_rows,
+    on_postgresql,
+    select_in,
+    update_by_id,
+)
 from core.imports.columns import Layout, parse_row
 from core.imports.context import load_context
 from core.imports.problems import N_, BadValue, ImportReport, PaymentChanged, RowError
@@ -40,24 +49,25 @@ class PaymentImport:
         seen: dict[tuple[str, str], int] = {}
         errors_by_row: dict[int, list[RowError]] = {}
         in_chunk, chunk_size = 0, self.chunk_size or chunk_rows(self.session)
-        for number, raw in rows:
-            self.report.total += 1
-            in_chunk += 1
-            values, errors = parse_row(number, raw, self.layout, self.ctx)
-            key = (values.get("ma_doi_tuong"), values.get("ky_chi_tra"))
-            if all(key) and key in seen:
-                errors.append(RowError(number, self.layout.header("ma_doi_tuong"), BadValue(N_("Code «%(code)s» already has a row for %(period)s on row %(row)s."),
-                    code=key[0], period=f"{key[1][5:]}/{key[1][:4]}", row=seen[key]).message()))
-            elif all(key):
-                seen[key] = number
-            if errors:
-                errors_by_row[number] = errors
-            else:
-                records.append((number, values))
-            if in_chunk >= chunk_size:
-                self._chunk(records, seen, errors_by_row)
-                records, seen, errors_by_row, in_chunk = [], {}, {}, 0
-        self._chunk(records, seen, errors_by_row)
+        with ChunkWriter(self._chunk, background=on_postgresql(self.session)) as writer:
+            for number, raw in rows:
+                self.report.total += 1
+                in_chunk += 1
+                values, errors = parse_row(number, raw, self.layout, self.ctx)
+                key = (values.get("ma_doi_tuong"), values.get("ky_chi_tra"))
+                if all(key) and key in seen:
+                    errors.append(RowError(number, self.layout.header("ma_doi_tuong"), BadValue(N_("Code «%(code)s» already has a row for %(period)s on row %(row)s."),
+                        code=key[0], period=f"{key[1][5:]}/{key[1][:4]}", row=seen[key]).message()))
+                elif all(key):
+                    seen[key] = number
+                if errors:
+                    errors_by_row[number] = errors
+                else:
+                    records.append((number, values))
+                if in_chunk >= chunk_size:
+                    writer.submit(records, seen, errors_by_row)
+                    records, seen, errors_by_row, in_chunk = [], {}, {}, 0
+            writer.submit(records, seen, errors_by_row)
 
     def _chunk(self, records: list[tuple[int, dict]], seen: dict[tuple[str, str], int],
                errors_by_row: dict[int, list]) -> None:
