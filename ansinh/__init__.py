@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, jsonify, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 from sqlalchemy.exc import DataError, InterfaceError, OperationalError
 
 from ansinh.runtime import Runtime
@@ -24,6 +25,10 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None, run
     app = Flask(__name__, instance_relative_config=False)
     app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=32 * 1024 * 1024)
     app.extensions["ansinh"] = runtime
+    if settings.trusted_proxies > 0:
+        # Behind nginx the client address is the proxy's for everyone; believe exactly as many
+        # X-Forwarded-For hops as there are proxies, so per-address limits see the real client.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies)
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)

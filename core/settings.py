@@ -23,6 +23,7 @@ class Settings:
     redis_url: str | None = None  # ANSINH_REDIS_URL: sessions, rate limits, dedupe keys
     secret_key: str = ""  # ANSINH_SECRET_KEY: required outside the demo
     public_url: str = "http://127.0.0.1:5000"  # ANSINH_PUBLIC_URL: signature checks behind a proxy
+    trusted_proxies: int = 0  # ANSINH_TRUSTED_PROXIES: reverse proxies in front whose X-Forwarded-For is believed
     sms_encoding: str = "gsm7"  # ANSINH_SMS_ENCODING: gsm7 strips diacritics, ucs2 keeps them
     ussd_unicode: bool = False  # ANSINH_USSD_UNICODE
     timezone: str = "Asia/Ho_Chi_Minh"  # ANSINH_TIMEZONE

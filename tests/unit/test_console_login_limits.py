@@ -67,3 +67,25 @@ def test_the_login_page_itself_is_never_limited(app, officers):
     for n in range(11):
         sign_in(attacker, f"x{n}", "sai")
     assert attacker.get("/console/login").status_code == 200
+
+
+def _behind(client, proxy: str, forwarded_for: str):
+    client.environ_base.update(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR=forwarded_for)
+    return client
+
+
+def test_behind_a_trusted_proxy_the_forwarded_client_is_counted(runtime, officers):
+    from ansinh import create_app
+
+    runtime.settings = runtime.settings.with_(trusted_proxies=1)
+    app = create_app(runtime.settings, runtime=runtime)
+    attacker = _behind(app.test_client(), "127.0.0.1", ATTACKER)
+    assert [sign_in(attacker, f"can-bo-{n}", "sai").status_code for n in range(11)][-1] == 429
+    # the officers come through the same proxy, but from their own address: not caught by the attacker's limit
+    assert sign_in(_behind(app.test_client(), "127.0.0.1", OFFICE), "lan").status_code == 302
+
+
+def test_without_trusted_proxies_a_forged_forwarded_for_changes_nothing(app, officers):
+    answers = [sign_in(_behind(app.test_client(), ATTACKER, f"10.0.0.{n}"), f"can-bo-{n}", "sai").status_code
+               for n in range(11)]
+    assert answers[-1] == 429  # every attempt counted against the address the server saw
