@@ -2,7 +2,10 @@
 province loaded, against a bare Flask endpoint served identically by gunicorn (the ceiling).
 
 Load comes from `wrk` (Debian) on loopback, bounded in time. The database is a fresh SQLite file,
-or PostgreSQL when BENCH_DATABASE_URL is set.
+or PostgreSQL when BENCH_DATABASE_URL is set. Both servers get the same warm-up (the first real
+request answered, then WARMUP of load) before anything is measured. Every USSD request opens its
+own session (a dial-in or "1" on a new sessionId), every SMS carries its own MessageSid, so nothing
+is answered from stored state; replies that are apologies are counted, so errors cannot pass for speed.
 """
 from __future__ import annotations
 
@@ -24,7 +27,10 @@ CONCURRENCY = (1, 10, 50)
 DURATION = os.environ.get("BENCH_DURATION", "5s")
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 AUTH_TOKEN = "bench-token"
-SMS_BODIES = int(os.environ.get("BENCH_SMS_BODIES", "40000"))  # more than one run sends: no repeated MessageSid
+SMS_BODIES = int(os.environ.get("BENCH_SMS_BODIES", "48000"))  # more than one run sends: no repeated MessageSid
+USSD_BODIES = int(os.environ.get("BENCH_USSD_BODIES", "48000"))  # likewise: no repeated sessionId
+WARMUP = os.environ.get("BENCH_WARMUP", "2s")
+APOLOGY = "Xin loi"  # how both apologies begin (USSD and SMS, Vietnamese, ASCII)
 PUBLIC_URL = "http://bench.local"
 
 
@@ -64,13 +70,21 @@ def _lua(bodies: list[dict], path: Path) -> None:
     )
     path.write_text(
         "bodies = {\n" + entries + "\n}\ncounter = 0\nlocal threads = 0\n"
-        # Each run (offset argument) and each wrk thread starts at its own place in the bodies.
+        # Each run (offset argument: a quarter of the bodies each) and each of its two wrk threads
+        # (an eighth each) starts at its own place in the bodies.
         "function setup(thread)\n  thread:set('tid', threads)\n  threads = threads + 1\nend\n"
-        "function init(args)\n  counter = tonumber(args[1] or '0') + tid * math.floor(#bodies / 6)\nend\n"
+        "function init(args)\n  counter = tonumber(args[1] or '0') + tid * math.floor(#bodies / 8)\nend\n"
         "request = function()\n  counter = counter + 1\n  local b = bodies[(counter % #bodies) + 1]\n"
         '  local h = {["Content-Type"]="application/x-www-form-urlencoded"}\n'
         '  if b.sig ~= "" then h["X-Twilio-Signature"] = b.sig end\n'
-        '  return wrk.format("POST", nil, h, b.body)\nend\n',
+        '  return wrk.format("POST", nil, h, b.body)\nend\n'
+        # Apologies are answers too (HTTP 200): count them so errors cannot pass for throughput.
+        "apologies = 0\nlocal all_threads = {}\n"
+        "local first_setup = setup\nsetup = function(thread)\n  first_setup(thread)\n  table.insert(all_threads, thread)\nend\n"
+        f'response = function(status, headers, body)\n  if string.find(body, "{APOLOGY}", 1, true) then apologies = apologies + 1 end\nend\n'
+        'done = function(summary, latency, requests)\n  local n = 0\n'
+        '  for _, t in ipairs(all_threads) do n = n + (t:get("apologies") or 0) end\n'
+        '  io.write("apologies: " .. n .. "\\n")\nend\n',
         encoding="utf-8",
     )
 
@@ -87,8 +101,9 @@ def _wrk(url: str, script: Path, connections: int, offset: int) -> dict:
         value, unit = float(m.group(1)), m.group(2)
         latency[pct] = value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    apologies = re.search(r"apologies: (\d+)", out)
     return {"rps": round(rps, 1), "p50_ms": round(latency["50"], 2), "p99_ms": round(latency["99"], 2),
-            "non_2xx": int(non2xx.group(1)) if non2xx else 0}
+            "non_2xx": int(non2xx.group(1)) if non2xx else 0, "apologies": int(apologies.group(1)) if apologies else None}
 
 
 def _bodies(phones: list[str]) -> dict[str, list[dict]]:
@@ -96,15 +111,35 @@ def _bodies(phones: list[str]) -> dict[str, list[dict]]:
 
     validator = RequestValidator(AUTH_TOKEN)
     ussd, sms = [], []
-    for i, phone in enumerate(phones[:500]):
-        ussd.append({"body": urlencode({"sessionId": f"b{i}", "serviceCode": "*384*46#", "phoneNumber": phone,
+    run = int(time.time())
+    for i in range(USSD_BODIES):  # half dial in, half choose 1 (this month's money) on a new session
+        ussd.append({"body": urlencode({"sessionId": f"b{run}-{i}", "serviceCode": "*384*46#", "phoneNumber": phones[i % len(phones)],
                                         "networkCode": "45204", "text": "1" if i % 2 else ""})})
     # Every SMS request carries its own MessageSid, so none is answered from the dedupe store.
     for i in range(SMS_BODIES):
-        params = {"MessageSid": f"SMbench{i:08d}", "From": phones[i % len(phones)], "To": "+15005550006",
+        params = {"MessageSid": f"SMbench{run}{i:08d}", "From": phones[i % len(phones)], "To": "+15005550006",
                   "Body": "tien thang nay ve chua"}
         sms.append({"body": urlencode(params), "sig": validator.compute_signature(PUBLIC_URL + "/sms/twilio", params)})
     return {"ussd": ussd, "sms": sms}
+
+
+def _warm_up(url: str, script: Path, body: dict, offset: int) -> None:
+    """Until a worker answers a real request (not just the port), then WARMUP of load, unmeasured."""
+    import urllib.request
+
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    if body.get("sig"):
+        headers["X-Twilio-Signature"] = body["sig"]
+    deadline = time.time() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(urllib.request.Request(url, data=body["body"].encode(), headers=headers), timeout=5):
+                break
+        except OSError:
+            if time.time() > deadline:
+                raise
+            time.sleep(0.2)
+    subprocess.run(["wrk", "-t2", "-c10", f"-d{WARMUP}", "-s", str(script), url, "--", str(offset)], capture_output=True, timeout=120)
 
 
 def _serve(env: dict, port: int, bare: bool) -> subprocess.Popen:
@@ -138,9 +173,10 @@ def run() -> dict:
             for route, path in (("ussd", "/ussd/africastalking"), ("sms", "/sms/twilio")):
                 script = workdir / f"{route}.lua"
                 _lua(bodies[route], script)
+                _warm_up(f"http://127.0.0.1:{port}{path}", script, bodies[route][-1], 3 * len(bodies[route]) // 4)
                 for level, connections in enumerate(CONCURRENCY):
                     key = f"{'bare' if bare else 'ansinh'}_{route}_c{connections}"
-                    offset = level * len(bodies[route]) // len(CONCURRENCY)
+                    offset = level * len(bodies[route]) // 4  # the last quarter is the warm-up's
                     results[key] = _wrk(f"http://127.0.0.1:{port}{path}", script, connections, offset)
         finally:
             server.terminate()
