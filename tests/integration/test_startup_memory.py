@@ -5,11 +5,12 @@ from __future__ import annotations
 import subprocess
 import sys
 
+# VmHWM (peak RSS of this program since exec) rather than ru_maxrss, which also counts the pytest
+# process the child was forked from.
 PROBE = (
-    "import resource\n"
     "import ansinh.cli, ansinh.gunicorn_app, ansinh.dispatching, console, ussd, bot\n"
-    "kept = int(open('/proc/self/statm').read().split()[1]) * 4096 // 1024\n"
-    "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - kept)\n"
+    "status = dict(line.split(':', 1) for line in open('/proc/self/status'))\n"
+    "print(int(status['VmHWM'].split()[0]) - int(status['VmRSS'].split()[0]))\n"
 )
 
 
