@@ -10,6 +10,7 @@ from core.text import is_gsm7, sms_size, to_ascii, to_gsm7
 
 ELLIPSIS = "..."
 MAX_PIECES = 200_000  # pieces a ManyRenderer remembers (a province's names and their words)
+LONGEST_KEPT = 64  # longer phrases (whole notifications) are not kept, only their words
 _PLAIN = re.compile(r"[A-Za-z0-9 .,:;!?'\"()+\-/%&*#=<>@$_\n]*")
 
 
@@ -83,7 +84,7 @@ class ManyRenderer:
                 shown = to_gsm7(piece) if self._fold else piece
                 gsm = is_gsm7(shown)
                 known = (shown, gsm, sms_size(shown).characters if gsm else 0, len(shown.encode("utf-16-le")) // 2)
-            if len(self._pieces) < MAX_PIECES:
+            if len(self._pieces) < MAX_PIECES and (len(piece) <= LONGEST_KEPT or len(words) == 1):
                 self._pieces[piece] = known
         return known
 
