@@ -73,31 +73,21 @@ def count_beneficiaries(session: Session, filters: dict) -> int:
 
 
 def _links(session: Session, ids) -> list[tuple]:
-    """(beneficiary, person, role) of every live contact allowed to hear, self links first."""
+    """(contact, beneficiary, person, role, preferred channel, identity kind, address) for every live
+    contact allowed to hear, once per verified identity of its person that did not opt out (kind
+    and address None when there is none); self links first, oldest identity first. One query, so
+    the audience is walked once, not once for the links and again for the addresses."""
+    heard = and_(Identity.person_id == Contact.person_id, Identity.verified.is_(True), Identity.opted_out.is_(False))
     query = (
-        select(Contact.beneficiary_id, Contact.person_id, Contact.role, Person.preferred_channel)
+        select(Contact.id, Contact.beneficiary_id, Contact.person_id, Contact.role, Person.preferred_channel,
+               Identity.kind, Identity.address)
         .join(Person, Person.id == Contact.person_id)
+        .outerjoin(Identity, heard)
         .where(Contact.beneficiary_id.in_(ids), Contact.removed_at.is_(None), Person.opted_out.is_(False))
         .where((Contact.role == "self") | (Contact.consent.is_(True)))
-        .order_by(Contact.role != "self", Contact.beneficiary_id, Contact.person_id, Contact.id)
+        .order_by(Contact.role != "self", Contact.beneficiary_id, Contact.person_id, Contact.id, Identity.id)
     )
     return session.connection().execute(query).all()  # Core rows: 80,000 of them skip the ORM's row handling
-
-
-def _addresses(session: Session, ids) -> dict[int, dict[str, str]]:
-    """person id -> {channel: address} of verified identities that did not opt out."""
-    persons = select(Contact.person_id).where(Contact.beneficiary_id.in_(ids), Contact.removed_at.is_(None))
-    query = (
-        select(Identity.person_id, Identity.kind, Identity.address)
-        .where(Identity.person_id.in_(persons), Identity.verified.is_(True), Identity.opted_out.is_(False))
-        .order_by(Identity.id)
-    )
-    found: dict[int, dict[str, str]] = {}
-    for person_id, kind, address in session.connection().execute(query):
-        channel = KIND_CHANNEL.get(kind)
-        if channel:
-            found.setdefault(person_id, {}).setdefault(channel, address)
-    return found
 
 
 def pick_channel(addresses: dict[str, str], preferred: str | None, only: str | None) -> str | None:
@@ -113,13 +103,20 @@ def pick_channel(addresses: dict[str, str], preferred: str | None, only: str | N
 
 def find_recipients(session: Session, filters: dict) -> tuple[int, list[Recipient]]:
     """(number of matching beneficiaries, one recipient per person)."""
-    ids = beneficiary_ids(filters)
-    addresses = _addresses(session, ids)
+    links = _links(session, beneficiary_ids(filters))
+    addresses: dict[int, dict[str, str]] = {}  # person id -> {channel: address}, oldest identity first
+    for _, _, person_id, _, _, kind, address in links:
+        channel = KIND_CHANNEL.get(kind)
+        found = addresses.setdefault(person_id, {})
+        if channel and channel not in found:
+            found[channel] = address
     chosen: dict[int, Recipient] = {}
-    for beneficiary_id, person_id, role, preferred in _links(session, ids):
-        if person_id in chosen:
+    previous = None
+    for contact_id, beneficiary_id, person_id, role, preferred, _, _ in links:
+        if contact_id == previous or person_id in chosen:
             continue
-        person_addresses = addresses.get(person_id, {})
+        previous = contact_id
+        person_addresses = addresses[person_id]
         channel = pick_channel(person_addresses, preferred, filters.get("channel"))
         if channel is not None:
             chosen[person_id] = Recipient(person_id, beneficiary_id, channel, person_addresses[channel], role)
