@@ -127,3 +127,16 @@ def test_enqueue_many_skips_keys_already_present(sessions):
         assert enqueue_many(session, rows) == 2400
         assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 2500
         assert session.scalar(select(func.min(OutboxMessage.priority))) == 9
+
+
+def test_a_person_with_several_identities_is_reached_once_on_the_oldest_verified(ward, clock):
+    with ward.begin() as session:
+        guardian = session.scalar(select(Identity).where(Identity.address == "+84905318246"))
+        session.add(Identity(person_id=guardian.person_id, kind="phone", address="+84905000111", verified=True))
+        session.add(Identity(person_id=guardian.person_id, kind="zalo", address="zalo-unverified", verified=False))
+    with ward() as session:
+        officer = make_officer(session, "x7", "commune", THUAN_HOA)
+        _, everyone = find_recipients(session, make_filters(session, officer, clock))
+        _, on_zalo = find_recipients(session, make_filters(session, officer, clock, channel="zalo"))
+    assert sorted(r.address for r in everyone) == ["+84905318246", "+84978451203", "zalo-tho"]
+    assert [(r.address, r.role) for r in on_zalo] == [("zalo-tho", "self")]
