@@ -189,6 +189,7 @@ def run() -> dict:
                           generate_seconds=round(generated, 1))
             floor, _, copied = _timed(lambda: _copy_floor(url, path))
             rss_before = MemorySampler.rss_mib()
+            result["load_average_before"] = [round(x, 1) for x in os.getloadavg()]  # other work on the machine
             with MemorySampler() as memory:
                 wall, cpu, report = _timed(lambda: import_file(sessions, "beneficiaries", path, today=TODAY,
                                                                listeners=registered_listeners()))
@@ -199,6 +200,7 @@ def run() -> dict:
                 created=report.created, rejected=report.rejected, rss_before_import_mib=round(rss_before, 1),
                 **memory.summary(), ru_maxrss_mib=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
                 target_met=wall <= 300 and report.rejected == 0,
+                load_average_after=[round(x, 1) for x in os.getloadavg()],
             )
             if reimport:
                 again, again_cpu, second = _timed(lambda: import_file(sessions, "beneficiaries", path, today=TODAY))

@@ -43,6 +43,9 @@ def echo_report(report: ImportReport) -> None:
         click.echo(t._("Errors (%(count)s):", count=len(report.errors)))
         for error in report.errors:
             click.echo(error.line(t))
+    if report.unlisted_rows:
+        click.echo(t._("… and %(count)s more rejected rows, not listed: fix the rows above and import the file again "
+                       "to see them.", count=report.unlisted_rows))
 
 
 def run_import(state, kind: str, path: str, today: str | None) -> None:

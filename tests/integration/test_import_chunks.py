@@ -162,3 +162,21 @@ def test_the_error_list_is_bounded_but_every_rejected_row_counted(sessions, tmp_
     report = import_file(sessions, "beneficiaries", write(tmp_path, "sai.csv", body), today=TODAY, chunk_size=300)
     assert (report.total, report.created, report.rejected, len(report.errors)) == (rows, 0, rows, MAX_LISTED_ERRORS)
     assert report.errors[0].row == 2
+
+
+def test_the_officer_is_told_how_many_rejected_rows_are_not_listed(sessions, settings, tmp_path):
+    from click.testing import CliRunner
+
+    from ansinh.cli import main
+
+    rows = MAX_LISTED_ERRORS + 5
+    body = HEADER + "".join(f"HUE-{i},Lê Thị Một,31/02/1940,19786,NCT_80,500000,,,,\n" for i in range(rows))
+    result = CliRunner().invoke(main, ["import", "beneficiaries", str(write(tmp_path, "sai.csv", body))],
+                                env={"ANSINH_DATABASE_URL": settings.database_url})
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert lines[0].endswith(f"bị từ chối: {rows}")
+    assert lines[1] == f"Các lỗi ({MAX_LISTED_ERRORS}):"
+    assert lines[-1] == ("… và còn 5 dòng bị từ chối nữa chưa liệt kê ở đây: ông/bà sửa các dòng trên rồi nhập lại "
+                         "tệp để xem tiếp.")
+    assert len(lines) == 2 + MAX_LISTED_ERRORS + 1
