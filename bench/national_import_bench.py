@@ -202,6 +202,9 @@ def run() -> dict:
                 target_met=wall <= 300 and report.rejected == 0,
                 load_average_after=[round(x, 1) for x in os.getloadavg()],
             )
+            with sessions() as session:
+                result["tables"] = {name: session.scalar(text(f"SELECT count(*) FROM {name}")) for name in (
+                    "beneficiaries", "beneficiary_categories", "persons", "identities", "contacts")}
             if reimport:
                 again, again_cpu, second = _timed(lambda: import_file(sessions, "beneficiaries", path, today=TODAY))
                 result.update(reimport_seconds=round(again, 1), reimport_cpu_seconds=round(again_cpu, 1),
