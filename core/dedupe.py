@@ -9,7 +9,9 @@ Inside a conversation turn the same two steps run in the turn's own session: `ch
 before it, `record(session, …)` just before its commit. In the database the record is written
 (and flushed) in the turn's transaction, so the id, the audit rows and the memory commit together,
 and of two concurrent deliveries the second fails on the unique key, rolls back and answers with
-the first one's reply (`AlreadyAnswered`). Redis keeps the answer once the turn has committed.
+the first one's reply (`AlreadyAnswered`). In Redis the record is a claim (`SET NX`, IN_FLIGHT for
+CLAIM_SECONDS) taken just before the commit and replaced by the answer once the turn has
+committed (removed if it rolled back): a twin that finds the claim answers "retry later".
 """
 from __future__ import annotations
 
@@ -27,6 +29,8 @@ from core.models import SeenMessage
 logger = logging.getLogger(__name__)
 KEEP = timedelta(days=7)  # providers redeliver within minutes or hours, never after a week
 MAX_ID = 128
+IN_FLIGHT = "\x00in-flight"  # a Redis claim whose turn has not committed yet
+CLAIM_SECONDS = 60
 PURGE_EVERY, PURGE_BATCH = 200, 200  # now and then, the oldest ids past KEEP, by primary key (no scan)
 
 
@@ -136,8 +140,27 @@ class RedisDedupe:
             raise AlreadyAnswered(raw.decode("utf-8") if isinstance(raw, bytes) else raw)
 
     def record(self, session: Session, provider: str, message_id: str, response: str | None) -> None:
-        """Kept in Redis once the turn has committed: never an answer whose effects rolled back."""
-        event.listen(session, "after_commit", lambda _session: self.remember(provider, message_id, response), once=True)
+        """Claim the id now (a twin that claimed first wins); the answer replaces the claim once
+        the turn has committed, so Redis never holds an answer whose effects rolled back."""
+        key = self._key(provider, message_id)
+        try:
+            claimed = self.client.set(key, IN_FLIGHT, nx=True, ex=CLAIM_SECONDS)
+        except Exception as error:  # noqa: BLE001
+            self._degrade(error).record(session, provider, message_id, response)
+            return
+        if not claimed:
+            raise AlreadyAnswered()
+        event.listen(session, "after_commit", lambda _s: self._settle(key, response or ""), once=True)
+        event.listen(session, "after_rollback", lambda _s: self._settle(key, None), once=True)
+
+    def _settle(self, key: str, response: str | None) -> None:
+        try:
+            if response is not None:
+                self.client.set(key, response, ex=int(KEEP.total_seconds()))
+            elif self.client.get(key) in (IN_FLIGHT, IN_FLIGHT.encode()):
+                self.client.delete(key)  # rolled back: a retry must be answered
+        except Exception as error:  # noqa: BLE001 - the claim expires by itself
+            logger.warning("Redis unavailable (%s) settling %s", type(error).__name__, key)
 
 
 def make_dedupe(settings, sessions: sessionmaker[Session], clock: Clock) -> Dedupe:

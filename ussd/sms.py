@@ -23,7 +23,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
-from core.dedupe import AlreadyAnswered
+from core.dedupe import IN_FLIGHT, AlreadyAnswered
 from core.i18n import Translator
 from core.messages import Inbound, Reply
 from core.outbox import record_receipt
@@ -88,9 +88,12 @@ def twilio_inbound() -> Response:
         # A turn that failed after recording (its commit) answers with its apology, not the record.
         return _xml(recorded["body"] if recorded.get("replies") is replies else twiml(replies, settings))
     except AlreadyAnswered as seen:
-        logger.info("Twilio redelivered %s: same answer, no second effect", sid)
         first = seen.response if seen.response is not None else chan.dedupe.seen_before(PROVIDER, sid)
-        return _xml(first or "")
+        if first is None or first == IN_FLIGHT:  # a twin delivery is still committing: ask for a retry
+            logger.info("Twilio delivered %s twice at once: the other delivery answers", sid)
+            return Response("", status=503, headers={"Retry-After": "5"})
+        logger.info("Twilio redelivered %s: same answer, no second effect", sid)
+        return _xml(first)
     except (OperationalError, InterfaceError) as error:
         # The database is unreachable: a retryable status, nothing remembered, so a retry is answered.
         logger.warning("SMS webhook: database unavailable (%s)", type(error).__name__)
