@@ -23,12 +23,13 @@ class _Gunicorn(BaseApplication):
         return app
 
 
-def warm_up(app) -> None:  # noqa: ANN001
+def warm_up(app) -> None:
     """Before the first caller: load what the first request would (NLU tables, catalogs, Babel's
     locale data, a database connection), then move everything alive now out of the garbage
     collector's way (gc.freeze), so its full collections scan only per-request garbage; they had
     paused a worker ~40 ms each."""
     import gc
+    import logging
     from datetime import date
 
     from ansinh import runtime_of
@@ -45,8 +46,8 @@ def warm_up(app) -> None:  # noqa: ANN001
     try:
         with runtime_of(app).engine.connect():
             pass
-    except Exception:  # noqa: BLE001 - a database that is down shows on the first request instead
-        pass
+    except Exception as error:  # noqa: BLE001 - a database that is down shows on the first request instead
+        logging.getLogger(__name__).warning("warm-up: database not reachable (%s)", type(error).__name__)
     gc.collect()
     gc.freeze()
 

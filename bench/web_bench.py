@@ -66,7 +66,7 @@ def _phones(env: dict) -> list[str]:
 
 def _lua(bodies: list[dict], path: Path) -> None:
     entries = ",\n".join(
-        "{body=%s, sig=%s}" % (json.dumps(b["body"]), json.dumps(b.get("sig", ""))) for b in bodies
+        f"{{body={json.dumps(b['body'])}, sig={json.dumps(b.get('sig', ''))}}}" for b in bodies
     )
     path.write_text(
         "bodies = {\n" + entries + "\n}\ncounter = 0\nlocal threads = 0\n"
@@ -93,7 +93,7 @@ def _wrk(url: str, script: Path, connections: int, offset: int) -> dict:
     threads = min(2, connections)
     out = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{DURATION}", "--latency", "-s", str(script), url,
                           "--", str(offset)],
-                         capture_output=True, text=True, timeout=120).stdout
+                         capture_output=True, text=True, timeout=120, check=False).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     latency = {}
     for pct in ("50", "99"):
@@ -139,7 +139,8 @@ def _warm_up(url: str, script: Path, body: dict, offset: int) -> None:
             if time.time() > deadline:
                 raise
             time.sleep(0.2)
-    subprocess.run(["wrk", "-t2", "-c10", f"-d{WARMUP}", "-s", str(script), url, "--", str(offset)], capture_output=True, timeout=120)
+    subprocess.run(["wrk", "-t2", "-c10", f"-d{WARMUP}", "-s", str(script), url, "--", str(offset)],
+                   capture_output=True, timeout=120, check=False)
 
 
 def _serve(env: dict, port: int, bare: bool) -> subprocess.Popen:

@@ -7,9 +7,9 @@ restarted database is noticed instead of failing the next request.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
@@ -34,7 +34,7 @@ def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 20, echo: 
         lock = write_lock_for(database) if on_disk else None
 
         @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_connection, _record):  # noqa: ANN001
+        def _sqlite_pragmas(dbapi_connection, _record):
             dbapi_connection.write_lock = lock  # writers queue on it, not in SQLite's sleeping busy handler
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")

@@ -57,7 +57,7 @@ _FIND = select(_TABLE.c.response).where(_TABLE.c.provider == bindparam("provider
 _ADD = insert(_TABLE)
 
 
-def _seen_row(session: Session, provider: str, message_id: str):  # noqa: ANN202 - a row with .response, or None
+def _seen_row(session: Session, provider: str, message_id: str):
     return session.execute(_FIND, {"provider": provider[:20], "message_id": message_id[:MAX_ID]}).first()
 
 

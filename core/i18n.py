@@ -82,14 +82,14 @@ class Translator:
             text = self._translations.gettext(msgid)
         return text % values if values else text
 
-    def money(self, amount: int | float | None) -> str:
+    def money(self, amount: float | None) -> str:
         """750000 -> '750.000đ' (vi) or '750,000 VND' (en)."""
         if amount is None:
             return "?"
         number = format_decimal(int(amount), locale=self._locale)
         return f"{number}đ" if self.language == "vi" else f"{number} VND"
 
-    def number(self, value) -> str:  # noqa: ANN001
+    def number(self, value) -> str:
         return format_decimal(value, locale=self._locale)
 
     def date(self, value: date | None) -> str:

@@ -65,7 +65,7 @@ def attach(factory: sessionmaker[Session]) -> ReferenceCache:
     factory.kw.setdefault("info", {})[KEY] = cache
 
     @event.listens_for(factory, "after_flush")
-    def _forget_changed_units(session: Session, _context) -> None:  # noqa: ANN001
+    def _forget_changed_units(session: Session, _context) -> None:
         if any(isinstance(obj, Unit) for obj in (*session.new, *session.dirty, *session.deleted)):
             cache.clear()
 

@@ -78,11 +78,11 @@ def write_lock_for(database: str) -> WriteLock:
 
 
 class LockingCursor(sqlite3.Cursor):
-    def execute(self, sql, parameters=()):  # noqa: ANN001, ANN201
+    def execute(self, sql, parameters=()):
         self.connection.before_statement(sql)
         return super().execute(sql, parameters)
 
-    def executemany(self, sql, seq_of_parameters):  # noqa: ANN001, ANN201
+    def executemany(self, sql, seq_of_parameters):
         self.connection.before_statement(sql)
         return super().executemany(sql, seq_of_parameters)
 
@@ -94,10 +94,10 @@ class LockingConnection(sqlite3.Connection):
     lock_timeout = 15.0
     _holding = False
 
-    def cursor(self, factory=None):  # noqa: ANN001, ANN201
+    def cursor(self, factory=None):
         return super().cursor(factory or LockingCursor)
 
-    def execute(self, sql, parameters=()):  # noqa: ANN001, ANN201
+    def execute(self, sql, parameters=()):
         self.before_statement(sql)
         return super().execute(sql, parameters)
 

@@ -36,7 +36,7 @@ _TABLE = StateEntry.__table__
 _READ = select(_TABLE.c.value, _TABLE.c.expires_at).where(_TABLE.c.key == bindparam("key"))
 
 
-def _upsert(insert):  # noqa: ANN001, ANN202
+def _upsert(insert):
     statement = insert(_TABLE)
     return statement.on_conflict_do_update(index_elements=[_TABLE.c.key],
                                            set_={"value": statement.excluded.value, "expires_at": statement.excluded.expires_at})

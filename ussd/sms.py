@@ -79,7 +79,7 @@ def twilio_inbound() -> Response:
                           provider_meta={"provider": PROVIDER, "message_sid": sid, "to": form.get("To", "")})
         recorded: dict = {}
 
-        def record(session, replies: list[Reply]) -> None:  # noqa: ANN001 - in the turn's transaction
+        def record(session, replies: list[Reply]) -> None:
             recorded.update(replies=replies, body=twiml(replies, settings))
             chan.dedupe.record(session, PROVIDER, sid, recorded["body"])
 

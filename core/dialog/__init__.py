@@ -63,7 +63,7 @@ class Dialog:
         finally:
             session.close()
 
-    def _turn(self, session: Session, inbound: Inbound, finish) -> list[Reply]:  # noqa: ANN001
+    def _turn(self, session: Session, inbound: Inbound, finish) -> list[Reply]:
         try:
             turn = Turn.begin(session, inbound, self.clock, self.settings, self.state)
             replies = self._route(turn)

@@ -31,7 +31,7 @@ def _count(sessions, model, *where) -> int:
 def test_one_commit_holds_the_answer_the_audit_row_the_memory_and_the_message_id(app, client, settings, world, runtime, sessions):
     commits = []
 
-    def count_commit(connection):  # noqa: ANN001
+    def count_commit(connection):
         commits.append(1)
 
     fields = inbound(LAI_PHONE, "tien thang nay ve chua")
@@ -103,7 +103,7 @@ def test_a_turn_that_fails_is_not_remembered(app, client, settings, world, sessi
     dialog = app.extensions["ansinh.ussd"].dialog
     fields = inbound(LAI_PHONE, "tien thang nay ve chua")
 
-    def broken(turn):  # noqa: ANN001
+    def broken(turn):
         raise RuntimeError("answer failed")
 
     monkeypatch.setattr(dialog, "_route", broken)
