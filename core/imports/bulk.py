@@ -47,7 +47,8 @@ def select_in(session: Session, statement: Select, column, values: Iterable) -> 
 
     When the candidate rows are few compared with the values (a first import, a whole-province
     file) one plain SELECT filtered here beats hundreds of `IN (…)` queries; otherwise the values
-    go in chunks of `IN (…)`."""
+    go in chunks of `IN (…)`. On PostgreSQL one `= ANY(array)` per 20,000 values (index look-ups,
+    no count of the candidates)."""
     wanted = set(values)
     if not wanted:
         return
