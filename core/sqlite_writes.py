@@ -5,8 +5,9 @@ SQLite admits one writer at a time; a writer that finds the file locked sleeps a
 A connection made by `connect_args={"factory": LockingConnection}` takes a lock just before its
 first write statement and gives it back when its transaction ends: a thread lock inside the
 process (woken at once) and an flock on `<database>.writelock` across processes (gunicorn
-workers, `ansinh worker`, the CLI). Reads never wait (WAL). SQLite's own lock and busy timeout
-stay underneath, so a program that does not use this factory is still safe, only slower.
+workers, `ansinh worker`, the CLI). Reads never wait (WAL). A writer that gets no turn within the
+busy timeout fails as SQLite would ("database is locked"). SQLite's own lock stays underneath, so a
+program that does not use this factory is still safe, only slower.
 """
 from __future__ import annotations
 
@@ -105,8 +106,8 @@ class LockingConnection(sqlite3.Connection):
         if self._holding or self.write_lock is None or not sql.lstrip()[:7].upper().startswith(_WRITES):
             return
         self._holding = self.write_lock.acquire(self.lock_timeout)
-        if not self._holding:
-            logger.warning("waited %.0f s for the SQLite write lock; going on with SQLite's own", self.lock_timeout)
+        if not self._holding:  # what SQLite's own busy timeout would have said, after the same wait
+            raise sqlite3.OperationalError(f"database is locked (no write turn within {self.lock_timeout:.0f} s)")
 
     def _end(self) -> None:
         if self._holding:
