@@ -22,6 +22,7 @@ import threading
 import time
 from datetime import date
 from pathlib import Path
+from typing import Self
 
 from sqlalchemy import select, text
 
@@ -112,7 +113,7 @@ class MemorySampler:
             self.samples.append((round(time.perf_counter() - started, 1), round(self.rss_mib(), 1)))
             self._stop.wait(self.interval)
 
-    def __enter__(self) -> "MemorySampler":
+    def __enter__(self) -> Self:
         self._thread.start()
         return self
 

@@ -11,9 +11,19 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from operator import itemgetter
-from typing import TypeVar
+from typing import Self, TypeVar
 
-from sqlalchemy import Boolean, Select, any_, bindparam, func, insert, select, text, update
+from sqlalchemy import (
+    Boolean,
+    Select,
+    any_,
+    bindparam,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
@@ -253,7 +263,7 @@ class ChunkWriter:
         if pending is not None:
             pending.result()
 
-    def __enter__(self) -> "ChunkWriter":
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, exc_type, _exc, _tb) -> None:

@@ -17,7 +17,13 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.imports.bulk import SeenKeys, allocate_ids, insert_rows, select_in, update_by_id
+from core.imports.bulk import (
+    SeenKeys,
+    allocate_ids,
+    insert_rows,
+    select_in,
+    update_by_id,
+)
 from core.models import Contact, Identity, Person
 from core.text import fold
 

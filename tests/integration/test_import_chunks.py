@@ -10,7 +10,15 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from core.imports import import_file
 from core.imports.problems import MAX_LISTED_ERRORS
-from core.models import AuditLog, Beneficiary, BeneficiaryCategory, Contact, Identity, Payment, Person
+from core.models import (
+    AuditLog,
+    Beneficiary,
+    BeneficiaryCategory,
+    Contact,
+    Identity,
+    Payment,
+    Person,
+)
 
 TODAY = date(2026, 11, 26)
 HEADER = ("Mã đối tượng,Họ và tên,Ngày sinh,Mã xã,Diện đối tượng,Số tiền hàng tháng,Số điện thoại,"
