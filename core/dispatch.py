@@ -119,6 +119,15 @@ class Dispatcher:
     def _lease(self) -> timedelta:
         return timedelta(seconds=getattr(self.settings, "outbox_lease_seconds", None) or LEASE.total_seconds())
 
+    def _still_ours(self, message: OutboxMessage) -> bool:
+        """A claim with more than half its lease left is ours without asking the database (another
+        worker reclaims only after it ends); an older one is renewed first. Saves a write per send."""
+        claimed_until = message.claimed_until
+        if claimed_until is not None and claimed_until.tzinfo is not None \
+                and claimed_until - self.clock.now() > self._lease() / 2:
+            return True
+        return self._renew(message)
+
     def _renew(self, message: OutboxMessage) -> bool:
         """Extend this worker's lease right before sending; False when the row was claimed again
         meanwhile (a slow batch outlived its lease), so two workers never send the same row."""
@@ -149,7 +158,7 @@ class Dispatcher:
         if self.rate_limiter is not None and not self.rate_limiter.allow(message):
             self._release(message, not_before=now + timedelta(seconds=1), count_attempt=False)
             return
-        if not self._renew(message):
+        if not self._still_ours(message):
             logger.info("outbox %s was claimed again by another worker; leaving it", message.id)
             return
         sender = self.senders[message.channel]

@@ -133,6 +133,32 @@ def test_a_crashed_claim_is_reclaimed_after_its_lease(sessions, settings, clock)
     assert len(sender.sent) == 1 and _statuses(sessions) == {"k": "sent"}
 
 
+def test_a_batch_that_outlived_its_lease_is_not_sent_twice(sessions, settings, clock):
+    _enqueue(sessions, "k")
+    slow = Dispatcher(sessions, {"sms": (slow_sender := FakeSender())}, clock, settings, worker_id="slow")
+    [message] = slow.claim()
+    clock.advance(minutes=3)  # the slow worker stalled past its lease; another took the row and sent it
+    other = Dispatcher(sessions, {"sms": (other_sender := FakeSender())}, clock, settings, worker_id="other")
+    assert other.run_once() == 1
+    slow._deliver(message)  # the stalled worker wakes up: it must ask, and finds the row is not its own
+    assert len(other_sender.sent) == 1 and slow_sender.sent == []
+
+
+def test_a_fresh_claim_is_sent_without_renewing_its_lease(sessions, settings, clock, monkeypatch):
+    for n in range(3):
+        _enqueue(sessions, f"k{n}")
+    dispatcher = Dispatcher(sessions, {"sms": (sender := FakeSender())}, clock, settings)
+    renewals = []
+    monkeypatch.setattr(dispatcher, "_renew", lambda message: renewals.append(message.id) or True)
+    assert dispatcher.run_once() == 3 and len(sender.sent) == 3
+    assert renewals == []  # a claim made a moment ago has most of its lease left: no extra write per send
+    _enqueue(sessions, "late")
+    [late] = dispatcher.claim()
+    clock.advance(seconds=dispatcher._lease().total_seconds() * 0.6)
+    dispatcher._deliver(late)
+    assert renewals == [late.id]  # past half its lease, the claim is checked and renewed first
+
+
 def test_receipts_mark_delivery_and_never_downgrade(sessions, settings, clock):
     _enqueue(sessions, "k")
     Dispatcher(sessions, {"sms": FakeSender()}, clock, settings).run_once()
