@@ -2,7 +2,7 @@
 
     python -m bench                 # all
     python -m bench nlu import      # some
-    BENCH_DATABASE_URL=postgresql+psycopg://… BENCH_NATIONAL_ROWS=300000 python -m bench national  # 3.3M-row import
+    BENCH_DATABASE_URL=postgresql+psycopg://… BENCH_NATIONAL_ROWS=300000 python -m bench national  # 3.3M-row import (bench/national_bench.py)
 
 Results go to bench/results/latest.json; BENCHMARKS.md summarises them with the machine and date.
 """
