@@ -277,6 +277,19 @@ class ChunkWriter:
                 self.pool.shutdown(wait=True)
 
 
+# Keys travel as one string split by PostgreSQL: psycopg dumps a Python list element by element in
+# Python (a fifth of the national import's writer thread, holding the GIL); one string is one copy.
+_KEYS = "string_to_array(:keys, :separator)"
+
+
+def _joined(keys: Iterable[str]) -> dict[str, str]:
+    keys = list(keys)
+    separator = "\x1e"  # ASCII record separator: control characters never pass an import's checks
+    if any(separator in key for key in keys):
+        raise ValueError("a key holds the record separator")
+    return {"keys": separator.join(keys), "separator": separator}
+
+
 class SeenKeys:
     """Keys (codes, phones) met earlier in this import and the row each was first on, so a file
     imported chunk by chunk still finds a duplicate rows apart. In memory on SQLite (a commune's
@@ -303,10 +316,10 @@ class SeenKeys:
                 self.memory.setdefault(key, row)
             return earlier
         found = self.session.execute(text(
-            f"WITH added AS (INSERT INTO {self.table} SELECT * FROM unnest(CAST(:keys AS text[]), "
-            "CAST(:rows AS integer[])) ON CONFLICT DO NOTHING) "
-            f"SELECT key, row_no FROM {self.table} WHERE key = ANY(CAST(:keys AS text[]))"
-        ), {"keys": list(keys), "rows": list(keys.values())})
+            f"WITH added AS (INSERT INTO {self.table} SELECT * FROM unnest({_KEYS}, "
+            "CAST(string_to_array(:rows, ',') AS integer[])) ON CONFLICT DO NOTHING) "
+            f"SELECT key, row_no FROM {self.table} WHERE key = ANY({_KEYS})"
+        ), {**_joined(keys), "rows": ",".join(map(str, keys.values()))})
         return {key: row for key, row in found}
 
     def which(self, keys: Iterable[str]) -> set[str]:
@@ -314,5 +327,4 @@ class SeenKeys:
         keys = set(keys)
         if not keys or self.memory is not None:
             return {key for key in keys if key in (self.memory or {})}
-        return set(self.session.scalars(text(f"SELECT key FROM {self.table} WHERE key = ANY(CAST(:keys AS text[]))"),
-                                        {"keys": list(keys)}))
+        return set(self.session.scalars(text(f"SELECT key FROM {self.table} WHERE key = ANY({_KEYS})"), _joined(keys)))
