@@ -31,11 +31,12 @@ def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 20, echo: 
         pool = {"pool_size": pool_size, "max_overflow": max_overflow} if on_disk else {}
         engine = create_engine(url, echo=echo, **pool,
                                connect_args={"timeout": 15, "check_same_thread": False, "factory": LockingConnection})
-        lock = write_lock_for(database) if on_disk else None
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):
-            dbapi_connection.write_lock = lock  # writers queue on it, not in SQLite's sleeping busy handler
+            # Writers queue on it, not in SQLite's sleeping busy handler. Looked up per connection,
+            # by file and process, so a connection opened after a fork never shares its parent's flock.
+            dbapi_connection.write_lock = write_lock_for(database) if on_disk else None
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
