@@ -45,6 +45,18 @@ def _beneficiary_in_scope(s, code: str):
     return beneficiary, unit, None
 
 
+def _erasable(s, code: str):
+    """(beneficiary, None) when the officer may erase here, else (…, an error response)."""
+    beneficiary, unit, refused = _beneficiary_in_scope(s, code)
+    if refused is None and not may_erase(g.officer, unit):
+        refused = _not_allowed()
+    return beneficiary, refused
+
+
+def _not_a_contact():
+    return render_template("console/error.html", message=tr()._("This person is not a contact of this beneficiary.")), 404
+
+
 def _contact_person(s, beneficiary_id: int, person_id: int) -> Person | None:
     return s.scalar(select(Person).join(Contact, Contact.person_id == Person.id)
                     .where(Contact.beneficiary_id == beneficiary_id, Person.id == person_id))
@@ -77,7 +89,7 @@ def export_person_json(code: str, person_id: int):
             return refused
         person = _contact_person(s, beneficiary.id, person_id)
         if person is None:
-            return render_template("console/error.html", message=tr()._("This person is not a contact of this beneficiary.")), 404
+            return _not_a_contact()
         data = export_person(s, person, None, actor_name(g.officer), runtime().clock.now(), scope_codes(s))
         audit(s, "privacy.export", beneficiary.id, subject="person", person_id=person.id)
     return _json(data, f"ansinh-person-{person_id}.json")
@@ -87,11 +99,9 @@ def export_person_json(code: str, person_id: int):
 @login_required
 def erase_form(code: str):
     with db() as s:
-        beneficiary, unit, refused = _beneficiary_in_scope(s, code)
+        beneficiary, refused = _erasable(s, code)
         if refused:
             return refused
-        if not may_erase(g.officer, unit):
-            return _not_allowed()
         person, phone = _asked_person(s, beneficiary.id)
     return render_template("console/erase.html", b=beneficiary, person=person, phone=mask_phone(phone) if phone else None)
 
@@ -112,11 +122,9 @@ def _not_allowed():
 def erase_beneficiary_post(code: str):
     t = tr()
     with db() as s:
-        beneficiary, unit, refused = _beneficiary_in_scope(s, code)
+        beneficiary, refused = _erasable(s, code)
         if refused:
             return refused
-        if not may_erase(g.officer, unit):
-            return _not_allowed()
         typed = (request.form.get("confirm") or "").strip().upper()
         if typed != beneficiary.code.upper():
             flash(t._("The code you typed does not match. Nothing was erased."), "error")
@@ -133,14 +141,12 @@ def erase_beneficiary_post(code: str):
 def erase_person_post(code: str, person_id: int):
     t = tr()
     with db() as s:
-        beneficiary, unit, refused = _beneficiary_in_scope(s, code)
+        beneficiary, refused = _erasable(s, code)
         if refused:
             return refused
-        if not may_erase(g.officer, unit):
-            return _not_allowed()
         person = _contact_person(s, beneficiary.id, person_id)
         if person is None:
-            return render_template("console/error.html", message=t._("This person is not a contact of this beneficiary.")), 404
+            return _not_a_contact()
         phone = _phone_of(s, person)
         expected = phone[-4:] if phone else beneficiary.code.upper()
         if (request.form.get("confirm") or "").strip().upper() != expected:
