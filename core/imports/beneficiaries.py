@@ -23,6 +23,7 @@ from core.imports.bulk import (
     allocate_ids,
     chunk_rows,
     chunks,
+    in_chunks,
     insert_rows,
     on_postgresql,
     select_in,
@@ -78,28 +79,24 @@ class BeneficiaryImport:
         self.seen_codes = SeenKeys(self.session)
         self.seen_phones = SeenKeys(self.session)
         self.deferred: list[Wanted] = []
-        records: dict[str, dict] = {}
-        first_row: dict[str, int] = {}
-        errors_by_row: dict[int, list[RowError]] = {}
-        in_chunk, chunk_size = 0, self.chunk_size or chunk_rows(self.session)
         with ChunkWriter(self._chunk, background=on_postgresql(self.session)) as writer:
-            for number, raw in rows:
-                self.report.total += 1
-                in_chunk += 1
-                values, errors = parse_row(number, raw, self.layout, self.ctx)
-                code = values.get("ma_doi_tuong")
-                if code and code in first_row:
-                    errors.append(RowError(number, self.layout.header("ma_doi_tuong"), BadValue(N_("Code «%(code)s» already appears on row %(row)s."), code=code, row=first_row[code]).message()))
-                elif code:
-                    first_row[code] = number
-                if errors:
-                    errors_by_row[number] = errors
-                else:
-                    records[code] = self._record(values)
-                if in_chunk >= chunk_size:
-                    writer.submit(records, first_row, errors_by_row)
-                    records, first_row, errors_by_row, in_chunk = {}, {}, {}, 0
-            writer.submit(records, first_row, errors_by_row)
+            for chunk in in_chunks(rows, self.chunk_size or chunk_rows(self.session)):
+                records: dict[str, dict] = {}
+                first_row: dict[str, int] = {}
+                errors_by_row: dict[int, list[RowError]] = {}
+                for number, raw in chunk:
+                    self.report.total += 1
+                    values, errors = parse_row(number, raw, self.layout, self.ctx)
+                    code = values.get("ma_doi_tuong")
+                    if code and code in first_row:
+                        errors.append(RowError(number, self.layout.header("ma_doi_tuong"), BadValue(N_("Code «%(code)s» already appears on row %(row)s."), code=code, row=first_row[code]).message()))
+                    elif code:
+                        first_row[code] = number
+                    if errors:
+                        errors_by_row[number] = errors
+                    else:
+                        records[code] = self._record(values)
+                writer.submit(records, first_row, errors_by_row)
         if self.deferred:
             PeopleSync(self.session, self.now, self.seen_phones).run(self.deferred)
 

@@ -52,6 +52,14 @@ def chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
         yield items[start:start + size]
 
 
+def in_chunks(items: Iterable[T], size: int) -> Iterator[Iterator[T]]:
+    """A stream cut into runs of at most `size`, read lazily (nothing is buffered): each run must
+    be used up before the next is asked for."""
+    stream = iter(items)
+    for first in stream:
+        yield itertools.chain((first,), itertools.islice(stream, size - 1))
+
+
 def select_in(session: Session, statement: Select, column, values: Iterable) -> Iterator:
     """Rows of `statement` whose `column` (one of the selected columns) is in `values`.
 

@@ -17,6 +17,7 @@ from core.imports.bulk import (
     SeenKeys,
     allocate_ids,
     chunk_rows,
+    in_chunks,
     insert_rows,
     on_postgresql,
     select_in,
@@ -45,29 +46,25 @@ class PaymentImport:
     def run(self, rows: Iterable[tuple[int, Mapping[str, object]]]) -> None:
         """Validate and write the rows a chunk at a time, all in the caller's transaction."""
         self.seen_keys = SeenKeys(self.session)
-        records: list[tuple[int, dict]] = []
-        seen: dict[tuple[str, str], int] = {}
-        errors_by_row: dict[int, list[RowError]] = {}
-        in_chunk, chunk_size = 0, self.chunk_size or chunk_rows(self.session)
         with ChunkWriter(self._chunk, background=on_postgresql(self.session)) as writer:
-            for number, raw in rows:
-                self.report.total += 1
-                in_chunk += 1
-                values, errors = parse_row(number, raw, self.layout, self.ctx)
-                key = (values.get("ma_doi_tuong"), values.get("ky_chi_tra"))
-                if all(key) and key in seen:
-                    errors.append(RowError(number, self.layout.header("ma_doi_tuong"), BadValue(N_("Code «%(code)s» already has a row for %(period)s on row %(row)s."),
-                        code=key[0], period=f"{key[1][5:]}/{key[1][:4]}", row=seen[key]).message()))
-                elif all(key):
-                    seen[key] = number
-                if errors:
-                    errors_by_row[number] = errors
-                else:
-                    records.append((number, values))
-                if in_chunk >= chunk_size:
-                    writer.submit(records, seen, errors_by_row)
-                    records, seen, errors_by_row, in_chunk = [], {}, {}, 0
-            writer.submit(records, seen, errors_by_row)
+            for chunk in in_chunks(rows, self.chunk_size or chunk_rows(self.session)):
+                records: list[tuple[int, dict]] = []
+                seen: dict[tuple[str, str], int] = {}
+                errors_by_row: dict[int, list[RowError]] = {}
+                for number, raw in chunk:
+                    self.report.total += 1
+                    values, errors = parse_row(number, raw, self.layout, self.ctx)
+                    key = (values.get("ma_doi_tuong"), values.get("ky_chi_tra"))
+                    if all(key) and key in seen:
+                        errors.append(RowError(number, self.layout.header("ma_doi_tuong"), BadValue(N_("Code «%(code)s» already has a row for %(period)s on row %(row)s."),
+                            code=key[0], period=f"{key[1][5:]}/{key[1][:4]}", row=seen[key]).message()))
+                    elif all(key):
+                        seen[key] = number
+                    if errors:
+                        errors_by_row[number] = errors
+                    else:
+                        records.append((number, values))
+                writer.submit(records, seen, errors_by_row)
 
     def _chunk(self, records: list[tuple[int, dict]], seen: dict[tuple[str, str], int],
                errors_by_row: dict[int, list]) -> None:
