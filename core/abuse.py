@@ -155,11 +155,17 @@ def make_storage(settings, sessions: sessionmaker[Session] | None, session: Sess
     return DatabaseStorage(sessions, session)
 
 
+@lru_cache(maxsize=1)
+def _parsed_limits() -> dict[str, list]:
+    """LIMITS as `limits` items, parsed once per process (a guard is made for every stranger's turn)."""
+    return {scope: [parse(spec) for spec in specs] for scope, specs in LIMITS.items()}
+
+
 class AbuseGuard:
     def __init__(self, storage: Storage, fallback: Storage | None = None):
         self.limiter = FixedWindowRateLimiter(storage)
         self.fallback = FixedWindowRateLimiter(fallback) if fallback is not None else None
-        self._items = {scope: [parse(spec) for spec in specs] for scope, specs in LIMITS.items()}
+        self._items = _parsed_limits()
         self._warned = False
 
     def hit(self, scope: str, key: str) -> Verdict:
