@@ -55,13 +55,13 @@ def share_phone_label(t: Translator) -> str:
 def language_of(session: Session, channel: str, sender: str) -> str:
     """The language of the person behind a chat, Vietnamese when unknown."""
     asker = resolve(session, channel, sender)
-    return asker.person.language if asker.person is not None and asker.person.language else "vi"
+    return asker.language or "vi"
 
 
 def welcome_text(session: Session, channel: str, sender: str, hotline: str) -> str:
     """/start (Telegram) or follow (Zalo): a greeting, then how to link or what to ask."""
     asker = resolve(session, channel, sender)
-    t = Translator(asker.person.language if asker.person is not None else "vi")
+    t = Translator(asker.language or "vi")
     if asker.knows_anyone:
         return t._("Hello! This is AnSinh, for questions about the monthly social allowance. "
                    "Press a button below or write your question, for example: has this month's money come?")

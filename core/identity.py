@@ -8,10 +8,12 @@ Only verified identities reach beneficiaries, and only through contacts that wer
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import and_, bindparam, select
-from sqlalchemy.orm import Session, contains_eager, lazyload
+from sqlalchemy.orm import Session
 
 from core.models import Beneficiary, Contact, Identity, Person
 from core.phones import normalize_phone
@@ -23,12 +25,51 @@ CHAT_CHANNELS = ("telegram", "zalo")
 _ROLE_ORDER = {"self": 0, "guardian": 1, "authorised": 2}
 
 
+@dataclass(frozen=True, slots=True)
+class BeneficiaryView:
+    """The columns answers read, copied from the one row that resolves a sender: a webhook turn
+    builds no ORM objects (loading them cost more than the rest of the turn's reads together).
+    Code that changes a beneficiary loads the mapped Beneficiary by id."""
+
+    id: int
+    code: str
+    full_name: str
+    birth_date: date | None
+    birth_year: int | None
+    gender: str | None
+    unit_code: str
+    programme_code: str
+    coefficient: Decimal | None
+    monthly_amount: int | None
+    method: str
+    provider: str | None
+    account_last4: str | None
+    has_account: bool
+    active: bool
+
+
+_VIEW_COLUMNS = [f.name for f in fields(BeneficiaryView)]
+
+
 @dataclass
 class Asker:
-    identity: Identity | None
-    person: Person | None
+    """Who writes. `identity` and `person` are the mapped rows, loaded on first use (only the
+    paths that change them, such as STOP or a language switch, need them)."""
+
+    session: Session | None
+    identity_id: int | None
+    person_id: int | None
     verified: bool
-    beneficiaries: list[tuple[Beneficiary, str]] = field(default_factory=list)  # (beneficiary, role)
+    language: str | None = None
+    beneficiaries: list[tuple[BeneficiaryView, str]] = field(default_factory=list)  # (beneficiary, role)
+
+    @property
+    def identity(self) -> Identity | None:
+        return self.session.get(Identity, self.identity_id) if self.identity_id is not None else None
+
+    @property
+    def person(self) -> Person | None:
+        return self.session.get(Person, self.person_id) if self.person_id is not None else None
 
     @property
     def knows_anyone(self) -> bool:
@@ -46,24 +87,25 @@ def identity_key(channel: str, sender: str) -> tuple[str, str]:
 
 
 # Built once (on the hot path building a statement costs more than running it): the identity, its
-# person and that person's current contacts' beneficiaries in one round trip.
-_ASKER = (select(Identity, Person, Beneficiary, Contact.role)
-          .join(Person, Person.id == Identity.person_id)
-          .outerjoin(Contact, and_(Contact.person_id == Person.id, Contact.removed_at.is_(None)))
-          .outerjoin(Beneficiary, Beneficiary.id == Contact.beneficiary_id)
-          .where(Identity.kind == bindparam("kind"), Identity.address == bindparam("address"))
-          .options(contains_eager(Identity.person),  # identity.person set, as a joined load would
-                   lazyload(Beneficiary.categories)))  # only the amount answer reads them, in its session
+# person and that person's current contacts' beneficiaries in one round trip, as plain rows.
+_I, _P, _C, _B = Identity.__table__, Person.__table__, Contact.__table__, Beneficiary.__table__
+_ASKER = (select(_I.c.id.label("identity_id"), _I.c.verified, _P.c.id.label("person_id"), _P.c.language, _C.c.role,
+                 *[_B.c[name] for name in _VIEW_COLUMNS])
+          .join(_P, _P.c.id == _I.c.person_id)
+          .outerjoin(_C, and_(_C.c.person_id == _P.c.id, _C.c.removed_at.is_(None)))
+          .outerjoin(_B, _B.c.id == _C.c.beneficiary_id)
+          .where(_I.c.kind == bindparam("kind"), _I.c.address == bindparam("address")))
 
 
 def resolve(session: Session, channel: str, sender: str) -> Asker:
     kind, address = identity_key(channel, sender)
-    rows = session.execute(_ASKER, {"kind": kind, "address": address}).all()
+    rows = session.connection().execute(_ASKER, {"kind": kind, "address": address}).all()
     if not rows:
-        return Asker(identity=None, person=None, verified=False)
-    identity, person = rows[0][0], rows[0][1]
-    if not identity.verified:
-        return Asker(identity=identity, person=person, verified=False)
-    beneficiaries = sorted(((b, role) for _i, _p, b, role in rows if b is not None),
+        return Asker(session, identity_id=None, person_id=None, verified=False)
+    first = rows[0]
+    if not first.verified:
+        return Asker(session, first.identity_id, first.person_id, verified=False, language=first.language)
+    beneficiaries = sorted(((BeneficiaryView(*row[5:]), row.role) for row in rows if row.id is not None),
                            key=lambda pair: (_ROLE_ORDER.get(pair[1], 9), pair[0].id))
-    return Asker(identity=identity, person=person, verified=True, beneficiaries=beneficiaries)
+    return Asker(session, first.identity_id, first.person_id, verified=True, language=first.language,
+                 beneficiaries=beneficiaries)

@@ -89,46 +89,49 @@ class UssdMenu:
         """Africa's Talking style: `text` is every input so far joined by '*' ('' on dial-in)."""
         inputs = [_clean(part) for part in (text or "").split("*")] if text else []
         key = _state_key(session_id)
-        stored = self.state.get(key)
-        if stored and stored.get("phone") == phone:
-            if stored.get("depth") == len(inputs) and stored.get("path") == _path_hash(inputs):
-                return Reply(stored.get("text", ""), end_session=bool(stored.get("end")))  # a gateway retry
-            if stored.get("depth") == len(inputs) - 1 and stored.get("path") == _path_hash(inputs[:-1]):
-                return self._advance(key, phone, stored, inputs[-1:], _path_hash(inputs))
-        if len(inputs) > MAX_STEPS:
-            inputs = []  # too long to replay: start again
-        return self._advance(key, phone, None, inputs, _path_hash(inputs))
+        with self.sessions() as session:
+            stored = self.state.get(key, session)
+            if stored and stored.get("phone") == phone:
+                if stored.get("depth") == len(inputs) and stored.get("path") == _path_hash(inputs):
+                    return Reply(stored.get("text", ""), end_session=bool(stored.get("end")))  # a gateway retry
+                if stored.get("depth") == len(inputs) - 1 and stored.get("path") == _path_hash(inputs[:-1]):
+                    return self._advance(session, key, phone, stored, inputs[-1:], _path_hash(inputs))
+            if len(inputs) > MAX_STEPS:
+                inputs = []  # too long to replay: start again
+            return self._advance(session, key, phone, None, inputs, _path_hash(inputs))
 
     def answer_latest(self, session_id: str, phone: str, latest: str | None) -> Reply:
         """Gateways that send only the latest input; the first request of a session dials in."""
         key = _state_key(session_id)
-        stored = self.state.get(key)
-        if not stored or stored.get("phone") != phone:
-            return self._advance(key, phone, None, [], "")
-        return self._advance(key, phone, stored, [_clean(latest)], "")
+        with self.sessions() as session:
+            stored = self.state.get(key, session)
+            if not stored or stored.get("phone") != phone:
+                return self._advance(session, key, phone, None, [], "")
+            return self._advance(session, key, phone, stored, [_clean(latest)], "")
 
     # -- the machine ----------------------------------------------------------------------------
-    def _advance(self, key: str, phone: str, stored: dict | None, inputs: list[str], path: str) -> Reply:
-        with self.sessions() as session:
-            turn = self._turn(session, phone)
-            st = dict(stored) if stored else self._fresh(turn, phone)
-            for value in inputs:
-                self._step(turn, st, value)
-            if not _fits(turn, st):
-                self._home(turn, st)  # the contact was removed meanwhile
-            reply = Screens(turn, self.settings).render(st)
-            session.commit()  # the answers' audit rows and any registration step
+    def _advance(self, session: Session, key: str, phone: str, stored: dict | None, inputs: list[str], path: str) -> Reply:
+        """One turn in one transaction: the menu position is written with the answers' audit rows
+        and any registration step, and commits with them."""
+        turn = self._turn(session, phone)
+        st = dict(stored) if stored else self._fresh(turn, phone)
+        for value in inputs:
+            self._step(turn, st, value)
+        if not _fits(turn, st):
+            self._home(turn, st)  # the contact was removed meanwhile
+        reply = Screens(turn, self.settings).render(st)
         st.update(text=reply.text, end=reply.end_session, depth=st.get("depth", 0) + len(inputs), path=path)
         st.pop("error", None)
         if reply.end_session:
-            self.state.delete(key)
+            self.state.delete(key, session)
         else:
-            self.state.set(key, st, SESSION_TTL)
+            self.state.set(key, st, SESSION_TTL, session)
+        session.commit()
         return reply
 
     def _turn(self, session: Session, phone: str) -> Turn:
         asker = resolve(session, "ussd", phone)
-        language = asker.person.language if asker.person is not None else "vi"
+        language = asker.language or "vi"
         t = Translator(language)
         ctx = AnswerContext(session, t, "ussd", self.clock, self.settings, actor=f"ussd:{phone}"[:80])
         return Turn(session, phone, asker, t, ctx)

@@ -15,17 +15,24 @@ from core.answers.context import (
     officer_phrase,
     unit_of,
 )
-from core.models import Beneficiary, Category, Payment
+from core.models import Beneficiary, BeneficiaryCategory, Category, Payment
 from core.reference import standard_level
 
 logger = logging.getLogger(__name__)
+
+
+def category_codes(ctx: AnswerContext, beneficiary: Beneficiary) -> list[str]:
+    """The beneficiary's categories (diện đối tượng), for a mapped Beneficiary or a view alike."""
+    return list(ctx.session.scalars(select(BeneficiaryCategory.category_code)
+                                    .where(BeneficiaryCategory.beneficiary_id == beneficiary.id)
+                                    .order_by(BeneficiaryCategory.category_code)))
 
 
 def coefficient_of(ctx: AnswerContext, beneficiary: Beneficiary) -> Decimal | None:
     """The coefficient on file, else the highest of the person's categories (only one applies)."""
     if beneficiary.coefficient is not None:
         return Decimal(beneficiary.coefficient)
-    codes = beneficiary.category_codes
+    codes = category_codes(ctx, beneficiary)
     if not codes:
         return None
     values = list(ctx.session.scalars(select(Category.coefficient).where(Category.code.in_(codes))))
@@ -64,7 +71,7 @@ def payment_amount(ctx: AnswerContext, beneficiary: Beneficiary) -> str:
         if monthly != computed:
             required.append(t._("The commune's list shows %(listed)s a month; please ask %(whom)s about the difference.",
                                 listed=t.money(monthly), whom=whom))
-        if len(beneficiary.category_codes) > 1:
+        if len(category_codes(ctx, beneficiary)) > 1:
             optional.append(t._("A person in several categories gets the highest coefficient only."))
         optional.append(t._("The coefficient depends on the category of beneficiary (from 1 to 3)."))
     elif monthly:

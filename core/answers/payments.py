@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import Row, bindparam, func, select
 
 from core.answers.context import (
     AnswerContext,
@@ -25,17 +25,20 @@ HISTORY_PAGE = {"ussd": 3, "sms": 4}
 HISTORY_PAGE_CHAT = 6
 
 
-_ONE_PERIOD = select(Payment).where(Payment.beneficiary_id == bindparam("beneficiary_id"), Payment.period == bindparam("period"))
+# Built once, as plain rows (answers only read a payment): no ORM objects on the webhook path.
+_P = Payment.__table__
+_ONE_PERIOD = select(_P).where(_P.c.beneficiary_id == bindparam("beneficiary_id"), _P.c.period == bindparam("period"))
+_LATEST_UP_TO = (select(_P).where(_P.c.beneficiary_id == bindparam("beneficiary_id"), _P.c.period <= bindparam("period"))
+                 .order_by(_P.c.period.desc()).limit(1))
 
 
-def find_payment(ctx: AnswerContext, beneficiary: Beneficiary, period: str | None) -> tuple[Payment | None, str]:
+def find_payment(ctx: AnswerContext, beneficiary: Beneficiary, period: str | None) -> tuple[Row | None, str]:
     """The named period's payment; without a period, this month's or else the latest one known."""
     target = period or ctx.clock.current_period()
-    payment = ctx.session.scalar(_ONE_PERIOD, {"beneficiary_id": beneficiary.id, "period": target})
+    run = ctx.session.connection().execute
+    payment = run(_ONE_PERIOD, {"beneficiary_id": beneficiary.id, "period": target}).first()
     if payment is None and period is None:
-        payment = ctx.session.scalar(
-            select(Payment).where(Payment.beneficiary_id == beneficiary.id, Payment.period <= period_add(target, 1))
-            .order_by(Payment.period.desc()).limit(1))
+        payment = run(_LATEST_UP_TO, {"beneficiary_id": beneficiary.id, "period": period_add(target, 1)}).first()
     return payment, (payment.period if payment is not None else target)
 
 

@@ -122,12 +122,11 @@ class Dialog:
 
     def _receipt_answer(self, turn: Turn, text: str) -> str | None:
         """"1"/"2"/"chưa" right after "Đã nhận được tiền tháng 11 chưa?" answers that question."""
-        person = turn.asker.person
-        if person is None or not turn.asker.verified:
+        if turn.asker.person_id is None or not turn.asker.verified:
             return None
         from core.notify.receipts import answer_receipt
 
-        return answer_receipt(turn.session, person.id, text, turn.inbound.channel, self.clock, turn.t, self.settings.hotline)
+        return answer_receipt(turn.session, turn.asker.person_id, text, turn.inbound.channel, self.clock, turn.t, self.settings.hotline)
 
     @staticmethod
     def _follow_up(turn: Turn, intent: str) -> str:

@@ -39,7 +39,7 @@ class Turn:
     def begin(cls, session: Session, inbound: Inbound, clock, settings, state: StateStore) -> Turn:
         asker = resolve(session, inbound.channel, inbound.sender)
         kind, address = identity_key(inbound.channel, inbound.sender)
-        language = (asker.person.language if asker.person is not None else None) \
+        language = asker.language \
             or (state.get(f"lang:{kind}:{address}", session) or {}).get("language") or (inbound.locale or "vi")[:2].lower()
         ctx = AnswerContext(session=session, t=translator(language), channel=inbound.channel, clock=clock,
                             settings=settings, actor=f"{inbound.channel}:{address}")
@@ -61,8 +61,10 @@ class Turn:
         self.state.set(f"dialog:{self.kind}:{self.address}", self.memory, MEMORY_TTL, self.session)
 
     def set_language(self, language: str) -> None:
-        if self.asker.person is not None:
-            self.asker.person.language = language
+        person = self.asker.person
+        if person is not None:
+            person.language = language
+            self.asker.language = language
         else:
             self.state.set(f"lang:{self.kind}:{self.address}", {"language": language}, LANGUAGE_TTL, self.session)
         self.ctx.t = translator(language)
