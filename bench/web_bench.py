@@ -2,7 +2,8 @@
 province loaded, against a bare Flask endpoint served identically by gunicorn (the ceiling).
 
 Load comes from `wrk` (Debian) on loopback, bounded in time. The database is a fresh SQLite file,
-or PostgreSQL when BENCH_DATABASE_URL is set. Both servers get the same warm-up (the first real
+or PostgreSQL when BENCH_DATABASE_URL is set; with BENCH_REDIS_URL the app keeps USSD sessions, dedupe keys
+and rate limits in Redis, as in production (README: production mode). Both servers get the same warm-up (the first real
 request answered, then WARMUP of load) before anything is measured. Every USSD request opens its
 own session (a dial-in or "1" on a new sessionId), every SMS carries its own MessageSid, so nothing
 is answered from stored state; replies that are apologies are counted, so errors cannot pass for speed.
@@ -162,10 +163,13 @@ def run() -> dict:
         "ANSINH_SECRET_KEY": "bench", "ANSINH_PUBLIC_URL": PUBLIC_URL, "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
         "TWILIO_ACCOUNT_SID": "AC" + "0" * 32, "TWILIO_FROM": "+15005550006", "ANSINH_QUIET_HOURS": "off",
     })
+    if os.environ.get("BENCH_REDIS_URL"):
+        env["ANSINH_REDIS_URL"] = os.environ["BENCH_REDIS_URL"]
     subprocess.run([str(BIN / "ansinh"), "db", "upgrade"], env=env, check=True, capture_output=True)
     subprocess.run([str(BIN / "ansinh"), "demo"], env=env, check=True, capture_output=True)
     bodies = _bodies(_phones(env))
-    results: dict = {"database": env["ANSINH_DATABASE_URL"].split(":")[0], "workers": WORKERS, "duration": DURATION}
+    results: dict = {"database": env["ANSINH_DATABASE_URL"].split(":")[0], "redis": bool(env.get("ANSINH_REDIS_URL")),
+                     "workers": WORKERS, "duration": DURATION}
     for bare in (True, False):
         port = _free_port()
         server = _serve(env, port, bare)

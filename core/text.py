@@ -76,8 +76,11 @@ def to_gsm7(text: str) -> str:
     return text.translate(_GSM7)
 
 
+_GSM7_ALL = frozenset(GSM7_BASIC | GSM7_EXTENDED)
+
+
 def is_gsm7(text: str) -> bool:
-    return all(ch in GSM7_BASIC or ch in GSM7_EXTENDED for ch in text)
+    return _GSM7_ALL.issuperset(text)
 
 
 @dataclass(frozen=True)
@@ -90,7 +93,7 @@ class SmsSize:
 def sms_size(text: str) -> SmsSize:
     """Segments an SMS costs: GSM-7 160 alone or 153 per part; UCS-2 70 alone or 67 per part."""
     if is_gsm7(text):
-        units = sum(2 if ch in GSM7_EXTENDED else 1 for ch in text)
+        units = len(text) + sum(text.count(ch) for ch in GSM7_EXTENDED)
         single, part, encoding = 160, 153, "GSM-7"
     else:
         units = len(text.encode("utf-16-le")) // 2

@@ -41,3 +41,12 @@ def test_examples():
     assert t.to_ascii("Tiền tháng ni đã về – “750.000₫”…") == 'Tien thang ni da ve - "750.000d"...'
     assert t.strip_diacritics("Đồng Hới, Huế") == "Dong Hoi, Hue"
     assert t.to_gsm7("Bà Nguyễn Thị Lài: 750.000đ") == "Ba Nguyen Thi Lai: 750.000d"
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet=st.sampled_from(VIETNAMESE + OTHER), max_size=500))
+def test_sms_size_matches_the_septet_count(text):
+    gsm = all(ch in t.GSM7_BASIC or ch in t.GSM7_EXTENDED for ch in text)
+    assert t.is_gsm7(text) == gsm
+    if gsm:
+        assert t.sms_size(text).characters == sum(2 if ch in t.GSM7_EXTENDED else 1 for ch in text)
