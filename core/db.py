@@ -1,23 +1,28 @@
 """One engine per process, sized for the deployment; sessions; migrations through Alembic.
 
 SQLite gets WAL, a busy timeout, foreign keys and writers that queue on a lock instead of polling
-(core.sqlite_writes); PostgreSQL gets a pool with pre-ping so a
-restarted database is noticed instead of failing the next request.
+(core.sqlite_writes). PostgreSQL gets a pool without pre-ping: a ping is one more round trip on
+every request, which webhooks pay on every turn. A restarted database is noticed instead by the
+first statement that fails on a dead connection; SQLAlchemy then refreshes the whole pool, and
+the webhook turns (`retry_on_stale_connection`) run once more on a fresh connection.
 """
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.sqlite_writes import LockingConnection, write_lock_for
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
@@ -53,7 +58,6 @@ def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 20, echo: 
         echo=echo,
         pool_size=pool_size,
         max_overflow=max_overflow,
-        pool_pre_ping=True,
         pool_recycle=1800,
         connect_args={"connect_timeout": 3} if parsed.get_backend_name() == "postgresql" else {},
     )
@@ -80,6 +84,24 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def is_stale_connection(error: BaseException) -> bool:
+    """Did this fail because its pooled connection was dead (the database restarted meanwhile)?"""
+    return isinstance(error, DBAPIError) and bool(error.connection_invalidated)
+
+
+def retry_on_stale_connection(work: Callable[[], T]) -> T:
+    """`work()`, run once more when it failed on a dead pooled connection. Such a failure comes at
+    the turn's first statement and its transaction rolled back, so the second run starts clean; a
+    database that is really down fails again and the caller answers as it would."""
+    try:
+        return work()
+    except DBAPIError as error:
+        if not error.connection_invalidated:
+            raise
+        logger.info("a pooled database connection was dead (restart?): retrying once on a fresh one")
+        return work()
 
 
 def without_waiting_for_disk(session: Session) -> None:

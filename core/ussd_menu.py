@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from core import ussd_flows
 from core.answers.context import AnswerContext
 from core.clock import Clock
+from core.db import retry_on_stale_connection
 from core.i18n import Translator
 from core.identity import Asker, resolve
 from core.messages import Reply
@@ -87,6 +88,13 @@ class UssdMenu:
     # -- entry points ---------------------------------------------------------------------------
     def answer_path(self, session_id: str, phone: str, text: str | None) -> Reply:
         """Africa's Talking style: `text` is every input so far joined by '*' ('' on dial-in)."""
+        return retry_on_stale_connection(lambda: self._answer_path(session_id, phone, text))
+
+    def answer_latest(self, session_id: str, phone: str, latest: str | None) -> Reply:
+        """Gateways that send only the latest input; the first request of a session dials in."""
+        return retry_on_stale_connection(lambda: self._answer_latest(session_id, phone, latest))
+
+    def _answer_path(self, session_id: str, phone: str, text: str | None) -> Reply:
         inputs = [_clean(part) for part in (text or "").split("*")] if text else []
         key = _state_key(session_id)
         with self.sessions() as session:
@@ -100,8 +108,7 @@ class UssdMenu:
                 inputs = []  # too long to replay: start again
             return self._advance(session, key, phone, None, inputs, _path_hash(inputs))
 
-    def answer_latest(self, session_id: str, phone: str, latest: str | None) -> Reply:
-        """Gateways that send only the latest input; the first request of a session dials in."""
+    def _answer_latest(self, session_id: str, phone: str, latest: str | None) -> Reply:
         key = _state_key(session_id)
         with self.sessions() as session:
             stored = self.state.get(key, session)

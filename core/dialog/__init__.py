@@ -9,10 +9,12 @@ import logging
 import re
 from collections.abc import Callable
 
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from core import registration
 from core.clock import Clock
+from core.db import is_stale_connection, retry_on_stale_connection
 from core.dedupe import AlreadyAnswered
 from core.dialog import personal, service
 from core.dialog.choose import named_in
@@ -55,6 +57,15 @@ class Dialog:
         """One turn, one transaction. A channel may look in the same session first (`before`, e.g.
         a provider message id; its errors and AlreadyAnswered reach the caller) and add its own
         rows just before the commit (`finish`, e.g. that id with the rendered answer)."""
+        try:
+            return retry_on_stale_connection(lambda: self._handle_once(inbound, before, finish))
+        except DBAPIError as error:
+            if not is_stale_connection(error):
+                raise
+            logger.warning("dialog: database unreachable for a %s message", inbound.channel)
+            return self._apology(inbound)
+
+    def _handle_once(self, inbound: Inbound, before, finish) -> list[Reply]:
         session: Session = self.sessions()
         try:
             if before is not None:
@@ -75,12 +86,17 @@ class Dialog:
         except AlreadyAnswered:
             session.rollback()
             raise
-        except Exception:
+        except Exception as error:
             session.rollback()
+            if is_stale_connection(error):
+                raise  # handle() runs the turn again on a fresh connection
             logger.exception("dialog failed for %s message", inbound.channel)
-            t = Translator((inbound.locale or "vi")[:2].lower())
-            return [Reply(t._("Sorry, something went wrong. Please try again later or call the hotline %(hotline)s.",
-                              hotline=self.settings.hotline))]
+            return self._apology(inbound)
+
+    def _apology(self, inbound: Inbound) -> list[Reply]:
+        t = Translator((inbound.locale or "vi")[:2].lower())
+        return [Reply(t._("Sorry, something went wrong. Please try again later or call the hotline %(hotline)s.",
+                          hotline=self.settings.hotline))]
 
     def _route(self, turn: Turn) -> list[Reply]:
         text = turn.text.strip()

@@ -137,3 +137,23 @@ def test_outage_and_recovery(outage, settings):
     # The SMS refused during the outage is answered when Twilio retries it.
     again = _sms(client, settings, "SMfault1", "tien thang nay")
     assert again.status_code == 200 and "750.000d" in again.get_data(as_text=True)
+
+
+def test_a_database_restart_costs_no_caller_an_apology(outage, settings, database_url_for_run):
+    """Pools keep connections without pinging them first (a ping is a round trip on every turn):
+    after a restart, the turn that meets a dead connection runs again on a fresh one."""
+    if make_url(database_url_for_run).get_backend_name() != "postgresql":
+        pytest.skip("SQLite has no connections to lose")
+    client, cut, restore, runtime = outage
+    ussd = {"sessionId": "r1", "serviceCode": "*384*46#", "phoneNumber": "+84912345678", "networkCode": "45204", "text": "1"}
+    assert "750.000d" in client.post("/ussd/africastalking", data=ussd).get_data(as_text=True)
+    assert "750.000d" in _sms(client, settings, "SMrestart0", "tien thang nay").get_data(as_text=True)
+
+    cut()  # every pooled connection dies, as in a restart ...
+    restore()  # ... and the database is back before the next caller
+    after = client.post("/ussd/africastalking", data={**ussd, "sessionId": "r2"}).get_data(as_text=True)
+    assert after.startswith("CON ") and "750.000d" in after
+    cut()
+    restore()
+    sms = _sms(client, settings, "SMrestart1", "tien thang nay")
+    assert sms.status_code == 200 and "750.000d" in sms.get_data(as_text=True)
