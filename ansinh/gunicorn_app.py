@@ -52,7 +52,7 @@ def warm_up(app) -> None:
     gc.freeze()
 
 
-def serve_with_gunicorn(host: str, port: int, workers: int, dispatch: bool) -> None:
+def serve_with_gunicorn(host: str, port: int, workers: int, dispatch: bool, threads: int = 4) -> None:
     import os
     import secrets
 
@@ -64,6 +64,6 @@ def serve_with_gunicorn(host: str, port: int, workers: int, dispatch: bool) -> N
         from core.settings import Settings
 
         start_dispatchers(Runtime(Settings.from_env()), 1)
-    options = {"bind": f"{host}:{port}", "workers": workers, "worker_class": "gthread", "threads": 4,
+    options = {"bind": f"{host}:{port}", "workers": workers, "worker_class": "gthread", "threads": max(1, threads),
                "timeout": 30, "graceful_timeout": 10}
     _Gunicorn(options).run()

@@ -27,6 +27,7 @@ BIN = Path(sys.executable).parent
 CONCURRENCY = (1, 10, 50)
 DURATION = os.environ.get("BENCH_DURATION", "5s")
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
+THREADS = int(os.environ.get("BENCH_THREADS", "4"))
 AUTH_TOKEN = "bench-token"
 SMS_BODIES = int(os.environ.get("BENCH_SMS_BODIES", "48000"))  # more than one run sends: no repeated MessageSid
 USSD_BODIES = int(os.environ.get("BENCH_USSD_BODIES", "48000"))  # likewise: no repeated sessionId
@@ -146,10 +147,11 @@ def _warm_up(url: str, script: Path, body: dict, offset: int) -> None:
 
 def _serve(env: dict, port: int, bare: bool) -> subprocess.Popen:
     if bare:
-        cmd = [str(BIN / "gunicorn"), "-w", str(WORKERS), "-k", "gthread", "--threads", "4", "-b", f"127.0.0.1:{port}",
+        cmd = [str(BIN / "gunicorn"), "-w", str(WORKERS), "-k", "gthread", "--threads", str(THREADS), "-b", f"127.0.0.1:{port}",
                "bench.bare_app:create_app()"]
     else:
-        cmd = [str(BIN / "ansinh"), "serve", "--workers", str(WORKERS), "--port", str(port), "--no-dispatch"]
+        cmd = [str(BIN / "ansinh"), "serve", "--workers", str(WORKERS), "--threads", str(THREADS), "--port", str(port),
+               "--no-dispatch"]
     return subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
@@ -169,7 +171,7 @@ def run() -> dict:
     subprocess.run([str(BIN / "ansinh"), "demo"], env=env, check=True, capture_output=True)
     bodies = _bodies(_phones(env))
     results: dict = {"database": env["ANSINH_DATABASE_URL"].split(":")[0], "redis": bool(env.get("ANSINH_REDIS_URL")),
-                     "workers": WORKERS, "duration": DURATION}
+                     "workers": WORKERS, "threads": THREADS, "duration": DURATION}
     for bare in (True, False):
         port = _free_port()
         server = _serve(env, port, bare)

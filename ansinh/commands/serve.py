@@ -11,10 +11,11 @@ def register(main: click.Group) -> None:
     @click.option("--host", default="127.0.0.1", show_default=True)
     @click.option("--port", default=5000, show_default=True, type=int)
     @click.option("--workers", default=0, type=int, help="gunicorn worker processes")
+    @click.option("--threads", default=4, show_default=True, type=int, help="request threads per gunicorn worker")
     @click.option("--dev", is_flag=True, help="Flask's development server")
     @click.option("--no-dispatch", is_flag=True, help="leave queued messages to `ansinh worker` processes")
     @pass_state
-    def serve(state, host: str, port: int, workers: int, dev: bool, no_dispatch: bool) -> None:
+    def serve(state, host: str, port: int, workers: int, threads: int, dev: bool, no_dispatch: bool) -> None:
         from ansinh import create_app
         from ansinh.dispatching import start_dispatchers
 
@@ -23,7 +24,7 @@ def register(main: click.Group) -> None:
         if workers and not dev:
             from ansinh.gunicorn_app import serve_with_gunicorn
 
-            serve_with_gunicorn(host, port, workers, dispatch)
+            serve_with_gunicorn(host, port, workers, dispatch, threads)
             return
         app = create_app(runtime.settings, runtime=runtime)
         if dispatch:
