@@ -104,12 +104,12 @@ class Contact(Base):
 
     __tablename__ = "contacts"
     __table_args__ = (
-        UniqueConstraint("person_id", "beneficiary_id"),
+        UniqueConstraint("person_id", "beneficiary_id"),  # also the index for look-ups by person
         Index("ix_contacts_beneficiary_active", "beneficiary_id", "removed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"))
     beneficiary_id: Mapped[int] = mapped_column(ForeignKey("beneficiaries.id", ondelete="CASCADE"))
     role: Mapped[str] = mapped_column(String(12))  # self / guardian / authorised
     relation: Mapped[str | None] = mapped_column(String(40))  # quan hệ: con, cháu, …
