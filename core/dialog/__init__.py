@@ -78,9 +78,9 @@ class Dialog:
         try:
             turn = Turn.begin(session, inbound, self.clock, self.settings, self.state)
             replies = self._route(turn)
+            if finish is not None:  # first: it may render (TwiML) before the turn's first write
+                finish(session, replies)  # takes SQLite's write turn, held until the commit
             turn.save()
-            if finish is not None:
-                finish(session, replies)
             session.commit()
             return replies
         except AlreadyAnswered:
