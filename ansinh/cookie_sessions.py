@@ -12,7 +12,7 @@ class CookieSessions(SecureCookieSessionInterface):
     def __init__(self) -> None:
         self._signer: tuple[tuple, object] | None = None
 
-    def get_signing_serializer(self, app):  # noqa: ANN001, ANN201 - Flask's signature
+    def get_signing_serializer(self, app):
         keys = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
         cached = self._signer
         if cached is None or cached[0] != keys:

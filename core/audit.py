@@ -49,14 +49,14 @@ def _before_commit(session: Session) -> None:
 
 
 @event.listens_for(Session, "do_orm_execute")
-def _before_reading(state) -> None:  # noqa: ANN001
+def _before_reading(state) -> None:
     """Read-your-writes, as the ORM's autoflush gave: a query in the same transaction sees them."""
     if state.is_select and state.session.info.get(_PENDING):
         write_pending(state.session)
 
 
 @event.listens_for(Session, "after_transaction_end")
-def _forget(session: Session, transaction) -> None:  # noqa: ANN001
+def _forget(session: Session, transaction) -> None:
     """Rows of a transaction rolled back or closed unfinished are dropped with it."""
     if transaction.parent is None:
         session.info.pop(_PENDING, None)
