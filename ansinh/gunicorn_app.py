@@ -6,6 +6,14 @@ from __future__ import annotations
 from gunicorn.app.base import BaseApplication
 
 
+# Request threads per worker. A turn is mostly Python (the GIL) with short waits; with 4 threads a
+# thread holding SQLite's write turn or a PostgreSQL transaction waited for the GIL behind the
+# others' Python work, and every writer queued behind it: 2 threads gave more requests per
+# second and a lower tail on SQLite and PostgreSQL alike, and the bare endpoint lost nothing
+# (BENCHMARKS.md, web).
+THREADS = 2
+
+
 class _Gunicorn(BaseApplication):
     def __init__(self, options: dict):
         self.options = options
@@ -52,7 +60,7 @@ def warm_up(app) -> None:
     gc.freeze()
 
 
-def serve_with_gunicorn(host: str, port: int, workers: int, dispatch: bool, threads: int = 4) -> None:
+def serve_with_gunicorn(host: str, port: int, workers: int, dispatch: bool, threads: int = THREADS) -> None:
     import os
     import secrets
 
