@@ -6,12 +6,9 @@ from __future__ import annotations
 from gunicorn.app.base import BaseApplication
 
 
-# Request threads per worker. A turn is mostly Python (the GIL) with short waits; with 4 threads a
-# thread holding SQLite's write turn or a PostgreSQL transaction waited for the GIL behind the
-# others' Python work, and every writer queued behind it: 2 threads gave more requests per
-# second and a lower tail on SQLite and PostgreSQL alike, and the bare endpoint lost nothing
-# (BENCHMARKS.md, web).
-THREADS = 2
+# Request threads per worker (`ansinh serve --threads`). 2 and 4 were measured back to back on 2
+# cores: run-to-run spread (±40 %) was larger than any difference (BENCHMARKS.md, web).
+THREADS = 4
 
 
 class _Gunicorn(BaseApplication):

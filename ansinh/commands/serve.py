@@ -11,7 +11,7 @@ def register(main: click.Group) -> None:
     @click.option("--host", default="127.0.0.1", show_default=True)
     @click.option("--port", default=5000, show_default=True, type=int)
     @click.option("--workers", default=0, type=int, help="gunicorn worker processes")
-    @click.option("--threads", default=2, show_default=True, type=int, help="request threads per gunicorn worker")
+    @click.option("--threads", default=4, show_default=True, type=int, help="request threads per gunicorn worker")
     @click.option("--dev", is_flag=True, help="Flask's development server")
     @click.option("--no-dispatch", is_flag=True, help="leave queued messages to `ansinh worker` processes")
     @pass_state
