@@ -2,8 +2,8 @@
 who was told what, on which channel (Law 91/2025 asks that disclosures can be accounted for).
 
 Rows wait on the session and are written by one INSERT just before it commits or reads again
-(listeners on every Session): with the answer or not at all, and without the ORM's unit of work, which cost a
-webhook turn more than the rest of its writes together."""
+(listeners on every Session): with the answer or not at all, and without the ORM's unit of
+work, which cost a webhook turn more than the rest of its writes together."""
 from __future__ import annotations
 
 import logging

@@ -86,6 +86,28 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
         session.close()
 
 
+_AFTER_COMMIT = "ansinh.after_commit"
+
+
+def after_commit(session: Session, action: Callable[[], None]) -> None:
+    """Run `action` once the session's transaction has committed; drop it if it rolls back. For
+    what lives outside the database (Redis) and must not run ahead of the rows it goes with: a
+    USSD screen kept for gateway retries must not outlive a rolled-back disclosure row."""
+    session.info.setdefault(_AFTER_COMMIT, []).append(action)
+
+
+@event.listens_for(Session, "after_commit")
+def _run_after_commit(session: Session) -> None:
+    for action in session.info.pop(_AFTER_COMMIT, ()):
+        action()
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_after_commit(session: Session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_AFTER_COMMIT, None)
+
+
 def is_stale_connection(error: BaseException) -> bool:
     """Did this fail because its pooled connection was dead (the database restarted meanwhile)?"""
     return isinstance(error, DBAPIError) and bool(error.connection_invalidated)

@@ -56,7 +56,7 @@ class Asker:
     """Who writes. `identity` and `person` are the mapped rows, loaded on first use (only the
     paths that change them, such as STOP or a language switch, need them)."""
 
-    session: Session | None
+    session: Session
     identity_id: int | None
     person_id: int | None
     verified: bool
@@ -89,8 +89,8 @@ def identity_key(channel: str, sender: str) -> tuple[str, str]:
 # Built once (on the hot path building a statement costs more than running it): the identity, its
 # person and that person's current contacts' beneficiaries in one round trip, as plain rows.
 _I, _P, _C, _B = Identity.__table__, Person.__table__, Contact.__table__, Beneficiary.__table__
-_ASKER = (select(_I.c.id.label("identity_id"), _I.c.verified, _P.c.id.label("person_id"), _P.c.language, _C.c.role,
-                 *[_B.c[name] for name in _VIEW_COLUMNS])
+_HEAD = (_I.c.id.label("identity_id"), _I.c.verified, _P.c.id.label("person_id"), _P.c.language, _C.c.role)
+_ASKER = (select(*_HEAD, *[_B.c[name] for name in _VIEW_COLUMNS])
           .join(_P, _P.c.id == _I.c.person_id)
           .outerjoin(_C, and_(_C.c.person_id == _P.c.id, _C.c.removed_at.is_(None)))
           .outerjoin(_B, _B.c.id == _C.c.beneficiary_id)
@@ -105,7 +105,7 @@ def resolve(session: Session, channel: str, sender: str) -> Asker:
     first = rows[0]
     if not first.verified:
         return Asker(session, first.identity_id, first.person_id, verified=False, language=first.language)
-    beneficiaries = sorted(((BeneficiaryView(*row[5:]), row.role) for row in rows if row.id is not None),
+    beneficiaries = sorted(((BeneficiaryView(*row[len(_HEAD):]), row.role) for row in rows if row.id is not None),
                            key=lambda pair: (_ROLE_ORDER.get(pair[1], 9), pair[0].id))
     return Asker(session, first.identity_id, first.person_id, verified=True, language=first.language,
                  beneficiaries=beneficiaries)

@@ -1,9 +1,9 @@
 """State that outlives one request (USSD menu position, conversation step): a small interface
 with an in-memory (tests), a database (embedded default) and a Redis (scaled out) implementation.
 
-`get`/`set` take the caller's session when it has one: the database store then reads and writes
-in that transaction (a conversation turn commits its memory with its audit rows, in one commit);
-the other stores ignore it."""
+`get`/`set`/`delete` take the caller's session when it has one: the database store then reads
+and writes in that transaction (a conversation turn commits its memory with its audit rows, in
+one commit); Redis writes once that transaction has committed; the memory store ignores it."""
 from __future__ import annotations
 
 import json
@@ -17,7 +17,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.clock import Clock
-from core.db import without_waiting_for_disk
+from core.db import after_commit, without_waiting_for_disk
 from core.models import StateEntry
 
 logger = logging.getLogger(__name__)
@@ -144,12 +144,19 @@ class RedisStateStore:
         return json.loads(raw) if raw else None
 
     def set(self, key: str, value: dict, ttl_seconds: int, session: Session | None = None) -> None:
+        """With the caller's session: once its transaction commits, never ahead of it."""
+        if session is not None:
+            after_commit(session, lambda: self.set(key, value, ttl_seconds))
+            return
         try:
             self.client.set(self.prefix + key, json.dumps(value), ex=max(1, int(ttl_seconds)))
         except Exception as error:  # noqa: BLE001
             self._degrade(error).set(key, value, ttl_seconds)
 
     def delete(self, key: str, session: Session | None = None) -> None:
+        if session is not None:
+            after_commit(session, lambda: self.delete(key))
+            return
         try:
             self.client.delete(self.prefix + key)
         except Exception as error:  # noqa: BLE001
