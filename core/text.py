@@ -35,8 +35,12 @@ class _CharTable(dict):
         super().__init__()
         self.convert = convert
 
+    LIMIT = 8192  # Vietnamese and the usual symbols fill a few hundred; strangers' text cannot grow it further
+
     def __missing__(self, code: int) -> str:
-        value = self[code] = self.convert(chr(code))
+        value = self.convert(chr(code))
+        if len(self) < self.LIMIT:
+            self[code] = value
         return value
 
 

@@ -1,7 +1,8 @@
 """The table-driven folding must give exactly what the character-loop definition gives."""
 import unicodedata
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from core import text as t
 
@@ -50,3 +51,10 @@ def test_sms_size_matches_the_septet_count(text):
     assert t.is_gsm7(text) == gsm
     if gsm:
         assert t.sms_size(text).characters == sum(2 if ch in t.GSM7_EXTENDED else 1 for ch in text)
+
+
+def test_tables_stop_growing_at_their_limit():
+    table = t._CharTable(t._ascii_char)
+    table.LIMIT = 10
+    assert "".join(chr(0x4E00 + i) for i in range(50)).translate(table) == "?" * 50
+    assert len(table) == 10
