@@ -2,9 +2,10 @@
 province loaded, against a bare Flask endpoint served identically by gunicorn (the ceiling).
 
 Load comes from `wrk` (Debian) on loopback, bounded in time. The database is a fresh SQLite file,
-or PostgreSQL when BENCH_DATABASE_URL is set; with BENCH_REDIS_URL the app keeps USSD sessions, dedupe keys
-and rate limits in Redis, as in production (README: production mode). Both servers get the same warm-up (the first real
-request answered, then WARMUP of load) before anything is measured. Every USSD request opens its
+or PostgreSQL when BENCH_DATABASE_URL is set; with BENCH_REDIS_URL the app keeps USSD sessions,
+dedupe keys and rate limits in Redis, as in production (README: production mode). BENCH_THREADS
+sets the request threads per worker of both servers. Both servers get the same warm-up (the first
+real request answered, then WARMUP of load) before anything is measured. Every USSD request opens its
 own session (a dial-in or "1" on a new sessionId), every SMS carries its own MessageSid, so nothing
 is answered from stored state; replies that are apologies are counted, so errors cannot pass for speed.
 """
