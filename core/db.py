@@ -89,23 +89,26 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
 _AFTER_COMMIT = "ansinh.after_commit"
 
 
-def after_commit(session: Session, action: Callable[[], None]) -> None:
-    """Run `action` once the session's transaction has committed; drop it if it rolls back. For
-    what lives outside the database (Redis) and must not run ahead of the rows it goes with: a
-    USSD screen kept for gateway retries must not outlive a rolled-back disclosure row."""
-    session.info.setdefault(_AFTER_COMMIT, []).append(action)
+def after_commit(session: Session, action: Callable[[], None], otherwise: Callable[[], None] | None = None) -> None:
+    """Run `action` once the session's transaction has committed, or `otherwise` if it ends
+    without committing (rolled back or closed). For what lives outside the database (Redis) and
+    must not run ahead of the rows it goes with: a USSD screen kept for gateway retries must not
+    outlive a rolled-back disclosure row, a MessageSid claim must not outlive its turn."""
+    session.info.setdefault(_AFTER_COMMIT, []).append((action, otherwise))
 
 
 @event.listens_for(Session, "after_commit")
 def _run_after_commit(session: Session) -> None:
-    for action in session.info.pop(_AFTER_COMMIT, ()):
+    for action, _otherwise in session.info.pop(_AFTER_COMMIT, ()):
         action()
 
 
 @event.listens_for(Session, "after_transaction_end")
-def _forget_after_commit(session: Session, transaction) -> None:
+def _run_otherwise(session: Session, transaction) -> None:
     if transaction.parent is None:
-        session.info.pop(_AFTER_COMMIT, None)
+        for _action, otherwise in session.info.pop(_AFTER_COMMIT, ()):
+            if otherwise is not None:
+                otherwise()
 
 
 def is_stale_connection(error: BaseException) -> bool:

@@ -19,11 +19,12 @@ import logging
 from datetime import timedelta
 from typing import Protocol
 
-from sqlalchemy import bindparam, delete, event, insert, select
+from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.clock import Clock
+from core.db import after_commit
 from core.models import SeenMessage
 
 logger = logging.getLogger(__name__)
@@ -150,8 +151,7 @@ class RedisDedupe:
             return
         if not claimed:
             raise AlreadyAnswered()
-        event.listen(session, "after_commit", lambda _s: self._settle(key, response or ""), once=True)
-        event.listen(session, "after_rollback", lambda _s: self._settle(key, None), once=True)
+        after_commit(session, lambda: self._settle(key, response or ""), otherwise=lambda: self._settle(key, None))
 
     def _settle(self, key: str, response: str | None) -> None:
         try:

@@ -1,9 +1,11 @@
-"""Redis state written with a session lands only when that session's transaction commits: a USSD
-screen kept for gateway retries must never outlive the rolled-back disclosure row it showed."""
+"""Redis writes made with a session follow that session's transaction: a USSD screen kept for
+gateway retries must never outlive the rolled-back disclosure row it showed, and a MessageSid
+claimed by a turn that rolled back must not stop Twilio's retry from being answered."""
 from sqlalchemy import select
 
 from core.audit import record_disclosure
 from core.clock import FakeClock
+from core.dedupe import IN_FLIGHT, RedisDedupe
 from core.models import AuditLog
 from core.state import RedisStateStore
 from tests.conftest import TODAY
@@ -16,8 +18,11 @@ class DictRedis:
     def get(self, key):
         return self.data.get(key)
 
-    def set(self, key, value, ex=None):
+    def set(self, key, value, ex=None, nx=False):
+        if nx and key in self.data:
+            return False
         self.data[key] = value
+        return True
 
     def delete(self, key):
         self.data.pop(key, None)
@@ -44,3 +49,19 @@ def test_redis_state_follows_the_transaction(sessions):
     with sessions() as session:
         actors = list(session.scalars(select(AuditLog.actor)))
     assert "ussd:+84900000001" in actors and "ussd:+84900000002" not in actors
+
+
+def test_a_message_id_claim_is_settled_by_the_turns_end(sessions):
+    client = DictRedis()
+    dedupe = RedisDedupe(client, fallback=None)
+    with sessions() as session:
+        dedupe.record(session, "twilio", "SMcommitted", "<Response/>")
+        assert client.data == {"ansinh:seen:twilio:SMcommitted": IN_FLIGHT}  # claimed during the turn
+        session.commit()
+    assert dedupe.seen_before("twilio", "SMcommitted") == "<Response/>"
+
+    with sessions() as session:
+        session.execute(select(1))
+        dedupe.record(session, "twilio", "SMrolledback", "<Response/>")
+        session.rollback()
+    assert dedupe.seen_before("twilio", "SMrolledback") is None  # Twilio's retry is answered afresh
