@@ -54,6 +54,22 @@ def _wait_port(port: int, timeout: float = 60) -> None:
     raise RuntimeError(f"port {port} did not come up")
 
 
+def demo_environment(workdir: Path) -> dict:
+    """The app's environment for a benchmark, with the demo province loaded: a fresh SQLite file in
+    `workdir`, or BENCH_DATABASE_URL; Redis when BENCH_REDIS_URL is set, as in production."""
+    env = dict(os.environ)
+    env.update({
+        "ANSINH_DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{workdir / 'bench.db'}"),
+        "ANSINH_SECRET_KEY": "bench", "ANSINH_PUBLIC_URL": PUBLIC_URL, "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+        "TWILIO_ACCOUNT_SID": "AC" + "0" * 32, "TWILIO_FROM": "+15005550006", "ANSINH_QUIET_HOURS": "off",
+    })
+    if os.environ.get("BENCH_REDIS_URL"):
+        env["ANSINH_REDIS_URL"] = os.environ["BENCH_REDIS_URL"]
+    subprocess.run([str(BIN / "ansinh"), "db", "upgrade"], env=env, check=True, capture_output=True)
+    subprocess.run([str(BIN / "ansinh"), "demo"], env=env, check=True, capture_output=True)
+    return env
+
+
 def _phones(env: dict) -> list[str]:
     """Phones on file in the demo, taken from the database (a mix of beneficiaries and guardians)."""
     code = (
@@ -109,17 +125,18 @@ def _wrk(url: str, script: Path, connections: int, offset: int) -> dict:
             "non_2xx": int(non2xx.group(1)) if non2xx else 0, "apologies": int(apologies.group(1)) if apologies else None}
 
 
-def _bodies(phones: list[str]) -> dict[str, list[dict]]:
+def _bodies(phones: list[str], count: int | None = None) -> dict[str, list[dict]]:
+    """`count` (default BENCH_USSD_BODIES / BENCH_SMS_BODIES) of each, with ids no other call reuses."""
     from twilio.request_validator import RequestValidator
 
     validator = RequestValidator(AUTH_TOKEN)
     ussd, sms = [], []
-    run = int(time.time())
-    for i in range(USSD_BODIES):  # half dial in, half choose 1 (this month's money) on a new session
+    run = time.time_ns()
+    for i in range(USSD_BODIES if count is None else count):  # half dial in, half choose 1 (this month's money) on a new session
         ussd.append({"body": urlencode({"sessionId": f"b{run}-{i}", "serviceCode": "*384*46#", "phoneNumber": phones[i % len(phones)],
                                         "networkCode": "45204", "text": "1" if i % 2 else ""})})
     # Every SMS request carries its own MessageSid, so none is answered from the dedupe store.
-    for i in range(SMS_BODIES):
+    for i in range(SMS_BODIES if count is None else count):
         params = {"MessageSid": f"SMbench{run}{i:08d}", "From": phones[i % len(phones)], "To": "+15005550006",
                   "Body": "tien thang nay ve chua"}
         sms.append({"body": urlencode(params), "sig": validator.compute_signature(PUBLIC_URL + "/sms/twilio", params)})
@@ -160,16 +177,7 @@ def run() -> dict:
     if shutil.which("wrk") is None:
         return {"skipped": "wrk not installed (apt-get install wrk)"}
     workdir = Path(tempfile.mkdtemp(prefix="ansinh-bench-"))
-    env = dict(os.environ)
-    env.update({
-        "ANSINH_DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{workdir / 'bench.db'}"),
-        "ANSINH_SECRET_KEY": "bench", "ANSINH_PUBLIC_URL": PUBLIC_URL, "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
-        "TWILIO_ACCOUNT_SID": "AC" + "0" * 32, "TWILIO_FROM": "+15005550006", "ANSINH_QUIET_HOURS": "off",
-    })
-    if os.environ.get("BENCH_REDIS_URL"):
-        env["ANSINH_REDIS_URL"] = os.environ["BENCH_REDIS_URL"]
-    subprocess.run([str(BIN / "ansinh"), "db", "upgrade"], env=env, check=True, capture_output=True)
-    subprocess.run([str(BIN / "ansinh"), "demo"], env=env, check=True, capture_output=True)
+    env = demo_environment(workdir)
     bodies = _bodies(_phones(env))
     results: dict = {"database": env["ANSINH_DATABASE_URL"].split(":")[0], "redis": bool(env.get("ANSINH_REDIS_URL")),
                      "workers": WORKERS, "threads": THREADS, "duration": DURATION}
