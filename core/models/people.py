@@ -27,11 +27,11 @@ class Beneficiary(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(30), unique=True)  # mã đối tượng
     full_name: Mapped[str] = mapped_column(String(120))
-    name_ascii: Mapped[str] = mapped_column(String(120), index=True)  # lower case, no diacritics
+    name_ascii: Mapped[str] = mapped_column(String(120))  # lower case, no diacritics; searched by substring
     birth_date: Mapped[date | None]
     birth_year: Mapped[int | None]
     gender: Mapped[str | None] = mapped_column(String(10))  # 'nam' / 'nu'
-    national_id_hash: Mapped[str | None] = mapped_column(String(64), index=True)  # never the ID itself
+    national_id_hash: Mapped[str | None] = mapped_column(String(64))  # never the ID itself; not looked up
     unit_code: Mapped[str] = mapped_column(ForeignKey("units.code"), index=True)
     address: Mapped[str | None] = mapped_column(String(255))
     programme_code: Mapped[str] = mapped_column(ForeignKey("programmes.code"))
