@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.db import transaction
 from core.imports.beneficiaries import BeneficiaryImport
-from core.imports.bulk import fewer_collections
+from core.imports.bulk import fewer_collections, quick_handoffs
 from core.imports.columns import (
     BENEFICIARY_COLUMNS,
     PAYMENT_COLUMNS,
@@ -86,7 +86,7 @@ def import_rows(session: Session, kind: str, rows: Iterable[tuple[int, Mapping[s
     job = importer(session, layout, today, utcnow(), report)
     if chunk_size:
         job.chunk_size = chunk_size
-    with fewer_collections():
+    with fewer_collections(), quick_handoffs():
         job.run(iterator)
     report.errors.sort(key=lambda e: e.row)
     session.flush()

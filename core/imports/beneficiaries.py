@@ -31,10 +31,11 @@ from core.imports.bulk import (
 )
 from core.imports.columns import Layout, ParseContext, parse_row
 from core.imports.context import StandardLevels, load_context
+from core.imports.foreign_keys import SetWiseKeys
 from core.imports.hashing import hash_identifier, identifier_key
 from core.imports.people import Link, PeopleSync, Wanted
 from core.imports.problems import N_, BadValue, ImportReport, RowError
-from core.models import Beneficiary, BeneficiaryCategory
+from core.models import Beneficiary, BeneficiaryCategory, Person
 from core.privacy.reimport import skip_erased_codes
 from core.text import fold
 
@@ -73,36 +74,45 @@ class BeneficiaryImport:
         self.slots = [slot for slot, key in (("self", "so_dien_thoai"), ("guardian", "sdt_nguoi_giam_ho"))
                       if layout.has(key)]
         self.key = identifier_key()  # read once, not per hashed number
+        self.chunks_written = 0
+        # New and changed beneficiaries and new persons carry the import's time: its own rows.
+        self.keys = SetWiseKeys(session, ours={"beneficiaries": Beneficiary.updated_at == now,
+                                               "persons": Person.created_at == now})
 
     def run(self, rows: Iterable[tuple[int, Mapping[str, object]]]) -> None:
         """Validate and write the rows a chunk at a time, all in the caller's transaction."""
         self.seen_codes = SeenKeys(self.session)
         self.seen_phones = SeenKeys(self.session)
         self.deferred: list[Wanted] = []
-        with ChunkWriter(self._chunk, background=on_postgresql(self.session)) as writer:
-            for chunk in in_chunks(rows, self.chunk_size or chunk_rows(self.session)):
-                records: dict[str, dict] = {}
-                first_row: dict[str, int] = {}
-                errors_by_row: dict[int, list[RowError]] = {}
-                for number, raw in chunk:
-                    self.report.total += 1
-                    values, errors = parse_row(number, raw, self.layout, self.ctx)
-                    code = values.get("ma_doi_tuong")
-                    if code and code in first_row:
-                        errors.append(RowError(number, self.layout.header("ma_doi_tuong"), BadValue(N_("Code «%(code)s» already appears on row %(row)s."), code=code, row=first_row[code]).message()))
-                    elif code:
-                        first_row[code] = number
-                    if errors:
-                        errors_by_row[number] = errors
-                    else:
-                        records[code] = self._record(code, values)
-                writer.submit(records, first_row, errors_by_row)
-        if self.deferred:
-            PeopleSync(self.session, self.now, self.seen_phones).run(self.deferred)
+        with self.keys:  # the writer has stopped before the triggers come back
+            with ChunkWriter(self._chunk, background=on_postgresql(self.session)) as writer:
+                for chunk in in_chunks(rows, self.chunk_size or chunk_rows(self.session)):
+                    records: dict[str, dict] = {}
+                    first_row: dict[str, int] = {}
+                    errors_by_row: dict[int, list[RowError]] = {}
+                    for number, raw in chunk:
+                        self.report.total += 1
+                        values, errors = parse_row(number, raw, self.layout, self.ctx)
+                        code = values.get("ma_doi_tuong")
+                        if code and code in first_row:
+                            errors.append(RowError(number, self.layout.header("ma_doi_tuong"), BadValue(N_("Code «%(code)s» already appears on row %(row)s."), code=code, row=first_row[code]).message()))
+                        elif code:
+                            first_row[code] = number
+                        if errors:
+                            errors_by_row[number] = errors
+                        else:
+                            records[code] = self._record(code, values)
+                    writer.submit(records, first_row, errors_by_row)
+            if self.deferred:
+                PeopleSync(self.session, self.now, self.seen_phones).run(self.deferred)
 
     def _chunk(self, records: dict[str, dict], first_row: dict[str, int], errors_by_row: dict[int, list]) -> None:
         """Drop codes met in an earlier chunk (an error on the later row), report the chunk's
-        problems, then write its good rows."""
+        problems, then write its good rows. A file of more than one chunk has its foreign keys
+        checked set-wise from the second chunk on, where the role allows (core.imports.foreign_keys)."""
+        self.chunks_written += 1
+        if self.chunks_written == 2:
+            self.keys.turn_off_triggers()
         header = self.layout.header("ma_doi_tuong")
         for code, earlier in self.seen_codes.add(first_row).items():
             records.pop(code, None)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gc
 import itertools
+import sys
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
@@ -38,6 +39,7 @@ WRITE_CHUNK = 5000
 # (each chunk repeats its look-ups, and SQLite's are the slow kind).
 CHUNK_ROWS = {"postgresql": 20_000, "sqlite": 100_000}
 _temp_names = itertools.count(1)
+SET_WISE_KEYS = "import.set_wise_keys"  # session.info: checks written batches (core.imports.foreign_keys)
 
 
 def on_postgresql(session: Session) -> bool:
@@ -73,7 +75,7 @@ def select_in(session: Session, statement: Select, column, values: Iterable) -> 
         return
     if on_postgresql(session):
         for chunk in chunks(list(wanted), PG_LOOKUP_CHUNK):
-            yield from session.execute(statement.where(column == any_(_array_param(column, chunk))))
+            yield from session.execute(statement.where(column == any_(array_param(column, chunk))))
         return
     candidates = session.scalar(select(func.count()).select_from(statement.subquery()))
     if candidates <= 2 * len(wanted):
@@ -85,7 +87,7 @@ def select_in(session: Session, statement: Select, column, values: Iterable) -> 
         yield from session.execute(statement.where(column.in_(chunk)))
 
 
-def _array_param(column, values: Sequence):
+def array_param(column, values: Sequence):
     """`values` as one PostgreSQL array parameter: strings and integers travel as one joined
     string split by the server (see `_KEYS`), other values as a list dumped by psycopg."""
     if all(type(value) in (str, int) for value in values):
@@ -104,9 +106,17 @@ def insert_rows(session: Session, model, rows: list[dict]) -> None:
         return
     if on_postgresql(session):
         copy_rows(session, model, rows)
+        _check_keys(session, model, rows)
         return
     for chunk in chunks(rows, WRITE_CHUNK):
         session.execute(insert(model.__table__), list(chunk))
+
+
+def _check_keys(session: Session, model, rows: list[dict]) -> None:
+    """While an import's foreign-key triggers are off, its checker sees every batch written."""
+    check = session.info.get(SET_WISE_KEYS)
+    if check is not None:
+        check(model.__table__, rows)
 
 
 def _bound(session: Session, column):
@@ -221,6 +231,7 @@ def update_by_id(session: Session, model, rows: list[dict]) -> None:
         for group in by_keys.values():
             for chunk in chunks(group, PG_LOOKUP_CHUNK):
                 _update_unnest(session, model.__table__, chunk)
+        _check_keys(session, model, rows)
         return
     for chunk in chunks(rows, WRITE_CHUNK):
         session.execute(update(model), list(chunk))
@@ -241,28 +252,42 @@ def _update_unnest(session: Session, table, rows: Sequence[dict]) -> None:
     session.execute(statement, params)
 
 
-_gc_lock = threading.Lock()
-_gc_users = [0, None]  # imports running in this process, the thresholds before the first
+class WhileImporting:
+    """A process-wide interpreter setting changed while any import runs in this process and put
+    back when the last one ends (imports may run in several console request threads at once)."""
+
+    def __init__(self, read, write, changed):
+        self.read, self.write, self.changed = read, write, changed
+        self.lock = threading.Lock()
+        self.users = 0
+        self.before = None
+
+    @contextmanager
+    def __call__(self) -> Iterator[None]:
+        with self.lock:
+            if self.users == 0:
+                self.before = self.read()
+                self.write(self.changed(self.before))
+            self.users += 1
+        try:
+            yield
+        finally:
+            with self.lock:
+                self.users -= 1
+                if self.users == 0:
+                    self.write(self.before)
 
 
-@contextmanager
-def fewer_collections() -> Iterator[None]:
-    """An import allocates millions of small objects that live for one chunk; Python's default
-    (a young-generation collection every 700 allocations, each older one scanning the chunk)
-    took a third of the time spent building rows. Collect every 50,000 instead while any import
-    runs in the process; garbage is still collected, memory stays flat."""
-    with _gc_lock:
-        if _gc_users[0] == 0:
-            _gc_users[1] = gc.get_threshold()
-            gc.set_threshold(50_000, *_gc_users[1][1:])
-        _gc_users[0] += 1
-    try:
-        yield
-    finally:
-        with _gc_lock:
-            _gc_users[0] -= 1
-            if _gc_users[0] == 0:
-                gc.set_threshold(*_gc_users[1])
+# An import allocates millions of small objects that live for one chunk; Python's default (a
+# young-generation collection every 700 allocations, each older one scanning the chunk) took a
+# third of the time spent building rows. Collect every 50,000 instead; memory stays flat.
+fewer_collections = WhileImporting(gc.get_threshold, lambda thresholds: gc.set_threshold(*thresholds),
+                                   lambda before: (50_000, *before[1:]))
+
+# The writer thread waits on PostgreSQL many times per chunk, and after each wait it needs the GIL
+# back from the thread parsing the next chunk, which CPython hands over only every switch interval
+# (5 ms by default). At 1 ms the national import took 17 % less time (BENCHMARKS.md).
+quick_handoffs = WhileImporting(sys.getswitchinterval, sys.setswitchinterval, lambda before: min(before, 0.001))
 
 
 class ChunkWriter:
