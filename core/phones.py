@@ -25,12 +25,13 @@ OLD_MOBILE_PREFIXES = {
 }
 _SEPARATORS = re.compile(r"[\s.\-()/]")
 _ALLOWED = re.compile(r"\+?\d+")
+_EXCEL_INTEGER = re.compile(r"\d+\.0")
 
 
 def _national_digits(raw: str) -> str | None:
     """'+84 (0)912.345.678' -> '0912345678'; None when it is not made of digits."""
     text = raw.strip()
-    if re.fullmatch(r"\d+\.0", text):  # a number Excel stored as a float
+    if _EXCEL_INTEGER.fullmatch(text):  # a number Excel stored as a float
         text = text[:-2]
     text = _SEPARATORS.sub("", text)
     if not _ALLOWED.fullmatch(text):

@@ -32,7 +32,7 @@ from core.imports.bulk import (
 from core.imports.columns import Layout, ParseContext, parse_row
 from core.imports.context import StandardLevels, load_context
 from core.imports.foreign_keys import SetWiseKeys
-from core.imports.hashing import hash_identifier, identifier_key
+from core.imports.hashing import identifier_hasher
 from core.imports.people import Link, PeopleSync, Wanted
 from core.imports.problems import N_, BadValue, ImportReport, RowError
 from core.models import Beneficiary, BeneficiaryCategory, Person
@@ -71,9 +71,10 @@ class BeneficiaryImport:
         self.ctx: ParseContext = load_context(session, today)
         self.levels = StandardLevels(session, today)
         self.fields = [f for f, sources in FIELD_SOURCES.items() if any(layout.has(s) for s in sources)]
+        self.hash_prefix = "".join(f"{field}\x1f" for field in self.fields)  # the same for every row
         self.slots = [slot for slot, key in (("self", "so_dien_thoai"), ("guardian", "sdt_nguoi_giam_ho"))
                       if layout.has(key)]
-        self.key = identifier_key()  # read once, not per hashed number
+        self.hashed = identifier_hasher()  # keyed once, not per number
         self.chunks_written = 0
         # New and changed beneficiaries and new persons carry the import's time: its own rows.
         self.keys = SetWiseKeys(session, ours={"beneficiaries": Beneficiary.updated_at == now,
@@ -147,11 +148,11 @@ class BeneficiaryImport:
         row = {
             "full_name": values["ho_ten"], "name_ascii": _folded_name(values["ho_ten"]), "birth_date": birth_date,
             "birth_year": birth_year, "gender": values.get("gioi_tinh"),
-            "national_id_hash": hash_identifier(national_id, self.key) if national_id else None,
+            "national_id_hash": self.hashed(national_id) if national_id else None,
             "unit_code": values["ma_xa"], "address": values.get("dia_chi"), "programme_code": programme,
             "coefficient": coefficient, "monthly_amount": amount, "method": method,
             "provider": values.get("don_vi_chi_tra"), "account_last4": account[-4:] if account else None,
-            "account_hash": hash_identifier(account, self.key) if account else None,
+            "account_hash": self.hashed(account) if account else None,
             "has_account": bool(account) or method != "cash",
         }
         links: dict[str, Link | None] = {}
@@ -166,7 +167,7 @@ class BeneficiaryImport:
         parts = [*fields.values(), categories if self.layout.has("dien_doi_tuong") else "-"]
         for slot, link in links.items():
             parts += [slot, *(link.phone, link.name, link.role, link.relation)] if link else [slot]
-        digest = "\x1f".join(map(str, (*self.fields, *parts)))
+        digest = self.hash_prefix + "\x1f".join(map(str, parts))
         fields["row_hash"] = hashlib.sha256(digest.encode()).hexdigest()
         new = {**row, **fields, "code": code, "active": True, "created_at": self.now, "updated_at": self.now}
         return {"new": new, "fields": fields, "categories": categories, "links": links}

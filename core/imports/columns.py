@@ -45,9 +45,12 @@ REPEATING = frozenset({"ma_xa", "gioi_tinh", "che_do", "dien_doi_tuong", "he_so"
                        "den_ngay", "gio"})
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def parse_code(text: str) -> str:
     """Beneficiary codes compare without case or inner spaces ('hue 0001' is 'HUE0001')."""
-    return v.parse_text(re.sub(r"\s+", "", text).upper(), 30)
+    return v.parse_text(_SPACES.sub("", text).upper(), 30)
 
 
 def _text(limit: int) -> Callable[[str, ParseContext], str]:

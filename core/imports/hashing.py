@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import os
 import re
+from collections.abc import Callable
 
 IDENTIFIER_KEY = b"ansinh/identifier/v1"
 _NOISE = re.compile(r"[^0-9A-Za-z]")
@@ -32,4 +33,17 @@ def identifier_key() -> bytes:
 
 def hash_identifier(value: str, key: bytes | None = None) -> str:
     """64 hex characters; the same identifier typed with spaces or dots gives the same hash."""
-    return hmac.new(key or identifier_key(), normalize_identifier(value).encode("ascii", "ignore"), hashlib.sha256).hexdigest()
+    return identifier_hasher(key)(value)
+
+
+def identifier_hasher(key: bytes | None = None) -> Callable[[str], str]:
+    """`hash_identifier` with the key set up once: each hash then copies the keyed state instead
+    of keying HMAC again (half the time; an import hashes millions of numbers)."""
+    keyed = hmac.new(key or identifier_key(), digestmod=hashlib.sha256)
+
+    def hashed(value: str) -> str:
+        state = keyed.copy()
+        state.update(normalize_identifier(value).encode("ascii", "ignore"))
+        return state.hexdigest()
+
+    return hashed

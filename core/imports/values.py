@@ -22,6 +22,9 @@ _YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?
 _PERIOD_MY = re.compile(r"(?:t|thang)?\s*(\d{1,2})\s*[/\-.]\s*(\d{4})")
 _PERIOD_YM = re.compile(r"(\d{4})\s*[/\-.]\s*(\d{1,2})")
 _TIME = r"(\d{1,2})\s*(?:h|g|:|giờ|gio)\s*(\d{2})?\s*(?:p|phut|phút)?"
+_BARE_YEAR = re.compile(r"\d{4}(\.0)?")
+_EXCEL_INTEGER = re.compile(r"\d+\.0")  # a whole number Excel stored as a float
+_ID_SEPARATORS = re.compile(r"[\s.\-]")
 _HOURS = re.compile(rf"{_TIME}\s*(?:-|–|—|đến|den|to)\s*{_TIME}", re.IGNORECASE)
 MAX_AMOUNT = 100_000_000  # đồng: far above any allowance with arrears, far below the database's integers
 
@@ -113,7 +116,7 @@ def _date_or_none(text: str) -> date | None:
 def parse_birth(text: str, today: date) -> tuple[date | None, int]:
     """A full birth date, or a bare year ('1941'): returns (birth_date or None, birth_year)."""
     text = text.strip()
-    if re.fullmatch(r"\d{4}(\.0)?", text):
+    if _BARE_YEAR.fullmatch(text):
         year = int(text[:4])
         if 1880 <= year <= today.year:
             return None, year
@@ -175,7 +178,7 @@ def parse_status(text: str) -> str:
 def parse_unit_code(text: str, known: set[str] | frozenset[str]) -> str:
     """Official commune code, zero-padded to five digits ('1234' -> '01234'); must be known."""
     raw = text.strip()
-    digits = raw[:-2] if re.fullmatch(r"\d+\.0", raw) else raw
+    digits = raw[:-2] if _EXCEL_INTEGER.fullmatch(raw) else raw
     code = f"{int(digits):05d}" if digits.isascii() and digits.isdigit() and len(digits) <= 5 else digits
     if code not in known:
         raise BadValue(N_("No commune or ward has the code «%(value)s»."), value=text)
@@ -214,7 +217,7 @@ def parse_phone(text: str) -> str:
 
 def parse_national_id(text: str) -> str:
     """Digits of a CCCD (12) or an old CMND (9). Never echoed back in a message."""
-    digits = re.sub(r"[\s.\-]", "", text)
+    digits = _ID_SEPARATORS.sub("", text)
     if not (digits.isascii() and digits.isdigit()) or len(digits) not in (9, 12):
         raise BadValue(N_("The ID number is not valid (9 or 12 digits)."))
     return digits
@@ -222,7 +225,7 @@ def parse_national_id(text: str) -> str:
 
 def parse_account_number(text: str) -> str:
     """Bank or e-wallet account: letters and digits, separators dropped. Never echoed back."""
-    value = re.sub(r"[\s.\-]", "", text).upper()
+    value = _ID_SEPARATORS.sub("", text).upper()
     if not value.isalnum() or not 4 <= len(value) <= 34 or not value.isascii():
         raise BadValue(N_("The account number is not valid."))
     return value
