@@ -19,11 +19,10 @@ from limits import parse
 from limits.storage import MemoryStorage, Storage
 from limits.strategies import FixedWindowRateLimiter
 from sqlalchemy import case, delete, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from core.db import upsert_insert
 from core.models import RateCounter
 
 logger = logging.getLogger(__name__)
@@ -39,7 +38,6 @@ LIMITS: dict[str, tuple[str, ...]] = {
 }
 
 
-_UPSERTS = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}  # INSERT … ON CONFLICT DO UPDATE … RETURNING
 
 
 @dataclass(frozen=True)
@@ -89,7 +87,7 @@ class DatabaseStorage(Storage):
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
         now = self._now()
         with self._writing() as session:
-            if session.bind.dialect.name in _UPSERTS:
+            if upsert_insert(session.bind.dialect.name) is not None:
                 return self._upsert(session, key, now, expiry, amount)
         for _ in range(3):  # a concurrent first insert makes us retry the update
             with self._writing() as session:
@@ -110,7 +108,7 @@ class DatabaseStorage(Storage):
         """One statement per count (a stranger's turn counts two tiers): insert, or add to the
         window still running, or start a new window over an ended one; atomic under concurrency."""
         table = RateCounter.__table__
-        statement = _UPSERTS[session.bind.dialect.name](table).values(key=key, count=amount, expires_at=now + timedelta(seconds=expiry))
+        statement = upsert_insert(session.bind.dialect.name)(table).values(key=key, count=amount, expires_at=now + timedelta(seconds=expiry))
         ended = table.c.expires_at <= now
         statement = statement.on_conflict_do_update(index_elements=[table.c.key], set_={
             "count": case((ended, statement.excluded.count), else_=table.c.count + amount),

@@ -111,6 +111,18 @@ def _run_otherwise(session: Session, transaction) -> None:
                 otherwise()
 
 
+def upsert_insert(dialect_name: str):
+    """The dialect's own `insert`, which has ON CONFLICT (PostgreSQL and SQLite); None for others,
+    whose callers fall back to select-then-write."""
+    if dialect_name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif dialect_name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:
+        return None
+    return insert
+
+
 def is_stale_connection(error: BaseException) -> bool:
     """Did this fail because its pooled connection was dead (the database restarted meanwhile)?"""
     return isinstance(error, DBAPIError) and bool(error.connection_invalidated)

@@ -12,12 +12,10 @@ from datetime import timedelta
 from typing import Protocol
 
 from sqlalchemy import bindparam, delete, select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.clock import Clock
-from core.db import after_commit, without_waiting_for_disk
+from core.db import after_commit, upsert_insert, without_waiting_for_disk
 from core.models import StateEntry
 
 logger = logging.getLogger(__name__)
@@ -43,7 +41,7 @@ def _upsert(insert):
                                            set_={"value": statement.excluded.value, "expires_at": statement.excluded.expires_at})
 
 
-_UPSERTS = {"sqlite": _upsert(sqlite_insert), "postgresql": _upsert(postgresql_insert)}
+_UPSERTS = {name: _upsert(upsert_insert(name)) for name in ("sqlite", "postgresql")}
 
 
 class MemoryStateStore:

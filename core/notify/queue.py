@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from core.db import upsert_insert
 from core.models import AuditLog, OutboxMessage
 from core.models.outbox import PRIORITY_NOTIFICATION
 from core.notify.recipients import Recipient, chunks
@@ -89,12 +90,8 @@ def outgoing(settings, recipient: Recipient, key: str, text: str | Sequence[Sent
 
 
 def _insert_statement(session: Session):
-    dialect = session.bind.dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    elif dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    else:
+    dialect_insert = upsert_insert(session.bind.dialect.name)
+    if dialect_insert is None:
         return None
     table = OutboxMessage.__table__
     return (dialect_insert(table).on_conflict_do_nothing(index_elements=["idempotency_key"])
