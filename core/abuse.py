@@ -38,8 +38,6 @@ LIMITS: dict[str, tuple[str, ...]] = {
 }
 
 
-
-
 @dataclass(frozen=True)
 class Verdict:
     allowed: bool

@@ -286,7 +286,7 @@ fewer_collections = WhileImporting(gc.get_threshold, lambda thresholds: gc.set_t
 
 # The writer thread waits on PostgreSQL many times per chunk, and after each wait it needs the GIL
 # back from the thread parsing the next chunk, which CPython hands over only every switch interval
-# (5 ms by default). At 1 ms the national import took 17 % less time (BENCHMARKS.md).
+# (5 ms by default). At 0.5–1 ms an import of 300,000 rows took 15–20 % less time (BENCHMARKS.md).
 quick_handoffs = WhileImporting(sys.getswitchinterval, sys.setswitchinterval, lambda before: min(before, 0.001))
 
 
