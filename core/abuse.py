@@ -85,8 +85,9 @@ class DatabaseStorage(Storage):
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
         now = self._now()
         with self._writing() as session:
-            if upsert_insert(session.bind.dialect.name) is not None:
-                return self._upsert(session, key, now, expiry, amount)
+            insert = upsert_insert(session.bind.dialect.name)
+            if insert is not None:
+                return self._upsert(session, insert, key, now, expiry, amount)
         for _ in range(3):  # a concurrent first insert makes us retry the update
             with self._writing() as session:
                 session.execute(delete(RateCounter).where(RateCounter.key == key, RateCounter.expires_at <= now))
@@ -102,11 +103,11 @@ class DatabaseStorage(Storage):
         raise RuntimeError("rate counter contention")
 
     @staticmethod
-    def _upsert(session: Session, key: str, now: datetime, expiry: int, amount: int) -> int:
+    def _upsert(session: Session, insert, key: str, now: datetime, expiry: int, amount: int) -> int:
         """One statement per count (a stranger's turn counts two tiers): insert, or add to the
         window still running, or start a new window over an ended one; atomic under concurrency."""
         table = RateCounter.__table__
-        statement = upsert_insert(session.bind.dialect.name)(table).values(key=key, count=amount, expires_at=now + timedelta(seconds=expiry))
+        statement = insert(table).values(key=key, count=amount, expires_at=now + timedelta(seconds=expiry))
         ended = table.c.expires_at <= now
         statement = statement.on_conflict_do_update(index_elements=[table.c.key], set_={
             "count": case((ended, statement.excluded.count), else_=table.c.count + amount),

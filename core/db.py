@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import TypeVar
 
 from sqlalchemy import create_engine, event, text
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
@@ -111,16 +113,13 @@ def _run_otherwise(session: Session, transaction) -> None:
                 otherwise()
 
 
+_UPSERT_INSERTS = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}
+
+
 def upsert_insert(dialect_name: str):
     """The dialect's own `insert`, which has ON CONFLICT (PostgreSQL and SQLite); None for others,
     whose callers fall back to select-then-write."""
-    if dialect_name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    elif dialect_name == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
-    else:
-        return None
-    return insert
+    return _UPSERT_INSERTS.get(dialect_name)
 
 
 def is_stale_connection(error: BaseException) -> bool:

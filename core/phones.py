@@ -25,13 +25,13 @@ OLD_MOBILE_PREFIXES = {
 }
 _SEPARATORS = re.compile(r"[\s.\-()/]")
 _ALLOWED = re.compile(r"\+?\d+")
-_EXCEL_INTEGER = re.compile(r"\d+\.0")
+EXCEL_INTEGER = re.compile(r"\d+\.0")  # a whole number Excel stored as a float
 
 
 def _national_digits(raw: str) -> str | None:
     """'+84 (0)912.345.678' -> '0912345678'; None when it is not made of digits."""
     text = raw.strip()
-    if _EXCEL_INTEGER.fullmatch(text):  # a number Excel stored as a float
+    if EXCEL_INTEGER.fullmatch(text):
         text = text[:-2]
     text = _SEPARATORS.sub("", text)
     if not _ALLOWED.fullmatch(text):

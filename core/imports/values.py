@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from core.imports.problems import N_, UNSAFE, BadValue
-from core.phones import normalize_phone
+from core.phones import EXCEL_INTEGER, normalize_phone
 from core.text import fold
 
 _CURRENCY = re.compile(r"(?i)\s*(vnđ|vnd|đồng|dong|đ|₫|d)\.?\s*$")
@@ -23,7 +23,6 @@ _PERIOD_MY = re.compile(r"(?:t|thang)?\s*(\d{1,2})\s*[/\-.]\s*(\d{4})")
 _PERIOD_YM = re.compile(r"(\d{4})\s*[/\-.]\s*(\d{1,2})")
 _TIME = r"(\d{1,2})\s*(?:h|g|:|giờ|gio)\s*(\d{2})?\s*(?:p|phut|phút)?"
 _BARE_YEAR = re.compile(r"\d{4}(\.0)?")
-_EXCEL_INTEGER = re.compile(r"\d+\.0")  # a whole number Excel stored as a float
 _ID_SEPARATORS = re.compile(r"[\s.\-]")
 _HOURS = re.compile(rf"{_TIME}\s*(?:-|–|—|đến|den|to)\s*{_TIME}", re.IGNORECASE)
 MAX_AMOUNT = 100_000_000  # đồng: far above any allowance with arrears, far below the database's integers
@@ -178,7 +177,7 @@ def parse_status(text: str) -> str:
 def parse_unit_code(text: str, known: set[str] | frozenset[str]) -> str:
     """Official commune code, zero-padded to five digits ('1234' -> '01234'); must be known."""
     raw = text.strip()
-    digits = raw[:-2] if _EXCEL_INTEGER.fullmatch(raw) else raw
+    digits = raw[:-2] if EXCEL_INTEGER.fullmatch(raw) else raw
     code = f"{int(digits):05d}" if digits.isascii() and digits.isdigit() and len(digits) <= 5 else digits
     if code not in known:
         raise BadValue(N_("No commune or ward has the code «%(value)s»."), value=text)
