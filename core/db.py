@@ -35,7 +35,11 @@ def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 20, echo: 
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         on_disk = bool(database) and database != ":memory:"
-        pool = {"pool_size": pool_size, "max_overflow": max_overflow} if on_disk else {}
+        # Last in, first out: each SQLite connection has its own page cache, emptied whenever another
+        # connection has written; handing back the connection used last keeps one cache warm (a
+        # worker's request threads took turns on four cold ones: 1.5 ms of CPU per USSD screen, 1.0
+        # with one thread).
+        pool = {"pool_size": pool_size, "max_overflow": max_overflow, "pool_use_lifo": True} if on_disk else {}
         engine = create_engine(url, echo=echo, **pool,
                                connect_args={"timeout": 15, "check_same_thread": False, "factory": LockingConnection})
 

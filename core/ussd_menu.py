@@ -3,7 +3,8 @@
 Gateways differ in what they send: Africa's Talking sends the whole path typed so far ("1*2*9"),
 others only the latest input. Both end up in `UssdMenu`, which keeps the menu position in the
 state store (database or Redis) for SESSION_TTL seconds, keyed by the gateway's session id and
-bound to the caller's phone. A full path whose state is lost is replayed from the start.
+bound to the caller's phone. A full path whose state is lost is replayed from the start, so an
+Africa's Talking dial-in keeps nothing: it writes no row and takes no write turn.
 
 Main menu for a known phone: 1 this month's money, 2 payment days and place, 3 amount and why,
 4 past months (9 next, 0 back), 5 register / guardian, 6 officer or complaint; "00" goes back to
@@ -98,6 +99,8 @@ class UssdMenu:
         inputs = [_clean(part) for part in (text or "").split("*")] if text else []
         key = _state_key(session_id)
         with self.sessions() as session:
+            if not inputs:  # the path replays from here, so a dial-in keeps nothing (no write at all)
+                return self._advance(session, key, phone, None, [], _path_hash([]), keep=False)
             stored = self.state.get(key, session)
             if stored and stored.get("phone") == phone:
                 if stored.get("depth") == len(inputs) and stored.get("path") == _path_hash(inputs):
@@ -117,9 +120,11 @@ class UssdMenu:
             return self._advance(session, key, phone, stored, [_clean(latest)], "")
 
     # -- the machine ----------------------------------------------------------------------------
-    def _advance(self, session: Session, key: str, phone: str, stored: dict | None, inputs: list[str], path: str) -> Reply:
+    def _advance(self, session: Session, key: str, phone: str, stored: dict | None, inputs: list[str], path: str,
+                 keep: bool = True) -> Reply:
         """One turn in one transaction: the menu position is written with the answers' audit rows
-        and any registration step, and commits with them."""
+        and any registration step, and commits with them. Without `keep` the position is not
+        written: the next request's path replays it (a dial-in, where no step has run)."""
         turn = self._turn(session, phone)
         st = dict(stored) if stored else self._fresh(turn, phone)
         for value in inputs:
@@ -129,9 +134,9 @@ class UssdMenu:
         reply = Screens(turn, self.settings).render(st)
         st.update(text=reply.text, end=reply.end_session, depth=st.get("depth", 0) + len(inputs), path=path)
         st.pop("error", None)
-        if reply.end_session:
+        if keep and reply.end_session:
             self.state.delete(key, session)
-        else:
+        elif keep:
             self.state.set(key, st, SESSION_TTL, session)
         session.commit()
         return reply

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from core.models import AuditLog
 from tests.ussd_factories import (
@@ -115,6 +115,25 @@ def test_repeated_request_gets_the_same_screen(client, world, sessions):
     assert dial(client, LAI_PHONE, "1", "retry-1") == first
     with sessions() as session:
         assert session.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.action == "disclose.payment_status")) == 1
+
+
+def test_dial_in_writes_nothing_and_the_next_path_replays_it(client, world, runtime):
+    writes: list[str] = []
+
+    def watch(_connection, _cursor, statement, *_args):
+        if statement.lstrip()[:6].upper() in ("INSERT", "UPDATE", "DELETE"):
+            writes.append(statement)
+
+    event.listen(runtime.engine, "before_cursor_execute", watch)
+    try:
+        menu = dial(client, LAI_PHONE, "", "replay-1")
+    finally:
+        event.remove(runtime.engine, "before_cursor_execute", watch)
+    assert menu.startswith("CON ") and writes == []
+    assert runtime.state.get("ussd:replay-1") is None  # no menu position kept, in any store
+    assert LAI_AMOUNT_VI in dial(client, LAI_PHONE, "1", "replay-1")
+    assert runtime.state.get("ussd:replay-1")["depth"] == 1  # from the first input on, it is kept
+    assert dial(client, LAI_PHONE, "1*0", "replay-1") == menu
 
 
 def test_unicode_screens_keep_diacritics_within_the_shorter_limit(runtime, world):
