@@ -3,13 +3,15 @@ with an in-memory (tests), a database (embedded default) and a Redis (scaled out
 
 `get`/`set`/`delete` take the caller's session when it has one: the database store then reads
 and writes in that transaction (a conversation turn commits its memory with its audit rows, in
-one commit); Redis writes once that transaction has committed; the memory store ignores it."""
+one commit); Redis writes once that transaction has committed; the memory store ignores it.
+`recall` is `get` with the entry's expiry, so a caller can leave an unchanged entry alone while it
+has long enough to live (a write saved)."""
 from __future__ import annotations
 
 import json
 import logging
-from datetime import timedelta
-from typing import Protocol
+from datetime import datetime, timedelta
+from typing import NamedTuple, Protocol
 
 from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -21,8 +23,17 @@ from core.models import StateEntry
 logger = logging.getLogger(__name__)
 
 
+class Recalled(NamedTuple):
+    """A stored value and when it expires, by the store's clock."""
+
+    value: dict
+    expires_at: datetime
+
+
 class StateStore(Protocol):
     def get(self, key: str, session: Session | None = None) -> dict | None: ...
+
+    def recall(self, key: str, session: Session | None = None) -> Recalled | None: ...
 
     def set(self, key: str, value: dict, ttl_seconds: int, session: Session | None = None) -> None: ...
 
@@ -50,11 +61,15 @@ class MemoryStateStore:
         self._data: dict[str, tuple[dict, object]] = {}
 
     def get(self, key: str, session: Session | None = None) -> dict | None:
+        entry = self.recall(key)
+        return None if entry is None else entry.value
+
+    def recall(self, key: str, session: Session | None = None) -> Recalled | None:
         item = self._data.get(key)
         if item is None or item[1] <= self.clock.now():
             self._data.pop(key, None)
             return None
-        return dict(item[0])
+        return Recalled(dict(item[0]), item[1])
 
     def set(self, key: str, value: dict, ttl_seconds: int, session: Session | None = None) -> None:
         self._data[key] = (dict(value), self.clock.now() + timedelta(seconds=ttl_seconds))
@@ -72,16 +87,20 @@ class DatabaseStateStore:
         self._writes = 0
 
     def get(self, key: str, session: Session | None = None) -> dict | None:
+        entry = self.recall(key, session)
+        return None if entry is None else entry.value
+
+    def recall(self, key: str, session: Session | None = None) -> Recalled | None:
         if session is not None:
             return self._read(session, key)
         with self.sessions() as own:
             return self._read(own, key)
 
-    def _read(self, session: Session, key: str) -> dict | None:
+    def _read(self, session: Session, key: str) -> Recalled | None:
         row = session.execute(_READ, {"key": key}).first()
         if row is None or row.expires_at <= self.clock.now():
             return None
-        return dict(row.value)
+        return Recalled(dict(row.value), row.expires_at)
 
     def set(self, key: str, value: dict, ttl_seconds: int, session: Session | None = None) -> None:
         if session is not None:
@@ -140,6 +159,17 @@ class RedisStateStore:
         except Exception as error:  # noqa: BLE001 - any Redis failure degrades
             return self._degrade(error).get(key)
         return json.loads(raw) if raw else None
+
+    def recall(self, key: str, session: Session | None = None) -> Recalled | None:
+        """The value and its time to live, in one round trip."""
+        try:
+            raw, ttl_ms = self.client.pipeline(transaction=False).get(self.prefix + key).pttl(self.prefix + key).execute()
+        except Exception as error:  # noqa: BLE001 - any Redis failure degrades
+            return self._degrade(error).recall(key)
+        if not raw:
+            return None
+        lasts = timedelta(milliseconds=ttl_ms) if ttl_ms and ttl_ms > 0 else timedelta(days=3650)  # -1: no expiry
+        return Recalled(json.loads(raw), self.clock.now() + lasts)
 
     def set(self, key: str, value: dict, ttl_seconds: int, session: Session | None = None) -> None:
         """With the caller's session: once its transaction commits, never ahead of it."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
@@ -14,11 +15,12 @@ from core.i18n import Translator, translator
 from core.identity import Asker, identity_key, resolve
 from core.messages import Choice, Inbound, Reply
 from core.models import Beneficiary
-from core.state import StateStore
+from core.state import Recalled, StateStore
 
 logger = logging.getLogger(__name__)
 
 MEMORY_TTL = 30 * 60  # a follow-up within half an hour is about the same person
+MEMORY_KEPT = MEMORY_TTL * 3 // 2  # written to last longer, so an unchanged memory need not be rewritten every turn
 LANGUAGE_TTL = 365 * 24 * 3600  # strangers' language choice
 
 
@@ -34,6 +36,7 @@ class Turn:
     memory: dict = field(default_factory=dict)
     slots: dict = field(default_factory=dict)
     intent: str = "unknown"
+    recalled: Recalled | None = None  # the memory as stored, with its expiry
 
     @classmethod
     def begin(cls, session: Session, inbound: Inbound, clock, settings, state: StateStore) -> Turn:
@@ -43,8 +46,9 @@ class Turn:
             or (state.get(f"lang:{kind}:{address}", session) or {}).get("language") or (inbound.locale or "vi")[:2].lower()
         ctx = AnswerContext(session=session, t=translator(language), channel=inbound.channel, clock=clock,
                             settings=settings, actor=f"{inbound.channel}:{address}")
-        memory = state.get(f"dialog:{kind}:{address}", session) or {}
-        return cls(session, inbound, asker, kind, address, ctx, state, memory)
+        recalled = state.recall(f"dialog:{kind}:{address}", session)
+        memory = dict(recalled.value) if recalled is not None else {}
+        return cls(session, inbound, asker, kind, address, ctx, state, memory, recalled=recalled)
 
     @property
     def t(self) -> Translator:
@@ -58,7 +62,13 @@ class Turn:
         self.memory.update(values)
 
     def save(self) -> None:
-        self.state.set(f"dialog:{self.kind}:{self.address}", self.memory, MEMORY_TTL, self.session)
+        """Kept at least MEMORY_TTL after this message. A memory this turn did not change and
+        that has that long to live is left as it is: one write fewer when someone asks again."""
+        recalled = self.recalled
+        if recalled is not None and recalled.value == self.memory \
+                and recalled.expires_at - self.ctx.clock.now() >= timedelta(seconds=MEMORY_TTL):
+            return
+        self.state.set(f"dialog:{self.kind}:{self.address}", self.memory, MEMORY_KEPT, self.session)
 
     def set_language(self, language: str) -> None:
         person = self.asker.person

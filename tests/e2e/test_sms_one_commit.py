@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import uuid
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import event, func, select
@@ -113,3 +114,30 @@ def test_a_turn_that_fails_is_not_remembered(app, client, settings, world, sessi
     monkeypatch.undo()
     assert LAI_AMOUNT_VI in messages(signed_post(client, settings, "/sms/twilio", fields))[0]  # Twilio's retry
     assert _count(sessions, SeenMessage, SeenMessage.message_id == fields["MessageSid"]) == 1
+
+
+def test_an_unchanged_memory_is_rewritten_only_as_it_nears_its_end(client, settings, world, runtime, clock):
+    """Asking the same again changes nothing in the conversation's memory: no write, until less than
+    MEMORY_TTL is left, so a follow-up within half an hour of any message still finds it."""
+    if runtime.settings.redis_url is not None:
+        pytest.skip("the memory is in Redis, whose keys expire by its own clock")
+    writes: list[str] = []
+
+    def watch(_connection, _cursor, statement, *_args):
+        if statement.startswith("INSERT INTO state_entries"):
+            writes.append(statement)
+
+    def ask() -> str:
+        return messages(signed_post(client, settings, "/sms/twilio", inbound(LAI_PHONE, "tien thang nay ve chua")))[0]
+
+    event.listen(runtime.engine, "before_cursor_execute", watch)
+    try:
+        assert LAI_AMOUNT_VI in ask() and len(writes) == 1
+        clock.advance(minutes=14)
+        assert LAI_AMOUNT_VI in ask() and len(writes) == 1  # 31 minutes left: left alone
+        clock.advance(minutes=2)
+        assert LAI_AMOUNT_VI in ask() and len(writes) == 2  # 29 left: kept for longer again
+    finally:
+        event.remove(runtime.engine, "before_cursor_execute", watch)
+    key = f"dialog:phone:{LAI_PHONE}"
+    assert runtime.state.recall(key).expires_at - clock.now() > timedelta(minutes=30)
