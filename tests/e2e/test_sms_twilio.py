@@ -73,6 +73,16 @@ def test_signature_of_another_token_or_url_is_403(client, settings, world):
     assert client.post("/sms/twilio", data=fields, headers={"X-Twilio-Signature": wrong_url}).status_code == 403
 
 
+def test_signature_over_the_url_with_its_default_port_is_accepted(client, settings, world):
+    """Twilio has signed the same URL with and without ':80'/':443'; both forms are answered."""
+    fields = inbound(LAI_PHONE, "tien thang nay ve chua")
+    with_port = settings.public_url.replace("http://testserver", "http://testserver:80") + "/sms/twilio"
+    assert with_port != settings.public_url + "/sms/twilio"
+    signature = RequestValidator(settings.twilio_auth_token).compute_signature(with_port, fields)
+    response = client.post("/sms/twilio", data=fields, headers={"X-Twilio-Signature": signature})
+    assert LAI_AMOUNT_VI in messages(response)[0]
+
+
 def test_tampered_body_is_403(client, settings, world):
     fields = inbound(LAI_PHONE, "TC")
     signature = RequestValidator(settings.twilio_auth_token).compute_signature(settings.public_url + "/sms/twilio", fields)
