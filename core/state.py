@@ -168,7 +168,7 @@ class RedisStateStore:
             return self._degrade(error).recall(key)
         if not raw:
             return None
-        lasts = timedelta(milliseconds=ttl_ms) if ttl_ms and ttl_ms > 0 else timedelta(days=3650)  # -1: no expiry
+        lasts = timedelta(milliseconds=ttl_ms) if ttl_ms >= 0 else timedelta(days=3650)  # -1: kept without expiry
         return Recalled(json.loads(raw), self.clock.now() + lasts)
 
     def set(self, key: str, value: dict, ttl_seconds: int, session: Session | None = None) -> None:
