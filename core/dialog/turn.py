@@ -3,6 +3,7 @@ answer context handed to the answer functions. Routes (personal.py, service.py) 
 The memory is read and saved in the turn's own session, so it commits with the turn's audit rows."""
 from __future__ import annotations
 
+import copy
 import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -47,7 +48,7 @@ class Turn:
         ctx = AnswerContext(session=session, t=translator(language), channel=inbound.channel, clock=clock,
                             settings=settings, actor=f"{inbound.channel}:{address}")
         recalled = state.recall(f"dialog:{kind}:{address}", session)
-        memory = dict(recalled.value) if recalled is not None else {}
+        memory = copy.deepcopy(recalled.value) if recalled is not None else {}  # save() compares it with what was stored
         return cls(session, inbound, asker, kind, address, ctx, state, memory, recalled=recalled)
 
     @property

@@ -45,3 +45,19 @@ def test_an_expired_entry_is_not_recalled(store_and_clock):
     store.set("ussd:old", {"screen": "menu"}, 60)
     clock.advance(seconds=61)
     assert store.recall("ussd:old") is None and store.get("ussd:old") is None
+
+
+def test_a_memory_changed_inside_a_nested_value_is_saved(sessions, clock, settings):
+    """A turn compares its memory with the stored one to skip unchanged writes; a change made inside
+    a nested value must still count as a change."""
+    from core.dialog.turn import Turn
+    from core.messages import Inbound
+
+    store = DatabaseStateStore(sessions, clock)
+    store.set("dialog:phone:+84900000009", {"history": {"beneficiary_id": 7, "page": 1}}, 2700)
+    with sessions() as session:
+        turn = Turn.begin(session, Inbound(channel="sms", sender="+84900000009", text="nua"), clock, settings, store)
+        turn.memory["history"]["page"] = 2
+        turn.save()
+        session.commit()
+    assert store.get("dialog:phone:+84900000009")["history"]["page"] == 2
