@@ -78,6 +78,18 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return factory
 
 
+def autocommit_sessions(factory: sessionmaker[Session]) -> sessionmaker[Session]:
+    """Sessions of the same engine, pool and reference cache whose statements each commit on their
+    own. A turn that only reads then costs PostgreSQL no BEGIN and no COMMIT: two of a USSD
+    dial-in's three round trips. Only for work that writes nothing, or a single statement: there
+    is no transaction to hold several writes together."""
+    bind = factory.kw.get("bind")
+    if bind is None:
+        return factory
+    return sessionmaker(bind.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False,
+                        info=dict(factory.kw.get("info") or {}))
+
+
 @contextmanager
 def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
     """A session whose work commits together or not at all."""

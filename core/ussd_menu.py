@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from core import ussd_flows
 from core.answers.context import AnswerContext
 from core.clock import Clock
-from core.db import retry_on_stale_connection
+from core.db import autocommit_sessions, retry_on_stale_connection
 from core.i18n import Translator
 from core.identity import Asker, resolve
 from core.messages import Reply
@@ -81,6 +81,7 @@ def _state_key(session_id: str) -> str:
 class UssdMenu:
     def __init__(self, sessions: sessionmaker[Session], clock: Clock, settings, state):
         self.sessions = sessions
+        self.readers = autocommit_sessions(sessions)  # for a dial-in, which writes nothing
         self.clock = clock
         self.settings = settings
         self.state = state
@@ -98,9 +99,10 @@ class UssdMenu:
     def _answer_path(self, session_id: str, phone: str, text: str | None) -> Reply:
         inputs = [_clean(part) for part in (text or "").split("*")] if text else []
         key = _state_key(session_id)
-        with self.sessions() as session:
-            if not inputs:  # the path replays from here, so a dial-in keeps nothing (no write at all)
+        if not inputs:  # the path replays from here, so a dial-in keeps nothing: it only reads
+            with self.readers() as session:
                 return self._advance(session, key, phone, None, [], _path_hash([]), keep=False)
+        with self.sessions() as session:
             stored = self.state.get(key, session)
             if stored and stored.get("phone") == phone:
                 if stored.get("depth") == len(inputs) and stored.get("path") == _path_hash(inputs):

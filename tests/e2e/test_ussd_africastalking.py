@@ -119,10 +119,12 @@ def test_repeated_request_gets_the_same_screen(client, world, sessions):
 
 def test_dial_in_writes_nothing_and_the_next_path_replays_it(client, world, runtime):
     writes: list[str] = []
+    in_transaction: list[bool] = []
 
-    def watch(_connection, _cursor, statement, *_args):
+    def watch(connection, _cursor, statement, *_args):
         if statement.lstrip()[:6].upper() in ("INSERT", "UPDATE", "DELETE"):
             writes.append(statement)
+        in_transaction.append(connection.get_execution_options().get("isolation_level") != "AUTOCOMMIT")
 
     event.listen(runtime.engine, "before_cursor_execute", watch)
     try:
@@ -130,6 +132,7 @@ def test_dial_in_writes_nothing_and_the_next_path_replays_it(client, world, runt
     finally:
         event.remove(runtime.engine, "before_cursor_execute", watch)
     assert menu.startswith("CON ") and writes == []
+    assert in_transaction == [False]  # one read, outside a transaction: no BEGIN or COMMIT on PostgreSQL
     assert runtime.state.get("ussd:replay-1") is None  # no menu position kept, in any store
     assert LAI_AMOUNT_VI in dial(client, LAI_PHONE, "1", "replay-1")
     assert runtime.state.get("ussd:replay-1")["depth"] == 1  # from the first input on, it is kept
