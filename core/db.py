@@ -37,8 +37,8 @@ def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 20, echo: 
         on_disk = bool(database) and database != ":memory:"
         # Last in, first out: each SQLite connection has its own page cache, emptied whenever another
         # connection has written; handing back the connection used last keeps one cache warm (a
-        # worker's request threads took turns on four cold ones: 1.5 ms of CPU per USSD screen, 1.0
-        # with one thread).
+        # worker's request threads had taken turns on cold ones: its CPU per USSD screen at one
+        # client went from 2.1-2.2 to 1.4 ms, BENCHMARKS.md "night").
         pool = {"pool_size": pool_size, "max_overflow": max_overflow, "pool_use_lifo": True} if on_disk else {}
         engine = create_engine(url, echo=echo, **pool,
                                connect_args={"timeout": 15, "check_same_thread": False, "factory": LockingConnection})
