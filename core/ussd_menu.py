@@ -136,10 +136,11 @@ class UssdMenu:
         reply = Screens(turn, self.settings).render(st)
         st.update(text=reply.text, end=reply.end_session, depth=st.get("depth", 0) + len(inputs), path=path)
         st.pop("error", None)
-        if keep and reply.end_session:
-            self.state.delete(key, session)
-        elif keep:
-            self.state.set(key, st, SESSION_TTL, session)
+        if keep:
+            if reply.end_session:
+                self.state.delete(key, session)
+            else:
+                self.state.set(key, st, SESSION_TTL, session)
         session.commit()
         return reply
 
