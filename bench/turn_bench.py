@@ -1,7 +1,8 @@
 """What one webhook turn costs in the web worker itself, without the server and the load
 generator: USSD screens (half dial-ins, half "1" on a new session) and signed SMS with their own
 MessageSid, against the bare Flask endpoint of the web benchmark, all called through the WSGI
-interface in one process with the demo province loaded.
+interface in one process with the demo province loaded. On SQLite also bench/floor_app.py (the
+same requests' SQL statements alone, raw sqlite3), for what the database work itself costs.
 
 Reports CPU µs per request (process time: steadier than wall time on a shared machine) and, with
 BENCH_CALLGRIND=1 and valgrind installed, instructions per request counted by callgrind only while
@@ -30,7 +31,7 @@ BIN = Path(sys.executable).parent
 REQUESTS = int(os.environ.get("BENCH_TURNS", "2000"))
 WARM = 50
 CALLGRIND_REQUESTS = 200
-ROUTES = ("bare_ussd", "bare_sms", "ussd", "sms")
+ROUTES = ("bare_ussd", "bare_sms", "floor_ussd", "floor_sms", "ussd", "sms")  # floor_*: SQLite only (bench/floor_app.py)
 
 
 def _environs(route: str, count: int) -> list[dict]:
@@ -60,6 +61,10 @@ def measure(route: str, count: int) -> dict:
         from bench.bare_app import create_app as bare
 
         app = bare()
+    elif route.startswith("floor"):
+        from bench.floor_app import create_app as floor
+
+        app = floor()
     else:
         from ansinh import create_app
         from ansinh.gunicorn_app import warm_up
@@ -105,6 +110,8 @@ def run() -> dict:
                      "requests": REQUESTS}
     callgrind = os.environ.get("BENCH_CALLGRIND") == "1" and shutil.which("valgrind") is not None
     for route in ROUTES:
+        if route.startswith("floor") and results["database"] != "sqlite":
+            continue
         results[route], _ = _child(route, REQUESTS, env, valgrind=False)
         if callgrind:  # counted only while the 200 measured requests run
             _, collected = _child(route, CALLGRIND_REQUESTS, env, valgrind=True)
@@ -114,6 +121,10 @@ def run() -> dict:
         results[f"ratio_{route}_cpu"] = round(results[route]["cpu_us"] / bare["cpu_us"], 2)
         if callgrind:
             results[f"ratio_{route}_instructions"] = round(results[route]["instructions"] / bare["instructions"], 2)
+        if f"floor_{route}" in results:
+            results[f"ratio_floor_{route}_cpu"] = round(results[f"floor_{route}"]["cpu_us"] / bare["cpu_us"], 2)
+            if callgrind:
+                results[f"ratio_floor_{route}_instructions"] = round(results[f"floor_{route}"]["instructions"] / bare["instructions"], 2)
     shutil.rmtree(workdir, ignore_errors=True)
     return results
 

@@ -8,6 +8,10 @@ sets the request threads per worker of both servers. Both servers get the same w
 real request answered, then WARMUP of load) before anything is measured. Every USSD request opens its
 own session (a dial-in or "1" on a new sessionId), every SMS carries its own MessageSid, so nothing
 is answered from stored state; replies that are apologies are counted, so errors cannot pass for speed.
+
+On SQLite a third server, bench/floor_app.py, runs only AnSinh's SQL statements for the same
+requests through raw sqlite3 (ratio_floor_*): the most any implementation of these answers could
+reach on this machine, next to what AnSinh reaches. BENCH_FLOOR=0 leaves it out.
 """
 from __future__ import annotations
 
@@ -163,10 +167,12 @@ def _warm_up(url: str, script: Path, body: dict, offset: int) -> None:
                    capture_output=True, timeout=120, check=False)
 
 
-def _serve(env: dict, port: int, bare: bool) -> subprocess.Popen:
-    if bare:
+def _serve(env: dict, port: int, kind: str) -> subprocess.Popen:
+    """`kind`: "ansinh", or "bare" / "floor" (bench/bare_app.py, bench/floor_app.py) under the same
+    gunicorn configuration."""
+    if kind in ("bare", "floor"):
         cmd = [str(BIN / "gunicorn"), "-w", str(WORKERS), "-k", "gthread", "--threads", str(THREADS), "-b", f"127.0.0.1:{port}",
-               "bench.bare_app:create_app()"]
+               f"bench.{kind}_app:create_app()"]
     else:
         cmd = [str(BIN / "ansinh"), "serve", "--workers", str(WORKERS), "--threads", str(THREADS), "--port", str(port),
                "--no-dispatch"]
@@ -181,9 +187,11 @@ def run() -> dict:
     bodies = _bodies(_phones(env))
     results: dict = {"database": env["ANSINH_DATABASE_URL"].split(":")[0], "redis": bool(env.get("ANSINH_REDIS_URL")),
                      "workers": WORKERS, "threads": THREADS, "duration": DURATION}
-    for bare in (True, False):
+    # On SQLite, bench/floor_app.py too: AnSinh's statements and nothing else (BENCH_FLOOR=0: not).
+    floor = os.environ.get("BENCH_FLOOR", "1") != "0" and results["database"] == "sqlite"
+    for kind in ("bare", "floor", "ansinh") if floor else ("bare", "ansinh"):
         port = _free_port()
-        server = _serve(env, port, bare)
+        server = _serve(env, port, kind)
         try:
             _wait_port(port)
             for route, path in (("ussd", "/ussd/africastalking"), ("sms", "/sms/twilio")):
@@ -191,7 +199,7 @@ def run() -> dict:
                 _lua(bodies[route], script)
                 _warm_up(f"http://127.0.0.1:{port}{path}", script, bodies[route][-1], 3 * len(bodies[route]) // 4)
                 for level, connections in enumerate(CONCURRENCY):
-                    key = f"{'bare' if bare else 'ansinh'}_{route}_c{connections}"
+                    key = f"{kind}_{route}_c{connections}"
                     offset = level * len(bodies[route]) // 4  # the last quarter is the warm-up's
                     results[key] = _wrk(f"http://127.0.0.1:{port}{path}", script, connections, offset)
         finally:
@@ -201,6 +209,8 @@ def run() -> dict:
         for connections in CONCURRENCY:
             app, bare = results[f"ansinh_{route}_c{connections}"], results[f"bare_{route}_c{connections}"]
             results[f"ratio_{route}_c{connections}"] = round(app["rps"] / bare["rps"], 3) if bare["rps"] else None
+            if floor and bare["rps"]:
+                results[f"ratio_floor_{route}_c{connections}"] = round(results[f"floor_{route}_c{connections}"]["rps"] / bare["rps"], 3)
     shutil.rmtree(workdir, ignore_errors=True)
     return results
 
