@@ -1,14 +1,18 @@
 """The floor under the webhook benchmarks: what a request costs when it does AnSinh's database work
-and nothing else. Not a product, only a measuring stick (BENCH_FLOOR=1 in bench/web_bench.py).
+and nothing else. Not a product, only a measuring stick (bench/web_bench.py, bench/turn_bench.py).
 
 Each route runs the very statements AnSinh runs for the web benchmark's requests (captured from
-its SQLAlchemy engine), on the same demo database, through raw sqlite3 with AnSinh's own write
-lock (core.sqlite_writes), and answers a fixed text: no SQLAlchemy, no menu, no NLU, no catalogs,
-no TwiML builder. USSD: a dial-in reads the caller; "1" also reads the menu position and this
-month's payment, then writes the position and the disclosure row. SMS: one HMAC for the Twilio
-signature, then the dedupe read, the caller, the memory, the payment, and three writes (dedupe,
-memory, disclosure). Its keys and message ids begin "floor:", so AnSinh, measured after it on the
-same database, finds none of them stored. If this app cannot reach a ratio, no AnSinh can.
+its SQLAlchemy engine), on the same demo database, and answers a fixed text: no SQLAlchemy, no
+menu, no NLU, no catalogs, no TwiML builder. SQLite: raw sqlite3 with AnSinh's own write lock
+(core.sqlite_writes). PostgreSQL: raw psycopg (its BEGIN, as AnSinh's), and with ANSINH_REDIS_URL
+the menu positions, memories and dedupe keys in Redis with AnSinh's round trips (a GET, a GET+PTTL
+pipeline, a SET NX claim, then the SETs after the commit).
+
+USSD: a dial-in reads the caller; "1" also reads the menu position and this month's payment, then
+writes the position and the disclosure row. SMS: one HMAC for the Twilio signature, then the
+dedupe read, the caller, the memory, the payment, and the writes (dedupe, memory, disclosure).
+Keys and message ids begin "floor:", so AnSinh, measured after it on the same database, finds
+none of them stored. If this app cannot reach a ratio, no AnSinh can.
 """
 from __future__ import annotations
 
@@ -24,6 +28,7 @@ from twilio.request_validator import RequestValidator, compare
 
 from core.sqlite_writes import LockingConnection, write_lock_for
 
+USSD_TTL, MEMORY_TTL, SEEN_TTL = 180, 45 * 60, 7 * 24 * 3600
 ASKER = ("SELECT identities.id, identities.verified, persons.id, persons.language, contacts.role, beneficiaries.* "
          "FROM identities JOIN persons ON persons.id = identities.person_id "
          "LEFT OUTER JOIN contacts ON contacts.person_id = persons.id AND contacts.removed_at IS NULL "
@@ -41,48 +46,152 @@ ANSWER = "Tien tro cap thang nay: 500.000d, da chi tra vao tai khoan ...9503 nga
 TWIML = f'<?xml version="1.0" encoding="UTF-8"?><Response><Message>{ANSWER}</Message></Response>'
 
 
-def create_app() -> Flask:
-    app = Flask(__name__)
-    path = make_url(os.environ["ANSINH_DATABASE_URL"]).database
-    validator = RequestValidator(os.environ.get("TWILIO_AUTH_TOKEN", ""))
-    public_url = os.environ.get("ANSINH_PUBLIC_URL", "").rstrip("/")
-    local = threading.local()
+class Twin(Exception):
+    """This MessageSid was answered already (AnSinh answers it from the store)."""
 
-    def db() -> sqlite3.Connection:
-        connection = getattr(local, "connection", None)
+
+def now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def period() -> str:
+    return now().strftime("%Y-%m")
+
+
+def audit_row(channel: str, phone: str, who: int | None) -> tuple:
+    return (now(), f"{channel}:{phone}", "disclose.payment_status", who, channel,
+            json.dumps({"period": period(), "status": "paid"}))
+
+
+class SqliteFloor:
+    """Everything in the one database file, every turn's writes in one transaction."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self.local = threading.local()
+
+    def _db(self) -> sqlite3.Connection:
+        connection = getattr(self.local, "connection", None)
         if connection is None:
-            connection = local.connection = sqlite3.connect(path, factory=LockingConnection, check_same_thread=False)
-            connection.write_lock = write_lock_for(path)
+            connection = self.local.connection = sqlite3.connect(self.path, factory=LockingConnection, check_same_thread=False)
+            connection.write_lock = write_lock_for(self.path)
             connection.execute("PRAGMA synchronous=NORMAL")
             connection.execute("PRAGMA busy_timeout=15000")
         return connection
 
-    def now() -> datetime:
-        return datetime.now(UTC).replace(tzinfo=None)
-
-    def beneficiary(connection: sqlite3.Connection, phone: str) -> int | None:
+    def _caller(self, connection: sqlite3.Connection, phone: str) -> int | None:
         rows = connection.execute(ASKER, ("phone", phone)).fetchall()
         return rows[0][5] if rows else None
 
-    def disclose(connection: sqlite3.Connection, channel: str, phone: str, who: int | None) -> None:
-        connection.execute(AUDIT, (now(), f"{channel}:{phone}", "disclose.payment_status", who, channel,
-                                   json.dumps({"period": now().strftime("%Y-%m"), "status": "paid"})))
+    def dial_in(self, phone: str) -> None:
+        self._caller(self._db(), phone)
+
+    def status_screen(self, key: str, phone: str) -> None:
+        connection = self._db()
+        connection.execute(STATE, (key,)).fetchone()
+        who = self._caller(connection, phone)
+        connection.execute(PAYMENT, (who, period())).fetchone()
+        connection.execute(SET_STATE, (key, json.dumps({"phone": phone, "screen": "answer", "b": who}),
+                                       now() + timedelta(seconds=USSD_TTL)))
+        connection.execute(AUDIT, audit_row("ussd", phone, who))
+        connection.commit()
+
+    def status_sms(self, sid: str, phone: str) -> None:
+        connection = self._db()
+        if connection.execute(SEEN, ("twilio", sid)).fetchone() is not None:
+            raise Twin
+        who = self._caller(connection, phone)
+        key = f"floor:dialog:phone:{phone}"
+        connection.execute(STATE, (key,)).fetchone()
+        connection.execute(PAYMENT, (who, period())).fetchone()
+        try:
+            connection.execute(ADD_SEEN, ("twilio", sid, TWIML, now()))
+        except sqlite3.IntegrityError:  # a twin delivery committed first
+            connection.rollback()
+            raise Twin from None
+        connection.execute(SET_STATE, (key, json.dumps({"intent": "payment_status"}), now() + timedelta(seconds=MEMORY_TTL)))
+        connection.execute(AUDIT, audit_row("sms", phone, who))
+        connection.commit()
+
+
+class PostgresRedisFloor:
+    """PostgreSQL for the people, payments and disclosures; Redis for the rest (production mode)."""
+
+    def __init__(self, url: str, redis_url: str):
+        import psycopg
+        import redis
+
+        self.connect = lambda autocommit: psycopg.connect(url, autocommit=autocommit)
+        self.redis = redis.Redis.from_url(redis_url)
+        self.local = threading.local()
+
+    def _db(self, autocommit: bool = False):
+        name = "reader" if autocommit else "writer"
+        connection = getattr(self.local, name, None)
+        if connection is None:
+            connection = self.connect(autocommit)
+            setattr(self.local, name, connection)
+        return connection
+
+    @staticmethod
+    def _sql(statement: str) -> str:
+        return statement.replace("?", "%s")
+
+    def _caller(self, connection, phone: str) -> int | None:
+        rows = connection.execute(self._sql(ASKER), ("phone", phone)).fetchall()
+        return rows[0][5] if rows else None
+
+    def dial_in(self, phone: str) -> None:
+        self._caller(self._db(autocommit=True), phone)  # AnSinh's dial-in: one round trip, no BEGIN
+
+    def status_screen(self, key: str, phone: str) -> None:
+        self.redis.get(key)
+        connection = self._db()
+        who = self._caller(connection, phone)
+        connection.execute(self._sql(PAYMENT), (who, period())).fetchone()
+        connection.execute(self._sql(AUDIT), audit_row("ussd", phone, who))
+        connection.commit()
+        self.redis.set(key, json.dumps({"phone": phone, "screen": "answer", "b": who}), ex=USSD_TTL)
+
+    def status_sms(self, sid: str, phone: str) -> None:
+        seen = f"floor:seen:twilio:{sid}"
+        if self.redis.get(seen) is not None:
+            raise Twin
+        connection = self._db()
+        who = self._caller(connection, phone)
+        key = f"floor:dialog:phone:{phone}"
+        memory, ttl_ms = self.redis.pipeline(transaction=False).get(key).pttl(key).execute()
+        connection.execute(self._sql(PAYMENT), (who, period())).fetchone()
+        if not self.redis.set(seen, "in-flight", nx=True, ex=60):
+            connection.rollback()
+            raise Twin
+        connection.execute(self._sql(AUDIT), audit_row("sms", phone, who))
+        connection.commit()
+        self.redis.set(seen, TWIML, ex=SEEN_TTL)
+        value = json.dumps({"intent": "payment_status"})
+        if memory is None or memory.decode() != value or ttl_ms < 30 * 60 * 1000:  # AnSinh skips an unchanged memory too
+            self.redis.set(key, value, ex=MEMORY_TTL)
+
+
+def create_app() -> Flask:
+    app = Flask(__name__)
+    url = make_url(os.environ["ANSINH_DATABASE_URL"])
+    if url.get_backend_name() == "sqlite":
+        floor = SqliteFloor(url.database)
+    else:
+        floor = PostgresRedisFloor(url.set(drivername="postgresql").render_as_string(hide_password=False),
+                                   os.environ["ANSINH_REDIS_URL"])
+    validator = RequestValidator(os.environ.get("TWILIO_AUTH_TOKEN", ""))
+    public_url = os.environ.get("ANSINH_PUBLIC_URL", "").rstrip("/")
 
     @app.post("/ussd/africastalking")
     def ussd():
         form = request.form
         key, phone = "floor:ussd:" + form.get("sessionId", ""), form.get("phoneNumber", "")
-        connection = db()
         if not form.get("text"):
-            beneficiary(connection, phone)
+            floor.dial_in(phone)
             return MENU, 200, {"Content-Type": "text/plain; charset=utf-8"}
-        connection.execute(STATE, (key,)).fetchone()
-        who = beneficiary(connection, phone)
-        connection.execute(PAYMENT, (who, now().strftime("%Y-%m"))).fetchone()
-        connection.execute(SET_STATE, (key, json.dumps({"phone": phone, "depth": 1, "screen": "answer", "b": who}),
-                                       now() + timedelta(seconds=180)))
-        disclose(connection, "ussd", phone, who)
-        connection.commit()
+        floor.status_screen(key, phone)
         return "END " + ANSWER, 200, {"Content-Type": "text/plain; charset=utf-8"}
 
     @app.post("/sms/twilio")
@@ -91,22 +200,10 @@ def create_app() -> Flask:
         if not compare(validator.compute_signature(public_url + request.path, form),
                        request.headers.get("X-Twilio-Signature", "")):
             abort(403)
-        sid, phone = "floor:" + form.get("MessageSid", ""), form.get("From", "")
-        connection = db()
-        if connection.execute(SEEN, ("twilio", sid)).fetchone() is not None:
-            return TWIML, 200, {"Content-Type": "application/xml"}
-        who = beneficiary(connection, phone)
-        key = f"floor:dialog:phone:{phone}"
-        connection.execute(STATE, (key,)).fetchone()
-        connection.execute(PAYMENT, (who, now().strftime("%Y-%m"))).fetchone()
         try:
-            connection.execute(ADD_SEEN, ("twilio", sid, TWIML, now()))
-        except sqlite3.IntegrityError:  # a twin delivery committed first (as AnSinh: answered from the store)
-            connection.rollback()
-            return TWIML, 200, {"Content-Type": "application/xml"}
-        connection.execute(SET_STATE, (key, json.dumps({"intent": "payment_status"}), now() + timedelta(minutes=45)))
-        disclose(connection, "sms", phone, who)
-        connection.commit()
+            floor.status_sms("floor:" + form.get("MessageSid", ""), form.get("From", ""))
+        except Twin:
+            pass  # AnSinh answers a twin with the stored answer: the same fixed text here
         return TWIML, 200, {"Content-Type": "application/xml"}
 
     return app

@@ -1,8 +1,8 @@
 """What one webhook turn costs in the web worker itself, without the server and the load
 generator: USSD screens (half dial-ins, half "1" on a new session) and signed SMS with their own
 MessageSid, against the bare Flask endpoint of the web benchmark, all called through the WSGI
-interface in one process with the demo province loaded. On SQLite also bench/floor_app.py (the
-same requests' SQL statements alone, raw sqlite3), for what the database work itself costs.
+interface in one process with the demo province loaded; also bench/floor_app.py (the same
+requests' statements alone, through the raw drivers), for what the database work itself costs.
 
 Reports CPU µs per request (process time: steadier than wall time on a shared machine) and, with
 BENCH_CALLGRIND=1 and valgrind installed, instructions per request counted by callgrind only while
@@ -31,7 +31,7 @@ BIN = Path(sys.executable).parent
 REQUESTS = int(os.environ.get("BENCH_TURNS", "2000"))
 WARM = 50
 CALLGRIND_REQUESTS = 200
-ROUTES = ("bare_ussd", "bare_sms", "floor_ussd", "floor_sms", "ussd", "sms")  # floor_*: SQLite only (bench/floor_app.py)
+ROUTES = ("bare_ussd", "bare_sms", "floor_ussd", "floor_sms", "ussd", "sms")  # floor_*: bench/floor_app.py
 
 
 def _environs(route: str, count: int) -> list[dict]:
@@ -110,7 +110,7 @@ def run() -> dict:
                      "requests": REQUESTS}
     callgrind = os.environ.get("BENCH_CALLGRIND") == "1" and shutil.which("valgrind") is not None
     for route in ROUTES:
-        if route.startswith("floor") and results["database"] != "sqlite":
+        if route.startswith("floor") and results["database"] != "sqlite" and not results["redis"]:
             continue
         results[route], _ = _child(route, REQUESTS, env, valgrind=False)
         if callgrind:  # counted only while the 200 measured requests run
