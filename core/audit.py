@@ -12,12 +12,14 @@ from datetime import datetime
 from sqlalchemy import event, insert
 from sqlalchemy.orm import Session
 
+from core.db import ALONE
 from core.models import AuditLog, utcnow
 
 logger = logging.getLogger(__name__)
 
 _PENDING = "ansinh.audit_rows"
 _INSERT = insert(AuditLog.__table__)
+_INSERT_ALONE = _INSERT.prefix_with(ALONE)  # PostgreSQL may run it without BEGIN (core.pg_writes)
 
 
 def record_disclosure(
@@ -36,16 +38,19 @@ def record_disclosure(
     logger.debug("disclosure %s of beneficiary %s on %s", action, beneficiary_id, channel)
 
 
-def write_pending(session: Session) -> None:
-    """Write the rows recorded so far (before a commit, or before reading the log back)."""
+def write_pending(session: Session, committing: bool = False) -> None:
+    """Write the rows recorded so far (before a commit, or before reading the log back). One row
+    that is all its commit still writes (no ORM changes to flush after it) may run alone, without
+    BEGIN and COMMIT (core.db.lazy_begin_sessions); it is atomic by itself."""
     rows = session.info.pop(_PENDING, None)
     if rows:
-        session.execute(_INSERT, rows)
+        alone = committing and len(rows) == 1 and not (session.new or session.dirty or session.deleted)
+        session.execute(_INSERT_ALONE if alone else _INSERT, rows)
 
 
 @event.listens_for(Session, "before_commit")
 def _before_commit(session: Session) -> None:
-    write_pending(session)
+    write_pending(session, committing=True)
 
 
 @event.listens_for(Session, "do_orm_execute")

@@ -9,6 +9,8 @@ the webhook turns (`retry_on_stale_connection`) run once more on a fresh connect
 from __future__ import annotations
 
 import logging
+import threading
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -78,18 +80,42 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return factory
 
 
-def autocommit_sessions(factory: sessionmaker[Session]) -> sessionmaker[Session]:
-    """Sessions of the same engine, pool and reference cache whose statements each commit on their
-    own. A turn that only reads then costs PostgreSQL no BEGIN and no COMMIT: two of a USSD
-    dial-in's three round trips. Only for work that writes nothing, or a single statement: there
-    is no transaction to hold several writes together. SQLite keeps `factory`: its driver begins
-    a transaction only before a write, and switching the isolation level back and forth cost a
-    USSD screen 19 % more instructions there."""
+def lazy_begin_sessions(factory: sessionmaker[Session]) -> sessionmaker[Session]:
+    """Sessions of the same database and reference cache that begin PostgreSQL's transaction just
+    before their first write, as SQLite's driver does (SQLite keeps `factory`). Reads before that
+    run on their own, which changes nothing at READ COMMITTED, where every statement takes its own
+    snapshot anyway; writes from it on commit together (core.pg_writes). A turn that only reads
+    then costs no BEGIN and no COMMIT, and one whose single write is the audit row of its commit
+    (core.audit) runs that INSERT alone: two round trips of a webhook turn's five.
+
+    Their connections stay in autocommit mode, in a pool of their own: switching a pooled
+    connection's isolation level at every checkout cost about 50 us, more than a round trip."""
     bind = factory.kw.get("bind")
     if bind is None or bind.dialect.name != "postgresql":
         return factory
-    return sessionmaker(bind.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False,
-                        info=dict(factory.kw.get("info") or {}))
+    return sessionmaker(_autocommit_twin(bind), expire_on_commit=False, info=dict(factory.kw.get("info") or {}))
+
+
+ALONE = "/* alone */"  # in a statement: the last write of its commit, atomic by itself (core.pg_writes)
+_TWINS: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
+_TWINS_GUARD = threading.Lock()
+
+
+def _autocommit_twin(engine: Engine) -> Engine:
+    """The engine's autocommit twin: same URL and pool settings, disposed with it."""
+    from core.pg_writes import LazyBeginCursor
+
+    with _TWINS_GUARD:
+        twin = _TWINS.get(engine)
+        if twin is None:
+            twin = _TWINS[engine] = create_engine(engine.url, isolation_level="AUTOCOMMIT", pool=engine.pool.recreate())
+
+            @event.listens_for(twin, "connect")
+            def _lazy_begin(dbapi_connection, _record) -> None:
+                dbapi_connection.cursor_factory = LazyBeginCursor
+
+            event.listen(engine, "engine_disposed", lambda _engine: twin.dispose())
+        return twin
 
 
 @contextmanager

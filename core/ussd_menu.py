@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from core import ussd_flows
 from core.answers.context import AnswerContext
 from core.clock import Clock
-from core.db import autocommit_sessions, retry_on_stale_connection
+from core.db import lazy_begin_sessions, retry_on_stale_connection
 from core.i18n import Translator
 from core.identity import Asker, resolve
 from core.messages import Reply
@@ -80,8 +80,7 @@ def _state_key(session_id: str) -> str:
 
 class UssdMenu:
     def __init__(self, sessions: sessionmaker[Session], clock: Clock, settings, state):
-        self.sessions = sessions
-        self.readers = autocommit_sessions(sessions)  # for a dial-in, which writes nothing
+        self.sessions = lazy_begin_sessions(sessions)  # a dial-in, which only reads, opens no transaction
         self.clock = clock
         self.settings = settings
         self.state = state
@@ -100,7 +99,7 @@ class UssdMenu:
         inputs = [_clean(part) for part in (text or "").split("*")] if text else []
         key = _state_key(session_id)
         if not inputs:  # the path replays from here, so a dial-in keeps nothing: it only reads
-            with self.readers() as session:
+            with self.sessions() as session:
                 return self._advance(session, key, phone, None, [], _path_hash([]), keep=False)
         with self.sessions() as session:
             stored = self.state.get(key, session)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core import registration
 from core.clock import Clock
-from core.db import is_stale_connection, retry_on_stale_connection
+from core.db import is_stale_connection, lazy_begin_sessions, retry_on_stale_connection
 from core.dedupe import AlreadyAnswered
 from core.dialog import personal, service
 from core.dialog.choose import named_in
@@ -38,7 +38,7 @@ KEYWORD_INTENTS = {"tc": "payment_status", "lich": "payment_schedule", "ls": "pa
 class Dialog:
     def __init__(self, sessions: sessionmaker, clock: Clock, settings: Settings, state: StateStore,
                  parser: Callable | None = None):
-        self.sessions = sessions
+        self.sessions = lazy_begin_sessions(sessions)  # PostgreSQL begins before the first write only
         self.clock = clock
         self.settings = settings
         self.state = state

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import event, func, select
+from sqlalchemy.engine import Engine
 
 from ansinh import create_app
 from ansinh.runtime import Runtime
@@ -36,11 +37,12 @@ def test_one_commit_holds_the_answer_the_audit_row_the_memory_and_the_message_id
         commits.append(1)
 
     fields = inbound(LAI_PHONE, "tien thang nay ve chua")
-    event.listen(runtime.engine, "commit", count_commit)
+    # Every engine: on PostgreSQL the turns run on an autocommit twin of runtime.engine (core.db).
+    event.listen(Engine, "commit", count_commit)
     try:
         assert LAI_AMOUNT_VI in messages(signed_post(client, settings, "/sms/twilio", fields))[0]
     finally:
-        event.remove(runtime.engine, "commit", count_commit)
+        event.remove(Engine, "commit", count_commit)
     assert len(commits) == 1
     assert _count(sessions, SeenMessage, SeenMessage.message_id == fields["MessageSid"]) == 1
     assert _count(sessions, AuditLog, AuditLog.action.like("disclose.%")) == 1
@@ -130,7 +132,7 @@ def test_an_unchanged_memory_is_rewritten_only_as_it_nears_its_end(client, setti
     def ask() -> str:
         return messages(signed_post(client, settings, "/sms/twilio", inbound(LAI_PHONE, "tien thang nay ve chua")))[0]
 
-    event.listen(runtime.engine, "before_cursor_execute", watch)
+    event.listen(Engine, "before_cursor_execute", watch)
     try:
         assert LAI_AMOUNT_VI in ask() and len(writes) == 1
         clock.advance(minutes=14)
@@ -138,6 +140,6 @@ def test_an_unchanged_memory_is_rewritten_only_as_it_nears_its_end(client, setti
         clock.advance(minutes=2)
         assert LAI_AMOUNT_VI in ask() and len(writes) == 2  # 29 left: kept for longer again
     finally:
-        event.remove(runtime.engine, "before_cursor_execute", watch)
+        event.remove(Engine, "before_cursor_execute", watch)
     key = f"dialog:phone:{LAI_PHONE}"
     assert runtime.state.recall(key).expires_at - clock.now() > timedelta(minutes=30)

@@ -6,6 +6,7 @@ import itertools
 
 import pytest
 from sqlalchemy import event, func, select
+from sqlalchemy.engine import Engine
 
 from core.models import AuditLog
 from tests.ussd_factories import (
@@ -128,11 +129,12 @@ def test_dial_in_writes_nothing_and_the_next_path_replays_it(client, world, runt
         info = getattr(driver, "info", None)
         in_transaction.append(driver.in_transaction if info is None else info.transaction_status != 0)
 
-    event.listen(runtime.engine, "after_cursor_execute", watch)
+    # Every engine: on PostgreSQL the turns run on an autocommit twin of runtime.engine (core.db).
+    event.listen(Engine, "after_cursor_execute", watch)
     try:
         menu = dial(client, LAI_PHONE, "", "replay-1")
     finally:
-        event.remove(runtime.engine, "after_cursor_execute", watch)
+        event.remove(Engine, "after_cursor_execute", watch)
     assert menu.startswith("CON ") and writes == []
     assert in_transaction == [False]  # one read, outside a transaction: no BEGIN or COMMIT round trips
     assert runtime.state.get("ussd:replay-1") is None  # no menu position kept, in any store
