@@ -8,9 +8,10 @@ menu, no NLU, no catalogs, no TwiML builder. SQLite: raw sqlite3 with AnSinh's o
 the menu positions, memories and dedupe keys in Redis with AnSinh's round trips (a GET, a GET+PTTL
 pipeline, a SET NX claim, then the SETs after the commit).
 
-USSD: a dial-in reads the caller; "1" also reads the menu position and this month's payment, then
-writes the position and the disclosure row. SMS: one HMAC for the Twilio signature, then the
-dedupe read, the caller, the memory, the payment, and the writes (dedupe, memory, disclosure).
+USSD: a dial-in reads the caller with this month's payments; "1" also reads the menu position,
+then writes the position and the disclosure row. SMS: one HMAC for the Twilio signature, then the
+dedupe read, the caller with this month's payments, the memory, and the writes (dedupe, memory,
+disclosure).
 Keys and message ids begin "floor:", so AnSinh, measured after it on the same database, finds
 none of them stored. If this app cannot reach a ratio, no AnSinh can.
 """
@@ -29,13 +30,13 @@ from twilio.request_validator import RequestValidator, compare
 from core.sqlite_writes import LockingConnection, write_lock_for
 
 USSD_TTL, MEMORY_TTL, SEEN_TTL = 180, 45 * 60, 7 * 24 * 3600
-ASKER = ("SELECT identities.id, identities.verified, persons.id, persons.language, contacts.role, beneficiaries.* "
+ASKER = ("SELECT identities.id, identities.verified, persons.id, persons.language, contacts.role, beneficiaries.*, payments.* "
          "FROM identities JOIN persons ON persons.id = identities.person_id "
          "LEFT OUTER JOIN contacts ON contacts.person_id = persons.id AND contacts.removed_at IS NULL "
          "LEFT OUTER JOIN beneficiaries ON beneficiaries.id = contacts.beneficiary_id "
-         "WHERE identities.kind = ? AND identities.address = ?")
+         "LEFT OUTER JOIN payments ON payments.beneficiary_id = beneficiaries.id AND payments.period = ? "
+         "WHERE identities.kind = ? AND identities.address = ?")  # the caller with this month's payments
 STATE = 'SELECT value, expires_at FROM state_entries WHERE "key" = ?'
-PAYMENT = "SELECT * FROM payments WHERE beneficiary_id = ? AND period = ?"
 SEEN = "SELECT response FROM seen_messages WHERE provider = ? AND message_id = ?"
 SET_STATE = ('INSERT INTO state_entries ("key", value, expires_at) VALUES (?, ?, ?) '
              'ON CONFLICT ("key") DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at')
@@ -80,7 +81,7 @@ class SqliteFloor:
         return connection
 
     def _caller(self, connection: sqlite3.Connection, phone: str) -> int | None:
-        rows = connection.execute(ASKER, ("phone", phone)).fetchall()
+        rows = connection.execute(ASKER, (period(), "phone", phone)).fetchall()
         return rows[0][5] if rows else None
 
     def dial_in(self, phone: str) -> None:
@@ -90,7 +91,6 @@ class SqliteFloor:
         connection = self._db()
         connection.execute(STATE, (key,)).fetchone()
         who = self._caller(connection, phone)
-        connection.execute(PAYMENT, (who, period())).fetchone()
         connection.execute(SET_STATE, (key, json.dumps({"phone": phone, "screen": "answer", "b": who}),
                                        now() + timedelta(seconds=USSD_TTL)))
         connection.execute(AUDIT, audit_row("ussd", phone, who))
@@ -103,7 +103,6 @@ class SqliteFloor:
         who = self._caller(connection, phone)
         key = f"floor:dialog:phone:{phone}"
         connection.execute(STATE, (key,)).fetchone()
-        connection.execute(PAYMENT, (who, period())).fetchone()
         try:
             connection.execute(ADD_SEEN, ("twilio", sid, TWIML, now()))
         except sqlite3.IntegrityError:  # a twin delivery committed first
@@ -138,7 +137,7 @@ class PostgresRedisFloor:
         return statement.replace("?", "%s")
 
     def _caller(self, connection, phone: str) -> int | None:
-        rows = connection.execute(self._sql(ASKER), ("phone", phone)).fetchall()
+        rows = connection.execute(self._sql(ASKER), (period(), "phone", phone)).fetchall()
         return rows[0][5] if rows else None
 
     def dial_in(self, phone: str) -> None:
@@ -148,7 +147,6 @@ class PostgresRedisFloor:
         self.redis.get(key)
         connection = self._db()
         who = self._caller(connection, phone)
-        connection.execute(self._sql(PAYMENT), (who, period())).fetchone()
         connection.execute(self._sql(AUDIT), audit_row("ussd", phone, who))
         connection.commit()
         self.redis.set(key, json.dumps({"phone": phone, "screen": "answer", "b": who}), ex=USSD_TTL)
@@ -161,7 +159,6 @@ class PostgresRedisFloor:
         who = self._caller(connection, phone)
         key = f"floor:dialog:phone:{phone}"
         memory, ttl_ms = self.redis.pipeline(transaction=False).get(key).pttl(key).execute()
-        connection.execute(self._sql(PAYMENT), (who, period())).fetchone()
         if not self.redis.set(seen, "in-flight", nx=True, ex=60):
             connection.rollback()
             raise Twin

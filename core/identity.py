@@ -15,7 +15,7 @@ from decimal import Decimal
 from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import Session
 
-from core.models import Beneficiary, Contact, Identity, Person
+from core.models import Beneficiary, Contact, Identity, Payment, Person
 from core.phones import normalize_phone
 
 logger = logging.getLogger(__name__)
@@ -46,9 +46,27 @@ class BeneficiaryView:
     account_last4: str | None
     has_account: bool
     active: bool
+    # (period, its payment or None), read with the beneficiary when resolve() was given a period:
+    # "has this month's money come?" is the commonest question, and this saves its round trip.
+    payment_of: tuple[str, PaymentView | None] | None = None
 
 
-_VIEW_COLUMNS = [f.name for f in fields(BeneficiaryView)]
+@dataclass(frozen=True, slots=True)
+class PaymentView:
+    """The columns of one payment that answers read (core.answers.payments)."""
+
+    id: int
+    period: str
+    amount: int
+    status: str
+    method: str | None
+    provider: str | None
+    paid_on: date | None
+    note: str | None
+
+
+_VIEW_COLUMNS = [f.name for f in fields(BeneficiaryView) if f.name != "payment_of"]
+PAYMENT_COLUMNS = [f.name for f in fields(PaymentView)]
 
 
 @dataclass
@@ -87,25 +105,42 @@ def identity_key(channel: str, sender: str) -> tuple[str, str]:
 
 
 # Built once (on the hot path building a statement costs more than running it): the identity, its
-# person and that person's current contacts' beneficiaries in one round trip, as plain rows.
-_I, _P, _C, _B = Identity.__table__, Person.__table__, Contact.__table__, Beneficiary.__table__
+# person and that person's current contacts' beneficiaries in one round trip, as plain rows; with a
+# period, each beneficiary's payment of that period too.
+_I, _P, _C, _B, _PAY = Identity.__table__, Person.__table__, Contact.__table__, Beneficiary.__table__, Payment.__table__
 _HEAD = (_I.c.id.label("identity_id"), _I.c.verified, _P.c.id.label("person_id"), _P.c.language, _C.c.role)
-_ASKER = (select(*_HEAD, *[_B.c[name] for name in _VIEW_COLUMNS])
-          .join(_P, _P.c.id == _I.c.person_id)
-          .outerjoin(_C, and_(_C.c.person_id == _P.c.id, _C.c.removed_at.is_(None)))
-          .outerjoin(_B, _B.c.id == _C.c.beneficiary_id)
-          .where(_I.c.kind == bindparam("kind"), _I.c.address == bindparam("address")))
+_PEOPLE = (_I.join(_P, _P.c.id == _I.c.person_id)
+           .outerjoin(_C, and_(_C.c.person_id == _P.c.id, _C.c.removed_at.is_(None)))
+           .outerjoin(_B, _B.c.id == _C.c.beneficiary_id))
+_SENDER = and_(_I.c.kind == bindparam("kind"), _I.c.address == bindparam("address"))
+_ASKER = select(*_HEAD, *[_B.c[name] for name in _VIEW_COLUMNS]).select_from(_PEOPLE).where(_SENDER)
+_ASKER_AND_PAYMENTS = (
+    select(*_HEAD, *[_B.c[name] for name in _VIEW_COLUMNS], *[_PAY.c[name].label(f"payment_{name}") for name in PAYMENT_COLUMNS])
+    .select_from(_PEOPLE.outerjoin(_PAY, and_(_PAY.c.beneficiary_id == _B.c.id, _PAY.c.period == bindparam("period"))))
+    .where(_SENDER))
+_VIEW_END = len(_HEAD) + len(_VIEW_COLUMNS)
 
 
-def resolve(session: Session, channel: str, sender: str) -> Asker:
+def resolve(session: Session, channel: str, sender: str, period: str | None = None) -> Asker:
+    """Who writes; with `period` (YYYY-MM), each beneficiary's payment of that period is read in
+    the same round trip (BeneficiaryView.payment_of)."""
     kind, address = identity_key(channel, sender)
-    rows = session.connection().execute(_ASKER, {"kind": kind, "address": address}).all()
+    run = session.connection().execute
+    rows = (run(_ASKER_AND_PAYMENTS, {"kind": kind, "address": address, "period": period}) if period
+            else run(_ASKER, {"kind": kind, "address": address})).all()
     if not rows:
         return Asker(session, identity_id=None, person_id=None, verified=False)
     first = rows[0]
     if not first.verified:
         return Asker(session, first.identity_id, first.person_id, verified=False, language=first.language)
-    beneficiaries = sorted(((BeneficiaryView(*row[len(_HEAD):]), row.role) for row in rows if row.id is not None),
+    beneficiaries = sorted(((_view(row, period), row.role) for row in rows if row.id is not None),
                            key=lambda pair: (_ROLE_ORDER.get(pair[1], 9), pair[0].id))
     return Asker(session, first.identity_id, first.person_id, verified=True, language=first.language,
                  beneficiaries=beneficiaries)
+
+
+def _view(row, period: str | None) -> BeneficiaryView:
+    if period is None:
+        return BeneficiaryView(*row[len(_HEAD):_VIEW_END])
+    payment = PaymentView(*row[_VIEW_END:]) if row[_VIEW_END] is not None else None
+    return BeneficiaryView(*row[len(_HEAD):_VIEW_END], payment_of=(period, payment))

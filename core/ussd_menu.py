@@ -144,7 +144,7 @@ class UssdMenu:
         return reply
 
     def _turn(self, session: Session, phone: str) -> Turn:
-        asker = resolve(session, "ussd", phone)
+        asker = resolve(session, "ussd", phone, self.clock.current_period())  # with this month's payments
         language = asker.language or "vi"
         t = Translator(language)
         ctx = AnswerContext(session, t, "ussd", self.clock, self.settings, actor=f"ussd:{phone}"[:80])

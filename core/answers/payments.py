@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 
-from sqlalchemy import Row, bindparam, func, select
+from sqlalchemy import bindparam, func, select
 
 from core.answers.context import (
     AnswerContext,
@@ -17,6 +17,7 @@ from core.answers.context import (
 )
 from core.answers.schedule import when_money_comes
 from core.clock import period_add
+from core.identity import PAYMENT_COLUMNS, PaymentView
 from core.models import Beneficiary, Payment
 
 logger = logging.getLogger(__name__)
@@ -27,18 +28,26 @@ HISTORY_PAGE_CHAT = 6
 
 # Built once, as plain rows (answers only read a payment): no ORM objects on the webhook path.
 _P = Payment.__table__
-_ONE_PERIOD = select(_P).where(_P.c.beneficiary_id == bindparam("beneficiary_id"), _P.c.period == bindparam("period"))
-_LATEST_UP_TO = (select(_P).where(_P.c.beneficiary_id == bindparam("beneficiary_id"), _P.c.period <= bindparam("period"))
+_COLUMNS = [_P.c[name] for name in PAYMENT_COLUMNS]
+_ONE_PERIOD = select(*_COLUMNS).where(_P.c.beneficiary_id == bindparam("beneficiary_id"), _P.c.period == bindparam("period"))
+_LATEST_UP_TO = (select(*_COLUMNS).where(_P.c.beneficiary_id == bindparam("beneficiary_id"), _P.c.period <= bindparam("period"))
                  .order_by(_P.c.period.desc()).limit(1))
 
 
-def find_payment(ctx: AnswerContext, beneficiary: Beneficiary, period: str | None) -> tuple[Row | None, str]:
-    """The named period's payment; without a period, this month's or else the latest one known."""
+def find_payment(ctx: AnswerContext, beneficiary: Beneficiary, period: str | None) -> tuple[PaymentView | None, str]:
+    """The named period's payment; without a period, this month's or else the latest one known.
+    A payment read with the beneficiary (core.identity.resolve) is not read again."""
     target = period or ctx.clock.current_period()
+    known = getattr(beneficiary, "payment_of", None)  # BeneficiaryView only
     run = ctx.session.connection().execute
-    payment = run(_ONE_PERIOD, {"beneficiary_id": beneficiary.id, "period": target}).first()
+    if known is not None and known[0] == target:
+        payment = known[1]
+    else:
+        row = run(_ONE_PERIOD, {"beneficiary_id": beneficiary.id, "period": target}).first()
+        payment = PaymentView(*row) if row is not None else None
     if payment is None and period is None:
-        payment = run(_LATEST_UP_TO, {"beneficiary_id": beneficiary.id, "period": period_add(target, 1)}).first()
+        row = run(_LATEST_UP_TO, {"beneficiary_id": beneficiary.id, "period": period_add(target, 1)}).first()
+        payment = PaymentView(*row) if row is not None else None
     return payment, (payment.period if payment is not None else target)
 
 

@@ -41,7 +41,7 @@ class Turn:
 
     @classmethod
     def begin(cls, session: Session, inbound: Inbound, clock, settings, state: StateStore) -> Turn:
-        asker = resolve(session, inbound.channel, inbound.sender)
+        asker = resolve(session, inbound.channel, inbound.sender, clock.current_period())  # with this month's payments
         kind, address = identity_key(inbound.channel, inbound.sender)
         language = asker.language \
             or (state.get(f"lang:{kind}:{address}", session) or {}).get("language") or (inbound.locale or "vi")[:2].lower()
