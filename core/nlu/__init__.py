@@ -39,10 +39,11 @@ RULE_FILES = sorted(Path(__file__).resolve().parent.glob("rules_*.txt"))
 
 def _build() -> tuple[Normalizer, Lexicon]:
     """Rules are normalised like messages; the real normaliser then knows their words for typo fixes."""
-    bootstrap = Normalizer(set(), set())
+    protected = vietnamese_syllables() | ENGLISH_WORDS
+    bootstrap = Normalizer(set(), protected)  # the same words kept unfolded ("all", "cccd") as in messages
     texts = [path.read_text(encoding="utf-8") for path in RULE_FILES]
     lexicon = compile_lexicon(texts, lambda phrase: bootstrap.normalize(phrase).tokens)
-    return Normalizer(set(lexicon.vocabulary), vietnamese_syllables() | ENGLISH_WORDS, lexicon.prefixes), lexicon
+    return Normalizer(set(lexicon.vocabulary), protected, lexicon.prefixes), lexicon
 
 
 _NORMALIZER, _LEXICON = _build()
@@ -73,7 +74,7 @@ def parse(text: str, today: date) -> Parse:
 
 def _scores(norm: Normalized, slots: dict[str, str], today: date) -> dict[str, float]:
     virtual = []
-    if ends_with(norm.tokens, "chua"):
+    if ends_with(_without_trailing_code(norm.tokens), "chua"):
         virtual.append("__qchua")
     future = "period" in slots and slots["period"] > today.strftime("%Y-%m")
     if future:
@@ -86,6 +87,15 @@ def _scores(norm: Normalized, slots: dict[str, str], today: date) -> dict[str, f
     if future and scores.get("payment_status"):
         scores["payment_status"] -= 1.0
     return scores
+
+
+def _without_trailing_code(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """"… chưa, mã 4603317": a code typed after the question does not end it."""
+    if tokens[-1:] == ("#",):
+        tokens = tokens[:-1]
+        if tokens[-1:] in (("ma",), ("so",)):
+            tokens = tokens[:-1]
+    return tokens
 
 
 def explain(text: str, today: date) -> tuple[tuple[str, ...], dict[str, float]]:

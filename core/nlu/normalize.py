@@ -53,6 +53,7 @@ ALWAYS = {
     "thanks": "thanks", "thank": "thanks", "tks": "thanks", "thx": "thanks", "tnx": "thanks",
     "khoong": "khong", "gium": "giup", "giumg": "giup", "dum": "giup",
     "ad": "admin", "hdan": "huong dan", "hd": "huong dan", "lsu": "lich su",
+    "tb": "thong bao", "cccd": "cccd",
     "tui": "toi", "ib": "nhan tin", "sms": "tin nhan", "bhxh": "bao hiem", "tr": "trieu", "trc": "truoc", "hdsd": "huong dan su dung",
 }
 # Spelled out only when typed without any diacritics (the diacritic forms mean other words).
@@ -101,7 +102,9 @@ class Normalizer:
         if raw in MARKED:
             out = MARKED[raw]
         else:
-            folded = _collapse(raw.translate(FOLD_TABLE)) if not raw.isdigit() else raw
+            folded = raw.translate(FOLD_TABLE)
+            if not raw.isdigit() and folded not in ALWAYS and not self._corrector.knows(folded):
+                folded = _collapse(folded)  # "chaooo" but not "cccd", "been", "all"
             if raw.isascii() and folded in BARE:
                 out = BARE[folded]
             elif folded in ALWAYS:

@@ -13,7 +13,9 @@ _TOKEN = re.compile(r"\d+(?:[/.\-]\d+)*|[a-z]+")
 _REPEATS = re.compile(r"([a-z])\1+")
 _ANCHOR = re.compile(  # cheap test: could this message name a month at all?
     r"\b(?:t+h+a*n*g+[sfr]?|thnag|tahng|tang|th|k[yi]|month|january|february|march|april|may|june"
-    r"|july|august|september|october|november|december)\b|\bt(?:h|hg|hang)?\.?\d|\d[/.\-]\d")
+    r"|july|august|september|october|november|december)\b|\bt(?:h|hg|hang)?\.?\d|\d[/.\-]\d"
+    r"|thang(?:nay|ni|truoc|sau|toi)\b")
+_GLUED = re.compile(r"[a-z]*thang(nay|ni|truoc|sau|toi)")  # "tienthangni": typed without spaces
 MONTH_WORDS = {"thang", "thangs", "thangf", "thnag", "thng", "tahng", "thag", "thg", "th", "t", "tang"}
 PERIOD_WORDS = {"ky", "ki"}  # "kỳ này / kỳ trước / kỳ tới"
 SPACED_ONLY_GLUED = {"t"}  # "t10", "t.10" but not "t 10" (t is also "tôi")
@@ -100,6 +102,8 @@ def extract_period(lower: str, folded: str, today: date) -> str | None:
             found = _after_month_word(tokens, spans, lower, folded, i, today)
             if found:
                 return found
+        elif _GLUED.fullmatch(word):
+            return shift(today, RELATIVE[_GLUED.fullmatch(word).group(1)])
         elif word in ENGLISH_RELATIVE and nxt == "month":
             return shift(today, ENGLISH_RELATIVE[word])
         elif word in ENGLISH_MONTHS and (word != "may" or prev in ("in", "of", "for")):

@@ -15,6 +15,9 @@ logger = logging.getLogger(__name__)
 
 SOCIAL = ("greeting", "thanks", "help")
 THRESHOLD = 1.5
+QUESTIONS = ("payment_status", "payment_schedule", "payment_amount", "payment_history", "payment_method",
+             "eligibility", "complaint")
+GREETING_YIELDS_TO = 3.0  # a real question scoring this much wins over the greeting around it
 _RULE = re.compile(r"^(-?\d+(?:\.\d+)?)\s+(.+?)\s*$")
 
 
@@ -105,6 +108,11 @@ def decide(scores: dict[str, float]) -> tuple[str, float]:
         best = ranked[0][0] if ranked else 0.0
         return "unknown", round(0.9 - 0.4 * min(best / THRESHOLD, 1.0), 3)
     top, intent = ranked[0]
+    if intent == "greeting":  # "chào o, … tiền tháng trước lãnh được chưa": the question, not the hello
+        asked = [(s, i) for s, i in ranked if i in QUESTIONS and s >= GREETING_YIELDS_TO]
+        if asked:
+            top, intent = asked[0]
+            ranked = [asked[0]] + [r for r in ranked if r != asked[0]]
     second = ranked[1][0] if len(ranked) > 1 else 0.0
     strength = 1.0 - math.exp(-top / 3.0)
     lead = (top - second) / top

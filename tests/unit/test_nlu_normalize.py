@@ -36,6 +36,11 @@ TODAY = date(2026, 11, 26)
     ("tieenf", "tien"),
     ("Đổi sang teng Anh", "doi sang tieng anh"),
     ("Đổi sang têng Anh", "doi sang teng anh"),  # typed with marks: taken as written
+    ("lam lai CCCD", "lam lai cccd"),  # a known abbreviation keeps its doubled letters
+    ("Show me all payments", "show me all payments"),  # so do English words
+    ("has it been sent", "has it been sent"),
+    ("hellooo", "helo"),  # an unknown word is still collapsed (as the rules are)
+    ("ko muon nhan tb nua", "khong muon nhan thong bao nua"),
 ])
 def test_reading(text, tokens):
     assert " ".join(_NORMALIZER.normalize(text).tokens) == tokens
@@ -58,6 +63,10 @@ def test_reading(text, tokens):
     ("Ông tui đi rồi o ạ", "report_change"),
     ("Chừ lãnh tiền ở mô o", "payment_schedule"),
     ("hỏi nhiều quá, cám ơn nhìu nghe", "thanks"),
+    ("ko muon nhan tb nua", "stop"),
+    ("lam lai CCCD o dau", "unknown"),
+    ("Has my mother's payment for October been sent?", "payment_status"),
+    ("Show me all payments from last year", "payment_history"),
 ])
 def test_intent_after_reading(text, intent):
     assert parse(text, TODAY).intent == intent

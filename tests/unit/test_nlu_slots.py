@@ -45,6 +45,8 @@ TODAY = date(2026, 11, 26)
     ("Did the money for October come?", "2026-10"),
     ("payment last month", "2026-10"),
     ("TIỀN THÁNG NÀY VỀ CHƯA", "2026-11"),
+    ("tienthangni ve chua o", "2026-11"),  # typed without spaces
+    ("tienthangtruoc ve chua", "2026-10"),
     ("hệ số 1,5 là bao nhiêu tiền", None),
     ("Ông 76 tuổi không có lương hưu có được tiền không", None),
     ("Sao mẹ tôi được 750.000", None),
@@ -173,6 +175,17 @@ def test_requested_language(text, language):
     ("Chào anh, tiền tháng này về chưa", "payment_status"),
     ("Tiền điện tháng này bao nhiêu", "unknown"),
     ("Lô đề hôm nay về con gì", "unknown"),
+    # a long greeting around a real question: the question wins; a greeting with a name stays one
+    ("Chào o, o ơi cho tui hỏi với, tiền của tui tháng trước đã lãnh được chưa rứa o", "payment_status"),
+    ("Xin chào, tôi là con của bà Hoa", "greeting"),
+    ("Xin chào tổng đài", "greeting"),
+    # a code typed after the question does not hide its "chưa"
+    ("đã chi trả cho ôn Tám chưa, mã 4603317", "payment_status"),
+    ("rút tiền bị thu phí 10 nghìn", "complaint"),
+    ("có người xưng cán bộ gọi bảo chuyển 2 triệu để được tăng tiền", "complaint"),
+    ("tên mệ bị gạch khỏi danh sách rồi", "complaint"),
+    ("xóa tên tôi khỏi danh sách nhận tin", "stop"),
+    ("chị em thôi không làm giám hộ nữa, em thay", "report_change"),
 ])
 def test_confusable_pairs(text, intent):
     assert parse(text, TODAY).intent == intent
