@@ -11,7 +11,7 @@ import logging
 
 from sqlalchemy.orm import Session
 
-from core.i18n import LANGUAGES, NP_, Translator
+from core.i18n import LANGUAGES, NP_, Translator, translator
 from core.identity import resolve
 from core.messages import Choice
 from core.text import fold
@@ -41,7 +41,7 @@ def button_question(text: str) -> str:
     """The text a menu button sends, as the dialog understands it; any other text unchanged."""
     folded = fold(text).strip()
     for language in LANGUAGES:
-        t = Translator(language)
+        t = translator(language)
         for intent, msgid in MENU_BUTTONS:
             if fold(t.p_("button", msgid)).strip() == folded:
                 return BUTTON_KEYWORDS.get(intent, text)
@@ -61,7 +61,7 @@ def language_of(session: Session, channel: str, sender: str) -> str:
 def welcome_text(session: Session, channel: str, sender: str, hotline: str) -> str:
     """/start (Telegram) or follow (Zalo): a greeting, then how to link or what to ask."""
     asker = resolve(session, channel, sender)
-    t = Translator(asker.language or "vi")
+    t = translator(asker.language or "vi")
     if asker.knows_anyone:
         return t._("Hello! This is AnSinh, for questions about the monthly social allowance. "
                    "Press a button below or write your question, for example: has this month's money come?")

@@ -24,7 +24,7 @@ from core import ussd_flows
 from core.answers.context import AnswerContext
 from core.clock import Clock
 from core.db import lazy_begin_sessions, retry_on_stale_connection
-from core.i18n import Translator
+from core.i18n import Translator, translator
 from core.identity import Asker, resolve
 from core.messages import Reply
 from core.ussd_screens import Screens
@@ -146,7 +146,7 @@ class UssdMenu:
     def _turn(self, session: Session, phone: str) -> Turn:
         asker = resolve(session, "ussd", phone, self.clock.current_period())  # with this month's payments
         language = asker.language or "vi"
-        t = Translator(language)
+        t = translator(language)  # shared per language: no Locale parsed per screen
         ctx = AnswerContext(session, t, "ussd", self.clock, self.settings, actor=f"ussd:{phone}"[:80])
         return Turn(session, phone, asker, t, ctx)
 
