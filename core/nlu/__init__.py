@@ -34,6 +34,7 @@ class Parse:
     confidence: float  # 0..1
 
 
+QUESTION_WORDS = frozenset(("chua", "khong", "nhieu", "may", "sao", "gi", "nao", "dau", "khi", "ai"))
 RULE_FILES = sorted(Path(__file__).resolve().parent.glob("rules_*.txt"))
 
 
@@ -62,7 +63,8 @@ def parse(text: str, today: date) -> Parse:
     period = extract_period(norm.lower, norm.folded, today)
     if period:
         slots["period"] = period
-    intent, confidence = decide(_scores(norm, slots, today))
+    asking = norm.question or not QUESTION_WORDS.isdisjoint(norm.tokens)
+    intent, confidence = decide(_scores(norm, slots, today), asking)
     if intent == "payment_amount" and slots.get("period") == today.strftime("%Y-%m"):
         del slots["period"]  # "why so little this month": the current month is the default, not a query
     if intent == "unknown" and not norm.tokens:

@@ -17,7 +17,8 @@ SOCIAL = ("greeting", "thanks", "help")
 THRESHOLD = 1.5
 QUESTIONS = ("payment_status", "payment_schedule", "payment_amount", "payment_history", "payment_method",
              "eligibility", "complaint")
-GREETING_YIELDS_TO = 3.0  # a real question scoring this much wins over the greeting around it
+# A real question scoring this much wins over the greeting or thanks around it.
+YIELDS = {"greeting": 3.0, "thanks": 4.0}
 _RULE = re.compile(r"^(-?\d+(?:\.\d+)?)\s+(.+?)\s*$")
 
 
@@ -101,15 +102,16 @@ def score(lexicon: Lexicon, found: set[str]) -> dict[str, float]:
     return scores
 
 
-def decide(scores: dict[str, float]) -> tuple[str, float]:
-    """The best intent and a confidence in 0..1 from its score and its lead over the next."""
+def decide(scores: dict[str, float], asking: bool = True) -> tuple[str, float]:
+    """The best intent and a confidence in 0..1 from its score and its lead over the next.
+    `asking`: the message has a question word or mark, so thanks may yield to the question in it."""
     ranked = sorted(((s, i) for i, s in scores.items() if s > 0), reverse=True)
     if not ranked or ranked[0][0] < THRESHOLD:
         best = ranked[0][0] if ranked else 0.0
         return "unknown", round(0.9 - 0.4 * min(best / THRESHOLD, 1.0), 3)
     top, intent = ranked[0]
-    if intent == "greeting":  # "chào o, … tiền tháng trước lãnh được chưa": the question, not the hello
-        asked = [(s, i) for s, i in ranked if i in QUESTIONS and s >= GREETING_YIELDS_TO]
+    if intent in YIELDS and (asking or intent == "greeting"):  # "chào o, … tiền tháng trước lãnh được chưa": the question, not the hello
+        asked = [(s, i) for s, i in ranked if i in QUESTIONS and s >= YIELDS[intent]]
         if asked:
             top, intent = asked[0]
             ranked = [asked[0]] + [r for r in ranked if r != asked[0]]

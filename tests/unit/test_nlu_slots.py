@@ -186,6 +186,18 @@ def test_requested_language(text, language):
     ("tên mệ bị gạch khỏi danh sách rồi", "complaint"),
     ("xóa tên tôi khỏi danh sách nhận tin", "stop"),
     ("chị em thôi không làm giám hộ nữa, em thay", "report_change"),
+    # thanks yields to a question asked with it, not to a statement
+    ("Cảm ơn, còn tháng sau phát ngày mấy", "payment_schedule"),
+    ("Cám ơn cán bộ đã chuyển tiền cho mệ", "thanks"),
+    # a death with "stop sending": the office must learn of the death
+    ("mạ tui mất hôm qua rồi, đừng nhắn nữa", "report_change"),
+    ("đừng nhắn nữa, tôi mất thẻ rồi", "stop"),
+    # other offices' business
+    ("thẻ BHYT hết hạn gia hạn ở đâu", "unknown"),
+    ("trợ cấp thất nghiệp nhận ở đâu", "unknown"),
+    ("làm căn cước ở mô", "unknown"),
+    ("nhật ký chi trả của mệ", "payment_history"),
+    ("cán bộ bắt ký nhận mà không đưa đủ tiền", "complaint"),
 ])
 def test_confusable_pairs(text, intent):
     assert parse(text, TODAY).intent == intent
