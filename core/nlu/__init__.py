@@ -34,6 +34,9 @@ class Parse:
     confidence: float  # 0..1
 
 
+OPENERS = frozenset(("xin", "cho", "muon", "phep", "em", "toi", "minh", "con", "chau", "giup"))
+PAST = frozenset(("thang", "truoc", "nam", "do", "xua", "nay", "ay"))  # "hồi tháng 8": back then, not "hỏi"
+ASKED_BONUS = 0.5
 QUESTION_WORDS = frozenset(("chua", "khong", "nhieu", "may", "sao", "gi", "nao", "dau", "khi", "ai"))
 RULE_FILES = sorted(Path(__file__).resolve().parent.glob("rules_*.txt"))
 
@@ -86,9 +89,22 @@ def _scores(norm: Normalized, slots: dict[str, str], today: date) -> dict[str, f
     if "phone" in slots:
         virtual.append("__phone")
     scores = score(_LEXICON, matched_phrases(_LEXICON, norm.tokens, virtual))
+    asked = _after_opener(norm.tokens)
+    if asked:  # "Kính gửi cán bộ, tôi là con ông Thành … xin hỏi tiền tháng 10 đã chi chưa"
+        for intent, value in score(_LEXICON, matched_phrases(_LEXICON, asked, virtual)).items():
+            scores[intent] = scores.get(intent, 0.0) + ASKED_BONUS * value
     if future and scores.get("payment_status"):
         scores["payment_status"] -= 1.0
     return scores
+
+
+def _after_opener(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """The words after the last "xin hỏi" / "cho em hỏi" / "muốn hỏi": in a long message that is
+    the question; what comes before (who is writing, for whom, from where) only sets the scene."""
+    for i in range(len(tokens) - 2, 0, -1):
+        if tokens[i] == "hoi" and tokens[i - 1] in OPENERS and tokens[i + 1] not in PAST:
+            return tokens[i + 1:] if i >= 3 else ()
+    return ()
 
 
 def _without_trailing_code(tokens: tuple[str, ...]) -> tuple[str, ...]:

@@ -8,6 +8,7 @@ import logging
 
 logger = logging.getLogger(__name__)
 
+PLACE_TITLES = frozenset(("phuong", "xa", "thon", "huyen", "tinh", "quan", "lang", "to"))
 MIN_LENGTH = 5
 MAX_LENGTH = 14
 
@@ -85,6 +86,8 @@ class Corrector:
         for i, word in enumerate(tokens):
             if marked[i] or word in self._vocabulary or len(word) < 3 or len(word) > MAX_LENGTH or not word.isalpha():
                 continue
+            if i and tokens[i - 1] in PLACE_TITLES:
+                continue  # a place's name ("phường Thủy Xuân"), not a slip for "phương thức"
             neighbours = self._neighbours.get(word)
             if neighbours is None:
                 neighbours = tuple(c for c in self._candidates(word) if len(c) >= 4)

@@ -22,6 +22,7 @@ PERIOD_KEYWORDS = {"tc": "payment_status", "lich": "payment_schedule", "ls": "pa
 LANGUAGE_WORDS = {"en": "en", "vi": "vi", "vn": "vi"}  # "VN" is how many write Vietnamese
 FIRST_WORDS = REGISTER_WORDS | STOP_WORDS | set(PERIOD_KEYWORDS) | set(LANGUAGE_WORDS) | {"giup", "help"}
 STOP_ALONE = {"dung", "dung lai", "ngung", "ngung lai", "thoi", "huy bo", "dung nhan", "stop all"}
+COUNTED = {"thang", "th", "nam", "ngay", "lan", "tuan", "ky"}  # "LS 6 tháng": a count, not a month
 _HEAD = re.compile(r"[^\w]*(\w+)")
 
 
@@ -32,6 +33,8 @@ def _period_of(words: list[str], today: date) -> tuple[bool, str | None]:
     text = " ".join(words)
     if len(words) == 1 and words[0].isdigit() and 1 <= int(words[0]) <= 12:
         return True, nearest(int(words[0]), today)
+    if words[0].isdigit() and words[1] in COUNTED:
+        return True, None  # "LS 6 tháng": the last six months
     if words[0][:1].isdigit():
         text = "thang " + text
     period = extract_period(text, text, today)
@@ -68,6 +71,8 @@ def parse_keyword(folded: str, today: date, lower: str = "") -> tuple[str, dict[
             return PERIOD_KEYWORDS[first], {**code, **({"period": period} if period else {})}
         if only_month:
             return PERIOD_KEYWORDS[first], ({"period": period} if period else {})
+        if rest[0].isdigit() and 1 <= int(rest[0]) <= 12:
+            return PERIOD_KEYWORDS[first], {"period": nearest(int(rest[0]), today)}  # "TC 11 cho ba Cúc"
         return None
     if first in ("giup", "help") and not rest:
         return "help", {}

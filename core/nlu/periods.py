@@ -13,7 +13,7 @@ _TOKEN = re.compile(r"\d+(?:[/.\-]\d+)*|[a-z]+")
 _REPEATS = re.compile(r"([a-z])\1+")
 _ANCHOR = re.compile(  # cheap test: could this message name a month at all?
     r"\b(?:t+h+a*n*g+[sfr]?|thnag|tahng|tang|th|k[yi]|month|january|february|march|april|may|june"
-    r"|july|august|september|october|november|december)\b|\bt(?:h|hg|hang)?\.?\d|\d[/.\-]\d"
+    r"|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|oct|nov|dec)\b|\bt(?:h|hg|hang)?\.?\d|\d[/.\-]\d"
     r"|thang(?:nay|ni|truoc|sau|toi)\b")
 _GLUED = re.compile(r"[a-z]*thang(nay|ni|truoc|sau|toi)")  # "tienthangni": typed without spaces
 MONTH_WORDS = {"thang", "thangs", "thangf", "thnag", "thng", "tahng", "thag", "thg", "th", "t", "tang"}
@@ -34,6 +34,9 @@ YEAR_WORDS = {("nam", "nay"): 0, ("nam", "ngoai"): -1, ("nam", "truoc"): -1, ("n
 ENGLISH_MONTHS = {name: i + 1 for i, name in enumerate((
     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
     "november", "december"))}
+ENGLISH_MONTHS.update({name[:4] if name == "september" else name[:3]: month
+                       for name, month in ENGLISH_MONTHS.items() if name not in ("may", "june", "july")})
+ENGLISH_MONTHS.update({"jun": 6, "jul": 7})  # not "sep": that is "sếp", the boss
 ENGLISH_RELATIVE = {"this": 0, "last": -1, "previous": -1, "next": 1}
 DATE_WORDS = {"ngay", "mung", "hom", "bua"}
 
