@@ -171,7 +171,9 @@ def _after_month_word(tokens, spans, lower: str, folded: str, i: int, today: dat
     if nxt in RELATIVE:
         if nxt == "roi" and after in ("khong", "ma", "chua", "van") and prev in ("", "da"):
             return None
-        return shift(today, RELATIVE[nxt])
+        shifted = shift(today, RELATIVE[nxt])
+        year = _year_after(tokens, i + 2, today)  # "tháng này năm ngoái": this month, last year
+        return f"{year:04d}{shifted[4:]}" if year and RELATIVE[nxt] == 0 else shifted
     if not is_period_word and nxt in NAMED:
         if nxt == "ba" and after in BA_IS_FATHER_BEFORE:
             return None

@@ -47,6 +47,8 @@ TODAY = date(2026, 11, 26)
     ("TIỀN THÁNG NÀY VỀ CHƯA", "2026-11"),
     ("tienthangni ve chua o", "2026-11"),  # typed without spaces
     ("check payment nov", "2026-11"),
+    ("tháng ni năm ngoái mệ được bao nhiêu", "2025-11"),
+    ("last month's payment", "2026-10"),
     ("money in sept", "2026-09"),
     ("hỏi sếp giúp em", None),  # "sếp" folds to "sep": not September
     ("tienthangtruoc ve chua", "2026-10"),
