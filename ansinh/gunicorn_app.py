@@ -51,6 +51,9 @@ def warm_up(app) -> None:
     try:
         with runtime_of(app).engine.connect():
             pass
+        if channels is not None:  # the webhooks' own pool (on PostgreSQL: connections in autocommit)
+            with channels.menu.sessions() as session:
+                session.connection()
     except Exception as error:  # noqa: BLE001 - a database that is down shows on the first request instead
         logging.getLogger(__name__).warning("warm-up: database not reachable (%s)", type(error).__name__)
     gc.collect()

@@ -135,3 +135,15 @@ def test_an_sms_status_answer_opens_no_transaction_when_redis_keeps_the_rest(set
     with sessions() as session:
         assert session.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.action == "disclose.payment_status")) == 1
         assert session.scalar(select(func.count()).select_from(Complaint)) == 1
+
+
+def test_a_warmed_worker_has_a_connection_in_the_webhooks_pool(app, lazy):
+    """The first webhook of a fresh gunicorn worker should not pay for connecting (the warm-up)."""
+    from ansinh.gunicorn_app import warm_up
+    from ussd.services import EXTENSION
+
+    pool = app.extensions[EXTENSION].menu.sessions.kw["bind"].pool
+    pool.dispose()
+    assert pool.checkedin() == 0
+    warm_up(app)
+    assert pool.checkedin() >= 1
