@@ -37,7 +37,7 @@ class Parse:
 OPENERS = frozenset(("xin", "cho", "muon", "phep", "em", "toi", "minh", "con", "chau", "giup"))
 PAST = frozenset(("thang", "truoc", "nam", "do", "xua", "nay", "ay"))  # "hồi tháng 8": back then, not "hỏi"
 ASKED_BONUS = 0.5
-QUESTION_WORDS = frozenset(("chua", "khong", "nhieu", "may", "sao", "gi", "nao", "dau", "khi", "ai"))
+QUESTION_WORDS = frozenset(("nhieu", "may", "sao", "gi", "nao", "dau", "khi", "ai"))  # and a closing chưa/không
 RULE_FILES = sorted(Path(__file__).resolve().parent.glob("rules_*.txt"))
 
 
@@ -66,7 +66,8 @@ def parse(text: str, today: date) -> Parse:
     period = extract_period(norm.lower, norm.folded, today)
     if period:
         slots["period"] = period
-    asking = norm.question or not QUESTION_WORDS.isdisjoint(norm.tokens)
+    asking = norm.question or not QUESTION_WORDS.isdisjoint(norm.tokens) \
+        or ends_with(norm.tokens, "chua") or ends_with(norm.tokens, "khong")
     intent, confidence = decide(_scores(norm, slots, today), asking)
     if intent == "payment_amount" and slots.get("period") == today.strftime("%Y-%m"):
         del slots["period"]  # "why so little this month": the current month is the default, not a query

@@ -29,7 +29,7 @@ COUNTING = {"may", "cac", "nhung", "moi", "hang", "vai", "mot", "hai", "ba", "bo
 NOT_A_MONTH_AFTER = {"tuoi", "nguoi", "lan", "nghin", "ngan", "trieu", "k", "dong", "d", "vnd", "gio",
                      "h", "phut", "nam", "tr", "xuat", "cai"}
 BA_IS_FATHER_BEFORE = {"toi", "tui", "minh", "em", "noi", "ngoai", "cua", "no", "anh", "chi", "con", "u"}
-YEAR_WORDS = {("nam", "nay"): 0, ("nam", "ngoai"): -1, ("nam", "truoc"): -1, ("nam", "roi"): -1,
+YEAR_WORDS = {("nam", "nay"): 0, ("nam", "ni"): 0, ("nam", "ngoai"): -1, ("nam", "truoc"): -1, ("nam", "roi"): -1,
               ("nam", "sau"): 1, ("nam", "toi"): 1}
 ENGLISH_MONTHS = {name: i + 1 for i, name in enumerate((
     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -143,7 +143,9 @@ def _after_month_word(tokens, spans, lower: str, folded: str, i: int, today: dat
             return None
         if word in ("th", "t") and prev.isdigit():
             return None
-        if prev in ("moi", "hang") or after in NOT_A_MONTH_AFTER and not (after == "nam" and _year_after(tokens, i + 2, today)):
+        apart = i + 2 < len(spans) and folded[spans[i + 1][2]:spans[i + 2][1]].strip() != ""  # "tháng 9, người phát …"
+        if prev in ("moi", "hang") or after in NOT_A_MONTH_AFTER and not apart \
+                and not (after == "nam" and _year_after(tokens, i + 2, today)):
             return None
         parsed = _numeric(nxt)
         if parsed is None:

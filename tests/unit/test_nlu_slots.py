@@ -49,6 +49,8 @@ TODAY = date(2026, 11, 26)
     ("check payment nov", "2026-11"),
     ("tháng ni năm ngoái mệ được bao nhiêu", "2025-11"),
     ("last month's payment", "2026-10"),
+    ("bữa phát tiền tháng 9, người phát đưa có 700 nghìn", "2026-09"),  # a comma: "9 người" is not a count
+    ("lương hưu tháng 12 năm ni khi nào về", "2026-12"),
     ("money in sept", "2026-09"),
     ("hỏi sếp giúp em", None),  # "sếp" folds to "sep": not September
     ("tienthangtruoc ve chua", "2026-10"),
@@ -196,9 +198,12 @@ def test_requested_language(text, language):
     # thanks yields to a question asked with it, not to a statement
     ("Cảm ơn, còn tháng sau phát ngày mấy", "payment_schedule"),
     ("Cám ơn cán bộ đã chuyển tiền cho mệ", "thanks"),
+    ("Xin chân thành cảm ơn cán bộ đã hướng dẫn mẹ tôi mở ví, giờ bà nhận tiền mà không phải đi xa", "thanks"),
     # a death with "stop sending": the office must learn of the death
     ("mạ tui mất hôm qua rồi, đừng nhắn nữa", "report_change"),
     ("đừng nhắn nữa, tôi mất thẻ rồi", "stop"),
+    ("Mẹ tôi đã mất rồi, đừng gửi tin nhắn nữa", "stop"),
+    ("Mệ tui mất tuần trước, đừng gửi tin tiền trợ cấp nữa, gia đình báo để bên xã cắt", "report_change"),
     # other offices' business
     ("thẻ BHYT hết hạn gia hạn ở đâu", "unknown"),
     ("trợ cấp thất nghiệp nhận ở đâu", "unknown"),
