@@ -33,7 +33,7 @@ def _period_of(words: list[str], today: date) -> tuple[bool, str | None]:
     text = " ".join(words)
     if len(words) == 1 and words[0].isdigit() and 1 <= int(words[0]) <= 12:
         return True, nearest(int(words[0]), today)
-    if words[0].isdigit() and words[1] in COUNTED:
+    if len(words) >= 2 and words[0].isdigit() and words[1] in COUNTED:
         return True, None  # "LS 6 tháng": the last six months
     if words[0][:1].isdigit():
         text = "thang " + text

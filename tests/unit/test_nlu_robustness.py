@@ -66,5 +66,14 @@ def test_any_jumble_of_domain_words_is_parsed_without_error(words):
     _well_formed(parse(" ".join(words), TODAY))
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(["TC", "tc", "LICH", "LS", "DK", "HUY", "GIUP", "EN", "TC10"]),
+       st.lists(st.sampled_from(["1", "6", "12", "13", "0", "4600123", "2026", "10/2026", "tháng", "thang", "năm", "ngay",
+                                 "nay", "trước", "cho", "ba", "Cúc", ",", "t11", "BT4600001", "1941", "12/03/1941"]),
+                max_size=6))
+def test_any_keyword_with_any_words_after_it_is_parsed_without_error(keyword, words):
+    _well_formed(parse(" ".join([keyword, *words]), TODAY))
+
+
 def test_non_string_input_does_not_raise():
     _well_formed(parse(None, TODAY))  # type: ignore[arg-type]
