@@ -5,8 +5,8 @@ Each route runs the very statements AnSinh runs for the web benchmark's requests
 its SQLAlchemy engine), on the same demo database, and answers a fixed text: no SQLAlchemy, no
 menu, no NLU, no catalogs, no TwiML builder. SQLite: raw sqlite3 with AnSinh's own write lock
 (core.sqlite_writes). PostgreSQL: raw psycopg (its BEGIN, as AnSinh's), and with ANSINH_REDIS_URL
-the menu positions, memories and dedupe keys in Redis with AnSinh's round trips (a GET, a GET+PTTL
-pipeline, a SET NX claim, then the SETs after the commit).
+the menu positions, memories and dedupe keys in Redis with AnSinh's round trips (a SET NX claim,
+a GET+PTTL pipeline, then the SETs after the commit).
 
 USSD: a dial-in reads the caller with this month's payments; "1" also reads the menu position,
 then writes the position and the disclosure row. SMS: one HMAC for the Twilio signature, then the
@@ -153,15 +153,12 @@ class PostgresRedisFloor:
 
     def status_sms(self, sid: str, phone: str) -> None:
         seen = f"floor:seen:twilio:{sid}"
-        if self.redis.get(seen) is not None:
+        if not self.redis.set(seen, "in-flight", nx=True, ex=60):  # the check is the claim
             raise Twin
         connection = self._db()
         who = self._caller(connection, phone)
         key = f"floor:dialog:phone:{phone}"
         memory, ttl_ms = self.redis.pipeline(transaction=False).get(key).pttl(key).execute()
-        if not self.redis.set(seen, "in-flight", nx=True, ex=60):
-            connection.rollback()
-            raise Twin
         connection.execute(self._sql(AUDIT), audit_row("sms", phone, who))
         connection.commit()
         self.redis.set(seen, TWIML, ex=SEEN_TTL)

@@ -9,9 +9,10 @@ Inside a conversation turn the same two steps run in the turn's own session: `ch
 before it, `record(session, …)` just before its commit. In the database the record is written
 (and flushed) in the turn's transaction, so the id, the audit rows and the memory commit together,
 and of two concurrent deliveries the second fails on the unique key, rolls back and answers with
-the first one's reply (`AlreadyAnswered`). In Redis the record is a claim (`SET NX`, IN_FLIGHT for
-CLAIM_SECONDS) taken just before the commit and replaced by the answer once the turn has
-committed (removed if it rolled back): a twin that finds the claim answers "retry later".
+the first one's reply (`AlreadyAnswered`). In Redis the check is the claim (`SET NX`, IN_FLIGHT for
+CLAIM_SECONDS: one round trip for a new id, which is nearly every delivery); `record` gives it the
+answer, which replaces the claim once the turn has committed (the claim is removed if the turn
+rolled back or committed without an answer): a twin that finds the claim answers "retry later".
 """
 from __future__ import annotations
 
@@ -32,7 +33,8 @@ KEEP = timedelta(days=7)  # providers redeliver within minutes or hours, never a
 MAX_ID = 128
 IN_FLIGHT = "\x00in-flight"  # a Redis claim whose turn has not committed yet
 CLAIM_SECONDS = 60
-PURGE_EVERY, PURGE_BATCH = 200, 200  # now and then, the oldest ids past KEEP, by primary key (no scan)
+PURGE_EVERY, PURGE_BATCH = 200, 200
+_CLAIMS = "ansinh.dedupe.claims"  # session.info: ids this turn claimed in Redis, and their answers  # now and then, the oldest ids past KEEP, by primary key (no scan)
 
 
 class AlreadyAnswered(Exception):
@@ -132,28 +134,37 @@ class RedisDedupe:
             self._degrade(error).remember(provider, message_id, response)
 
     def check(self, session: Session, provider: str, message_id: str) -> None:
-        try:
-            raw = self.client.get(self._key(provider, message_id))
-        except Exception as error:  # noqa: BLE001
-            self._degrade(error).check(session, provider, message_id)
-            return
-        if raw is not None:
-            raise AlreadyAnswered(raw.decode("utf-8") if isinstance(raw, bytes) else raw)
-
-    def record(self, session: Session, provider: str, message_id: str, response: str | None) -> None:
-        """Claim the id now (a twin that claimed first wins); the answer replaces the claim once
-        the turn has committed, so Redis never holds an answer whose effects rolled back."""
+        """Claim the id for this turn (a twin that claimed first wins); settled when the turn ends."""
         key = self._key(provider, message_id)
         try:
             claimed = self.client.set(key, IN_FLIGHT, nx=True, ex=CLAIM_SECONDS)
+            raw = None if claimed else self.client.get(key)
         except Exception as error:  # noqa: BLE001
-            self._degrade(error).record(session, provider, message_id, response)
+            self._degrade(error).check(session, provider, message_id)
             return
         if not claimed:
-            raise AlreadyAnswered()
-        after_commit(session, lambda: self._settle(key, response or ""), otherwise=lambda: self._settle(key, None))
+            raise AlreadyAnswered(raw.decode("utf-8") if isinstance(raw, bytes) else raw)
+        claims = session.info.setdefault(_CLAIMS, {})
+        claims[key] = None  # the answer, once `record` has it
+
+        def settle(committed: bool) -> None:
+            answer = claims.pop(key, None)
+            self._settle(key, answer if committed else None)
+
+        after_commit(session, lambda: settle(True), otherwise=lambda: settle(False))
+
+    def record(self, session: Session, provider: str, message_id: str, response: str | None) -> None:
+        """The answer for the id this turn claimed in `check`; it replaces the claim after the commit,
+        so Redis never holds an answer whose effects rolled back. Without a claim (Redis was down
+        at the check), the database records it, as it checked it."""
+        claims, key = session.info.get(_CLAIMS, {}), self._key(provider, message_id)
+        if key not in claims:
+            self.fallback.record(session, provider, message_id, response)
+            return
+        claims[key] = response or ""
 
     def _settle(self, key: str, response: str | None) -> None:
+        """The answer replaces the claim; without one (rolled back, or no answer) the claim goes."""
         try:
             if response is not None:
                 self.client.set(key, response, ex=int(KEEP.total_seconds()))

@@ -1,11 +1,12 @@
 """Redis writes made with a session follow that session's transaction: a USSD screen kept for
 gateway retries must never outlive the rolled-back disclosure row it showed, and a MessageSid
 claimed by a turn that rolled back must not stop Twilio's retry from being answered."""
+import pytest
 from sqlalchemy import select
 
 from core.audit import record_disclosure
 from core.clock import FakeClock
-from core.dedupe import IN_FLIGHT, RedisDedupe
+from core.dedupe import IN_FLIGHT, AlreadyAnswered, RedisDedupe
 from core.models import AuditLog
 from core.state import RedisStateStore
 from tests.conftest import TODAY
@@ -55,13 +56,29 @@ def test_a_message_id_claim_is_settled_by_the_turns_end(sessions):
     client = DictRedis()
     dedupe = RedisDedupe(client, fallback=None)
     with sessions() as session:
+        dedupe.check(session, "twilio", "SMcommitted")
+        assert client.data == {"ansinh:seen:twilio:SMcommitted": IN_FLIGHT}  # claimed by the check itself
+        with sessions() as twin, pytest.raises(AlreadyAnswered) as seen:
+            dedupe.check(twin, "twilio", "SMcommitted")  # a twin delivery finds the claim
+        assert seen.value.response == IN_FLIGHT
+        session.execute(select(1))
         dedupe.record(session, "twilio", "SMcommitted", "<Response/>")
-        assert client.data == {"ansinh:seen:twilio:SMcommitted": IN_FLIGHT}  # claimed during the turn
+        assert client.data == {"ansinh:seen:twilio:SMcommitted": IN_FLIGHT}  # the answer waits for the commit
         session.commit()
     assert dedupe.seen_before("twilio", "SMcommitted") == "<Response/>"
+    with sessions() as session, pytest.raises(AlreadyAnswered) as seen:
+        dedupe.check(session, "twilio", "SMcommitted")  # Twilio's redelivery: the first answer
+    assert seen.value.response == "<Response/>"
 
     with sessions() as session:
+        dedupe.check(session, "twilio", "SMrolledback")
         session.execute(select(1))
         dedupe.record(session, "twilio", "SMrolledback", "<Response/>")
         session.rollback()
     assert dedupe.seen_before("twilio", "SMrolledback") is None  # Twilio's retry is answered afresh
+
+    with sessions() as session:
+        dedupe.check(session, "twilio", "SMunanswered")
+        session.execute(select(1))
+        session.commit()  # a turn that ended without recording an answer
+    assert dedupe.seen_before("twilio", "SMunanswered") is None
