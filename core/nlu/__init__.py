@@ -7,6 +7,7 @@ scored. Everything is compiled once at import so a parse costs tens of microseco
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -37,6 +38,8 @@ class Parse:
 OPENERS = frozenset(("xin", "cho", "muon", "phep", "em", "toi", "minh", "con", "chau", "giup"))
 PAST = frozenset(("thang", "truoc", "nam", "do", "xua", "nay", "ay"))  # "hồi tháng 8": back then, not "hỏi"
 ASKED_BONUS = 0.5
+OTHER_PROGRAMME = 5.0  # pensions, war veterans' pay, flood relief … named without this allowance
+_ASKED_CHUA = re.compile(r"\bchua(?:\s+(?:roi|vay|rua|a|ha|o|nhi|he|hi|nghe|ne)){0,2}\s*[,.;!?]")
 QUESTION_WORDS = frozenset(("nhieu", "may", "sao", "gi", "nao", "dau", "khi", "ai"))  # and a closing chưa/không
 RULE_FILES = sorted(Path(__file__).resolve().parent.glob("rules_*.txt"))
 
@@ -80,8 +83,8 @@ def parse(text: str, today: date) -> Parse:
 
 def _scores(norm: Normalized, slots: dict[str, str], today: date) -> dict[str, float]:
     virtual = []
-    if ends_with(_without_trailing_code(norm.tokens), "chua"):
-        virtual.append("__qchua")
+    if ends_with(_without_trailing_code(norm.tokens), "chua") or _ASKED_CHUA.search(norm.folded):
+        virtual.append("__qchua")  # "… về chưa" or "… về chưa, mà …": has it happened yet?
     future = "period" in slots and slots["period"] > today.strftime("%Y-%m")
     if future:
         virtual.append("__future")
@@ -89,7 +92,10 @@ def _scores(norm: Normalized, slots: dict[str, str], today: date) -> dict[str, f
         virtual.append("__code")
     if "phone" in slots:
         virtual.append("__phone")
-    scores = score(_LEXICON, matched_phrases(_LEXICON, norm.tokens, virtual))
+    found = matched_phrases(_LEXICON, norm.tokens, virtual)
+    scores = score(_LEXICON, found)
+    if "__other" in found and "__ours" not in found:  # "lương hưu tháng 12 có tăng không": another office's money
+        scores["unknown"] = scores.get("unknown", 0.0) + OTHER_PROGRAMME
     asked = _after_opener(norm.tokens)
     if asked:  # "Kính gửi cán bộ, tôi là con ông Thành … xin hỏi tiền tháng 10 đã chi chưa"
         for intent, value in score(_LEXICON, matched_phrases(_LEXICON, asked, virtual)).items():

@@ -64,6 +64,7 @@ MARKED = {
     "lĩnh": "nhan", "vô": "vao", "hông": "khong", "hổng": "khong", "nhiêu": "bao nhieu", "zậy": "vay",
     "dzậy": "vay", "rùi": "roi", "mún": "muon", "bít": "biet", "đc": "duoc", "đx": "duoc",
     "mần": "lam", "răng": "sao", "đt": "dien thoai", "dừng": "ngung", "chị": "chij", "hỉ": "nhi",
+    "nỏ": "khong", "bão": "bao lut",  # Huế "nỏ" is "không"; "bão" with its mark is only a storm
 }
 GI_BEFORE = {"ten", "lam", "cai", "vi", "de", "may", "la", "noi", "hoi", "nhan", "muon", "co"}
 GI_AFTER = {"vay", "the", "do", "roi", "ha", "he", "hi", "a", "nua", "het", "ca"}
@@ -143,7 +144,7 @@ class Normalizer:
                 expanded = ("gi",)
             elif expanded == ("bao", "nhieu") and tokens[-1:] == ["bao"]:
                 expanded = ("nhieu",)
-            elif expanded == ("ngan",) and index and raws[index - 1].isdigit():
+            elif expanded == ("ngan",) and index and (raws[index - 1].isdigit() or tokens[-1:] in (["tram"], ["chuc"], ["muoi"])):
                 expanded = ("nghin",)
             elif raw == "tang" and (index and raws[index - 1].isdigit() or raws[index + 1:index + 2] and raws[index + 1].isdigit()):
                 expanded = ("thang",)  # "2 tang", "tang 12": "tháng" without its h (not "tăng")

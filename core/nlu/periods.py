@@ -144,7 +144,8 @@ def _after_month_word(tokens, spans, lower: str, folded: str, i: int, today: dat
         if word in ("th", "t") and prev.isdigit():
             return None
         apart = i + 2 < len(spans) and folded[spans[i + 1][2]:spans[i + 2][1]].strip() != ""  # "tháng 9, người phát …"
-        if prev in ("moi", "hang") or after in NOT_A_MONTH_AFTER and not apart \
+        counted = after in NOT_A_MONTH_AFTER and not (after == "nguoi" and word == "thang")  # "tháng 10 người phát…"
+        if prev in ("moi", "hang") or counted and not apart \
                 and not (after == "nam" and _year_after(tokens, i + 2, today)):
             return None
         parsed = _numeric(nxt)

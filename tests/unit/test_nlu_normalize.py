@@ -41,6 +41,8 @@ TODAY = date(2026, 11, 26)
     ("has it been sent", "has it been sent"),
     ("hellooo", "helo"),  # an unknown word is still collapsed (as the rules are)
     ("ko muon nhan tb nua", "khong muon nhan thong bao nua"),
+    ("năm trăm ngàn", "nam tram nghin"),  # "ngàn" after a number written as words
+    ("mạ nỏ nhớ", "ma khong nho"),  # Huế "nỏ"
 ])
 def test_reading(text, tokens):
     assert " ".join(_NORMALIZER.normalize(text).tokens) == tokens

@@ -51,6 +51,7 @@ TODAY = date(2026, 11, 26)
     ("last month's payment", "2026-10"),
     ("bữa phát tiền tháng 9, người phát đưa có 700 nghìn", "2026-09"),  # a comma: "9 người" is not a count
     ("lương hưu tháng 12 năm ni khi nào về", "2026-12"),
+    ("Tháng 10 người phát tiền ở thôn đưa thiếu 100 nghìn", "2026-10"),
     ("money in sept", "2026-09"),
     ("hỏi sếp giúp em", None),  # "sếp" folds to "sep": not September
     ("tienthangtruoc ve chua", "2026-10"),
@@ -209,6 +210,13 @@ def test_requested_language(text, language):
     ("trợ cấp thất nghiệp nhận ở đâu", "unknown"),
     ("làm căn cước ở mô", "unknown"),
     ("nhật ký chi trả của mệ", "payment_history"),
+    # another office's money, unless this allowance is named with it
+    ("Lương hưu của ba tôi tháng 12 có tăng không", "unknown"),
+    ("Tiền hỗ trợ người có công của ôn tháng ni chừ về chưa", "unknown"),
+    ("Có lương hưu có được nhận thêm tiền già không", "eligibility"),
+    ("bão có vô Huế không", "unknown"),
+    # "chưa" closing a clause asks as much as a closing "chưa"
+    ("Tháng trước tiền của mạ tui lãnh rồi hay chưa rứa o, mạ tui lẩn thẩn nỏ nhớ", "payment_status"),
     ("cán bộ bắt ký nhận mà không đưa đủ tiền", "complaint"),
     # a long message: who writes, for whom and from where set the scene; the question after "xin hỏi" decides
     (("Kính gửi cán bộ, tôi là con trai ông Lê Văn Thành, xã Quảng Điền. Xin hỏi khoản trợ cấp tháng 10 "
