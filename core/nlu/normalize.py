@@ -67,6 +67,7 @@ MARKED = {
     "nỏ": "khong", "bão": "bao lut",  # Huế "nỏ" is "không"; "bão" with its mark is only a storm
 }
 GI_BEFORE = {"ten", "lam", "cai", "vi", "de", "may", "la", "noi", "hoi", "nhan", "muon", "co"}
+HELLO = {"hi", "chao", "hello", "alo", "helo"}
 GI_AFTER = {"vay", "the", "do", "roi", "ha", "he", "hi", "a", "nua", "het", "ca"}
 DK_REGISTER_AFTER = {"nhan", "tin", "thong", "so", "cho", "lai", "dich", "theo", "lam", "nguoi",
                      "ma", "bt", "sdt", "zalo", "tai", "vi", "o", "the", "sao", "ntn", "nhu", "giup"}
@@ -144,6 +145,8 @@ class Normalizer:
                 expanded = ("gi",)
             elif expanded == ("bao", "nhieu") and tokens[-1:] == ["bao"]:
                 expanded = ("nhieu",)
+            elif raw == "bn" and tokens[-1:] and tokens[-1] in HELLO:
+                expanded = ("ban",)  # "hi bn": a friend, not "bao nhiêu"
             elif expanded == ("ngan",) and index and (raws[index - 1].isdigit() or tokens[-1:] in (["tram"], ["chuc"], ["muoi"])):
                 expanded = ("nghin",)
             elif raw == "tang" and (index and raws[index - 1].isdigit() or raws[index + 1:index + 2] and raws[index + 1].isdigit()):
@@ -183,6 +186,8 @@ def _means_gi(raws: list[str], index: int) -> bool:
         return False
     before = raws[index - 1].translate(FOLD_TABLE) if index else ""
     after = raws[index + 1].translate(FOLD_TABLE) if index + 1 < len(raws) else ""
+    if after in ("tien", "tra"):
+        return False  # "có chi tiền không": paying out, not "có gì"
     return before in GI_BEFORE or after in GI_AFTER
 
 

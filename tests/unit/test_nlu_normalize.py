@@ -43,6 +43,10 @@ TODAY = date(2026, 11, 26)
     ("ko muon nhan tb nua", "khong muon nhan thong bao nua"),
     ("năm trăm ngàn", "nam tram nghin"),  # "ngàn" after a number written as words
     ("mạ nỏ nhớ", "ma khong nho"),  # Huế "nỏ"
+    ("hi bn", "hi ban"),  # after a hello, "bn" is "bạn"
+    ("bn tien", "bao nhieu tien"),
+    ("ngày mai có chi tiền không", "ngay mai co chi tien khong"),  # paying out, not Huế "có chi" (có gì)
+    ("có chi không o", "co gi khong o"),
 ])
 def test_reading(text, tokens):
     assert " ".join(_NORMALIZER.normalize(text).tokens) == tokens
