@@ -12,7 +12,9 @@ logger = logging.getLogger(__name__)
 
 # Checked in order: the first category whose words occur wins (folded, whole words).
 CATEGORY_WORDS = [
-    ("scam", ("lua", "lua dao", "lua gat", "otp", "ma pin", "gia danh", "mao danh", "scam", "fraud", "chiem doat")),
+    ("scam", ("lua", "lua dao", "lua gat", "otp", "ma pin", "gia danh", "mao danh", "gia mao", "scam", "fraud",
+              "chiem doat", "xung la", "xung can bo", "can bo gia", "cong an gia", "trung thuong", "link", "duong link",
+              "password", "mat khau", "nguoi la goi")),
     ("fees", ("phi", "mat phi", "thu phi", "thu tien", "an chan", "fee", "fees", "charged")),
     ("short_paid", ("thieu", "it hon", "khong du", "bi tru", "bot", "cat xen", "short", "less")),
     ("not_received", ("chua nhan", "khong nhan", "chua ve", "khong ve", "chua co", "khong co tien", "chua lanh",
