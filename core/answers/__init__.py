@@ -7,6 +7,7 @@ from core.answers.contact import contact_officer
 from core.answers.context import AnswerContext, addressed
 from core.answers.guidance import (
     eligibility,
+    elsewhere,
     greeting,
     help_text,
     how_amounts_work,
@@ -25,6 +26,7 @@ __all__ = [
     "brief_status",
     "contact_officer",
     "eligibility",
+    "elsewhere",
     "greeting",
     "help_text",
     "how_amounts_work",

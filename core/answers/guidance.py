@@ -113,6 +113,15 @@ def unknown(ctx: AnswerContext, verified: bool) -> str:
     return ctx.compose([ctx.t._("Sorry, AnSinh did not understand."), menu(ctx, verified)])
 
 
+def elsewhere(ctx: AnswerContext, verified: bool) -> str:
+    """Understood, but another office's business: say whose, rather than "did not understand"."""
+    t = ctx.t
+    return ctx.compose([t._("AnSinh answers only about the monthly social allowance."),
+                        t._("Pensions, health insurance and unemployment benefit: ask Social Insurance (BHXH). "
+                            "Veterans' allowances and disaster relief: ask the commune People's Committee.")],
+                       [menu(ctx, verified)])
+
+
 def greeting_name(ctx: AnswerContext, beneficiaries: list[tuple[Beneficiary, str]]) -> str | None:
     """How to greet: the beneficiary's own title and name when they write themselves."""
     own = next((b for b, role in beneficiaries if role == "self"), None)

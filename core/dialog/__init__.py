@@ -119,6 +119,9 @@ class Dialog:
             return service.contact_officer(turn)
         parsed = self.parser(text, turn.ctx.today)
         turn.slots = dict(parsed.slots or {})
+        if getattr(parsed, "elsewhere", False):  # another office's money: not a follow-up of the last question
+            turn.intent = "unknown"
+            return service.elsewhere(turn)
         intent = self._follow_up(turn, _keyword_first(turn, folded, parsed.intent))
         turn.intent = intent
         logger.debug("intent %s slots %s", intent, turn.slots)

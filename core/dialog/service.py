@@ -86,6 +86,11 @@ def _menu_choices(turn: Turn) -> list[Choice]:
             Choice(t._("Call the officer"), "CANBO")]
 
 
+def elsewhere(turn: Turn) -> list[Reply]:
+    """A question about another office's money (a pension, health insurance): say whose it is."""
+    return turn.reply(answers.elsewhere(turn.ctx, turn.asker.knows_anyone), _menu_choices(turn))
+
+
 def small_talk(turn: Turn, intent: str) -> list[Reply]:
     ctx, verified = turn.ctx, turn.asker.knows_anyone
     if intent == "greeting":

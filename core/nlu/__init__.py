@@ -33,6 +33,7 @@ class Parse:
     intent: str  # one of INTENTS
     slots: dict[str, str]  # period, beneficiary_code, dob, national_id, phone (E.164), language
     confidence: float  # 0..1
+    elsewhere: bool = False  # "unknown" because it is another office's business (pensions, BHYT …)
 
 
 OPENERS = frozenset(("xin", "cho", "muon", "phep", "em", "toi", "minh", "con", "chau", "giup"))
@@ -71,17 +72,19 @@ def parse(text: str, today: date) -> Parse:
         slots["period"] = period
     asking = norm.question or not QUESTION_WORDS.isdisjoint(norm.tokens) \
         or ends_with(norm.tokens, "chua") or ends_with(norm.tokens, "khong")
-    intent, confidence = decide(_scores(norm, slots, today), asking)
+    scores, elsewhere = _scores(norm, slots, today)
+    intent, confidence = decide(scores, asking)
     if intent == "payment_amount" and slots.get("period") == today.strftime("%Y-%m"):
         del slots["period"]  # "why so little this month": the current month is the default, not a query
     if intent == "unknown" and not norm.tokens:
         confidence = 0.9
     if intent == "change_language":
         slots["language"] = requested_language(norm.tokens)
-    return Parse(intent, slots, confidence)
+    return Parse(intent, slots, confidence, elsewhere=intent == "unknown" and elsewhere)
 
 
-def _scores(norm: Normalized, slots: dict[str, str], today: date) -> dict[str, float]:
+def _scores(norm: Normalized, slots: dict[str, str], today: date) -> tuple[dict[str, float], bool]:
+    """Per-intent scores, and whether the message is about another office's money."""
     virtual = []
     if ends_with(_without_trailing_code(norm.tokens), "chua") or _ASKED_CHUA.search(norm.folded):
         virtual.append("__qchua")  # "… về chưa" or "… về chưa, mà …": has it happened yet?
@@ -94,7 +97,8 @@ def _scores(norm: Normalized, slots: dict[str, str], today: date) -> dict[str, f
         virtual.append("__phone")
     found = matched_phrases(_LEXICON, norm.tokens, virtual)
     scores = score(_LEXICON, found)
-    if "__other" in found and "__ours" not in found:  # "lương hưu tháng 12 có tăng không": another office's money
+    elsewhere = "__other" in found and "__ours" not in found
+    if elsewhere:  # "lương hưu tháng 12 có tăng không": another office's money
         scores["unknown"] = scores.get("unknown", 0.0) + OTHER_PROGRAMME
     asked = _after_opener(norm.tokens)
     if asked:  # "Kính gửi cán bộ, tôi là con ông Thành … xin hỏi tiền tháng 10 đã chi chưa"
@@ -102,7 +106,7 @@ def _scores(norm: Normalized, slots: dict[str, str], today: date) -> dict[str, f
             scores[intent] = scores.get(intent, 0.0) + ASKED_BONUS * value
     if future and scores.get("payment_status"):
         scores["payment_status"] -= 1.0
-    return scores
+    return scores, elsewhere
 
 
 def _after_opener(tokens: tuple[str, ...]) -> tuple[str, ...]:
@@ -130,4 +134,4 @@ def explain(text: str, today: date) -> tuple[tuple[str, ...], dict[str, float]]:
     period = extract_period(norm.lower, norm.folded, today)
     if period:
         slots["period"] = period
-    return norm.tokens, _scores(norm, slots, today)
+    return norm.tokens, _scores(norm, slots, today)[0]

@@ -55,6 +55,16 @@ def test_keywords_are_answered_too(client, settings, world):
     assert LAI_AMOUNT_VI in " ".join(texts)
 
 
+def test_another_offices_money_is_sent_to_that_office_not_answered_from_the_last_question(client, settings, world):
+    first = messages(signed_post(client, settings, "/sms/twilio", inbound(LAI_PHONE, "tien thang 12 ve chua")))
+    assert "12/2026" in " ".join(first)  # the memory now holds a question about a month
+    texts = messages(signed_post(client, settings, "/sms/twilio",
+                                 inbound(LAI_PHONE, "Lương hưu của ba tôi tháng 12 có tăng không")))
+    joined = " ".join(texts)
+    assert "Bao hiem xa hoi" in joined and "12/2026" not in joined and LAI_AMOUNT_VI not in joined
+    assert all(is_gsm7(text) and sms_size(text).segments <= settings.sms_max_segments for text in texts)
+
+
 def test_stranger_gets_no_amount(client, settings, world):
     texts = messages(signed_post(client, settings, "/sms/twilio", inbound(STRANGER_PHONE, "tien thang nay ve chua")))
     assert texts and LAI_AMOUNT_VI not in " ".join(texts)
