@@ -33,8 +33,8 @@ KEEP = timedelta(days=7)  # providers redeliver within minutes or hours, never a
 MAX_ID = 128
 IN_FLIGHT = "\x00in-flight"  # a Redis claim whose turn has not committed yet
 CLAIM_SECONDS = 60
-PURGE_EVERY, PURGE_BATCH = 200, 200
-_CLAIMS = "ansinh.dedupe.claims"  # session.info: ids this turn claimed in Redis, and their answers  # now and then, the oldest ids past KEEP, by primary key (no scan)
+PURGE_EVERY, PURGE_BATCH = 200, 200  # now and then, the oldest ids past KEEP, by primary key (no scan)
+_CLAIMS = "ansinh.dedupe.claims"  # session.info: ids this turn claimed in Redis, and their answers
 
 
 class AlreadyAnswered(Exception):
