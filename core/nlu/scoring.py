@@ -16,7 +16,7 @@ logger = logging.getLogger(__name__)
 SOCIAL = ("greeting", "thanks", "help")
 THRESHOLD = 1.5
 QUESTIONS = ("payment_status", "payment_schedule", "payment_amount", "payment_history", "payment_method",
-             "eligibility", "complaint")
+             "eligibility", "complaint", "stop")  # what a hello or a thanks may come with
 # A real question scoring this much wins over the greeting or thanks around it.
 YIELDS = {"greeting": 3.0, "thanks": 4.0}
 _RULE = re.compile(r"^(-?\d+(?:\.\d+)?)\s+(.+?)\s*$")
@@ -110,8 +110,9 @@ def decide(scores: dict[str, float], asking: bool = True) -> tuple[str, float]:
         best = ranked[0][0] if ranked else 0.0
         return "unknown", round(0.9 - 0.4 * min(best / THRESHOLD, 1.0), 3)
     top, intent = ranked[0]
-    if intent in YIELDS and (asking or intent == "greeting"):  # "chào o, … tiền tháng trước lãnh được chưa": the question, not the hello
-        asked = [(s, i) for s, i in ranked if i in QUESTIONS and s >= YIELDS[intent]]
+    if intent in YIELDS:  # "chào o, … tiền tháng trước lãnh được chưa": the question, not the hello
+        wanted = QUESTIONS if asking or intent == "greeting" else ("stop",)  # "cảm ơn, tắt thông báo giúp"
+        asked = [(s, i) for s, i in ranked if i in wanted and s >= YIELDS[intent]]
         if asked:
             top, intent = asked[0]
             ranked = [asked[0]] + [r for r in ranked if r != asked[0]]

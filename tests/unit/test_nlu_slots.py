@@ -199,6 +199,8 @@ def test_requested_language(text, language):
     # thanks yields to a question asked with it, not to a statement
     ("Cảm ơn, còn tháng sau phát ngày mấy", "payment_schedule"),
     ("Cám ơn cán bộ đã chuyển tiền cho mệ", "thanks"),
+    ("cam on ad, em ve o voi ong roi, ad tat thong bao cho em nha", "stop"),  # a request that comes with thanks
+    ("Xin lỗi làm phiền anh chị, mỗi tháng mẹ em được bao nhiêu ạ", "payment_amount"),  # politeness, not "stop"
     ("Xin chân thành cảm ơn cán bộ đã hướng dẫn mẹ tôi mở ví, giờ bà nhận tiền mà không phải đi xa", "thanks"),
     # a death with "stop sending": the office must learn of the death
     ("mạ tui mất hôm qua rồi, đừng nhắn nữa", "report_change"),
