@@ -66,7 +66,7 @@ MARKED = {
     "mần": "lam", "răng": "sao", "đt": "dien thoai", "dừng": "ngung", "chị": "chij", "hỉ": "nhi",
     "nỏ": "khong", "bão": "bao lut",  # Huế "nỏ" is "không"; "bão" with its mark is only a storm
 }
-GI_BEFORE = {"ten", "lam", "cai", "vi", "de", "may", "la", "noi", "hoi", "nhan", "muon", "co", "duoc"}
+GI_BEFORE = {"ten", "lam", "cai", "vi", "de", "may", "la", "noi", "hoi", "nhan", "muon", "co", "duoc", "nhung"}
 HELLO = {"hi", "chao", "hello", "alo", "helo"}
 GI_AFTER = {"vay", "the", "do", "roi", "ha", "he", "hi", "a", "nua", "het", "ca"}
 DK_REGISTER_AFTER = {"nhan", "tin", "thong", "so", "cho", "lai", "dich", "theo", "lam", "nguoi",
