@@ -96,7 +96,7 @@ def _web(env: dict, bodies: dict[str, list[dict]]) -> dict:
     for bare in (True, False):
         label = "bare" if bare else "ansinh"
         port = _free_port()
-        server = _serve(env, port, bare)
+        server = _serve(env, port, label)
         try:
             _wait_port(port)
             deadline = time.time() + 30
