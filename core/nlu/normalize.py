@@ -186,8 +186,8 @@ def _means_gi(raws: list[str], index: int) -> bool:
         return False
     before = raws[index - 1].translate(FOLD_TABLE) if index else ""
     after = raws[index + 1].translate(FOLD_TABLE) if index + 1 < len(raws) else ""
-    if after in ("tien", "tra"):
-        return False  # "có chi tiền không": paying out, not "có gì"
+    if after in ("tien", "tra") or before == "da":
+        return False  # "có chi tiền không", "đã chi rồi": paying out, not "có gì"
     return before in GI_BEFORE or after in GI_AFTER
 
 

@@ -47,6 +47,7 @@ TODAY = date(2026, 11, 26)
     ("bn tien", "bao nhieu tien"),
     ("ngày mai có chi tiền không", "ngay mai co chi tien khong"),  # paying out, not Huế "có chi" (có gì)
     ("có chi không o", "co gi khong o"),
+    ("ho noi da chi roi", "ho noi da chi roi"),  # "đã chi rồi": already paid out
 ])
 def test_reading(text, tokens):
     assert " ".join(_NORMALIZER.normalize(text).tokens) == tokens
