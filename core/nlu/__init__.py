@@ -39,6 +39,7 @@ class Parse:
 OPENERS = frozenset(("xin", "cho", "muon", "phep", "em", "toi", "minh", "con", "chau", "giup"))
 PAST = frozenset(("thang", "truoc", "nam", "do", "xua", "nay", "ay"))  # "hồi tháng 8": back then, not "hỏi"
 ASKED_BONUS = 0.5
+_OPENER = re.compile(r"\b(?:xin|cho|muon|phep|em|toi|minh|con|chau|giup)\s+hoi\b(?!\s+(?:thang|truoc|nam|do|xua))")
 OTHER_PROGRAMME = 5.0  # pensions, war veterans' pay, flood relief … named without this allowance
 _ASKED_CHUA = re.compile(r"\bchua(?:\s+(?:roi|vay|rua|a|ha|o|nhi|he|hi|nghe|ne)){0,2}\s*[,.;!?]")
 QUESTION_WORDS = frozenset(("nhieu", "may", "sao", "gi", "nao", "dau", "khi", "ai"))  # and a closing chưa/không
@@ -69,7 +70,7 @@ def parse(text: str, today: date) -> Parse:
         return Parse(intent, slots, 0.99)
     period = extract_period(norm.lower, norm.folded, today)
     if period:
-        slots["period"] = period
+        slots["period"] = _asked_period(norm, today) or period
     asking = norm.question or not QUESTION_WORDS.isdisjoint(norm.tokens) \
         or ends_with(norm.tokens, "chua") or ends_with(norm.tokens, "khong")
     scores, elsewhere = _scores(norm, slots, today)
@@ -116,6 +117,17 @@ def _after_opener(tokens: tuple[str, ...]) -> tuple[str, ...]:
         if tokens[i] == "hoi" and tokens[i - 1] in OPENERS and tokens[i + 1] not in PAST:
             return tokens[i + 1:] if i >= 3 else ()
     return ()
+
+
+def _asked_period(norm: Normalized, today: date) -> str | None:
+    """The month named after the last "xin hỏi": "cháu tròn 4 tuổi vào tháng 12, xin hỏi từ tháng 1
+    …" asks about January."""
+    opener = None
+    for opener in _OPENER.finditer(norm.folded):
+        pass
+    if opener is None:
+        return None
+    return extract_period(norm.lower[opener.end():], norm.folded[opener.end():], today)
 
 
 def _without_trailing_code(tokens: tuple[str, ...]) -> tuple[str, ...]:

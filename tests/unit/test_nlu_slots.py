@@ -52,6 +52,8 @@ TODAY = date(2026, 11, 26)
     ("bữa phát tiền tháng 9, người phát đưa có 700 nghìn", "2026-09"),  # a comma: "9 người" is not a count
     ("lương hưu tháng 12 năm ni khi nào về", "2026-12"),
     ("Tháng 10 người phát tiền ở thôn đưa thiếu 100 nghìn", "2026-10"),
+    ("Cháu tròn 4 tuổi vào tháng 12, xin hỏi từ tháng 1 tiền của cháu còn bao nhiêu", "2027-01"),  # the month asked about
+    ("Mẹ tôi hồi tháng 8 nhận tiền mặt hay qua tài khoản", "2026-08"),  # "hồi tháng 8" is not "hỏi"
     ("money in sept", "2026-09"),
     ("hỏi sếp giúp em", None),  # "sếp" folds to "sep": not September
     ("tienthangtruoc ve chua", "2026-10"),
