@@ -39,7 +39,7 @@ class Parse:
 OPENERS = frozenset(("xin", "cho", "muon", "phep", "em", "toi", "minh", "con", "chau", "giup"))
 PAST = frozenset(("thang", "truoc", "nam", "do", "xua", "nay", "ay"))  # "hồi tháng 8": back then, not "hỏi"
 ASKED_BONUS = 0.5
-_OPENER = re.compile(r"\b(?:xin|cho|muon|phep|em|toi|minh|con|chau|giup)\s+hoi\b(?!\s+(?:thang|truoc|nam|do|xua))")
+_OPENER = re.compile(rf"\b(?:{'|'.join(OPENERS)})\s+hoi\b(?!\s+(?:{'|'.join(PAST)})\b)")  # _after_opener, on text
 OTHER_PROGRAMME = 5.0  # pensions, war veterans' pay, flood relief … named without this allowance
 _ASKED_CHUA = re.compile(r"\bchua(?:\s+(?:roi|vay|rua|a|ha|o|nhi|he|hi|nghe|ne)){0,2}\s*[,.;!?]")
 QUESTION_WORDS = frozenset(("nhieu", "may", "sao", "gi", "nao", "dau", "khi", "ai"))  # and a closing chưa/không
@@ -68,9 +68,9 @@ def parse(text: str, today: date) -> Parse:
         intent, keyword_slots = keyword
         slots.update(keyword_slots)
         return Parse(intent, slots, 0.99)
-    period = extract_period(norm.lower, norm.folded, today)
+    period = _period(norm, today)
     if period:
-        slots["period"] = _asked_period(norm, today) or period
+        slots["period"] = period
     asking = norm.question or not QUESTION_WORDS.isdisjoint(norm.tokens) \
         or ends_with(norm.tokens, "chua") or ends_with(norm.tokens, "khong")
     scores, elsewhere = _scores(norm, slots, today)
@@ -119,15 +119,17 @@ def _after_opener(tokens: tuple[str, ...]) -> tuple[str, ...]:
     return ()
 
 
-def _asked_period(norm: Normalized, today: date) -> str | None:
-    """The month named after the last "xin hỏi": "cháu tròn 4 tuổi vào tháng 12, xin hỏi từ tháng 1
-    …" asks about January."""
-    opener = None
-    for opener in _OPENER.finditer(norm.folded):
-        pass
-    if opener is None:
+def _period(norm: Normalized, today: date) -> str | None:
+    """The month asked about: the first one named, or, when a month is named after the last
+    "xin hỏi", that one ("cháu tròn 4 tuổi vào tháng 12, xin hỏi từ tháng 1 …" asks about January)."""
+    period = extract_period(norm.lower, norm.folded, today)
+    if period is None:
         return None
-    return extract_period(norm.lower[opener.end():], norm.folded[opener.end():], today)
+    openers = list(_OPENER.finditer(norm.folded))
+    if not openers:
+        return period
+    start = openers[-1].end()
+    return extract_period(norm.lower[start:], norm.folded[start:], today) or period
 
 
 def _without_trailing_code(tokens: tuple[str, ...]) -> tuple[str, ...]:
@@ -143,7 +145,7 @@ def explain(text: str, today: date) -> tuple[tuple[str, ...], dict[str, float]]:
     """The tokens and per-intent scores behind a parse, for tuning and test failure reports."""
     norm = _NORMALIZER.normalize(text)
     slots = extract_slots(norm.folded, today)
-    period = extract_period(norm.lower, norm.folded, today)
+    period = _period(norm, today)
     if period:
         slots["period"] = period
     return norm.tokens, _scores(norm, slots, today)[0]

@@ -34,9 +34,8 @@ YEAR_WORDS = {("nam", "nay"): 0, ("nam", "ni"): 0, ("nam", "ngoai"): -1, ("nam",
 ENGLISH_MONTHS = {name: i + 1 for i, name in enumerate((
     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
     "november", "december"))}
-ENGLISH_MONTHS.update({name[:4] if name == "september" else name[:3]: month
-                       for name, month in ENGLISH_MONTHS.items() if name not in ("may", "june", "july")})
-ENGLISH_MONTHS.update({"jun": 6, "jul": 7})  # not "sep": that is "sếp", the boss
+ENGLISH_MONTHS.update({"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sept": 9, "oct": 10,
+                       "nov": 11, "dec": 12})  # not "sep": that is "sếp", the boss
 ENGLISH_RELATIVE = {"this": 0, "last": -1, "previous": -1, "next": 1}
 DATE_WORDS = {"ngay", "mung", "hom", "bua"}
 
@@ -105,8 +104,8 @@ def extract_period(lower: str, folded: str, today: date) -> str | None:
             found = _after_month_word(tokens, spans, lower, folded, i, today)
             if found:
                 return found
-        elif _GLUED.fullmatch(word):
-            return shift(today, RELATIVE[_GLUED.fullmatch(word).group(1)])
+        elif glued := _GLUED.fullmatch(word):
+            return shift(today, RELATIVE[glued.group(1)])
         elif word in ENGLISH_RELATIVE and nxt == "month":
             return shift(today, ENGLISH_RELATIVE[word])
         elif word in ENGLISH_MONTHS and (word != "may" or prev in ("in", "of", "for")):
