@@ -32,8 +32,8 @@ from bench.web_bench import (
     _free_port,
     _phones,
     _serve,
-    request_headers,
     _wait_port,
+    request_headers,
 )
 
 REQUESTS = int(os.environ.get("BENCH_MEMORY_REQUESTS", "2000"))  # per route and batch

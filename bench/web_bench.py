@@ -92,8 +92,8 @@ def _phones(env: dict) -> list[str]:
 
 def _lua(bodies: list[dict], path: Path) -> None:
     entries = ",\n".join(
-        f"{{body={json.dumps(b['body'])}, sig={json.dumps(b.get('sig', ''))}, key={json.dumps(b.get('key', ''))}}}"
-        for b in bodies
+        f"{{body={json.dumps(b['body'])}, sig={json.dumps(b.get('sig', ''))}, "
+        f"key={json.dumps(b.get('key', ''))}}}" for b in bodies
     )
     path.write_text(
         "bodies = {\n" + entries + "\n}\ncounter = 0\nlocal threads = 0\n"
@@ -143,7 +143,8 @@ def _bodies(phones: list[str], count: int | None = None) -> dict[str, list[dict]
     run = time.time_ns()
     for i in range(USSD_BODIES if count is None else count):  # half dial in, half choose 1 (this month's money) on a new session
         ussd.append({"body": urlencode({"sessionId": f"b{run}-{i}", "serviceCode": "*384*46#", "phoneNumber": phones[i % len(phones)],
-                                        "networkCode": "45204", "text": "1" if i % 2 else ""}), "key": USSD_KEY})
+                                        "networkCode": "45204", "text": "1" if i % 2 else ""}),
+                     "key": USSD_KEY})
     # Every SMS request carries its own MessageSid, so none is answered from the dedupe store.
     for i in range(SMS_BODIES if count is None else count):
         params = {"MessageSid": f"SMbench{run}{i:08d}", "From": phones[i % len(phones)], "To": "+15005550006",

@@ -52,8 +52,8 @@ class Settings:
     zalo_api_base_url: str = "https://openapi.zalo.me"
     zalo_oauth_base_url: str = "https://oauth.zaloapp.com"
     simulator: str = "auto"  # ANSINH_SIMULATOR: auto (on when no SMS provider is configured) / on / off
-    ussd_secret: str | None = None  # ANSINH_USSD_SECRET: every USSD gateway route requires it; unset: they are closed
-    ussd_allowed_ips: str = ""  # ANSINH_USSD_ALLOWED_IPS: comma-separated CIDRs the gateways call from; "" any
+    ussd_secret: str | None = None  # ANSINH_USSD_SECRET: USSD gateway routes require it; unset: closed
+    ussd_allowed_ips: str = ""  # ANSINH_USSD_ALLOWED_IPS: comma-separated CIDRs of the gateways; "" any
     # Names of SMS gateway variables (TWILIO_*, KANNEL_*, SMPP_*) set in the environment, modelled as
     # fields or not yet: any of them means a real SMS provider is meant, so `auto` keeps the simulator off.
     sms_gateway_variables: tuple[str, ...] = ()

@@ -44,14 +44,16 @@ results["verified_answer"] = a.text[:160]
 # USSD as anyone who reaches the route: no key, a wrong key, then the gateway's key
 ussd = {"sessionId": "a1", "phoneNumber": phone, "text": "1"}
 USSD_KEY = {"X-AnSinh-Key": os.environ.get("ANSINH_USSD_SECRET", "")}
-results["ussd_no_key"] = requests.post(BASE + "/ussd/africastalking", data=ussd).status_code
-results["ussd_wrong_key"] = requests.post(BASE + "/ussd/africastalking", data=ussd, headers={"X-AnSinh-Key": "guess"}).status_code
-results["ussd_gateway_key"] = requests.post(BASE + "/ussd/africastalking", data=ussd, headers=USSD_KEY).status_code
+for name, headers in (("ussd_no_key", {}), ("ussd_wrong_key", {"X-AnSinh-Key": "guess"}),
+                      ("ussd_gateway_key", USSD_KEY)):
+    results[name] = requests.post(BASE + "/ussd/africastalking", data=ussd, headers=headers).status_code
 # malformed
 r = requests.post(URL, data=b"\xff\xfe\x00garbage=\xc3(", headers={"Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": "x"})
 results["invalid_utf8"] = r.status_code
-results["huge_body"] = requests.post(BASE + "/ussd/africastalking", data={"sessionId": "h", "phoneNumber": "+84905000002", "text": "1" * 5_000_000}, headers=USSD_KEY).status_code
-results["ussd_sql_injection"] = requests.post(BASE + "/ussd/africastalking", data={"sessionId": "i", "phoneNumber": "' OR 1=1 --", "text": "{{7*7}}"}, headers=USSD_KEY).status_code
+results["huge_body"] = requests.post(BASE + "/ussd/africastalking", headers=USSD_KEY, data={
+    "sessionId": "h", "phoneNumber": "+84905000002", "text": "1" * 5_000_000}).status_code
+results["ussd_sql_injection"] = requests.post(BASE + "/ussd/africastalking", headers=USSD_KEY, data={
+    "sessionId": "i", "phoneNumber": "' OR 1=1 --", "text": "{{7*7}}"}).status_code
 results["telegram_no_secret"] = requests.post(BASE + "/telegram/webhook", json={"update_id": 1}).status_code
 results["zalo_bad_signature"] = requests.post(BASE + "/zalo/webhook", data=json.dumps({"event_name": "user_send_text"}), headers={"X-ZEvent-Signature": "mac=00", "Content-Type": "application/json"}).status_code
 # enumeration of codes and birth years from one stranger phone

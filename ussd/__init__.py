@@ -1,9 +1,10 @@
 """USSD and SMS for basic phones, and the phone simulator.
 
-`init_app(app, runtime)` registers the USSD gateways (ussd.ussd), Twilio's SMS webhooks
-(ussd.sms) and the simulator (ussd.simulator, when enabled); `make_senders(settings, sessions,
-clock)` gives the dispatcher its "sms" sender: Twilio when credentials are configured, otherwise
-the simulator's, which marks messages delivered so the simulator's inbox shows them.
+`init_app(app, runtime)` registers the USSD gateways (ussd.ussd, behind ussd.gateway_guard),
+Twilio's SMS webhooks (ussd.sms) and the simulator (ussd.simulator, when enabled);
+`make_senders(settings, sessions, clock)` gives the dispatcher its "sms" sender: Twilio when
+credentials are configured, otherwise the simulator's, which marks messages delivered so the
+simulator's inbox shows them.
 """
 from __future__ import annotations
 
@@ -25,8 +26,8 @@ def sms_provider_configured(settings) -> bool:
     a production one), and so is any KANNEL_* or SMPP_* variable, modelled in Settings or not yet."""
     if settings.sms_gateway_variables:
         return True
-    return any(f.name.startswith(SMS_GATEWAY_FIELDS) and getattr(settings, f.name) not in (None, "", f.default)
-               for f in fields(settings))
+    return any(f.name.startswith(SMS_GATEWAY_FIELDS)
+               and getattr(settings, f.name) not in (None, "", f.default) for f in fields(settings))
 
 
 def simulator_enabled(settings) -> bool:

@@ -46,8 +46,9 @@ def parse_networks(spec: str | None) -> tuple[Network, ...]:
         try:
             networks.append(ipaddress.ip_network(item, strict=False))
         except ValueError:
-            raise ValueError(Translator("vi")._("ANSINH_USSD_ALLOWED_IPS: %(item)s is not an IP address or network.",
-                                                item=repr(item))) from None
+            raise ValueError(Translator("vi")._(
+                "ANSINH_USSD_ALLOWED_IPS: %(item)s is not an IP address or network.", item=repr(item))
+            ) from None
     return tuple(networks)
 
 
@@ -57,7 +58,7 @@ class GatewayGuard:
     allowed: tuple[Network, ...] = ()
 
     @classmethod
-    def from_settings(cls, settings) -> "GatewayGuard":
+    def from_settings(cls, settings) -> GatewayGuard:
         secret = (settings.ussd_secret or "").strip()
         return cls(secret.encode() if secret else None, parse_networks(settings.ussd_allowed_ips))
 

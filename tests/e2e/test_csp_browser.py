@@ -7,11 +7,18 @@ import pytest
 from sqlalchemy import select
 
 from core.models import Complaint, Contact
-from tests.browser_support import watch_console
-from tests.console_support import THUAN_HOA, sign_in as sign_in_client
-from tests.e2e.test_console_browser import browser, page, pytestmark, server, sign_in, ward
+from tests.console_support import THUAN_HOA
+from tests.console_support import sign_in as sign_in_client
+from tests.e2e.test_console_browser import (
+    browser,
+    page,
+    pytestmark,
+    server,
+    sign_in,
+    ward,
+)
 
-BORROWED_FIXTURES = (browser, page, server, ward, pytestmark)  # the console browser tests' chromium, server, ward
+BORROWED_FIXTURES = (browser, page, server, ward, pytestmark)  # the console browser tests' own
 HEADERS = {
     "content-security-policy": "default-src 'self'",
     "x-frame-options": "DENY",
@@ -25,8 +32,8 @@ def complaint(ward):
     with ward.begin() as session:
         lai = session.scalar(select(Contact).where(Contact.role == "self"))
         row = Complaint(number="PA-2026-000001", beneficiary_id=lai.beneficiary_id, person_id=lai.person_id,
-                        unit_code=THUAN_HOA, category="not_received", text="Tiền tháng 11 chưa về", channel="sms",
-                        reply_to="+84978451203", status="new")
+                        unit_code=THUAN_HOA, category="not_received", text="Tiền tháng 11 chưa về",
+                        channel="sms", reply_to="+84978451203", status="new")
         session.add(row)
         session.flush()
         return row.id
@@ -41,7 +48,8 @@ def test_every_console_page_works_under_the_policy(page, ward, complaint):
     page.wait_for_selector("text=Xin chào")
     for path in ("/console/", "/console/imports", "/console/indicators", "/console/beneficiaries?q=Lài",
                  "/console/beneficiaries/BT4600001", "/console/broadcasts", "/console/broadcasts/new",
-                 "/console/complaints", f"/console/complaints/{complaint}", "/console/dead-letters", "/console/audit"):
+                 "/console/complaints", f"/console/complaints/{complaint}", "/console/dead-letters",
+                 "/console/audit"):
         response = page.goto(path)
         assert response.status == 200 and protected(response), path
     # the filter form lays out from the stylesheet, not from a style attribute the policy blocks

@@ -38,7 +38,8 @@ def test_simulator_is_on_in_the_demo(runtime):
 
 
 @pytest.mark.parametrize("provider", [{"twilio_account_sid": "AC" + "1" * 32}, {"twilio_auth_token": "t"},
-                                      {"twilio_from": "+15005550006"}, {"twilio_api_base_url": "http://127.0.0.1:9"}])
+                                      {"twilio_from": "+15005550006"},
+                                      {"twilio_api_base_url": "http://127.0.0.1:9"}])
 def test_any_twilio_setting_turns_the_automatic_simulator_off(runtime, provider):
     runtime.settings = runtime.settings.with_(**{**NO_TWILIO, **provider})
     client = create_app(runtime.settings, runtime=runtime).test_client()
@@ -53,7 +54,8 @@ def test_any_sms_gateway_variable_in_the_environment_turns_it_off(runtime, monke
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv(variable, "x")
     from_env = Settings.from_env(env_file=None)
-    runtime.settings = runtime.settings.with_(**NO_TWILIO, sms_gateway_variables=from_env.sms_gateway_variables)
+    runtime.settings = runtime.settings.with_(**NO_TWILIO,
+                                              sms_gateway_variables=from_env.sms_gateway_variables)
     assert create_app(runtime.settings, runtime=runtime).test_client().get("/simulator").status_code == 404
     runtime.settings = runtime.settings.with_(simulator="on")  # said explicitly, it is on
     assert create_app(runtime.settings, runtime=runtime).test_client().get("/simulator").status_code == 200
@@ -150,7 +152,8 @@ def test_without_the_simulator_the_code_is_kept_nowhere(runtime, sessions):
     build_world(sessions)
     runtime.settings = runtime.settings.with_(**NO_TWILIO, simulator="off")
     with sessions.begin() as session:
-        enqueue(session, channel="sms", address=LAI_PHONE, text="AnSinh: ma 123456", kind="otp", key="otp-off")
+        enqueue(session, channel="sms", address=LAI_PHONE, text="AnSinh: ma 123456", kind="otp",
+                key="otp-off")
     dispatch(runtime)
     with sessions() as session:
         row = session.scalars(select(OutboxMessage)).one()
@@ -163,4 +166,5 @@ def test_the_inbox_says_removed_texts_in_vietnamese(sim, sessions):
         for key, text, kind in (("a", REDACTED_OTP, "otp"), ("b", ERASED_TEXT, "reply")):
             enqueue(session, channel="sms", address=LAI_PHONE, text=text, kind=kind, key=key)
     shown = [m["text"] for m in sim.get(f"/simulator/inbox?phone={LAI_PHONE}").get_json()["messages"]]
-    assert shown == ["Tin nhắn này đã bị xoá cùng dữ liệu cá nhân.", "Đã gửi mã dùng một lần tới số này; mã đã hết hạn."]
+    assert shown == ["Tin nhắn này đã bị xoá cùng dữ liệu cá nhân.",
+                     "Đã gửi mã dùng một lần tới số này; mã đã hết hạn."]

@@ -31,8 +31,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.skipif(not CHROMIUM.exists(), rea
 @pytest.fixture
 def server(runtime, sessions):
     build_world(sessions)
-    runtime.settings = runtime.settings.with_(twilio_account_sid=None, twilio_auth_token=None, twilio_from=None,
-                                              ussd_secret=None, scheduler_interval=0)  # the demo, as `make run`
+    runtime.settings = runtime.settings.with_(  # the demo, as `make run` serves it
+        twilio_account_sid=None, twilio_auth_token=None, twilio_from=None, ussd_secret=None,
+        scheduler_interval=0)
     app = create_app(runtime.settings, runtime=runtime)
     http = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=http.serve_forever, daemon=True)

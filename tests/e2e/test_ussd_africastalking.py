@@ -150,8 +150,8 @@ def test_unicode_screens_keep_diacritics_within_the_shorter_limit(runtime, world
 
     runtime.settings = runtime.settings.with_(ussd_unicode=True)
     client = create_app(runtime.settings, runtime=runtime).test_client()
-    body = client.post("/ussd/africastalking", data={"sessionId": "u1", "phoneNumber": LAI_PHONE, "text": "1"},
-                       headers=USSD_AUTH).get_data(as_text=True)
+    body = client.post("/ussd/africastalking", headers=USSD_AUTH,
+                       data={"sessionId": "u1", "phoneNumber": LAI_PHONE, "text": "1"}).get_data(as_text=True)
     assert "Lài" in body and len(body) <= 80
 
 
@@ -159,7 +159,8 @@ def test_database_down_gives_a_polite_end(tmp_path):
     from ansinh import create_app
     from core.settings import Settings
 
-    settings = Settings(database_url="postgresql+psycopg://nobody@127.0.0.1:1/none", secret_key="x", ussd_secret=USSD_SECRET)
+    settings = Settings(database_url="postgresql+psycopg://nobody@127.0.0.1:1/none", secret_key="x",
+                        ussd_secret=USSD_SECRET)
     client = create_app(settings).test_client()
     for url, data in (("/ussd/africastalking", {"sessionId": "x", "phoneNumber": LAI_PHONE, "text": "1"}),
                       ("/ussd/session", {"sessionId": "x", "phoneNumber": LAI_PHONE, "input": "1"})):

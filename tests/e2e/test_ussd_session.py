@@ -11,7 +11,13 @@ from ansinh import create_app
 from ansinh.runtime import Runtime
 from core.ussd_menu import SESSION_TTL
 from tests.conftest import REDIS_URL
-from tests.ussd_factories import LAI_AMOUNT_VI, LAI_PHONE, QUANG_PHONE, USSD_AUTH, build_world
+from tests.ussd_factories import (
+    LAI_AMOUNT_VI,
+    LAI_PHONE,
+    QUANG_PHONE,
+    USSD_AUTH,
+    build_world,
+)
 
 
 @pytest.fixture
