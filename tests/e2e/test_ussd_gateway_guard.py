@@ -8,38 +8,20 @@ import base64
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
 from ansinh import create_app
+from tests.e2e.test_this_month_with_the_caller import statements, world
 from tests.ussd_factories import (
     LAI_AMOUNT_VI,
     LAI_PHONE,
     USSD_AUTH,
     USSD_SECRET,
-    build_world,
 )
 
 ROUTES = (("/ussd/africastalking", {"sessionId": "a1", "phoneNumber": LAI_PHONE, "text": "1"}),
           ("/ussd/session", {"sessionId": "a1", "phoneNumber": LAI_PHONE, "input": ""}))
 SHOWN = {"/ussd/africastalking": LAI_AMOUNT_VI, "/ussd/session": "Nguyen Thi Lai"}  # what each discloses
-
-
-@pytest.fixture
-def world(sessions):
-    return build_world(sessions)
-
-
-@pytest.fixture
-def statements():
-    seen: list[str] = []
-
-    def watch(_connection, _cursor, statement, *_args):
-        seen.append(statement)
-
-    event.listen(Engine, "before_cursor_execute", watch)  # every engine, the webhooks' twin pool included
-    yield seen
-    event.remove(Engine, "before_cursor_execute", watch)
+BORROWED_FIXTURES = (statements, world)  # every SQL statement any engine runs; the USSD test people
 
 
 def basic(user: str, password: str) -> dict:
