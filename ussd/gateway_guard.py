@@ -86,10 +86,11 @@ class GatewayGuard:
             abort(404)
         if not self.address_allowed(request.remote_addr):
             logger.warning("gateway route %s refused: address not allowed", request.path)
-            return Response("", 403)
+            return Response("", 403, mimetype="text/plain")
         if not self.credential_ok():
             logger.warning("gateway route %s refused: missing or wrong credential", request.path)
-            return Response("", 401, {"WWW-Authenticate": 'Basic realm="AnSinh gateways", charset="UTF-8"'})
+            return Response("", 401, {"WWW-Authenticate": 'Basic realm="AnSinh gateways", charset="UTF-8"'},
+                            mimetype="text/plain")
         return None
 
 
