@@ -120,6 +120,7 @@ def test_an_unreadable_allow_list_stops_the_start_in_one_vietnamese_line(runtime
         client_with(runtime, ussd_allowed_ips="10.0.0.0/8, mạng-nội-bộ")
     from ansinh.cli import main
 
+    monkeypatch.setenv("ANSINH_DATABASE_URL", runtime.settings.database_url)  # a database with the schema
     monkeypatch.setenv("ANSINH_USSD_ALLOWED_IPS", "10.0.0.0/33")
     result = CliRunner().invoke(main, ["serve", "--port", "1"])
     assert result.exit_code == 1 and result.output.count("\n") == 1
