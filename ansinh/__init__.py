@@ -10,6 +10,7 @@ from flask import Flask, jsonify, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 from sqlalchemy.exc import DataError, InterfaceError, OperationalError
 
+from ansinh import security_headers
 from ansinh.cookie_sessions import CookieSessions
 from ansinh.runtime import Runtime
 from core.clock import Clock
@@ -27,6 +28,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None, run
     app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=32 * 1024 * 1024)
     app.extensions["ansinh"] = runtime
     app.session_interface = CookieSessions()
+    security_headers.install(app)
     if settings.trusted_proxies > 0:
         # Behind nginx the client address is the proxy's for everyone; believe exactly as many
         # X-Forwarded-For hops as there are proxies, so per-address limits see the real client.

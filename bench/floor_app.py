@@ -8,7 +8,8 @@ menu, no NLU, no catalogs, no TwiML builder. SQLite: raw sqlite3 with AnSinh's o
 the menu positions, memories and dedupe keys in Redis with AnSinh's round trips (a SET NX claim,
 a GET+PTTL pipeline, then the SETs after the commit).
 
-USSD: a dial-in reads the caller with this month's payments; "1" also reads the menu position,
+USSD: the gateway's key compared in constant time (ANSINH_USSD_SECRET, as AnSinh's guard), then
+a dial-in reads the caller with this month's payments; "1" also reads the menu position,
 then writes the position and the disclosure row. SMS: one HMAC for the Twilio signature, then the
 dedupe read, the caller with this month's payments, the memory, and the writes (dedupe, memory,
 disclosure).
@@ -17,6 +18,7 @@ none of them stored. If this app cannot reach a ratio, no AnSinh can.
 """
 from __future__ import annotations
 
+import hmac
 import json
 import os
 import sqlite3
@@ -177,9 +179,12 @@ def create_app() -> Flask:
                                    os.environ["ANSINH_REDIS_URL"])
     validator = RequestValidator(os.environ.get("TWILIO_AUTH_TOKEN", ""))
     public_url = os.environ.get("ANSINH_PUBLIC_URL", "").rstrip("/")
+    ussd_key = os.environ.get("ANSINH_USSD_SECRET", "").encode()
 
     @app.post("/ussd/africastalking")
     def ussd():
+        if not hmac.compare_digest(request.headers.get("X-AnSinh-Key", "").encode(), ussd_key):
+            abort(401)
         form = request.form
         key, phone = "floor:ussd:" + form.get("sessionId", ""), form.get("phoneNumber", "")
         if not form.get("text"):

@@ -27,11 +27,13 @@ from bench.web_bench import (
     BIN,
     PUBLIC_URL,
     ROOT,
+    USSD_KEY,
     _bodies,
     _free_port,
     _phones,
     _serve,
     _wait_port,
+    request_headers,
 )
 
 REQUESTS = int(os.environ.get("BENCH_MEMORY_REQUESTS", "2000"))  # per route and batch
@@ -69,10 +71,7 @@ def _post(port: int, items: list[tuple[str, dict]]) -> dict[int, int]:
         statuses: dict[int, int] = {}
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         for path, body in share:
-            headers = {"Content-Type": "application/x-www-form-urlencoded"}
-            if body.get("sig"):
-                headers["X-Twilio-Signature"] = body["sig"]
-            connection.request("POST", path, body["body"], headers)
+            connection.request("POST", path, body["body"], request_headers(body))
             response = connection.getresponse()
             response.read()
             statuses[response.status] = statuses.get(response.status, 0) + 1
@@ -209,7 +208,7 @@ def run() -> dict:
     env.update({
         "ANSINH_DATABASE_URL": url, "ANSINH_SECRET_KEY": "bench", "ANSINH_PUBLIC_URL": PUBLIC_URL,
         "TWILIO_AUTH_TOKEN": AUTH_TOKEN, "TWILIO_ACCOUNT_SID": "AC" + "0" * 32, "TWILIO_FROM": "+15005550006",
-        "ANSINH_QUIET_HOURS": "off",
+        "ANSINH_QUIET_HOURS": "off", "ANSINH_USSD_SECRET": USSD_KEY,
     })
     try:
         subprocess.run([str(BIN / "ansinh"), "db", "upgrade"], env=env, check=True, capture_output=True)

@@ -41,7 +41,8 @@ def _environs(route: str, count: int) -> list[dict]:
     bodies = _bodies(_phones(dict(os.environ)), count)["ussd" if route.endswith("ussd") else "sms"]
     if route.endswith("ussd"):
         return [EnvironBuilder(path="/ussd/africastalking", method="POST", data=b["body"],
-                               content_type="application/x-www-form-urlencoded").get_environ() for b in bodies]
+                               content_type="application/x-www-form-urlencoded",
+                               headers={"X-AnSinh-Key": b["key"]}).get_environ() for b in bodies]
     return [EnvironBuilder(path="/sms/twilio", method="POST", data=b["body"], base_url=PUBLIC_URL,
                            content_type="application/x-www-form-urlencoded",
                            headers={"X-Twilio-Signature": b["sig"]}).get_environ() for b in bodies]

@@ -35,6 +35,7 @@ DURATION = os.environ.get("BENCH_DURATION", "5s")
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 THREADS = int(os.environ.get("BENCH_THREADS", "4"))  # `ansinh serve`'s default
 AUTH_TOKEN = "bench-token"
+USSD_KEY = "bench-ussd-secret"  # ANSINH_USSD_SECRET: every USSD request carries it, as a gateway does
 SMS_BODIES = int(os.environ.get("BENCH_SMS_BODIES", "48000"))  # more than one run sends: no repeated MessageSid
 USSD_BODIES = int(os.environ.get("BENCH_USSD_BODIES", "48000"))  # likewise: no repeated sessionId
 WARMUP = os.environ.get("BENCH_WARMUP", "2s")
@@ -66,6 +67,7 @@ def demo_environment(workdir: Path) -> dict:
     env.update({
         "ANSINH_DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{workdir / 'bench.db'}"),
         "ANSINH_SECRET_KEY": "bench", "ANSINH_PUBLIC_URL": PUBLIC_URL, "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+        "ANSINH_USSD_SECRET": USSD_KEY,
         "TWILIO_ACCOUNT_SID": "AC" + "0" * 32, "TWILIO_FROM": "+15005550006", "ANSINH_QUIET_HOURS": "off",
     })
     if os.environ.get("BENCH_REDIS_URL"):
@@ -90,7 +92,8 @@ def _phones(env: dict) -> list[str]:
 
 def _lua(bodies: list[dict], path: Path) -> None:
     entries = ",\n".join(
-        f"{{body={json.dumps(b['body'])}, sig={json.dumps(b.get('sig', ''))}}}" for b in bodies
+        f"{{body={json.dumps(b['body'])}, sig={json.dumps(b.get('sig', ''))}, "
+        f"key={json.dumps(b.get('key', ''))}}}" for b in bodies
     )
     path.write_text(
         "bodies = {\n" + entries + "\n}\ncounter = 0\nlocal threads = 0\n"
@@ -101,6 +104,7 @@ def _lua(bodies: list[dict], path: Path) -> None:
         "request = function()\n  counter = counter + 1\n  local b = bodies[(counter % #bodies) + 1]\n"
         '  local h = {["Content-Type"]="application/x-www-form-urlencoded"}\n'
         '  if b.sig ~= "" then h["X-Twilio-Signature"] = b.sig end\n'
+        '  if b.key ~= "" then h["X-AnSinh-Key"] = b.key end\n'
         '  return wrk.format("POST", nil, h, b.body)\nend\n'
         # Apologies are answers too (HTTP 200): count them so errors cannot pass for throughput.
         "apologies = 0\nlocal all_threads = {}\n"
@@ -139,7 +143,8 @@ def _bodies(phones: list[str], count: int | None = None) -> dict[str, list[dict]
     run = time.time_ns()
     for i in range(USSD_BODIES if count is None else count):  # half dial in, half choose 1 (this month's money) on a new session
         ussd.append({"body": urlencode({"sessionId": f"b{run}-{i}", "serviceCode": "*384*46#", "phoneNumber": phones[i % len(phones)],
-                                        "networkCode": "45204", "text": "1" if i % 2 else ""})})
+                                        "networkCode": "45204", "text": "1" if i % 2 else ""}),
+                     "key": USSD_KEY})
     # Every SMS request carries its own MessageSid, so none is answered from the dedupe store.
     for i in range(SMS_BODIES if count is None else count):
         params = {"MessageSid": f"SMbench{run}{i:08d}", "From": phones[i % len(phones)], "To": "+15005550006",
@@ -148,13 +153,21 @@ def _bodies(phones: list[str], count: int | None = None) -> dict[str, list[dict]
     return {"ussd": ussd, "sms": sms}
 
 
+def request_headers(body: dict) -> dict:
+    """The headers of one benchmark request: Twilio's signature on an SMS, the gateway key on USSD."""
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    if body.get("sig"):
+        headers["X-Twilio-Signature"] = body["sig"]
+    if body.get("key"):
+        headers["X-AnSinh-Key"] = body["key"]
+    return headers
+
+
 def _warm_up(url: str, script: Path, body: dict, offset: int) -> None:
     """Until a worker answers a real request (not just the port), then WARMUP of load, unmeasured."""
     import urllib.request
 
-    headers = {"Content-Type": "application/x-www-form-urlencoded"}
-    if body.get("sig"):
-        headers["X-Twilio-Signature"] = body["sig"]
+    headers = request_headers(body)
     deadline = time.time() + 60
     while True:
         try:

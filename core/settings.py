@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SMS_GATEWAY_PREFIXES = ("TWILIO_", "KANNEL_", "SMPP_")
 
 
 def _env(name: str, default: str | None = None) -> str | None:
@@ -51,6 +52,11 @@ class Settings:
     zalo_api_base_url: str = "https://openapi.zalo.me"
     zalo_oauth_base_url: str = "https://oauth.zaloapp.com"
     simulator: str = "auto"  # ANSINH_SIMULATOR: auto (on when no SMS provider is configured) / on / off
+    ussd_secret: str | None = None  # ANSINH_USSD_SECRET: USSD gateway routes require it; unset: closed
+    ussd_allowed_ips: str = ""  # ANSINH_USSD_ALLOWED_IPS: comma-separated CIDRs of the gateways; "" any
+    # Names of SMS gateway variables (TWILIO_*, KANNEL_*, SMPP_*) set in the environment, modelled as
+    # fields or not yet: any of them means a real SMS provider is meant, so `auto` keeps the simulator off.
+    sms_gateway_variables: tuple[str, ...] = ()
     hotline: str = "1900 0000"  # ANSINH_HOTLINE: the province's help line, said in answers
     extra: dict = field(default_factory=dict)
 
@@ -70,7 +76,7 @@ class Settings:
         values: dict = {}
         prefixed = {"twilio_", "telegram_", "zalo_"}
         for f in fields(cls):
-            if f.name == "extra":
+            if f.name in ("extra", "sms_gateway_variables"):
                 continue
             name = f.name.upper() if any(f.name.startswith(p) for p in prefixed) else "ANSINH_" + f.name.upper()
             raw = _env(name)
@@ -84,6 +90,8 @@ class Settings:
                 values[f.name] = float(raw)
             else:
                 values[f.name] = raw
+        values["sms_gateway_variables"] = tuple(sorted(
+            name for name, value in os.environ.items() if name.startswith(SMS_GATEWAY_PREFIXES) and value))
         settings = cls(**values)
         if not settings.secret_key:
             settings = replace(settings, secret_key=secrets.token_hex(32))

@@ -5,7 +5,7 @@ Not part of the suite (the suite tests each of these through the app); this chec
 Run against an instance with the demo loaded and SQLite (it reads the database to count):
 
     PROBE_URL=http://127.0.0.1:5077 PROBE_DB=/tmp/probe/ansinh.db TWILIO_AUTH_TOKEN=… \
-        .venv/bin/python scripts/probe_instance.py
+        ANSINH_USSD_SECRET=… .venv/bin/python scripts/probe_instance.py
 
 The instance's ANSINH_PUBLIC_URL must equal PROBE_URL, or every signed SMS is (rightly) refused.
 """
@@ -41,11 +41,19 @@ audit1 = db.execute("select count(*) from audit_log").fetchone()[0]
 results["replay_same_answer"] = (a.status_code, b.status_code, a.text == b.text)
 results["replay_audit_rows_added"] = audit1 - audit0
 results["verified_answer"] = a.text[:160]
+# USSD as anyone who reaches the route: no key, a wrong key, then the gateway's key
+ussd = {"sessionId": "a1", "phoneNumber": phone, "text": "1"}
+USSD_KEY = {"X-AnSinh-Key": os.environ.get("ANSINH_USSD_SECRET", "")}
+for name, headers in (("ussd_no_key", {}), ("ussd_wrong_key", {"X-AnSinh-Key": "guess"}),
+                      ("ussd_gateway_key", USSD_KEY)):
+    results[name] = requests.post(BASE + "/ussd/africastalking", data=ussd, headers=headers).status_code
 # malformed
 r = requests.post(URL, data=b"\xff\xfe\x00garbage=\xc3(", headers={"Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": "x"})
 results["invalid_utf8"] = r.status_code
-results["huge_body"] = requests.post(BASE + "/ussd/africastalking", data={"sessionId": "h", "phoneNumber": "+84905000002", "text": "1" * 5_000_000}).status_code
-results["ussd_sql_injection"] = requests.post(BASE + "/ussd/africastalking", data={"sessionId": "i", "phoneNumber": "' OR 1=1 --", "text": "{{7*7}}"}).status_code
+results["huge_body"] = requests.post(BASE + "/ussd/africastalking", headers=USSD_KEY, data={
+    "sessionId": "h", "phoneNumber": "+84905000002", "text": "1" * 5_000_000}).status_code
+results["ussd_sql_injection"] = requests.post(BASE + "/ussd/africastalking", headers=USSD_KEY, data={
+    "sessionId": "i", "phoneNumber": "' OR 1=1 --", "text": "{{7*7}}"}).status_code
 results["telegram_no_secret"] = requests.post(BASE + "/telegram/webhook", json={"update_id": 1}).status_code
 results["zalo_bad_signature"] = requests.post(BASE + "/zalo/webhook", data=json.dumps({"event_name": "user_send_text"}), headers={"X-ZEvent-Signature": "mac=00", "Content-Type": "application/json"}).status_code
 # enumeration of codes and birth years from one stranger phone

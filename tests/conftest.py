@@ -17,6 +17,7 @@ from core.db import make_engine, make_session_factory, transaction, upgrade
 from core.models import Base
 from core.reference import seed_reference
 from core.settings import Settings
+from tests.ussd_factories import USSD_SECRET
 
 TODAY = datetime(2026, 11, 26, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 PG_URL = os.environ.get("ANSINH_TEST_DATABASE_URL")
@@ -77,6 +78,7 @@ def settings(database_url_for_run) -> Settings:
         twilio_account_sid="AC" + "0" * 32,
         twilio_auth_token="test-token",
         twilio_from="+15005550006",
+        ussd_secret=USSD_SECRET,
     )
 
 

@@ -20,6 +20,8 @@ from core.models import (
 
 LAI_PHONE, THO_PHONE, QUANG_PHONE, HUNG_PHONE = "+84978451203", "+84362718345", "+84983246150", "+84905318246"
 STRANGER_PHONE = "+84909123000"
+USSD_SECRET = "test-ussd-secret"  # the settings fixture's ANSINH_USSD_SECRET
+USSD_AUTH = {"X-AnSinh-Key": USSD_SECRET}  # what a configured USSD gateway sends with every callback
 LAI_AMOUNT_VI = "750.000"
 CASH_UNIT = "20017"  # a commune of Huế (reference data), paid in cash in these tests
 THO_PLACE = "Nhà văn hóa thôn Bình Thành"
@@ -110,9 +112,9 @@ def worker_env(database_url: str, twilio_base_url: str | None, **extra: str) -> 
     import os
 
     env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("ANSINH_", "TWILIO_", "TELEGRAM_", "ZALO_"))}
+           if not key.startswith(("ANSINH_", "TWILIO_", "TELEGRAM_", "ZALO_", "KANNEL_", "SMPP_"))}
     env.update(ANSINH_DATABASE_URL=database_url, ANSINH_QUIET_HOURS="off", ANSINH_SECRET_KEY="test-secret",
-               ANSINH_PUBLIC_URL="http://testserver")
+               ANSINH_PUBLIC_URL="http://testserver", ANSINH_USSD_SECRET=USSD_SECRET)
     if twilio_base_url:
         env.update(TWILIO_ACCOUNT_SID="AC" + "1" * 32, TWILIO_AUTH_TOKEN="standin-token", TWILIO_FROM="+15005550006",
                    TWILIO_API_BASE_URL=twilio_base_url)

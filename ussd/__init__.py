@@ -1,37 +1,52 @@
 """USSD and SMS for basic phones, and the phone simulator.
 
-`init_app(app, runtime)` registers the USSD gateways (ussd.ussd), Twilio's SMS webhooks
-(ussd.sms) and the simulator (ussd.simulator, when enabled); `make_senders(settings, sessions,
-clock)` gives the dispatcher its "sms" sender: Twilio when credentials are configured, otherwise
-the simulator's, which marks messages delivered so the simulator's inbox shows them.
+`init_app(app, runtime)` registers the USSD gateways (ussd.ussd, behind ussd.gateway_guard),
+Twilio's SMS webhooks (ussd.sms) and the simulator (ussd.simulator, when enabled);
+`make_senders(settings, sessions, clock)` gives the dispatcher its "sms" sender: Twilio when
+credentials are configured, otherwise the simulator's, which marks messages delivered so the
+simulator's inbox shows them.
 """
 from __future__ import annotations
 
 import logging
+from dataclasses import fields
+
+from core.settings import SMS_GATEWAY_PREFIXES
 
 logger = logging.getLogger(__name__)
+SMS_GATEWAY_FIELDS = tuple(prefix.lower() for prefix in SMS_GATEWAY_PREFIXES)
 
 
 def twilio_configured(settings) -> bool:
     return bool(settings.twilio_account_sid and settings.twilio_auth_token and settings.twilio_from)
 
 
+def sms_provider_configured(settings) -> bool:
+    """Any sign of a real SMS gateway: one Twilio variable is enough (a half-finished setup is still
+    a production one), and so is any KANNEL_* or SMPP_* variable, modelled in Settings or not yet."""
+    if settings.sms_gateway_variables:
+        return True
+    return any(f.name.startswith(SMS_GATEWAY_FIELDS)
+               and getattr(settings, f.name) not in (None, "", f.default) for f in fields(settings))
+
+
 def simulator_enabled(settings) -> bool:
-    """`auto` turns the simulator on only where no real SMS provider is configured (the demo): it
+    """`auto` turns the simulator on only where no SMS provider at all is configured (the demo): it
     lets anyone act as any phone, which must never be possible against real people's data."""
     mode = (getattr(settings, "simulator", "auto") or "auto").strip().lower()
     if mode in ("on", "1", "true", "yes"):
         return True
     if mode in ("off", "0", "false", "no"):
         return False
-    return not twilio_configured(settings)
+    return not sms_provider_configured(settings)
 
 
 def init_app(app, runtime) -> None:
-    from ussd import simulator, sms, ussd
+    from ussd import gateway_guard, simulator, sms, ussd
     from ussd.services import EXTENSION, ChannelServices
 
     app.extensions[EXTENSION] = ChannelServices(runtime)
+    gateway_guard.install(app, runtime.settings)
     app.register_blueprint(ussd.bp)
     app.register_blueprint(sms.bp)
     if simulator_enabled(runtime.settings):
@@ -39,7 +54,9 @@ def init_app(app, runtime) -> None:
 
 
 def make_senders(settings, sessions, clock) -> dict:
-    """{"sms": sender}: Twilio with credentials, else the simulator's (the demo)."""
+    """{"sms": sender}: Twilio with credentials, else the simulator's (the demo). Where the
+    simulator is on, its sender keeps each one-time code for the simulator's inbox (the phone on
+    file that would have received it is the simulator's); the outbox loses it as everywhere."""
     if twilio_configured(settings):
         from ussd.twilio_sender import TwilioSender
 
@@ -47,4 +64,10 @@ def make_senders(settings, sessions, clock) -> dict:
     from ussd.sms_provider import SimulatorSender
 
     logger.info("no Twilio credentials: SMS go to the phone simulator's inbox")
-    return {"sms": SimulatorSender(settings)}
+    codes = None
+    if simulator_enabled(settings):
+        from core.clock import Clock
+        from core.state import make_state_store
+
+        codes = make_state_store(settings, sessions, clock or Clock(settings.timezone))
+    return {"sms": SimulatorSender(settings, codes)}

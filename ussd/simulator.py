@@ -5,7 +5,8 @@ POST /simulator/ussd            JSON {phone, session, text}: one USSD step, Afri
                                 (`text` is the whole path, "1*2"); answers {screen, end, wire, chars, limit}
 POST /simulator/sms             JSON {phone, text}: one SMS to the service; answers {replies: [{text, size}]}
 POST /simulator/size            JSON {text}: what the text costs as an SMS (core.text.sms_size)
-GET  /simulator/inbox?phone=…   SMS the outbox holds for that phone (one-time codes, notices), newest first
+GET  /simulator/inbox?phone=…   SMS the outbox holds for that phone (one-time codes, notices), newest first;
+                                a one-time code stays readable there for its 5 minutes (demo only)
 
 The same core answers as the real routes: the USSD menu and the dialog, the renderers, the
 outbox. No signature here: these are the demo's own endpoints, registered only when the
@@ -20,13 +21,16 @@ from flask import Blueprint, Response, jsonify, render_template, request
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
+from core.dispatch import REDACTED_OTP
 from core.i18n import Translator
 from core.messages import Inbound
 from core.models import OutboxMessage
+from core.privacy.erase import ERASED_TEXT
 from core.render import render_for_channel, ussd_limit
 from core.text import sms_size
 from ussd.services import services
-from ussd.ussd import apology, caller_phone, wire
+from ussd.sms_provider import shown_code
+from ussd.ussd import MAX_FIELD, answered, caller_phone
 
 logger = logging.getLogger(__name__)
 bp = Blueprint("simulator", __name__, template_folder="templates", static_folder="static",
@@ -74,6 +78,16 @@ def status_label(t: Translator, status: str) -> str:
     }.get(status, status)
 
 
+def inbox_text(row: OutboxMessage, chan, t: Translator) -> str:
+    """What the phone received. A sent one-time code is read from where the demo's sender kept it
+    (ussd.sms_provider); once it has expired, or text that was removed, is said in Vietnamese."""
+    if row.kind == "otp" and row.text == REDACTED_OTP:
+        return shown_code(chan.runtime.state, row.id) or t._("A one-time code was sent here; it has expired.")
+    if row.text == ERASED_TEXT:
+        return t._("This message was erased with the person's data.")
+    return render_for_channel(row.text, "sms", chan.settings)
+
+
 def size_of(text: str) -> dict:
     size = sms_size(text)
     return {"encoding": size.encoding, "characters": size.characters, "segments": size.segments}
@@ -105,12 +119,7 @@ def ussd_step():
     if not phone or session_id == "sim-":
         return _bad(Translator("vi")._("Please choose a demo person or enter a phone number."))
     chan = services()
-    try:
-        reply = chan.menu.answer_path(session_id, phone, str(data.get("text") or "")[:2000])
-    except SQLAlchemyError:
-        logger.warning("simulator USSD step: database error")
-        reply = apology(chan.settings)
-    line = wire(reply, chan.settings)
+    line = answered(lambda: chan.menu.answer_path(session_id, phone, str(data.get("text") or "")[:MAX_FIELD]))
     return jsonify(screen=line[4:], end=line.startswith("END "), wire=line, chars=len(line), limit=ussd_limit(chan.settings))
 
 
@@ -152,7 +161,7 @@ def inbox():
     tz, t = chan.runtime.clock.tz, Translator("vi")
     messages = []
     for row in rows:
-        body = render_for_channel(row.text, "sms", chan.settings)
+        body = inbox_text(row, chan, t)
         at = row.sent_at or row.created_at
         messages.append({"id": row.id, "text": body, "kind": row.kind, "status": status_label(t, row.status), "size": size_of(body),
                          "at": at.astimezone(tz).strftime("%H:%M %d/%m") if at else ""})

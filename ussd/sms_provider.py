@@ -4,6 +4,9 @@ without touching the core: subclass `SmsSender`, implement `send_sms`, return it
 
 `SimulatorSender` is the provider of the demo: it sends nothing and marks each message delivered
 with a "sim-…" id, so the phone simulator shows it in that phone's inbox (read from the outbox).
+The dispatcher removes a one-time code's text from the outbox once sent, so in the demo the sender
+keeps the code's SMS in the state store for the code's lifetime, where only the simulator's inbox
+reads it (`shown_code`): without it a simulator user could never register a guardian.
 """
 from __future__ import annotations
 
@@ -12,9 +15,12 @@ import uuid
 
 from core.dispatch import SendResult
 from core.models import OutboxMessage
+from core.phones import mask_phone
+from core.registration import CODE_TTL
 from core.render import render_for_channel
 
 logger = logging.getLogger(__name__)
+SHOWN_CODE_KEY = "simulator:otp:%s"  # + outbox id
 
 
 class SmsSender:
@@ -39,6 +45,22 @@ class SmsSender:
 class SimulatorSender(SmsSender):
     provider = "simulator"
 
+    def __init__(self, settings, codes=None):
+        super().__init__(settings)
+        self.codes = codes  # a core.state store where the simulator is on, else None: codes are not kept
+
+    def send(self, message: OutboxMessage) -> SendResult:
+        if message.kind == "otp" and self.codes is not None:
+            body = render_for_channel(message.text, "sms", self.settings)
+            self.codes.set(SHOWN_CODE_KEY % message.id, {"text": body}, int(CODE_TTL.total_seconds()))
+        return super().send(message)
+
     def send_sms(self, to: str, body: str, *, key: str) -> SendResult:
-        logger.info("simulated SMS to %s (%d chars)", to, len(body))
+        logger.info("simulated SMS to %s (%d chars)", mask_phone(to), len(body))
         return SendResult(provider_id=f"sim-{uuid.uuid4().hex[:20]}", status="delivered")
+
+
+def shown_code(state, outbox_id: int) -> str | None:
+    """The one-time code SMS the simulator's inbox may show for this outbox row, while it is valid."""
+    kept = state.get(SHOWN_CODE_KEY % outbox_id)
+    return kept.get("text") if kept else None

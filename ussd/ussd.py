@@ -7,6 +7,9 @@ POST /ussd/africastalking — Africa's Talking: form fields sessionId, serviceCo
 POST /ussd/session — gateways that send only the latest input: form or JSON sessionId,
   phoneNumber, input; the menu position is kept server-side (state store, 180 s). Same reply.
 
+Both are gateway routes (ussd.gateway_guard): without ANSINH_USSD_SECRET they do not exist (404),
+and a request without it is refused (401) before anything is read.
+
 Never a 500: junk is answered by the menu, and when the database (or anything else) fails the
 caller gets a polite "END …" at once.
 """
@@ -23,10 +26,11 @@ from core.messages import Reply
 from core.phones import normalize_phone
 from core.render import fit_chars, ussd_limit
 from core.text import to_ascii
+from ussd.gateway_guard import protect
 from ussd.services import services
 
 logger = logging.getLogger(__name__)
-bp = Blueprint("ussd", __name__)
+bp = protect(Blueprint("ussd", __name__))
 MAX_FIELD = 2000
 
 
@@ -49,11 +53,13 @@ def apology(settings) -> Reply:
                       hotline=settings.hotline), end_session=True)
 
 
-def _answer(compute) -> Response:
+def answered(compute) -> str:
+    """The wire line of one USSD step: the menu's reply, or an apology when anything fails. The
+    gateway routes and the phone simulator's own route both answer through it."""
     chan = services()
     settings = chan.settings
     if time.monotonic() < chan.database_down_until:
-        return Response(wire(apology(settings), settings), mimetype="text/plain")
+        return wire(apology(settings), settings)
     try:
         reply = compute()
     except SQLAlchemyError as error:
@@ -64,7 +70,11 @@ def _answer(compute) -> Response:
     except Exception:  # a caller on a basic phone gets an apology, never a 500
         logger.exception("USSD request failed")
         reply = apology(settings)
-    return Response(wire(reply, settings), mimetype="text/plain")
+    return wire(reply, settings)
+
+
+def _answer(compute) -> Response:
+    return Response(answered(compute), mimetype="text/plain")
 
 
 def _invalid(settings) -> Response:

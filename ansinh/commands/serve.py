@@ -18,8 +18,13 @@ def register(main: click.Group) -> None:
     def serve(state, host: str, port: int, workers: int, threads: int, dev: bool, no_dispatch: bool) -> None:
         from ansinh import create_app
         from ansinh.dispatching import start_dispatchers
+        from ussd.gateway_guard import parse_networks
 
         runtime = state.runtime
+        try:  # a gateway allow-list that cannot be read stops the start, in one line
+            parse_networks(runtime.settings.ussd_allowed_ips)
+        except ValueError as error:
+            raise click.ClickException(str(error)) from None
         dispatch = runtime.settings.dispatch_in_process and not no_dispatch
         if workers and not dev:
             from ansinh.gunicorn_app import serve_with_gunicorn

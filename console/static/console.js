@@ -1,4 +1,5 @@
-// AnSinh console: progress polling for imports and live counts for broadcasts. No libraries.
+// AnSinh console: progress polling for imports, live counts for broadcasts, auto-submitting
+// choices and confirmations. No libraries; loaded by every page.
 (function () {
   "use strict";
   function poll(el) {
@@ -33,4 +34,14 @@
     setTimeout(tick, every);
   }
   document.querySelectorAll("[data-poll-url]").forEach(poll);
+  // Behaviour that templates would otherwise put in on…= attributes, which the CSP forbids:
+  // a choice that submits its form (the indicators' period), a question before a destructive form.
+  document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
+    select.addEventListener("change", function () { select.form.submit(); });
+  });
+  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.confirm(form.getAttribute("data-confirm"))) { event.preventDefault(); }
+    });
+  });
 })();

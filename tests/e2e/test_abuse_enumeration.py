@@ -15,7 +15,13 @@ from sqlalchemy import func, select, update
 
 from core.models import AuditLog, OtpChallenge, OutboxMessage, RateCounter
 from tests.e2e.test_sms_twilio import messages, signed_post
-from tests.ussd_factories import LAI_AMOUNT_VI, LAI_PHONE, STRANGER_PHONE, build_world
+from tests.ussd_factories import (
+    LAI_AMOUNT_VI,
+    LAI_PHONE,
+    STRANGER_PHONE,
+    USSD_AUTH,
+    build_world,
+)
 
 _ids = itertools.count(1)
 # amounts, masked phones on file, names (as SMS/USSD spell them and with diacritics), dates paid
@@ -37,7 +43,8 @@ def sms(client, settings, phone: str, body: str) -> str:
 
 def ussd(client, phone: str, text: str) -> str:
     response = client.post("/ussd/africastalking", data={
-        "sessionId": f"ATabuse_{next(_ids)}", "serviceCode": "*384*46#", "phoneNumber": phone, "text": text})
+        "sessionId": f"ATabuse_{next(_ids)}", "serviceCode": "*384*46#", "phoneNumber": phone, "text": text},
+        headers=USSD_AUTH)
     assert response.status_code == 200
     return response.get_data(as_text=True)
 

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from core.dispatch import Dispatcher, SendResult
 from core.models import OutboxMessage
+from tests.browser_support import watch_console
 from tests.console_support import (
     PASSWORD,
     THUAN_HOA,
@@ -59,8 +60,10 @@ def page(browser, server):
     context = browser.new_context(base_url=server, locale="vi-VN", viewport={"width": 1280, "height": 900})
     context.set_default_timeout(WAIT)
     tab = context.new_page()
+    problems = watch_console(tab)  # a CSP violation (an inline handler or style) fails the test
     yield tab
     context.close()
+    assert problems == [], problems
 
 
 @pytest.fixture
@@ -144,6 +147,8 @@ def test_an_import_with_errors_shows_the_report(page, ward, tmp_path):
 
 
 def test_a_broadcast_from_composition_to_delivery(page, ward, runtime):
+    from playwright.sync_api import expect
+
     sign_in(page, "lan")
     page.goto("/console/broadcasts/new")
     page.fill("#text", "Kính gửi {ho_ten}: tiền tháng {ky} đã chi trả. Mọi thắc mắc xin gọi cán bộ xã.")
@@ -182,7 +187,7 @@ def test_a_broadcast_from_composition_to_delivery(page, ward, runtime):
     sms = DeliveringSms()
     Dispatcher(runtime.sessions, {"sms": sms}, runtime.clock, runtime.settings).run_once(50)
     assert sorted(sms.sent) == ["+84382718345", "+84905318246", "+84978451203"]
-    page.wait_for_function("document.querySelector('[data-field=delivered]').textContent.trim() === '3'")
+    expect(page.locator("[data-field=delivered]").first).to_have_text("3", timeout=WAIT)  # the page polls
     assert page.inner_text("#delivery-status") == "Đã gửi xong"
     shot(page, "broadcast-delivered")
     with ward() as session:

@@ -3,6 +3,7 @@ bodies, invalid UTF-8, NFD text, emoji, control characters, SQL and template inj
 get a 500, and the database must stay consistent. ANSINH_FUZZ_EXAMPLES sets the count per test."""
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 
@@ -13,6 +14,7 @@ from twilio.request_validator import RequestValidator
 
 from core.models import Contact, Identity, OutboxMessage, Person
 from tests.fuzz_support import PHONE, RAW, TEXT, fuzz_settings, record
+from tests.ussd_factories import USSD_AUTH, USSD_SECRET
 
 APP_ID, OA_SECRET, TG_SECRET = "fuzz-app", "fuzz-oa-secret", "fuzz-tg-secret"
 
@@ -49,16 +51,23 @@ FORM_VALUE = st.one_of(TEXT, st.integers().map(str), st.just(""))
 @fuzz_settings
 @given(fields=st.dictionaries(st.sampled_from(["sessionId", "serviceCode", "phoneNumber", "networkCode", "text", "input", "x"]),
                               FORM_VALUE, max_size=6),
-       path=st.sampled_from(["/ussd/africastalking", "/ussd/session"]), as_json=st.booleans(), raw=st.one_of(st.none(), RAW))
-def test_ussd_routes(client, demo, sessions, fields, path, as_json, raw):
+       path=st.sampled_from(["/ussd/africastalking", "/ussd/session"]), as_json=st.booleans(),
+       raw=st.one_of(st.none(), RAW),
+       credential=st.sampled_from(["header"] * 3 + ["basic"] * 2 + [None, "wrong"]))
+def test_ussd_routes(client, demo, sessions, fields, path, as_json, raw, credential):
+    basic = "Basic " + base64.b64encode(f"gw:{USSD_SECRET}".encode()).decode()
+    headers = {"header": USSD_AUTH, "basic": {"Authorization": basic},
+               "wrong": {"X-AnSinh-Key": USSD_SECRET + "x"}, None: {}}[credential]
     if raw is not None:
-        response = client.post(path, data=raw, content_type="application/x-www-form-urlencoded")
+        response = client.post(path, data=raw, content_type="application/x-www-form-urlencoded",
+                               headers=headers)
     elif as_json:
-        response = client.post(path, json=fields)
+        response = client.post(path, json=fields, headers=headers)
     else:
-        response = client.post(path, data=fields)
+        response = client.post(path, data=fields, headers=headers)
     record(path, response.status_code)
     assert response.status_code < 500
+    assert (response.status_code == 401) == (credential in (None, "wrong"))
     if response.status_code == 200:
         body = response.get_data(as_text=True)
         assert body.startswith(("CON ", "END ")) and len(body) <= 182 and body.isascii()

@@ -13,6 +13,7 @@ from tests.ussd_factories import (
     LAI_PHONE,
     QUANG_PHONE,
     STRANGER_PHONE,
+    USSD_AUTH,
     build_world,
 )
 
@@ -57,7 +58,7 @@ def test_resolve_with_a_period_carries_each_beneficiarys_payment_of_it(world, se
 
 def test_the_ussd_answer_for_this_month_reads_no_payment_of_its_own(client, world, statements):
     body = client.post("/ussd/africastalking", data={"sessionId": "this-month", "phoneNumber": LAI_PHONE,
-                                                     "text": "1"}).get_data(as_text=True)
+                                                     "text": "1"}, headers=USSD_AUTH).get_data(as_text=True)
     assert LAI_AMOUNT_VI in body and "11/2026" in body
     assert any("JOIN payments" in s for s in statements)
     assert _payment_reads(statements) == []

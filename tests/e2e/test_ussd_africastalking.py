@@ -15,6 +15,8 @@ from tests.ussd_factories import (
     QUANG_PHONE,
     STRANGER_PHONE,
     THO_PHONE,
+    USSD_AUTH,
+    USSD_SECRET,
     build_world,
 )
 
@@ -29,7 +31,7 @@ def world(sessions):
 def dial(client, phone: str, text: str, session_id: str | None = None) -> str:
     response = client.post("/ussd/africastalking", data={
         "sessionId": session_id or f"ATUid_{next(_sessions)}", "serviceCode": "*384*46#",
-        "phoneNumber": phone, "networkCode": "45204", "text": text})
+        "phoneNumber": phone, "networkCode": "45204", "text": text}, headers=USSD_AUTH)
     assert response.status_code == 200
     assert response.mimetype == "text/plain"
     body = response.get_data(as_text=True)
@@ -79,7 +81,7 @@ def test_junk_is_answered_never_a_500(client, world, text):
 
 
 def test_missing_fields_are_answered(client):
-    response = client.post("/ussd/africastalking", data={"text": "1"})
+    response = client.post("/ussd/africastalking", data={"text": "1"}, headers=USSD_AUTH)
     assert response.status_code == 200 and response.get_data(as_text=True).startswith("END ")
 
 
@@ -148,7 +150,8 @@ def test_unicode_screens_keep_diacritics_within_the_shorter_limit(runtime, world
 
     runtime.settings = runtime.settings.with_(ussd_unicode=True)
     client = create_app(runtime.settings, runtime=runtime).test_client()
-    body = client.post("/ussd/africastalking", data={"sessionId": "u1", "phoneNumber": LAI_PHONE, "text": "1"}).get_data(as_text=True)
+    body = client.post("/ussd/africastalking", headers=USSD_AUTH,
+                       data={"sessionId": "u1", "phoneNumber": LAI_PHONE, "text": "1"}).get_data(as_text=True)
     assert "Lài" in body and len(body) <= 80
 
 
@@ -156,10 +159,11 @@ def test_database_down_gives_a_polite_end(tmp_path):
     from ansinh import create_app
     from core.settings import Settings
 
-    settings = Settings(database_url="postgresql+psycopg://nobody@127.0.0.1:1/none", secret_key="x")
+    settings = Settings(database_url="postgresql+psycopg://nobody@127.0.0.1:1/none", secret_key="x",
+                        ussd_secret=USSD_SECRET)
     client = create_app(settings).test_client()
     for url, data in (("/ussd/africastalking", {"sessionId": "x", "phoneNumber": LAI_PHONE, "text": "1"}),
                       ("/ussd/session", {"sessionId": "x", "phoneNumber": LAI_PHONE, "input": "1"})):
-        response = client.post(url, data=data)
+        response = client.post(url, data=data, headers=USSD_AUTH)
         body = response.get_data(as_text=True)
         assert response.status_code == 200 and body.startswith("END ") and len(body) <= 182 and body.isascii()

@@ -11,7 +11,13 @@ from ansinh import create_app
 from ansinh.runtime import Runtime
 from core.ussd_menu import SESSION_TTL
 from tests.conftest import REDIS_URL
-from tests.ussd_factories import LAI_AMOUNT_VI, LAI_PHONE, QUANG_PHONE, build_world
+from tests.ussd_factories import (
+    LAI_AMOUNT_VI,
+    LAI_PHONE,
+    QUANG_PHONE,
+    USSD_AUTH,
+    build_world,
+)
 
 
 @pytest.fixture
@@ -29,7 +35,8 @@ def client(store_runtime):
 
 def send(client, session_id: str, value: str | None, phone: str = LAI_PHONE, as_json: bool = False) -> str:
     fields = {"sessionId": session_id, "phoneNumber": phone, "input": value}
-    response = client.post("/ussd/session", json=fields) if as_json else client.post("/ussd/session", data={k: v for k, v in fields.items() if v is not None})
+    response = client.post("/ussd/session", json=fields, headers=USSD_AUTH) if as_json else client.post(
+        "/ussd/session", data={k: v for k, v in fields.items() if v is not None}, headers=USSD_AUTH)
     body = response.get_data(as_text=True)
     assert response.status_code == 200 and body.startswith(("CON ", "END ")) and len(body) <= 182 and body.isascii(), body
     return body

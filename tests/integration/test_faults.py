@@ -21,6 +21,7 @@ from ansinh.runtime import Runtime
 from core.clock import FakeClock
 from tests.conftest import TODAY
 from tests.unit.factories import build_family
+from tests.ussd_factories import USSD_AUTH
 
 
 class CuttableProxy:
@@ -122,17 +123,19 @@ def _sms(client, settings, sid: str, body: str):
 def test_outage_and_recovery(outage, settings):
     client, cut, restore, runtime = outage
     ussd = {"sessionId": "s1", "serviceCode": "*384*46#", "phoneNumber": "+84912345678", "networkCode": "45204", "text": "1"}
-    assert "750.000d" in client.post("/ussd/africastalking", data=ussd).get_data(as_text=True)
+    assert "750.000d" in client.post("/ussd/africastalking", data=ussd,
+                                     headers=USSD_AUTH).get_data(as_text=True)
 
     cut()
-    down = client.post("/ussd/africastalking", data={**ussd, "sessionId": "s2"})
+    down = client.post("/ussd/africastalking", data={**ussd, "sessionId": "s2"}, headers=USSD_AUTH)
     assert down.status_code == 200 and down.get_data(as_text=True).startswith("END ")
     assert _sms(client, settings, "SMfault1", "tien thang nay").status_code == 503
     assert client.get("/healthz").status_code == 503
 
     restore()
     assert client.get("/healthz").status_code == 200
-    recovered = client.post("/ussd/africastalking", data={**ussd, "sessionId": "s3"}).get_data(as_text=True)
+    recovered = client.post("/ussd/africastalking", data={**ussd, "sessionId": "s3"},
+                            headers=USSD_AUTH).get_data(as_text=True)
     assert "750.000d" in recovered
     # The SMS refused during the outage is answered when Twilio retries it.
     again = _sms(client, settings, "SMfault1", "tien thang nay")
@@ -146,12 +149,14 @@ def test_a_database_restart_costs_no_caller_an_apology(outage, settings, databas
         pytest.skip("SQLite has no connections to lose")
     client, cut, restore, runtime = outage
     ussd = {"sessionId": "r1", "serviceCode": "*384*46#", "phoneNumber": "+84912345678", "networkCode": "45204", "text": "1"}
-    assert "750.000d" in client.post("/ussd/africastalking", data=ussd).get_data(as_text=True)
+    assert "750.000d" in client.post("/ussd/africastalking", data=ussd,
+                                     headers=USSD_AUTH).get_data(as_text=True)
     assert "750.000d" in _sms(client, settings, "SMrestart0", "tien thang nay").get_data(as_text=True)
 
     cut()  # every pooled connection dies, as in a restart ...
     restore()  # ... and the database is back before the next caller
-    after = client.post("/ussd/africastalking", data={**ussd, "sessionId": "r2"}).get_data(as_text=True)
+    after = client.post("/ussd/africastalking", data={**ussd, "sessionId": "r2"},
+                        headers=USSD_AUTH).get_data(as_text=True)
     assert after.startswith("CON ") and "750.000d" in after
     cut()
     restore()

@@ -19,7 +19,7 @@ from twilio.request_validator import RequestValidator
 
 from core.models import Beneficiary, OutboxMessage
 from tests.standins.twilio import MESSAGES_PATH, idempotency_key, twilio_standin
-from tests.ussd_factories import ansinh_command, worker_env
+from tests.ussd_factories import USSD_AUTH, ansinh_command, worker_env
 
 LAI_PHONE, LAI_CODE = "0978451203", "BT4600001"
 NEWCOMER = "+84912000111"
@@ -92,9 +92,11 @@ def test_two_web_processes_and_three_workers(scaled, database_url_for_run, sessi
         # USSD: a session's first screen on one process, its next input on the other (state in Redis).
         for n in range(10):
             first, second = ports[n % 2], ports[(n + 1) % 2]
-            status, menu = _post(f"http://127.0.0.1:{first}/ussd/session", {"sessionId": f"mp{run_id}{n}", "phoneNumber": LAI_PHONE, "input": ""})
+            turn = {"sessionId": f"mp{run_id}{n}", "phoneNumber": LAI_PHONE}
+            status, menu = _post(f"http://127.0.0.1:{first}/ussd/session", {**turn, "input": ""}, USSD_AUTH)
             assert status == 200 and menu.startswith("CON ")
-            status, answer = _post(f"http://127.0.0.1:{second}/ussd/session", {"sessionId": f"mp{run_id}{n}", "phoneNumber": LAI_PHONE, "input": "1"})
+            status, answer = _post(f"http://127.0.0.1:{second}/ussd/session", {**turn, "input": "1"},
+                                   USSD_AUTH)
             assert "750.000d" in answer and "da chi tra" in answer
 
         # SMS on both processes, signed as Twilio signs.

@@ -19,6 +19,7 @@ from tests.standins.twilio import MESSAGES_PATH, twilio_standin
 from tests.ussd_factories import (
     LAI_PHONE,
     STRANGER_PHONE,
+    USSD_AUTH,
     ansinh_command,
     build_world,
     worker_env,
@@ -118,7 +119,8 @@ def test_one_time_code_of_a_ussd_registration_arrives_through_twilio(runtime, cl
 
     def dial(text: str) -> str:
         return client.post("/ussd/africastalking", data={"sessionId": session_id, "phoneNumber": STRANGER_PHONE,
-                                                          "text": text}).get_data(as_text=True)
+                                                          "text": text},
+                           headers=USSD_AUTH).get_data(as_text=True)
 
     dial("")
     dial("2")
@@ -132,5 +134,6 @@ def test_one_time_code_of_a_ussd_registration_arrives_through_twilio(runtime, cl
     done = dial(f"2*BT4600001*12031951*{code}")
     assert "Lai" in done
     menu = client.post("/ussd/africastalking", data={"sessionId": "after-reg", "phoneNumber": STRANGER_PHONE,
-                                                     "text": "1"}).get_data(as_text=True)
+                                                     "text": "1"},
+                       headers=USSD_AUTH).get_data(as_text=True)
     assert "750.000" in menu  # the caller is now her registered contact

@@ -11,11 +11,14 @@
 
   function phone() { return $("phone").value.trim(); }
 
+  // Only the service's own (Vietnamese) messages reach the page: a network failure or an answer
+  // that is not JSON (a proxy's error page) becomes T.failed, never the browser's English text.
   function post(url, body) {
     return fetch(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) })
+      .catch(function () { throw new Error(T.failed); })
       .then(function (response) {
-        return response.json().then(function (data) {
-          if (!response.ok) { throw new Error(data.error || T.failed); }
+        return response.json().catch(function () { return null; }).then(function (data) {
+          if (!response.ok || data === null) { throw new Error((data && data.error) || T.failed); }
           return data;
         });
       });
