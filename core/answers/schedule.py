@@ -54,8 +54,9 @@ def slots_at(ctx: AnswerContext, slots: tuple[CashSlot, ...]) -> str:
 
 
 # How much of the cash days a message can hold: 0 says everything, 1 points to the officer only,
-# 2 leaves the places of past days out. The first level that fits the channel is used.
-DETAIL_LEVELS = (0, 1, 2)
+# 2 leaves the places of past days out, 3 (a USSD screen with many places) names the first coming
+# places and counts the others. The first level that fits the channel is used.
+DETAIL_LEVELS = (0, 1, 2, 3)
 
 
 def past_days(ctx: AnswerContext, beneficiary: Beneficiary, days: CashDays, collected: bool, level: int = 0) -> list[str]:
@@ -81,7 +82,10 @@ def coming_days(ctx: AnswerContext, days: CashDays, level: int = 0) -> str:
     """The days still ahead, every place, as one sentence ('' when none)."""
     if not days.coming:
         return ""
-    listed = "; ".join(days_phrase(ctx, slot, short=ctx.is_ussd or level > 0) for slot in days.coming)
+    shown = days.coming[:1] if level >= 3 else days.coming
+    listed = "; ".join(days_phrase(ctx, slot, short=ctx.is_ussd or level > 0) for slot in shown)
+    if len(shown) < len(days.coming):
+        listed += " " + ctx.t._("(%(count)s other places)", count=len(days.coming) - len(shown))
     if days.past and days.next_period == days.period:
         return ctx.t._("Cash is still paid %(days)s.", days=listed)
     return ctx.t._("Cash is paid %(days)s.", days=listed)
@@ -151,13 +155,13 @@ def payment_schedule(ctx: AnswerContext, beneficiary: Beneficiary, period: str |
 
     def build(level: int) -> str:
         required = past_days(ctx, beneficiary, days, collected, level) if told_past else []
-        required.append(_coming_head(ctx, days, name))
+        required.append(_coming_head(ctx, days, name, level))
         return ctx.compose(required, optional, sep="\n" if len(days.coming) > 1 or told_past else " ")
 
     return fitting(ctx, build)
 
 
-def _coming_head(ctx: AnswerContext, days: CashDays, name: str) -> str:
+def _coming_head(ctx: AnswerContext, days: CashDays, name: str, level: int = 0) -> str:
     t = ctx.t
     when = t.period(days.next_period)
     if len(days.coming) == 1:
@@ -166,7 +170,19 @@ def _coming_head(ctx: AnswerContext, days: CashDays, name: str) -> str:
                         t.p_("ussd", "Cash for %(period)s for %(name)s: %(days)s.", period=when, name=name, days=shown))
     head = ctx.pick(t._("Cash for %(period)s for %(name)s, at any of these places:", period=when, name=name),
                     t.p_("ussd", "Cash for %(period)s for %(name)s, at any of these places:", period=when, name=name))
-    return "\n".join([head] + [f"- {days_phrase(ctx, slot, short=ctx.is_ussd)}" for slot in days.coming])
+    lines = [f"- {days_phrase(ctx, slot, short=ctx.is_ussd)}" for slot in days.coming]
+    if level < 3:
+        return "\n".join([head] + lines)
+    def others(count: int) -> str:
+        return t._("(%(count)s other places)", count=count)
+
+    text = head
+    for index, line in enumerate(lines):  # as many places as the screen holds, then how many more
+        after = len(lines) - index - 1
+        if index and not ctx.fits(f"{text}\n{line}" + (f"\n{others(after)}" if after else ""), segments=3):
+            return f"{text}\n{others(after + 1)}"
+        text = f"{text}\n{line}"
+    return text
 
 
 def _transfer_schedule(ctx: AnswerContext, beneficiary: Beneficiary, period: str | None, name: str) -> str:
