@@ -26,7 +26,7 @@ def _parse_today(value: str | None) -> date | None:
         raise SystemExit(2)
 
 
-def echo_identities(t, months) -> None:  # noqa: ANN001 - a core.i18n.Translator, core.demo.DemoMonths
+def echo_identities(t, months) -> None:
     from core.demo import identity_cards
 
     click.echo(t._("Demo identities to try (write or call from these phones):"))

@@ -21,7 +21,7 @@ def _fail(message: str) -> None:
     raise SystemExit(2)
 
 
-def _unit_codes(session, code: str | None, t) -> tuple[list[str] | None, str]:  # noqa: ANN001
+def _unit_codes(session, code: str | None, t) -> tuple[list[str] | None, str]:
     """(the commune-level units counted, the scope's name): a province takes its units."""
     from sqlalchemy import select
 
@@ -38,7 +38,7 @@ def _unit_codes(session, code: str | None, t) -> tuple[list[str] | None, str]:  
     return [unit.code], unit.name
 
 
-def as_json(data) -> dict:  # noqa: ANN001 - a core.indicators.Indicators
+def as_json(data) -> dict:
     total = data.total
     return {
         "period": data.period, "beneficiaries": total.beneficiaries, "with_account": total.with_account,
@@ -50,11 +50,11 @@ def as_json(data) -> dict:  # noqa: ANN001 - a core.indicators.Indicators
     }
 
 
-def _share(t, share: float) -> str:  # noqa: ANN001
+def _share(t, share: float) -> str:
     return t.number(round(share * 100, 2)) + "%"
 
 
-def _human(t, data, scope: str) -> list[str]:  # noqa: ANN001
+def _human(t, data, scope: str) -> list[str]:
     total = data.total
     lines = [
         t._("E-payment indicators, %(period)s · %(scope)s", period=t.period(data.period), scope=scope),

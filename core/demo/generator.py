@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import random
 from dataclasses import dataclass, field
-
 from datetime import date
 
 from core.demo import names
@@ -24,7 +23,14 @@ from core.demo.identities import (
 )
 from core.demo.payments import outcomes, payment_row, unit_schedule
 from core.demo.people import DemoPerson, PersonFactory
-from core.demo.units import SOURCE_FIGURES, DemoUnit, FormerUnit, plan_former_units, plan_units, share_out
+from core.demo.units import (
+    SOURCE_FIGURES,
+    DemoUnit,
+    FormerUnit,
+    plan_former_units,
+    plan_units,
+    share_out,
+)
 
 logger = logging.getLogger(__name__)
 

@@ -138,7 +138,7 @@ DEMO_IDENTITIES: list[dict[str, str]] = [
 ]
 
 
-def hint_values(t, months: DemoMonths) -> dict[str, str]:  # noqa: ANN001 - a core.i18n.Translator
+def hint_values(t, months: DemoMonths) -> dict[str, str]:
     """The dates the hints name, from the same tables the demo's rows come from."""
     outcomes = identity_outcomes(months)
     tho = IDENTITY_CASH_DAYS[(CASH_ONLY_UNIT, 1)]
@@ -152,7 +152,7 @@ def hint_values(t, months: DemoMonths) -> dict[str, str]:  # noqa: ANN001 - a co
             "tho_first": days(*tho[0][:2]), "tho_second": days(*tho[1][:2])}
 
 
-def identity_cards(t, months: DemoMonths) -> list[dict[str, str]]:  # noqa: ANN001 - a core.i18n.Translator
+def identity_cards(t, months: DemoMonths) -> list[dict[str, str]]:
     """DEMO_IDENTITIES with `role` and `try` in the translator's language, dates filled in."""
     values = hint_values(t, months)
     return [{**who, "role": t._(who["role"]), "try": t._(who["try"], **values)} for who in DEMO_IDENTITIES]

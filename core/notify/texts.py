@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from core.i18n import Translator
 from core.cash_days import CashSlot
+from core.i18n import Translator
 from core.models import Beneficiary, Payment, Unit
 from core.notify import wording as w
 from core.text import fold
@@ -121,7 +121,7 @@ def schedule_text(t: Translator, slots: tuple[CashSlot, ...], beneficiary: Benef
 
     full = t._("The %(period)s allowance for %(who)s is paid in cash at any of these: %(slots)s.",
                slots=listed(lambda s: w.cash_days(t, s)), **values)
-    shorter = [t._("Cash for %(period)s for %(who)s: %(slots)s.", slots=listed(lambda s: w.short_days(t, s, hours)),
+    shorter = [t._("Cash for %(period)s for %(who)s: %(slots)s.", slots=listed(lambda s, hours=hours: w.short_days(t, s, hours)),
                    **values) for hours in (True, False)]
     return [Sentence(full, shorter=tuple(shorter)), _bring_id(t)]
 

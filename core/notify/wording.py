@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from core.answers.context import national_phone
-from core.i18n import Translator
 from core.cash_days import CashSlot
+from core.i18n import Translator
 from core.models import Beneficiary, Payment, Unit
 
 CHILD_AGE = 16

@@ -19,8 +19,8 @@ REPORTED = {"Viettel Money": (35_219, 33_940, 21_334), "VNPost – VietinBank": 
 
 
 @pytest.fixture(scope="module")
-def full():
-    return generate()
+def full(full_demo):
+    return full_demo
 
 
 def _paid_through(data, period: str = "11/2026") -> set[str]:
