@@ -18,15 +18,16 @@ from core.clock import FakeClock
 from core.dispatch import Dispatcher
 from core.models import CashSchedule, Identity, OutboxMessage, Unit
 from core.text import to_ascii
+from tests.e2e import test_telegram_bot as telegram
 from tests.e2e.test_sms_twilio import inbound, messages, signed_post
-from tests.standins.server import StandIn
-from tests.standins_bot import TelegramBotApi, private_message
+from tests.standins_bot import private_message
 from tests.ussd_factories import CASH_UNIT, THO_PHONE, build_world
 
 POST_OFFICE = "Bưu điện văn hóa xã Bình Điền"
 OFFICE = "UBND xã Bình Điền, thôn Bình Thành"
 THO_TELEGRAM = 333333333
-SECRET = "telegram-webhook-secret"
+SECRET = telegram.SECRET
+bot_api, settings = telegram.bot_api, telegram.settings  # the Bot API stand-in and the settings that point at it
 DECEMBER_DAYS = {"02/12", "03/12", "04/12", "05/12"}
 
 
@@ -39,18 +40,6 @@ def on_day(request) -> int:
 @pytest.fixture
 def clock(clock, on_day):
     return FakeClock(datetime(2026, 12, on_day, 9, 0, tzinfo=clock.tz))
-
-
-@pytest.fixture
-def bot_api():
-    with StandIn() as standin:
-        yield TelegramBotApi().mount(standin)
-
-
-@pytest.fixture
-def settings(settings, bot_api):
-    return settings.with_(telegram_bot_token="7000000001:TEST-token", telegram_webhook_secret=SECRET,
-                          telegram_api_base_url=f"{bot_api.standin.url}/bot")
 
 
 @pytest.fixture
