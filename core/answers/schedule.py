@@ -109,14 +109,17 @@ def when_money_comes(ctx: AnswerContext, beneficiary: Beneficiary, period: str, 
     days = cash_days(ctx.session, beneficiary.unit_code, ctx.today, period, "cash" if method == "cash" else method)
     if method == "cash":
         told = past_days(ctx, beneficiary, days, False, level) + [coming_days(ctx, days, level)]
-        told = [sentence for sentence in told if sentence]
-        return told or [t._("The commune will announce the cash days (usually between the 2nd and the 10th).")]
+        return [sentence for sentence in told if sentence]  # none: the caller may say they will be announced
     how = how_paid(ctx, beneficiary, method, provider)
     window = days.past + days.coming
     if window:
         return [t._("The money is expected %(how)s from %(start)s to %(end)s.",
                     how=how, start=t.date(window[0].start), end=t.date(window[-1].end))]
     return [t._("The money usually arrives %(how)s within the first 10 days of the month.", how=how)]
+
+
+def cash_days_announced_later(ctx: AnswerContext) -> str:
+    return ctx.t._("The commune will announce the cash days (usually between the 2nd and the 10th).")
 
 
 def _collected(ctx: AnswerContext, beneficiary: Beneficiary, period: str) -> bool:
@@ -228,9 +231,18 @@ def brief_schedule(ctx: AnswerContext, beneficiary: Beneficiary, period: str | N
     days = cash_days(ctx.session, beneficiary.unit_code, ctx.today, period)
     ctx.disclose("payment_schedule", beneficiary, period=days.next_period or days.period, brief=True)
     if days.coming:
-        return t._("%(name)s: cash for %(period)s %(days)s.", name=name, period=t.period(days.next_period),
-                   days=slots_at(ctx, days.coming))
+        def line(level: int) -> str:
+            shown = days.coming[:1] if level >= 3 else days.coming
+            listed = slots_at(ctx, shown)
+            if len(shown) < len(days.coming):
+                listed += " " + t._("(%(count)s other places)", count=len(days.coming) - len(shown))
+            return t._("%(name)s: cash for %(period)s %(days)s.", name=name, period=t.period(days.next_period),
+                       days=listed)
+
+        return fitting(ctx, line)
     if days.past:
-        return t._("%(name)s: cash for %(period)s was paid on %(days)s; no cash days to come yet.", name=name,
-                   period=t.period(days.period), days=slots_at(ctx, days.past))
+        return fitting(ctx, lambda level: t._(
+            "%(name)s: cash for %(period)s was paid on %(days)s; no cash days to come yet.", name=name,
+            period=t.period(days.period),
+            days=slots_at(ctx, days.past) if level < 2 else ", ".join(_dates(ctx, s) for s in days.past)))
     return t._("%(name)s: no cash days announced yet.", name=name)
