@@ -165,7 +165,8 @@ def _days_and_places(days: CashDays, dates, t: Translator) -> tuple[str, str]:
     """('02/12/2026 - 03/12/2026; 04/12/2026', 'A (7h30-11h00); B') for the coming slots; when none is
     left, the past ones with '(đã chi xong)' after the days."""
     slots = days.coming or days.past
-    shown = "; ".join(dates(s.start) if s.end == s.start else f"{dates(s.start)} - {dates(s.end)}" for s in slots)
+    shown = "; ".join(dates(s.start) if s.end == s.start else f"{dates(s.start)} - {dates(s.end)}"
+                      for s in slots)
     places = "; ".join(s.place + (f" ({s.hours})" if s.hours else "") for s in slots)
     if not days.coming:
         shown = t._("%(days)s (already over)", days=shown)

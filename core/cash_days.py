@@ -54,7 +54,8 @@ class CashDays:
         return self.coming[0].period if self.coming else None
 
 
-def _rows(session: Session, unit_codes: list[str], periods_from: str, exact: bool, method: str) -> list[CashSlot]:
+def _rows(session: Session, unit_codes: list[str], periods_from: str, exact: bool,
+          method: str) -> list[CashSlot]:
     query = select(*_COLUMNS).where(_C.unit_code.in_(unit_codes), _C.method == method)
     query = query.where(_C.period == periods_from) if exact else query.where(_C.period >= periods_from)
     rows = session.connection().execute(query.order_by(_C.unit_code, _C.period, _C.start_date, _C.place))

@@ -71,7 +71,8 @@ def _scoped(query, unit_codes: list[str] | None):
     return query if unit_codes is None else query.where(Beneficiary.unit_code.in_(unit_codes))
 
 
-_PAID_THROUGH = and_(Payment.status == "paid", func.coalesce(Payment.method, Beneficiary.method).in_(ELECTRONIC))
+_PAID_THROUGH = and_(Payment.status == "paid",
+                     func.coalesce(Payment.method, Beneficiary.method).in_(ELECTRONIC))
 
 
 def compute(session: Session, period: str, unit_codes: list[str] | None = None, no_provider: str = "") -> Indicators:
@@ -101,7 +102,8 @@ def compute(session: Session, period: str, unit_codes: list[str] | None = None, 
     result.by_provider = sorted(providers.values(), key=lambda r: (-r.beneficiaries, r.label))
     result.units_total = len(units)
     result.units_electronic = len(result.electronic_units)
-    former = session.execute(select(FormerUnit.successor_code, func.count()).where(FormerUnit.successor_code.in_(list(units)))
+    former = session.execute(select(FormerUnit.successor_code, func.count())
+                             .where(FormerUnit.successor_code.in_(list(units)))
                              .group_by(FormerUnit.successor_code)).all()
     result.former_units_total = sum(count for _, count in former)
     result.former_units_electronic = sum(count for code, count in former if code in result.electronic_units)

@@ -83,8 +83,8 @@ def register(main: click.Group) -> None:
                        updated=t.number(sum(r.updated for r in summary.reports.values()) + summary.units_updated),
                        unchanged=t.number(sum(r.unchanged for r in summary.reports.values()))))
         months = demo_months(today)
-        click.echo(t._("Dated from %(today)s: results up to %(report)s (the month that reproduces the province's "
-                       "report), %(coming)s waiting for payment.", today=t.date(today), report=t.period(months.report),
-                       coming=t.period(months.coming)))
+        click.echo(t._("Dated from %(today)s: results up to %(report)s (the month that reproduces the "
+                       "province's report), %(coming)s waiting for payment.", today=t.date(today),
+                       report=t.period(months.report), coming=t.period(months.coming)))
         echo_identities(t, months)
         echo_console_accounts(runtime, t)

@@ -31,8 +31,8 @@ def _unit_codes(session, code: str | None, t) -> tuple[list[str] | None, str]:
         return None, t._("All units")
     unit = session.get(Unit, code.strip())
     if unit is None:
-        _fail(t._("There is no unit with code %(code)s. Give a commune, ward or province code, for example 19786.",
-                  code=code))
+        _fail(t._("There is no unit with code %(code)s. Give a commune, ward or province code, "
+                  "for example 19786.", code=code))
     if unit.parent_code is None:
         return list(session.scalars(select(Unit.code).where(Unit.parent_code == unit.code))), unit.name
     return [unit.code], unit.name
@@ -45,8 +45,9 @@ def as_json(data) -> dict:
         "paid_via_account": total.paid_electronic, "units_total": data.units_total,
         "units_electronic": data.units_electronic, "former_units_total": data.former_units_total,
         "former_units_electronic": data.former_units_electronic,
-        "providers": [{"name": row.label, "beneficiaries": row.beneficiaries, "with_account": row.with_account,
-                       "paid_via_account": row.paid_electronic} for row in data.by_provider],
+        "providers": [{"name": row.label, "beneficiaries": row.beneficiaries,
+                       "with_account": row.with_account, "paid_via_account": row.paid_electronic}
+                      for row in data.by_provider],
     }
 
 
@@ -63,28 +64,30 @@ def _human(t, data, scope: str) -> list[str]:
             share=_share(t, total.account_share)),
         t._("Paid through an account: %(count)s (%(share)s)", count=t.number(total.paid_electronic),
             share=_share(t, total.paid_share)),
-        t._("Units paying electronically: %(done)s/%(total)s (%(share)s)", done=t.number(data.units_electronic),
-            total=t.number(data.units_total), share=_share(t, data.units_share)),
+        t._("Units paying electronically: %(done)s/%(total)s (%(share)s)",
+            done=t.number(data.units_electronic), total=t.number(data.units_total),
+            share=_share(t, data.units_share)),
     ]
     if data.former_units_total:
-        lines.append(t._("Communes before the 2025 merger paying electronically: %(done)s/%(total)s (%(share)s)",
-                         done=t.number(data.former_units_electronic), total=t.number(data.former_units_total),
-                         share=_share(t, data.former_units_share)))
+        lines.append(t._("Communes before the 2025 merger paying electronically: %(done)s/%(total)s "
+                         "(%(share)s)", done=t.number(data.former_units_electronic),
+                         total=t.number(data.former_units_total), share=_share(t, data.former_units_share)))
     if data.by_provider:
         lines.append(t._("By payment provider:"))
     for row in data.by_provider:
-        lines.append("- " + t._("%(name)s: %(count)s beneficiaries, %(accounts)s with an account (%(account_share)s), "
-                                "%(paid)s paid through it (%(paid_share)s)", name=row.label,
-                                count=t.number(row.beneficiaries), accounts=t.number(row.with_account),
-                                account_share=_share(t, row.account_share), paid=t.number(row.paid_electronic),
-                                paid_share=_share(t, row.paid_share)))
+        lines.append("- " + t._(
+            "%(name)s: %(count)s beneficiaries, %(accounts)s with an account (%(account_share)s), "
+            "%(paid)s paid through it (%(paid_share)s)", name=row.label, count=t.number(row.beneficiaries),
+            accounts=t.number(row.with_account), account_share=_share(t, row.account_share),
+            paid=t.number(row.paid_electronic), paid_share=_share(t, row.paid_share)))
     return lines
 
 
 def register(main: click.Group) -> None:
     @main.command("indicators", help="the province's e-payment indicators (as the console shows them)")
     @click.option("--period", metavar="YYYY-MM", help="the period (default: the latest with payment results)")
-    @click.option("--unit", "unit_code", metavar="CODE", help="one commune, ward or province (default: every unit)")
+    @click.option("--unit", "unit_code", metavar="CODE",
+                  help="one commune, ward or province (default: every unit)")
     @click.option("--json", "as_json_output", is_flag=True, help="print JSON for scripts")
     @pass_state
     def indicators(state, period: str | None, unit_code: str | None, as_json_output: bool) -> None:
@@ -96,7 +99,8 @@ def register(main: click.Group) -> None:
         runtime = state.runtime
         with runtime.sessions() as session:
             codes, scope = _unit_codes(session, unit_code, t)
-            chosen = period.strip() if period else default_period(session, codes, runtime.clock.current_period())
+            current = runtime.clock.current_period()
+            chosen = period.strip() if period else default_period(session, codes, current)
             data = compute(session, chosen, codes, no_provider=t._("No provider"))
         if as_json_output:
             click.echo(json.dumps(as_json(data), ensure_ascii=False, indent=2))

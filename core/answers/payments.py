@@ -113,8 +113,9 @@ def _status_text(ctx: AnswerContext, beneficiary: Beneficiary, payment: Payment 
         head = (t._("The allowance for %(period)s of %(name)s (%(amount)s) is not paid yet: waiting for payment.", **values)
                 if status == "scheduled" else
                 t._("The allowance for %(period)s of %(name)s (%(amount)s) has been sent to the paying agency and is not paid yet.", **values))
-        if (payment.method or beneficiary.method) != "cash":  # a transfer's usual days: said when room is left
-            return ctx.compose([head], when_money_comes(ctx, beneficiary, shown_period, payment.method, payment.provider))
+        if (payment.method or beneficiary.method) != "cash":  # a transfer's usual days, when room is left
+            return ctx.compose([head], when_money_comes(ctx, beneficiary, shown_period, payment.method,
+                                                        payment.provider))
         def build(level: int) -> str:
             told = when_money_comes(ctx, beneficiary, shown_period, payment.method, payment.provider, level)
             return ctx.compose([head, *told], [] if told else [cash_days_announced_later(ctx)])

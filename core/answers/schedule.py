@@ -59,7 +59,8 @@ def slots_at(ctx: AnswerContext, slots: tuple[CashSlot, ...]) -> str:
 DETAIL_LEVELS = (0, 1, 2, 3)
 
 
-def past_days(ctx: AnswerContext, beneficiary: Beneficiary, days: CashDays, collected: bool, level: int = 0) -> list[str]:
+def past_days(ctx: AnswerContext, beneficiary: Beneficiary, days: CashDays, collected: bool,
+              level: int = 0) -> list[str]:
     """What happened: the days that are over, and where to go for money not collected."""
     t = ctx.t
     if not days.past:
@@ -71,8 +72,10 @@ def past_days(ctx: AnswerContext, beneficiary: Beneficiary, days: CashDays, coll
         whom = officer_phrase(ctx, unit)
         if level == 0:
             office = (unit.office_address if unit is not None and unit.office_address else
-                      t._("the People's Committee of %(unit)s", unit=unit.name if unit else beneficiary.unit_code))
-            told.append(t._("If you have not collected it, go to %(office)s or call %(whom)s.", office=office, whom=whom))
+                      t._("the People's Committee of %(unit)s",
+                          unit=unit.name if unit else beneficiary.unit_code))
+            told.append(t._("If you have not collected it, go to %(office)s or call %(whom)s.",
+                            office=office, whom=whom))
         else:
             told.append(t._("If you have not collected it, call %(whom)s.", whom=whom))
     return told
@@ -106,7 +109,8 @@ def when_money_comes(ctx: AnswerContext, beneficiary: Beneficiary, period: str, 
     usually lands."""
     t = ctx.t
     method = method or beneficiary.method
-    days = cash_days(ctx.session, beneficiary.unit_code, ctx.today, period, "cash" if method == "cash" else method)
+    days = cash_days(ctx.session, beneficiary.unit_code, ctx.today, period,
+                     "cash" if method == "cash" else method)
     if method == "cash":
         told = past_days(ctx, beneficiary, days, False, level) + [coming_days(ctx, days, level)]
         return [sentence for sentence in told if sentence]  # none: the caller may say they will be announced
@@ -150,8 +154,8 @@ def payment_schedule(ctx: AnswerContext, beneficiary: Beneficiary, period: str |
         optional = [t._("The commune will announce them (usually between the 2nd and the 10th).")]
         if not days.past or collected:  # else the officer was named with the days that are over
             optional.append(t._("Questions: %(whom)s.", whom=officer_phrase(ctx, unit)))
-        return fitting(ctx, lambda level: ctx.compose(past_days(ctx, beneficiary, days, collected, level) + [head],
-                                                      optional))
+        return fitting(ctx, lambda level: ctx.compose(
+            past_days(ctx, beneficiary, days, collected, level) + [head], optional))
     optional = [t._("Bring your citizen ID card."),
                 t._("If you cannot come, tell %(whom)s to be paid at home.", whom=officer_phrase(ctx, unit))]
     told_past = days.past and not collected
@@ -236,8 +240,8 @@ def brief_schedule(ctx: AnswerContext, beneficiary: Beneficiary, period: str | N
             listed = slots_at(ctx, shown)
             if len(shown) < len(days.coming):
                 listed += " " + t._("(%(count)s other places)", count=len(days.coming) - len(shown))
-            return t._("%(name)s: cash for %(period)s %(days)s.", name=name, period=t.period(days.next_period),
-                       days=listed)
+            return t._("%(name)s: cash for %(period)s %(days)s.", name=name,
+                       period=t.period(days.next_period), days=listed)
 
         return fitting(ctx, line)
     if days.past:

@@ -127,8 +127,10 @@ def generate(seed: int = 46, scale: float = 1.0, today: date | None = None) -> D
         own = [p for p in IDENTITY_PEOPLE if p.provider == provider]
         slots = _provider_slots(rng, provider, scale, served, own)
         for unit in served:
-            for has_account, electronic, paid in slots[unit.code][sum(p.unit_code == unit.code for p in own):]:
-                people.append(factory.make(f"{CODE_PREFIX}{next_code:05d}", unit, has_account, electronic, paid))
+            fixed = sum(p.unit_code == unit.code for p in own)
+            for has_account, electronic, paid in slots[unit.code][fixed:]:
+                code = f"{CODE_PREFIX}{next_code:05d}"
+                people.append(factory.make(code, unit, has_account, electronic, paid))
                 next_code += 1
     data = DemoData(seed=seed, scale=scale, months=months, units=units, people=people,
                     former_units=plan_former_units(random.Random(f"{seed}:former"), units))

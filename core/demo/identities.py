@@ -106,17 +106,17 @@ def identity_schedules(months: DemoMonths) -> dict[tuple[str, str], list[dict[st
 DEMO_IDENTITIES: list[dict[str, str]] = [
     {"role": ROLE_BENEFICIARY, "name": "Nguyễn Thị Lài", "code": "BT4600001", "phone": "0978451203",
      "birth": "12/03/1951",
-     "try": N_("Ask whether her money for %(report)s has come (\"TC %(report_month)s\"): 750,000đ reached her "
-               "Viettel Money wallet on %(lai_paid)s. Ask why it is 750,000đ (500,000đ × 1.5).")},
+     "try": N_("Ask whether her money for %(report)s has come (\"TC %(report_month)s\"): 750,000đ "
+               "reached her Viettel Money wallet on %(lai_paid)s. Ask why it is 750,000đ (500,000đ × 1.5).")},
     {"role": ROLE_GUARDIAN, "name": "Trần Văn Hùng", "code": "BT4600001", "phone": "0905318246",
      "birth": "12/03/1951",
      "try": N_("Her son in the city: ask whether his mother's money for %(report)s has come, and the history "
                "(paid in %(results)s).")},
     {"role": ROLE_BENEFICIARY, "name": "Hồ Văn Thọ", "code": "BT4600002", "phone": "0362718345",
      "birth": "1939",
-     "try": N_("Paid in cash; his phone is on file in the old form 01662718345. Ask (\"LICH\") when and where "
-               "cash for %(coming)s is paid: %(tho_first)s at Nhà văn hóa thôn Bình Thành, %(tho_second)s at the "
-               "post office; days that are over are told as over.")},
+     "try": N_("Paid in cash; his phone is on file in the old form 01662718345. Ask (\"LICH\") when and "
+               "where cash for %(coming)s is paid: %(tho_first)s at Nhà văn hóa thôn Bình Thành, "
+               "%(tho_second)s at the post office; days that are over are told as over.")},
     {"role": ROLE_GUARDIAN, "name": "Phan Thị Mận", "code": "BT4600003", "phone": "0935602417",
      "birth": "14/08/2016",
      "try": N_("Grandmother of an orphaned girl: the payment for %(report)s failed (account locked); ask why "

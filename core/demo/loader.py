@@ -215,7 +215,8 @@ def write_officer_files(directory: str | Path, data: DemoData | None = None, oth
         f"payments_{data.months.report}.csv": (PAYMENT_HEADERS, sorted(
             (r for r in data.payments if r["ky_chi_tra"] == report and r["ma_doi_tuong"] in wanted),
             key=lambda r: order[r["ma_doi_tuong"]])),
-        f"schedules_{data.months.coming}.csv": (SCHEDULE_HEADERS, [r for r in data.schedules if r["ky_chi_tra"] == coming]),
+        f"schedules_{data.months.coming}.csv": (SCHEDULE_HEADERS,
+                                                [r for r in data.schedules if r["ky_chi_tra"] == coming]),
     }
     paths = []
     for name, (headers, rows) in files.items():

@@ -136,8 +136,8 @@ class FormerUnit:
     successor_code: str
 
     def row(self) -> dict:
-        return {"code": self.code, "name": self.name, "kind": self.kind, "successor_code": self.successor_code,
-                "merged_on": MERGED_ON}
+        return {"code": self.code, "name": self.name, "kind": self.kind,
+                "successor_code": self.successor_code, "merged_on": MERGED_ON}
 
 
 def plan_former_units(rng: random.Random, units: list[DemoUnit]) -> list[FormerUnit]:
@@ -147,7 +147,8 @@ def plan_former_units(rng: random.Random, units: list[DemoUnit]) -> list[FormerU
         served = sorted((u for u in units if u.district == district), key=lambda u: u.code)
         fixed = {u.code: FORMER_IN_CASH_ONLY_UNIT for u in served if u.code == CASH_ONLY_UNIT}
         rest = [u for u in served if u.code not in fixed]
-        shares = dict(zip((u.code for u in rest), share_out(count - sum(fixed.values()), [u.weight for u in rest], 1)))
+        parts = share_out(count - sum(fixed.values()), [u.weight for u in rest], 1)
+        shares = dict(zip((u.code for u in rest), parts))
         for unit in served:
             villages = rng.sample(unit.villages, len(unit.villages))
             prefix = unit.name.split(" ", 1)[0]

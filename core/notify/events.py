@@ -108,7 +108,8 @@ def notify_schedules(session: Session, schedule_ids: list[int], settings, clock:
                 text = schedule_text(translators[r.language], coming, beneficiary, r.role, today)
                 key = f"sched:{unit_code}:{period}:{digest}:b{beneficiary.id}:p{r.person_id}:{r.channel}"
                 items.append(outgoing(settings, r, key, text, "notify.cash_schedule", renderers,
-                                      payment_id=payment.id if payment else None, ref=f"schedule:{coming[0].id}"))
+                                      payment_id=payment.id if payment else None,
+                                      ref=f"schedule:{coming[0].id}"))
     return enqueue_many(session, items, clock.now())
 
 

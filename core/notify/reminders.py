@@ -49,6 +49,7 @@ def queue_reminders(session: Session, settings, clock: Clock, today: date) -> in
                     text = reminder_text(translator(r.language), slot, beneficiary, r.role, today, on_the_day)
                     key = f"remind:{slot.id}:{tag}:b{beneficiary.id}:p{r.person_id}:{r.channel}"
                     items.append(outgoing(settings, r, key, text, "notify.cash_reminder",
-                                          payment_id=payment.id if payment else None, ref=f"schedule:{slot.id}",
+                                          payment_id=payment.id if payment else None,
+                                          ref=f"schedule:{slot.id}",
                                           not_before=morning if on_the_day else None))
     return enqueue_many(session, items, clock.now())

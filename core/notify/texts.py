@@ -121,8 +121,9 @@ def schedule_text(t: Translator, slots: tuple[CashSlot, ...], beneficiary: Benef
 
     full = t._("The %(period)s allowance for %(who)s is paid in cash at any of these: %(slots)s.",
                slots=listed(lambda s: w.cash_days(t, s)), **values)
-    shorter = [t._("Cash for %(period)s for %(who)s: %(slots)s.", slots=listed(lambda s, hours=hours: w.short_days(t, s, hours)),
-                   **values) for hours in (True, False)]
+    shorter = [t._("Cash for %(period)s for %(who)s: %(slots)s.",
+                   slots=listed(lambda s, hours=hours: w.short_days(t, s, hours)), **values)
+               for hours in (True, False)]
     return [Sentence(full, shorter=tuple(shorter)), _bring_id(t)]
 
 
