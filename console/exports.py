@@ -31,6 +31,10 @@ def indicator_rows(data: Indicators, t: Translator, scope_label: str) -> tuple[l
         add(t._("Unit"), row)
     rows.append([t._("Units paying electronically"), f"{data.units_electronic}/{data.units_total}", data.units_total,
                  "", "", data.units_electronic, round(data.units_share * 100, 2)])
+    if data.former_units_total:
+        rows.append([t._("Communes paying electronically, before the 2025 merger"),
+                     f"{data.former_units_electronic}/{data.former_units_total}", data.former_units_total, "", "",
+                     data.former_units_electronic, round(data.former_units_share * 100, 2)])
     return header, rows
 
 

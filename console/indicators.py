@@ -9,7 +9,7 @@ from flask import Response, g, render_template, request
 from console.charts import trend_line, unit_bars
 from console.exports import indicator_rows, to_csv, to_xlsx
 from console.web import audit, bp, db, login_required, runtime, scope_codes, tr
-from core.indicators import compute, periods, trend
+from core.indicators import compute, default_period, periods, trend
 from core.models import Unit
 
 _PERIOD = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
@@ -21,9 +21,8 @@ def _load(s, requested: str | None):
     current = runtime().clock.current_period()
     if requested and _PERIOD.fullmatch(requested):
         period = requested
-    else:
-        past = [p for p in known if p <= current]
-        period = past[-1] if past else current
+    else:  # the latest month with results, not one where nothing is paid yet
+        period = default_period(s, codes, current)
     t = tr()
     data = compute(s, period, codes, no_provider=t._("No provider"))
     if g.officer.role == "commune" or g.officer.unit_code:

@@ -96,7 +96,8 @@ def preview(session: Session, settings, clock: Clock, text: str, filters: dict) 
     period = filters.get("period") or clock.current_period()
     sample = {}
     if recipients:
-        sample = template_values(session, [recipients[0].beneficiary_id], period, translator("vi"))
+        sample = template_values(session, [recipients[0].beneficiary_id], period, translator("vi"),
+                                 clock.today())
         sample = sample.get(recipients[0].beneficiary_id, {})
     filled = fill(text, sample) if sample else text
     channels = [filters["channel"]] if filters.get("channel") else sorted(set(by_channel) | {"sms"})
@@ -187,7 +188,8 @@ def fan_out(session: Session, broadcast: Broadcast, settings, clock: Clock) -> i
     filters = broadcast.filters or {}
     _, recipients = find_recipients(session, filters)
     period = filters.get("period") or clock.current_period()
-    values = template_values(session, [r.beneficiary_id for r in recipients], period, translator("vi"))
+    values = template_values(session, [r.beneficiary_id for r in recipients], period, translator("vi"),
+                             clock.today())
     not_before = broadcast.scheduled_at if broadcast.scheduled_at and broadcast.scheduled_at > clock.now() else None
     parts = split_template(broadcast.text)
     renderers: dict[str, ManyRenderer] = {}

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from datetime import date
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -21,11 +22,11 @@ from sqlalchemy import Integer, and_, bindparam, exists, func, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
+from core.cash_days import CashDays, cash_days_of_units
 from core.i18n import Translator
 from core.models import (
     Beneficiary,
     BeneficiaryCategory,
-    CashSchedule,
     Contact,
     Identity,
     Payment,
@@ -124,9 +125,11 @@ def find_recipients(session: Session, filters: dict) -> tuple[int, list[Recipien
     return total, sorted(chosen.values(), key=itemgetter(0))  # by person id
 
 
-def template_values(session: Session, beneficiary_ids_: Iterable[int], period: str, t: Translator) -> dict[int, dict[str, str]]:
+def template_values(session: Session, beneficiary_ids_: Iterable[int], period: str, t: Translator,
+                    today: date) -> dict[int, dict[str, str]]:
     """{ho_ten, so_tien, ky, ngay_chi_tra, dia_diem} for each beneficiary, from the period's payment
-    and the unit's cash schedule."""
+    and the unit's cash days as of `today` (core.cash_days): every day still to come, or, when all
+    are over, those days marked as over, never a past day as a coming one."""
     wanted = list(dict.fromkeys(beneficiary_ids_))
     values: dict[int, dict[str, str]] = {}
     if not wanted:
@@ -140,15 +143,11 @@ def template_values(session: Session, beneficiary_ids_: Iterable[int], period: s
         for row in session.execute(select(Payment.beneficiary_id, Payment.amount, Payment.paid_on)
                                    .where(Payment.period == period, ids(Payment.beneficiary_id))):
             payments[row[0]] = row
-    units = {row[2] for row in people.values()}
-    schedules: dict[str, CashSchedule] = {}
-    for schedule in session.scalars(select(CashSchedule).where(and_(CashSchedule.period == period,
-                                                                    CashSchedule.unit_code.in_(list(units))))
-                                    .order_by(CashSchedule.start_date)):
-        schedules.setdefault(schedule.unit_code, schedule)
+    units = sorted({row[2] for row in people.values()})
     # A province has a handful of amounts, dates and schedules: format each once (Babel is slow).
     money, dates, period_text = _Memo(t.money), _Memo(t.date), t.period(period)
-    at_unit = {code: (_days(s, t), s.place + (f" ({s.hours})" if s.hours else "")) for code, s in schedules.items()}
+    at_unit = {code: _days_and_places(days, dates, t)
+               for code, days in cash_days_of_units(session, units, today, period).items() if days.known}
     for beneficiary_id, (_, name, unit_code, monthly, method) in people.items():
         payment = payments.get(beneficiary_id)
         amount = payment[1] if payment else monthly
@@ -160,6 +159,18 @@ def template_values(session: Session, beneficiary_ids_: Iterable[int], period: s
         values[beneficiary_id] = {"ho_ten": name, "so_tien": money(amount) if amount else "", "ky": period_text,
                                   "ngay_chi_tra": day, "dia_diem": place}
     return values
+
+
+def _days_and_places(days: CashDays, dates, t: Translator) -> tuple[str, str]:
+    """('02/12/2026 - 03/12/2026; 04/12/2026', 'A (7h30-11h00); B') for the coming slots; when none is
+    left, the past ones with '(đã chi xong)' after the days."""
+    slots = days.coming or days.past
+    shown = "; ".join(dates(s.start) if s.end == s.start else f"{dates(s.start)} - {dates(s.end)}"
+                      for s in slots)
+    places = "; ".join(s.place + (f" ({s.hours})" if s.hours else "") for s in slots)
+    if not days.coming:
+        shown = t._("%(days)s (already over)", days=shown)
+    return shown, places
 
 
 class _Memo(dict):
@@ -187,9 +198,3 @@ def _id_lists(session: Session, ids: list[int]):
     for start in range(0, len(ids), LOOKUP_CHUNK):
         chunk = ids[start:start + LOOKUP_CHUNK]
         yield lambda column, chunk=chunk: column.in_(chunk)
-
-
-def _days(schedule: CashSchedule, t: Translator) -> str:
-    if schedule.end_date and schedule.end_date != schedule.start_date:
-        return f"{t.date(schedule.start_date)} - {t.date(schedule.end_date)}"
-    return t.date(schedule.start_date)

@@ -125,6 +125,15 @@ def client(app):
     return app.test_client()
 
 
+@pytest.fixture(scope="session")
+def full_demo():
+    """The whole demo province as generated for the committed sample's day (2026-11-26), made once
+    per run for the tests that need it at full size."""
+    from core.demo import generate
+
+    return generate(today=TODAY.date())
+
+
 @pytest.fixture
 def data_dir() -> Path:
     return Path(__file__).parent / "data"

@@ -41,18 +41,21 @@ MAX_TEXT = 1600
 
 
 def demo_identities() -> list[dict]:
-    """The documented demo people (core.demo), with their phone in the form people dial."""
+    """The documented demo people (core.demo) with the dates of the demo last loaded, their phone
+    in the form people dial."""
     try:
-        from core.demo import DEMO_IDENTITIES
+        from core.demo import demo_months, identity_cards, loaded_months
     except ImportError:  # the demo is optional for the simulator itself
         return []
-    t = Translator("vi")
-    people = []
-    for item in DEMO_IDENTITIES:
-        role, hint = item.get("role") or "", item.get("try") or ""  # msgids marked in core.demo
-        people.append({"phone": item["phone"], "name": item.get("name") or "", "role": t._(role) if role else "",
-                       "hint": t._(hint) if hint else ""})
-    return people
+    runtime = services().runtime
+    try:
+        with runtime.sessions() as session:
+            months = loaded_months(session)
+    except SQLAlchemyError:  # the page still opens while the database is down
+        months = None
+    months = months or demo_months(runtime.clock.today())
+    return [{"phone": who["phone"], "name": who.get("name") or "", "role": who["role"], "hint": who["try"]}
+            for who in identity_cards(Translator("vi"), months)]
 
 
 def ui_texts(t: Translator) -> dict[str, str]:

@@ -26,20 +26,18 @@ def _parse_today(value: str | None) -> date | None:
         raise SystemExit(2)
 
 
-def echo_identities(t) -> None:  # noqa: ANN001 - a core.i18n.Translator
-    from core.demo import DEMO_IDENTITIES
+def echo_identities(t, months) -> None:
+    from core.demo import identity_cards
 
     click.echo(t._("Demo identities to try (write or call from these phones):"))
-    for who in DEMO_IDENTITIES:
-        role_msgid, try_msgid = who["role"], who["try"]  # msgids marked in core.demo.identities
-        role = t._(role_msgid)
+    for who in identity_cards(t, months):
         if who["code"]:
             click.echo("- " + t._("%(role)s: %(name)s, phone %(phone)s; beneficiary %(code)s, born %(birth)s",
-                                  role=role, name=who["name"], phone=who["phone"], code=who["code"],
+                                  role=who["role"], name=who["name"], phone=who["phone"], code=who["code"],
                                   birth=who["birth"]))
         else:
-            click.echo("- " + t._("%(role)s: phone %(phone)s", role=role, phone=who["phone"]))
-        click.echo("  " + t._(try_msgid))
+            click.echo("- " + t._("%(role)s: phone %(phone)s", role=who["role"], phone=who["phone"]))
+        click.echo("  " + who["try"])
     click.echo(t._("What to ask each of them: docs/DEMO.md."))
 
 
@@ -71,7 +69,10 @@ def register(main: click.Group) -> None:
         upgrade(runtime.engine)
         with transaction(runtime.sessions) as session:
             seed_reference(session)
-        summary = load_demo(runtime.sessions, today or runtime.clock.today(), scale=scale, force=force)
+        from core.demo import demo_months
+
+        today = today or runtime.clock.today()
+        summary = load_demo(runtime.sessions, today, scale=scale, force=force)
         people, payments, schedules = (summary.reports[k] for k in ("beneficiaries", "payments", "schedules"))
         click.echo(t._("Demo province of Huế loaded: %(units)s communes and wards, %(people)s beneficiaries, "
                        "%(payments)s monthly payments, %(schedules)s cash-payment days.",
@@ -81,5 +82,9 @@ def register(main: click.Group) -> None:
                        created=t.number(sum(r.created for r in summary.reports.values())),
                        updated=t.number(sum(r.updated for r in summary.reports.values()) + summary.units_updated),
                        unchanged=t.number(sum(r.unchanged for r in summary.reports.values()))))
-        echo_identities(t)
+        months = demo_months(today)
+        click.echo(t._("Dated from %(today)s: results up to %(report)s (the month that reproduces the "
+                       "province's report), %(coming)s waiting for payment.", today=t.date(today),
+                       report=t.period(months.report), coming=t.period(months.coming)))
+        echo_identities(t, months)
         echo_console_accounts(runtime, t)

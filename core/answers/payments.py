@@ -15,7 +15,7 @@ from core.answers.context import (
     officer_phrase,
     unit_of,
 )
-from core.answers.schedule import when_money_comes
+from core.answers.schedule import cash_days_announced_later, fitting, when_money_comes
 from core.clock import period_add
 from core.identity import PAYMENT_COLUMNS, PaymentView
 from core.models import Beneficiary, Payment
@@ -113,7 +113,14 @@ def _status_text(ctx: AnswerContext, beneficiary: Beneficiary, payment: Payment 
         head = (t._("The allowance for %(period)s of %(name)s (%(amount)s) is not paid yet: waiting for payment.", **values)
                 if status == "scheduled" else
                 t._("The allowance for %(period)s of %(name)s (%(amount)s) has been sent to the paying agency and is not paid yet.", **values))
-        return ctx.compose([head], [when_money_comes(ctx, beneficiary, shown_period, payment.method, payment.provider)])
+        if (payment.method or beneficiary.method) != "cash":  # a transfer's usual days, when room is left
+            return ctx.compose([head], when_money_comes(ctx, beneficiary, shown_period, payment.method,
+                                                        payment.provider))
+        def build(level: int) -> str:
+            told = when_money_comes(ctx, beneficiary, shown_period, payment.method, payment.provider, level)
+            return ctx.compose([head, *told], [] if told else [cash_days_announced_later(ctx)])
+
+        return fitting(ctx, build)
     reason = _reason(ctx, payment)
     if status in ("failed", "returned"):
         next_step = ctx.pick(t._("Please call %(whom)s to get the money paid again. Hotline: %(hotline)s.", **call),

@@ -6,9 +6,10 @@ are the documented people to try the service with (docs/DEMO.md).
 """
 from __future__ import annotations
 
+from core.demo.calendar import DemoMonths, demo_months
 from core.demo.generator import DemoData, generate
-from core.demo.identities import DEMO_IDENTITIES, STRANGER_PHONE
-from core.demo.loader import DemoSummary, load_demo, write_officer_files
+from core.demo.identities import DEMO_IDENTITIES, STRANGER_PHONE, identity_cards
+from core.demo.loader import DemoSummary, load_demo, loaded_months, write_officer_files
 
-__all__ = ["DEMO_IDENTITIES", "STRANGER_PHONE", "DemoData", "DemoSummary", "generate", "load_demo",
-           "write_officer_files"]
+__all__ = ["DEMO_IDENTITIES", "STRANGER_PHONE", "DemoData", "DemoMonths", "DemoSummary", "demo_months", "generate",
+           "identity_cards", "load_demo", "loaded_months", "write_officer_files"]

@@ -1,24 +1,22 @@
 """The documented demo identities: fixed people, codes and phones anyone can try the service with
 (docs/DEMO.md), and that tests rely on. They are part of the province's figures, not extra.
 
-`role` and `try` are English msgids (marked with N_ so `make catalogs` extracts them); the CLI
-prints them through the catalogs.
+Their payments and cash days are fixed relative to the demo's report month (core.demo.calendar),
+so the hints name the same days the answers give on whatever day the demo is loaded. `role` and
+`try` are English msgids (marked with N_ so `make catalogs` extracts them); `identity_cards`
+gives them through the catalogs with the dates filled in.
 """
 from __future__ import annotations
 
-from core.i18n import N_  # noqa: F401 - re-exported
-
 import logging
-from datetime import date
 
+from core.demo.calendar import DemoMonths, day_of
 from core.demo.payments import Outcome
 from core.demo.people import DemoPerson
 from core.demo.units import CASH_ONLY_UNIT, VIETTEL, VNPOST
+from core.i18n import N_
 
 logger = logging.getLogger(__name__)
-
-
-
 
 STRANGER_PHONE = "0909123000"
 ROLE_BENEFICIARY, ROLE_GUARDIAN = N_("Demo beneficiary"), N_("Demo guardian")
@@ -53,22 +51,42 @@ IDENTITY_PEOPLE = [
                guardian_phone="0868530927", relation="người được ủy quyền"),
 ]
 
-# Fixed results per identity and period; periods not listed are drawn like everyone else's.
-IDENTITY_OUTCOMES: dict[str, dict[str, Outcome]] = {
-    "BT4600001": {"2026-09": Outcome("paid", date(2026, 9, 5)), "2026-10": Outcome("paid", date(2026, 10, 5)),
-                  "2026-11": Outcome("paid", date(2026, 11, 5)), "2026-12": Outcome("scheduled")},
-    "BT4600002": {"2026-09": Outcome("paid", date(2026, 9, 4)), "2026-10": Outcome("paid", date(2026, 10, 6)),
-                  "2026-11": Outcome("paid", date(2026, 11, 3)), "2026-12": Outcome("scheduled")},
-    "BT4600003": {"2026-09": Outcome("paid", date(2026, 9, 3)), "2026-10": Outcome("paid", date(2026, 10, 5)),
-                  "2026-11": Outcome("failed", note="Tài khoản bị khóa"), "2026-12": Outcome("scheduled")},
-    "BT4600004": {"2026-09": Outcome("paid", date(2026, 9, 4)), "2026-10": Outcome("paid", date(2026, 10, 3)),
-                  "2026-11": Outcome("paid", date(2026, 11, 4)), "2026-12": Outcome("scheduled")},
-    "BT4600005": {"2026-09": Outcome("paid", date(2026, 9, 7)), "2026-10": Outcome("paid", date(2026, 10, 6)),
-                  "2026-11": Outcome("paid", date(2026, 11, 6)), "2026-12": Outcome("scheduled")},
-    "BT4600006": {"2026-09": Outcome("paid", date(2026, 9, 4)), "2026-10": Outcome("paid", date(2026, 10, 4)),
-                  "2026-11": Outcome("paid", date(2026, 11, 4)), "2026-12": Outcome("scheduled")},
-    "BT4600007": {"2026-09": Outcome("paid", date(2026, 9, 8)), "2026-10": Outcome("paid", date(2026, 10, 7)),
-                  "2026-11": Outcome("paid", date(2026, 11, 7)), "2026-12": Outcome("scheduled")},
+# Fixed results per identity: (status, day of the month, provider's note) for the two months before
+# the report month, the report month, and the coming month; the rest of the province is drawn.
+PAID, WAITING = "paid", ("scheduled", None, None)
+IDENTITY_RESULTS: dict[str, tuple[tuple[str, int | None, str | None], ...]] = {
+    "BT4600001": ((PAID, 5, None), (PAID, 5, None), (PAID, 5, None), WAITING),
+    "BT4600002": ((PAID, 4, None), (PAID, 6, None), (PAID, 3, None), WAITING),
+    "BT4600003": ((PAID, 3, None), (PAID, 5, None), ("failed", None, "Tài khoản bị khóa"), WAITING),
+    "BT4600004": ((PAID, 4, None), (PAID, 3, None), (PAID, 4, None), WAITING),
+    "BT4600005": ((PAID, 7, None), (PAID, 6, None), (PAID, 6, None), WAITING),
+    "BT4600006": ((PAID, 4, None), (PAID, 4, None), (PAID, 4, None), WAITING),
+    "BT4600007": ((PAID, 8, None), (PAID, 7, None), (PAID, 7, None), WAITING),
+}
+
+
+def identity_outcomes(months: DemoMonths) -> dict[str, dict[str, Outcome]]:
+    """IDENTITY_RESULTS as Outcomes of the demo's months."""
+    return {code: {period: Outcome(status, day_of(period, day) if day else None, note)
+                   for period, (status, day, note) in zip(months.all, results)}
+            for code, results in IDENTITY_RESULTS.items()}
+
+
+for _person in IDENTITY_PEOPLE:  # the report month's result decides whether they count as paid through it
+    _person.paid_in_report = IDENTITY_RESULTS[_person.code][-2][0] == PAID
+
+
+# Cash days of the identities' units, fixed so docs/DEMO.md can say them: (unit, 0 for the report
+# month or 1 for the month after) -> (first day, last day, hours, place).
+IDENTITY_CASH_DAYS: dict[tuple[str, int], list[tuple[int, int, str, str]]] = {
+    (CASH_ONLY_UNIT, 0): [(3, 4, "7h30-11h00", "Nhà văn hóa thôn Bình Thành"),
+                          (5, 6, "7h30-11h00", "Bưu điện văn hóa xã Bình Điền")],
+    (CASH_ONLY_UNIT, 1): [(2, 3, "7h30-11h00", "Nhà văn hóa thôn Bình Thành"),
+                          (4, 5, "7h30-16h30", "Bưu điện văn hóa xã Bình Điền")],
+    ("19777", 0): [(5, 6, "7h30-11h00", "UBND phường Vỹ Dạ")],
+    ("19777", 1): [(3, 4, "7h30-11h00", "UBND phường Vỹ Dạ")],
+    ("20179", 0): [(6, 7, "7h00-11h00", "Nhà văn hóa thôn Phú Mỹ")],
+    ("20179", 1): [(7, 8, "7h00-11h00", "Nhà văn hóa thôn Phú Mỹ")],
 }
 
 
@@ -79,40 +97,34 @@ def _cash(period: str, start: int, end: int, hours: str, place: str, unit: str) 
             "gio": hours, "dia_diem": place}
 
 
-# Cash days of the identities' units, fixed so docs/DEMO.md can say them.
-IDENTITY_SCHEDULES: dict[tuple[str, str], list[dict[str, str]]] = {
-    (CASH_ONLY_UNIT, "2026-11"): [
-        _cash("2026-11", 3, 4, "7h30-11h00", "Nhà văn hóa thôn Bình Thành", CASH_ONLY_UNIT),
-        _cash("2026-11", 5, 6, "7h30-11h00", "Bưu điện văn hóa xã Bình Điền", CASH_ONLY_UNIT)],
-    (CASH_ONLY_UNIT, "2026-12"): [
-        _cash("2026-12", 2, 3, "7h30-11h00", "Nhà văn hóa thôn Bình Thành", CASH_ONLY_UNIT),
-        _cash("2026-12", 4, 5, "7h30-16h30", "Bưu điện văn hóa xã Bình Điền", CASH_ONLY_UNIT)],
-    ("19777", "2026-11"): [_cash("2026-11", 5, 6, "7h30-11h00", "UBND phường Vỹ Dạ", "19777")],
-    ("19777", "2026-12"): [_cash("2026-12", 3, 4, "7h30-11h00", "UBND phường Vỹ Dạ", "19777")],
-    ("20179", "2026-11"): [_cash("2026-11", 6, 7, "7h00-11h00", "Nhà văn hóa thôn Phú Mỹ", "20179")],
-    ("20179", "2026-12"): [_cash("2026-12", 7, 8, "7h00-11h00", "Nhà văn hóa thôn Phú Mỹ", "20179")],
-}
+def identity_schedules(months: DemoMonths) -> dict[tuple[str, str], list[dict[str, str]]]:
+    """IDENTITY_CASH_DAYS as the officers' schedule rows of the demo's months."""
+    return {(unit, months.offset(offset)): [_cash(months.offset(offset), *day, unit) for day in days]
+            for (unit, offset), days in IDENTITY_CASH_DAYS.items()}
+
 
 DEMO_IDENTITIES: list[dict[str, str]] = [
     {"role": ROLE_BENEFICIARY, "name": "Nguyễn Thị Lài", "code": "BT4600001", "phone": "0978451203",
      "birth": "12/03/1951",
-     "try": N_("Has this month's money come? 750,000đ reached her Viettel Money wallet on 05/11/2026; "
-               "ask why it is 750,000đ (500,000đ × 1.5).")},
+     "try": N_("Ask whether her money for %(report)s has come (\"TC %(report_month)s\"): 750,000đ "
+               "reached her Viettel Money wallet on %(lai_paid)s. Ask why it is 750,000đ (500,000đ × 1.5).")},
     {"role": ROLE_GUARDIAN, "name": "Trần Văn Hùng", "code": "BT4600001", "phone": "0905318246",
      "birth": "12/03/1951",
-     "try": N_("Her son in the city: ask whether his mother's money for November has come, and the history.")},
+     "try": N_("Her son in the city: ask whether his mother's money for %(report)s has come, and the history "
+               "(paid in %(results)s).")},
     {"role": ROLE_BENEFICIARY, "name": "Hồ Văn Thọ", "code": "BT4600002", "phone": "0362718345",
      "birth": "1939",
-     "try": N_("Paid in cash; his phone is on file in the old form 01662718345. Ask when and where to "
-               "collect next month's money (02–03/12, Nhà văn hóa thôn Bình Thành).")},
+     "try": N_("Paid in cash; his phone is on file in the old form 01662718345. Ask (\"LICH\") when and "
+               "where cash for %(coming)s is paid: %(tho_first)s at Nhà văn hóa thôn Bình Thành, "
+               "%(tho_second)s at the post office; days that are over are told as over.")},
     {"role": ROLE_GUARDIAN, "name": "Phan Thị Mận", "code": "BT4600003", "phone": "0935602417",
      "birth": "14/08/2016",
-     "try": N_("Grandmother of an orphaned girl: November's payment failed (account locked); ask why "
+     "try": N_("Grandmother of an orphaned girl: the payment for %(report)s failed (account locked); ask why "
                "and whom to call.")},
     {"role": ROLE_GUARDIAN, "name": "Phan Văn Quang", "code": "BT4600004", "phone": "0983246150",
      "birth": "02/02/1940",
      "try": N_("Looks after both his parents (BT4600004 by Viettel Money, BT4600005 in cash): ask "
-               "about November's money and see him asked which parent he means.")},
+               "about the money for %(report)s and see him asked which parent he means.")},
     {"role": ROLE_BENEFICIARY, "name": "Hoàng Thị Cúc", "code": "BT4600006", "phone": "0845119273",
      "birth": "20/07/1941",
      "try": N_("Holds two categories; ask why she gets 1,000,000đ (the higher coefficient, 2, applies).")},
@@ -124,3 +136,23 @@ DEMO_IDENTITIES: list[dict[str, str]] = [
      "try": N_("A phone not on file: any question about a payment gets no personal details, only how to "
                "register (DK <code> <birth date>).")},
 ]
+
+
+def hint_values(t, months: DemoMonths) -> dict[str, str]:
+    """The dates the hints name, from the same tables the demo's rows come from."""
+    outcomes = identity_outcomes(months)
+    tho = IDENTITY_CASH_DAYS[(CASH_ONLY_UNIT, 1)]
+
+    def days(first: int, last: int) -> str:
+        return f"{first:02d}–{last:02d}/{months.coming[5:]}"
+
+    return {"report": t.period(months.report), "report_month": str(int(months.report[5:])),
+            "coming": t.period(months.coming), "results": ", ".join(t.period(p) for p in months.results),
+            "lai_paid": t.date(outcomes["BT4600001"][months.report].paid_on),
+            "tho_first": days(*tho[0][:2]), "tho_second": days(*tho[1][:2])}
+
+
+def identity_cards(t, months: DemoMonths) -> list[dict[str, str]]:
+    """DEMO_IDENTITIES with `role` and `try` in the translator's language, dates filled in."""
+    values = hint_values(t, months)
+    return [{**who, "role": t._(who["role"]), "try": t._(who["try"], **values)} for who in DEMO_IDENTITIES]

@@ -25,9 +25,10 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.db import transaction
+from core.demo.calendar import DemoMonths
 from core.demo.generator import DemoData, generate
 from core.demo.identities import IDENTITY_PEOPLE
-from core.models import AuditLog, Beneficiary, Payment, Unit
+from core.models import AuditLog, Beneficiary, FormerUnit, Payment, Unit
 
 logger = logging.getLogger(__name__)
 
@@ -87,6 +88,24 @@ def set_unit_officers(session: Session, data: DemoData) -> int:
     return changed
 
 
+def set_former_units(session: Session, data: DemoData) -> int:
+    """The demo's communes of before the 2025 merger and the unit each is part of; returns rows changed."""
+    existing = {row.code: row for row in session.scalars(select(FormerUnit))}
+    changed = 0
+    for former in data.former_units:
+        values = former.row()
+        row = existing.get(former.code)
+        if row is None:
+            session.add(FormerUnit(**values))
+        elif any(getattr(row, key) != value for key, value in values.items()):
+            for key, value in values.items():
+                setattr(row, key, value)
+        else:
+            continue
+        changed += 1
+    return changed
+
+
 def _numbered(rows: Iterable[dict]) -> Iterable[tuple[int, dict]]:
     """Rows numbered as in a spreadsheet: the header is row 1."""
     return ((number, row) for number, row in enumerate(rows, start=2))
@@ -94,9 +113,11 @@ def _numbered(rows: Iterable[dict]) -> Iterable[tuple[int, dict]]:
 
 def fingerprint(data: DemoData) -> str:
     """A digest of everything a load would write."""
-    digest = hashlib.sha256(f"{data.seed}:{data.scale}".encode())
+    digest = hashlib.sha256(f"{data.seed}:{data.scale}:{data.months.report}".encode())
     for info in data.unit_officers():
         digest.update(repr(sorted(info.items())).encode())
+    for former in data.former_units:
+        digest.update(repr(former).encode())
     for kind in KINDS:
         for row in getattr(data, kind):
             digest.update("\x1f".join(row.values()).encode())
@@ -116,16 +137,18 @@ def _already_loaded(session: Session, data: DemoData, digest: str) -> bool:
     low, high = min(codes), max(codes)
     in_range = Beneficiary.code.between(low, high)
     people = session.scalar(select(func.count()).select_from(Beneficiary).where(in_range))
-    payments = session.scalar(select(func.count()).select_from(Payment).join(Beneficiary).where(in_range))
+    payments = session.scalar(select(func.count()).select_from(Payment).join(Beneficiary)
+                              .where(in_range, Payment.period.in_(data.months.all)))
     return people == len(data.beneficiaries) and payments == len(data.payments)
 
 
 def load_demo(session_factory: sessionmaker[Session], today: date, *, seed: int = 46, scale: float = 1.0,
               data: DemoData | None = None, force: bool = False) -> DemoSummary:
-    """Load (or re-load, changing nothing) the demo province; one transaction for it all."""
+    """Load (or re-load, changing nothing) the demo province, its months counted from `today`; one
+    transaction for it all."""
     from core.imports import ImportReport, import_rows
 
-    data = data or generate(seed=seed, scale=scale)
+    data = data or generate(seed=seed, scale=scale, today=today)
     digest = fingerprint(data)
     summary = DemoSummary(units=len(data.units))
     with transaction(session_factory) as session:
@@ -136,19 +159,27 @@ def load_demo(session_factory: sessionmaker[Session], today: date, *, seed: int 
                 summary.reports[kind] = ImportReport(kind, total=total, unchanged=total)
             logger.info("demo already loaded (fingerprint %s): nothing to do", digest[:12])
             return summary
-        summary.units_updated = set_unit_officers(session, data)
+        summary.units_updated = set_unit_officers(session, data) + set_former_units(session, data)
         for kind in KINDS:
             summary.reports[kind] = import_rows(session, kind, _numbered(getattr(data, kind)), today=today)
         if summary.errors:
             logger.error("demo rows rejected by the importer: %s", summary.errors[:5])
             raise ValueError(f"{len(summary.errors)} demo rows were rejected, first: {summary.errors[0]}")
         session.add(AuditLog(actor="cli:demo", action=DEMO_ACTION, detail={
-            "fingerprint": digest, "seed": data.seed, "scale": data.scale,
+            "fingerprint": digest, "seed": data.seed, "scale": data.scale, "report_month": data.months.report,
             **{kind: {"total": r.total, "created": r.created, "updated": r.updated}
                for kind, r in summary.reports.items()},
         }))
     logger.info("demo loaded: %d changes", summary.changed)
     return summary
+
+
+def loaded_months(session: Session) -> DemoMonths | None:
+    """The months of the demo last loaded (its report month is in the load's audit row)."""
+    detail = session.scalar(select(AuditLog.detail).where(AuditLog.action == DEMO_ACTION)
+                            .order_by(AuditLog.id.desc()).limit(1))
+    report = (detail or {}).get("report_month")
+    return DemoMonths(report) if report else None
 
 
 def _write_csv(path: Path, headers: dict[str, str], rows: Iterable[dict]) -> None:
@@ -168,9 +199,11 @@ def sample_codes(data: DemoData, others: int = 50) -> list[str]:
 
 
 def write_officer_files(directory: str | Path, data: DemoData | None = None, others: int = 50) -> list[Path]:
-    """beneficiaries.csv, payments_2026-11.csv and schedules_2026-12.csv as officers would send
-    them: Vietnamese headers, UTF-8 with BOM, dd/mm/yyyy dates."""
+    """beneficiaries.csv, the report month's payments (payments_2026-11.csv for the committed sample)
+    and the next month's cash days (schedules_2026-12.csv) as officers would send them: Vietnamese
+    headers, UTF-8 with BOM, dd/mm/yyyy dates."""
     data = data or generate()
+    report, coming = (f"{p[5:]}/{p[:4]}" for p in (data.months.report, data.months.coming))
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     codes = sample_codes(data, others)
@@ -179,10 +212,11 @@ def write_officer_files(directory: str | Path, data: DemoData | None = None, oth
     files = {
         "beneficiaries.csv": (HEADERS, sorted((r for r in data.beneficiaries if r["ma_doi_tuong"] in wanted),
                                              key=lambda r: order[r["ma_doi_tuong"]])),
-        "payments_2026-11.csv": (PAYMENT_HEADERS, sorted(
-            (r for r in data.payments if r["ky_chi_tra"] == "11/2026" and r["ma_doi_tuong"] in wanted),
+        f"payments_{data.months.report}.csv": (PAYMENT_HEADERS, sorted(
+            (r for r in data.payments if r["ky_chi_tra"] == report and r["ma_doi_tuong"] in wanted),
             key=lambda r: order[r["ma_doi_tuong"]])),
-        "schedules_2026-12.csv": (SCHEDULE_HEADERS, [r for r in data.schedules if r["ky_chi_tra"] == "12/2026"]),
+        f"schedules_{data.months.coming}.csv": (SCHEDULE_HEADERS,
+                                                [r for r in data.schedules if r["ky_chi_tra"] == coming]),
     }
     paths = []
     for name, (headers, rows) in files.items():

@@ -1,5 +1,6 @@
 """Payment results for the demo's past months, the coming month's payee list, and every unit's
-cash days, written as the providers and officers write them."""
+cash days, written as the providers and officers write them. Months are core.demo.calendar's:
+in the report month exactly the people drawn as "paid through an account" are paid into it."""
 from __future__ import annotations
 
 import logging
@@ -7,14 +8,12 @@ import random
 from dataclasses import dataclass
 from datetime import date
 
+from core.demo.calendar import DemoMonths, day_of
 from core.demo.people import METHOD_WRITTEN, DemoPerson, format_amount
 from core.demo.units import DemoUnit
 
 logger = logging.getLogger(__name__)
 
-RESULT_PERIODS = ("2026-09", "2026-10", "2026-11")
-NEXT_PERIOD = "2026-12"
-SCHEDULE_PERIODS = ("2026-11", "2026-12")
 STATUS_WRITTEN = {"scheduled": "Chờ chi trả", "sent": "Đã chuyển", "paid": "Đã chi trả",
                   "failed": "Không thành công", "returned": "Bị trả về", "on_hold": "Tạm dừng"}
 FAILURES = {"ewallet": ["Ví chưa định danh", "Tài khoản bị khóa", "Ví chưa định danh"],
@@ -36,11 +35,6 @@ def _written(day: date | None) -> str:
     return f"{day.day:02d}/{day.month:02d}/{day.year}" if day else ""
 
 
-def _day(period: str, day: int) -> date:
-    year, month = map(int, period.split("-"))
-    return date(year, month, day)
-
-
 def unit_schedule(rng: random.Random, unit: DemoUnit, period: str) -> list[dict[str, str]]:
     """1–3 cash points of one unit for one period, on consecutive days between the 2nd and the 10th."""
     short = unit.short_name
@@ -58,50 +52,60 @@ def unit_schedule(rng: random.Random, unit: DemoUnit, period: str) -> list[dict[
         start = first + 2 * i
         end = min(start + rng.choice([0, 1]), 10)
         rows.append({"ky_chi_tra": f"{period[5:]}/{period[:4]}", "ma_xa": unit.code, "hinh_thuc": "Tiền mặt",
-                     "tu_ngay": _written(_day(period, start)), "den_ngay": _written(_day(period, end)),
+                     "tu_ngay": _written(day_of(period, start)), "den_ngay": _written(day_of(period, end)),
                      "gio": rng.choice(HOURS), "dia_diem": place})
     return rows
 
 
 def _cash_day(rng: random.Random, period: str, schedule: list[dict[str, str]]) -> date:
     if not schedule:
-        return _day(period, rng.randint(2, 10))
+        return day_of(period, rng.randint(2, 10))
     point = rng.choice(schedule)
     first, last = int(point["tu_ngay"][:2]), int(point["den_ngay"][:2])
-    return _day(period, rng.randint(first, last))
+    return day_of(period, rng.randint(first, last))
 
 
-def outcomes(rng: random.Random, person: DemoPerson, cash_days: dict[str, list[dict[str, str]]]) -> dict[str, Outcome]:
-    """What happened to one person's money each month (results) and what is planned next month."""
+def outcomes(rng: random.Random, person: DemoPerson, cash_days: dict[str, list[dict[str, str]]],
+             months: DemoMonths) -> dict[str, Outcome]:
+    """What happened to one person's money each month (results) and what is planned next month.
+    In the report month an electronic person is paid exactly when drawn as paid through an account."""
     result: dict[str, Outcome] = {}
+    report = months.report
     roll = rng.random()
-    died_in = rng.choice(RESULT_PERIODS[1:]) if roll < 0.0015 else None
-    held_from = rng.choice(RESULT_PERIODS) if 0.0015 <= roll < 0.0035 else None
+    died_in = rng.choice(months.results[1:]) if roll < 0.0015 else None
+    held_from = rng.choice(months.results) if 0.0015 <= roll < 0.0035 else None
     hold_reason = rng.choice(HOLD_REASONS[:2])
+    if person.electronic and person.paid_in_report:  # nothing may stop the report month's payment
+        died_in = died_in if died_in and died_in > report else None
+        held_from = held_from if held_from and held_from > report else None
+    elif person.electronic and (died_in or held_from) is None:
+        held_from = report if rng.random() < 0.2 else None  # not paid in the report month: held or failed
     stopped = False
-    for period in RESULT_PERIODS:
+    for period in months.results:
         if stopped:
             result[period] = Outcome("on_hold", note=HOLD_REASONS[2])
         elif period == died_in:
             result[period], stopped = Outcome("returned", note=DECEASED), True
         elif held_from is not None and period >= held_from:
             result[period] = Outcome("on_hold", note=hold_reason)
-        elif person.electronic and rng.random() < 0.015:
+        elif person.electronic and (rng.random() < 0.015 or (period == report and not person.paid_in_report)):
             result[period] = Outcome("failed", note=rng.choice(FAILURES[person.method]))
-        elif not person.electronic and period == RESULT_PERIODS[-1] and rng.random() < 0.02:
+        elif not person.electronic and period == report and rng.random() < 0.02:
             result[period] = Outcome("sent", note="Chưa đến nhận tiền mặt")
         elif not person.electronic and rng.random() < 0.005:
             result[period] = Outcome("returned", note="Quá thời hạn nhận tiền mặt")
         elif person.electronic:
-            result[period] = Outcome("paid", _day(period, rng.randint(2, 5)))
+            result[period] = Outcome("paid", day_of(period, rng.randint(2, 5)))
         else:
             result[period] = Outcome("paid", _cash_day(rng, period, cash_days.get(period, [])))
+    if person.electronic and person.paid_in_report:
+        result[report] = Outcome("paid", day_of(report, rng.randint(2, 5)))
     if stopped:
-        result[NEXT_PERIOD] = Outcome("on_hold", note=HOLD_REASONS[2])
+        result[months.coming] = Outcome("on_hold", note=HOLD_REASONS[2])
     elif held_from is not None:
-        result[NEXT_PERIOD] = Outcome("on_hold", note=hold_reason)
+        result[months.coming] = Outcome("on_hold", note=hold_reason)
     else:
-        result[NEXT_PERIOD] = Outcome("scheduled")
+        result[months.coming] = Outcome("scheduled")
     return result
 
 

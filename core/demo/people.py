@@ -16,7 +16,6 @@ from core.reference import CATEGORIES
 logger = logging.getLogger(__name__)
 
 STANDARD_LEVEL = 500_000
-REFERENCE_DAY = date(2026, 11, 1)  # ages are counted on this day
 METHOD_WRITTEN = {"cash": "Tiền mặt", "account": "Tài khoản", "ewallet": "Ví điện tử"}
 
 # (category, weight, youngest age, oldest age, only in mountain communes)
@@ -61,6 +60,7 @@ class DemoPerson:
     guardian_name: str | None = None
     guardian_phone: str | None = None
     relation: str | None = None
+    paid_in_report: bool = True  # when electronic: paid into the account in the report month
 
     @property
     def programme(self) -> str:
@@ -109,9 +109,10 @@ def _pick(rng: random.Random, table: list[tuple]) -> tuple:
 class PersonFactory:
     """Makes one unit's people; guardians are shared by 2–3 people now and then."""
 
-    def __init__(self, rng: random.Random, phones: names.PhoneBook):
+    def __init__(self, rng: random.Random, phones: names.PhoneBook, reference_day: date):
         self.rng = rng
         self.phones = phones
+        self.reference_day = reference_day  # ages are counted on this day
         self._open_guardians: dict[str, list[list]] = {}
 
     def _category(self, unit: DemoUnit) -> tuple[str, int]:
@@ -123,7 +124,7 @@ class PersonFactory:
 
     def _birth(self, age: int) -> tuple[str, int]:
         rng = self.rng
-        born = REFERENCE_DAY - timedelta(days=age * 365 + rng.randint(0, 364) + age // 4)
+        born = self.reference_day - timedelta(days=age * 365 + rng.randint(0, 364) + age // 4)
         if age >= 70 and rng.random() < 0.08:
             return str(born.year), born.year
         return born.strftime("%d/%m/%Y"), born.year
@@ -157,7 +158,8 @@ class PersonFactory:
             self._open_guardians.setdefault(unit.code, []).append([name, phone, relation, rng.randint(1, 2)])
         return name, phone, relation
 
-    def make(self, code: str, unit: DemoUnit, has_account: bool, electronic: bool) -> DemoPerson:
+    def make(self, code: str, unit: DemoUnit, has_account: bool, electronic: bool,
+             paid_in_report: bool = True) -> DemoPerson:
         rng = self.rng
         category, age = self._category(unit)
         categories = [category]
@@ -177,6 +179,7 @@ class PersonFactory:
             address=address, categories=categories, provider=unit.provider, has_account=has_account,
             method=("ewallet" if unit.provider.startswith("Viettel") else "account") if electronic else "cash",
             national_id=names.national_id(rng, gender, birth_year) if rng.random() < 0.8 else None,
+            paid_in_report=paid_in_report,
         )
         number = None
         if own_phone:

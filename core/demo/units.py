@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import random
 from dataclasses import dataclass
+from datetime import date
 
 from core.demo import names
 from core.reference import HUE_PROVINCE_CODE
@@ -41,6 +42,12 @@ FORMER_DISTRICT = {
 VIETTEL_DISTRICTS = {"Huế", "Phú Vang", "Quảng Điền", "Nam Đông", "A Lưới"}
 MOUNTAIN_DISTRICTS = {"Nam Đông", "A Lưới"}
 CASH_ONLY_UNIT = "20035"  # Xã Bình Điền: the one unit still paying everyone in cash
+# Before the 2025 merger the province had 141 communes, wards and towns, by district as the report
+# counted them; four of them, all in today's Xã Bình Điền, still paid everyone in cash.
+FORMER_COMMUNES = {"Huế": 36, "Phong Điền": 16, "Quảng Điền": 11, "Phú Vang": 14, "Hương Thủy": 10,
+                   "Hương Trà": 9, "A Lưới": 18, "Phú Lộc": 17, "Nam Đông": 10}
+FORMER_IN_CASH_ONLY_UNIT = 4
+MERGED_ON = date(2025, 7, 1)
 # Relative size of a unit's caseload by former district (the old city's wards are the largest).
 DISTRICT_WEIGHT = {"Huế": 1.7, "Hương Thủy": 1.4, "Hương Trà": 1.2, "Phú Vang": 2.2, "Phú Lộc": 1.3,
                    "Quảng Điền": 2.0, "Phong Điền": 1.2, "Nam Đông": 0.9, "A Lưới": 0.8}
@@ -116,3 +123,40 @@ def share_out(total: int, weights: list[float], minimum: int) -> list[int]:
     for i in by_remainder[: rest - sum(parts)]:
         parts[i] += 1
     return [b + p for b, p in zip(base, parts)]
+
+
+@dataclass
+class FormerUnit:
+    """A commune-level unit from before the 2025 merger and the unit it became part of. The first
+    of a unit's former units keeps its code (as the reform did); the others' names are the demo's."""
+
+    code: str
+    name: str
+    kind: str
+    successor_code: str
+
+    def row(self) -> dict:
+        return {"code": self.code, "name": self.name, "kind": self.kind,
+                "successor_code": self.successor_code, "merged_on": MERGED_ON}
+
+
+def plan_former_units(rng: random.Random, units: list[DemoUnit]) -> list[FormerUnit]:
+    """FORMER_COMMUNES spread over each district's units, by weight, the cash-only unit taking four."""
+    former = []
+    for district, count in FORMER_COMMUNES.items():
+        served = sorted((u for u in units if u.district == district), key=lambda u: u.code)
+        fixed = {u.code: FORMER_IN_CASH_ONLY_UNIT for u in served if u.code == CASH_ONLY_UNIT}
+        rest = [u for u in served if u.code not in fixed]
+        parts = share_out(count - sum(fixed.values()), [u.weight for u in rest], 1)
+        shares = dict(zip((u.code for u in rest), parts))
+        for unit in served:
+            villages = rng.sample(unit.villages, len(unit.villages))
+            prefix = unit.name.split(" ", 1)[0]
+            for index in range({**shares, **fixed}[unit.code]):
+                if index == 0:
+                    former.append(FormerUnit(unit.code, unit.name, unit.kind, unit.code))
+                else:
+                    name = f"{prefix} {villages[(index - 1) % len(villages)]}"
+                    name += f" {index}" if index > len(villages) else ""
+                    former.append(FormerUnit(f"{unit.code}-{index}", name, unit.kind, unit.code))
+    return former

@@ -29,6 +29,19 @@ class Unit(Base):
     pays_electronically: Mapped[bool] = mapped_column(default=False)
 
 
+class FormerUnit(Base):
+    """A commune-level unit from before a merger (Huế: 1 July 2025) and the unit it is part of now,
+    so figures counted by the former communes (the province's 2023 report) can be told again."""
+
+    __tablename__ = "former_units"
+
+    code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(20))
+    successor_code: Mapped[str] = mapped_column(ForeignKey("units.code"), index=True)
+    merged_on: Mapped[date]
+
+
 class Programme(Base):
     """TCXH (monthly social-assistance allowance) or HTXH (social pension)."""
 

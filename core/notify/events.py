@@ -5,7 +5,8 @@ Told: paid, failed, returned, on hold (a status that changed), and cash days set
 recipient and beneficiary event; the idempotency key
     pay:{payment}:{status}:p{person}:{channel}
 makes a re-import, a retry or a status that flips back and forth send nothing twice. A schedule's
-key carries a digest of its days, hours and place, so a corrected schedule is announced again.
+key names its unit and period and carries a digest of the days still to come, their hours and
+places, so a corrected schedule is announced again.
 Payments of periods older than two months before today are history: imported, not announced.
 """
 from __future__ import annotations
@@ -17,6 +18,7 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.cash_days import CashSlot, cash_days
 from core.clock import Clock, period_add
 from core.i18n import translator
 from core.models import Beneficiary, CashSchedule, Payment, Unit
@@ -79,29 +81,35 @@ def notify_payments(session: Session, events: list, settings, clock: Clock) -> i
     return enqueue_many(session, items, clock.now())
 
 
-def schedule_digest(schedule: CashSchedule) -> str:
-    raw = "|".join(str(v) for v in (schedule.start_date, schedule.end_date, schedule.hours, schedule.place))
+def schedule_digest(slots: tuple[CashSlot, ...]) -> str:
+    raw = "|".join(str(v) for s in slots for v in (s.start, s.end, s.hours, s.place))
     return hashlib.sha256(raw.encode()).hexdigest()[:8]
 
 
 def notify_schedules(session: Session, schedule_ids: list[int], settings, clock: Clock) -> int:
-    """Tell the unit's unpaid cash beneficiaries (and their guardians) when and where to collect."""
+    """Tell the unit's unpaid cash beneficiaries (and their guardians) when and where to collect:
+    every cash day of the period still to come, in one message (none when all are over)."""
     today = clock.today()
     items: list[Outgoing] = []
     translators, renderers = _Translators(), Renderers(settings)
-    for schedule_id in dict.fromkeys(schedule_ids):
-        schedule = session.get(CashSchedule, schedule_id)
-        if schedule is None or schedule.method != "cash" or schedule.end_date < today:
+    pairs = []
+    for chunk in chunks(list(dict.fromkeys(schedule_ids))):
+        pairs.extend(session.execute(select(CashSchedule.unit_code, CashSchedule.period)
+                                     .where(CashSchedule.id.in_(chunk), CashSchedule.method == "cash")))
+    for unit_code, period in sorted(set(pairs)):
+        coming = cash_days(session, unit_code, today, period).coming
+        if not coming:
             continue
-        audience = unpaid_cash(session, schedule.unit_code, schedule.period)
+        audience = unpaid_cash(session, unit_code, period)
         recipients = recipients_for_many(session, [b.id for b, _ in audience])
-        digest = schedule_digest(schedule)
+        digest = schedule_digest(coming)
         for beneficiary, payment in audience:
             for r in recipients.get(beneficiary.id, []):
-                text = schedule_text(translators[r.language], schedule, beneficiary, r.role, today)
-                key = f"sched:{schedule.id}:{digest}:b{beneficiary.id}:p{r.person_id}:{r.channel}"
+                text = schedule_text(translators[r.language], coming, beneficiary, r.role, today)
+                key = f"sched:{unit_code}:{period}:{digest}:b{beneficiary.id}:p{r.person_id}:{r.channel}"
                 items.append(outgoing(settings, r, key, text, "notify.cash_schedule", renderers,
-                                      payment_id=payment.id if payment else None, ref=f"schedule:{schedule.id}"))
+                                      payment_id=payment.id if payment else None,
+                                      ref=f"schedule:{coming[0].id}"))
     return enqueue_many(session, items, clock.now())
 
 

@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.cash_days import cash_days
 from core.clock import Clock
 from core.i18n import translator
 from core.models import CashSchedule
@@ -29,22 +30,26 @@ MORNING = time(7, 0)
 def queue_reminders(session: Session, settings, clock: Clock, today: date) -> int:
     """Queue the reminders due on `today`; returns how many messages were queued."""
     before = today + timedelta(days=DAYS_BEFORE)
-    schedules = session.scalars(
-        select(CashSchedule).where(CashSchedule.method == "cash", CashSchedule.start_date.in_([today, before]))
-        .order_by(CashSchedule.id)
-    )
+    due = session.execute(
+        select(CashSchedule.unit_code, CashSchedule.period).distinct()
+        .where(CashSchedule.method == "cash", CashSchedule.start_date.in_([today, before]))
+        .order_by(CashSchedule.unit_code, CashSchedule.period)
+    ).all()
     morning = datetime.combine(today, MORNING, tzinfo=clock.tz)
     items: list[Outgoing] = []
-    for schedule in schedules:
-        on_the_day = schedule.start_date == today
-        tag = "day" if on_the_day else f"{DAYS_BEFORE}d"
-        audience = unpaid_cash(session, schedule.unit_code, schedule.period)
+    for unit_code, period in due:
+        slots = [s for s in cash_days(session, unit_code, today, period).coming if s.start in (today, before)]
+        audience = unpaid_cash(session, unit_code, period)
         recipients = recipients_for_many(session, [b.id for b, _ in audience])
-        for beneficiary, payment in audience:
-            for r in recipients.get(beneficiary.id, []):
-                text = reminder_text(translator(r.language), schedule, beneficiary, r.role, today, on_the_day)
-                key = f"remind:{schedule.id}:{tag}:b{beneficiary.id}:p{r.person_id}:{r.channel}"
-                items.append(outgoing(settings, r, key, text, "notify.cash_reminder",
-                                      payment_id=payment.id if payment else None, ref=f"schedule:{schedule.id}",
-                                      not_before=morning if on_the_day else None))
+        for slot in slots:
+            on_the_day = slot.start == today
+            tag = "day" if on_the_day else f"{DAYS_BEFORE}d"
+            for beneficiary, payment in audience:
+                for r in recipients.get(beneficiary.id, []):
+                    text = reminder_text(translator(r.language), slot, beneficiary, r.role, today, on_the_day)
+                    key = f"remind:{slot.id}:{tag}:b{beneficiary.id}:p{r.person_id}:{r.channel}"
+                    items.append(outgoing(settings, r, key, text, "notify.cash_reminder",
+                                          payment_id=payment.id if payment else None,
+                                          ref=f"schedule:{slot.id}",
+                                          not_before=morning if on_the_day else None))
     return enqueue_many(session, items, clock.now())

@@ -7,8 +7,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from core.cash_days import CashSlot
 from core.i18n import Translator
-from core.models import Beneficiary, CashSchedule, Payment, Unit
+from core.models import Beneficiary, Payment, Unit
 from core.notify import wording as w
 from core.text import fold
 
@@ -105,19 +106,31 @@ def _advice(t: Translator, payment: Payment) -> str:
     return t._("The money is kept; the commune will arrange another payment.")
 
 
-def schedule_text(t: Translator, schedule: CashSchedule, beneficiary: Beneficiary, role: str,
+def schedule_text(t: Translator, slots: tuple[CashSlot, ...], beneficiary: Beneficiary, role: str,
                   today: date) -> list[Sentence]:
-    """Cash days were set: when, at what hours, where."""
-    when = t._("The %(period)s allowance for %(who)s is paid in cash %(days)s at %(place)s.",
-               period=t.period(schedule.period), who=w.who(t, beneficiary, role, today),
-               days=w.cash_days(t, schedule), place=schedule.place)
-    return [Sentence(when), _bring_id(t)]
+    """Cash days were set: every one still to come (core.cash_days), when, at what hours, where;
+    several places in shorter forms while the SMS would not fit."""
+    values = {"period": t.period(slots[0].period), "who": w.who(t, beneficiary, role, today)}
+    if len(slots) == 1:
+        when = t._("The %(period)s allowance for %(who)s is paid in cash %(days)s at %(place)s.",
+                   days=w.cash_days(t, slots[0]), place=slots[0].place, **values)
+        return [Sentence(when), _bring_id(t)]
+
+    def listed(days) -> str:
+        return "; ".join(t._("%(days)s at %(place)s", days=days(s), place=s.place) for s in slots)
+
+    full = t._("The %(period)s allowance for %(who)s is paid in cash at any of these: %(slots)s.",
+               slots=listed(lambda s: w.cash_days(t, s)), **values)
+    shorter = [t._("Cash for %(period)s for %(who)s: %(slots)s.",
+                   slots=listed(lambda s, hours=hours: w.short_days(t, s, hours)), **values)
+               for hours in (True, False)]
+    return [Sentence(full, shorter=tuple(shorter)), _bring_id(t)]
 
 
-def reminder_text(t: Translator, schedule: CashSchedule, beneficiary: Beneficiary, role: str, today: date,
+def reminder_text(t: Translator, slot: CashSlot, beneficiary: Beneficiary, role: str, today: date,
                   on_the_day: bool) -> list[Sentence]:
-    values = {"period": t.period(schedule.period), "who": w.who(t, beneficiary, role, today),
-                  "days": w.cash_days(t, schedule), "place": schedule.place}
+    values = {"period": t.period(slot.period), "who": w.who(t, beneficiary, role, today),
+              "days": w.cash_days(t, slot), "place": slot.place}
     if on_the_day:
         when = t._("Today: the %(period)s allowance for %(who)s is paid in cash %(days)s at %(place)s.", **values)
     else:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 from core.answers.context import national_phone
+from core.cash_days import CashSlot
 from core.i18n import Translator
-from core.models import Beneficiary, CashSchedule, Payment, Unit
+from core.models import Beneficiary, Payment, Unit
 
 CHILD_AGE = 16
 REASON_CHARS = 60  # an officer's note is cut so the "whom to call" sentence always fits
@@ -89,13 +90,20 @@ def officer(t: Translator, unit: Unit | None) -> str:
     return t._("the commune officer")
 
 
-def cash_days(t: Translator, schedule: CashSchedule) -> str:
+def cash_days(t: Translator, slot: CashSlot) -> str:
     """"ngày 03/12/2026" or "từ ngày 03/12/2026 đến ngày 05/12/2026", hours appended."""
-    if schedule.end_date and schedule.end_date != schedule.start_date:
-        start = t.date(schedule.start_date)
-        if schedule.start_date.year == schedule.end_date.year:  # "từ ngày 02/12 đến ngày 04/12/2026"
+    if slot.end != slot.start:
+        start = t.date(slot.start)
+        if slot.start.year == slot.end.year:  # "từ ngày 02/12 đến ngày 04/12/2026"
             start = start.rsplit("/", 1)[0]
-        days = t._("from %(start)s to %(end)s", start=start, end=t.date(schedule.end_date))
+        days = t._("from %(start)s to %(end)s", start=start, end=t.date(slot.end))
     else:
-        days = t._("on %(day)s", day=t.date(schedule.start_date))
-    return f"{days} ({schedule.hours})" if schedule.hours else days
+        days = t._("on %(day)s", day=t.date(slot.start))
+    return f"{days} ({slot.hours})" if slot.hours else days
+
+
+def short_days(t: Translator, slot: CashSlot, hours: bool = True) -> str:
+    """"02/12-04/12 (7h30-11h00)": the month is said elsewhere in the message."""
+    start, end = (t.date(day).rsplit("/", 1)[0] for day in (slot.start, slot.end))
+    days = start if slot.end == slot.start else f"{start}-{end}"
+    return f"{days} ({slot.hours})" if hours and slot.hours else days

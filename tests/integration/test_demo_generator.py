@@ -19,26 +19,40 @@ REPORTED = {"Viettel Money": (35_219, 33_940, 21_334), "VNPost – VietinBank": 
 
 
 @pytest.fixture(scope="module")
-def full():
-    return generate()
+def full(full_demo):
+    return full_demo
+
+
+def _paid_through(data, period: str = "11/2026") -> set[str]:
+    """Codes paid into an account or e-wallet in the report month (11/2026 from the sample's day)."""
+    return {r["ma_doi_tuong"] for r in data.payments
+            if r["ky_chi_tra"] == period and r["trang_thai"] == "Đã chi trả" and r["hinh_thuc"] != "Tiền mặt"}
 
 
 def test_full_size_reproduces_the_reported_figures_to_the_person(full):
+    assert full.months.report == "2026-11"
+    paid = _paid_through(full)
     figures = {provider: [0, 0, 0] for provider in REPORTED}
     for row in full.beneficiaries:
         counts = figures[row["don_vi_chi_tra"]]
         counts[0] += 1
         counts[1] += bool(row["so_tai_khoan"])
-        counts[2] += row["hinh_thuc"] != "Tiền mặt"
+        counts[2] += row["ma_doi_tuong"] in paid
     assert {p: tuple(c) for p, c in figures.items()} == REPORTED
     assert len(full.beneficiaries) == 60_738
     assert sum(bool(r["so_tai_khoan"]) for r in full.beneficiaries) == 48_247
-    assert sum(r["hinh_thuc"] != "Tiền mặt" for r in full.beneficiaries) == 33_054
+    assert len(paid) == 33_054
+    assert len(full.former_units) == 141
 
 
-def test_a_person_can_have_an_account_and_still_take_cash(full):
-    cash_with_account = [r for r in full.beneficiaries if r["hinh_thuc"] == "Tiền mặt" and r["so_tai_khoan"]]
-    assert len(cash_with_account) == (33_940 - 21_334) + (14_307 - 11_720)
+def test_a_person_can_have_an_account_and_still_not_be_paid_through_it(full):
+    paid = _paid_through(full)
+    with_account = [r for r in full.beneficiaries if r["so_tai_khoan"] and r["ma_doi_tuong"] not in paid]
+    assert len(with_account) == (33_940 - 21_334) + (14_307 - 11_720)
+    in_cash = [r for r in with_account if r["hinh_thuc"] == "Tiền mặt"]
+    failed = {r["ma_doi_tuong"] for r in full.payments if r["ky_chi_tra"] == "11/2026" and r["trang_thai"] != "Đã chi trả"}
+    assert 14_000 < len(in_cash) < len(with_account)  # the others are paid electronically, not in 11/2026
+    assert all(r["ma_doi_tuong"] in failed for r in with_account if r["hinh_thuc"] != "Tiền mặt")
 
 
 def _age(row) -> int:

@@ -4,7 +4,7 @@ with a full account number or a national ID."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
@@ -12,6 +12,7 @@ from core import answers, complaints, knowledge
 from core.answers.amount import brief_amount
 from core.answers.guidance import not_yours, register_hint
 from core.answers.schedule import brief_schedule
+from core.clock import FakeClock
 from core.i18n import Translator
 from core.models import Beneficiary, Complaint
 from core.render import render_for_channel
@@ -88,6 +89,16 @@ def _all_answers(ctx, people: list[Beneficiary]) -> list[str]:
 @pytest.mark.parametrize("language", ["vi", "en"])
 @pytest.mark.parametrize("channel", CHANNELS)
 def test_every_answer_fits_its_channel_and_hides_numbers(session, clock, settings, people, channel, language):
+    _check_every_answer(session, clock, settings, people, channel, language)
+
+
+@pytest.mark.parametrize("channel", ["sms", "ussd"])
+def test_answers_still_fit_when_the_cash_days_are_over(session, clock, settings, people, channel):
+    """On 07/12 December's cash days are over: told as over, with where to go, within the channel."""
+    _check_every_answer(session, FakeClock(datetime(2026, 12, 7, 9, tzinfo=clock.tz)), settings, people, channel, "vi")
+
+
+def _check_every_answer(session, clock, settings, people, channel, language) -> None:
     ctx = answers.AnswerContext(session, Translator(language), channel, clock, settings, actor=f"{channel}:test")
     texts = _all_answers(ctx, people)
     assert len(texts) > 200

@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 
 from core.i18n import Translator
-from core.models import Beneficiary, CashSchedule, Payment, Unit
+from core.cash_days import CashSlot
+from core.models import Beneficiary, Payment, Unit
 from core.notify.queue import compose
 from core.notify.texts import (
     payment_text,
@@ -39,8 +40,10 @@ def _payment(**changes) -> Payment:
 
 UNIT = Unit(code="19786", name="Phường Thuận Hóa", kind="phuong", officer_name="Nguyễn Phước Bửu Long",
             officer_phone="+842343822123")
-SCHEDULE = CashSchedule(unit_code="19786", period="2026-12", start_date=date(2026, 12, 2), end_date=date(2026, 12, 4),
-                        hours="7h30-11h00", place="Nhà văn hóa tổ dân phố 5, phường Thuận Hóa")
+SCHEDULE = CashSlot(id=1, unit_code="19786", period="2026-12", start=date(2026, 12, 2), end=date(2026, 12, 4),
+                    hours="7h30-11h00", place="Nhà văn hóa tổ dân phố 5, phường Thuận Hóa")
+SECOND = CashSlot(id=2, unit_code="19786", period="2026-12", start=date(2026, 12, 5), end=date(2026, 12, 6),
+                  hours="13h30-16h30", place="Bưu điện văn hóa phường Thuận Hóa")
 
 
 def _messages(language: str, role: str):
@@ -49,7 +52,8 @@ def _messages(language: str, role: str):
         for method in ("ewallet", "account", "cash"):
             yield status, payment_text(t, _payment(status=status, method=method), _beneficiary(method=method), UNIT,
                                        role, status, TODAY, HOTLINE)
-    yield "schedule", schedule_text(t, SCHEDULE, _beneficiary(method="cash"), role, TODAY)
+    yield "schedule", schedule_text(t, (SCHEDULE,), _beneficiary(method="cash"), role, TODAY)
+    yield "schedule", schedule_text(t, (SCHEDULE, SECOND), _beneficiary(method="cash"), role, TODAY)
     for on_the_day in (False, True):
         yield "reminder", reminder_text(t, SCHEDULE, _beneficiary(method="cash"), role, TODAY, on_the_day)
     yield "question", receipt_question(t, _payment(), _beneficiary(), role, TODAY)
