@@ -21,7 +21,7 @@ from core.text import to_ascii
 from tests.e2e import test_telegram_bot as telegram
 from tests.e2e.test_sms_twilio import inbound, messages, signed_post
 from tests.standins_bot import private_message
-from tests.ussd_factories import CASH_UNIT, THO_PHONE, build_world
+from tests.ussd_factories import CASH_UNIT, THO_PHONE, USSD_AUTH, build_world
 
 POST_OFFICE = "Bưu điện văn hóa xã Bình Điền"
 OFFICE = "UBND xã Bình Điền, thôn Bình Thành"
@@ -67,7 +67,8 @@ def _ussd(client, choice: str) -> str:
     screens, text = [], choice
     while True:
         response = client.post("/ussd/africastalking", data={
-            "sessionId": f"cash-days-{choice}", "serviceCode": "*384*46#", "phoneNumber": THO_PHONE, "text": text})
+            "sessionId": f"cash-days-{choice}", "serviceCode": "*384*46#", "phoneNumber": THO_PHONE, "text": text},
+            headers=USSD_AUTH)
         body = response.get_data(as_text=True)
         assert response.status_code == 200 and len(body) <= 182, body
         screens.append(body.rsplit("\n", 1)[0].removeprefix("CON ").removeprefix("END "))
