@@ -1,4 +1,5 @@
-"""Reading officers' spreadsheets: CSV (UTF-8 with or without BOM, `,` `;` or tab) or XLSX.
+"""Reading officers' spreadsheets: CSV (UTF-8 with or without BOM, `,` `;` or tab), XLSX (openpyxl),
+or old Excel .xls and LibreOffice .ods (python-calamine), through one Table and one error report.
 
 Rows come out as (spreadsheet row number, {header as written: cell text}); title and blank
 rows above the header are skipped, blank rows keep their numbers, so errors point at the row
@@ -30,8 +31,14 @@ logger = logging.getLogger(__name__)
 
 _XLSX_MAGIC = b"PK\x03\x04"
 _XLS_MAGIC = b"\xd0\xcf\x11\xe0"
+_ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"  # an .ods zip's first entry
 _ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")  # a stream of password-protected .xlsx files
+WORKBOOK_SUFFIXES = (".xls", ".xlsx", ".xlsm", ".ods")
+HEAD_BYTES = 1_000_000  # enough of a workbook's start to tell its format and whether it is encrypted
 HEADER_SCAN = 20
+UNREADABLE = N_("The file cannot be read: it must be a CSV, an Excel (.xlsx or .xls) or a LibreOffice (.ods) file.")
+PROTECTED = N_("The workbook is protected with a password. Remove the password in Excel (File > Info > Protect "
+               "Workbook) and save it again.")
 
 
 def cell_text(value: object) -> str:
@@ -145,7 +152,7 @@ def _decode(data: bytes) -> str:
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError:
-            raise ImportFileError(N_("The file cannot be read: it must be a CSV or an Excel (.xlsx) file.")) from None
+            raise ImportFileError(UNREADABLE) from None
     elif (text := _utf16_without_bom(data)) is not None:
         return text
     try:
@@ -202,7 +209,7 @@ def _read_csv(data: bytes) -> Table:
 
 def _unreadable(exc: BaseException) -> ImportFileError:
     logger.info("cannot open workbook: %s: %s", type(exc).__name__, exc)
-    return ImportFileError(N_("The file cannot be read: it must be a CSV or an Excel (.xlsx) file."))
+    return ImportFileError(UNREADABLE)
 
 
 def _sheet(workbook):
@@ -223,36 +230,66 @@ def _read_xlsx(data: bytes) -> Table:
         sheet = _sheet(workbook)
     except Exception as exc:  # noqa: BLE001 - see above
         raise _unreadable(exc) from None
-    numbered = _guarded_rows(workbook, sheet)
+    return _sheet_table(_guarded_rows(lambda: sheet.iter_rows(values_only=True)), workbook.close)
+
+
+def _read_calamine(source: Path | bytes, suffix: str) -> Table:
+    """An old Excel (.xls, BIFF) or LibreOffice (.ods) workbook, through python-calamine: the
+    first visible worksheet, its rows turned into Python values one at a time as they are
+    imported."""
+    from python_calamine import CalamineWorkbook, PasswordError
+
+    try:
+        if isinstance(source, Path):
+            workbook = CalamineWorkbook.from_path(str(source))
+        else:
+            workbook = CalamineWorkbook.from_filelike(io.BytesIO(source))
+        sheet = _calamine_sheet(workbook)
+    except PasswordError:
+        raise ImportFileError(PROTECTED) from None
+    except Exception as exc:  # noqa: BLE001 - calamine's errors (CalamineError, XmlError, ZipError…) alike
+        logger.info("cannot open %s workbook: %s: %s", suffix, type(exc).__name__, exc)
+        raise ImportFileError(N_("The %(format)s file is damaged and cannot be read. Open it in Excel or LibreOffice "
+                                 "and save it again."), format=suffix) from None
+    return _sheet_table(_guarded_rows(sheet.iter_rows), workbook.close)
+
+
+def _calamine_sheet(workbook):
+    """The first visible worksheet (a hidden or chart sheet is not the list an officer sees)."""
+    from python_calamine import SheetTypeEnum, SheetVisibleEnum
+
+    for index, meta in enumerate(workbook.sheets_metadata):
+        if meta.typ == SheetTypeEnum.WorkSheet and meta.visible == SheetVisibleEnum.Visible:
+            return workbook.get_sheet_by_index(index)
+    return workbook.get_sheet_by_index(0)
+
+
+def _sheet_table(numbered: Iterator[tuple[int, list]], close) -> Table:
+    """A workbook's rows as a Table; the workbook is closed when its rows are read or on error."""
     try:
         headers, rest = _split_header(numbered)
-    except ImportFileError:
-        workbook.close()
-        raise
-    if not any(headers):
-        workbook.close()
-        raise ImportFileError(N_("The file is empty: there is no header row."))
-    try:
+        if not any(headers):
+            raise ImportFileError(N_("The file is empty: there is no header row."))
         _refuse_legacy_headers(headers)
     except ImportFileError:
-        workbook.close()
+        close()
         raise
 
     def rows() -> Iterator[tuple[int, dict[str, str]]]:
         try:
             yield from _records(headers, rest)
         finally:
-            workbook.close()
+            close()
 
     return Table(headers, rows())
 
 
-def _guarded_rows(workbook, sheet) -> Iterator[tuple[int, list]]:
-    """The sheet's rows with their numbers; damage found while reading them is a file-level error
-    (the import's transaction is then rolled back)."""
+def _guarded_rows(iter_rows) -> Iterator[tuple[int, list]]:
+    """The sheet's rows (from row 1) with their numbers; damage found while reading them is a
+    file-level error (the import's transaction is then rolled back)."""
     number = 0
     try:
-        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+        for number, cells in enumerate(iter_rows(), start=1):
             yield number, list(cells)
     except ImportFileError:
         raise
@@ -307,7 +344,7 @@ def _checked_lines(text: io.TextIOWrapper) -> Iterator[str]:
             if not line.isascii():
                 line = unicodedata.normalize("NFC", line)
             if "\x00" in line:
-                raise ImportFileError(N_("The file cannot be read: it must be a CSV or an Excel (.xlsx) file."))
+                raise ImportFileError(UNREADABLE)
             yield line
     except UnicodeDecodeError:
         logger.info("import file is not UTF-8 after its start")
@@ -316,25 +353,40 @@ def _checked_lines(text: io.TextIOWrapper) -> Iterator[str]:
         text.close()
 
 
+def _workbook_format(head: bytes, name: str) -> str | None:
+    """'.xls' or '.ods' when the file is one (by its first bytes, else by its name): read with
+    python-calamine. An .xlsx is left to openpyxl."""
+    if head.startswith(_XLS_MAGIC):
+        return ".xls"
+    if head.startswith(_XLSX_MAGIC) and _ODS_MIMETYPE in head[:200]:
+        return ".ods"
+    if not head.startswith(_XLSX_MAGIC) and name.endswith((".xls", ".ods")):
+        return name[-4:]
+    return None
+
+
 def read_table(path_or_bytes: str | Path | bytes, filename: str | None = None) -> Table:
-    """Open a CSV or XLSX file (a path, or its bytes with an optional file name)."""
+    """Open a CSV, XLSX, XLS or ODS file (a path, or its bytes with an optional file name)."""
+    path = None
     if isinstance(path_or_bytes, (bytes, bytearray)):
         data = bytes(path_or_bytes)
     else:
         path = Path(path_or_bytes)
         filename = filename or path.name
-        if not filename.lower().endswith((".xls", ".xlsx", ".xlsm")) and (table := _streamed_csv(path)) is not None:
+        if not filename.lower().endswith(WORKBOOK_SUFFIXES) and (table := _streamed_csv(path)) is not None:
             return table
         try:
-            data = path.read_bytes()
+            with path.open("rb") as handle:
+                data = handle.read(HEAD_BYTES)
+                if len(data) == HEAD_BYTES and _workbook_format(data, filename.lower()) is None:
+                    data += handle.read()
         except OSError:
             raise ImportFileError(N_("The file cannot be found or opened: %(name)s"), name=str(path)) from None
     name = (filename or "").lower()
-    if data.startswith(_XLS_MAGIC) and _ENCRYPTED_MARK in data[:1_000_000]:
-        raise ImportFileError(N_("The workbook is protected with a password. Remove the password in Excel "
-                                 "(File > Info > Protect Workbook) and save it again as .xlsx."))
-    if data.startswith(_XLS_MAGIC) or name.endswith(".xls"):
-        raise ImportFileError(N_("Old Excel files (.xls) cannot be read. Save the file as .xlsx or «CSV UTF-8»."))
+    if data.startswith(_XLS_MAGIC) and _ENCRYPTED_MARK in data[:HEAD_BYTES]:
+        raise ImportFileError(PROTECTED)
+    if (suffix := _workbook_format(data, name)) is not None:
+        return _read_calamine(path if path is not None else data, suffix)
     if data.startswith(_XLSX_MAGIC) or name.endswith((".xlsx", ".xlsm")):
         return _read_xlsx(data)
     if not data.strip():
