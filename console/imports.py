@@ -93,8 +93,8 @@ def import_status(job_id: str):
     job = _own_job(job_id)
     if job is None:
         return jsonify(status="unknown"), 404
-    keys = ("status", "total", "created", "updated", "unchanged", "rejected", "notifications", "errors_total", "message",
-            "outcome", "headline", "warnings")
+    keys = ("status", "total", "created", "updated", "unchanged", "rejected", "notifications", "errors_total",
+            "message", "outcome", "headline", "warnings")
     return jsonify({k: job.get(k) for k in keys})
 
 

@@ -122,7 +122,8 @@ def rename_stored(session: Session) -> int:
     names = ProviderNames.load(session)
     changed = 0
     for model in (Beneficiary, Payment):
-        for stored in list(session.scalars(select(model.provider).where(model.provider.is_not(None)).distinct())):
+        names_stored = select(model.provider).where(model.provider.is_not(None)).distinct()
+        for stored in list(session.scalars(names_stored)):
             provider = names.canonical(stored)
             if provider is not None and provider != stored:
                 session.execute(update(model).where(model.provider == stored).values(provider=provider))

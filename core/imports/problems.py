@@ -136,7 +136,8 @@ class ImportReport:
         t = t or translator("vi")
         if self.refusal is not None:
             msgid, values = self.refusal
-            return "error", t._(msgid, **{k: t._(v) if k in TRANSLATED_VALUES else v for k, v in values.items()})
+            values = {k: t._(v) if k in TRANSLATED_VALUES else v for k, v in values.items()}
+            return "error", t._(msgid, **values)
         if self.rejected and not self.accepted:
             return "error", t._("No row was imported: every row has a problem. Fix the rows below and import the "
                                 "file again.")
