@@ -29,9 +29,8 @@ from core.imports.problems import N_, ImportFileError
 
 logger = logging.getLogger(__name__)
 
-_XLSX_MAGIC = b"PK\x03\x04"
-_XLS_MAGIC = b"\xd0\xcf\x11\xe0"
-_ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"  # an .ods zip's first entry
+XLSX_MAGIC = b"PK\x03\x04"
+XLS_MAGIC = b"\xd0\xcf\x11\xe0"
 _ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")  # a stream of password-protected .xlsx files
 WORKBOOK_SUFFIXES = (".xls", ".xlsx", ".xlsm", ".ods")
 HEAD_BYTES = 1_000_000  # enough of a workbook's start to tell its format and whether it is encrypted
@@ -73,7 +72,7 @@ class Table:
         return self._rows
 
 
-def _records(headers: list[str], numbered: Iterator[tuple[int, list]],
+def records(headers: list[str], numbered: Iterator[tuple[int, list]],
              to_text=cell_text) -> Iterator[tuple[int, dict[str, str]]]:
     for number, cells in numbered:
         texts = [to_text(c) for c in cells]
@@ -86,7 +85,7 @@ def _records(headers: list[str], numbered: Iterator[tuple[int, list]],
         yield number, record
 
 
-def _split_header(numbered: Iterator[tuple[int, list]]) -> tuple[list[str], Iterator[tuple[int, list]]]:
+def split_header(numbered: Iterator[tuple[int, list]]) -> tuple[list[str], Iterator[tuple[int, list]]]:
     """The header row and the rows after it. Officers often put a title ("DANH SÁCH …") and
     blank rows above the header: the header is the first of the first HEADER_SCAN non-blank
     rows that names two known columns, else the first non-blank row."""
@@ -111,7 +110,7 @@ def _split_header(numbered: Iterator[tuple[int, list]]) -> tuple[list[str], Iter
     return seen[chosen][1], itertools.chain(rest, numbered)
 
 
-def _refuse_legacy_headers(headers: list[str]) -> None:
+def refuse_legacy_headers(headers: list[str]) -> None:
     """Headers that only read as known columns in an old encoding: the cells were typed with a
     TCVN3 or VNI font, or UTF-8 was read as Latin-1 on the way."""
     from core.imports.columns import is_vietnamese_header
@@ -200,103 +199,11 @@ def _read_csv(data: bytes) -> Table:
     if not first_line:
         raise ImportFileError(N_("The file is empty: there is no header row."))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first_line))
-    headers, rest = _split_header(_csv_lines(reader))
+    headers, rest = split_header(_csv_lines(reader))
     if not any(headers):
         raise ImportFileError(N_("The file is empty: there is no header row."))
-    _refuse_legacy_headers(headers)
-    return Table(headers, _records(headers, rest, str.strip))
-
-
-def _unreadable(exc: BaseException) -> ImportFileError:
-    logger.info("cannot open workbook: %s: %s", type(exc).__name__, exc)
-    return ImportFileError(UNREADABLE)
-
-
-def _sheet(workbook):
-    """The sheet Excel opens on, or the first worksheet when that is a chart."""
-    active = workbook.active
-    if active is not None and hasattr(active, "iter_rows"):
-        return active
-    return workbook.worksheets[0]
-
-
-def _read_xlsx(data: bytes) -> Table:
-    from openpyxl import load_workbook
-
-    # openpyxl reports a damaged workbook with whatever its zip, XML or parsing layer raised
-    # (BadZipFile, KeyError, ParseError, zlib.error, TypeError…): any of them means "cannot read".
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheet = _sheet(workbook)
-    except Exception as exc:  # noqa: BLE001 - see above
-        raise _unreadable(exc) from None
-    return _sheet_table(_guarded_rows(lambda: sheet.iter_rows(values_only=True)), workbook.close)
-
-
-def _read_calamine(source: Path | bytes, suffix: str) -> Table:
-    """An old Excel (.xls, BIFF) or LibreOffice (.ods) workbook, through python-calamine: the
-    first visible worksheet, its rows turned into Python values one at a time as they are
-    imported."""
-    from python_calamine import CalamineWorkbook, PasswordError
-
-    try:
-        if isinstance(source, Path):
-            workbook = CalamineWorkbook.from_path(str(source))
-        else:
-            workbook = CalamineWorkbook.from_filelike(io.BytesIO(source))
-        sheet = _calamine_sheet(workbook)
-    except PasswordError:
-        raise ImportFileError(PROTECTED) from None
-    except Exception as exc:  # noqa: BLE001 - calamine's errors (CalamineError, XmlError, ZipError…) alike
-        logger.info("cannot open %s workbook: %s: %s", suffix, type(exc).__name__, exc)
-        raise ImportFileError(N_("The %(format)s file is damaged and cannot be read. Open it in Excel or LibreOffice "
-                                 "and save it again."), format=suffix) from None
-    return _sheet_table(_guarded_rows(sheet.iter_rows), workbook.close)
-
-
-def _calamine_sheet(workbook):
-    """The first visible worksheet (a hidden or chart sheet is not the list an officer sees)."""
-    from python_calamine import SheetTypeEnum, SheetVisibleEnum
-
-    for index, meta in enumerate(workbook.sheets_metadata):
-        if meta.typ == SheetTypeEnum.WorkSheet and meta.visible == SheetVisibleEnum.Visible:
-            return workbook.get_sheet_by_index(index)
-    return workbook.get_sheet_by_index(0)
-
-
-def _sheet_table(numbered: Iterator[tuple[int, list]], close) -> Table:
-    """A workbook's rows as a Table; the workbook is closed when its rows are read or on error."""
-    try:
-        headers, rest = _split_header(numbered)
-        if not any(headers):
-            raise ImportFileError(N_("The file is empty: there is no header row."))
-        _refuse_legacy_headers(headers)
-    except ImportFileError:
-        close()
-        raise
-
-    def rows() -> Iterator[tuple[int, dict[str, str]]]:
-        try:
-            yield from _records(headers, rest)
-        finally:
-            close()
-
-    return Table(headers, rows())
-
-
-def _guarded_rows(iter_rows) -> Iterator[tuple[int, list]]:
-    """The sheet's rows (from row 1) with their numbers; damage found while reading them is a
-    file-level error (the import's transaction is then rolled back)."""
-    number = 0
-    try:
-        for number, cells in enumerate(iter_rows(), start=1):
-            yield number, list(cells)
-    except ImportFileError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - as in _read_xlsx
-        logger.info("workbook damaged after row %s: %s: %s", number, type(exc).__name__, exc)
-        raise ImportFileError(N_("The workbook is damaged from row %(row)s on. Open it in Excel and save it again."),
-                              row=number + 1) from None
+    refuse_legacy_headers(headers)
+    return Table(headers, records(headers, rest, str.strip))
 
 
 STREAM_HEAD = 1 << 16  # bytes of a file's start that decide whether it can be read as it is imported
@@ -313,7 +220,7 @@ def _streamed_csv(path: Path) -> Table | None:
     head = handle.read(STREAM_HEAD)
     try:
         codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
-        plain = b"\x00" not in head and not head.startswith((_XLSX_MAGIC, _XLS_MAGIC, b"\xff\xfe", b"\xfe\xff"))
+        plain = b"\x00" not in head and not head.startswith((XLSX_MAGIC, XLS_MAGIC, b"\xff\xfe", b"\xfe\xff"))
     except UnicodeDecodeError:
         plain = False
     if not plain:
@@ -329,11 +236,11 @@ def _streamed_csv(path: Path) -> Table | None:
     if not start or not start[-1].strip():
         raise ImportFileError(N_("The file is empty: there is no header row."))
     reader = csv.reader(itertools.chain(start, lines), delimiter=_delimiter(start[-1]))
-    headers, rest = _split_header(_csv_lines(reader))
+    headers, rest = split_header(_csv_lines(reader))
     if not any(headers):
         raise ImportFileError(N_("The file is empty: there is no header row."))
-    _refuse_legacy_headers(headers)
-    return Table(headers, _records(headers, rest, str.strip))
+    refuse_legacy_headers(headers)
+    return Table(headers, records(headers, rest, str.strip))
 
 
 def _checked_lines(text: io.TextIOWrapper) -> Iterator[str]:
@@ -353,20 +260,10 @@ def _checked_lines(text: io.TextIOWrapper) -> Iterator[str]:
         text.close()
 
 
-def _workbook_format(head: bytes, name: str) -> str | None:
-    """'.xls' or '.ods' when the file is one (by its first bytes, else by its name): read with
-    python-calamine. An .xlsx is left to openpyxl."""
-    if head.startswith(_XLS_MAGIC):
-        return ".xls"
-    if head.startswith(_XLSX_MAGIC) and _ODS_MIMETYPE in head[:200]:
-        return ".ods"
-    if not head.startswith(_XLSX_MAGIC) and name.endswith((".xls", ".ods")):
-        return name[-4:]
-    return None
-
-
 def read_table(path_or_bytes: str | Path | bytes, filename: str | None = None) -> Table:
     """Open a CSV, XLSX, XLS or ODS file (a path, or its bytes with an optional file name)."""
+    from core.imports.workbooks import calamine_format, read_calamine, read_xlsx
+
     path = None
     if isinstance(path_or_bytes, (bytes, bytearray)):
         data = bytes(path_or_bytes)
@@ -378,17 +275,17 @@ def read_table(path_or_bytes: str | Path | bytes, filename: str | None = None) -
         try:
             with path.open("rb") as handle:
                 data = handle.read(HEAD_BYTES)
-                if len(data) == HEAD_BYTES and _workbook_format(data, filename.lower()) is None:
+                if len(data) == HEAD_BYTES and calamine_format(data, filename.lower()) is None:
                     data += handle.read()
         except OSError:
             raise ImportFileError(N_("The file cannot be found or opened: %(name)s"), name=str(path)) from None
     name = (filename or "").lower()
-    if data.startswith(_XLS_MAGIC) and _ENCRYPTED_MARK in data[:HEAD_BYTES]:
+    if data.startswith(XLS_MAGIC) and _ENCRYPTED_MARK in data[:HEAD_BYTES]:
         raise ImportFileError(PROTECTED)
-    if (suffix := _workbook_format(data, name)) is not None:
-        return _read_calamine(path if path is not None else data, suffix)
-    if data.startswith(_XLSX_MAGIC) or name.endswith((".xlsx", ".xlsm")):
-        return _read_xlsx(data)
+    if (suffix := calamine_format(data, name)) is not None:
+        return read_calamine(path if path is not None else data, suffix)
+    if data.startswith(XLSX_MAGIC) or name.endswith((".xlsx", ".xlsm")):
+        return read_xlsx(data)
     if not data.strip():
         raise ImportFileError(N_("The file is empty: there is no header row."))
     return _read_csv(data)

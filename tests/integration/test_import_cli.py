@@ -97,11 +97,11 @@ def test_missing_column_exits_1_and_writes_nothing(run, sessions, tmp_path):
 
 
 @pytest.mark.parametrize("chosen, file, says", [
-    ("beneficiaries", "import_payments.csv", "Tệp này là danh sách chi trả, không phải danh sách đối tượng, nên chưa "
-                                             "nhập dòng nào. Hãy nhập lại tệp này với loại «danh sách chi trả», hoặc "
-                                             "chọn đúng tệp."),
-    ("payments", "import_beneficiaries.csv", "Tệp này là danh sách đối tượng, không phải danh sách chi trả, nên chưa "
-                                             "nhập dòng nào."),
+    ("beneficiaries", "import_payments.csv", ("Tệp này là danh sách chi trả, không phải danh sách đối tượng, nên "
+                                              "chưa nhập dòng nào. Hãy nhập lại tệp này với loại «danh sách chi trả», "
+                                              "hoặc chọn đúng tệp.")),
+    ("payments", "import_beneficiaries.csv", ("Tệp này là danh sách đối tượng, không phải danh sách chi trả, nên "
+                                              "chưa nhập dòng nào.")),
     ("beneficiaries", "import_schedules.csv", "Tệp này là lịch chi trả tiền mặt, không phải danh sách đối tượng"),
 ])
 def test_the_wrong_kind_of_file_is_named_and_nothing_counts_as_imported(run, sessions, data_dir, chosen, file, says):

@@ -80,8 +80,8 @@ def test_a_non_utf8_file_without_a_known_header_is_an_error_not_a_guess():
 
 @pytest.mark.parametrize("data, name, expected", [
     (b"", "a.csv", "Tệp trống, không có dòng tiêu đề."),
-    (b"\xd0\xcf\x11\xe0" + b"\0" * 100, "a.xls", "Tệp .xls bị hỏng, không đọc được. Hãy mở tệp bằng Excel hoặc "
-                                                 "LibreOffice rồi lưu lại."),
+    (b"\xd0\xcf\x11\xe0" + b"\0" * 100, "a.xls",
+     "Tệp .xls bị hỏng, không đọc được. Hãy mở tệp bằng Excel hoặc LibreOffice rồi lưu lại."),
     (b"PK\x03\x04 not really a workbook", "a.xlsx",
      "Không đọc được tệp: cần tệp CSV, Excel (.xlsx hoặc .xls) hoặc LibreOffice (.ods)."),
 ])
