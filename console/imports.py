@@ -1,6 +1,6 @@
-"""Imports through the browser: upload a CSV, XLSX, XLS or ODS list, watch it run, read what changed, which
-rows were rejected and why (on screen and as a CSV for Excel), and how many notifications the
-import queued."""
+"""Imports through the browser: upload a CSV, XLSX, XLS or ODS list, watch it run, read what
+changed (or why nothing was), which rows were rejected and why (on screen and as a CSV for
+Excel), the warnings, and how many notifications the import queued."""
 from __future__ import annotations
 
 import csv

@@ -3,8 +3,7 @@ and cash schedules, from CSV, XLSX, XLS or ODS (INTERFACES.md, "Import files").
 
 Good rows are written, bad rows are reported (row, column, Vietnamese message); a missing
 required column rejects the whole file, and a file that has another kind's columns is named
-for what it is. `import_file` is one transaction: all good rows or
-nothing. Listeners get the changes (`PaymentChanged`, `ScheduleSet`) before the commit.
+for what it is. `import_file` is one transaction: all good rows or nothing. Listeners get the changes (`PaymentChanged`, `ScheduleSet`) before the commit.
 """
 from __future__ import annotations
 
@@ -135,7 +134,7 @@ def import_file(session_factory: sessionmaker[Session], kind: str, path: str | P
             "file": name, "total": report.total, "created": report.created, "updated": report.updated,
             "unchanged": report.unchanged, "rejected": report.rejected,
             **({"refused": report.headline()[1]} if report.refusal else {}),
-            **({"unknown_providers": {name: rows for name, rows in report.unknown_providers.values()}}
+            **({"unknown_providers": {written: rows for written, rows in report.unknown_providers.values()}}
                if report.unknown_providers else {}),
         }))
     logger.info("imported %s from %s: %d rows, %d new, %d updated, %d rejected",
