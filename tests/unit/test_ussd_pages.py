@@ -71,8 +71,9 @@ def test_the_start_of_a_page_after_a_hint_is_cut_where_it_may_be(text, room):
         kept = cut[:-3]
         assert text.startswith(kept) and text[len(kept):][:1] in (" ", "\n", ",", ";", ":", ".")
         rest = text[len(kept):].lstrip(" ,;:.\n")
+        separator = text[len(kept):len(text) - len(rest)]
         if rest and kept:
-            assert seam_problem(kept, rest) is None, (kept[-30:], rest[:30])
+            assert seam_problem(kept, rest, separator) is None, (kept[-30:], rest[:30])
 
 
 def test_a_word_longer_than_a_screen_is_still_shown_whole_across_pages():
