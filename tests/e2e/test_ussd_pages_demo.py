@@ -12,12 +12,14 @@ import pytest
 
 from core.clock import FakeClock
 from core.demo import DEMO_IDENTITIES, STRANGER_PHONE, load_demo
+from tests import ussd_factories
 from tests.page_seams import seam_problem
 
 TODAY = date(2026, 12, 7)
 KEYS = ["1", "2", "3", "4", "6", "9", "0", "7"]  # 5 (registration) asks for codes: its screens are short
 DEPTH = 4
 COMPLAINT_NUMBER = re.compile(r"PA-\d{4}-\d+")
+GATEWAY_AUTH = getattr(ussd_factories, "USSD_AUTH", {})  # the gateway's credential, where routes require one
 _sessions = itertools.count(1)
 
 
@@ -35,7 +37,7 @@ def demo(sessions):
 def dial(client, phone: str, path: list[str]) -> str:
     response = client.post("/ussd/africastalking", data={
         "sessionId": f"pages-{next(_sessions)}", "serviceCode": "*384*46#", "phoneNumber": phone,
-        "networkCode": "45204", "text": "*".join(path)})
+        "networkCode": "45204", "text": "*".join(path)}, headers=GATEWAY_AUTH)
     assert response.status_code == 200
     body = response.get_data(as_text=True)
     assert body.startswith(("CON ", "END ")) and len(body) <= 182 and body.isascii(), (len(body), body)
