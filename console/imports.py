@@ -1,6 +1,6 @@
-"""Imports through the browser: upload a CSV/XLSX list, watch it run, read what changed, which
-rows were rejected and why (on screen and as a CSV for Excel), and how many notifications the
-import queued."""
+"""Imports through the browser: upload a CSV, XLSX, XLS or ODS list, watch it run, read what
+changed (or why nothing was), which rows were rejected and why (on screen and as a CSV for
+Excel), the warnings, and how many notifications the import queued."""
 from __future__ import annotations
 
 import csv
@@ -30,7 +30,7 @@ from core.models import AuditLog
 from core.text import strip_diacritics
 
 logger = logging.getLogger(__name__)
-ALLOWED = (".csv", ".xlsx")
+ALLOWED = (".csv", ".xlsx", ".xls", ".ods")
 MAX_BYTES = 30 * 1024 * 1024
 
 
@@ -55,11 +55,11 @@ def import_upload():
         flash(t._("Choose what the file contains."), "error")
         return redirect(url_for("console.imports"))
     if upload is None or not upload.filename:
-        flash(t._("Choose a CSV or Excel (.xlsx) file."), "error")
+        flash(t._("Choose a CSV, Excel (.xlsx, .xls) or LibreOffice (.ods) file."), "error")
         return redirect(url_for("console.imports"))
     name = os.path.basename(upload.filename.replace("\\", "/"))[:200]
     if os.path.splitext(name)[1].lower() not in ALLOWED:
-        flash(t._("Only CSV or Excel (.xlsx) files can be imported."), "error")
+        flash(t._("Only CSV, Excel (.xlsx, .xls) or LibreOffice (.ods) files can be imported."), "error")
         return redirect(url_for("console.imports"))
     data = upload.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
@@ -93,7 +93,8 @@ def import_status(job_id: str):
     job = _own_job(job_id)
     if job is None:
         return jsonify(status="unknown"), 404
-    keys = ("status", "total", "created", "updated", "unchanged", "rejected", "notifications", "errors_total", "message")
+    keys = ("status", "total", "created", "updated", "unchanged", "rejected", "notifications", "errors_total",
+            "message", "outcome", "headline", "warnings")
     return jsonify({k: job.get(k) for k in keys})
 
 

@@ -90,8 +90,10 @@ def _run(runtime, job_id: str, officer_id: int, kind: str, filename: str, path: 
             with runtime.sessions() as session:
                 queued = session.scalar(select(func.count()).select_from(OutboxMessage).where(
                     OutboxMessage.id > before, OutboxMessage.kind == "notification")) or 0
+            outcome, headline = report.headline(t)
             state.update(status="done", total=report.total, created=report.created, updated=report.updated,
                          unchanged=report.unchanged, rejected=report.rejected, notifications=queued,
+                         outcome=outcome, headline=headline, warnings=report.warnings(t),
                          errors=[_error(e) for e in report.errors[:ERRORS_KEPT]], errors_total=len(report.errors))
     except ImportFileError as error:
         state.update(status="failed", message=str(error))

@@ -41,6 +41,8 @@ def rows_outside_scope(session: Session, officer: Officer, kind: str, source: by
         return []
     table = read_table(source, filename)
     layout = match_headers(table.headers, COLUMNS[kind])
+    if layout.missing:  # refused by the import itself, which names the kind of file it is
+        return []
     t = translator("vi")
     parents = dict(session.execute(select(Unit.code, Unit.parent_code)).all())
     errors: list[RowError] = []

@@ -1,6 +1,7 @@
 """Reference data every deployment needs, loaded idempotently after migrations: the 2025
 administrative units (from `vietnam-provinces`), the two programmes, the Decree 20 categories
-and the standard levels with their effective dates (DOMAIN.md)."""
+and the standard levels with their effective dates (DOMAIN.md); and the payment providers' names
+(core/providers.py), with stored names brought to the one name each provider has."""
 from __future__ import annotations
 
 from datetime import date
@@ -10,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.models import Category, Programme, StandardLevel, Unit
+from core.providers import rename_stored, seed_providers
 
 HUE_PROVINCE_CODE = "46"
 
@@ -89,6 +91,8 @@ def seed_reference(session: Session) -> None:
         if (programme, start) not in known:
             session.add(StandardLevel(programme_code=programme, effective_from=start, amount=amount, legal_basis=basis))
     seed_units(session)
+    seed_providers(session)
+    rename_stored(session)
     session.flush()
 
 

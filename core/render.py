@@ -119,21 +119,3 @@ def _joins_cleanly(pieces: Sequence[str]) -> bool:
         if left and right and not left[-1].isascii() and not right[0].isascii():
             return False
     return True
-
-
-def paginate(text: str, limit: int, footer: str) -> list[str]:
-    """Split a long text into screens of at most `limit` characters, each but the last ending in
-    `footer` (e.g. "9 Tiep 0 Lui"). Splits at line breaks, then at spaces."""
-    pages: list[str] = []
-    room = limit - len(footer) - 1
-    remaining = text.strip()
-    while len(remaining) > limit:
-        cut = remaining.rfind("\n", 0, room)
-        if cut <= room // 3:
-            cut = remaining.rfind(" ", 0, room)
-        if cut <= 0:
-            cut = room
-        pages.append(remaining[:cut].rstrip() + "\n" + footer)
-        remaining = remaining[cut:].strip()
-    pages.append(remaining)
-    return pages

@@ -1,6 +1,7 @@
 """What a USSD screen shows for a menu state: texts from the catalogs (short `ussd` variants),
 ASCII unless settings.ussd_unicode, every screen within the USSD limit less the 4 characters of
-"CON "/"END ", long answers split into pages ("9 Next, 0 Back" on all but the last).
+"CON "/"END ", long answers split into pages ("9 Next, 0 Back" on all but the last) between
+lines, sentences or phrases, never inside a group that reads as one (core.page_breaks).
 """
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from core.answers import (
 from core.answers.contact import contact_officer
 from core.answers.context import addressed
 from core.messages import Reply
-from core.render import fit_chars, paginate, ussd_limit
+from core.page_breaks import first_part, pages
+from core.render import ussd_limit
 from core.text import to_ascii
 from core.ussd_flows import COMPLAINT_CHOICES
 
@@ -52,26 +54,30 @@ class Screens:
         }.get(st.get("error"), "")
 
     def _layout(self, st: dict, head: str, options: str, footer: str = "") -> str:
-        """Error line, heading, options, footer; the heading goes first when space is short."""
+        """Error line, heading, options, footer; the heading goes first when space is short,
+        then the options that do not fit (whole lines, never half an item)."""
         parts = [self._error(st), head, options, footer]
         text = self.shown("\n".join(p for p in parts if p))
         if len(text) > self.limit:
-            text = self.shown("\n".join(p for p in (parts[0], parts[2], parts[3]) if p))
-        return fit_chars(text, self.limit)
+            shown_footer = self.shown(footer)
+            top = self.shown("\n".join(p for p in (parts[0], parts[2]) if p))
+            room = self.limit - (len(shown_footer) + 1 if shown_footer else 0)
+            text = "\n".join(p for p in (first_part(top, room, ""), shown_footer) if p)
+        return text
 
     def _paged(self, st: dict, text: str, index: str = "page", count: str = "pages", more_after: bool = False) -> str:
         """One screen of `text`; '9 Next' while screens (or, with `more_after`, pages) remain."""
         t = self.t
         more, last = self.shown(t.p_("ussd", "9 Next, 0 Back")), self.shown(t.p_("ussd", "0 Back, 00 Start"))
         room = self.limit - max(len(more), len(last)) - 1
-        pages = [page.rstrip() for page in paginate(self.shown(text), room, "")] or [""]
-        page = min(max(0, st.get(index, 0)), len(pages) - 1)
-        st.update({index: page, count: len(pages)})
-        body = pages[page]
-        error = self._error(st)
-        if error:
-            body = fit_chars(f"{self.shown(error)}\n{body}", room)
-        return f"{body}\n{more if page + 1 < len(pages) or more_after else last}"
+        screens = pages(self.shown(text), room)
+        page = min(max(0, st.get(index, 0)), len(screens) - 1)
+        st.update({index: page, count: len(screens)})
+        body = screens[page]
+        error = self.shown(self._error(st))
+        if error:  # the hint first; the page's start, cut where it may be, after it
+            body = f"{error}\n{first_part(body, room - len(error) - 1)}"
+        return f"{body}\n{more if page + 1 < len(screens) or more_after else last}"
 
     # -- screens ------------------------------------------------------------------------------
     def _stranger(self, st: dict) -> str:
@@ -84,13 +90,18 @@ class Screens:
         people = self.turn.asker.beneficiaries
         page = st.get("page", 0)
         shown = people[page * self.PICK_PAGE:(page + 1) * self.PICK_PAGE]
-        lines = [f"{index} {beneficiary.full_name[:NAME_WIDTH]}" for index, (beneficiary, _) in enumerate(shown, 1)]
         footer = []
         if (page + 1) * self.PICK_PAGE < len(people):
             footer.append(t.p_("ussd", "9 Next"))
         if page > 0:
             footer.append(t.p_("ussd", "0 Back"))
-        return self._layout(st, t.p_("ussd", "Which person are you asking about?"), "\n".join(lines), ", ".join(footer))
+        footer = ", ".join(footer)
+        # every name on the screen, shortened when seven long names and the footer would not fit
+        room = self.limit - sum(len(self.shown(p)) + 1 for p in (footer, self._error(st)) if p)
+        width = min(NAME_WIDTH, room // max(1, len(shown)) - 3)
+        lines = [f"{index} {beneficiary.full_name[:width].rstrip()}"
+                 for index, (beneficiary, _) in enumerate(shown, 1)]
+        return self._layout(st, t.p_("ussd", "Which person are you asking about?"), "\n".join(lines), footer)
 
     def _menu(self, st: dict) -> str:
         t = self.t

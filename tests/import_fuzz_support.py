@@ -237,6 +237,23 @@ def to_xlsx(sheet: Sheet, *, title_rows: int = 0, extra_sheets: int = 0, merged:
     return out.getvalue()
 
 
+def to_old_workbook(sheet: Sheet, suffix: str, title_rows: int = 0) -> bytes:
+    """The sheet as Excel 97–2003 (.xls) or LibreOffice (.ods) saves it (tests/old_workbooks.py)."""
+    from tests.old_workbooks import to_ods, to_xls
+
+    rows = [["DANH SÁCH CHI TRẢ TRỢ CẤP XÃ HỘI THÁNG 11/2026"]] * title_rows + [sheet.headers]
+    rows += [[_old_value(v) for v in row] for row in sheet.rows]
+    return to_xls(rows) if suffix == ".xls" else to_ods(rows)
+
+
+def _old_value(value: object) -> object:
+    if isinstance(value, (date, datetime)) and value.year < 1900:  # before either format's calendar
+        return value.isoformat()
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
+    return _xlsx_value(value)
+
+
 def _xlsx_value(value: object) -> object:
     if isinstance(value, str):
         return "".join(c for c in value if c in "\t\n\r" or ord(c) >= 0x20)[:32767] or None  # what XML can hold
@@ -271,7 +288,7 @@ ENCRYPTED = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504 + "EncryptionInfo"
 def import_files(draw, kind: str | None = None) -> tuple[str, bytes, str]:
     """(kind, bytes, file name): a drawn sheet written as CSV or XLSX, or broken bytes."""
     sheet = draw(sheets(kind))
-    how = draw(st.sampled_from(["csv"] * 5 + ["xlsx"] * 3 + ["broken"] * 2))
+    how = draw(st.sampled_from(["csv"] * 5 + ["xlsx"] * 3 + ["old"] + ["broken"] * 2))
     if how == "csv":
         data = to_csv(sheet, draw(st.sampled_from([",", ";", "\t"])), draw(st.sampled_from(ENCODINGS)))
         damage = draw(st.integers(0, 9))
@@ -292,9 +309,15 @@ def import_files(draw, kind: str | None = None) -> tuple[str, bytes, str]:
             at = draw(st.integers(0, len(data) - 1))
             data = data[:at] + bytes([data[at] ^ draw(st.integers(1, 255))]) + data[at + 1:]
         return sheet.kind, data, "danh-sach.xlsx"
+    if how == "old":
+        suffix = draw(st.sampled_from([".xls", ".ods"]))
+        data = to_old_workbook(sheet, suffix, title_rows=draw(st.integers(0, 2)))
+        if draw(st.integers(0, 4)) == 0:
+            data = data[: draw(st.integers(0, len(data)))]
+        return sheet.kind, data, draw(st.sampled_from([f"danh-sach{suffix}", "tai-ve"]))
     data = draw(st.one_of(st.binary(max_size=3000), st.sampled_from([NO_SHEETS, NOT_A_WORKBOOK, ENCRYPTED,
                                                                      b"\xd0\xcf\x11\xe0" + b"\0" * 300, b"PK\x03\x04"])))
-    return sheet.kind, data, draw(st.sampled_from(["danh-sach.xlsx", "danh-sach.csv", "bang.xls", "x"]))
+    return sheet.kind, data, draw(st.sampled_from(["danh-sach.xlsx", "danh-sach.csv", "bang.xls", "bang.ods", "x"]))
 
 
 # -- what the database holds ---------------------------------------------------------------------

@@ -1,8 +1,10 @@
-"""`ansinh import beneficiaries|payments|schedules FILE`: load a commune officer's CSV or XLSX.
+"""`ansinh import beneficiaries|payments|schedules FILE`: load a commune officer's CSV, XLSX, XLS
+or ODS file.
 
-Prints the counts and one line per rejected cell, in Vietnamese. Exit status: 0 when every row
-was taken, 1 when any row was rejected (the good rows are saved), 2 when the file cannot be
-read or saved at all (nothing is saved).
+Prints the counts, why nothing was imported when nothing was (the wrong kind of file, a missing
+column), one line per rejected cell and the warnings (unknown providers), in Vietnamese. Exit
+status: 0 when every row was taken, 1 when any row was rejected or the file was refused (the good
+rows are saved), 2 when the file cannot be read or saved at all (nothing is saved).
 """
 from __future__ import annotations
 
@@ -39,6 +41,9 @@ def echo_report(report: ImportReport) -> None:
         total=report.total, created=report.created, updated=report.updated, unchanged=report.unchanged,
         rejected=report.rejected,
     ))
+    outcome, headline = report.headline(t)
+    if outcome == "error":  # nothing was imported: say why before the rows
+        click.echo(headline)
     if report.errors:
         click.echo(t._("Errors (%(count)s):", count=len(report.errors)))
         for error in report.errors:
@@ -46,6 +51,11 @@ def echo_report(report: ImportReport) -> None:
     if report.unlisted_rows:
         click.echo(t._("… and %(count)s more rejected rows, not listed: fix the rows above and import the file again "
                        "to see them.", count=report.unlisted_rows))
+    warnings = report.warnings(t)
+    if warnings:
+        click.echo(t._("Warnings (these rows were imported as written):"))
+        for line in warnings:
+            click.echo(line)
 
 
 def run_import(state, kind: str, path: str, today: str | None) -> None:
@@ -61,7 +71,7 @@ def run_import(state, kind: str, path: str, today: str | None) -> None:
         click.echo(t._("The import failed and nothing was saved: the database reported an error."), err=True)
         raise SystemExit(2) from None
     echo_report(report)
-    if report.rejected:
+    if report.rejected or report.refusal:
         raise SystemExit(1)
 
 
@@ -77,7 +87,7 @@ def _command(kind: str):
 
 
 def register(main: click.Group) -> None:
-    @main.group("import", help="import a commune officer's CSV or XLSX file")
+    @main.group("import", help="import a commune officer's CSV, XLSX, XLS or ODS file")
     def import_group() -> None:
         pass
 

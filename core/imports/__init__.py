@@ -1,9 +1,9 @@
 """Importing the commune officers' files: beneficiaries, payments (lists or provider results)
-and cash schedules, from CSV or XLSX (INTERFACES.md, "Import files").
+and cash schedules, from CSV, XLSX, XLS or ODS (INTERFACES.md, "Import files").
 
 Good rows are written, bad rows are reported (row, column, Vietnamese message); a missing
-required column rejects the whole file. `import_file` is one transaction: all good rows or
-nothing. Listeners get the changes (`PaymentChanged`, `ScheduleSet`) before the commit.
+required column rejects the whole file, and a file that has another kind's columns is named
+for what it is. `import_file` is one transaction: all good rows or nothing. Listeners get the changes (`PaymentChanged`, `ScheduleSet`) before the commit.
 """
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ from core.imports.columns import (
 from core.imports.hashing import hash_identifier
 from core.imports.payments import PaymentImport
 from core.imports.problems import (
+    N_,
     ImportFileError,
     ImportReport,
     PaymentChanged,
@@ -40,6 +41,8 @@ from core.models import AuditLog, utcnow
 logger = logging.getLogger(__name__)
 
 KINDS = ("beneficiaries", "payments", "schedules")
+KIND_NOUNS = {"beneficiaries": N_("beneficiary list"), "payments": N_("payment list"),
+              "schedules": N_("cash payment schedule")}
 _IMPORTERS = {
     "beneficiaries": (BENEFICIARY_COLUMNS, BeneficiaryImport),
     "payments": (PAYMENT_COLUMNS, PaymentImport),
@@ -81,7 +84,7 @@ def import_rows(session: Session, kind: str, rows: Iterable[tuple[int, Mapping[s
     layout = match_headers(headers, columns)
     if layout.missing:
         report.total = sum(1 for _ in iterator)
-        report.errors = missing_column_errors(layout)
+        _refuse(report, headers, layout)
         return report
     job = importer(session, layout, today, utcnow(), report)
     if chunk_size:
@@ -93,6 +96,25 @@ def import_rows(session: Session, kind: str, rows: Iterable[tuple[int, Mapping[s
     for listener in listeners:
         listener(session, report.events)
     return report
+
+
+def file_kind(headers: Sequence[str], chosen: str) -> str | None:
+    """The other kind whose required columns the headers have (the kind with most matching
+    headers when several do): a payments file uploaded as a beneficiaries list."""
+    fits = [(len(layout.headers), kind) for kind, (columns, _) in _IMPORTERS.items() if kind != chosen
+            and not (layout := match_headers(headers, columns)).missing]
+    return max(fits)[1] if fits else None
+
+
+def _refuse(report: ImportReport, headers: Sequence[str], layout) -> None:
+    found = file_kind(headers, report.kind)
+    if found is not None:
+        report.refuse(N_("This file is a %(found)s, not a %(chosen)s, so nothing was imported. Import it again as a "
+                         "%(found)s, or choose the right file."), found=KIND_NOUNS[found], chosen=KIND_NOUNS[report.kind])
+        return
+    report.errors = missing_column_errors(layout)
+    report.refuse(N_("The file lacks the required columns %(columns)s, so nothing was imported."),
+                  columns=", ".join(f"«{column.header}»" for column in layout.missing))
 
 
 def _prepend(first, rest):
@@ -111,6 +133,9 @@ def import_file(session_factory: sessionmaker[Session], kind: str, path: str | P
         session.add(AuditLog(actor=actor, action=f"import.{kind}", detail={
             "file": name, "total": report.total, "created": report.created, "updated": report.updated,
             "unchanged": report.unchanged, "rejected": report.rejected,
+            **({"refused": report.headline()[1]} if report.refusal else {}),
+            **({"unknown_providers": {written: rows for written, rows in report.unknown_providers.values()}}
+               if report.unknown_providers else {}),
         }))
     logger.info("imported %s from %s: %d rows, %d new, %d updated, %d rejected",
                 kind, name, report.total, report.created, report.updated, report.rejected)

@@ -37,6 +37,7 @@ from core.imports.people import Link, PeopleSync, Wanted
 from core.imports.problems import N_, BadValue, ImportReport, RowError
 from core.models import Beneficiary, BeneficiaryCategory, Person
 from core.privacy.reimport import skip_erased_codes
+from core.providers import alias_key
 from core.text import fold
 
 logger = logging.getLogger(__name__)
@@ -122,10 +123,22 @@ class BeneficiaryImport:
         for number in sorted(errors_by_row):
             self.report.add_errors(errors_by_row[number])
         skip_erased_codes(self.session, records, first_row, header, self.report)
+        self._note_unknown_providers(records)
         if records:
             self.seen_phones.add({link.phone: 0 for record in records.values()
                                   for link in record["links"].values() if link})
             self._write(records)
+
+    def _note_unknown_providers(self, records: dict[str, dict]) -> None:
+        """Rows about to be written whose provider the alias table does not know: imported as
+        written, and listed in the report so the officer (or the province, with an alias) fixes it."""
+        if not self.layout.has("don_vi_chi_tra"):
+            return
+        known = self.ctx.providers.known
+        for record in records.values():
+            provider = record["new"]["provider"]
+            if provider and provider not in known:
+                self.report.unknown_provider(alias_key(provider), provider)
 
     def _record(self, code: str, values: dict) -> dict:
         """The Beneficiary columns, categories and people of one good row, plus its row hash.

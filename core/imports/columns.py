@@ -17,6 +17,7 @@ from functools import cached_property, lru_cache
 from core.imports import values as v
 from core.imports.problems import N_, BadValue, RowError
 from core.imports.reader import cell_text
+from core.providers import ProviderNames
 from core.text import fold
 
 
@@ -27,6 +28,7 @@ class ParseContext:
     today: date
     units: frozenset[str] = frozenset()
     categories: Mapping[str, tuple[str, Decimal]] = field(default_factory=dict)  # code -> (programme, coefficient)
+    providers: ProviderNames = field(default_factory=lambda: ProviderNames({}))
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,13 @@ def _text(limit: int) -> Callable[[str, ParseContext], str]:
     return lambda text, ctx: v.parse_text(text, limit)
 
 
+def parse_provider(text: str, ctx: ParseContext) -> str:
+    """The provider's one name ('Viettel' -> 'Viettel Money'); an unknown name is kept as written
+    (the importer reports it, core.providers)."""
+    written = v.parse_text(text, 60)
+    return ctx.providers.canonical(written) or written
+
+
 CODE = Column("ma_doi_tuong", "Mã đối tượng", lambda t, c: parse_code(t), True, ("Mã ĐT", "Mã số đối tượng", "code"))
 PERIOD = Column("ky_chi_tra", "Kỳ chi trả", lambda t, c: v.parse_period(t), True,
                 ("Kỳ", "Tháng", "Tháng chi trả", "period"))
@@ -81,7 +90,7 @@ BENEFICIARY_COLUMNS: tuple[Column, ...] = (
            aliases=("Số tiền", "Mức trợ cấp", "Mức hưởng", "monthly_amount")),
     Column("hinh_thuc", "Hình thức nhận", lambda t, c: v.parse_method(t),
            aliases=("Hình thức", "Hình thức chi trả", "method")),
-    Column("don_vi_chi_tra", "Đơn vị chi trả", _text(60), aliases=("provider",)),
+    Column("don_vi_chi_tra", "Đơn vị chi trả", parse_provider, aliases=("provider",)),
     Column("so_tai_khoan", "Số tài khoản", lambda t, c: v.parse_account_number(t),
            aliases=("STK", "Số TK", "Tài khoản số", "account_number")),
     Column("so_dien_thoai", "Số điện thoại", lambda t, c: v.parse_phone(t),

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from core.imports.columns import ParseContext
 from core.models import Category, StandardLevel, Unit
+from core.providers import ProviderNames
 
 
 def load_context(session: Session, today: date) -> ParseContext:
@@ -16,7 +17,7 @@ def load_context(session: Session, today: date) -> ParseContext:
     categories = {code: (programme, Decimal(coefficient))
                   for code, programme, coefficient in session.execute(
                       select(Category.code, Category.programme_code, Category.coefficient))}
-    return ParseContext(today=today, units=units, categories=categories)
+    return ParseContext(today=today, units=units, categories=categories, providers=ProviderNames.load(session))
 
 
 class StandardLevels:

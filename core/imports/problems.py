@@ -97,6 +97,8 @@ class ImportReport:
     errors: list[RowError] = field(default_factory=list)
     events: list = field(default_factory=list)  # PaymentChanged / ScheduleSet
     unlisted_rows: int = 0  # rejected rows counted but not listed (beyond MAX_LISTED_ERRORS)
+    refusal: tuple[str, dict] | None = None  # (msgid, values): the whole file was refused
+    unknown_providers: dict[str, list] = field(default_factory=dict)  # alias key -> [as written, rows]
 
     def add_errors(self, errors: list[RowError]) -> None:
         """One row's problems: listed while the list is short, then only counted, so a national
@@ -108,7 +110,50 @@ class ImportReport:
         else:
             self.unlisted_rows += 1
 
+    def refuse(self, msgid: str, **values: object) -> None:
+        """Nothing in the file can be imported (a missing column, the wrong kind of file)."""
+        self.refusal = (msgid, values)
+
+    def unknown_provider(self, key: str, written: str) -> None:
+        """A good row names a provider the alias table does not know (it is still imported)."""
+        entry = self.unknown_providers.setdefault(key, [shown(written), 0])
+        entry[1] += 1
+
     @property
     def rejected(self) -> int:
-        """Distinct rows with at least one error."""
+        """Distinct rows with at least one error; every row when the file was refused."""
+        if self.refusal is not None:
+            return self.total
         return len({error.row for error in self.errors}) + self.unlisted_rows
+
+    @property
+    def accepted(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+    def headline(self, t: Translator | None = None) -> tuple[str, str]:
+        """(outcome, sentence) for the top of the report: 'ok', 'warn' (some rows imported) or
+        'error' (none was), so nobody reads "imported" when nothing was."""
+        t = t or translator("vi")
+        if self.refusal is not None:
+            msgid, values = self.refusal
+            values = {k: t._(v) if k in TRANSLATED_VALUES else v for k, v in values.items()}
+            return "error", t._(msgid, **values)
+        if self.rejected and not self.accepted:
+            return "error", t._("No row was imported: every row has a problem. Fix the rows below and import the "
+                                "file again.")
+        if not self.total:
+            return "warn", t._("The file has no rows under its header: nothing was imported.")
+        if self.rejected:
+            return "warn", t._("Good rows were imported; the rows below were rejected. Fix them and import the file "
+                               "again.")
+        return "ok", t._("Every row was imported.")
+
+    def warnings(self, t: Translator | None = None) -> list[str]:
+        """Things imported as written that an officer should look at, most rows first."""
+        t = t or translator("vi")
+        unknown = sorted(self.unknown_providers.values(), key=lambda entry: (-entry[1], entry[0]))
+        return [t._("Unknown payment provider: %(name)s (%(count)s rows)", name=name, count=t.number(count))
+                for name, count in unknown]
+
+
+TRANSLATED_VALUES = frozenset({"found", "chosen"})  # refusal values that are msgids themselves

@@ -1,4 +1,5 @@
-"""Reading officers' spreadsheets: CSV (UTF-8 with or without BOM, `,` `;` or tab) or XLSX.
+"""Reading officers' spreadsheets: CSV (UTF-8 with or without BOM, `,` `;` or tab), XLSX (openpyxl),
+or old Excel .xls and LibreOffice .ods (python-calamine), through one Table and one error report.
 
 Rows come out as (spreadsheet row number, {header as written: cell text}); title and blank
 rows above the header are skipped, blank rows keep their numbers, so errors point at the row
@@ -28,10 +29,15 @@ from core.imports.problems import N_, ImportFileError
 
 logger = logging.getLogger(__name__)
 
-_XLSX_MAGIC = b"PK\x03\x04"
-_XLS_MAGIC = b"\xd0\xcf\x11\xe0"
+XLSX_MAGIC = b"PK\x03\x04"
+XLS_MAGIC = b"\xd0\xcf\x11\xe0"
 _ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")  # a stream of password-protected .xlsx files
+WORKBOOK_SUFFIXES = (".xls", ".xlsx", ".xlsm", ".ods")
+HEAD_BYTES = 1_000_000  # enough of a workbook's start to tell its format and whether it is encrypted
 HEADER_SCAN = 20
+UNREADABLE = N_("The file cannot be read: it must be a CSV, an Excel (.xlsx or .xls) or a LibreOffice (.ods) file.")
+PROTECTED = N_("The workbook is protected with a password. Remove the password in Excel (File > Info > Protect "
+               "Workbook) and save it again.")
 
 
 def cell_text(value: object) -> str:
@@ -66,7 +72,7 @@ class Table:
         return self._rows
 
 
-def _records(headers: list[str], numbered: Iterator[tuple[int, list]],
+def records(headers: list[str], numbered: Iterator[tuple[int, list]],
              to_text=cell_text) -> Iterator[tuple[int, dict[str, str]]]:
     for number, cells in numbered:
         texts = [to_text(c) for c in cells]
@@ -79,7 +85,7 @@ def _records(headers: list[str], numbered: Iterator[tuple[int, list]],
         yield number, record
 
 
-def _split_header(numbered: Iterator[tuple[int, list]]) -> tuple[list[str], Iterator[tuple[int, list]]]:
+def split_header(numbered: Iterator[tuple[int, list]]) -> tuple[list[str], Iterator[tuple[int, list]]]:
     """The header row and the rows after it. Officers often put a title ("DANH SÁCH …") and
     blank rows above the header: the header is the first of the first HEADER_SCAN non-blank
     rows that names two known columns, else the first non-blank row."""
@@ -104,7 +110,7 @@ def _split_header(numbered: Iterator[tuple[int, list]]) -> tuple[list[str], Iter
     return seen[chosen][1], itertools.chain(rest, numbered)
 
 
-def _refuse_legacy_headers(headers: list[str]) -> None:
+def refuse_legacy_headers(headers: list[str]) -> None:
     """Headers that only read as known columns in an old encoding: the cells were typed with a
     TCVN3 or VNI font, or UTF-8 was read as Latin-1 on the way."""
     from core.imports.columns import is_vietnamese_header
@@ -145,7 +151,7 @@ def _decode(data: bytes) -> str:
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError:
-            raise ImportFileError(N_("The file cannot be read: it must be a CSV or an Excel (.xlsx) file.")) from None
+            raise ImportFileError(UNREADABLE) from None
     elif (text := _utf16_without_bom(data)) is not None:
         return text
     try:
@@ -193,73 +199,11 @@ def _read_csv(data: bytes) -> Table:
     if not first_line:
         raise ImportFileError(N_("The file is empty: there is no header row."))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first_line))
-    headers, rest = _split_header(_csv_lines(reader))
+    headers, rest = split_header(_csv_lines(reader))
     if not any(headers):
         raise ImportFileError(N_("The file is empty: there is no header row."))
-    _refuse_legacy_headers(headers)
-    return Table(headers, _records(headers, rest, str.strip))
-
-
-def _unreadable(exc: BaseException) -> ImportFileError:
-    logger.info("cannot open workbook: %s: %s", type(exc).__name__, exc)
-    return ImportFileError(N_("The file cannot be read: it must be a CSV or an Excel (.xlsx) file."))
-
-
-def _sheet(workbook):
-    """The sheet Excel opens on, or the first worksheet when that is a chart."""
-    active = workbook.active
-    if active is not None and hasattr(active, "iter_rows"):
-        return active
-    return workbook.worksheets[0]
-
-
-def _read_xlsx(data: bytes) -> Table:
-    from openpyxl import load_workbook
-
-    # openpyxl reports a damaged workbook with whatever its zip, XML or parsing layer raised
-    # (BadZipFile, KeyError, ParseError, zlib.error, TypeError…): any of them means "cannot read".
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheet = _sheet(workbook)
-    except Exception as exc:  # noqa: BLE001 - see above
-        raise _unreadable(exc) from None
-    numbered = _guarded_rows(workbook, sheet)
-    try:
-        headers, rest = _split_header(numbered)
-    except ImportFileError:
-        workbook.close()
-        raise
-    if not any(headers):
-        workbook.close()
-        raise ImportFileError(N_("The file is empty: there is no header row."))
-    try:
-        _refuse_legacy_headers(headers)
-    except ImportFileError:
-        workbook.close()
-        raise
-
-    def rows() -> Iterator[tuple[int, dict[str, str]]]:
-        try:
-            yield from _records(headers, rest)
-        finally:
-            workbook.close()
-
-    return Table(headers, rows())
-
-
-def _guarded_rows(workbook, sheet) -> Iterator[tuple[int, list]]:
-    """The sheet's rows with their numbers; damage found while reading them is a file-level error
-    (the import's transaction is then rolled back)."""
-    number = 0
-    try:
-        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield number, list(cells)
-    except ImportFileError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - as in _read_xlsx
-        logger.info("workbook damaged after row %s: %s: %s", number, type(exc).__name__, exc)
-        raise ImportFileError(N_("The workbook is damaged from row %(row)s on. Open it in Excel and save it again."),
-                              row=number + 1) from None
+    refuse_legacy_headers(headers)
+    return Table(headers, records(headers, rest, str.strip))
 
 
 STREAM_HEAD = 1 << 16  # bytes of a file's start that decide whether it can be read as it is imported
@@ -276,7 +220,7 @@ def _streamed_csv(path: Path) -> Table | None:
     head = handle.read(STREAM_HEAD)
     try:
         codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
-        plain = b"\x00" not in head and not head.startswith((_XLSX_MAGIC, _XLS_MAGIC, b"\xff\xfe", b"\xfe\xff"))
+        plain = b"\x00" not in head and not head.startswith((XLSX_MAGIC, XLS_MAGIC, b"\xff\xfe", b"\xfe\xff"))
     except UnicodeDecodeError:
         plain = False
     if not plain:
@@ -292,11 +236,11 @@ def _streamed_csv(path: Path) -> Table | None:
     if not start or not start[-1].strip():
         raise ImportFileError(N_("The file is empty: there is no header row."))
     reader = csv.reader(itertools.chain(start, lines), delimiter=_delimiter(start[-1]))
-    headers, rest = _split_header(_csv_lines(reader))
+    headers, rest = split_header(_csv_lines(reader))
     if not any(headers):
         raise ImportFileError(N_("The file is empty: there is no header row."))
-    _refuse_legacy_headers(headers)
-    return Table(headers, _records(headers, rest, str.strip))
+    refuse_legacy_headers(headers)
+    return Table(headers, records(headers, rest, str.strip))
 
 
 def _checked_lines(text: io.TextIOWrapper) -> Iterator[str]:
@@ -307,7 +251,7 @@ def _checked_lines(text: io.TextIOWrapper) -> Iterator[str]:
             if not line.isascii():
                 line = unicodedata.normalize("NFC", line)
             if "\x00" in line:
-                raise ImportFileError(N_("The file cannot be read: it must be a CSV or an Excel (.xlsx) file."))
+                raise ImportFileError(UNREADABLE)
             yield line
     except UnicodeDecodeError:
         logger.info("import file is not UTF-8 after its start")
@@ -317,26 +261,31 @@ def _checked_lines(text: io.TextIOWrapper) -> Iterator[str]:
 
 
 def read_table(path_or_bytes: str | Path | bytes, filename: str | None = None) -> Table:
-    """Open a CSV or XLSX file (a path, or its bytes with an optional file name)."""
+    """Open a CSV, XLSX, XLS or ODS file (a path, or its bytes with an optional file name)."""
+    from core.imports.workbooks import calamine_format, read_calamine, read_xlsx
+
+    path = None
     if isinstance(path_or_bytes, (bytes, bytearray)):
         data = bytes(path_or_bytes)
     else:
         path = Path(path_or_bytes)
         filename = filename or path.name
-        if not filename.lower().endswith((".xls", ".xlsx", ".xlsm")) and (table := _streamed_csv(path)) is not None:
+        if not filename.lower().endswith(WORKBOOK_SUFFIXES) and (table := _streamed_csv(path)) is not None:
             return table
         try:
-            data = path.read_bytes()
+            with path.open("rb") as handle:
+                data = handle.read(HEAD_BYTES)
+                if len(data) == HEAD_BYTES and calamine_format(data, filename.lower()) is None:
+                    data += handle.read()
         except OSError:
             raise ImportFileError(N_("The file cannot be found or opened: %(name)s"), name=str(path)) from None
     name = (filename or "").lower()
-    if data.startswith(_XLS_MAGIC) and _ENCRYPTED_MARK in data[:1_000_000]:
-        raise ImportFileError(N_("The workbook is protected with a password. Remove the password in Excel "
-                                 "(File > Info > Protect Workbook) and save it again as .xlsx."))
-    if data.startswith(_XLS_MAGIC) or name.endswith(".xls"):
-        raise ImportFileError(N_("Old Excel files (.xls) cannot be read. Save the file as .xlsx or «CSV UTF-8»."))
-    if data.startswith(_XLSX_MAGIC) or name.endswith((".xlsx", ".xlsm")):
-        return _read_xlsx(data)
+    if data.startswith(XLS_MAGIC) and _ENCRYPTED_MARK in data[:HEAD_BYTES]:
+        raise ImportFileError(PROTECTED)
+    if (suffix := calamine_format(data, name)) is not None:
+        return read_calamine(path if path is not None else data, suffix)
+    if data.startswith(XLSX_MAGIC) or name.endswith((".xlsx", ".xlsm")):
+        return read_xlsx(data)
     if not data.strip():
         raise ImportFileError(N_("The file is empty: there is no header row."))
     return _read_csv(data)

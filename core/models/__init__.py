@@ -3,7 +3,7 @@
 Every table is created by an Alembic migration (core/migrations), never by `create_all`.
 """
 from core.models.base import Base, utcnow
-from core.models.reference import Category, FormerUnit, Programme, StandardLevel, Unit
+from core.models.reference import Category, FormerUnit, Programme, ProviderAlias, StandardLevel, Unit
 from core.models.people import Beneficiary, BeneficiaryCategory, Contact, Identity, Person
 from core.models.payments import CashSchedule, Payment
 from core.models.service import (
@@ -20,7 +20,8 @@ from core.models.console import Broadcast, Officer, ReceiptCheck
 from core.models.privacy import Erasure
 
 __all__ = [
-    "Base", "utcnow", "Unit", "FormerUnit", "Programme", "Category", "StandardLevel", "Beneficiary",
+    "Base", "utcnow", "Unit", "FormerUnit", "Programme", "Category", "StandardLevel", "ProviderAlias",
+    "Beneficiary",
     "BeneficiaryCategory", "Person", "Identity", "Contact", "Payment", "CashSchedule",
     "Complaint", "ComplaintEvent", "AuditLog", "OtpChallenge", "RateCounter", "SeenMessage", "StateEntry",
     "OutboxMessage", "ProviderToken", "Officer", "Broadcast", "ReceiptCheck",

@@ -74,3 +74,15 @@ class StandardLevel(Base):
     effective_from: Mapped[date]
     amount: Mapped[int]
     legal_basis: Mapped[str | None] = mapped_column(String(120))
+
+
+class ProviderAlias(Base):
+    """A name officers write for a payment provider ('Viettel', 'ViettelPay', 'Bưu điện') and the
+    one name it is stored and counted under ('Viettel Money'). Rows, not code, so a province can
+    add its own (`ansinh provider alias`); core/providers.py seeds the common ones."""
+
+    __tablename__ = "provider_aliases"
+
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)  # core.providers.alias_key(written)
+    written: Mapped[str] = mapped_column(String(60))
+    provider: Mapped[str] = mapped_column(String(60), index=True)

@@ -184,7 +184,8 @@ def test_the_officer_is_told_how_many_rejected_rows_are_not_listed(sessions, set
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()
     assert lines[0].endswith(f"bị từ chối: {rows}")
-    assert lines[1] == f"Các lỗi ({MAX_LISTED_ERRORS}):"
+    assert lines[1].startswith("Chưa nhập được dòng nào")  # every row was rejected
+    assert lines[2] == f"Các lỗi ({MAX_LISTED_ERRORS}):"
     assert lines[-1] == ("… và còn 5 dòng bị từ chối nữa chưa liệt kê ở đây: ông/bà sửa các dòng trên rồi nhập lại "
                          "tệp để xem tiếp.")
-    assert len(lines) == 2 + MAX_LISTED_ERRORS + 1
+    assert len(lines) == 3 + MAX_LISTED_ERRORS + 1

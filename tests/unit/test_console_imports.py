@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import threading
+from datetime import datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -87,10 +88,10 @@ def test_paid_results_queue_notifications_and_say_how_many(client, officers, inl
     assert 'data-count="notifications">2<' in page
 
 
-def test_only_csv_or_xlsx_files(client, officers, inline):
+def test_only_csv_excel_or_libreoffice_files(client, officers, inline):
     sign_in(client, "lan")
     response = upload(client, "beneficiaries", "x", "danh-sach.pdf")
-    assert "Chỉ nhập được tệp CSV hoặc Excel" in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Chỉ nhập được tệp CSV, Excel (.xlsx, .xls) hoặc LibreOffice (.ods)" in client.get(response.headers["Location"]).get_data(as_text=True)
 
 
 def test_an_unreadable_file_says_why(client, officers, inline):
@@ -114,3 +115,61 @@ def test_a_long_import_runs_in_the_background_and_reports_its_status(client, off
     assert status["status"] == "done" and status["created"] == 1 and status["total"] == 1
     sign_in(client, "tinh")
     assert client.get(location + "/status").status_code == 404, "another officer's job is not shown"
+
+
+PAYMENTS = ("Kỳ chi trả,Mã đối tượng,Số tiền,Trạng thái,Ngày chi trả,Hình thức\n"
+            "11/2026,HUE-0301,500.000,Đã chi trả,05/11/2026,Tiền mặt\n"
+            "11/2026,HUE-0302,500.000,Đã chi trả,05/11/2026,Tiền mặt\n")
+
+
+def test_a_payments_file_uploaded_as_the_beneficiary_list_is_named_and_counted_right(client, officers, inline):
+    sign_in(client, "lan")
+    location = upload(client, "beneficiaries", PAYMENTS, "ket-qua-thang-11.csv").headers["Location"]
+    page = client.get(location).get_data(as_text=True)
+    assert ('id="import-headline">Tệp này là danh sách chi trả, không phải danh sách đối tượng, nên chưa nhập dòng nào.'
+            in page)
+    assert 'class="flash error"' in page and "Các dòng hợp lệ đã được nhập" not in page
+    assert 'data-count="created">0<' in page and 'data-count="rejected">2<' in page
+    status = client.get(location + "/status").get_json()
+    assert (status["outcome"], status["created"], status["rejected"]) == ("error", 0, 2)
+    assert status["headline"].startswith("Tệp này là danh sách chi trả")
+    with officers() as session:
+        assert session.scalar(select(func.count()).select_from(Beneficiary)) == 0
+
+
+def test_when_every_row_is_rejected_the_banner_says_none_was_imported(client, officers, inline):
+    sign_in(client, "lan")
+    page = client.get(upload(client, "beneficiaries", HEADER + BAD_DATE).headers["Location"]).get_data(as_text=True)
+    assert "Chưa nhập được dòng nào: dòng nào cũng có lỗi." in page and "Các dòng hợp lệ đã được nhập" not in page
+
+
+@pytest.mark.parametrize("name", ["danh-sach.xls", "danh-sach.ods"])
+def test_old_excel_and_libreoffice_lists_upload_like_xlsx(client, officers, inline, name):
+    from tests.old_workbooks import to_ods, to_xls
+
+    sheet = [["Mã đối tượng", "Họ và tên", "Ngày sinh", "Mã xã", "Diện đối tượng", "Đơn vị chi trả"],
+             ["HUE-0301", "Lê Thị Một", datetime(1941, 5, 12), 19786, "NCT_80", "Viettel"],
+             ["HUE-0302", "Lê Thị Hai", 1940, 19786, "NCT_80", "Vietel Mony"],
+             ["HUE-0303", "Lê Thị Ba", "31/02/1940", 19786, "NCT_80", "Bưu điện"]]
+    data = to_xls(sheet) if name.endswith(".xls") else to_ods(sheet)
+    sign_in(client, "lan")
+    response = post(client, "/console/imports", {"kind": "beneficiaries", "file": (io.BytesIO(data), name)},
+                    content_type="multipart/form-data")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert 'data-count="created">2<' in page and 'data-count="rejected">1<' in page
+    assert "<td class=\"num\">4</td><td>Ngày sinh</td>" in page
+    assert '<li>Đơn vị chi trả không rõ: Vietel Mony (1 dòng)</li>' in page
+    with officers() as session:
+        assert dict(session.execute(select(Beneficiary.code, Beneficiary.provider)).all()) == {
+            "HUE-0301": "Viettel Money", "HUE-0302": "Vietel Mony"}
+
+
+def test_a_damaged_xls_upload_says_why_in_vietnamese(client, officers, inline):
+    from tests.old_workbooks import to_xls
+
+    data = to_xls([["Mã đối tượng", "Họ và tên"], ["HUE-0301", "Lê Thị Một"]])[:1500]
+    sign_in(client, "lan")
+    response = post(client, "/console/imports", {"kind": "beneficiaries", "file": (io.BytesIO(data), "cu.xls")},
+                    content_type="multipart/form-data")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert 'id="import-failed">Tệp .xls bị hỏng, không đọc được.' in page

@@ -80,8 +80,10 @@ def test_a_non_utf8_file_without_a_known_header_is_an_error_not_a_guess():
 
 @pytest.mark.parametrize("data, name, expected", [
     (b"", "a.csv", "Tệp trống, không có dòng tiêu đề."),
-    (b"\xd0\xcf\x11\xe0" + b"\0" * 100, "a.xls", "Không đọc được tệp Excel cũ (.xls). Hãy lưu lại thành .xlsx hoặc «CSV UTF-8»."),
-    (b"PK\x03\x04 not really a workbook", "a.xlsx", "Không đọc được tệp: cần tệp CSV hoặc Excel (.xlsx)."),
+    (b"\xd0\xcf\x11\xe0" + b"\0" * 100, "a.xls",
+     "Tệp .xls bị hỏng, không đọc được. Hãy mở tệp bằng Excel hoặc LibreOffice rồi lưu lại."),
+    (b"PK\x03\x04 not really a workbook", "a.xlsx",
+     "Không đọc được tệp: cần tệp CSV, Excel (.xlsx hoặc .xls) hoặc LibreOffice (.ods)."),
 ])
 def test_unreadable_files(data, name, expected):
     with pytest.raises(ImportFileError) as caught:
@@ -112,3 +114,59 @@ def test_xlsx_cells_become_the_text_an_officer_sees():
         (4, {"Mã đối tượng": "HUE-2", "Ngày sinh": "02/01/1940", "Số tiền": "500000", "Hệ số": "2",
              "SĐT": "0912 345 679", "Ghi chú": "x"}),
     ]
+
+
+# -- old Excel (.xls) and LibreOffice (.ods), through python-calamine -----------------------------
+
+OFFICERS_SHEET = [
+    ["DANH SÁCH ĐỐI TƯỢNG HƯỞNG TRỢ CẤP"],
+    [],
+    ["Mã đối tượng", "Ngày sinh", "Số tiền", "Hệ số", "SĐT", "Mã xã", "Ghi chú"],
+    ["HUE-1", date(1938, 3, 12), 750000, 1.5, "0912345678", 19786, None],
+    [],
+    ["HUE-2", 1940, 500000.0, 2, 912345679, "19786", "  Bà Nội  "],
+]
+AS_READ = [
+    (4, {"Mã đối tượng": "HUE-1", "Ngày sinh": "12/03/1938", "Số tiền": "750000", "Hệ số": "1.5",
+         "SĐT": "0912345678", "Mã xã": "19786", "Ghi chú": ""}),
+    (6, {"Mã đối tượng": "HUE-2", "Ngày sinh": "1940", "Số tiền": "500000", "Hệ số": "2", "SĐT": "912345679",
+         "Mã xã": "19786", "Ghi chú": "Bà Nội"}),
+]
+
+
+@pytest.mark.parametrize("name", ["ds.xls", "ds.ods"])
+def test_old_excel_and_libreoffice_cells_read_as_in_xlsx(name, tmp_path):
+    """Title and blank rows above the header skipped, rows numbered as the officer sees them, dates
+    as dd/mm/yyyy, whole numbers without '.0', text as typed: from bytes and from a path alike."""
+    from tests.old_workbooks import to_ods, to_xls
+
+    data = to_xls(OFFICERS_SHEET) if name.endswith(".xls") else to_ods(OFFICERS_SHEET)
+    assert data.startswith(b"\xd0\xcf\x11\xe0" if name.endswith(".xls") else b"PK\x03\x04")
+    table = read_table(data, name)
+    assert table.headers == OFFICERS_SHEET[2]
+    assert list(table) == AS_READ
+    path = tmp_path / name
+    path.write_bytes(data)
+    assert list(read_table(path)) == AS_READ
+    renamed = tmp_path / "tai-ve"  # a download without its extension: the content decides
+    renamed.write_bytes(data)
+    assert list(read_table(renamed)) == AS_READ
+
+
+def test_xls_list_below_a_hidden_sheet_and_away_from_the_corner():
+    from tests.old_workbooks import to_xls
+
+    data = to_xls(OFFICERS_SHEET[2:], hidden_first=True, start_row=3, start_column=2)
+    table = read_table(data, "ds.xls")
+    assert table.headers == OFFICERS_SHEET[2]
+    assert [number for number, _ in table] == [5, 7]
+
+
+@pytest.mark.parametrize("cut", [0.5, 0.9])
+def test_a_damaged_xls_or_ods_is_a_vietnamese_message(cut):
+    from tests.old_workbooks import to_ods, to_xls
+
+    for data, name in ((to_xls(OFFICERS_SHEET), "ds.xls"), (to_ods(OFFICERS_SHEET), "ds.ods")):
+        with pytest.raises(ImportFileError) as caught:
+            list(read_table(data[: int(len(data) * cut)], name))
+        assert str(caught.value).startswith(f"Tệp {name[-4:]} bị hỏng, không đọc được."), str(caught.value)

@@ -1,7 +1,7 @@
 """Diacritics, GSM-7 and the segment counter shared by core, console preview and tests."""
 import pytest
 
-from core.render import fit_sms, paginate, render_for_channel
+from core.render import fit_sms, render_for_channel
 from core.settings import Settings
 from core.text import fold, is_gsm7, sms_size, strip_diacritics, to_gsm7
 
@@ -70,12 +70,3 @@ def test_render_for_channel_limits():
     ussd = render_for_channel(long_vi, "ussd", settings)
     assert len(ussd) <= 182 and ussd.isascii()
     assert render_for_channel(long_vi, "zalo", settings) == long_vi
-
-
-def test_paginate_keeps_every_screen_within_the_limit():
-    text = "\n".join(f"{m}/2026: 750.000d, da chi tra" for m in range(1, 13))
-    pages = paginate(text, 182, "9 Tiep")
-    assert len(pages) > 1
-    assert all(len(page) <= 182 for page in pages)
-    assert all(page.endswith("9 Tiep") for page in pages[:-1])
-    assert "".join(p.replace("\n9 Tiep", "\n") for p in pages).count("da chi tra") == 12
