@@ -6,15 +6,26 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# A variable with one of these prefixes configures a provider (today's and any gateway added under
+# them: Kannel, SMPP, Zalo's ZNS), so its presence means a real deployment, not the demo.
+PROVIDER_PREFIXES = ("TWILIO_", "TELEGRAM_", "ZALO_", "KANNEL_", "SMPP_")
 
 
 def _env(name: str, default: str | None = None) -> str | None:
     value = os.environ.get(name)
     return default if value in (None, "") else value
+
+
+def deployment_variables(environ: Mapping[str, str]) -> tuple[str, ...]:
+    """The set variables that make this a deployment rather than the demo: any provider's
+    settings, or the Flask secret (the demo generates its own)."""
+    return tuple(sorted(name for name, value in environ.items()
+                        if value and (name.startswith(PROVIDER_PREFIXES) or name == "ANSINH_SECRET_KEY")))
 
 
 @dataclass(frozen=True)
@@ -52,7 +63,13 @@ class Settings:
     zalo_oauth_base_url: str = "https://oauth.zaloapp.com"
     simulator: str = "auto"  # ANSINH_SIMULATOR: auto (on when no SMS provider is configured) / on / off
     hotline: str = "1900 0000"  # ANSINH_HOTLINE: the province's help line, said in answers
+    deployment: tuple[str, ...] = ()  # from the environment only: what makes this no demo (deployment_variables)
     extra: dict = field(default_factory=dict)
+
+    @property
+    def is_demo(self) -> bool:
+        """No provider configured and no secret key given: `make run`, `ansinh demo`, tests' own Settings."""
+        return not self.deployment
 
     @property
     def is_sqlite(self) -> bool:
@@ -70,7 +87,7 @@ class Settings:
         values: dict = {}
         prefixed = {"twilio_", "telegram_", "zalo_"}
         for f in fields(cls):
-            if f.name == "extra":
+            if f.name in ("extra", "deployment"):
                 continue
             name = f.name.upper() if any(f.name.startswith(p) for p in prefixed) else "ANSINH_" + f.name.upper()
             raw = _env(name)
@@ -84,7 +101,7 @@ class Settings:
                 values[f.name] = float(raw)
             else:
                 values[f.name] = raw
-        settings = cls(**values)
+        settings = cls(**values, deployment=deployment_variables(os.environ))
         if not settings.secret_key:
             settings = replace(settings, secret_key=secrets.token_hex(32))
         return settings

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from ansinh.cli_support import pass_state
+from ansinh.cli_support import pass_state, require_identifier_key
 
 
 def register(main: click.Group) -> None:
@@ -19,6 +19,7 @@ def register(main: click.Group) -> None:
         from ansinh import create_app
         from ansinh.dispatching import start_dispatchers
 
+        require_identifier_key(state)
         runtime = state.runtime
         dispatch = runtime.settings.dispatch_in_process and not no_dispatch
         if workers and not dev:
