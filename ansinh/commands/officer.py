@@ -12,7 +12,14 @@ from ansinh.cli_support import pass_state
 from core.audit import record_disclosure
 from core.db import transaction
 from core.i18n import translator
-from core.officers import N_, OfficerError, change_password, create_officer, find_officer, set_active
+from core.officers import (
+    N_,
+    OfficerError,
+    change_password,
+    create_officer,
+    find_officer,
+    set_active,
+)
 
 
 def _password(password_stdin: bool) -> str:
@@ -21,8 +28,8 @@ def _password(password_stdin: bool) -> str:
     return click.prompt(translator("vi")._("Password"), hide_input=True, confirmation_prompt=True)
 
 
-def _change(state, username: str, action: str, change) -> None:
-    """Apply `change(officer)` to an existing account in one transaction, with an audit row."""
+def _change(state, username: str, action: str, change, done: str) -> None:
+    """Apply `change(officer)` to an existing account in one transaction, with an audit row; say `done`."""
     try:
         with transaction(state.runtime.sessions) as session:
             officer = find_officer(session, username)
@@ -33,6 +40,7 @@ def _change(state, username: str, action: str, change) -> None:
     except OfficerError as error:
         click.echo(str(error), err=True)
         sys.exit(1)
+    click.echo(translator("vi")._(done, username=officer.username))
 
 
 def register(main: click.Group) -> None:
@@ -68,21 +76,22 @@ def register(main: click.Group) -> None:
     @pass_state
     def officer_password(state, username: str, password_stdin: bool) -> None:
         password = _password(password_stdin)
-        _change(state, username, "officer.password", lambda officer: change_password(officer, password))
-        click.echo(translator("vi")._("New password set for %(username)s; every session of the account has ended.",
-                                      username=username))
+        _change(state, username, "officer.password", lambda officer: change_password(officer, password),
+                N_("New password set for %(username)s; every session of the account has ended."))
 
-    @officer.command("disable", help="disable an account at once (every console session ends)")
-    @click.argument("username")
-    @pass_state
-    def officer_disable(state, username: str) -> None:
-        _change(state, username, "officer.disable", lambda officer: set_active(officer, False))
-        click.echo(translator("vi")._("Account %(username)s disabled; every session of the account has ended.",
-                                      username=username))
+    for name, active, help_text, done in (
+        ("disable", False, "disable an account at once (every console session ends)",
+         N_("Account %(username)s disabled; every session of the account has ended.")),
+        ("enable", True, "enable a disabled account again (old sessions stay ended)",
+         N_("Account %(username)s enabled again.")),
+    ):
+        officer.command(name, help=help_text)(click.argument("username")(pass_state(_switch(name, active, done))))
 
-    @officer.command("enable", help="enable a disabled account again (old sessions stay ended)")
-    @click.argument("username")
-    @pass_state
-    def officer_enable(state, username: str) -> None:
-        _change(state, username, "officer.enable", lambda officer: set_active(officer, True))
-        click.echo(translator("vi")._("Account %(username)s enabled again.", username=username))
+
+def _switch(name: str, active: bool, done: str):
+    """`ansinh officer disable|enable USERNAME`."""
+    def switch(state, username: str) -> None:
+        _change(state, username, f"officer.{name}", lambda officer: set_active(officer, active), done)
+
+    switch.__name__ = f"officer_{name}"
+    return switch

@@ -26,7 +26,8 @@ def _ansinh(database_url: str, tmp_path, *args: str, **variables: str) -> subpro
     """Run a command as an operator would, from an empty folder (no .env) with only these variables."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(CONFIG_PREFIXES)}
     env.update(ANSINH_DATABASE_URL=database_url, **variables)
-    return subprocess.run(ansinh_command(*args), env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    return subprocess.run(ansinh_command(*args), env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60,
+                          check=False)
 
 
 @pytest.mark.parametrize("command, variable", [

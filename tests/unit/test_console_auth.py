@@ -2,25 +2,15 @@
 CSRF on forms, cookies that scripts cannot read, and an audit row for each attempt."""
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select
 
 from core.models import AuditLog
 from tests.console_support import (
     PASSWORD,
-    THUAN_HOA,
     csrf_token,
-    make_officer,
     post,
     sign_in,
 )
-
-
-@pytest.fixture
-def officers(sessions):
-    with sessions.begin() as session:
-        make_officer(session, "lan", "commune", THUAN_HOA)
-    return sessions
 
 
 def test_the_login_page_speaks_vietnamese(client):

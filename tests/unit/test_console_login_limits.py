@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from core.models import AuditLog
 from tests.conftest import REDIS_URL
-from tests.console_support import THUAN_HOA, make_officer, sign_in
+from tests.console_support import sign_in
 
 
 @pytest.fixture(params=["database", "redis"])
@@ -24,13 +24,6 @@ def store(request, runtime):
             pytest.skip("ANSINH_TEST_REDIS_URL not set")
         runtime.settings = runtime.settings.with_(redis_url=REDIS_URL)
     return request.param
-
-
-@pytest.fixture
-def officers(sessions):
-    with sessions.begin() as session:
-        make_officer(session, "lan", "commune", THUAN_HOA)
-    return sessions
 
 
 def address() -> str:

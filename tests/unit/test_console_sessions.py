@@ -4,33 +4,12 @@ cookie copied earlier (a stolen one, or another browser's) opens nothing afterwa
 from __future__ import annotations
 
 import pytest
-from click.testing import CliRunner
 from sqlalchemy import select
 
-from ansinh.cli import main
-from ansinh.cli_support import CliState
 from core.models import AuditLog
-from tests.console_support import PASSWORD, THUAN_HOA, make_officer, post, sign_in
+from tests.console_support import PASSWORD, post, sign_in
 
 NEW_PASSWORD = "mat-khau-moi-2027"
-
-
-@pytest.fixture
-def officers(sessions):
-    with sessions.begin() as session:
-        make_officer(session, "lan", "commune", THUAN_HOA)
-    return sessions
-
-
-@pytest.fixture
-def cli(runtime):
-    state = CliState()
-    state._runtime = runtime
-
-    def invoke(*args: str, stdin: str | None = None):
-        return CliRunner().invoke(main, list(args), obj=state, input=stdin)
-
-    return invoke
 
 
 def signed_in(app):
