@@ -54,6 +54,7 @@ def run() -> dict:
             standin, _ = twilio_standin()
             env = {k: v for k, v in os.environ.items() if not k.startswith(("ANSINH_", "TWILIO_"))}
             env.update(ANSINH_DATABASE_URL=url, ANSINH_QUIET_HOURS="off", ANSINH_SECRET_KEY="bench",
+                       ANSINH_IDENTIFIER_KEY="bench-identifiers",
                        ANSINH_SCHEDULER_INTERVAL="0", TWILIO_ACCOUNT_SID="AC" + "1" * 32, TWILIO_AUTH_TOKEN="t",
                        TWILIO_FROM="+15005550006", TWILIO_API_BASE_URL=standin.url)
             started = time.perf_counter()

@@ -206,7 +206,8 @@ def run() -> dict:
     url, folder, schema = _database()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ANSINH_", "TWILIO_"))}
     env.update({
-        "ANSINH_DATABASE_URL": url, "ANSINH_SECRET_KEY": "bench", "ANSINH_PUBLIC_URL": PUBLIC_URL,
+        "ANSINH_DATABASE_URL": url, "ANSINH_SECRET_KEY": "bench", "ANSINH_IDENTIFIER_KEY": "bench-identifiers",
+        "ANSINH_PUBLIC_URL": PUBLIC_URL,
         "TWILIO_AUTH_TOKEN": AUTH_TOKEN, "TWILIO_ACCOUNT_SID": "AC" + "0" * 32, "TWILIO_FROM": "+15005550006",
         "ANSINH_QUIET_HOURS": "off", "ANSINH_USSD_SECRET": USSD_KEY,
     })

@@ -66,7 +66,8 @@ def demo_environment(workdir: Path) -> dict:
     env = dict(os.environ)
     env.update({
         "ANSINH_DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{workdir / 'bench.db'}"),
-        "ANSINH_SECRET_KEY": "bench", "ANSINH_PUBLIC_URL": PUBLIC_URL, "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+        "ANSINH_SECRET_KEY": "bench", "ANSINH_IDENTIFIER_KEY": "bench-identifiers",
+        "ANSINH_PUBLIC_URL": PUBLIC_URL, "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
         "ANSINH_USSD_SECRET": USSD_KEY,
         "TWILIO_ACCOUNT_SID": "AC" + "0" * 32, "TWILIO_FROM": "+15005550006", "ANSINH_QUIET_HOURS": "off",
     })

@@ -128,7 +128,7 @@ def load_officer():
     if officer_id is not None:
         with runtime().sessions() as s:
             found = s.get(Officer, officer_id)
-            if found is not None and found.active and session.get("officer_hash") == found.password_hash[-16:]:
+            if found is not None and found.active and session.get("session_epoch") == found.session_epoch:
                 g.officer = found
             else:
                 session.clear()

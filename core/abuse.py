@@ -33,7 +33,8 @@ LIMITS: dict[str, tuple[str, ...]] = {
     "register_code": ("5 per 1 minute", "10 per 1 hour", "30 per 1 day"),
     "otp_sender": ("5 per 5 minutes", "15 per 1 day"),
     "unverified_personal": ("10 per 1 minute", "40 per 1 hour"),
-    "console_login": ("10 per 1 minute", "30 per 1 hour"),
+    "console_login": ("10 per 1 minute", "30 per 1 hour"),  # per client address, whatever the username
+    "console_login_pair": ("5 per 15 minutes",),  # per username and address: the lockout, minus the denial of service
     "inbound_sender": ("30 per 1 minute", "300 per 1 hour"),
 }
 
@@ -165,17 +166,21 @@ class AbuseGuard:
         self._items = _parsed_limits()
         self._warned = False
 
-    def hit(self, scope: str, key: str) -> Verdict:
-        """Count one attempt; say whether it may go ahead and, if not, for how long to wait."""
+    def _degrading(self, work, scope: str, key: str):
+        """`work(limiter, scope, key)` on the main storage, or on the fallback when Redis is down."""
         try:
-            return self._hit(self.limiter, scope, key)
+            return work(self.limiter, scope, key)
         except Exception as error:  # noqa: BLE001 - Redis down: degrade to the fallback, log once
             if self.fallback is None:
                 raise
             if not self._warned:
                 logger.warning("abuse-limit storage unavailable (%s); using the database", type(error).__name__)
                 self._warned = True
-            return self._hit(self.fallback, scope, key)
+            return work(self.fallback, scope, key)
+
+    def hit(self, scope: str, key: str) -> Verdict:
+        """Count one attempt; say whether it may go ahead and, if not, for how long to wait."""
+        return self._degrading(self._hit, scope, key)
 
     def _hit(self, limiter: FixedWindowRateLimiter, scope: str, key: str) -> Verdict:
         items = self._items[scope]
@@ -189,15 +194,7 @@ class AbuseGuard:
     def check(self, scope: str, key: str) -> Verdict:
         """Whether one more attempt would be allowed, without counting it: for limits that count
         only what failed (console logins) or only what was given (one-time codes)."""
-        try:
-            return self._test(self.limiter, scope, key)
-        except Exception as error:  # noqa: BLE001 - Redis down: as in hit()
-            if self.fallback is None:
-                raise
-            if not self._warned:
-                logger.warning("abuse-limit storage unavailable (%s); using the database", type(error).__name__)
-                self._warned = True
-            return self._test(self.fallback, scope, key)
+        return self._degrading(self._test, scope, key)
 
     def _test(self, limiter: FixedWindowRateLimiter, scope: str, key: str) -> Verdict:
         refused = None
@@ -209,8 +206,11 @@ class AbuseGuard:
         return refused or Verdict(True)
 
     def clear(self, scope: str, key: str) -> None:
+        self._degrading(self._clear, scope, key)
+
+    def _clear(self, limiter: FixedWindowRateLimiter, scope: str, key: str) -> None:
         for item in self._items[scope]:
-            self.limiter.clear(item, scope, key)
+            limiter.clear(item, scope, key)
 
 
 def wait_minutes(verdicts) -> int:

@@ -1,18 +1,18 @@
-"""Console accounts: creation, argon2 password checks with a lockout, and scope.
+"""Console accounts: creation, argon2 password checks, ending sessions, and scope.
 
 A commune officer acts on their own unit only; a province administrator on every unit of their
-province (or on every unit, when the account names no province). Five wrong passwords in a row
-lock the account for fifteen minutes, so guessing a password from the ward office is slow.
+province (or on every unit, when the account names no province). Guessing is limited per address
+and per (username, address) in core.sign_in, not here: a lockout of the account itself would let
+anyone lock an officer out. Every session cookie carries the account's session epoch; signing out,
+a new password and disabling the account move it on, which ends every session the officer has.
 """
 from __future__ import annotations
 
 from core.i18n import N_  # noqa: F401 - the shared extraction marker, re-exported
 
 import logging
-import math
 import re
 from collections.abc import Iterable
-from datetime import datetime, timedelta
 from functools import cache
 
 from argon2 import PasswordHasher
@@ -26,8 +26,6 @@ from core.models.console import OFFICER_ROLES
 
 logger = logging.getLogger(__name__)
 
-MAX_FAILURES = 5
-LOCKOUT = timedelta(minutes=15)
 MIN_PASSWORD = 8
 _USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,59}")
 _hasher = PasswordHasher()
@@ -66,8 +64,7 @@ def create_officer(session: Session, username: str, password: str, role: str, un
         raise OfficerError(N_("A username is 2 to 60 letters, digits, dots, dashes or underscores, without spaces."))
     if role not in OFFICER_ROLES:
         raise OfficerError(N_("The role must be commune or province."))
-    if len(password or "") < MIN_PASSWORD:
-        raise OfficerError(N_("The password must have at least %(count)s characters."), count=MIN_PASSWORD)
+    _check_password(password)
     unit_code = (unit_code or "").strip() or None
     if role == "commune" and unit_code is None:
         raise OfficerError(N_("A commune officer needs the code of their commune or ward (--unit)."))
@@ -82,7 +79,7 @@ def create_officer(session: Session, username: str, password: str, role: str, un
     if session.scalar(select(Officer.id).where(Officer.username == username)) is not None:
         raise OfficerError(N_("The username %(username)s is already taken."), username=username)
     officer = Officer(username=username, password_hash=hash_password(password), role=role, unit_code=unit_code,
-                      full_name=(full_name or "").strip() or None, active=True, failed_logins=0)
+                      full_name=(full_name or "").strip() or None, active=True, session_epoch=0)
     session.add(officer)
     session.flush()
     logger.info("officer %s created (%s %s)", username, role, unit_code or "*")
@@ -100,30 +97,46 @@ def require_officer(session: Session, username: str) -> Officer:
     return officer
 
 
-def authenticate(session: Session, username: str, password: str, now: datetime) -> Officer:
-    """The officer when the password is right; LoginFailed otherwise (the caller commits either
-    way, so failures are counted)."""
+def authenticate(session: Session, username: str, password: str) -> Officer:
+    """The officer when the password is right; LoginFailed otherwise. An unknown or disabled name
+    costs the same argon2 check and reads the same sentence as a wrong password, and a failure
+    writes nothing, so neither the answer nor its timing tells which names exist."""
     officer = find_officer(session, username)
     if officer is None or not officer.active:
         _verify(_dummy_hash(), password)
         raise LoginFailed(N_("Wrong username or password."))
-    if officer.locked_until is not None and officer.locked_until > now:
-        minutes = max(1, math.ceil((officer.locked_until - now).total_seconds() / 60))
-        raise LoginFailed(N_("Too many wrong passwords. Try again in %(minutes)s minutes."), minutes=minutes)
     if not _verify(officer.password_hash, password):
-        officer.failed_logins = (officer.failed_logins or 0) + 1
-        if officer.failed_logins >= MAX_FAILURES:
-            officer.locked_until = now + LOCKOUT
-            officer.failed_logins = 0
-            logger.warning("officer %s locked after %d failures", officer.username, MAX_FAILURES)
-            raise LoginFailed(N_("Too many wrong passwords. Try again in %(minutes)s minutes."),
-                              minutes=int(LOCKOUT.total_seconds() // 60))
         raise LoginFailed(N_("Wrong username or password."))
-    officer.failed_logins = 0
-    officer.locked_until = None
     if _hasher.check_needs_rehash(officer.password_hash):
         officer.password_hash = hash_password(password)
     return officer
+
+
+def check_password(officer: Officer, password: str) -> bool:
+    return _verify(officer.password_hash, password)
+
+
+def change_password(officer: Officer, password: str) -> None:
+    """A new password ends every session of the account (the caller keeps the one in use, if any)."""
+    _check_password(password)
+    officer.password_hash = hash_password(password)
+    end_sessions(officer)
+
+
+def set_active(officer: Officer, active: bool) -> None:
+    """Disabling ends every session at once; enabling again does not bring old cookies back."""
+    officer.active = active
+    end_sessions(officer)
+
+
+def end_sessions(officer: Officer) -> None:
+    """Every cookie signed with the old epoch is refused from the next request on."""
+    officer.session_epoch = (officer.session_epoch or 0) + 1
+
+
+def _check_password(password: str) -> None:
+    if len(password or "") < MIN_PASSWORD:
+        raise OfficerError(N_("The password must have at least %(count)s characters."), count=MIN_PASSWORD)
 
 
 def _verify(password_hash: str, password: str) -> bool:

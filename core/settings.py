@@ -6,16 +6,27 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SMS_GATEWAY_PREFIXES = ("TWILIO_", "KANNEL_", "SMPP_")
+# A variable with one of these prefixes configures a provider (today's and any gateway added under
+# them: Kannel, SMPP, Zalo's ZNS), so its presence means a real deployment, not the demo.
+PROVIDER_PREFIXES = ("TWILIO_", "TELEGRAM_", "ZALO_", "KANNEL_", "SMPP_")
 
 
 def _env(name: str, default: str | None = None) -> str | None:
     value = os.environ.get(name)
     return default if value in (None, "") else value
+
+
+def deployment_variables(environ: Mapping[str, str]) -> tuple[str, ...]:
+    """The set variables that make this a deployment rather than the demo: any provider's
+    settings, or the Flask secret (the demo generates its own)."""
+    return tuple(sorted(name for name, value in environ.items()
+                        if value and (name.startswith(PROVIDER_PREFIXES) or name == "ANSINH_SECRET_KEY")))
 
 
 @dataclass(frozen=True)
@@ -54,11 +65,19 @@ class Settings:
     simulator: str = "auto"  # ANSINH_SIMULATOR: auto (on when no SMS provider is configured) / on / off
     ussd_secret: str | None = None  # ANSINH_USSD_SECRET: USSD gateway routes require it; unset: closed
     ussd_allowed_ips: str = ""  # ANSINH_USSD_ALLOWED_IPS: comma-separated CIDRs of the gateways; "" any
-    # Names of SMS gateway variables (TWILIO_*, KANNEL_*, SMPP_*) set in the environment, modelled as
-    # fields or not yet: any of them means a real SMS provider is meant, so `auto` keeps the simulator off.
-    sms_gateway_variables: tuple[str, ...] = ()
     hotline: str = "1900 0000"  # ANSINH_HOTLINE: the province's help line, said in answers
+    deployment: tuple[str, ...] = ()  # from the environment only: what makes this no demo (deployment_variables)
     extra: dict = field(default_factory=dict)
+
+    @property
+    def sms_gateway_variables(self) -> tuple[str, ...]:
+        """The set TWILIO_*, KANNEL_* or SMPP_* variables: any one means a real SMS gateway."""
+        return tuple(name for name in self.deployment if name.startswith(SMS_GATEWAY_PREFIXES))
+
+    @property
+    def is_demo(self) -> bool:
+        """No provider configured and no secret key given: `make run`, `ansinh demo`, tests' own Settings."""
+        return not self.deployment
 
     @property
     def is_sqlite(self) -> bool:
@@ -76,7 +95,7 @@ class Settings:
         values: dict = {}
         prefixed = {"twilio_", "telegram_", "zalo_"}
         for f in fields(cls):
-            if f.name in ("extra", "sms_gateway_variables"):
+            if f.name in ("extra", "deployment"):
                 continue
             name = f.name.upper() if any(f.name.startswith(p) for p in prefixed) else "ANSINH_" + f.name.upper()
             raw = _env(name)
@@ -90,9 +109,7 @@ class Settings:
                 values[f.name] = float(raw)
             else:
                 values[f.name] = raw
-        values["sms_gateway_variables"] = tuple(sorted(
-            name for name, value in os.environ.items() if name.startswith(SMS_GATEWAY_PREFIXES) and value))
-        settings = cls(**values)
+        settings = cls(**values, deployment=deployment_variables(os.environ))
         if not settings.secret_key:
             settings = replace(settings, secret_key=secrets.token_hex(32))
         return settings

@@ -135,6 +135,23 @@ def full_demo():
 
 
 @pytest.fixture
+def cli(runtime):
+    """`ansinh …` in this process, on the test's runtime (its database and clock)."""
+    from click.testing import CliRunner
+
+    from ansinh.cli import main
+    from ansinh.cli_support import CliState
+
+    state = CliState()
+    state._runtime = runtime
+
+    def invoke(*args, stdin: str | None = None):
+        return CliRunner().invoke(main, [str(a) for a in args], obj=state, input=stdin)
+
+    return invoke
+
+
+@pytest.fixture
 def data_dir() -> Path:
     return Path(__file__).parent / "data"
 

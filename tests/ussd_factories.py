@@ -114,7 +114,8 @@ def worker_env(database_url: str, twilio_base_url: str | None, **extra: str) -> 
     env = {key: value for key, value in os.environ.items()
            if not key.startswith(("ANSINH_", "TWILIO_", "TELEGRAM_", "ZALO_", "KANNEL_", "SMPP_"))}
     env.update(ANSINH_DATABASE_URL=database_url, ANSINH_QUIET_HOURS="off", ANSINH_SECRET_KEY="test-secret",
-               ANSINH_PUBLIC_URL="http://testserver", ANSINH_USSD_SECRET=USSD_SECRET)
+               ANSINH_IDENTIFIER_KEY="test-identifier-key", ANSINH_PUBLIC_URL="http://testserver",
+               ANSINH_USSD_SECRET=USSD_SECRET)
     if twilio_base_url:
         env.update(TWILIO_ACCOUNT_SID="AC" + "1" * 32, TWILIO_AUTH_TOKEN="standin-token", TWILIO_FROM="+15005550006",
                    TWILIO_API_BASE_URL=twilio_base_url)

@@ -14,7 +14,7 @@ from datetime import date, datetime
 import click
 from sqlalchemy.exc import SQLAlchemyError
 
-from ansinh.cli_support import pass_state
+from ansinh.cli_support import pass_state, require_identifier_key
 from core.i18n import translator
 from core.imports import KINDS, ImportFileError, ImportReport, import_file
 from core.imports.listeners import registered_listeners
@@ -59,6 +59,7 @@ def echo_report(report: ImportReport) -> None:
 
 
 def run_import(state, kind: str, path: str, today: str | None) -> None:
+    require_identifier_key(state)
     t = translator("vi")
     try:
         report = import_file(state.runtime.sessions, kind, path, today=_today(today, state),

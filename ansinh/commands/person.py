@@ -9,7 +9,7 @@ import sys
 
 import click
 
-from ansinh.cli_support import pass_state
+from ansinh.cli_support import pass_state, require_identifier_key
 from core.audit import record_disclosure
 from core.db import transaction
 from core.i18n import translator
@@ -42,6 +42,7 @@ def register(main: click.Group) -> None:
     @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="write to this file instead of stdout")
     @pass_state
     def person_export(state, who: str, output: str | None) -> None:
+        require_identifier_key(state)  # erasures are remembered by keyed hash
         t, runtime = translator("vi"), state.runtime
         with transaction(runtime.sessions) as session:
             subject = find_subject(session, who)
@@ -68,6 +69,7 @@ def register(main: click.Group) -> None:
     @click.option("--yes", is_flag=True, help="do not ask to type WHO again to confirm")
     @pass_state
     def person_erase(state, who: str, yes: bool) -> None:
+        require_identifier_key(state)  # erasures are remembered by keyed hash
         t, runtime = translator("vi"), state.runtime
         with transaction(runtime.sessions) as session:
             subject = find_subject(session, who)
@@ -94,6 +96,7 @@ def register(main: click.Group) -> None:
     @click.argument("code")
     @pass_state
     def person_allow_reimport(state, code: str) -> None:
+        require_identifier_key(state)  # erasures are remembered by keyed hash
         t, runtime = translator("vi"), state.runtime
         with transaction(runtime.sessions) as session:
             removed = allow_reimport(session, code)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from ansinh.cli_support import pass_state
+from ansinh.cli_support import pass_state, require_identifier_key
 
 
 def register(main: click.Group) -> None:
@@ -20,6 +20,7 @@ def register(main: click.Group) -> None:
         from ansinh.dispatching import start_dispatchers
         from ussd.gateway_guard import parse_networks
 
+        require_identifier_key(state)
         runtime = state.runtime
         try:  # a gateway allow-list that cannot be read stops the start, in one line
             parse_networks(runtime.settings.ussd_allowed_ips)

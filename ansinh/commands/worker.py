@@ -9,7 +9,7 @@ import threading
 
 import click
 
-from ansinh.cli_support import pass_state
+from ansinh.cli_support import pass_state, require_identifier_key
 
 
 def register(main: click.Group) -> None:
@@ -21,6 +21,7 @@ def register(main: click.Group) -> None:
         from ansinh.dispatching import start_dispatchers
         from core.dispatch import Dispatcher
 
+        require_identifier_key(state)
         runtime = state.runtime
         if once:
             # Its own worker id, so leases taken by a --once run never look like another worker's.

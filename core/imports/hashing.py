@@ -2,10 +2,10 @@
 numbers (CCCD/CMND) and bank or e-wallet account numbers.
 
 `hash_identifier(value)` is HMAC-SHA256 over the identifier's digits and letters (separators
-dropped, upper case) with the key `IDENTIFIER_KEY`. The key is a fixed, documented constant so
-every process (imports, registration, the console) computes the same hash without configuration.
-It stops casual look-ups in a copied database; it is not a secret against someone holding both
-the database and this code, so the hashes themselves stay in the sensitive-data class.
+dropped, upper case) keyed by ANSINH_IDENTIFIER_KEY. A 12-digit ID has few enough values to be
+recovered from its hash by trying them all, so the key must be a secret: outside the demo the
+commands that hash refuse to start without it (`ansinh.cli_support.require_identifier_key`). The
+demo and the tests use the public constant `IDENTIFIER_KEY`, so their hashes protect nothing.
 """
 from __future__ import annotations
 
@@ -25,10 +25,14 @@ def normalize_identifier(value: str) -> str:
 
 
 def identifier_key() -> bytes:
-    """ANSINH_IDENTIFIER_KEY in production (a secret: with it, a 12-digit ID could be brute-forced
-    from its hash); the documented constant only for the demo and tests."""
+    """ANSINH_IDENTIFIER_KEY in production; the public constant only for the demo and tests."""
     configured = os.environ.get("ANSINH_IDENTIFIER_KEY")
     return configured.encode("utf-8") if configured else IDENTIFIER_KEY
+
+
+def identifier_key_is_secret() -> bool:
+    """Whether a key of one's own is set (the public constant typed in does not count)."""
+    return identifier_key() != IDENTIFIER_KEY
 
 
 def hash_identifier(value: str, key: bytes | None = None) -> str:

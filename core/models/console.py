@@ -24,8 +24,7 @@ class Officer(Base):
     role: Mapped[str] = mapped_column(String(12))  # commune / province
     unit_code: Mapped[str | None] = mapped_column(ForeignKey("units.code"))
     active: Mapped[bool] = mapped_column(default=True)
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None]
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")  # carried in the cookie; +1 ends all
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -42,7 +42,8 @@ def twilio():
 def ansinh(sessions, database_url_for_run, twilio, tmp_path):
     """Run `ansinh …` as its own process against the test database and the stand-in."""
     env = {**os.environ, "ANSINH_DATABASE_URL": database_url_for_run, "ANSINH_QUIET_HOURS": "off",
-           "ANSINH_SECRET_KEY": "e2e", "ANSINH_PUBLIC_URL": "http://127.0.0.1:9",
+           "ANSINH_SECRET_KEY": "e2e", "ANSINH_IDENTIFIER_KEY": "e2e-identifiers",
+           "ANSINH_PUBLIC_URL": "http://127.0.0.1:9",
            "TWILIO_ACCOUNT_SID": "AC" + "1" * 32, "TWILIO_AUTH_TOKEN": "token", "TWILIO_FROM": "+15005550006",
            "TWILIO_API_BASE_URL": twilio.url}
     command = [str(Path(sys.executable).with_name("ansinh"))]

@@ -55,7 +55,7 @@ def test_any_sms_gateway_variable_in_the_environment_turns_it_off(runtime, monke
     monkeypatch.setenv(variable, "x")
     from_env = Settings.from_env(env_file=None)
     runtime.settings = runtime.settings.with_(**NO_TWILIO,
-                                              sms_gateway_variables=from_env.sms_gateway_variables)
+                                              deployment=from_env.deployment)
     assert create_app(runtime.settings, runtime=runtime).test_client().get("/simulator").status_code == 404
     runtime.settings = runtime.settings.with_(simulator="on")  # said explicitly, it is on
     assert create_app(runtime.settings, runtime=runtime).test_client().get("/simulator").status_code == 200
