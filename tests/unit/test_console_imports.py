@@ -114,3 +114,36 @@ def test_a_long_import_runs_in_the_background_and_reports_its_status(client, off
     assert status["status"] == "done" and status["created"] == 1 and status["total"] == 1
     sign_in(client, "tinh")
     assert client.get(location + "/status").status_code == 404, "another officer's job is not shown"
+
+
+def test_a_long_import_shows_how_far_it_is_and_counts_the_vietnamese_way(client, officers):
+    """The import is held just before its commit (a listener waits), so the page is read mid-way."""
+    from core.imports.listeners import register_listener, unregister_listener
+
+    reached, release = threading.Event(), threading.Event()
+
+    def hold(session, events):
+        reached.set()
+        release.wait(timeout=120)
+
+    rows = "".join(f"HUE-{n:04d},Người Số {n},12/05/1941,Nữ,19786,NCT_80,500.000,Tiền mặt,09123{n:05d}\n"
+                   for n in range(1, 1202))
+    register_listener(hold)
+    try:
+        sign_in(client, "lan")
+        location = upload(client, "beneficiaries", HEADER + rows).headers["Location"]
+        assert reached.wait(timeout=120), "the import did not reach its end"
+        status = client.get(location + "/status").get_json()
+        assert status["status"] == "running" and (status["row"], status["rows"], status["percent"]) == (1001, 1202, 83)
+        page = client.get(location).get_data(as_text=True)
+        assert 'value="83"' in page and "83%" in page and "1.001" in page and "1.202" in page
+    finally:
+        release.set()
+        unregister_listener(hold)
+        for thread in threading.enumerate():
+            if thread.name.startswith("console-import-"):
+                thread.join(timeout=120)
+    done = client.get(location).get_data(as_text=True)
+    assert ">1.201<" in done, "rows read, with the thousands dot"
+    history = client.get("/console/imports").get_data(as_text=True)
+    assert ">1.201<" in history and "Nhập danh sách đối tượng" in history and "officer:lan" not in history
