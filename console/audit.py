@@ -57,4 +57,5 @@ def audit_log():
             Beneficiary.id.in_({r.beneficiary_id for r in rows if r.beneficiary_id}))).all())
         audit(s, "audit.view", who=recorded, what=action, code=code)
     return render_template("console/audit.html", rows=rows, people=people, actor=actor, action=action, code=code,
-                           groups=list(LABELS["audit_group"]), next_before=rows[-1].id if len(rows) == PAGE else None)
+                           groups=list(LABELS["audit_group"]),
+                           next_before=rows[-1].id if len(rows) == PAGE else None)

@@ -81,7 +81,8 @@ def _scheduled(values: dict):
     match = _TIME.fullmatch((values["send_time"] or "08:00").strip().lower())
     if match is None or int(match.group(1)) > 23 or int(match.group(2) or 0) > 59:
         raise OfficerError(N_("Write the time as HH:MM, for example 07:30."))
-    return datetime.combine(day, time(int(match.group(1)), int(match.group(2) or 0)), tzinfo=runtime().clock.tz)
+    at = time(int(match.group(1)), int(match.group(2) or 0))
+    return datetime.combine(day, at, tzinfo=runtime().clock.tz)
 
 
 def _compose_page(s, values: dict, shown=None, status_code: int = 200, held: str | None = None):
@@ -120,7 +121,8 @@ def broadcast_new():
             else:
                 shown = preview(s, rt.settings, rt.clock, values["text"], filters)
                 audit(s, "broadcast.preview", recipients=shown.recipients)
-                held = _held_note(held_until(rt.settings, rt.clock, scheduled), scheduled is None)
+                held = held_until(rt.settings, rt.clock, scheduled)
+                held = _held_note(held, if_approved_now=scheduled is None)
                 return _compose_page(s, values, shown, held=held)
         except OfficerError as error:
             flash(str(error), "error")
@@ -153,14 +155,16 @@ def broadcast_show(broadcast_id: int):
         logins = dict(s.execute(select(Officer.id, Officer.username)).all())
         people = {key: (names.get(value) or logins.get(value)) for key, value in
                   (("author", broadcast.created_by), ("approver", broadcast.approved_by))}
-        categories = list(s.scalars(select(Category.name).where(Category.code.in_(filters.get("categories") or []))))
+        chosen = filters.get("categories") or []
+        categories = list(s.scalars(select(Category.name).where(Category.code.in_(chosen))))
         pending = broadcast.status == "pending_approval"
         shown = samples(s, rt.settings, rt.clock, broadcast.text, filters) if pending else []
-        held = held_until(rt.settings, rt.clock, broadcast.scheduled_at) if data["status"] not in FINAL else None
+        held = None if data["status"] in FINAL else held_until(rt.settings, rt.clock, broadcast.scheduled_at)
         audit(s, "broadcast.view", broadcast=broadcast_id)
     return render_template("console/broadcast_show.html", b=broadcast, data=data, may_approve=may_approve,
                            why_not=why_not, unit_names=unit_names, scope_name=scope_name, people=people,
-                           categories=categories, samples=shown, held=_held_note(held, pending and not broadcast.scheduled_at),
+                           categories=categories, samples=shown,
+                           held=_held_note(held, if_approved_now=pending and not broadcast.scheduled_at),
                            is_author=broadcast.created_by == g.officer.id, final=data["status"] in FINAL)
 
 
@@ -172,7 +176,8 @@ def _held_note(held: datetime | None, if_approved_now: bool) -> str | None:
     values = {"time": held.strftime("%H:%M"), "date": held.strftime("%d/%m"),
               "hours": runtime().settings.quiet_hours.replace("-", "–")}
     if if_approved_now:
-        return t._("If approved now, it will be sent from %(time)s on %(date)s because of quiet hours (%(hours)s).", **values)
+        return t._("If approved now, it will be sent from %(time)s on %(date)s "
+                   "because of quiet hours (%(hours)s).", **values)
     return t._("It will be sent from %(time)s on %(date)s because of quiet hours (%(hours)s).", **values)
 
 
@@ -188,7 +193,8 @@ def broadcast_decide(broadcast_id: int, decision: str):
         try:
             if decision == "approve":
                 queued = approve(s, broadcast, g.officer, rt.settings, rt.clock)
-                flash(t._("Broadcast %(id)s approved: %(count)s messages queued.", id=broadcast_id, count=t.number(queued)), "ok")
+                flash(t._("Broadcast %(id)s approved: %(count)s messages queued.", id=broadcast_id,
+                          count=t.number(queued)), "ok")
             else:
                 reject(s, broadcast, g.officer, rt.clock)
                 flash(t._("The broadcast will not be sent."), "ok")

@@ -25,10 +25,12 @@ def unit_bars(rows: list[tuple[str, float, float]], first_label: str, second_lab
                      f'<text x="{x:.1f}" y="{height}" text-anchor="middle" fill="#5b6776" font-size="10">{tick}%</text>')
     for index, (name, paid, accounts) in enumerate(rows):
         y = 30 + index * row_height
-        parts.append(f'<text x="{left - 6}" y="{y + 15}" text-anchor="end" fill="#1d2733">{escape(name)}</text>')
+        parts.append(f'<text x="{left - 6}" y="{y + 15}" text-anchor="end" fill="#1d2733">'
+                     f'{escape(name)}</text>')
         for offset, share, colour in ((2, paid, BAR_COLOURS[0]), (13, accounts, BAR_COLOURS[1])):
             end = left + bar_area * share
-            parts.append(f'<rect x="{left}" y="{y + offset}" width="{end - left:.1f}" height="10" fill="{colour}">'
+            parts.append(f'<rect x="{left}" y="{y + offset}" width="{end - left:.1f}" height="10" '
+                         f'fill="{colour}">'
                          f'<title>{escape(name)}: {percent(share, 1)}</title></rect>'
                          f'<text x="{end + 4:.1f}" y="{y + offset + 9}" fill="#1d2733" font-size="10">'
                          f'{percent(share)}</text>')
@@ -54,7 +56,8 @@ def trend_line(points: list[tuple[str, float]], caption: str, width: int = 900, 
         for (x, y), (label, share) in zip(coords, points):
             parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{BAR_COLOURS[0]}"><title>{escape(label)}: '
                          f'{percent(share, 1)}</title></circle>'
-                         f'<text x="{x:.1f}" y="{y - 8:.1f}" text-anchor="middle" font-size="11">{percent(share)}</text>'
+                         f'<text x="{x:.1f}" y="{y - 8:.1f}" text-anchor="middle" font-size="11">'
+                         f'{percent(share)}</text>'
                          f'<text x="{x:.1f}" y="{height - 18}" text-anchor="middle" fill="#5b6776">{escape(label)}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -69,7 +69,8 @@ def complaint(complaint_id: int):
         officers = list(s.scalars(select(Officer).where(Officer.active.is_(True), or_(
             Officer.role == "province", Officer.unit_code == found.unit_code)).order_by(Officer.role, Officer.username)))
         events = list(found.events)
-        audit(s, "complaint.view", found.beneficiary_id, complaint=found.number, full_phones=sees_full_phones(found.unit_code))
+        audit(s, "complaint.view", found.beneficiary_id, complaint=found.number,
+              full_phones=sees_full_phones(found.unit_code))
     return render_template("console/complaint.html", c=found, beneficiary=beneficiary, unit=unit, officers=officers,
                            events=events)
 

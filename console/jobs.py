@@ -118,9 +118,13 @@ def _run(runtime, job_id: str, officer_id: int, kind: str, filename: str, path: 
                          errors=[_error(e) for e in refused[:ERRORS_KEPT]], errors_total=len(refused), notifications=0)
         else:
             rows = _PROGRESS.get(job_id, (0, None))[1]
+
+            def reached(row: int) -> None:
+                _PROGRESS[job_id] = (row, rows)
+
             report = import_file(runtime.sessions, kind, path, today=runtime.clock.today(),
-                                 listeners=import_listeners(runtime), filename=filename, actor=actor_name(officer),
-                                 progress=lambda row: _PROGRESS.__setitem__(job_id, (row, rows)))
+                                 listeners=import_listeners(runtime), filename=filename,
+                                 actor=actor_name(officer), progress=reached)
             with runtime.sessions() as session:
                 queued = session.scalar(select(func.count()).select_from(OutboxMessage).where(
                     OutboxMessage.id > before, OutboxMessage.kind == "notification")) or 0

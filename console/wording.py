@@ -22,7 +22,8 @@ DETAIL_KEYS = {
     "reason": N_("reason"), "count": N_("count"), "who": N_("who"), "what": N_("action"), "code": N_("code"),
     "period": N_("period"), "format": N_("format"), "status": N_("status"), "username": N_("username"),
     "address": N_("network address"), "message": N_("message"), "channel": N_("channel"), "kind": N_("kind"),
-    "subject": N_("about"), "person_id": N_("person no."), "complaint": N_("complaint"), "officer": N_("officer"),
+    "subject": N_("about"), "person_id": N_("person no."), "complaint": N_("complaint"),
+    "officer": N_("officer"),
     "total": N_("rows"), "created": N_("new"), "updated": N_("updated"), "unchanged": N_("unchanged"),
     "rejected": N_("rejected"), "rows": N_("rows"), "payment_id": N_("payment no."), "page": N_("page"),
     "role": N_("role"), "unit": N_("unit"), "brief": N_("short answer"),
@@ -63,7 +64,8 @@ def who(actor: str | None) -> str:
         return t._("Not signed in")
     if kind in PEOPLE_CHANNELS and rest:
         if rest.startswith("person:"):
-            return t._("%(channel)s user no. %(id)s", channel=label("channel", kind), id=rest[len("person:"):])
+            return t._("%(channel)s user no. %(id)s", channel=label("channel", kind),
+                       id=rest[len("person:"):])
         return f"{label('channel', kind)} {mask_phone(rest)}"
     return actor
 
@@ -74,7 +76,8 @@ def _value(key: str, value) -> str | None:
     if isinstance(value, bool):
         return t._("Yes") if value else t._("No")
     if isinstance(value, (int, float)):
-        return str(value) if key.endswith("_id") or key in ("broadcast", "message", "job") else t.number(value)
+        is_number_of_a_thing = key.endswith("_id") or key in ("broadcast", "message", "job")
+        return str(value) if is_number_of_a_thing else t.number(value)
     if not isinstance(value, str):
         return None
     if key == "period":
@@ -82,7 +85,8 @@ def _value(key: str, value) -> str | None:
     if key == "status":
         return next((label(kind, value) for kind in _STATUS_KINDS if value in LABELS[kind]), value)
     if key == "kind":
-        return next((label(kind, value) for kind in ("import_kind", "message_kind") if value in LABELS[kind]), value)
+        kinds = ("import_kind", "message_kind")
+        return next((label(kind, value) for kind in kinds if value in LABELS[kind]), value)
     if key == "channel":
         return label("channel", value)
     if key == "subject":
@@ -115,7 +119,8 @@ def detail_items(detail: dict | None) -> list[tuple[str, str]]:
 def sees_full_phones(unit_code: str | None) -> bool:
     """Only the commune officer of the unit reads its people's phone numbers in full."""
     officer = getattr(g, "officer", None)
-    return bool(officer is not None and unit_code and officer.role == "commune" and officer.unit_code == unit_code)
+    return bool(officer is not None and unit_code and officer.role == "commune"
+                and officer.unit_code == unit_code)
 
 
 @bp.app_template_global()

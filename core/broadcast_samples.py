@@ -42,7 +42,8 @@ def _varied(recipients: list[Recipient], count: int) -> list[Recipient]:
     return (chosen + [r for r in recipients if r not in chosen])[:count]
 
 
-def samples(session: Session, settings, clock: Clock, text: str, filters: dict, count: int = SAMPLES) -> list[Sample]:
+def samples(session: Session, settings, clock: Clock, text: str, filters: dict,
+            count: int = SAMPLES) -> list[Sample]:
     """The text as `count` of the broadcast's recipients would get it today."""
     _, recipients = find_recipients(session, filters)
     chosen = _varied(recipients, count)

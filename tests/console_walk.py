@@ -41,6 +41,7 @@ IMPORTED = [  # code, name, national ID, account number, phone
 ]
 IMPORT_HEADER = ("Mã đối tượng,Họ và tên,Ngày sinh,Giới tính,Mã xã,Diện đối tượng,Số tiền hàng tháng,"
                  "Hình thức nhận,Số CCCD,Số tài khoản,Đơn vị chi trả,Số điện thoại\n")
+COMPLAINT = "khieu nai: me toi chua nhan duoc tien thang 11, goi lai so 0905318246"  # a phone in the text
 _sids = itertools.count(1)
 
 
@@ -80,7 +81,8 @@ def cheap_passwords(monkeypatch) -> None:
     and the default costs a second or more per sign-in on a busy machine."""
     import core.officers
 
-    monkeypatch.setattr(core.officers, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    monkeypatch.setattr(core.officers, "_hasher", cheap)
 
 
 def build_walk(app, runtime, today) -> Walk:
@@ -93,7 +95,7 @@ def build_walk(app, runtime, today) -> Walk:
     client = app.test_client()
     _sms(client, settings, LAI_PHONE, "tien thang nay ve chua")
     _sms(client, settings, HUNG_PHONE, "lich su chi tra cua me toi")
-    _sms(client, settings, HUNG_PHONE, "khieu nai: me toi chua nhan duoc tien thang 11, goi lai so 0905318246")
+    _sms(client, settings, HUNG_PHONE, COMPLAINT)
     with sessions() as session:
         complaint_ids = list(session.scalars(select(Complaint.id).order_by(Complaint.id)))
     assert complaint_ids, "the SMS complaint was not filed"
@@ -109,7 +111,8 @@ def build_walk(app, runtime, today) -> Walk:
     assert created.status_code == 302, created.status_code
     rows = "".join(f"{code},{name},12/05/1941,Nữ,{COMMUNE_UNIT},NCT_80,500.000,Ví điện tử,{cccd},{account},"
                    f"Viettel Money,{phone}\n" for code, name, cccd, account, phone in IMPORTED)
-    bad = f"PV-9003,Sai Ngày Sinh,31/02/1940,Nam,{COMMUNE_UNIT},NCT_80,500.000,Tiền mặt,046140001234,,,0916000111\n"
+    bad = (f"PV-9003,Sai Ngày Sinh,31/02/1940,Nam,{COMMUNE_UNIT},NCT_80,500.000,Tiền mặt,046140001234,,,"
+           "0916000111\n")
     uploaded = post(client, "/console/imports", {"kind": "beneficiaries", "file": (
         io.BytesIO((IMPORT_HEADER + rows + bad).encode("utf-8")), "danh-sach-phu-vinh.csv")},
         content_type="multipart/form-data")
@@ -124,9 +127,10 @@ def build_walk(app, runtime, today) -> Walk:
     with sessions() as session:
         broadcast_id = session.scalar(select(Broadcast.id).order_by(Broadcast.id.desc()))
     post(province, f"/console/broadcasts/{broadcast_id}/approve")
-    post(province, "/console/broadcasts/new", {"text": "Kính gửi {ho_ten}: mời mở tài khoản.", "action": "create",
-                                                 "method": "cash"})
-    Dispatcher(sessions, {"sms": _Unreachable()}, runtime.clock, replace(settings, outbox_max_attempts=1)).run_once(3)
+    post(province, "/console/broadcasts/new",
+         {"text": "Kính gửi {ho_ten}: mời mở tài khoản.", "action": "create", "method": "cash"})
+    give_up_at_once = replace(settings, outbox_max_attempts=1)
+    Dispatcher(sessions, {"sms": _Unreachable()}, runtime.clock, give_up_at_once).run_once(3)
     with sessions() as session:
         walk.broadcast_ids = list(session.scalars(select(Broadcast.id).order_by(Broadcast.id)))
         named = set(session.scalars(select(Beneficiary.code).where(Beneficiary.id.in_(
@@ -173,7 +177,8 @@ def console_urls(app, walk: Walk, officer: str) -> list[tuple[str, str]]:
         else:
             unknown = [name for name in arguments if name not in values]
             assert not unknown, f"console route {rule.rule} needs {unknown}: add them to tests/console_walk.py"
-            combos = [dict(zip(arguments, chosen)) for chosen in itertools.product(*(values[a] for a in arguments))]
+            choices = itertools.product(*(values[a] for a in arguments))
+            combos = [dict(zip(arguments, chosen)) for chosen in choices]
         for combo in combos:
             with app.test_request_context():
                 from flask import url_for

@@ -90,7 +90,8 @@ def export_person(session: Session, person: Person | None, phone: str | None, by
                   unit_codes: list[str] | None = None) -> dict:
     """A contact person with their identities and links. `unit_codes` limits the links shown to
     an officer's units (None: all); a number no one holds says whether it was erased."""
-    out = {"format": FORMAT, "generated_at": _when(now), "generated_by": by, "subject": "person", "not_held": _t(NOT_HELD)}
+    out = {"format": FORMAT, "generated_at": _when(now), "generated_by": by, "subject": "person",
+           "not_held": _t(NOT_HELD)}
     if person is None:
         erased = session.scalar(select(Erasure.at).where(Erasure.kind == "person", Erasure.subject_hash == hash_identifier(phone or ""))
                                 .order_by(Erasure.at.desc()).limit(1))
@@ -141,7 +142,8 @@ def _contact(session: Session, contact: Contact, person: Person) -> dict:
 
 def _payment(p: Payment) -> dict:
     return {"period": p.period, "amount": p.amount, "status": p.status, "method": p.method, "provider": p.provider,
-            "paid_on": _when(p.paid_on), "transaction_id": p.transaction_id, "note": mask_numbers_in_text(p.note) or None,
+            "paid_on": _when(p.paid_on), "transaction_id": p.transaction_id,
+            "note": mask_numbers_in_text(p.note) or None,
             "status_changed_at": _when(p.status_changed_at)}
 
 
@@ -150,10 +152,11 @@ def _complaints(session: Session, which) -> list[dict]:
     for c in session.scalars(select(Complaint).where(which).order_by(Complaint.id).limit(LIMIT)):
         kept = c.text != ERASED_TEXT
         out.append({"number": c.number, "category": c.category, "channel": c.channel, "status": c.status,
-                    "period": c.period, "text": mask_numbers_in_text(c.text) if kept else None, "text_kept": kept,
+                    "period": c.period, "text": mask_numbers_in_text(c.text) if kept else None,
+                    "text_kept": kept,
                     "created_at": _when(c.created_at), "updated_at": _when(c.updated_at),
-                    "events": [{"at": _when(e.at), "action": e.action, "note": mask_numbers_in_text(e.note) or None}
-                               for e in c.events]})
+                    "events": [{"at": _when(e.at), "action": e.action,
+                                "note": mask_numbers_in_text(e.note) or None} for e in c.events]})
     return out
 
 
@@ -163,7 +166,8 @@ def _messages(session: Session, which) -> list[dict]:
         kept = m.text not in (ERASED_TEXT, REDACTED_OTP)
         out.append({"id": m.id, "kind": m.kind, "channel": m.channel, "to": mask_phone(m.address) if kept else None,
                     "status": m.status, "created_at": _when(m.created_at), "sent_at": _when(m.sent_at),
-                    "delivered_at": _when(m.delivered_at), "text": mask_numbers_in_text(m.text) if kept else None,
+                    "delivered_at": _when(m.delivered_at),
+                    "text": mask_numbers_in_text(m.text) if kept else None,
                     "text_kept": kept})
     return out
 

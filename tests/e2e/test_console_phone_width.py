@@ -77,8 +77,8 @@ def test_every_page_fits_a_phone(app, phone, walked, officer):
             wide[url] = width
     assert not wide, f"pages wider than {WIDTH} px: {wide}"
     assert len(urls) >= 12
-    for url, name in (("/console/audit", "audit"), ("/console/imports", "imports"), ("/console/indicators", "indicators")):
-        phone.goto(url)
+    for name in ("audit", "imports", "indicators"):
+        phone.goto(f"/console/{name}")
         shot(phone, f"phone-{officer.split('.')[0]}-{name}")
 
 
@@ -94,4 +94,4 @@ def test_the_menu_folds_behind_one_button(phone, walked):
     shot(phone, "phone-menu-open")
     phone.click("header.top nav >> text=Khiếu nại")
     phone.wait_for_selector("h1 >> text=Khiếu nại")
-    assert not phone.is_visible("header.top nav >> text=Nhật ký truy cập"), "a new page starts with the menu folded"
+    assert not phone.is_visible("header.top nav >> text=Nhật ký truy cập"), "the next page starts folded"

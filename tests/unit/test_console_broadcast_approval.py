@@ -36,8 +36,8 @@ def ward(sessions):
     with sessions.begin() as session:
         make_officer(session, "lan", "commune", THUAN_HOA)
         make_officer(session, "tinh", "province", "46")
-        lai = make_beneficiary(session, "BT001", "Nguyễn Thị Lài", THUAN_HOA, phone=PHONES[0], guardian_phone=PHONES[1],
-                               amount=750_000)
+        lai = make_beneficiary(session, "BT001", "Nguyễn Thị Lài", THUAN_HOA, phone=PHONES[0],
+                               guardian_phone=PHONES[1], amount=750_000)
         tho = make_beneficiary(session, "BT002", "Hồ Văn Thọ", THUAN_HOA, phone=PHONES[2], amount=500_000)
         ngoc = make_beneficiary(session, "BT003", "Lê Thị Bảo Ngọc Nguyễn Phương Thảo Hoàng", THUAN_HOA,
                                 chat=(("zalo", "zalo-user-55501234"),), channel="zalo", amount=1_080_000)
@@ -48,14 +48,15 @@ def ward(sessions):
 
 
 def _created(client, **fields) -> str:
-    response = post(client, "/console/broadcasts/new", {"text": TEXT, "period": "12/2026", "action": "create", **fields})
+    form = {"text": TEXT, "period": "12/2026", "action": "create", **fields}
+    response = post(client, "/console/broadcasts/new", form)
     assert response.status_code == 302, response.get_data(as_text=True)
     return response.headers["Location"]
 
 
 def _samples(page: str) -> list[str]:
-    return re.findall(r'<div class="card sample" data-channel="(\w+)">(.*?)</div>\s*(?=<div class="card sample"|</div>)',
-                      page, re.S)
+    card = r'<div class="card sample" data-channel="(\w+)">(.*?)</div>\s*(?=<div class="card sample"|</div>)'
+    return re.findall(card, page, re.S)
 
 
 def test_the_approver_reads_it_as_three_recipients_will(client, ward):
@@ -68,7 +69,8 @@ def test_the_approver_reads_it_as_three_recipients_will(client, ward):
     texts = " ".join(body for _, body in samples)
     assert "Kinh gui Nguyen Thi Lai: tien thang 12/2026 la 750.000d" in texts, "filled and folded for SMS"
     assert "Kinh gui Ho Van Tho: tien thang 12/2026 la 500.000d" in texts
-    assert "Kính gửi Lê Thị Bảo Ngọc Nguyễn Phương Thảo Hoàng: tiền tháng 12/2026 là 1.080.000đ" in texts, "Zalo as written"
+    assert "Kính gửi Lê Thị Bảo Ngọc Nguyễn Phương Thảo Hoàng: tiền tháng 12/2026 là 1.080.000đ" in texts, \
+        "on Zalo as written"
     channels = [channel for channel, _ in samples]
     assert channels.count("sms") == 2 and channels.count("zalo") == 1
     for channel, body in samples:
@@ -77,7 +79,7 @@ def test_the_approver_reads_it_as_three_recipients_will(client, ward):
         else:
             assert re.search(r"\d+ ký tự", body) and "tin SMS" not in body
     assert "…1203" in texts and "…8345" in texts and "…1234" in texts
-    assert not any(phone in page or "0" + phone[3:] in page for phone in PHONES), "recipients' phones are masked"
+    assert not any(phone in page or "0" + phone[3:] in page for phone in PHONES), "recipients' phones masked"
     assert "Nếu duyệt bây giờ, thông báo sẽ gửi từ 07:00 ngày 08/12 do giờ yên tĩnh (21:00–07:00)." in page
 
 

@@ -134,7 +134,8 @@ def test_a_long_import_shows_how_far_it_is_and_counts_the_vietnamese_way(client,
         location = upload(client, "beneficiaries", HEADER + rows).headers["Location"]
         assert reached.wait(timeout=120), "the import did not reach its end"
         status = client.get(location + "/status").get_json()
-        assert status["status"] == "running" and (status["row"], status["rows"], status["percent"]) == (1001, 1202, 83)
+        assert status["status"] == "running"
+        assert (status["row"], status["rows"], status["percent"]) == (1001, 1202, 83), "row 1,001 of 1,202 lines"
         page = client.get(location).get_data(as_text=True)
         assert 'value="83"' in page and "83%" in page and "1.001" in page and "1.202" in page
     finally:
