@@ -28,6 +28,7 @@ DETAIL_KEYS = {
     "rejected": N_("rejected"), "rows": N_("rows"), "payment_id": N_("payment no."), "page": N_("page"),
     "role": N_("role"), "unit": N_("unit"), "brief": N_("short answer"),
 }
+HIDDEN_KEYS = {"job", "fingerprint", "seed", "scale"}  # technical: kept in the log, not worth a reader's time
 _STATUS_KINDS = ("payment_status", "complaint_status", "broadcast_status", "outbox_status")
 
 
@@ -107,7 +108,7 @@ def detail_items(detail: dict | None) -> list[tuple[str, str]]:
     """An audit row's details as (label, value) pairs, empty ones left out."""
     items = []
     for key, value in (detail or {}).items():
-        if value is None or value == "" or key == "job":
+        if value is None or value == "" or key in HIDDEN_KEYS:
             continue
         shown = _value(key, value)
         if shown:
