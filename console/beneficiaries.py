@@ -10,6 +10,7 @@ from flask import flash, g, redirect, render_template, request, url_for
 from sqlalchemy import or_, select
 
 from console.web import audit, bp, db, forbidden, login_required, scope_codes, tr
+from console.wording import sees_full_phones
 from core.models import (
     Beneficiary,
     Category,
@@ -103,7 +104,7 @@ def beneficiary(code: str):
         if not can_act_on(g.officer, unit.code, unit.parent_code):
             audit(s, "beneficiary.view_refused", person_b.id)
             return forbidden()
-        full_phones = g.officer.role == "commune" and g.officer.unit_code == unit.code
+        full_phones = sees_full_phones(unit.code)
         contacts = []
         for contact, person in s.execute(select(Contact, Person).join(Person, Person.id == Contact.person_id)
                                          .where(Contact.beneficiary_id == person_b.id).order_by(Contact.role != "self", Contact.id)):

@@ -3,7 +3,8 @@ encoding, characters and SMS segments, schedule, approve (a second officer), and
 live. The rules are core.broadcast's, the same as `ansinh broadcast`."""
 from __future__ import annotations
 
-from datetime import datetime
+import re
+from datetime import datetime, time
 
 from flask import flash, g, jsonify, redirect, render_template, request, url_for
 from sqlalchemy import select
@@ -19,13 +20,17 @@ from core.broadcast import (
     reject,
     summary,
 )
+from core.broadcast_samples import held_until, samples
 from core.broadcast_template import FIELDS
+from core.imports.problems import BadValue
+from core.imports.values import parse_date, parse_period
 from core.models import Broadcast, Category, Officer, Unit
 from core.models.payments import PAYMENT_STATUSES
 from core.models.people import CHANNELS, METHODS
 from core.officers import N_, OfficerError, scope_unit_codes, scope_units
 
 FINAL = ("done", "rejected", "cancelled")
+_TIME = re.compile(r"(\d{1,2})\s*(?:[:h]\s*(\d{2})?)?")
 
 
 def _visible(s, broadcast: Broadcast) -> bool:
@@ -41,7 +46,8 @@ def _visible(s, broadcast: Broadcast) -> bool:
 def broadcasts():
     with db() as s:
         rows = [b for b in s.scalars(select(Broadcast).order_by(Broadcast.id.desc()).limit(300)) if _visible(s, b)][:100]
-        authors = dict(s.execute(select(Officer.id, Officer.username)).all())
+        authors = {id_: full_name or username for id_, username, full_name
+                   in s.execute(select(Officer.id, Officer.username, Officer.full_name))}
     return render_template("console/broadcasts.html", rows=rows, authors=authors)
 
 
@@ -53,17 +59,33 @@ def _form_values() -> dict:
             "send_date": form.get("send_date") or "", "send_time": form.get("send_time") or ""}
 
 
-def _scheduled(values: dict):
-    if not values["send_date"]:
+def _period(values: dict) -> str | None:
+    """The period as typed (12/2026, T12/2026 or 2026-12) -> '2026-12'."""
+    typed = (values["period"] or "").strip()
+    if not typed:
         return None
     try:
-        moment = datetime.strptime(f"{values['send_date']} {values['send_time'] or '08:00'}", "%Y-%m-%d %H:%M")
-    except ValueError:
-        raise OfficerError(N_("Write the time as YYYY-MM-DD HH:MM, for example 2026-12-01 07:30.")) from None
-    return moment.replace(tzinfo=runtime().clock.tz)
+        return parse_period(typed)
+    except BadValue:
+        raise OfficerError(N_("Write the period as MM/YYYY, for example 12/2026.")) from None
 
 
-def _compose_page(s, values: dict, shown=None, status_code: int = 200):
+def _scheduled(values: dict):
+    """The sending time typed as dd/mm/yyyy and HH:MM (07:30 or 7h30), in the province's time zone."""
+    if not values["send_date"].strip():
+        return None
+    try:
+        day = parse_date(values["send_date"])
+    except BadValue:
+        raise OfficerError(N_("Write the date as dd/mm/yyyy, for example 01/12/2026.")) from None
+    match = _TIME.fullmatch((values["send_time"] or "08:00").strip().lower())
+    if match is None or int(match.group(1)) > 23 or int(match.group(2) or 0) > 59:
+        raise OfficerError(N_("Write the time as HH:MM, for example 07:30."))
+    at = time(int(match.group(1)), int(match.group(2) or 0))
+    return datetime.combine(day, at, tzinfo=runtime().clock.tz)
+
+
+def _compose_page(s, values: dict, shown=None, status_code: int = 200, held: str | None = None):
     units = scope_units(s, g.officer)
     if len(units) > 200:  # a national administrator: offer the units that have beneficiaries
         from core.models import Beneficiary
@@ -73,7 +95,7 @@ def _compose_page(s, values: dict, shown=None, status_code: int = 200):
     categories = list(s.scalars(select(Category).order_by(Category.programme_code.desc(), Category.code)))
     return render_template("console/broadcast_new.html", values=values, units=units, categories=categories,
                            methods=METHODS, statuses=PAYMENT_STATUSES, channels=CHANNELS, fields=FIELDS,
-                           preview=shown), status_code
+                           preview=shown, held=held), status_code
 
 
 @bp.route("/broadcasts/new", methods=["GET", "POST"])
@@ -88,18 +110,20 @@ def broadcast_new():
             return _compose_page(s, values)
         try:
             filters = make_filters(s, g.officer, rt.clock, units=values["units"], categories=values["categories"],
-                                   method=values["method"], status=values["status"], period=values["period"],
+                                   method=values["method"], status=values["status"], period=_period(values),
                                    channel=values["channel"])
             scheduled = _scheduled(values)
             if request.form.get("action") == "create":
                 created = create_broadcast(s, g.officer, values["text"], filters, rt.clock, scheduled)
                 flash(tr()._("Broadcast created for %(count)s people; it waits for another officer's approval.",
-                             count=created.recipients), "ok")
+                             count=tr().number(created.recipients)), "ok")
                 new_id = created.id
             else:
                 shown = preview(s, rt.settings, rt.clock, values["text"], filters)
                 audit(s, "broadcast.preview", recipients=shown.recipients)
-                return _compose_page(s, values, shown)
+                held = held_until(rt.settings, rt.clock, scheduled)
+                held = _held_note(held, if_approved_now=scheduled is None)
+                return _compose_page(s, values, shown, held=held)
         except OfficerError as error:
             flash(str(error), "error")
             return _compose_page(s, values, status_code=422)
@@ -131,10 +155,30 @@ def broadcast_show(broadcast_id: int):
         logins = dict(s.execute(select(Officer.id, Officer.username)).all())
         people = {key: (names.get(value) or logins.get(value)) for key, value in
                   (("author", broadcast.created_by), ("approver", broadcast.approved_by))}
+        chosen = filters.get("categories") or []
+        categories = list(s.scalars(select(Category.name).where(Category.code.in_(chosen))))
+        pending = broadcast.status == "pending_approval"
+        shown = samples(s, rt.settings, rt.clock, broadcast.text, filters) if pending else []
+        held = None if data["status"] in FINAL else held_until(rt.settings, rt.clock, broadcast.scheduled_at)
         audit(s, "broadcast.view", broadcast=broadcast_id)
     return render_template("console/broadcast_show.html", b=broadcast, data=data, may_approve=may_approve,
                            why_not=why_not, unit_names=unit_names, scope_name=scope_name, people=people,
+                           categories=categories, samples=shown,
+                           held=_held_note(held, if_approved_now=pending and not broadcast.scheduled_at),
                            is_author=broadcast.created_by == g.officer.id, final=data["status"] in FINAL)
+
+
+def _held_note(held: datetime | None, if_approved_now: bool) -> str | None:
+    """'Nếu duyệt bây giờ, sẽ gửi từ 07:00 ngày 08/12 do giờ yên tĩnh (21:00–07:00).'"""
+    if held is None:
+        return None
+    t = tr()
+    values = {"time": held.strftime("%H:%M"), "date": held.strftime("%d/%m"),
+              "hours": runtime().settings.quiet_hours.replace("-", "–")}
+    if if_approved_now:
+        return t._("If approved now, it will be sent from %(time)s on %(date)s "
+                   "because of quiet hours (%(hours)s).", **values)
+    return t._("It will be sent from %(time)s on %(date)s because of quiet hours (%(hours)s).", **values)
 
 
 @bp.post("/broadcasts/<int:broadcast_id>/<any(approve, reject):decision>")
@@ -149,7 +193,8 @@ def broadcast_decide(broadcast_id: int, decision: str):
         try:
             if decision == "approve":
                 queued = approve(s, broadcast, g.officer, rt.settings, rt.clock)
-                flash(t._("Broadcast %(id)s approved: %(count)s messages queued.", id=broadcast_id, count=queued), "ok")
+                flash(t._("Broadcast %(id)s approved: %(count)s messages queued.", id=broadcast_id,
+                          count=t.number(queued)), "ok")
             else:
                 reject(s, broadcast, g.officer, rt.clock)
                 flash(t._("The broadcast will not be sent."), "ok")

@@ -7,25 +7,33 @@ from markupsafe import Markup, escape
 BAR_COLOURS = ("#0b5d8f", "#7fb3d5")
 
 
+def percent(share: float, digits: int = 0) -> str:
+    """0.6125 -> '61%', or '61,3%' with a digit: the Vietnamese decimal comma."""
+    return f"{share * 100:.{digits}f}".replace(".", ",") + "%"
+
+
 def unit_bars(rows: list[tuple[str, float, float]], first_label: str, second_label: str, width: int = 900) -> Markup:
-    """rows: (unit name, share paid through an account, share with an account), shares 0..1."""
-    left, bar_area, row_height = 230, width - 230 - 60, 22
+    """rows: (unit name, share paid through an account, share with an account), shares 0..1. Each
+    unit has two bars one above the other, each with its own share written just after its end."""
+    left, bar_area, row_height = 230, width - 230 - 50, 26
     height = 40 + row_height * len(rows)
     parts = [_svg_open(width, height, first_label)]
     parts.append(_legend([(first_label, BAR_COLOURS[0]), (second_label, BAR_COLOURS[1])], left))
     for tick in (0, 25, 50, 75, 100):
         x = left + bar_area * tick / 100
-        parts.append(f'<line x1="{x:.1f}" y1="28" x2="{x:.1f}" y2="{height - 4}" stroke="#e3e8ee"/>'
+        parts.append(f'<line x1="{x:.1f}" y1="28" x2="{x:.1f}" y2="{height - 12}" stroke="#e3e8ee"/>'
                      f'<text x="{x:.1f}" y="{height}" text-anchor="middle" fill="#5b6776" font-size="10">{tick}%</text>')
     for index, (name, paid, accounts) in enumerate(rows):
-        y = 32 + index * row_height
-        parts.append(f'<text x="{left - 6}" y="{y + 13}" text-anchor="end" fill="#1d2733">{escape(name)}</text>')
-        parts.append(f'<rect x="{left}" y="{y + 2}" width="{bar_area * accounts:.1f}" height="16" fill="{BAR_COLOURS[1]}">'
-                     f'<title>{escape(name)}: {accounts * 100:.1f}%</title></rect>')
-        parts.append(f'<rect x="{left}" y="{y + 6}" width="{bar_area * paid:.1f}" height="8" fill="{BAR_COLOURS[0]}">'
-                     f'<title>{escape(name)}: {paid * 100:.1f}%</title></rect>')
-        parts.append(f'<text x="{left + bar_area * max(paid, accounts) + 4:.1f}" y="{y + 13}" fill="#1d2733" '
-                     f'font-size="11">{paid * 100:.0f}%</text>')
+        y = 30 + index * row_height
+        parts.append(f'<text x="{left - 6}" y="{y + 15}" text-anchor="end" fill="#1d2733">'
+                     f'{escape(name)}</text>')
+        for offset, share, colour in ((2, paid, BAR_COLOURS[0]), (13, accounts, BAR_COLOURS[1])):
+            end = left + bar_area * share
+            parts.append(f'<rect x="{left}" y="{y + offset}" width="{end - left:.1f}" height="10" '
+                         f'fill="{colour}">'
+                         f'<title>{escape(name)}: {percent(share, 1)}</title></rect>'
+                         f'<text x="{end + 4:.1f}" y="{y + offset + 9}" fill="#1d2733" font-size="10">'
+                         f'{percent(share)}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
 
@@ -47,8 +55,9 @@ def trend_line(points: list[tuple[str, float]], caption: str, width: int = 900, 
         parts.append(f'<polyline points="{path}" fill="none" stroke="{BAR_COLOURS[0]}" stroke-width="3"/>')
         for (x, y), (label, share) in zip(coords, points):
             parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{BAR_COLOURS[0]}"><title>{escape(label)}: '
-                         f'{share * 100:.1f}%</title></circle>'
-                         f'<text x="{x:.1f}" y="{y - 8:.1f}" text-anchor="middle" font-size="11">{share * 100:.0f}%</text>'
+                         f'{percent(share, 1)}</title></circle>'
+                         f'<text x="{x:.1f}" y="{y - 8:.1f}" text-anchor="middle" font-size="11">'
+                         f'{percent(share)}</text>'
                          f'<text x="{x:.1f}" y="{height - 18}" text-anchor="middle" fill="#5b6776">{escape(label)}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))

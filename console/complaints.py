@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import flash, g, redirect, render_template, request, url_for
 from sqlalchemy import or_, select
 
+from console.wording import sees_full_phones
 from console.web import (
     audit,
     bp,
@@ -19,7 +20,6 @@ from core.models import Beneficiary, Complaint, Officer, Unit
 from core.notify import complaint_workflow
 from core.notify.errors import ActionRefused
 from core.officers import actor_name, can_act_on
-from core.phones import mask_phone
 
 FILTERS = ("open", "new", "in_progress", "resolved", "all")
 
@@ -69,9 +69,10 @@ def complaint(complaint_id: int):
         officers = list(s.scalars(select(Officer).where(Officer.active.is_(True), or_(
             Officer.role == "province", Officer.unit_code == found.unit_code)).order_by(Officer.role, Officer.username)))
         events = list(found.events)
-        audit(s, "complaint.view", found.beneficiary_id, complaint=found.number)
+        audit(s, "complaint.view", found.beneficiary_id, complaint=found.number,
+              full_phones=sees_full_phones(found.unit_code))
     return render_template("console/complaint.html", c=found, beneficiary=beneficiary, unit=unit, officers=officers,
-                           events=events, reply_to=mask_phone(found.reply_to) if found.reply_to else "")
+                           events=events)
 
 
 @bp.post("/complaints/<int:complaint_id>/<any(assign, reply, resolve):step>")

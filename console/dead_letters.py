@@ -9,9 +9,6 @@ from core import dead_letters
 from core.i18n import N_
 from core.models import OutboxMessage
 
-KIND_LABELS = {
-    "reply": N_("Reply"), "otp": N_("One-time code"), "notification": N_("Notification"), "broadcast": N_("Broadcast"),
-}
 _OUTCOMES = {
     dead_letters.REQUEUED: ("ok", N_("The message is queued to be sent again.")),
     dead_letters.NOT_DEAD: ("error", N_("This message is no longer given up; nothing was changed.")),
@@ -27,9 +24,7 @@ def dead_letter_list():
         rows = dead_letters.list_dead(s, codes)
         total = dead_letters.count_dead(s, codes)
         audit(s, "outbox.dead_list", count=len(rows))
-    t = tr()
-    kinds = {kind: t._(msgid) for kind, msgid in KIND_LABELS.items()}
-    return render_template("console/dead_letters.html", rows=rows, total=total, kinds=kinds)
+    return render_template("console/dead_letters.html", rows=rows, total=total)
 
 
 @bp.post("/dead-letters/<int:message_id>/retry")

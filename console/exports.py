@@ -1,5 +1,6 @@
 """The indicators as a table an officer opens in Excel: CSV (UTF-8 with BOM, so Excel reads the
-Vietnamese) or XLSX (openpyxl), with the same rows either way.
+Vietnamese; ";" between cells and decimal commas, as Excel set to Vietnamese expects) or XLSX
+(openpyxl), with the same rows either way.
 
 Names in these tables come from imported lists (a provider typed as `=HYPERLINK(…)`), so no
 cell may reach Excel as a formula: CSV text starting with = + - @ tab or CR gets a leading
@@ -48,11 +49,21 @@ def inert(value: object) -> object:
     return value
 
 
+# Excel set to Vietnamese writes 96,36 and separates list items with ";": a CSV in that form
+# opens straight into columns, with shares as numbers (the BOM tells it the file is UTF-8).
+SEPARATOR = ";"
+
+
+def excel_number(value: object) -> object:
+    """96.36 -> '96,36': a decimal as Excel reads it in Vietnamese; other cells unchanged."""
+    return str(value).replace(".", ",") if isinstance(value, float) else value
+
+
 def to_csv(header: list[str], rows: list[list]) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, delimiter=SEPARATOR)
     writer.writerow([inert(v) for v in header])
-    writer.writerows([inert(v) for v in row] for row in rows)
+    writer.writerows([inert(excel_number(v)) for v in row] for row in rows)
     return "\ufeff" + buffer.getvalue()
 
 

@@ -3,8 +3,6 @@ changed (or why nothing was), which rows were rejected and why (on screen and as
 Excel), the warnings, and how many notifications the import queued."""
 from __future__ import annotations
 
-import csv
-import io
 import logging
 import os
 import re
@@ -22,8 +20,8 @@ from flask import (
 )
 from sqlalchemy import or_, select
 
-from console.exports import inert
-from console.jobs import get_job, start_import
+from console.exports import to_csv
+from console.jobs import get_job, progress, start_import
 from console.web import audit, bp, db, login_required, runtime, tr
 from core.imports import KINDS
 from core.models import AuditLog
@@ -84,7 +82,8 @@ def import_job(job_id: str):
     job = _own_job(job_id)
     if job is None:
         return render_template("console/error.html", message=tr()._("This import is not known (results are kept for a day).")), 404
-    return render_template("console/import_job.html", job=job, job_id=job_id)
+    moving = {"row": 0, "rows": None, "percent": None, **progress(job_id)}
+    return render_template("console/import_job.html", job=job, job_id=job_id, moving=moving)
 
 
 @bp.get("/imports/<job_id>/status")
@@ -95,7 +94,7 @@ def import_status(job_id: str):
         return jsonify(status="unknown"), 404
     keys = ("status", "total", "created", "updated", "unchanged", "rejected", "notifications", "errors_total",
             "message", "outcome", "headline", "warnings")
-    return jsonify({k: job.get(k) for k in keys})
+    return jsonify({**{k: job.get(k) for k in keys}, **progress(job_id)})
 
 
 @bp.get("/imports/<job_id>/errors.csv")
@@ -105,14 +104,12 @@ def import_errors_csv(job_id: str):
     if job is None:
         return render_template("console/error.html", message=tr()._("This import is not known (results are kept for a day).")), 404
     t = tr()
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([t._("Row"), t._("Column"), t._("Problem")])
-    for error in job.get("errors") or []:  # the column is a header from the file: maybe "=cmd|…"
-        writer.writerow([error["row"], inert(error["column"]), inert(error["message"])])
+    # the column is a header from the file, maybe "=cmd|…": to_csv makes every cell inert
+    body = to_csv([t._("Row"), t._("Column"), t._("Problem")],
+                  [[error["row"], error["column"], error["message"]] for error in job.get("errors") or []])
     with db() as s:
         audit(s, "import.errors_download", job=job_id, file=job.get("file"))
     stem = re.sub(r"[^A-Za-z0-9._-]+", "_", strip_diacritics(os.path.splitext(job.get("file") or "import")[0]))
     filename = f"loi-{stem[:80]}.csv"
-    return Response("\ufeff" + buffer.getvalue(), mimetype="text/csv; charset=utf-8",
+    return Response(body, mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -55,6 +55,7 @@ def setup(app: Flask, runtime) -> None:
         indicators,
         labels,
         privacy,
+        wording,
     )
 
     app.register_blueprint(bp)
@@ -143,6 +144,12 @@ def period_label(period: str) -> str:
 def pct(share: float) -> str:
     """0.9636 -> '96,36%'."""
     return tr().number(round(share * 100, 2)) + "%"
+
+
+@bp.app_template_global()
+def count(value) -> str:
+    """2291 -> '2.291'; nothing for a missing number."""
+    return tr().number(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else ""
 
 
 @bp.app_template_global()

@@ -2,6 +2,15 @@
 // choices and confirmations. No libraries; loaded by every page.
 (function () {
   "use strict";
+  // An import's percentage; a poll answered by another web worker has none, so the last one stays.
+  function showProgress(el, data) {
+    if (typeof data.percent !== "number") { return; }
+    var bar = el.querySelector("progress"), label = el.querySelector("[data-percent]");
+    var rows = el.querySelector("[data-rows-read]");
+    if (bar) { bar.value = data.percent; }
+    if (label) { label.textContent = data.percent + "%"; }
+    if (rows && typeof data.row === "number") { rows.textContent = data.row.toLocaleString("vi-VN"); }
+  }
   function poll(el) {
     var url = el.getAttribute("data-poll-url");
     var every = parseInt(el.getAttribute("data-poll-every") || "1500", 10);
@@ -14,6 +23,7 @@
           if (clock) { clock.textContent = Math.round((Date.now() - started) / 1000); }
           if (el.hasAttribute("data-reload-when-done")) {
             if (data.status && data.status !== "running") { window.location.reload(); return; }
+            showProgress(el, data);
           } else {
             Object.keys(data).forEach(function (key) {
               el.querySelectorAll('[data-field="' + key + '"]').forEach(function (node) {

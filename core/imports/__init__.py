@@ -65,10 +65,12 @@ __all__ = [
 
 
 def import_rows(session: Session, kind: str, rows: Iterable[tuple[int, Mapping[str, object]]], *, today: date,
-                listeners: Sequence[Listener] = (), chunk_size: int | None = None) -> ImportReport:
+                listeners: Sequence[Listener] = (), chunk_size: int | None = None,
+                progress: Callable[[int], None] | None = None) -> ImportReport:
     """Validate and write rows of one kind in `session` (no commit). The headers are
     `rows.headers` when given (see `read_table`), else the first row's keys. Beneficiaries and
-    payments are written `chunk_size` rows at a time (default: core.imports.bulk.chunk_rows)."""
+    payments are written `chunk_size` rows at a time (default: core.imports.bulk.chunk_rows).
+    `progress` is called with the file's row number every PROGRESS_EVERY rows read."""
     if kind not in _IMPORTERS:
         raise ValueError(f"unknown import kind {kind!r}; expected one of {KINDS}")
     columns, importer = _IMPORTERS[kind]
@@ -89,6 +91,8 @@ def import_rows(session: Session, kind: str, rows: Iterable[tuple[int, Mapping[s
     job = importer(session, layout, today, utcnow(), report)
     if chunk_size:
         job.chunk_size = chunk_size
+    if progress is not None:
+        iterator = _reporting(iterator, progress)
     with fewer_collections(), quick_handoffs():
         job.run(iterator)
     report.errors.sort(key=lambda e: e.row)
@@ -122,14 +126,26 @@ def _prepend(first, rest):
     yield from rest
 
 
+PROGRESS_EVERY = 500
+
+
+def _reporting(rows, progress: Callable[[int], None]):
+    """The rows, telling `progress` how far into the file they are (a page's progress bar)."""
+    for count, row in enumerate(rows, start=1):
+        if count % PROGRESS_EVERY == 0:
+            progress(row[0])
+        yield row
+
+
 def import_file(session_factory: sessionmaker[Session], kind: str, path: str | Path | bytes, *, today: date,
                 listeners: Sequence[Listener] = (), filename: str | None = None, actor: str = "cli",
-                chunk_size: int | None = None) -> ImportReport:
+                chunk_size: int | None = None, progress: Callable[[int], None] | None = None) -> ImportReport:
     """Read a file and import it in one transaction; raises ImportFileError when unreadable."""
     table = read_table(path, filename)
     name = filename or (Path(path).name if not isinstance(path, (bytes, bytearray)) else None)
     with transaction(session_factory) as session:
-        report = import_rows(session, kind, table, today=today, listeners=listeners, chunk_size=chunk_size)
+        report = import_rows(session, kind, table, today=today, listeners=listeners, chunk_size=chunk_size,
+                             progress=progress)
         session.add(AuditLog(actor=actor, action=f"import.{kind}", detail={
             "file": name, "total": report.total, "created": report.created, "updated": report.updated,
             "unchanged": report.unchanged, "rejected": report.rejected,

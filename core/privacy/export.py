@@ -1,9 +1,10 @@
 """Everything AnSinh holds about one beneficiary or one contact person, as a JSON-ready dict
 (Law 91/2025: a data subject may ask what is held about them; an officer answers with this).
 
-Phone numbers and chat ids are masked to their last 4 characters (enough to tell which ones);
-national ID and account numbers were never stored in full, and the export says so. Message
-bodies appear only while still kept (retention and erasure blank them)."""
+Phone numbers and chat ids are masked to their last 4 characters (enough to tell which ones),
+also where a text quotes them (core.privacy.masking); national ID and account numbers were never
+stored in full, and the export says so. Message bodies appear only while still kept (retention
+and erasure blank them)."""
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -12,6 +13,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from core.dispatch import REDACTED_OTP
+from core.i18n import N_, translator
 from core.imports.hashing import hash_identifier
 from core.models import (
     AuditLog,
@@ -28,12 +30,21 @@ from core.models import (
     Unit,
 )
 from core.phones import mask_phone
+from core.privacy.masking import mask_numbers_in_text
 from core.privacy.erase import ACTOR_CHANNELS, ERASED_TEXT, KIND_CHANNELS
 
 FORMAT = "ansinh.personal-data-export/1"
-NOT_HELD = ("AnSinh does not hold national ID (CCCD) or account numbers: only a keyed hash of each, "
-            "used to match import rows, and the last 4 digits of the account.")
+# The sentences in the export are read by the person it is about: Vietnamese, from the catalogs
+# (the keys and codes stay as documented, for programs that read the file).
+NOT_HELD = N_("AnSinh does not hold national ID (CCCD) or account numbers: only a keyed hash of each, "
+              "used to match import rows, and the last 4 digits of the account.")
+HASH_ONLY = N_("keyed hash only")
+LAST4_AND_HASH = N_("last 4 digits and a keyed hash only")
 LIMIT = 5000  # rows per section; more than anyone accumulates in years
+
+
+def _t(msgid: str) -> str:
+    return translator("vi")._(msgid)
 
 
 def _when(value: date | datetime | None) -> str | None:
@@ -51,7 +62,7 @@ def export_beneficiary(session: Session, beneficiary: Beneficiary, by: str, now:
                            .where(Contact.beneficiary_id == beneficiary.id).order_by(Contact.id)).all()
     return {
         "format": FORMAT, "generated_at": _when(now), "generated_by": by, "subject": "beneficiary",
-        "not_held": NOT_HELD,
+        "not_held": _t(NOT_HELD),
         "beneficiary": {
             "code": beneficiary.code, "full_name": beneficiary.full_name, "birth_date": _when(beneficiary.birth_date),
             "birth_year": beneficiary.birth_year, "gender": beneficiary.gender, "address": beneficiary.address,
@@ -60,8 +71,8 @@ def export_beneficiary(session: Session, beneficiary: Beneficiary, by: str, now:
             "categories": [{"code": code, "name": name} for code, name in categories],
             "coefficient": str(beneficiary.coefficient) if beneficiary.coefficient is not None else None,
             "monthly_amount": beneficiary.monthly_amount, "method": beneficiary.method, "provider": beneficiary.provider,
-            "national_id": "keyed hash only" if beneficiary.national_id_hash else None,
-            "account": ({"last4": beneficiary.account_last4, "held": "last 4 digits and a keyed hash only"}
+            "national_id": _t(HASH_ONLY) if beneficiary.national_id_hash else None,
+            "account": ({"last4": beneficiary.account_last4, "held": _t(LAST4_AND_HASH)}
                         if beneficiary.account_hash or beneficiary.account_last4 else None),
             "active": beneficiary.active, "erased_at": _when(beneficiary.erased_at),
             "created_at": _when(beneficiary.created_at), "updated_at": _when(beneficiary.updated_at),
@@ -79,7 +90,8 @@ def export_person(session: Session, person: Person | None, phone: str | None, by
                   unit_codes: list[str] | None = None) -> dict:
     """A contact person with their identities and links. `unit_codes` limits the links shown to
     an officer's units (None: all); a number no one holds says whether it was erased."""
-    out = {"format": FORMAT, "generated_at": _when(now), "generated_by": by, "subject": "person", "not_held": NOT_HELD}
+    out = {"format": FORMAT, "generated_at": _when(now), "generated_by": by, "subject": "person",
+           "not_held": _t(NOT_HELD)}
     if person is None:
         erased = session.scalar(select(Erasure.at).where(Erasure.kind == "person", Erasure.subject_hash == hash_identifier(phone or ""))
                                 .order_by(Erasure.at.desc()).limit(1))
@@ -130,7 +142,8 @@ def _contact(session: Session, contact: Contact, person: Person) -> dict:
 
 def _payment(p: Payment) -> dict:
     return {"period": p.period, "amount": p.amount, "status": p.status, "method": p.method, "provider": p.provider,
-            "paid_on": _when(p.paid_on), "transaction_id": p.transaction_id, "note": p.note,
+            "paid_on": _when(p.paid_on), "transaction_id": p.transaction_id,
+            "note": mask_numbers_in_text(p.note) or None,
             "status_changed_at": _when(p.status_changed_at)}
 
 
@@ -139,9 +152,11 @@ def _complaints(session: Session, which) -> list[dict]:
     for c in session.scalars(select(Complaint).where(which).order_by(Complaint.id).limit(LIMIT)):
         kept = c.text != ERASED_TEXT
         out.append({"number": c.number, "category": c.category, "channel": c.channel, "status": c.status,
-                    "period": c.period, "text": c.text if kept else None, "text_kept": kept,
+                    "period": c.period, "text": mask_numbers_in_text(c.text) if kept else None,
+                    "text_kept": kept,
                     "created_at": _when(c.created_at), "updated_at": _when(c.updated_at),
-                    "events": [{"at": _when(e.at), "action": e.action, "note": e.note} for e in c.events]})
+                    "events": [{"at": _when(e.at), "action": e.action,
+                                "note": mask_numbers_in_text(e.note) or None} for e in c.events]})
     return out
 
 
@@ -151,7 +166,9 @@ def _messages(session: Session, which) -> list[dict]:
         kept = m.text not in (ERASED_TEXT, REDACTED_OTP)
         out.append({"id": m.id, "kind": m.kind, "channel": m.channel, "to": mask_phone(m.address) if kept else None,
                     "status": m.status, "created_at": _when(m.created_at), "sent_at": _when(m.sent_at),
-                    "delivered_at": _when(m.delivered_at), "text": m.text if kept else None, "text_kept": kept})
+                    "delivered_at": _when(m.delivered_at),
+                    "text": mask_numbers_in_text(m.text) if kept else None,
+                    "text_kept": kept})
     return out
 
 

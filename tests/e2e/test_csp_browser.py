@@ -53,7 +53,7 @@ def test_every_console_page_works_under_the_policy(page, ward, complaint):
         response = page.goto(path)
         assert response.status == 200 and protected(response), path
     # the filter form lays out from the stylesheet, not from a style attribute the policy blocks
-    assert page.eval_on_selector("form .actions", "e => getComputedStyle(e).alignSelf") == "end"
+    assert page.eval_on_selector("form .submit", "e => getComputedStyle(e).alignSelf") == "end"
 
 
 def test_the_period_choice_submits_itself(page, ward):

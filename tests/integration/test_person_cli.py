@@ -38,8 +38,10 @@ def test_export_by_code_and_by_phone(cli, imported):
     result = cli("person", "export", "hue-0001")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert data["beneficiary"]["full_name"] == "Nguyễn Thị Lài" and data["beneficiary"]["national_id"] == "keyed hash only"
+    assert data["beneficiary"]["full_name"] == "Nguyễn Thị Lài"
+    assert data["beneficiary"]["national_id"] == "chỉ lưu mã băm có khoá"
     assert "046138000123" not in result.output and "0905111222" not in result.output and HUNG not in result.output
+    assert data["not_held"].startswith("AnSinh không lưu số CCCD"), "what is not held, said in Vietnamese"
     guardian = next(c for c in data["contacts"] if c["role"] == "guardian")
     assert (guardian["consent"], guardian["consent_channel"]) == (True, "import") and guardian["consent_at"]
     by_phone = json.loads(cli("person", "export", "0905 111 222").output)

@@ -26,19 +26,26 @@ def log(sessions):
     return sessions
 
 
+STATUS, AMOUNT = "Được trả lời: tiền đã về chưa", "Được trả lời: số tiền"
+
+
 def test_a_commune_officer_reads_their_units_disclosures(client, log):
     sign_in(client, "lan")
     page = client.get("/console/audit").get_data(as_text=True)
-    assert "disclose.payment_status" in page and "BT001" in page
-    assert "disclose.payment_amount" not in page and "BT002" not in page
-    assert "login" in page, "their own sign-in is listed"
+    assert STATUS in page and "BT001" in page and "SMS …1203" in page and "kỳ: 11/2026" in page
+    assert AMOUNT not in page and "BT002" not in page
+    assert "Đăng nhập" in page and "Lan" in page, "their own sign-in is listed, under their name"
+    assert "+84978451203" not in page and "officer:" not in page
 
 
 def test_the_province_reads_all_and_filters(client, log):
     sign_in(client, "tinh")
     page = client.get("/console/audit").get_data(as_text=True)
-    assert "disclose.payment_status" in page and "disclose.payment_amount" in page
-    filtered = client.get("/console/audit", query_string={"code": "BT002", "action": "disclose."}).get_data(as_text=True)
-    assert "disclose.payment_amount" in filtered and "disclose.payment_status" not in filtered
-    by_actor = client.get("/console/audit", query_string={"actor": "officer:lan"}).get_data(as_text=True)
-    assert "disclose." not in by_actor
+    assert STATUS in page and AMOUNT in page
+    filtered = client.get("/console/audit", query_string={"code": "BT002", "action": "disclose"})
+    filtered = filtered.get_data(as_text=True)
+    assert AMOUNT in filtered and STATUS not in filtered
+    by_actor = client.get("/console/audit", query_string={"actor": "lan"}).get_data(as_text=True)
+    assert "Được trả lời" not in by_actor and "Đăng nhập" in by_actor
+    by_phone = client.get("/console/audit", query_string={"actor": "0978 451 203"}).get_data(as_text=True)
+    assert STATUS in by_phone and AMOUNT not in by_phone

@@ -50,7 +50,9 @@ def test_assign_reply_and_resolve_tell_the_person(client, inbox):
     post(client, url + "/reply", {"text": "Tiền đã chuyển ngày 25/11, ông bà kiểm tra giúp."})
     post(client, url + "/resolve", {"note": "Đã nhận tiền."})
     page = client.get(url).get_data(as_text=True)
-    assert "Đã giải quyết" in page and "assigned" in page and "replied" in page and "resolved" in page
+    history = page[page.index('id="complaint-history"'):]
+    assert "Đã giải quyết" in page and "Giao xử lý" in history and "Đã trả lời" in history
+    assert "Lan" in history and "officer:" not in history and "assigned" not in history
     with inbox() as session:
         sent = list(session.scalars(select(OutboxMessage).where(OutboxMessage.address == "+84978451203")
                                     .order_by(OutboxMessage.id)))

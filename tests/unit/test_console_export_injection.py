@@ -36,7 +36,7 @@ def test_csv_export_neutralises_formulas(imported):
     client, _ = imported
     text = client.get("/console/indicators.csv?period=2026-11").get_data(as_text=True)
     assert "'" + EVIL.replace('"', '""') in text
-    assert ",=" not in text and "\n=" not in text
+    assert ";=" not in text and ",=" not in text and "\n=" not in text
 
 
 def test_xlsx_export_keeps_formulas_as_text(imported):
@@ -51,6 +51,6 @@ def test_xlsx_export_keeps_formulas_as_text(imported):
 def test_error_report_neutralises_a_formula_header(imported):
     client, jobs = imported
     report = client.get(jobs[0] + "/errors.csv").get_data(as_text=True)
-    assert "3,Ngày sinh," in report and "3,'=Mã xã,\"Không có xã" in report
+    assert "3;Ngày sinh;" in report and "3;'=Mã xã;Không có xã" in report
     lines = report.splitlines()
-    assert all(not cell.startswith(("=", "+", "-", "@")) for line in lines for cell in line.split(","))
+    assert all(not cell.startswith(("=", "+", "-", "@")) for line in lines for cell in line.split(";"))

@@ -53,8 +53,8 @@ def test_an_import_with_errors_shows_and_offers_the_report(client, officers, inl
     assert 'id="import-summary"' in page and "Tải báo cáo lỗi (CSV)" in page
     report = client.get(response.headers["Location"] + "/errors.csv")
     text = report.get_data(as_text=True)
-    assert report.mimetype == "text/csv" and text.startswith("\ufeffDòng,Cột,Lỗi")
-    assert "3,Ngày sinh," in text
+    assert report.mimetype == "text/csv" and text.startswith("\ufeffDòng;Cột;Lỗi")
+    assert "3;Ngày sinh;" in text
     with officers() as session:
         assert session.scalar(select(Beneficiary.code)) == "HUE-0301"
         audit = session.scalar(select(AuditLog).where(AuditLog.action == "import.beneficiaries"))
@@ -173,3 +173,37 @@ def test_a_damaged_xls_upload_says_why_in_vietnamese(client, officers, inline):
                     content_type="multipart/form-data")
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert 'id="import-failed">Tệp .xls bị hỏng, không đọc được.' in page
+
+
+def test_a_long_import_shows_how_far_it_is_and_counts_the_vietnamese_way(client, officers):
+    """The import is held just before its commit (a listener waits), so the page is read mid-way."""
+    from core.imports.listeners import register_listener, unregister_listener
+
+    reached, release = threading.Event(), threading.Event()
+
+    def hold(session, events):
+        reached.set()
+        release.wait(timeout=120)
+
+    rows = "".join(f"HUE-{n:04d},Người Số {n},12/05/1941,Nữ,19786,NCT_80,500.000,Tiền mặt,09123{n:05d}\n"
+                   for n in range(1, 1202))
+    register_listener(hold)
+    try:
+        sign_in(client, "lan")
+        location = upload(client, "beneficiaries", HEADER + rows).headers["Location"]
+        assert reached.wait(timeout=120), "the import did not reach its end"
+        status = client.get(location + "/status").get_json()
+        assert status["status"] == "running"
+        assert (status["row"], status["rows"], status["percent"]) == (1001, 1202, 83), "row 1,001 of 1,202 lines"
+        page = client.get(location).get_data(as_text=True)
+        assert 'value="83"' in page and "83%" in page and "1.001" in page and "1.202" in page
+    finally:
+        release.set()
+        unregister_listener(hold)
+        for thread in threading.enumerate():
+            if thread.name.startswith("console-import-"):
+                thread.join(timeout=120)
+    done = client.get(location).get_data(as_text=True)
+    assert ">1.201<" in done, "rows read, with the thousands dot"
+    history = client.get("/console/imports").get_data(as_text=True)
+    assert ">1.201<" in history and "Nhập danh sách đối tượng" in history and "officer:lan" not in history

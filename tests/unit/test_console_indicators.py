@@ -3,6 +3,7 @@ CSV and XLSX exports."""
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -69,8 +70,8 @@ def test_the_page_has_charts_and_tables(client, province):
 def test_csv_and_xlsx_exports(client, province):
     sign_in(client, "tinh")
     csv_text = client.get("/console/indicators.csv?period=2026-11").get_data(as_text=True)
-    assert csv_text.startswith("\ufeffNhóm,Tên,Đối tượng")
-    assert f"Đơn vị chi trả,{VIETTEL},4,3,75.0,2,50.0" in csv_text
+    assert csv_text.startswith("\ufeffNhóm;Tên;Đối tượng"), "a BOM, and cells split as Excel in Vietnamese does"
+    assert f"Đơn vị chi trả;{VIETTEL};4;3;75,0;2;50,0" in csv_text, "decimal commas"
     xlsx = client.get("/console/indicators.xlsx?period=2026-11")
     sheet = load_workbook(io.BytesIO(xlsx.data)).active
     rows = list(sheet.iter_rows(values_only=True))
@@ -81,3 +82,19 @@ def test_a_bad_period_falls_back_to_the_latest(client, province):
     sign_in(client, "lan")
     page = client.get("/console/indicators?period=2026-13").get_data(as_text=True)
     assert 'value="2026-11" selected' in page
+
+
+def test_each_bar_has_its_share_written_just_after_it(client, province):
+    sign_in(client, "tinh")
+    page = client.get("/console/indicators?period=2026-11").get_data(as_text=True)
+    chart = page[page.index('id="unit-chart"'):page.index('id="by-unit"')]
+    bars = re.findall(r'<rect x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)"[^>]*>'
+                      r'<title>([^<]+): ([\d,]+)%</title></rect><text x="([\d.]+)" y="([\d.]+)"[^>]*>(\d+)%</text>',
+                      chart)
+    assert len(bars) == 4, "two labelled bars per unit"
+    for x, y, width, height, _name, share, text_x, text_y, label in bars:
+        assert abs(float(text_x) - (float(x) + float(width) + 4)) < 0.2, "the label starts where its bar ends"
+        assert float(y) <= float(text_y) <= float(y) + float(height) + 1, "and on the bar's line"
+        assert int(label) == round(float(share.replace(",", "."))), "saying the bar's own share"
+    thuan_hoa = sorted(int(bar[8]) for bar in bars if bar[4] == "Phường Thuận Hóa")
+    assert thuan_hoa == [50, 75], "paid through an account 50%, with an account 75%"
