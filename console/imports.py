@@ -3,8 +3,6 @@ rows were rejected and why (on screen and as a CSV for Excel), and how many noti
 import queued."""
 from __future__ import annotations
 
-import csv
-import io
 import logging
 import os
 import re
@@ -22,7 +20,7 @@ from flask import (
 )
 from sqlalchemy import or_, select
 
-from console.exports import inert
+from console.exports import to_csv
 from console.jobs import get_job, start_import
 from console.web import audit, bp, db, login_required, runtime, tr
 from core.imports import KINDS
@@ -104,14 +102,12 @@ def import_errors_csv(job_id: str):
     if job is None:
         return render_template("console/error.html", message=tr()._("This import is not known (results are kept for a day).")), 404
     t = tr()
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([t._("Row"), t._("Column"), t._("Problem")])
-    for error in job.get("errors") or []:  # the column is a header from the file: maybe "=cmd|…"
-        writer.writerow([error["row"], inert(error["column"]), inert(error["message"])])
+    # The column is a header from the file: maybe "=cmd|…"; to_csv makes every cell inert.
+    rows = ([error["row"], error["column"], error["message"]] for error in job.get("errors") or [])
+    report = to_csv([t._("Row"), t._("Column"), t._("Problem")], rows)
     with db() as s:
         audit(s, "import.errors_download", job=job_id, file=job.get("file"))
     stem = re.sub(r"[^A-Za-z0-9._-]+", "_", strip_diacritics(os.path.splitext(job.get("file") or "import")[0]))
     filename = f"loi-{stem[:80]}.csv"
-    return Response("\ufeff" + buffer.getvalue(), mimetype="text/csv; charset=utf-8",
+    return Response(report, mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
