@@ -44,7 +44,8 @@ FRESHNESS = timedelta(minutes=5)  # how far an event's timestamp may be from our
 
 def expected_signature(app_id: str, raw_body: bytes, timestamp: str, oa_secret_key: str) -> str:
     digest = hashlib.sha256()
-    digest.update(app_id.encode("utf-8") + raw_body + timestamp.encode("utf-8") + oa_secret_key.encode("utf-8"))
+    stamp = timestamp.encode("utf-8", "surrogatepass")  # a lone surrogate ("\\ud800") gets a 403, not a 500
+    digest.update(app_id.encode("utf-8") + raw_body + stamp + oa_secret_key.encode("utf-8"))
     return digest.hexdigest()
 
 

@@ -233,7 +233,7 @@ def _with(update: dict, **message) -> dict:
 
 
 @pytest.mark.parametrize("body", [
-    b'{"update_id": "\\ud800", "message": {"message_id": 1}}',  # a lone surrogate for an id
+    b'{"update_id": "\\ud800"}',  # a lone surrogate for an id
     b'{"update_id": "12"}', b'{"update_id": 1.5}', b'{"update_id": true}', b'{"update_id": null}',
     json.dumps(_with(private_message(31, GUARDIAN_TG, "x"), text={"t": 1})).encode(),
     json.dumps(_with(private_message(32, GUARDIAN_TG, "x"), text=["LS"])).encode(),
