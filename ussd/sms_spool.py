@@ -31,11 +31,11 @@ BATCH = 50  # messages per drain; the next call takes the rest
 ANSWERED_BY_SMS = str(MessagingResponse())  # what a redelivery gets: the answer went out by the outbox
 
 
-def spool_of(settings) -> FileSpool:  # noqa: ANN001
+def spool_of(settings) -> FileSpool:
     return FileSpool(settings.sms_spool_dir)
 
 
-def keep_for_later(settings, inbound: Inbound, received_at: str) -> bool:  # noqa: ANN001
+def keep_for_later(settings, inbound: Inbound, received_at: str) -> bool:
     """Write the message to the spool (durably); False when its MessageSid was already waiting."""
     sid = str(inbound.provider_meta.get("message_sid") or "")
     key = sid or f"no-sid-{uuid.uuid4().hex}"
@@ -44,7 +44,7 @@ def keep_for_later(settings, inbound: Inbound, received_at: str) -> bool:  # noq
     return spool_of(settings).put(f"{PROVIDER}:{key}", record)
 
 
-def drain_sms_spool(runtime, limit: int = BATCH) -> int:  # noqa: ANN001 - ansinh.runtime.Runtime
+def drain_sms_spool(runtime, limit: int = BATCH) -> int:  # runtime: ansinh.runtime.Runtime
     """Answer the oldest kept messages; returns how many were settled. Stops at the first sign
     that the database is still down (the rest wait for the next call); never raises."""
     spool = spool_of(runtime.settings)
@@ -62,14 +62,14 @@ def drain_sms_spool(runtime, limit: int = BATCH) -> int:  # noqa: ANN001 - ansin
                 if answered:
                     spool.remove(message)
                     settled += 1
-    except Exception:  # noqa: BLE001 - the caller is a loop or a finished request: log, try again later
+    except Exception:  # the caller is a loop or a finished request: log, and try again later
         logger.exception("draining the SMS spool failed; the messages stay for the next try")
     if settled:
         logger.info("answered %d SMS kept while the database was down", settled)
     return settled
 
 
-def _answer(runtime, message: SpooledMessage) -> bool | None:  # noqa: ANN001
+def _answer(runtime, message: SpooledMessage) -> bool | None:
     """One kept message through the conversation: True once it is answered (now or before),
     False while a redelivery of it is being answered, None when the database is still down."""
     record = message.record

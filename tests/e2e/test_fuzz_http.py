@@ -4,7 +4,6 @@ get a 500, and the database must stay consistent. ANSINH_FUZZ_EXAMPLES sets the 
 from __future__ import annotations
 
 import hashlib
-import json
 
 import pytest
 from hypothesis import given, strategies as st

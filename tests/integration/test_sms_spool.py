@@ -21,10 +21,12 @@ from core.clock import FakeClock
 from core.dispatch import Dispatcher
 from core.models import OutboxMessage
 from tests.conftest import REDIS_URL, TODAY
-from tests.integration.test_faults import _sms, outage  # noqa: F401 - the fixture
+from tests.integration import test_faults
 from tests.standins.twilio import twilio_standin
 from tests.ussd_factories import ansinh_command, worker_env
 
+outage = test_faults.outage  # the fixture: the database taken away and given back
+_sms = test_faults._sms
 PHONE = "+84912345678"
 KEPT_NOTE = "Da nhan tin nhan"  # "Đã nhận tin nhắn…" in GSM-7
 
@@ -144,7 +146,7 @@ def test_the_dispatcher_loop_answers_what_was_kept(outage, settings, twilio_api)
 
 def test_without_a_place_to_keep_it_twilio_gets_an_error(outage, settings, tmp_path):
     """Then Twilio calls the number's fallback URL (README): a 503, never a 200 for a lost message."""
-    client, cut, restore, runtime = outage
+    _client, cut, _restore, runtime = outage
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("")
     runtime.settings = runtime.settings.with_(sms_spool_dir=str(blocker / "spool"))
