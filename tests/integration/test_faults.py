@@ -113,7 +113,19 @@ def outage(settings, sessions, engine, database_url_for_run):
                 if os.path.exists(name + ".away"):
                     shutil.move(name + ".away", name)
     app = create_app(runtime.settings, runtime=runtime)
-    yield app.test_client(), cut, restore, runtime
+    down: list[bool] = []
+
+    def take_away() -> None:
+        cut()
+        down.append(True)
+
+    def give_back() -> None:
+        restore()
+        down.clear()
+
+    yield app.test_client(), take_away, give_back, runtime
+    if down:  # a test that failed (or ended) mid-outage leaves the database to the next one
+        restore()
     runtime.close()
 
 
