@@ -6,7 +6,8 @@ Wire protocol (Bot API, https://core.telegram.org/bots/api):
   and always 403 when no TELEGRAM_WEBHOOK_SECRET is configured). Anything but a 2xx makes
   Telegram redeliver, so we answer 200 as soon as the answers are queued; repeated `update_id`s
   are dropped. An update of the wrong shape (an `update_id` that is not an integer, text that is
-  not a string or not valid Unicode) is a 400. Development uses getUpdates instead (`ansinh bot telegram --polling`).
+  not a string or not valid Unicode) is a 400. Development uses getUpdates instead (`ansinh bot
+  telegram --polling`).
 - Messages: `message.text` (typed, or a reply-keyboard button's label), `message.contact` (the
   "share my phone number" button: `contact.user_id` is the sharer's own id only when they shared
   themself), `callback_query.data` (an inline button's value). Only private chats are served.

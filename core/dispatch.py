@@ -83,7 +83,8 @@ def backoff(attempts: int, base: float = 5.0, cap: float = 3600.0) -> float:
 
 class Dispatcher:
     def __init__(self, sessions: sessionmaker[Session], senders: dict[str, Sender], clock: Clock, settings,
-                 worker_id: str = "dispatcher", rate_limiter=None, on_permanent_failure=None, before_batch=None):
+                 worker_id: str = "dispatcher", rate_limiter=None, on_permanent_failure=None,
+                 before_batch=None):
         self.sessions = sessions
         self.senders = senders
         self.clock = clock

@@ -30,7 +30,8 @@ PHONE = st.one_of(
 )
 RAW = st.binary(max_size=2048)  # invalid UTF-8 and worse
 # Text with half of a UTF-16 pair: what JSON's "\ud800" escape decodes to. Send it with json_ascii.
-BROKEN_TEXT = st.builds("{}{}{}".format, st.text(max_size=8), st.characters(categories=["Cs"]), st.text(max_size=8))
+BROKEN_TEXT = st.builds("{}{}{}".format, st.text(max_size=8), st.characters(categories=["Cs"]),
+                        st.text(max_size=8))
 # Any JSON value, nested, including broken text: what a signed but malformed event may carry anywhere.
 JSON_JUNK = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20) | BROKEN_TEXT,

@@ -9,6 +9,8 @@ POST /sms/twilio — Twilio's Messaging webhook: form fields MessageSid, Account
   settings.sms_max_segments segments. Twilio redelivers on timeouts: a MessageSid seen before is
   answered with the very same TwiML and changes nothing (core.dedupe). The id, the turn's audit
   rows and its memory are written in one transaction, so two concurrent deliveries have one effect.
+  When the database is unavailable the message is kept on disk (ussd.sms_spool) and answered
+  with a short "received" note: Twilio never delivers it again, so a 503 would lose it.
 POST /sms/twilio/status — the StatusCallback set by TwilioSender: MessageSid, MessageStatus
   (queued, sent, delivered, undelivered, failed…), ErrorCode; signed the same way; recorded
   against the outbox row (core.outbox.record_receipt). 204 on success.
@@ -78,8 +80,9 @@ def twilio_inbound() -> Response:
         abort(403)
     form = request.form
     sid = (form.get("MessageSid") or form.get("SmsSid") or "").strip()
+    meta = {"provider": PROVIDER, "message_sid": sid, "to": form.get("To", "")}
     inbound = Inbound(channel="sms", sender=caller_phone(form.get("From")), text=(form.get("Body") or "")[:MAX_BODY],
-                      session_id=None, provider_meta={"provider": PROVIDER, "message_sid": sid, "to": form.get("To", "")})
+                      session_id=None, provider_meta=meta)
     try:
         recorded: dict = {}
 
@@ -88,7 +91,8 @@ def twilio_inbound() -> Response:
             chan.dedupe.record(session, PROVIDER, sid, recorded["body"])
 
         check = (lambda session: chan.dedupe.check(session, PROVIDER, sid)) if sid else None
-        replies = chan.dialog.handle(inbound, before=check, finish=record if sid else None, raise_unavailable=True)
+        replies = chan.dialog.handle(inbound, before=check, finish=record if sid else None,
+                                     raise_unavailable=True)
         # A turn that failed after recording (its commit) answers with its apology, not the record.
         response = _xml(recorded["body"] if recorded.get("replies") is replies else twiml(replies, settings))
         if spool_of(settings).has_pending():  # the database is back: answer what it kept, after this reply

@@ -39,8 +39,8 @@ def keep_for_later(settings, inbound: Inbound, received_at: str) -> bool:
     """Write the message to the spool (durably); False when its MessageSid was already waiting."""
     sid = str(inbound.provider_meta.get("message_sid") or "")
     key = sid or f"no-sid-{uuid.uuid4().hex}"
-    record = {"provider": PROVIDER, "message_sid": sid, "key": key, "sender": inbound.sender, "text": inbound.text,
-              "to": str(inbound.provider_meta.get("to") or ""), "received_at": received_at}
+    record = {"provider": PROVIDER, "message_sid": sid, "key": key, "sender": inbound.sender,
+              "text": inbound.text, "to": str(inbound.provider_meta.get("to") or ""), "received_at": received_at}
     return spool_of(settings).put(f"{PROVIDER}:{key}", record)
 
 
@@ -88,8 +88,8 @@ def _answer(runtime, message: SpooledMessage) -> bool | None:
         after_commit(session, lambda: committed.append(True))
 
     try:
-        replies = runtime.dialog.handle(inbound, before=(lambda s: dedupe.check(s, PROVIDER, sid)) if sid else None,
-                                        finish=queue, raise_unavailable=True)
+        check = (lambda session: dedupe.check(session, PROVIDER, sid)) if sid else None
+        replies = runtime.dialog.handle(inbound, before=check, finish=queue, raise_unavailable=True)
         if not committed:  # the turn failed for another reason and answered its apology: send that
             with transaction(runtime.sessions) as session:
                 queue(session, replies)

@@ -61,7 +61,8 @@ class Dialog:
         `raise_unavailable`: an unreachable database raises (OperationalError, InterfaceError)
         instead of answering an apology, for a channel that keeps the message for later."""
         try:
-            return retry_on_stale_connection(lambda: self._handle_once(inbound, before, finish, raise_unavailable))
+            return retry_on_stale_connection(
+                lambda: self._handle_once(inbound, before, finish, raise_unavailable))
         except DBAPIError as error:
             if not is_stale_connection(error) or raise_unavailable:
                 raise

@@ -113,7 +113,8 @@ def test_a_restart_between_keeping_and_answering_loses_nothing(outage, settings,
 
 
 def test_the_next_sms_answers_what_was_kept(outage, settings):
-    """A web host without a dispatcher: the first SMS after the outage answers the kept ones, after its reply."""
+    """A web host without a dispatcher: the first SMS after the outage answers the kept ones,
+    after its own reply."""
     client, cut, restore, runtime = outage
     cut()
     _sms(client, settings, _sid("next1"), "tien thang nay")
