@@ -20,7 +20,8 @@ LIST = ("Mã đối tượng,Họ và tên,Ngày sinh,=Mã xã,Diện đối tư
 # A formula after a separator: a spreadsheet that splits on ";" "," or tab starts a cell there.
 INSIDE = ["Quỹ Một;=1+2", "Quỹ Hai, @SUM(A1:A9)"]
 LIST += "".join(f'HUE-07{10 + i},Lê Thị Ba,1941,19786,NCT_80,Ví điện tử,"{name}"\n' for i, name in enumerate(INSIDE))
-RESULTS = "Kỳ chi trả,Mã đối tượng,Số tiền,Trạng thái\n11/2026,HUE-0701,500.000,Đã chi trả\n"
+RESULTS = "Kỳ chi trả,Mã đối tượng,Số tiền,Trạng thái\n" + "".join(
+    f"11/2026,{code},500.000,Đã chi trả\n" for code in ["HUE-0701", *(f"HUE-07{10 + i}" for i in range(len(INSIDE)))])
 
 
 @pytest.fixture
