@@ -27,6 +27,14 @@ def build_senders(runtime) -> dict:
     return senders
 
 
+def drain_spools(runtime) -> int:
+    """Answer what the webhooks kept while the database was down (SMS: ussd.sms_spool); the
+    dispatcher loop calls it before each batch, so the answers go out in that batch."""
+    from ussd.sms_spool import drain_sms_spool
+
+    return drain_sms_spool(runtime)
+
+
 def run_scheduler(runtime, stop: threading.Event, interval: float = 3600.0) -> None:
     """Queue the day's cash-day reminders and receipt questions now and then (idempotent, so any
     number of workers and a cron job may all do it), and drop message logs past their retention."""
@@ -55,7 +63,8 @@ def start_dispatchers(runtime, concurrency: int = 1, stop: threading.Event | Non
     for index in range(max(1, concurrency)):
         worker_id = f"{socket.gethostname()}:{os.getpid()}:{index}"
         dispatcher = Dispatcher(runtime.sessions, senders, runtime.clock, runtime.settings, worker_id=worker_id,
-                                rate_limiter=runtime.send_rate_limiter, on_permanent_failure=runtime.on_permanent_failure)
+                                rate_limiter=runtime.send_rate_limiter, on_permanent_failure=runtime.on_permanent_failure,
+                                before_batch=(lambda: drain_spools(runtime)) if index == 0 else None)
         thread = threading.Thread(target=dispatcher.run_forever, args=(stop,), name=f"dispatch-{index}", daemon=True)
         thread.start()
         threads.append(thread)

@@ -39,6 +39,13 @@ class Runtime:
         return Dialog(self.sessions, self.clock, self.settings, self.state)
 
     @cached_property
+    def dedupe(self):
+        """Provider message ids already answered (core.dedupe), shared by webhooks and the SMS spool."""
+        from core.dedupe import make_dedupe
+
+        return make_dedupe(self.settings, self.sessions, self.clock)
+
+    @cached_property
     def senders(self) -> dict:
         from ansinh.dispatching import build_senders
 

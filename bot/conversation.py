@@ -6,6 +6,7 @@ processes racing on it, queue each answer once.
 """
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -33,6 +34,16 @@ def dialog_of(runtime):  # noqa: ANN001, ANN201
         cached = Dialog(runtime.sessions, runtime.clock, runtime.settings, runtime.state)
         runtime.__dict__["_bot_dialog"] = cached
     return cached
+
+
+def encodable(payload: Any) -> bool:
+    """Every string in a parsed JSON body is valid Unicode: JSON's "\\ud800" escape gives a lone
+    surrogate, which no database driver can store, so such a body is refused at the edge."""
+    try:
+        json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    except (UnicodeEncodeError, ValueError, TypeError):
+        return False
+    return True
 
 
 def ask_dialog(runtime, inbound: Inbound) -> list[Reply]:  # noqa: ANN001 - ansinh.runtime.Runtime

@@ -5,7 +5,9 @@ Wire protocol (Bot API, https://core.telegram.org/bots/api):
   X-Telegram-Bot-Api-Secret-Token set to the `secret_token` given to setWebhook (403 otherwise,
   and always 403 when no TELEGRAM_WEBHOOK_SECRET is configured). Anything but a 2xx makes
   Telegram redeliver, so we answer 200 as soon as the answers are queued; repeated `update_id`s
-  are dropped. Development uses getUpdates instead (`ansinh bot telegram --polling`).
+  are dropped. An update of the wrong shape (an `update_id` that is not an integer, text that is
+  not a string or not valid Unicode) is a 400. Development uses getUpdates instead (`ansinh bot
+  telegram --polling`).
 - Messages: `message.text` (typed, or a reply-keyboard button's label), `message.contact` (the
   "share my phone number" button: `contact.user_id` is the sharer's own id only when they shared
   themself), `callback_query.data` (an inline button's value). Only private chats are served.
@@ -19,7 +21,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, jsonify, request
 
-from bot.conversation import Outgoing, ask_dialog, dedupe_of, queue_in_transaction
+from bot.conversation import Outgoing, ask_dialog, dedupe_of, encodable, queue_in_transaction
 from bot.keyboards import choices_markup, menu_markup
 from core.chat_menu import button_question, language_of, text_only_note, welcome_text
 from core.db import transaction
@@ -110,6 +112,32 @@ def _secret_ok(settings) -> bool:  # noqa: ANN001
     return bool(expected) and hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
 
 
+def _payload():  # noqa: ANN202
+    try:
+        return request.get_json(silent=True)
+    except RecursionError:  # "[[[[…" nested deeper than the parser goes
+        return None
+
+
+def _well_formed(payload) -> bool:  # noqa: ANN001
+    """An Update: an object whose update_id is an integer (as Telegram's always is), all of its
+    text valid Unicode (a lone surrogate from "\\ud800" cannot be stored)."""
+    return isinstance(payload, dict) and _is_id(payload.get("update_id")) and encodable(payload)
+
+
+def _usable(update) -> bool:  # noqa: ANN001
+    """The fields answer_update reads have Telegram's types (python-telegram-bot does not check)."""
+    message, callback = update.message, update.callback_query
+    if message is not None:
+        if message.text is not None and not isinstance(message.text, str):
+            return False
+        contact = message.contact
+        if contact is not None and not (isinstance(contact.phone_number, str)
+                                        and (contact.user_id is None or _is_id(contact.user_id))):
+            return False
+    return callback is None or callback.data is None or isinstance(callback.data, str)
+
+
 def make_blueprint(runtime) -> Blueprint:  # noqa: ANN001
     blueprint = Blueprint("telegram", __name__)
 
@@ -119,12 +147,12 @@ def make_blueprint(runtime) -> Blueprint:  # noqa: ANN001
             abort(403)
         from telegram import Update
 
-        payload = request.get_json(silent=True)
+        payload = _payload()
         try:
-            update = Update.de_json(payload, None) if isinstance(payload, dict) and "update_id" in payload else None
+            update = Update.de_json(payload, None) if _well_formed(payload) else None
         except Exception:  # noqa: BLE001 - a malformed update is the sender's problem, not a 500
             update = None
-        if update is None:
+        if update is None or not _usable(update):
             return jsonify(ok=False), 400
         answer_update(runtime, update)
         if update.callback_query is not None:  # stop the button's spinner, in the webhook answer itself

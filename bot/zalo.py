@@ -3,9 +3,12 @@
 Wire protocol (Zalo OA webhook):
 - Zalo POSTs one event as JSON to /zalo/webhook with the header
   X-ZEvent-Signature: [mac=]hex(sha256(app_id + raw body + timestamp + OA secret key)), where
-  `timestamp` is the body's own "timestamp" field. A missing or wrong signature, or no Zalo
-  settings, is answered 403. Zalo wants a 200 within 2 seconds, so the answers are only queued
-  (outbox) here and sent by the dispatcher (bot/zalo_sender.py).
+  `timestamp` is the body's own "timestamp" field (milliseconds since 1970). A missing or wrong
+  signature, or no Zalo settings, is answered 403; so is an event whose timestamp is missing or
+  more than 5 minutes away from our clock (a captured event replayed later). A signed event of
+  the wrong shape (`message` or `sender` not an object, text that is not valid Unicode) is a 400.
+  Zalo wants a 200 within 2 seconds, so the answers are only queued (outbox) here and sent by
+  the dispatcher (bot/zalo_sender.py).
 - Events handled:
   user_send_text  {"sender": {"id"}, "message": {"msg_id", "text"}} → core.dialog, answers queued
                   for channel "zalo" to sender.id; a repeated msg_id is dropped.
@@ -21,10 +24,12 @@ import hashlib
 import hmac
 import json
 import logging
+import re
+from datetime import datetime, timedelta, timezone
 
 from flask import Blueprint, Response, abort, jsonify, request
 
-from bot.conversation import Outgoing, ask_dialog, dedupe_of, queue_in_transaction
+from bot.conversation import Outgoing, ask_dialog, dedupe_of, encodable, queue_in_transaction
 from core.chat_menu import language_of, text_only_note, welcome_text, with_choices_as_lines
 from core.db import transaction
 from core.i18n import Translator
@@ -34,11 +39,13 @@ from core.outbox import record_receipt
 
 logger = logging.getLogger(__name__)
 CHANNEL = "zalo"
+FRESHNESS = timedelta(minutes=5)  # how far an event's timestamp may be from our clock, either way
 
 
 def expected_signature(app_id: str, raw_body: bytes, timestamp: str, oa_secret_key: str) -> str:
     digest = hashlib.sha256()
-    digest.update(app_id.encode("utf-8") + raw_body + timestamp.encode("utf-8") + oa_secret_key.encode("utf-8"))
+    stamp = timestamp.encode("utf-8", "surrogatepass")  # a lone surrogate ("\\ud800") gets a 403, not a 500
+    digest.update(app_id.encode("utf-8") + raw_body + stamp + oa_secret_key.encode("utf-8"))
     return digest.hexdigest()
 
 
@@ -50,6 +57,38 @@ def signature_ok(settings, raw_body: bytes, event: dict, header: str | None) -> 
         given = given[4:].strip()
     expected = expected_signature(settings.zalo_app_id, raw_body, str(event.get("timestamp", "")), settings.zalo_oa_secret_key)
     return hmac.compare_digest(given.lower().encode("ascii", "replace"), expected.encode("ascii"))
+
+
+def fresh(event: dict, now: datetime) -> bool:
+    """The event's own timestamp is within FRESHNESS of `now`: an old signed event is a replay."""
+    stamp = event.get("timestamp")
+    if isinstance(stamp, int) and not isinstance(stamp, bool):
+        stamp = str(stamp)
+    if not isinstance(stamp, str) or not re.fullmatch(r"[0-9]{1,16}", stamp.strip()):
+        return False
+    sent = datetime.fromtimestamp(int(stamp) / 1000, tz=timezone.utc)
+    return abs(now - sent) <= FRESHNESS
+
+
+def well_formed(event: dict) -> bool:
+    """The parts handle_event reads have the types Zalo sends (objects, string or number ids, a
+    list of message ids), and every text is valid Unicode (no lone surrogates from a \\ud800)."""
+    if not isinstance(event.get("event_name", ""), str):
+        return False
+    for part in ("sender", "recipient", "follower", "message"):
+        value = event.get(part)
+        if value is not None and not (isinstance(value, dict) and _plain(value.get("id"))):
+            return False
+    message = event.get("message") or {}
+    ids = message.get("msg_ids")
+    if not _plain(message.get("msg_id")) or not isinstance(message.get("text", ""), (str, type(None))) \
+            or (ids is not None and not (isinstance(ids, list) and all(_plain(i) for i in ids))):
+        return False
+    return encodable(event)
+
+
+def _plain(value) -> bool:  # noqa: ANN001
+    return value is None or (isinstance(value, (str, int)) and not isinstance(value, bool))
 
 
 def _user_text(runtime, user_id: str, text: str, msg_id: str) -> list[Outgoing]:  # noqa: ANN001
@@ -132,11 +171,16 @@ def make_blueprint(runtime) -> Blueprint:  # noqa: ANN001
         raw = request.get_data(cache=False)
         try:
             event = json.loads(raw or b"null")
-        except ValueError:
+        except (ValueError, RecursionError):
             event = None
         if not isinstance(event, dict) or not signature_ok(runtime.settings, raw, event,
                                                            request.headers.get("X-ZEvent-Signature")):
             abort(403)
+        if not fresh(event, runtime.clock.now()):
+            logger.warning("Zalo event refused: its timestamp is missing or not within %s", FRESHNESS)
+            abort(403)
+        if not well_formed(event):
+            return jsonify(ok=False), 400
         handle_event(runtime, event)
         return jsonify(ok=True)
 

@@ -4,11 +4,15 @@ Vietnamese; ";" between cells and decimal commas, as Excel set to Vietnamese exp
 
 Names in these tables come from imported lists (a provider typed as `=HYPERLINK(…)`), so no
 cell may reach Excel as a formula: CSV text starting with = + - @ tab or CR gets a leading
-apostrophe, and XLSX text is always stored as text (OWASP "CSV injection")."""
+apostrophe, and so does such text right after a `;`, `,`, tab or line break inside a field (a
+spreadsheet set to split on that character would start a new cell there); every CSV field is
+quoted; XLSX text is always stored as text (OWASP "CSV injection")."""
 from __future__ import annotations
 
 import csv
 import io
+import re
+from collections.abc import Iterable
 
 from core.i18n import Translator
 from core.indicators import Indicators
@@ -40,13 +44,16 @@ def indicator_rows(data: Indicators, t: Translator, scope_label: str) -> tuple[l
 
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A formula sign after a separator (and any blanks): where a spreadsheet splitting on it starts a cell.
+FORMULA_AFTER_SEPARATOR = re.compile(r"([;,\t\r\n][ \t\r\n]*)(?=[=+\-@])")
 
 
 def inert(value: object) -> object:
     """A CSV cell Excel shows as typed instead of running it."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+    if not isinstance(value, str):
+        return value
+    value = FORMULA_AFTER_SEPARATOR.sub(r"\1'", value)
+    return "'" + value if value.startswith(FORMULA_START) else value
 
 
 # Excel set to Vietnamese writes 96,36 and separates list items with ";": a CSV in that form
@@ -59,9 +66,10 @@ def excel_number(value: object) -> object:
     return str(value).replace(".", ",") if isinstance(value, float) else value
 
 
-def to_csv(header: list[str], rows: list[list]) -> str:
+def to_csv(header: list[str], rows: Iterable[list]) -> str:
+    """UTF-8 with a BOM (Excel then reads the Vietnamese), every field quoted and inert."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=SEPARATOR)
+    writer = csv.writer(buffer, delimiter=SEPARATOR, quoting=csv.QUOTE_ALL)
     writer.writerow([inert(v) for v in header])
     writer.writerows([inert(excel_number(v)) for v in row] for row in rows)
     return "\ufeff" + buffer.getvalue()

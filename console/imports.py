@@ -104,12 +104,12 @@ def import_errors_csv(job_id: str):
     if job is None:
         return render_template("console/error.html", message=tr()._("This import is not known (results are kept for a day).")), 404
     t = tr()
-    # the column is a header from the file, maybe "=cmd|…": to_csv makes every cell inert
-    body = to_csv([t._("Row"), t._("Column"), t._("Problem")],
-                  [[error["row"], error["column"], error["message"]] for error in job.get("errors") or []])
+    # The column is a header from the file: maybe "=cmd|…"; to_csv makes every cell inert.
+    rows = ([error["row"], error["column"], error["message"]] for error in job.get("errors") or [])
+    report = to_csv([t._("Row"), t._("Column"), t._("Problem")], rows)
     with db() as s:
         audit(s, "import.errors_download", job=job_id, file=job.get("file"))
     stem = re.sub(r"[^A-Za-z0-9._-]+", "_", strip_diacritics(os.path.splitext(job.get("file") or "import")[0]))
     filename = f"loi-{stem[:80]}.csv"
-    return Response(body, mimetype="text/csv; charset=utf-8",
+    return Response(report, mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -20,7 +20,7 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.sqlite_writes import LockingConnection, write_lock_for
@@ -145,6 +145,8 @@ def after_commit(session: Session, action: Callable[[], None], otherwise: Callab
 
 @event.listens_for(Session, "after_commit")
 def _run_after_commit(session: Session) -> None:
+    if session.in_nested_transaction():  # a SAVEPOINT released (the outbox's): the turn goes on
+        return
     for action, _otherwise in session.info.pop(_AFTER_COMMIT, ()):
         action()
 
@@ -169,6 +171,12 @@ def upsert_insert(dialect_name: str):
 def is_stale_connection(error: BaseException) -> bool:
     """Did this fail because its pooled connection was dead (the database restarted meanwhile)?"""
     return isinstance(error, DBAPIError) and bool(error.connection_invalidated)
+
+
+def database_unavailable(error: BaseException) -> bool:
+    """Did this fail because the database could not be reached or used (down, restarting, its
+    file gone), rather than because of what was asked of it?"""
+    return isinstance(error, (OperationalError, InterfaceError))
 
 
 def retry_on_stale_connection(work: Callable[[], T]) -> T:

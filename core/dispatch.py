@@ -83,7 +83,8 @@ def backoff(attempts: int, base: float = 5.0, cap: float = 3600.0) -> float:
 
 class Dispatcher:
     def __init__(self, sessions: sessionmaker[Session], senders: dict[str, Sender], clock: Clock, settings,
-                 worker_id: str = "dispatcher", rate_limiter=None, on_permanent_failure=None):
+                 worker_id: str = "dispatcher", rate_limiter=None, on_permanent_failure=None,
+                 before_batch=None):
         self.sessions = sessions
         self.senders = senders
         self.clock = clock
@@ -91,6 +92,7 @@ class Dispatcher:
         self.worker_id = worker_id
         self.rate_limiter = rate_limiter  # core.ratelimit.SendRateLimiter or None
         self.on_permanent_failure = on_permanent_failure  # callback(session, message, error): opt-outs, fallbacks
+        self.before_batch = before_batch  # callable run by the loop before each batch (answering kept SMS)
 
     # -- claiming -----------------------------------------------------------------------------
     def claim(self, limit: int = 50) -> list[OutboxMessage]:
@@ -219,6 +221,8 @@ class Dispatcher:
     def run_forever(self, stop: threading.Event, idle_sleep: float = 0.5, batch: int = 50) -> None:
         while not stop.is_set():
             try:
+                if self.before_batch is not None:
+                    self.before_batch()
                 handled = self.run_once(batch)
             except Exception:  # noqa: BLE001 - a database outage must not kill the worker
                 logger.exception("dispatch batch failed; retrying")

@@ -69,9 +69,10 @@ def _empty_tables(engine) -> None:
 
 
 @pytest.fixture
-def settings(database_url_for_run) -> Settings:
+def settings(database_url_for_run, tmp_path) -> Settings:
     return Settings(
         database_url=database_url_for_run,
+        sms_spool_dir=str(tmp_path / "sms-spool"),
         secret_key="test-secret",
         public_url="http://testserver",
         quiet_hours="off",

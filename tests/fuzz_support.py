@@ -1,6 +1,7 @@
 """What the fuzz tests throw at the HTTP edge, and the tally printed at the end of the run."""
 from __future__ import annotations
 
+import json
 import os
 from collections import Counter
 
@@ -28,6 +29,19 @@ PHONE = st.one_of(
     st.text(max_size=30), st.from_regex(r"\+?[0-9]{0,16}", fullmatch=True),
 )
 RAW = st.binary(max_size=2048)  # invalid UTF-8 and worse
+# Text with half of a UTF-16 pair: what JSON's "\ud800" escape decodes to. Send it with json_ascii.
+BROKEN_TEXT = st.builds("{}{}{}".format, st.text(max_size=8), st.characters(categories=["Cs"]),
+                        st.text(max_size=8))
+# Any JSON value, nested, including broken text: what a signed but malformed event may carry anywhere.
+JSON_JUNK = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20) | BROKEN_TEXT,
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    max_leaves=12)
+
+
+def json_ascii(value) -> bytes:
+    """JSON with every non-ASCII character escaped, so lone surrogates travel as "\ud800"."""
+    return json.dumps(value).encode("ascii")
 
 
 def record_file(path: str, outcome: str) -> None:

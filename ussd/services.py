@@ -40,6 +40,9 @@ class ChannelServices:
 
     @cached_property
     def dedupe(self):
+        existing = getattr(self.runtime, "dedupe", None)  # the Runtime's, shared with the SMS spool's drain
+        if existing is not None:
+            return existing
         from core.dedupe import make_dedupe
 
         rt = self.runtime

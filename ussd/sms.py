@@ -9,6 +9,8 @@ POST /sms/twilio — Twilio's Messaging webhook: form fields MessageSid, Account
   settings.sms_max_segments segments. Twilio redelivers on timeouts: a MessageSid seen before is
   answered with the very same TwiML and changes nothing (core.dedupe). The id, the turn's audit
   rows and its memory are written in one transaction, so two concurrent deliveries have one effect.
+  When the database is unavailable the message is kept on disk (ussd.sms_spool) and answered
+  with a short "received" note: Twilio never delivers it again, so a 503 would lose it.
 POST /sms/twilio/status — the StatusCallback set by TwilioSender: MessageSid, MessageStatus
   (queued, sent, delivered, undelivered, failed…), ErrorCode; signed the same way; recorded
   against the outbox row (core.outbox.record_receipt). 204 on success.
@@ -29,6 +31,7 @@ from core.messages import Inbound, Reply
 from core.outbox import record_receipt
 from core.render import render_for_channel
 from ussd.services import services
+from ussd.sms_spool import drain_sms_spool, keep_for_later, spool_of
 from ussd.ussd import caller_phone
 
 logger = logging.getLogger(__name__)
@@ -77,20 +80,24 @@ def twilio_inbound() -> Response:
         abort(403)
     form = request.form
     sid = (form.get("MessageSid") or form.get("SmsSid") or "").strip()
+    meta = {"provider": PROVIDER, "message_sid": sid, "to": form.get("To", "")}
+    inbound = Inbound(channel="sms", sender=caller_phone(form.get("From")), text=(form.get("Body") or "")[:MAX_BODY],
+                      session_id=None, provider_meta=meta)
     try:
-        sender = caller_phone(form.get("From"))
-        inbound = Inbound(channel="sms", sender=sender, text=(form.get("Body") or "")[:MAX_BODY], session_id=None,
-                          provider_meta={"provider": PROVIDER, "message_sid": sid, "to": form.get("To", "")})
         recorded: dict = {}
 
         def record(session, replies: list[Reply]) -> None:
             recorded.update(replies=replies, body=twiml(replies, settings))
             chan.dedupe.record(session, PROVIDER, sid, recorded["body"])
 
-        replies = chan.dialog.handle(inbound, before=lambda session: chan.dedupe.check(session, PROVIDER, sid),
-                                     finish=record) if sid else chan.dialog.handle(inbound)
+        check = (lambda session: chan.dedupe.check(session, PROVIDER, sid)) if sid else None
+        replies = chan.dialog.handle(inbound, before=check, finish=record if sid else None,
+                                     raise_unavailable=True)
         # A turn that failed after recording (its commit) answers with its apology, not the record.
-        return _xml(recorded["body"] if recorded.get("replies") is replies else twiml(replies, settings))
+        response = _xml(recorded["body"] if recorded.get("replies") is replies else twiml(replies, settings))
+        if spool_of(settings).has_pending():  # the database is back: answer what it kept, after this reply
+            response.call_on_close(lambda: drain_sms_spool(chan.runtime))
+        return response
     except AlreadyAnswered as seen:
         first = seen.response if seen.response is not None else chan.dedupe.seen_before(PROVIDER, sid)
         if first is None or first == IN_FLIGHT:  # a twin delivery is still committing: ask for a retry
@@ -99,9 +106,9 @@ def twilio_inbound() -> Response:
         logger.info("Twilio redelivered %s: same answer, no second effect", sid)
         return _xml(first)
     except (OperationalError, InterfaceError) as error:
-        # The database is unreachable: a retryable status, nothing remembered, so a retry is answered.
-        logger.warning("SMS webhook: database unavailable (%s)", type(error).__name__)
-        return Response("", status=503, headers={"Retry-After": "5"})
+        # Twilio never delivers it again: keep it on disk and answer it when the database is back.
+        logger.warning("SMS webhook: database unavailable (%s); message kept for later", type(error).__name__)
+        return _keep_for_later(chan, inbound)
     except SQLAlchemyError as error:
         logger.warning("SMS answered with an apology: database error %s", type(error).__name__)
     except Exception:  # Twilio gets TwiML, the log gets the trace
@@ -109,6 +116,17 @@ def twilio_inbound() -> Response:
     t = Translator("vi")
     sorry = t._("Sorry, something went wrong. Please try again later or call the hotline %(hotline)s.", hotline=settings.hotline)
     return _xml(twiml([Reply(sorry)], settings))
+
+
+def _keep_for_later(chan, inbound: Inbound) -> Response:  # noqa: ANN001
+    try:
+        keep_for_later(chan.settings, inbound, chan.runtime.clock.now().isoformat())
+    except OSError:  # nowhere to keep it: an error, so Twilio tries the number's fallback URL
+        logger.exception("SMS could not be kept in the spool %s", chan.settings.sms_spool_dir)
+        return Response("", status=503, headers={"Retry-After": "5"})
+    t = Translator("vi")
+    note = t._("We have your message and will answer it as soon as we can.")
+    return _xml(twiml([Reply(note)], chan.settings))
 
 
 @bp.post("/sms/twilio/status")

@@ -18,7 +18,7 @@ def register(main: click.Group) -> None:
     @click.option("--once", is_flag=True, help="send what is due now, then exit")
     @pass_state
     def worker(state, concurrency: int, once: bool) -> None:
-        from ansinh.dispatching import start_dispatchers
+        from ansinh.dispatching import drain_spools, start_dispatchers
         from core.dispatch import Dispatcher
 
         require_identifier_key(state)
@@ -28,6 +28,9 @@ def register(main: click.Group) -> None:
             worker_id = f"{socket.gethostname()}:{os.getpid()}:once"
             dispatcher = Dispatcher(runtime.sessions, runtime.senders, runtime.clock, runtime.settings, worker_id=worker_id,
                                     rate_limiter=runtime.send_rate_limiter, on_permanent_failure=runtime.on_permanent_failure)
+            kept = drain_spools(runtime)  # SMS kept while the database was down: their answers go now
+            if kept:
+                click.echo(f"answered {kept} SMS kept while the database was down")
             total = 0
             while (handled := dispatcher.run_once(100)) > 0:
                 total += handled

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core import registration
 from core.clock import Clock
-from core.db import is_stale_connection, lazy_begin_sessions, retry_on_stale_connection
+from core.db import database_unavailable, is_stale_connection, lazy_begin_sessions, retry_on_stale_connection
 from core.dedupe import AlreadyAnswered
 from core.dialog import personal, service
 from core.dialog.choose import named_in
@@ -53,28 +53,32 @@ class Dialog:
         return self._parser
 
     def handle(self, inbound: Inbound, before: Callable[[Session], None] | None = None,
-               finish: Callable[[Session, list[Reply]], None] | None = None) -> list[Reply]:
+               finish: Callable[[Session, list[Reply]], None] | None = None, *,
+               raise_unavailable: bool = False) -> list[Reply]:
         """One turn, one transaction. A channel may look in the same session first (`before`, e.g.
         a provider message id; its errors and AlreadyAnswered reach the caller) and add its own
-        rows just before the commit (`finish`, e.g. that id with the rendered answer)."""
+        rows just before the commit (`finish`, e.g. that id with the rendered answer).
+        `raise_unavailable`: an unreachable database raises (OperationalError, InterfaceError)
+        instead of answering an apology, for a channel that keeps the message for later."""
         try:
-            return retry_on_stale_connection(lambda: self._handle_once(inbound, before, finish))
+            return retry_on_stale_connection(
+                lambda: self._handle_once(inbound, before, finish, raise_unavailable))
         except DBAPIError as error:
-            if not is_stale_connection(error):
+            if not is_stale_connection(error) or raise_unavailable:
                 raise
             logger.warning("dialog: database unreachable for a %s message", inbound.channel)
             return self._apology(inbound)
 
-    def _handle_once(self, inbound: Inbound, before, finish) -> list[Reply]:
+    def _handle_once(self, inbound: Inbound, before, finish, raise_unavailable: bool) -> list[Reply]:
         session: Session = self.sessions()
         try:
             if before is not None:
                 before(session)
-            return self._turn(session, inbound, finish)
+            return self._turn(session, inbound, finish, raise_unavailable)
         finally:
             session.close()
 
-    def _turn(self, session: Session, inbound: Inbound, finish) -> list[Reply]:
+    def _turn(self, session: Session, inbound: Inbound, finish, raise_unavailable: bool) -> list[Reply]:
         try:
             turn = Turn.begin(session, inbound, self.clock, self.settings, self.state)
             replies = self._route(turn)
@@ -88,8 +92,8 @@ class Dialog:
             raise
         except Exception as error:
             session.rollback()
-            if is_stale_connection(error):
-                raise  # handle() runs the turn again on a fresh connection
+            if is_stale_connection(error) or (raise_unavailable and database_unavailable(error)):
+                raise  # handle() runs the turn again on a fresh connection, or the caller keeps it
             logger.exception("dialog failed for %s message", inbound.channel)
             return self._apology(inbound)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 
 import pytest
 from hypothesis import given, strategies as st
@@ -13,7 +12,8 @@ from sqlalchemy import func, select, text
 from twilio.request_validator import RequestValidator
 
 from core.models import Contact, Identity, OutboxMessage, Person
-from tests.fuzz_support import PHONE, RAW, TEXT, fuzz_settings, record
+from tests.conftest import TODAY
+from tests.fuzz_support import BROKEN_TEXT, JSON_JUNK, PHONE, RAW, TEXT, fuzz_settings, json_ascii, record
 from tests.ussd_factories import USSD_AUTH, USSD_SECRET
 
 APP_ID, OA_SECRET, TG_SECRET = "fuzz-app", "fuzz-oa-secret", "fuzz-tg-secret"
@@ -98,52 +98,90 @@ def _zalo_event(draw_text, user, event_name, msg_id, timestamp):
             "follower": {"id": user}, "message": {"text": draw_text, "msg_id": msg_id}, "timestamp": timestamp}
 
 
+NOW_MS = int(TODAY.timestamp() * 1000)  # the app's FakeClock: a signed event is fresh near it
+FIVE_MINUTES_MS = 5 * 60 * 1000
+
+
+# Most examples carry no deliberate flaw (so they reach the conversation); the rest carry one.
+FLAWLESS = ["none"] * 5
+
+
 @fuzz_settings
 @given(message=TEXT, user=st.one_of(st.text(max_size=30), st.integers().map(str)),
        event_name=st.sampled_from(["user_send_text", "follow", "unfollow", "user_received_message", "user_seen_message", "x"]),
-       msg_id=st.text(max_size=40), timestamp=st.one_of(st.integers(0, 10**14).map(str), st.text(max_size=20)),
-       mode=st.sampled_from(["signed", "unsigned", "raw", "json"]), raw=RAW, junk=st.recursive(
-           st.none() | st.booleans() | st.integers() | st.text(max_size=20),
-           lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4), max_leaves=12))
-def test_zalo_webhook(client, demo, message, user, event_name, msg_id, timestamp, mode, raw, junk):
-    event = _zalo_event(message, user, event_name, msg_id, timestamp)
-    body = json.dumps(event, ensure_ascii=False).encode("utf-8")
+       msg_id=st.text(max_size=40), age_ms=st.integers(-FIVE_MINUTES_MS, FIVE_MINUTES_MS),
+       flaw=st.sampled_from(FLAWLESS + ["stale", "odd timestamp", "reshaped", "broken text"]),
+       stale_ms=st.integers(FIVE_MINUTES_MS + 1, 10**13), odd_timestamp=st.one_of(st.text(max_size=20), JSON_JUNK),
+       reshaped=st.dictionaries(
+           st.sampled_from(["message", "sender", "follower", "recipient", "event_name", "timestamp"]), JSON_JUNK,
+           min_size=1, max_size=2),
+       broken=BROKEN_TEXT, broken_where=st.sampled_from(["text", "user", "msg_id"]),
+       mode=st.sampled_from(["signed"] * 4 + ["unsigned", "raw", "json"]), raw=RAW, junk=JSON_JUNK)
+def test_zalo_webhook(client, demo, message, user, event_name, msg_id, age_ms, flaw, stale_ms, odd_timestamp, reshaped,
+                      broken, broken_where, mode, raw, junk):
+    """Signed events, fresh or stale, of the right shape or with a part replaced by any JSON value."""
+    if flaw == "broken text":
+        message, user, msg_id = [broken if broken_where == where else value
+                                 for where, value in (("text", message), ("user", user), ("msg_id", msg_id))]
+    timestamp = {"stale": str(NOW_MS - stale_ms), "odd timestamp": odd_timestamp}.get(flaw, str(NOW_MS + age_ms))
+    event = {**_zalo_event(message, user, event_name, msg_id, timestamp), **(reshaped if flaw == "reshaped" else {})}
+    body = json_ascii(event)
     headers = {"Content-Type": "application/json"}
     if mode == "raw":
         body = raw
     elif mode == "json":
-        body = json.dumps(junk).encode()
+        body = json_ascii(junk)
     if mode != "unsigned":
-        stamp = timestamp if mode == "signed" else ""
-        headers["X-ZEvent-Signature"] = "mac=" + hashlib.sha256(APP_ID.encode() + body + stamp.encode() + OA_SECRET.encode()).hexdigest()
+        stamp = str(event.get("timestamp", "")).encode("utf-8", "surrogatepass") if mode == "signed" else b""
+        signed = hashlib.sha256(APP_ID.encode() + body + stamp + OA_SECRET.encode()).hexdigest()
+        headers["X-ZEvent-Signature"] = "mac=" + signed
     response = client.post("/zalo/webhook", data=body, headers=headers)
     record("/zalo/webhook", response.status_code)
     assert response.status_code < 500
-    if mode == "unsigned":
+    if mode == "unsigned" or (mode == "signed" and flaw == "stale"):
         assert response.status_code == 403
+    elif mode == "signed" and flaw == "broken text":
+        assert response.status_code == 400
 
 
 @fuzz_settings
 @given(message=TEXT, chat_id=st.one_of(st.integers(), st.text(max_size=20)), update_id=st.integers(),
-       secret=st.sampled_from([TG_SECRET, "", "wrong"]), contact=st.booleans(), phone=PHONE, raw=st.one_of(st.none(), RAW),
-       junk=st.dictionaries(st.text(max_size=10), st.one_of(st.none(), st.integers(), st.text(max_size=20)), max_size=4))
-def test_telegram_webhook(client, demo, message, chat_id, update_id, secret, contact, phone, raw, junk):
-    update = {"update_id": update_id, "message": {
+       secret=st.sampled_from([TG_SECRET] * 4 + ["", "wrong"]), contact=st.booleans(), phone=PHONE,
+       send_raw=st.sampled_from([False] * 3 + [True]), raw=RAW,
+       junk=st.dictionaries(st.text(max_size=10), st.one_of(st.none(), st.integers(), st.text(max_size=20)), max_size=4),
+       flaw=st.sampled_from(FLAWLESS + ["update_id", "fields", "reshaped", "broken text"]), odd=JSON_JUNK,
+       odd_fields=st.dictionaries(st.sampled_from(["text", "chat", "from", "contact", "date", "message_id"]), JSON_JUNK,
+                                  min_size=1, max_size=3),
+       reshaped=st.dictionaries(st.sampled_from(["message", "callback_query", "edited_message"]), JSON_JUNK,
+                                min_size=1, max_size=2), broken=BROKEN_TEXT)
+def test_telegram_webhook(client, demo, message, chat_id, update_id, secret, contact, phone, send_raw, raw, junk, flaw,
+                          odd, odd_fields, reshaped, broken):
+    """Updates with the right secret and an update_id that is not an integer, fields of the message
+    replaced by any JSON value, whole parts replaced, or text that is not valid Unicode."""
+    update = {"update_id": odd if flaw == "update_id" else update_id, "message": {
         "message_id": 1, "date": 1795000000, "chat": {"id": chat_id, "type": "private"},
         "from": {"id": chat_id, "is_bot": False, "first_name": "F"}, **junk}}
     if contact:
         update["message"]["contact"] = {"phone_number": phone, "first_name": "F", "user_id": chat_id}
     else:
-        update["message"]["text"] = message
+        update["message"]["text"] = broken if flaw == "broken text" else message
+    if flaw == "fields":
+        update["message"].update(odd_fields)
+    elif flaw == "reshaped":
+        update.update(reshaped)
     headers = {"X-Telegram-Bot-Api-Secret-Token": secret}
-    if raw is not None:
-        response = client.post("/telegram/webhook", data=raw, headers=headers, content_type="application/json")
-    else:
-        response = client.post("/telegram/webhook", json=update, headers=headers)
+    body = raw if send_raw else json_ascii(update)
+    response = client.post("/telegram/webhook", data=body, headers=headers, content_type="application/json")
     record("/telegram/webhook", response.status_code)
     assert response.status_code < 500
     if secret != TG_SECRET:
         assert response.status_code == 403
+    elif not send_raw and (flaw == "broken text" and not contact or flaw == "update_id" and not _integer(odd)):
+        assert response.status_code == 400
+
+
+def _integer(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 @fuzz_settings

@@ -2,6 +2,7 @@
 the dispatcher through python-telegram-bot to a local Bot API stand-in (via base_url)."""
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -220,3 +221,29 @@ def test_an_inline_button_press_is_answered_and_its_spinner_stopped(client, bot_
     assert response.get_json() == {"method": "answerCallbackQuery", "callback_query_id": "4382bfdwdsb323b2d9"}
     send_all()
     assert "05/11/2026" in texts_to(bot_api, GUARDIAN_TG)[-1]
+
+
+def _raw(client, body: bytes, secret: str = SECRET):
+    return client.post("/telegram/webhook", data=body, content_type="application/json",
+                       headers={"X-Telegram-Bot-Api-Secret-Token": secret})
+
+
+def _with(update: dict, **message) -> dict:
+    return {**update, "message": {**update["message"], **message}}
+
+
+@pytest.mark.parametrize("body", [
+    b'{"update_id": "\\ud800"}',  # a lone surrogate for an id
+    b'{"update_id": "12"}', b'{"update_id": 1.5}', b'{"update_id": true}', b'{"update_id": null}',
+    json.dumps(_with(private_message(31, GUARDIAN_TG, "x"), text={"t": 1})).encode(),
+    json.dumps(_with(private_message(32, GUARDIAN_TG, "x"), text=["LS"])).encode(),
+    json.dumps(private_message(33, GUARDIAN_TG, "ti\ud83d")).encode(),  # text ending in half an emoji
+    json.dumps({"update_id": 35, "callback_query": {
+        "id": "q", "chat_instance": "-1", "data": {"d": 1}, "from": {"id": GUARDIAN_TG, "is_bot": False, "first_name": "F"},
+        "message": {"message_id": 5, "date": 1795000000, "chat": {"id": GUARDIAN_TG, "type": "private"}}}}).encode(),
+    b"[" * 100_000,
+])
+def test_a_malformed_update_with_the_right_secret_is_a_400(client, runtime, body):
+    assert _raw(client, body).status_code == 400
+    with runtime.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 0

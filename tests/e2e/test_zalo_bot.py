@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from core.db import transaction
 from core.dispatch import Dispatcher
 from core.models import Identity, OutboxMessage, ProviderToken
+from tests.conftest import TODAY
 from tests.bot_factory import AMOUNT_VI, BENEFICIARY_CODE, BIRTH_YEAR, GUARDIAN_PHONE, make_family
 from tests.standins.server import StandIn
 from tests.standins_bot import ZaloApi
@@ -50,28 +51,37 @@ def send_all(runtime):
 
 
 _counter = iter(range(1, 10_000))
+NOW_MS = int(TODAY.timestamp() * 1000)  # the runtime's FakeClock: events are signed "now"
+
+
+def stamp(offset_ms: int = 0) -> str:
+    return str(NOW_MS + offset_ms + next(_counter))  # distinct: a follow's key includes its timestamp
 
 
 def text_event(text: str, user: str = USER, msg_id: str | None = None) -> dict:
     return {"app_id": APP_ID, "user_id_by_app": "979122185046046317", "event_name": "user_send_text",
             "sender": {"id": user}, "recipient": {"id": OA_ID},
-            "message": {"text": text, "msg_id": msg_id or f"msg{next(_counter):06d}"}, "timestamp": "1795000000000"}
+            "message": {"text": text, "msg_id": msg_id or f"msg{next(_counter):06d}"}, "timestamp": stamp()}
 
 
 def follow_event(name: str, user: str = USER) -> dict:
     return {"app_id": APP_ID, "oa_id": OA_ID, "user_id_by_app": "979122185046046317", "event_name": name,
-            "follower": {"id": user}, "source": "oa_profile", "timestamp": f"17950000{next(_counter):05d}"}
+            "follower": {"id": user}, "source": "oa_profile", "timestamp": stamp()}
 
 
 def signature(raw: bytes, timestamp: str, secret: str = OA_SECRET) -> str:
-    return hashlib.sha256(APP_ID.encode() + raw + timestamp.encode() + secret.encode()).hexdigest()
+    stamp = timestamp.encode("utf-8", "surrogatepass")
+    return hashlib.sha256(APP_ID.encode() + raw + stamp + secret.encode()).hexdigest()
 
 
 def post(client, event: dict, sign: str | None = "mac="):
-    raw = json.dumps(event, ensure_ascii=False).encode("utf-8")
+    try:
+        raw = json.dumps(event, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: sent as JSON's \ud800 escape
+        raw = json.dumps(event).encode("ascii")
     headers = {"Content-Type": "application/json"}
     if sign is not None:
-        headers["X-ZEvent-Signature"] = sign + signature(raw, event["timestamp"])
+        headers["X-ZEvent-Signature"] = sign + signature(raw, str(event.get("timestamp", "")))
     return client.post("/zalo/webhook", data=raw, headers=headers)
 
 
@@ -174,7 +184,7 @@ def test_delivery_and_seen_events_mark_the_message_delivered(client, runtime, za
     [row] = outbox(runtime)
     assert row.status == "sent" and row.provider_id
     receipt = {"app_id": APP_ID, "event_name": "user_received_message", "sender": {"id": OA_ID},
-               "recipient": {"id": USER}, "message": {"msg_ids": [row.provider_id]}, "timestamp": "1795000009999"}
+               "recipient": {"id": USER}, "message": {"msg_ids": [row.provider_id]}, "timestamp": stamp()}
     assert post(client, receipt).status_code == 200
     [row] = outbox(runtime)
     assert row.status == "delivered" and row.delivered_at is not None
@@ -196,7 +206,7 @@ def test_a_user_who_cannot_be_reached_is_opted_out(client, runtime, zalo_api, se
 
 def test_other_events_are_acknowledged_and_ignored(client, runtime):
     event = {"app_id": APP_ID, "event_name": "oa_send_text", "sender": {"id": OA_ID}, "recipient": {"id": USER},
-             "message": {"text": "hi", "msg_id": "oa1"}, "timestamp": "1795000000001"}
+             "message": {"text": "hi", "msg_id": "oa1"}, "timestamp": stamp()}
     assert post(client, event).status_code == 200
     assert outbox(runtime) == []
 
@@ -208,3 +218,30 @@ def test_choices_are_written_as_lines_on_zalo(client, zalo_api, send_all):
     [greeting] = zalo_api.texts_to(USER)
     assert "\n- " in greeting and ": nhắn DK" in greeting
     assert "\x1e" not in greeting and "{" not in greeting
+
+
+@pytest.mark.parametrize("when", [None, "", "soon", "\ud800", 1.5e12,
+                                  -5 * 60_000 - 1, -24 * 3600_000, 5 * 60_000 + 1])
+def test_an_event_without_a_timestamp_or_one_more_than_5_minutes_away_is_refused(client, runtime, when):
+    """A captured signed event replayed later carries its old timestamp, which the signature covers."""
+    event = text_event("tiền tháng này về chưa")
+    if when is None:
+        del event["timestamp"]
+    else:
+        event["timestamp"] = str(NOW_MS + when) if isinstance(when, int) else when
+    assert post(client, event).status_code == 403
+    assert outbox(runtime) == []
+    event["timestamp"] = str(NOW_MS - 5 * 60_000)  # five minutes late is still fresh
+    assert post(client, event).status_code == 200 and len(outbox(runtime)) == 1
+
+
+@pytest.mark.parametrize("change", [
+    {"message": "tiền tháng này về chưa"}, {"sender": USER}, {"event_name": "follow", "follower": [USER]},
+    {"event_name": "user_received_message", "message": {"msg_ids": "abc"}}, {"sender": {"id": {"id": USER}}},
+    {"message": {"text": {"t": 1}, "msg_id": "m-dict"}}, {"message": {"text": "hi", "msg_id": ["m"]}},
+    {"sender": {"id": "\ud800"}}, {"message": {"text": "tiền\udc00", "msg_id": "m-surrogate"}},
+    {"event_name": ["user_send_text"]},
+])
+def test_a_signed_event_of_the_wrong_shape_is_a_400(client, runtime, change):
+    assert post(client, {**text_event("xin chào"), **change}).status_code == 400
+    assert outbox(runtime) == []

@@ -53,8 +53,8 @@ def test_an_import_with_errors_shows_and_offers_the_report(client, officers, inl
     assert 'id="import-summary"' in page and "Tải báo cáo lỗi (CSV)" in page
     report = client.get(response.headers["Location"] + "/errors.csv")
     text = report.get_data(as_text=True)
-    assert report.mimetype == "text/csv" and text.startswith("\ufeffDòng;Cột;Lỗi")
-    assert "3;Ngày sinh;" in text
+    assert report.mimetype == "text/csv" and text.startswith('\ufeff"Dòng";"Cột";"Lỗi"')
+    assert '"3";"Ngày sinh";' in text
     with officers() as session:
         assert session.scalar(select(Beneficiary.code)) == "HUE-0301"
         audit = session.scalar(select(AuditLog).where(AuditLog.action == "import.beneficiaries"))

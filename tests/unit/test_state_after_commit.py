@@ -8,6 +8,7 @@ from core.audit import record_disclosure
 from core.clock import FakeClock
 from core.dedupe import IN_FLIGHT, AlreadyAnswered, RedisDedupe
 from core.models import AuditLog
+from core.outbox import enqueue
 from core.state import RedisStateStore
 from tests.conftest import TODAY
 
@@ -82,3 +83,17 @@ def test_a_message_id_claim_is_settled_by_the_turns_end(sessions):
         session.execute(select(1))
         session.commit()  # a turn that ended without recording an answer
     assert dedupe.seen_before("twilio", "SMunanswered") is None
+
+
+def test_a_savepoint_inside_the_turn_does_not_settle_the_claim(sessions):
+    """A turn that queues a message (the outbox writes it in a SAVEPOINT) still keeps its answer
+    for Twilio's redelivery: only the turn's own commit settles the claim."""
+    client = DictRedis()
+    dedupe = RedisDedupe(client, fallback=None)
+    with sessions() as session:
+        dedupe.check(session, "twilio", "SMqueued")
+        enqueue(session, channel="sms", address="+84900000003", text="Mã xác nhận", kind="otp", key="otp:SMqueued")
+        dedupe.record(session, "twilio", "SMqueued", "<Response/>")
+        assert client.data == {"ansinh:seen:twilio:SMqueued": IN_FLIGHT}
+        session.commit()
+    assert dedupe.seen_before("twilio", "SMqueued") == "<Response/>"
