@@ -55,8 +55,8 @@ def register(main: click.Group) -> None:
         from ansinh.dispatching import start_dispatchers
 
         runtime = state.runtime
-        _check_address(host, port)
         dispatch = runtime.settings.dispatch_in_process and not no_dispatch
+        _check_address(host, port)
         echo_links(runtime.settings, local_base_url(host, port))
         if workers and not dev:
             from ansinh.gunicorn_app import serve_with_gunicorn

@@ -36,7 +36,9 @@ def test_the_landing_page_links_what_is_there(runtime, simulator):
 
 
 def test_the_landing_page_has_no_english_and_no_inline_code(runtime):
-    html = _client(runtime, "on").get("/").get_data(as_text=True)
+    response = _client(runtime, "on").get("/")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
     english = translator("en")
     for msgid in ("Officers' console", "Phone simulator",
                   "Try the service as a person with a basic phone: dial the USSD code or send an SMS."):
