@@ -5,11 +5,11 @@ as an Excel workbook."""
 from __future__ import annotations
 
 import csv
-import io
 from pathlib import Path
 
 from flask import Response, abort
 
+from console.exports import to_xlsx
 from console.web import bp, login_required
 from core.imports import KINDS
 
@@ -26,15 +26,8 @@ def example_rows(kind: str) -> list[list[str]]:
 
 def example_xlsx(kind: str) -> bytes:
     """Every cell as text, so codes and phones keep their leading zeros and "1,5" stays as written."""
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(DOWNLOAD_NAMES[kind][6:][:31])
-    for row in example_rows(kind):
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    header, *rows = example_rows(kind)
+    return to_xlsx(header, rows, DOWNLOAD_NAMES[kind].removeprefix("vi-du-"))
 
 
 @bp.get("/imports/examples/<kind>.<fmt>")
