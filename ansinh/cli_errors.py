@@ -23,17 +23,18 @@ class CliFailure(click.ClickException):
         super().__init__(message)
         self.exit_code = exit_code
 
-    def show(self, file=None) -> None:  # noqa: ANN001 - click's signature
+    def show(self, file=None) -> None:
         click.echo(self.message, err=True)
 
 
 def database_line(error: DatabaseNotReady) -> str:
     t = translator("vi")
     if error.status is SchemaStatus.OUTDATED:
-        return t._("the database is older than this version: run `ansinh db upgrade` (%(where)s)", where=error.where)
-    if error.status is SchemaStatus.UNREACHABLE:
-        return t._("the database does not answer: check ANSINH_DATABASE_URL and the database server (%(where)s)",
+        return t._("the database is older than this version: run `ansinh db upgrade` (%(where)s)",
                    where=error.where)
+    if error.status is SchemaStatus.UNREACHABLE:
+        return t._("the database does not answer: check ANSINH_DATABASE_URL and the database server "
+                   "(%(where)s)", where=error.where)
     return t._("no database yet: run `ansinh db upgrade` (%(where)s)", where=error.where)
 
 
@@ -72,7 +73,8 @@ def _bad_value(param: click.Parameter | None, name: str, message: str) -> str:
     if param is not None and param.callback is not None:
         return f"{name}: {message.rstrip('.')}"  # our own callbacks word their messages in Vietnamese
     if isinstance(kind, click.Choice):
-        return t._("%(param)s must be one of %(choices)s", param=name, choices=", ".join(map(str, kind.choices)))
+        choices = ", ".join(map(str, kind.choices))
+        return t._("%(param)s must be one of %(choices)s", param=name, choices=choices)
     if isinstance(kind, click.IntRange | click.FloatRange) and kind.min is not None and kind.max is not None:
         return t._("%(param)s must be a number from %(min)s to %(max)s", param=name, min=t.number(kind.min),
                    max=t.number(kind.max))
@@ -107,7 +109,7 @@ class _KnowsItsContext:
     """Click's parser raises some usage errors without a context; give them this command's, so
     the line names the right `--help`."""
 
-    def make_context(self, info_name, args, parent=None, **extra) -> click.Context:  # noqa: ANN001
+    def make_context(self, info_name, args, parent=None, **extra) -> click.Context:
         try:
             return super().make_context(info_name, args, parent, **extra)
         except click.UsageError as error:

@@ -56,7 +56,8 @@ def schema_status(url: str) -> SchemaStatus:
         with engine.connect() as connection:
             if not inspect(connection).has_table("alembic_version"):
                 return SchemaStatus.MISSING
-            revisions = {row[0] for row in connection.execute(text("SELECT version_num FROM alembic_version"))}
+            rows = connection.execute(text("SELECT version_num FROM alembic_version"))
+            revisions = {row[0] for row in rows}
     except SQLAlchemyError as error:
         logger.info("database check failed: %s", type(error).__name__)
         return SchemaStatus.UNREACHABLE

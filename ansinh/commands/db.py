@@ -25,7 +25,8 @@ def register(main: click.Group) -> None:
         try:
             upgrade(runtime.engine, revision)
         except CommandError:
-            raise CliFailure(translator("vi")._("There is no migration %(revision)s.", revision=revision)) from None
+            message = translator("vi")._("There is no migration %(revision)s.", revision=revision)
+            raise CliFailure(message) from None
         with transaction(runtime.sessions) as session:
             seed_reference(session)
         click.echo(translator("vi")._("Database at %(revision)s; reference data loaded.", revision=revision))

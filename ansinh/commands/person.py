@@ -61,7 +61,8 @@ def register(main: click.Group) -> None:
                 with open(output, "w", encoding="utf-8") as handle:
                     handle.write(body + "\n")
             except OSError:
-                _fail(t._("Cannot write the file %(path)s: check the folder and its permissions.", path=output))
+                _fail(t._("Cannot write the file %(path)s: check the folder and its permissions.",
+                          path=output))
             click.echo(t._("Export written to %(path)s.", path=output), err=True)
         else:
             click.echo(body)

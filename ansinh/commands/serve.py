@@ -25,11 +25,12 @@ def _check_address(host: str, port: int) -> None:
             probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as werkzeug and gunicorn bind
             probe.bind((host, port))
     except OSError:
-        raise CliFailure(translator("vi")._("Cannot listen on %(host)s port %(port)s: the port is in use or the "
-                                            "address is not on this machine.", host=host, port=port)) from None
+        message = translator("vi")._("Cannot listen on %(host)s port %(port)s: the port is in use or the "
+                                     "address is not on this machine.", host=host, port=port)
+        raise CliFailure(message) from None
 
 
-def echo_links(settings, base: str) -> None:  # noqa: ANN001 - core.settings.Settings
+def echo_links(settings, base: str) -> None:
     """The pages a person opens first, at the address about to be bound."""
     from ussd import simulator_enabled
 

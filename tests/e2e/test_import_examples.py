@@ -59,14 +59,14 @@ def test_each_example_has_every_column_and_imports_without_a_rejected_row(client
     for kind, columns in COLUMNS.items():  # beneficiaries first: payments and schedules refer to them
         body = _download(client, kind, fmt)
         assert _header(kind, fmt, body) == [column.header for column in columns]
-        response = post(client, "/console/imports", {"kind": kind, "file": (io.BytesIO(body), f"vi-du.{fmt}")},
-                        content_type="multipart/form-data")
+        form = {"kind": kind, "file": (io.BytesIO(body), f"vi-du.{fmt}")}
+        response = post(client, "/console/imports", form, content_type="multipart/form-data")
         assert response.status_code == 302
     with officer() as session:
         counts = [session.scalar(select(func.count()).select_from(model)) for model in (Beneficiary, Payment,
                                                                                           CashSchedule)]
-        reports = [detail for detail in session.scalars(select(AuditLog.detail).where(AuditLog.action.like("import.%")))
-                   if "rejected" in detail]  # the finished imports' reports, not their start
+        details = session.scalars(select(AuditLog.detail).where(AuditLog.action.like("import.%")))
+        reports = [detail for detail in details if "rejected" in detail]  # finished imports, not their start
     assert counts == [7, 7, 4]
     assert len(reports) == 3 and all(report["rejected"] == 0 for report in reports), reports
 

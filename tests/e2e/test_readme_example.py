@@ -17,7 +17,7 @@ README = Path(__file__).resolve().parents[2] / "README.md"
 
 def readme_ask_commands() -> list[list[str]]:
     """Every `ansinh ask …` line of the README's shell blocks, as argument lists after `ansinh`."""
-    blocks = re.findall(r"```sh\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+    blocks = re.findall(r"```sh\n(.*?)```", README.read_text(encoding="utf-8"), re.DOTALL)
     lines = [line.split("#")[0].strip() for block in blocks for line in block.splitlines()]
     return [shlex.split(line)[1:] for line in lines if re.match(r"(\S*/)?ansinh ask\b", line)]
 
@@ -40,10 +40,11 @@ def test_the_readme_example_gets_a_real_answer_from_the_demo(sessions, database_
     for args in readme_ask_commands():
         who = next(w for w in DEMO_IDENTITIES if w["phone"] == _option(args, "--from"))
         done = subprocess.run(ansinh_command(*args), cwd=tmp_path, env=worker_env(database_url_for_run, None),
-                              capture_output=True, text=True, timeout=120)
+                              capture_output=True, text=True, timeout=120, check=False)
         assert done.returncode == 0 and done.stderr == "", done.stderr
         answer = done.stdout
-        assert "DK <ma doi tuong>" not in answer and "truc trac" not in answer, answer  # not "register", no apology
+        assert "DK <ma doi tuong>" not in answer, answer  # not the "register first" answer
+        assert "truc trac" not in answer, answer  # nor the apology for a failure
         amount = {"BT4600001": "750.000d"}.get(who["code"])
         assert re.search(r"\d{2}/\d{4}|\d{2}/\d{2}/\d{4}", answer), answer  # a month or a day of hers
         if amount:
