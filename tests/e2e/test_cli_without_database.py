@@ -4,7 +4,6 @@ traceback, and no empty SQLite file left behind. `serve` says it before it binds
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import uuid
 
@@ -15,19 +14,13 @@ from sqlalchemy import text
 from ansinh.cli import main
 from core.db import make_engine, upgrade
 from tests.conftest import PG_URL
-from tests.ussd_factories import ansinh_command
+from tests.ussd_factories import ansinh_command, free_port
 
 NO_DATABASE_LINE = "chưa có cơ sở dữ liệu: chạy `ansinh db upgrade`"
 OUTDATED_LINE = "cơ sở dữ liệu cũ hơn phiên bản này: chạy `ansinh db upgrade`"
 
 # Commands that create the schema themselves, or never touch the database.
 WITHOUT_DATABASE = {"db upgrade", "demo", "nlu"}
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 # Arguments that get each command past its own checks to the point where it needs the database.
@@ -71,7 +64,7 @@ def _env(**extra: str) -> dict[str, str]:
 
 
 def _run(command: str, cwd, **env: str) -> subprocess.CompletedProcess:
-    args = [arg.format(port=_free_port()) for arg in NEEDS_DATABASE[command]]
+    args = [arg.format(port=free_port()) for arg in NEEDS_DATABASE[command]]
     return subprocess.run(ansinh_command(*command.split(), *args), cwd=cwd, env=_env(**env),
                           input="mat-khau-dai-1\n", capture_output=True, text=True, timeout=120, check=False)
 

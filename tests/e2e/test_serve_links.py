@@ -4,7 +4,6 @@ cannot know the port, prints no address at all."""
 from __future__ import annotations
 
 import re
-import socket
 import subprocess
 import time
 import urllib.request
@@ -14,15 +13,9 @@ from click.testing import CliRunner
 
 from ansinh.cli import main
 from ansinh.cli_support import CliState
-from tests.ussd_factories import ansinh_command, worker_env
+from tests.ussd_factories import ansinh_command, free_port, worker_env
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _wait_until_up(url: str, process: subprocess.Popen, deadline: float) -> None:
@@ -43,7 +36,7 @@ def test_make_run_passes_its_port_on():
 
 
 def test_serve_prints_links_of_its_own_port_and_they_open(sessions, database_url_for_run, tmp_path):
-    port = _free_port()
+    port = free_port()
     log = tmp_path / "serve.log"
     env = worker_env(database_url_for_run, None, ANSINH_SIMULATOR="on")
     with log.open("w") as stderr:
