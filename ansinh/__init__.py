@@ -63,6 +63,9 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None, run
         register = getattr(package, "init_app", None)
         if register is not None:
             register(app, runtime)
+    from ansinh import landing
+
+    landing.init_app(app)
     return app
 
 

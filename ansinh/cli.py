@@ -9,10 +9,11 @@ import pkgutil
 import click
 
 from ansinh import commands
+from ansinh.cli_errors import VietnameseGroup
 from ansinh.cli_support import CliState
 
 
-@click.group(help="AnSinh: social-assistance payments, answered in plain Vietnamese.")
+@click.group(cls=VietnameseGroup, help="AnSinh: social-assistance payments, answered in plain Vietnamese.")
 @click.option("-v", "--verbose", is_flag=True, help="log at INFO level")
 @click.pass_context
 def main(ctx: click.Context, verbose: bool) -> None:

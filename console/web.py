@@ -51,6 +51,7 @@ def setup(app: Flask, runtime) -> None:
         broadcasts,
         complaints,
         dead_letters,
+        import_examples,
         imports,
         indicators,
         labels,

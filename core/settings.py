@@ -29,6 +29,22 @@ def deployment_variables(environ: Mapping[str, str]) -> tuple[str, ...]:
                         if value and (name.startswith(PROVIDER_PREFIXES) or name == "ANSINH_SECRET_KEY")))
 
 
+class SettingsError(ValueError):
+    """An environment variable that cannot be read as its type (the CLI says which, in Vietnamese)."""
+
+    def __init__(self, name: str, value: str):
+        super().__init__(f"{name}={value!r} is not valid")
+        self.name = name
+        self.value = value
+
+
+def _number(name: str, raw: str, kind: type) -> int | float:
+    try:
+        return kind(raw)
+    except ValueError:
+        raise SettingsError(name, raw) from None
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = "sqlite:///instance/ansinh.db"  # ANSINH_DATABASE_URL
@@ -104,10 +120,8 @@ class Settings:
                 continue
             if f.type in ("bool", bool):
                 values[f.name] = raw.strip().lower() in {"1", "true", "yes", "on"}
-            elif f.type in ("int", int):
-                values[f.name] = int(raw)
-            elif f.type in ("float", float):
-                values[f.name] = float(raw)
+            elif f.type in ("int", "float", int, float):
+                values[f.name] = _number(name, raw, int if f.type in ("int", int) else float)
             else:
                 values[f.name] = raw
         settings = cls(**values, deployment=deployment_variables(os.environ))

@@ -5,7 +5,9 @@ import asyncio
 
 import click
 
+from ansinh.cli_errors import USAGE_EXIT, CliFailure
 from ansinh.cli_support import pass_state
+from core.i18n import translator
 
 
 def register(main: click.Group) -> None:
@@ -19,11 +21,11 @@ def register(main: click.Group) -> None:
     @click.option("--no-dispatch", is_flag=True, help="with --polling: leave queued answers to `ansinh worker`")
     @pass_state
     def telegram(state, polling: bool, webhook_url: str | None, no_dispatch: bool) -> None:
-        settings = state.runtime.settings
+        t, settings = translator("vi"), state.settings
         if polling == bool(webhook_url):
-            raise click.UsageError("give exactly one of --polling or --set-webhook URL")
+            raise CliFailure(t._("give exactly one of --polling or --set-webhook URL"), USAGE_EXIT)
         if not settings.telegram_bot_token:
-            raise click.ClickException("TELEGRAM_BOT_TOKEN is not set")
+            raise CliFailure(t._("%(name)s is not set", name="TELEGRAM_BOT_TOKEN"))
         if webhook_url:
             _set_webhook(settings, webhook_url)
             return
@@ -33,15 +35,17 @@ def register(main: click.Group) -> None:
 def _set_webhook(settings, url: str) -> None:  # noqa: ANN001
     from bot.telegram_polling import set_webhook
 
+    t = translator("vi")
     if not settings.telegram_webhook_secret:
-        raise click.ClickException("TELEGRAM_WEBHOOK_SECRET is not set: the webhook would refuse every update")
+        raise CliFailure(t._("%(name)s is not set: the webhook would refuse every update",
+                             name="TELEGRAM_WEBHOOK_SECRET"))
     try:
         done = asyncio.run(set_webhook(settings, url))
     except Exception as error:  # noqa: BLE001 - say what Telegram answered, without a traceback
-        raise click.ClickException(f"setWebhook failed: {error}") from error
+        raise CliFailure(t._("Telegram did not accept the webhook: %(reason)s", reason=error)) from error
     if not done:
-        raise click.ClickException("Telegram did not accept the webhook")
-    click.echo(f"webhook set to {url}")
+        raise CliFailure(t._("Telegram did not accept the webhook: %(reason)s", reason="false"))
+    click.echo(t._("Webhook set to %(url)s.", url=url))
 
 
 def _poll(runtime, dispatch: bool) -> None:  # noqa: ANN001

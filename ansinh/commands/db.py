@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import click
 
+from ansinh.cli_errors import CliFailure
 from ansinh.cli_support import pass_state
 from core.db import transaction, upgrade
+from core.i18n import translator
 from core.reference import seed_reference
 
 
@@ -17,8 +19,14 @@ def register(main: click.Group) -> None:
     @click.argument("revision", default="head")
     @pass_state
     def db_upgrade(state, revision: str) -> None:
-        runtime = state.runtime
-        upgrade(runtime.engine, revision)
+        from alembic.util import CommandError
+
+        runtime = state.runtime_to_migrate
+        try:
+            upgrade(runtime.engine, revision)
+        except CommandError:
+            message = translator("vi")._("There is no migration %(revision)s.", revision=revision)
+            raise CliFailure(message) from None
         with transaction(runtime.sessions) as session:
             seed_reference(session)
-        click.echo(f"database at {revision}; reference data loaded")
+        click.echo(translator("vi")._("Database at %(revision)s; reference data loaded.", revision=revision))

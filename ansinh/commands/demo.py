@@ -47,8 +47,9 @@ def echo_console_accounts(runtime, t) -> None:  # noqa: ANN001
 
     with transaction(runtime.sessions) as session:
         accounts = ensure_demo_officers(session)
-    click.echo(t._("Officers' console: %(url)s/console/ (password %(password)s for every demo account):",
-                   url=runtime.settings.public_url.rstrip("/"), password=DEMO_PASSWORD))
+    # No host or port here: only `ansinh serve` knows where it listens, and prints the links itself.
+    click.echo(t._("Officers' console, at /console/ of the web service (password %(password)s for every demo "
+                   "account):", password=DEMO_PASSWORD))
     for username, role, unit in accounts:
         click.echo(f"- {username} ({role}, {unit})")
 
@@ -65,7 +66,7 @@ def register(main: click.Group) -> None:
 
         t = translator("vi")
         today = _parse_today(today_text)
-        runtime = state.runtime
+        runtime = state.runtime_to_migrate
         upgrade(runtime.engine)
         with transaction(runtime.sessions) as session:
             seed_reference(session)

@@ -102,5 +102,6 @@ def _check_date(_ctx, _param, value: str | None) -> str | None:
     try:
         datetime.strptime(value, "%Y-%m-%d")
     except ValueError:
-        raise click.BadParameter("expected YYYY-MM-DD") from None
+        message = translator("vi")._("Write the date as YYYY-MM-DD, for example 2026-11-26.")
+        raise click.BadParameter(message) from None
     return value

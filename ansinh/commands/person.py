@@ -58,8 +58,12 @@ def register(main: click.Group) -> None:
                 record_disclosure(session, actor, "privacy.export", None, "cli", {"subject": "person", "person_id": person_id}, at=now)
         body = json.dumps(data, ensure_ascii=False, indent=2)
         if output:
-            with open(output, "w", encoding="utf-8") as handle:
-                handle.write(body + "\n")
+            try:
+                with open(output, "w", encoding="utf-8") as handle:
+                    handle.write(body + "\n")
+            except OSError:
+                _fail(t._("Cannot write the file %(path)s: check the folder and its permissions.",
+                          path=output))
             click.echo(t._("Export written to %(path)s.", path=output), err=True)
         else:
             click.echo(body)

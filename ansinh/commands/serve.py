@@ -1,17 +1,53 @@
-"""`ansinh serve`: the web service (webhooks, console, simulator)."""
+"""`ansinh serve`: the web service (webhooks, console, simulator). Before it binds, it checks the
+database's schema and the address, and prints the links of this very host and port."""
 from __future__ import annotations
+
+import socket
 
 import click
 
+from ansinh.cli_errors import CliFailure
 from ansinh.cli_support import pass_state, require_identifier_key
+from core.i18n import translator
+
+
+def local_base_url(host: str, port: int) -> str:
+    """Where a browser on this machine reaches the server: a wildcard host means localhost."""
+    shown = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)
+    return f"http://[{shown}]:{port}" if ":" in shown else f"http://{shown}:{port}"
+
+
+def _check_address(host: str, port: int) -> None:
+    """A port in use or an address not on this machine, said in one line before anything starts."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as werkzeug and gunicorn bind
+            probe.bind((host, port))
+    except OSError:
+        message = translator("vi")._("Cannot listen on %(host)s port %(port)s: the port is in use or the "
+                                     "address is not on this machine.", host=host, port=port)
+        raise CliFailure(message) from None
+
+
+def echo_links(settings, base: str) -> None:
+    """The pages a person opens first, at the address about to be bound."""
+    from ussd import simulator_enabled
+
+    t = translator("vi")
+    click.echo(t._("AnSinh is running at %(url)s/", url=base), err=True)
+    click.echo(t._("Officers' console: %(url)s", url=f"{base}/console/"), err=True)
+    if simulator_enabled(settings):
+        click.echo(t._("Phone simulator: %(url)s", url=f"{base}/simulator"), err=True)
 
 
 def register(main: click.Group) -> None:
     @main.command(help="serve the web app: Flask's server with --dev, gunicorn with --workers")
     @click.option("--host", default="127.0.0.1", show_default=True)
-    @click.option("--port", default=5000, show_default=True, type=int)
-    @click.option("--workers", default=0, type=int, help="gunicorn worker processes")
-    @click.option("--threads", default=4, show_default=True, type=int, help="request threads per gunicorn worker")
+    @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+    @click.option("--workers", default=0, type=click.IntRange(min=0), help="gunicorn worker processes")
+    @click.option("--threads", default=4, show_default=True, type=click.IntRange(min=1),
+                  help="request threads per gunicorn worker")
     @click.option("--dev", is_flag=True, help="Flask's development server")
     @click.option("--no-dispatch", is_flag=True, help="leave queued messages to `ansinh worker` processes")
     @pass_state
@@ -25,8 +61,10 @@ def register(main: click.Group) -> None:
         try:  # a gateway allow-list that cannot be read stops the start, in one line
             parse_networks(runtime.settings.ussd_allowed_ips)
         except ValueError as error:
-            raise click.ClickException(str(error)) from None
+            raise CliFailure(str(error)) from None
         dispatch = runtime.settings.dispatch_in_process and not no_dispatch
+        _check_address(host, port)
+        echo_links(runtime.settings, local_base_url(host, port))
         if workers and not dev:
             from ansinh.gunicorn_app import serve_with_gunicorn
 
@@ -35,5 +73,4 @@ def register(main: click.Group) -> None:
         app = create_app(runtime.settings, runtime=runtime)
         if dispatch:
             start_dispatchers(runtime, 1)
-        click.echo(f"AnSinh on http://{host}:{port}", err=True)
         app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)

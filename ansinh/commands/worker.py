@@ -14,7 +14,8 @@ from ansinh.cli_support import pass_state, require_identifier_key
 
 def register(main: click.Group) -> None:
     @main.command(help="send queued messages (many may run, on many machines, against PostgreSQL)")
-    @click.option("--concurrency", default=1, show_default=True, type=int, help="dispatcher threads in this process")
+    @click.option("--concurrency", default=1, show_default=True, type=click.IntRange(min=1),
+                  help="dispatcher threads in this process")
     @click.option("--once", is_flag=True, help="send what is due now, then exit")
     @pass_state
     def worker(state, concurrency: int, once: bool) -> None:

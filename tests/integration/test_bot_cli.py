@@ -48,7 +48,7 @@ def test_telegram_refusing_the_webhook_is_reported_without_a_traceback(bot_api):
 @pytest.mark.parametrize("args", [[], ["--polling", "--set-webhook", URL]])
 def test_exactly_one_mode_is_required(bot_api, args):
     result = run(bot_api, *args)
-    assert result.exit_code == 2 and "exactly one" in result.output
+    assert result.exit_code == 2 and "đúng một trong hai: --polling hoặc --set-webhook URL" in result.output
 
 
 def test_a_missing_token_is_said_plainly(bot_api):

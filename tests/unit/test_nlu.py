@@ -1,6 +1,7 @@
 """The NLU against labelled messages: the held-out part of our corpus (never used to tune the
-rules), the same messages rewritten without diacritics, in NFD and in capitals, and the shared
-examples every AnSinh developer has. Failures print the confusions, so a regression is readable."""
+rules), the same messages rewritten without diacritics, in NFD and in capitals, and the project's
+reference examples (tests/data/nlu_examples.jsonl, dated 2026-11-26). Failures print the
+confusions, so a regression is readable."""
 from __future__ import annotations
 
 import json
@@ -18,7 +19,7 @@ from core.text import fold, strip_diacritics
 TODAY = date(2026, 11, 26)
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "tests" / "data" / "nlu_corpus.jsonl"
-EXAMPLES = ROOT.parent / "shared" / "nlu" / "examples.jsonl"
+EXAMPLES = ROOT / "tests" / "data" / "nlu_examples.jsonl"
 VARIANTS = {
     "as written": lambda text: text,
     "no diacritics": strip_diacritics,
@@ -94,13 +95,8 @@ def test_training_part_stays_learned():
     assert period_accuracy >= 0.99, failures
 
 
-def _examples() -> list[dict]:
-    return _rows(EXAMPLES) if EXAMPLES.is_file() else []
-
-
-@pytest.mark.skipif(not EXAMPLES.is_file(), reason="../shared/nlu/examples.jsonl is not here")
-@pytest.mark.parametrize("row", _examples(), ids=lambda row: row["text"])
-def test_shared_examples(row):
+@pytest.mark.parametrize("row", _rows(EXAMPLES), ids=lambda row: row["text"])
+def test_reference_examples(row):
     result = parse(row["text"], TODAY)
     assert (result.intent, result.slots.get("period")) == (row["intent"], row["period"])
 
