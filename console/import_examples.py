@@ -1,5 +1,5 @@
 """Example files an officer can start from: each kind of import with every column under its
-Vietnamese header and a few rows of the demo filled in (docs/IMPORTS.md describes the columns).
+Vietnamese header and a few rows of made-up people filled in (docs/IMPORTS.md describes the columns).
 CSV as kept in console/examples/ (UTF-8 with BOM, as Excel reads Vietnamese), or the same cells
 as an Excel workbook."""
 from __future__ import annotations
