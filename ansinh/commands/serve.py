@@ -1,6 +1,8 @@
 """`ansinh serve`: the web service (webhooks, console, simulator)."""
 from __future__ import annotations
 
+import signal
+
 import click
 
 from ansinh.cli_support import pass_state
@@ -17,7 +19,7 @@ def register(main: click.Group) -> None:
     @pass_state
     def serve(state, host: str, port: int, workers: int, threads: int, dev: bool, no_dispatch: bool) -> None:
         from ansinh import create_app
-        from ansinh.dispatching import start_dispatchers
+        from ansinh.dispatching import start_dispatchers, stop_dispatchers
 
         runtime = state.runtime
         dispatch = runtime.settings.dispatch_in_process and not no_dispatch
@@ -26,8 +28,14 @@ def register(main: click.Group) -> None:
 
             serve_with_gunicorn(host, port, workers, dispatch, threads)
             return
+        # One process that never forks: the dispatcher runs here as threads. SIGTERM ends the
+        # server as Ctrl-C does; then the dispatcher finishes the message in flight.
         app = create_app(runtime.settings, runtime=runtime)
-        if dispatch:
-            start_dispatchers(runtime, 1)
+        stop, threads = start_dispatchers(runtime, 1) if dispatch else (None, [])
+        signal.signal(signal.SIGTERM, signal.default_int_handler)
         click.echo(f"AnSinh on http://{host}:{port}", err=True)
-        app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+        try:
+            app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+        finally:
+            if stop is not None:
+                stop_dispatchers(runtime, stop, threads)

@@ -1,11 +1,12 @@
 """`ansinh worker`: send queued messages. Run as many as needed, on as many hosts, against
-PostgreSQL; on SQLite one dispatcher does the work."""
+PostgreSQL; on SQLite one dispatcher does the work. SIGTERM or Ctrl-C stops it cleanly: no new
+claims, the message in flight is finished and recorded, the rest of the batch is handed back."""
 from __future__ import annotations
 
 import os
-import signal
 import socket
 import threading
+import time
 
 import click
 
@@ -16,28 +17,31 @@ def register(main: click.Group) -> None:
     @main.command(help="send queued messages (many may run, on many machines, against PostgreSQL)")
     @click.option("--concurrency", default=1, show_default=True, type=int, help="dispatcher threads in this process")
     @click.option("--once", is_flag=True, help="send what is due now, then exit")
+    @click.option("--exit-with-parent", is_flag=True, hidden=True,
+                  help="stop when the process that started this one is gone (`ansinh serve --workers`)")
     @pass_state
-    def worker(state, concurrency: int, once: bool) -> None:
-        from ansinh.dispatching import start_dispatchers
+    def worker(state, concurrency: int, once: bool, exit_with_parent: bool) -> None:
+        from ansinh.dispatching import start_dispatchers, stop_dispatchers, stop_on_signals
         from core.dispatch import Dispatcher
 
         runtime = state.runtime
+        stop = threading.Event()
+        stop_on_signals(stop)
         if once:
             # Its own worker id, so leases taken by a --once run never look like another worker's.
             worker_id = f"{socket.gethostname()}:{os.getpid()}:once"
             dispatcher = Dispatcher(runtime.sessions, runtime.senders, runtime.clock, runtime.settings, worker_id=worker_id,
                                     rate_limiter=runtime.send_rate_limiter, on_permanent_failure=runtime.on_permanent_failure)
             total = 0
-            while (handled := dispatcher.run_once(100)) > 0:
+            while not stop.is_set() and (handled := dispatcher.run_once(100, stop)) > 0:
                 total += handled
             click.echo(f"handled {total}")
             return
-        stop = threading.Event()
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(signum, lambda *_: stop.set())
+        parent = os.getppid()
         _, threads = start_dispatchers(runtime, concurrency, stop)
         click.echo(f"worker running with {len(threads)} dispatcher(s); Ctrl-C to stop", err=True)
-        while not stop.wait(0.5):
-            pass
-        for thread in threads:
-            thread.join(timeout=10)
+        while not stop.is_set():
+            time.sleep(0.5)
+            if exit_with_parent and os.getppid() != parent:  # its supervisor was killed: no orphan keeps sending
+                break
+        stop_dispatchers(runtime, stop, threads)
