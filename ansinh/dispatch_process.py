@@ -9,6 +9,7 @@ finishes the message in flight. The child stops by itself if the master is kille
 from __future__ import annotations
 
 import logging
+import os
 import subprocess
 import sys
 import time
@@ -21,12 +22,13 @@ STEADY = 30.0  # seconds: a child that ran this long and died is restarted at on
 
 def dispatcher_command(verbose: bool = False) -> list[str]:
     return [sys.executable, "-m", "ansinh", *(["-v"] if verbose else []), "worker", "--concurrency", "1",
-            "--exit-with-parent"]
+            "--parent", str(os.getpid())]
 
 
 class DispatcherProcess:
-    def __init__(self, command: list[str]):
+    def __init__(self, command: list[str], now=time.monotonic):  # noqa: ANN001 - a clock, for tests
         self.command = command
+        self.now = now
         self.process: subprocess.Popen | None = None
         self.started_at = 0.0
         self.next_start = 0.0
@@ -39,23 +41,22 @@ class DispatcherProcess:
         if self.stopping:
             return
         if self.process is not None:
-            code = self.process.poll()  # 0 too when gunicorn's waitpid(-1) collected it first
-            if code is None:
+            if self.process.poll() is None:  # also sees a child that gunicorn's waitpid(-1) collected
                 return
-            self._ended(code)
-        if time.monotonic() >= self.next_start:
+            self._ended()
+        if self.now() >= self.next_start:
             self.process = subprocess.Popen(self.command)
-            self.started_at = time.monotonic()
+            self.started_at = self.now()
             logger.info("dispatcher process %s started", self.process.pid)
 
-    def _ended(self, code: int) -> None:
+    def _ended(self) -> None:
         if self.reloading:
             self.reloading, self.next_start = False, 0.0
         else:  # a crash: again at once if it had been running a while, else after 2, 4 … 60 s
-            quick = time.monotonic() - self.started_at < STEADY
+            quick = self.now() - self.started_at < STEADY
             self.quick_exits = self.quick_exits + 1 if quick else 0
-            self.next_start = time.monotonic() + (min(60.0, 2.0 ** self.quick_exits) if quick else 0.0)
-            logger.error("dispatcher process %s exited (%s); starting another", self.process.pid, code)
+            self.next_start = self.now() + (min(60.0, 2.0 ** self.quick_exits) if quick else 0.0)
+            logger.error("dispatcher process %s ended; starting another", self.process.pid)
         self.process = None
 
     def reload(self) -> None:

@@ -17,10 +17,10 @@ def register(main: click.Group) -> None:
     @main.command(help="send queued messages (many may run, on many machines, against PostgreSQL)")
     @click.option("--concurrency", default=1, show_default=True, type=int, help="dispatcher threads in this process")
     @click.option("--once", is_flag=True, help="send what is due now, then exit")
-    @click.option("--exit-with-parent", is_flag=True, hidden=True,
-                  help="stop when the process that started this one is gone (`ansinh serve --workers`)")
+    @click.option("--parent", type=int, hidden=True,
+                  help="stop when process PARENT (`ansinh serve --workers`) is no longer this one's parent")
     @pass_state
-    def worker(state, concurrency: int, once: bool, exit_with_parent: bool) -> None:
+    def worker(state, concurrency: int, once: bool, parent: int | None) -> None:
         from ansinh.dispatching import start_dispatchers, stop_dispatchers, stop_on_signals
         from core.dispatch import Dispatcher
 
@@ -37,11 +37,10 @@ def register(main: click.Group) -> None:
                 total += handled
             click.echo(f"handled {total}")
             return
-        parent = os.getppid()
         _, threads = start_dispatchers(runtime, concurrency, stop)
         click.echo(f"worker running with {len(threads)} dispatcher(s); Ctrl-C to stop", err=True)
         while not stop.is_set():
             time.sleep(0.5)
-            if exit_with_parent and os.getppid() != parent:  # its supervisor was killed: no orphan keeps sending
+            if parent is not None and os.getppid() != parent:  # its supervisor was killed: no orphan keeps sending
                 break
         stop_dispatchers(runtime, stop, threads)
