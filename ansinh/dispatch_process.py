@@ -77,6 +77,7 @@ class DispatcherProcess:
         try:
             self.process.wait(timeout)
         except subprocess.TimeoutExpired:
-            logger.warning("dispatcher process %s did not stop in %.0f s; killing it", self.process.pid, timeout)
+            logger.warning("dispatcher process %s still running after %.0f s; killing it", self.process.pid,
+                           timeout)
             self.process.kill()
             self.process.wait()

@@ -79,7 +79,8 @@ def stop_on_signals(stop: threading.Event) -> None:
         signal.signal(signum, lambda *_: stop.set())
 
 
-def stop_dispatchers(runtime, stop: threading.Event, threads: list[threading.Thread], grace: float = STOP_GRACE) -> None:
+def stop_dispatchers(runtime, stop: threading.Event, threads: list[threading.Thread],
+                     grace: float = STOP_GRACE) -> None:
     """Stop claiming, let each dispatcher finish (and record) the message it is sending and hand
     back the rest of its batch, then release the senders' connections."""
     stop.set()

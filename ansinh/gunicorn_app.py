@@ -15,7 +15,6 @@ from gunicorn.arbiter import Arbiter
 
 from ansinh.dispatch_process import DispatcherProcess, dispatcher_command
 
-
 # Request threads per worker (`ansinh serve --threads`). 2 and 4 were measured back to back on 2
 # cores: run-to-run spread (±40 %) was larger than any difference (BENCHMARKS.md, web).
 THREADS = 4
@@ -121,7 +120,8 @@ def serve_with_gunicorn(host: str, port: int, workers: int, dispatch: bool, thre
     # Every worker (and the dispatcher) must sign with the same key; the demo's generated one is shared here.
     os.environ.setdefault("ANSINH_SECRET_KEY", secrets.token_hex(32))
     options = {"bind": f"{host}:{port}", "workers": workers, "worker_class": "gthread", "threads": max(1, threads),
-               "timeout": 30, "graceful_timeout": 10, "pre_fork": _no_thread_at_fork, "post_worker_init": _ready,
+               "timeout": 30, "graceful_timeout": 10,
+               "pre_fork": _no_thread_at_fork, "post_worker_init": _ready,
                # gunicorn's control socket is a thread in the master, at one path shared by every instance
                "control_socket_disable": True}
     verbose = logging.getLogger().isEnabledFor(logging.INFO)

@@ -159,8 +159,8 @@ class Dispatcher:
         with self.sessions.begin() as session:
             session.execute(
                 update(OutboxMessage)
-                .where(OutboxMessage.id.in_([m.id for m in messages]), OutboxMessage.claimed_by == self.worker_id,
-                       OutboxMessage.status == "sending")
+                .where(OutboxMessage.id.in_([m.id for m in messages]),
+                       OutboxMessage.claimed_by == self.worker_id, OutboxMessage.status == "sending")
                 .values(status="queued", claimed_until=None)
             )
         logger.info("stopping: %d claimed message(s) handed back unsent", len(messages))

@@ -41,6 +41,6 @@ def register(main: click.Group) -> None:
         click.echo(f"worker running with {len(threads)} dispatcher(s); Ctrl-C to stop", err=True)
         while not stop.is_set():
             time.sleep(0.5)
-            if parent is not None and os.getppid() != parent:  # its supervisor was killed: no orphan keeps sending
+            if parent is not None and os.getppid() != parent:  # its master was killed: no orphan sends on
                 break
         stop_dispatchers(runtime, stop, threads)

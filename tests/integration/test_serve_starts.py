@@ -7,9 +7,9 @@ report ready, and that each start answers /healthz, a USSD turn, a signed Twilio
 Telegram update (its answer reaching the Bot API stand-in), 20 starts in a row.
 
 A stuck worker never answers; gunicorn kills it after its 30 s timeout and forks another, which
-could then answer. So the two workers forked at start must be the two that report ready, and the
-deadline only bounds how long the test waits for them: a healthy start takes a few seconds, 15 at
-most on a busy 2-core machine.
+could then answer. So the two workers forked at start must be the two that report ready. The
+deadline only bounds how long the test waits: a stuck worker never answers, while a healthy start
+answers within seconds on an idle machine but may take a minute on one busy with other work.
 """
 from __future__ import annotations
 
@@ -36,8 +36,8 @@ from tests.ussd_factories import LAI_PHONE, ansinh_command, build_world, worker_
 
 STARTS = 20
 AT_ONCE = 2  # servers starting side by side (each is a master and two workers)
-DEADLINE = 90.0  # seconds from the start command to the last answer
-QUEUED = 10  # messages per channel waiting in the outbox when each server starts
+DEADLINE = 180.0  # seconds from the start command to the last answer
+QUEUED = 5  # messages per channel waiting in the outbox when each server starts
 USSD_KEY = "ussd-gateway-key"
 TELEGRAM_SECRET = "telegram-webhook-secret"
 BOOTING = re.compile(r"Booting worker with pid: (\d+)")
@@ -50,10 +50,10 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _request(url: str, data: bytes | None = None, headers: dict | None = None, timeout: float = 30.0) -> tuple[int, str]:
+def _request(url: str, data: bytes | None = None, headers: dict | None = None) -> tuple[int, str]:
     request = urllib.request.Request(url, data=data, headers=headers or {})
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with urllib.request.urlopen(request, timeout=30) as response:
             return response.status, response.read().decode("utf-8")
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode("utf-8", "replace")
@@ -82,8 +82,8 @@ def _queue_backlog(sessions, start: int) -> None:
         for index in range(QUEUED):
             enqueue(session, channel="sms", address=f"+849{start:02d}{index:05d}", text=f"Thong bao {index}",
                     kind="notification", key=f"start-{start}-sms-{index}")
-            enqueue(session, channel="telegram", address=str(500000 + start * 1000 + index), text=f"Thông báo {index}",
-                    kind="notification", key=f"start-{start}-tg-{index}")
+            enqueue(session, channel="telegram", address=str(500000 + start * 1000 + index),
+                    text=f"Thông báo {index}", kind="notification", key=f"start-{start}-tg-{index}")
 
 
 def _one_start(start: int, env: dict, tmp_path: Path, telegram: TelegramBotApi) -> float:
@@ -105,15 +105,19 @@ def _one_start(start: int, env: dict, tmp_path: Path, telegram: TelegramBotApi) 
             if answer:
                 return answer
             time.sleep(0.1)
-        raise AssertionError(f"start {start}: {what} not answered within {DEADLINE:.0f} s:\n" + log_path.read_text()[-3000:])
+        raise AssertionError(f"start {start}: {what} not answered within {DEADLINE:.0f} s:\n"
+                             + log_path.read_text()[-3000:])
 
     try:
         within("/healthz", lambda: _request(f"{base}/healthz")[0] == 200)
         ussd = {"X-AnSinh-Key": USSD_KEY}
-        within("USSD menu", lambda: _request(f"{base}/ussd/session", urllib.parse.urlencode(
-            {"sessionId": f"start{start}", "phoneNumber": LAI_PHONE, "input": ""}).encode(), ussd)[1].startswith("CON "))
-        _, screen = _request(f"{base}/ussd/session", urllib.parse.urlencode(
-            {"sessionId": f"start{start}", "phoneNumber": LAI_PHONE, "input": "1"}).encode(), ussd)
+
+        def dial(text: str) -> str:
+            form = {"sessionId": f"start{start}", "phoneNumber": LAI_PHONE, "input": text}
+            return _request(f"{base}/ussd/session", urllib.parse.urlencode(form).encode(), ussd)[1]
+
+        within("USSD menu", lambda: dial("").startswith("CON "))
+        screen = dial("1")
         assert "750.000d" in screen, screen
         form = {"MessageSid": f"SMstart{os.getpid()}x{start}", "From": LAI_PHONE, "To": "+15005550006",
                 "Body": "tien thang nay ve chua"}
@@ -122,8 +126,8 @@ def _one_start(start: int, env: dict, tmp_path: Path, telegram: TelegramBotApi) 
                                  {"X-Twilio-Signature": signature})
         assert status == 200 and "750.000d" in twiml, twiml
         update = json.dumps(private_message(900000 + start, chat, "/start")).encode()
-        status, _ = _request(f"{base}/telegram/webhook", update, {"Content-Type": "application/json",
-                                                                  "X-Telegram-Bot-Api-Secret-Token": TELEGRAM_SECRET})
+        headers = {"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": TELEGRAM_SECRET}
+        status, _ = _request(f"{base}/telegram/webhook", update, headers)
         assert status == 200
         within("the Telegram answer", lambda: any(str(m["chat_id"]) == str(chat) for m in telegram.sent()))
         within("both workers ready", lambda: _first_two_ready(log_path.read_text()))
@@ -146,7 +150,8 @@ def _one_start(start: int, env: dict, tmp_path: Path, telegram: TelegramBotApi) 
 def test_twenty_starts_with_messages_queued_all_answer(sessions, database_url_for_run, standin, tmp_path):
     api, telegram = standin
     build_world(sessions)
-    extra = {"ANSINH_REDIS_URL": os.environ["ANSINH_TEST_REDIS_URL"]} if os.environ.get("ANSINH_TEST_REDIS_URL") else {}
+    redis = os.environ.get("ANSINH_TEST_REDIS_URL")
+    extra = {"ANSINH_REDIS_URL": redis} if redis else {}
     env = worker_env(database_url_for_run, api.url, ANSINH_SIMULATOR="off", ANSINH_USSD_SECRET=USSD_KEY,
                      TELEGRAM_BOT_TOKEN="7000000001:TEST-token", TELEGRAM_WEBHOOK_SECRET=TELEGRAM_SECRET,
                      TELEGRAM_API_BASE_URL=f"{api.url}/bot", **extra)

@@ -48,9 +48,10 @@ def _wait(condition, timeout: float) -> bool:
     return condition()
 
 
-@pytest.mark.parametrize("command, stops", [(("worker", "--concurrency", "2"), 3), (("serve", "--workers", "1"), 2)],
-                         ids=["worker", "serve"])
-def test_sigterm_mid_broadcast_sends_each_message_once(command, stops, sessions, database_url_for_run, tmp_path):
+@pytest.mark.parametrize("command, stops", [(("worker", "--concurrency", "2"), 3),
+                                            (("serve", "--workers", "1"), 2)], ids=["worker", "serve"])
+def test_sigterm_mid_broadcast_sends_each_message_once(command, stops, sessions, database_url_for_run,
+                                                       tmp_path):
     with sessions.begin() as session:
         for index in range(RECIPIENTS):
             enqueue(session, channel="sms", address=f"+8491{index:07d}", text=f"Thong bao chi tra {index}",
@@ -62,7 +63,8 @@ def test_sigterm_mid_broadcast_sends_each_message_once(command, stops, sessions,
     def start(run: int) -> subprocess.Popen:
         args = [*command, "--port", str(_free_port())] if command[0] == "serve" else list(command)
         with (tmp_path / f"run-{run}.log").open("w") as log:
-            return subprocess.Popen(ansinh_command(*args), env=env, cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT)
+            return subprocess.Popen(ansinh_command(*args), env=env, cwd=tmp_path, stdout=log,
+                                    stderr=subprocess.STDOUT)
 
     def stop(process: subprocess.Popen, run: int) -> None:
         process.send_signal(signal.SIGTERM)
@@ -78,13 +80,15 @@ def test_sigterm_mid_broadcast_sends_each_message_once(command, stops, sessions,
             seen = len(standin.requests)
             process = start(run)
             try:
-                assert standin.wait_for(lambda requests: len(requests) >= seen + 8, timeout=120), "nothing was sent"
+                sent = standin.wait_for(lambda requests, seen=seen: len(requests) >= seen + 8, timeout=120)
+                assert sent, "nothing was sent"
             finally:
                 stop(process, run)
         assert _pending(sessions) > 0, "the broadcast was over before the last stop"
         process = start(stops)
         try:
-            assert _wait(lambda: _pending(sessions) == 0, timeout=300), f"{_pending(sessions)} messages still pending"
+            drained = _wait(lambda: _pending(sessions) == 0, timeout=300)
+            assert drained, f"{_pending(sessions)} messages still pending"
         finally:
             stop(process, stops)
     finally:
@@ -94,7 +98,8 @@ def test_sigterm_mid_broadcast_sends_each_message_once(command, stops, sessions,
     keys = Counter(idempotency_key(request) for request in requests)
     assert {key for key, count in keys.items() if count > 1} == set()
     assert set(keys) == {f"broadcast:7:{index}" for index in range(RECIPIENTS)}
-    assert Counter(request.form["To"] for request in requests) == {f"+8491{index:07d}": 1 for index in range(RECIPIENTS)}
+    recipients = Counter(request.form["To"] for request in requests)
+    assert recipients == {f"+8491{index:07d}": 1 for index in range(RECIPIENTS)}
     with sessions() as session:
         rows = list(session.scalars(select(OutboxMessage)))
     assert {row.status for row in rows} == {"sent"}

@@ -155,13 +155,15 @@ def test_a_stopping_dispatcher_finishes_its_message_and_hands_back_the_rest(sess
             stop.set()  # SIGTERM arrives while this message is with the provider
             return super().send(message)
 
-    stopping = Dispatcher(sessions, {"sms": (sender := StopAfterOne())}, clock, settings, worker_id="stopping")
+    sender = StopAfterOne()
+    stopping = Dispatcher(sessions, {"sms": sender}, clock, settings, worker_id="stopping")
     assert stopping.run_once(limit=10, stop=stop) == 5
     assert len(sender.sent) == 1
     with sessions() as session:
         rows = {m.idempotency_key: m for m in session.scalars(select(OutboxMessage))}
     assert rows["k0"].status == "sent" and rows["k0"].provider_id == f"SM{rows['k0'].id:08d}"
-    assert {(m.status, m.claimed_until, m.attempts) for key, m in rows.items() if key != "k0"} == {("queued", None, 0)}
+    rest = {(m.status, m.claimed_until, m.attempts) for key, m in rows.items() if key != "k0"}
+    assert rest == {("queued", None, 0)}
     other = Dispatcher(sessions, {"sms": (other_sender := FakeSender())}, clock, settings, worker_id="other")
     assert other.run_once() == 4  # due at once, not after the stopped worker's lease
     assert sorted(text for _, text in sender.sent + other_sender.sent) == [f"k{n}" for n in range(5)]
