@@ -38,7 +38,8 @@ def register(main: click.Group) -> None:
             click.echo(f"handled {total}")
             return
         _, threads = start_dispatchers(runtime, concurrency, stop)
-        click.echo(f"worker running with {len(threads)} dispatcher(s); Ctrl-C to stop", err=True)
+        dispatchers = sum(thread.name.startswith("dispatch-") for thread in threads)
+        click.echo(f"worker running with {dispatchers} dispatcher(s); Ctrl-C to stop", err=True)
         while not stop.is_set():
             time.sleep(0.5)
             if parent is not None and os.getppid() != parent:  # its master was killed: no orphan sends on
