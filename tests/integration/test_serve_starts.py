@@ -16,8 +16,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import signal
-import socket
 import subprocess
 import time
 import urllib.error
@@ -30,6 +28,7 @@ import pytest
 from twilio.request_validator import RequestValidator
 
 from core.outbox import enqueue
+from tests.processes import free_port, terminate
 from tests.standins.twilio import twilio_standin
 from tests.standins_bot import TelegramBotApi, private_message
 from tests.ussd_factories import LAI_PHONE, ansinh_command, build_world, worker_env
@@ -42,12 +41,6 @@ USSD_KEY = "ussd-gateway-key"
 TELEGRAM_SECRET = "telegram-webhook-secret"
 BOOTING = re.compile(r"Booting worker with pid: (\d+)")
 READY = re.compile(r"Worker ready \(pid: (\d+)\)")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _request(url: str, data: bytes | None = None, headers: dict | None = None) -> tuple[int, str]:
@@ -87,7 +80,7 @@ def _queue_backlog(sessions, start: int) -> None:
 
 
 def _one_start(start: int, env: dict, tmp_path: Path, telegram: TelegramBotApi) -> float:
-    port, chat = _free_port(), 800000000 + start
+    port, chat = free_port(), 800000000 + start
     base = f"http://127.0.0.1:{port}"
     log_path = tmp_path / f"serve-{start}.log"
     began = time.monotonic()
@@ -134,15 +127,10 @@ def _one_start(start: int, env: dict, tmp_path: Path, telegram: TelegramBotApi) 
         assert _threads(server.pid) == 1, f"start {start}: threads in the gunicorn master"
         took = time.monotonic() - began
     finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stopped = terminate(server)
     assert "threads alive in the gunicorn master" not in log_path.read_text()
     assert "WORKER TIMEOUT" not in log_path.read_text()
-    assert server.returncode == 0, log_path.read_text()[-3000:]
+    assert stopped == 0, log_path.read_text()[-3000:]
     return took
 
 

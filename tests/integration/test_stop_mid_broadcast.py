@@ -8,44 +8,21 @@ answers slowly, so a batch of 50 takes longer than a stopping process used to wa
 """
 from __future__ import annotations
 
-import signal
-import socket
 import subprocess
-import time
 from collections import Counter
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from core.models import OutboxMessage
 from core.outbox import enqueue
+from tests.processes import free_port, pending, terminate, wait_until
 from tests.standins.twilio import MESSAGES_PATH, idempotency_key, twilio_standin
 from tests.ussd_factories import ansinh_command, worker_env
 
 RECIPIENTS = 70
 PROVIDER_DELAY = 0.25  # seconds per send
 LEASE_SECONDS = 2  # a row left claimed by a process that died is sent again this soon
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _pending(sessions) -> int:
-    with sessions() as session:
-        return session.scalar(select(func.count()).select_from(OutboxMessage).where(
-            OutboxMessage.status.in_(("queued", "sending"))))
-
-
-def _wait(condition, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return condition()
 
 
 @pytest.mark.parametrize("command, stops", [(("worker", "--concurrency", "2"), 3),
@@ -61,19 +38,13 @@ def test_sigterm_mid_broadcast_sends_each_message_once(command, stops, sessions,
                      ANSINH_SCHEDULER_INTERVAL="0", ANSINH_SIMULATOR="off")
 
     def start(run: int) -> subprocess.Popen:
-        args = [*command, "--port", str(_free_port())] if command[0] == "serve" else list(command)
+        args = [*command, "--port", str(free_port())] if command[0] == "serve" else list(command)
         with (tmp_path / f"run-{run}.log").open("w") as log:
             return subprocess.Popen(ansinh_command(*args), env=env, cwd=tmp_path, stdout=log,
                                     stderr=subprocess.STDOUT)
 
     def stop(process: subprocess.Popen, run: int) -> None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=120)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        assert process.returncode == 0, (tmp_path / f"run-{run}.log").read_text()[-3000:]
+        assert terminate(process) == 0, (tmp_path / f"run-{run}.log").read_text()[-3000:]
 
     try:
         for run in range(stops):
@@ -84,11 +55,11 @@ def test_sigterm_mid_broadcast_sends_each_message_once(command, stops, sessions,
                 assert sent, "nothing was sent"
             finally:
                 stop(process, run)
-        assert _pending(sessions) > 0, "the broadcast was over before the last stop"
+        assert pending(sessions) > 0, "the broadcast was over before the last stop"
         process = start(stops)
         try:
-            drained = _wait(lambda: _pending(sessions) == 0, timeout=300)
-            assert drained, f"{_pending(sessions)} messages still pending"
+            drained = wait_until(lambda: pending(sessions) == 0, timeout=300)
+            assert drained, f"{pending(sessions)} messages still pending"
         finally:
             stop(process, stops)
     finally:
