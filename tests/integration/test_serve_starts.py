@@ -103,6 +103,7 @@ def _one_start(start: int, env: dict, tmp_path: Path, telegram: TelegramBotApi) 
 
     try:
         within("/healthz", lambda: _request(f"{base}/healthz")[0] == 200)
+        assert _threads(server.pid) == 1, f"start {start}: threads in the gunicorn master"
         ussd = {"X-AnSinh-Key": USSD_KEY}
 
         def dial(text: str) -> str:
@@ -124,7 +125,6 @@ def _one_start(start: int, env: dict, tmp_path: Path, telegram: TelegramBotApi) 
         assert status == 200
         within("the Telegram answer", lambda: any(str(m["chat_id"]) == str(chat) for m in telegram.sent()))
         within("both workers ready", lambda: _first_two_ready(log_path.read_text()))
-        assert _threads(server.pid) == 1, f"start {start}: threads in the gunicorn master"
         took = time.monotonic() - began
     finally:
         stopped = terminate(server)
