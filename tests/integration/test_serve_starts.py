@@ -2,9 +2,10 @@
 
 A thread alive in the gunicorn master when it forks a worker can hold a lock (an import lock, a
 logging lock) that the worker then waits on for ever. So the dispatcher must not run in the
-master: the test checks that the master has one thread once its workers are up, that both workers
-report ready, and that each start answers /healthz, a USSD turn, a signed Twilio SMS and a
-Telegram update (its answer reaching the Bot API stand-in), 20 starts in a row.
+master. For 20 starts in a row the test checks that the master has one thread (in /proc, and its
+pre_fork hook logged no other at any fork), that both workers report ready, and that the service
+answers /healthz, a USSD turn, a signed Twilio SMS and a Telegram update (its answer reaching the
+Bot API stand-in).
 
 A stuck worker never answers; gunicorn kills it after its 30 s timeout and forks another, which
 could then answer. So the two workers forked at start must be the two that report ready. The
