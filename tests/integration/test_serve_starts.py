@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import secrets
 import subprocess
 import time
 import urllib.error
@@ -42,6 +43,8 @@ USSD_KEY = "ussd-gateway-key"
 TELEGRAM_SECRET = "telegram-webhook-secret"
 BOOTING = re.compile(r"Booting worker with pid: (\d+)")
 READY = re.compile(r"Worker ready \(pid: (\d+)\)")
+# Redis outlives test runs and remembers session ids, MessageSids and update ids: new ones each run.
+RUN = secrets.randbelow(10**9)
 
 
 def _request(url: str, data: bytes | None = None, headers: dict | None = None) -> tuple[int, str]:
@@ -81,7 +84,7 @@ def _queue_backlog(sessions, start: int) -> None:
 
 
 def _one_start(start: int, env: dict, tmp_path: Path, telegram: TelegramBotApi) -> float:
-    port, chat = free_port(), 800000000 + start
+    port, chat = free_port(), RUN * 100 + start  # a new chat each time, as for the update ids
     base = f"http://127.0.0.1:{port}"
     log_path = tmp_path / f"serve-{start}.log"
     began = time.monotonic()
@@ -108,19 +111,19 @@ def _one_start(start: int, env: dict, tmp_path: Path, telegram: TelegramBotApi) 
         ussd = {"X-AnSinh-Key": USSD_KEY}
 
         def dial(text: str) -> str:
-            form = {"sessionId": f"start{start}", "phoneNumber": LAI_PHONE, "input": text}
+            form = {"sessionId": f"start{RUN}x{start}", "phoneNumber": LAI_PHONE, "input": text}
             return _request(f"{base}/ussd/session", urllib.parse.urlencode(form).encode(), ussd)[1]
 
         within("USSD menu", lambda: dial("").startswith("CON "))
         screen = dial("1")
         assert "750.000d" in screen, screen
-        form = {"MessageSid": f"SMstart{os.getpid()}x{start}", "From": LAI_PHONE, "To": "+15005550006",
+        form = {"MessageSid": f"SMstart{RUN}x{start}", "From": LAI_PHONE, "To": "+15005550006",
                 "Body": "tien thang nay ve chua"}
         signature = RequestValidator("standin-token").compute_signature("http://testserver/sms/twilio", form)
         status, twiml = _request(f"{base}/sms/twilio", urllib.parse.urlencode(form).encode(),
                                  {"X-Twilio-Signature": signature})
         assert status == 200 and "750.000d" in twiml, twiml
-        update = json.dumps(private_message(900000 + start, chat, "/start")).encode()
+        update = json.dumps(private_message(RUN * 100 + start, chat, "/start")).encode()
         headers = {"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": TELEGRAM_SECRET}
         status, _ = _request(f"{base}/telegram/webhook", update, headers)
         assert status == 200
