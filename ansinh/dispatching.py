@@ -7,12 +7,17 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import socket
 import threading
+import time
 
 from core.dispatch import Dispatcher
 
 logger = logging.getLogger(__name__)
+# How long a stopping process waits for its dispatchers: longer than any sender waits for its
+# provider (Telegram 30 s), so the message in flight is finished and recorded, never cut off.
+STOP_GRACE = 45.0
 
 
 def build_senders(runtime) -> dict:
@@ -74,3 +79,28 @@ def start_dispatchers(runtime, concurrency: int = 1, stop: threading.Event | Non
         scheduler.start()
         threads.append(scheduler)
     return stop, threads
+
+
+def stop_on_signals(stop: threading.Event) -> None:
+    """SIGTERM and SIGINT (Ctrl-C) set `stop` instead of ending the process mid-send. The main
+    thread must then only poll `stop.is_set()`: the handler runs on it and takes the Event's lock."""
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+
+
+def stop_dispatchers(runtime, stop: threading.Event, threads: list[threading.Thread],
+                     grace: float = STOP_GRACE) -> None:
+    """Stop claiming, let each dispatcher finish (and record) the message it is sending and hand
+    back the rest of its batch, then release the senders' connections."""
+    stop.set()
+    deadline = time.monotonic() + grace
+    for thread in threads:
+        thread.join(timeout=max(0.0, deadline - time.monotonic()))
+    stuck = [thread.name for thread in threads if thread.is_alive()]
+    if stuck:
+        logger.warning("still sending after %.0f s, stopping anyway (%s): its message may be sent again",
+                       grace, ", ".join(stuck))
+    for sender in runtime.senders.values():
+        close = getattr(sender, "close", None)
+        if close is not None:
+            close()

@@ -1,24 +1,69 @@
 """`ansinh serve --workers N`: gunicorn with N worker processes, each building its own app (and
-engine) after the fork. The one in-process dispatcher runs in the master process, so there is
-exactly one however many web workers there are (use `ansinh worker` processes to scale sending)."""
+engine) after the fork. The master runs no thread (one alive at a fork can leave a worker waiting
+for ever on a lock it held): the one dispatcher is a process of its own that the master starts,
+restarts and stops (ansinh/dispatch_process.py); use `ansinh worker` processes to scale sending."""
 from __future__ import annotations
 
-from gunicorn.app.base import BaseApplication
+import logging
+import os
+import secrets
+import sys
+import threading
 
+from gunicorn.app.base import BaseApplication
+from gunicorn.arbiter import Arbiter
+
+from ansinh.dispatch_process import DispatcherProcess, dispatcher_command
 
 # Request threads per worker (`ansinh serve --threads`). 2 and 4 were measured back to back on 2
 # cores: run-to-run spread (±40 %) was larger than any difference (BENCHMARKS.md, web).
 THREADS = 4
+# Settings that older gunicorn versions do not know (and need not: they have no control socket).
+NEWER_SETTINGS = {"control_socket_disable"}
+
+
+class _Arbiter(Arbiter):
+    """gunicorn's master, also keeping the dispatcher process running beside the web workers."""
+
+    def __init__(self, app, dispatcher: DispatcherProcess | None):  # noqa: ANN001
+        self.dispatcher = dispatcher
+        super().__init__(app)
+
+    def manage_workers(self) -> None:
+        if self.dispatcher is not None:
+            self.dispatcher.keep_running()
+        super().manage_workers()
+
+    def reload(self) -> None:
+        super().reload()
+        if self.dispatcher is not None:
+            self.dispatcher.reload()
+
+    def stop(self, graceful: bool = True) -> None:
+        if self.dispatcher is not None:
+            self.dispatcher.terminate()  # first, so it winds down while the web workers do
+        super().stop(graceful)
+        if self.dispatcher is not None:
+            self.dispatcher.wait()
 
 
 class _Gunicorn(BaseApplication):
-    def __init__(self, options: dict):
+    def __init__(self, options: dict, dispatcher: DispatcherProcess | None = None):
         self.options = options
+        self.dispatcher = dispatcher
         super().__init__()
 
     def load_config(self) -> None:
         for key, value in self.options.items():
-            self.cfg.set(key, value)
+            if key in self.cfg.settings or key not in NEWER_SETTINGS:
+                self.cfg.set(key, value)
+
+    def run(self) -> None:
+        try:
+            _Arbiter(self, self.dispatcher).run()
+        except RuntimeError as error:  # as gunicorn's own run() reports a bad configuration
+            print(f"\nError: {error}\n", file=sys.stderr)
+            sys.exit(1)
 
     def load(self):
         from ansinh import create_app
@@ -60,18 +105,24 @@ def warm_up(app) -> None:
     gc.freeze()
 
 
+def _no_thread_at_fork(server, worker) -> None:  # noqa: ANN001 - gunicorn's pre_fork hook
+    """Say so loudly if anything ever starts a thread in the master again."""
+    others = [thread.name for thread in threading.enumerate() if thread is not threading.main_thread()]
+    if others:
+        server.log.error("threads alive in the gunicorn master before a fork: %s", ", ".join(others))
+
+
+def _ready(worker) -> None:  # noqa: ANN001 - gunicorn's post_worker_init hook
+    worker.log.info("Worker ready (pid: %s)", worker.pid)
+
+
 def serve_with_gunicorn(host: str, port: int, workers: int, dispatch: bool, threads: int = THREADS) -> None:
-    import os
-    import secrets
-
-    # Every worker must sign sessions with the same key; the demo's generated one is shared here.
+    # Every worker (and the dispatcher) must sign with the same key; the demo's generated one is shared here.
     os.environ.setdefault("ANSINH_SECRET_KEY", secrets.token_hex(32))
-    if dispatch:
-        from ansinh.dispatching import start_dispatchers
-        from ansinh.runtime import Runtime
-        from core.settings import Settings
-
-        start_dispatchers(Runtime(Settings.from_env()), 1)
     options = {"bind": f"{host}:{port}", "workers": workers, "worker_class": "gthread", "threads": max(1, threads),
-               "timeout": 30, "graceful_timeout": 10}
-    _Gunicorn(options).run()
+               "timeout": 30, "graceful_timeout": 10,
+               "pre_fork": _no_thread_at_fork, "post_worker_init": _ready,
+               # gunicorn's control socket is a thread in the master, at one path shared by every instance
+               "control_socket_disable": True}
+    verbose = logging.getLogger().isEnabledFor(logging.INFO)
+    _Gunicorn(options, DispatcherProcess(dispatcher_command(verbose)) if dispatch else None).run()

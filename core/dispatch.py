@@ -4,7 +4,8 @@ Claims are short transactions: PostgreSQL uses FOR UPDATE SKIP LOCKED so any num
 any number of hosts share the queue; SQLite runs a single dispatcher. A claimed row carries a
 lease; a worker killed mid-batch leaves rows whose lease expires and are claimed again. Each send
 is recorded in its own commit right after the provider answers, so a crash repeats at most the
-one message in flight, and the idempotency key travels with it for providers that dedupe.
+one message in flight, and the idempotency key travels with it for providers that dedupe. A worker
+asked to stop finishes and records the message in flight and hands back the rest: nothing repeats.
 """
 from __future__ import annotations
 
@@ -143,12 +144,28 @@ class Dispatcher:
             return result.rowcount == 1
 
     # -- sending ------------------------------------------------------------------------------
-    def run_once(self, limit: int = 50) -> int:
-        """Claim one batch and send it; returns how many rows were handled."""
+    def run_once(self, limit: int = 50, stop: threading.Event | None = None) -> int:
+        """Claim one batch and send it; returns how many rows were claimed. Once `stop` is set, the
+        message being sent is finished and recorded and the rest of the batch is handed back, so a
+        worker told to stop exits without leaving a message half sent."""
         batch = self.claim(limit)
-        for message in batch:
+        for index, message in enumerate(batch):
+            if stop is not None and stop.is_set():
+                self._hand_back(batch[index:])
+                break
             self._deliver(message)
         return len(batch)
+
+    def _hand_back(self, messages: list[OutboxMessage]) -> None:
+        """Unsent claims become due again at once, for this or another worker (not after the lease)."""
+        with self.sessions.begin() as session:
+            session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id.in_([m.id for m in messages]),
+                       OutboxMessage.claimed_by == self.worker_id, OutboxMessage.status == "sending")
+                .values(status="queued", claimed_until=None)
+            )
+        logger.info("stopping: %d claimed message(s) handed back unsent", len(messages))
 
     def _deliver(self, message: OutboxMessage) -> None:
         now = self.clock.now()
@@ -223,7 +240,7 @@ class Dispatcher:
             try:
                 if self.before_batch is not None:
                     self.before_batch()
-                handled = self.run_once(batch)
+                handled = self.run_once(batch, stop)
             except Exception:  # noqa: BLE001 - a database outage must not kill the worker
                 logger.exception("dispatch batch failed; retrying")
                 handled = 0

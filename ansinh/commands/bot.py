@@ -49,15 +49,13 @@ def _set_webhook(settings, url: str) -> None:  # noqa: ANN001
 
 
 def _poll(runtime, dispatch: bool) -> None:  # noqa: ANN001
-    from ansinh.dispatching import start_dispatchers
+    from ansinh.dispatching import start_dispatchers, stop_dispatchers
     from bot.telegram_polling import run_polling
 
-    stop = None
-    if dispatch:
-        stop, _threads = start_dispatchers(runtime, 1)
+    stop, threads = start_dispatchers(runtime, 1) if dispatch else (None, [])
     click.echo("Telegram bot polling; Ctrl-C to stop", err=True)
     try:
         run_polling(runtime)
     finally:
         if stop is not None:
-            stop.set()
+            stop_dispatchers(runtime, stop, threads)

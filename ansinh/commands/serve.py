@@ -2,6 +2,7 @@
 database's schema and the address, and prints the links of this very host and port."""
 from __future__ import annotations
 
+import signal
 import socket
 
 import click
@@ -53,7 +54,7 @@ def register(main: click.Group) -> None:
     @pass_state
     def serve(state, host: str, port: int, workers: int, threads: int, dev: bool, no_dispatch: bool) -> None:
         from ansinh import create_app
-        from ansinh.dispatching import start_dispatchers
+        from ansinh.dispatching import start_dispatchers, stop_dispatchers
         from ussd.gateway_guard import parse_networks
 
         require_identifier_key(state)
@@ -70,7 +71,13 @@ def register(main: click.Group) -> None:
 
             serve_with_gunicorn(host, port, workers, dispatch, threads)
             return
+        # One process that never forks: the dispatcher runs here as threads. SIGTERM ends the
+        # server as Ctrl-C does; then the dispatcher finishes the message in flight.
         app = create_app(runtime.settings, runtime=runtime)
-        if dispatch:
-            start_dispatchers(runtime, 1)
-        app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+        stop, threads = start_dispatchers(runtime, 1) if dispatch else (None, [])
+        signal.signal(signal.SIGTERM, signal.default_int_handler)
+        try:
+            app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+        finally:
+            if stop is not None:
+                stop_dispatchers(runtime, stop, threads)

@@ -1,11 +1,12 @@
 """`ansinh worker`: send queued messages. Run as many as needed, on as many hosts, against
-PostgreSQL; on SQLite one dispatcher does the work."""
+PostgreSQL; on SQLite one dispatcher does the work. SIGTERM or Ctrl-C stops it cleanly: no new
+claims, the message in flight is finished and recorded, the rest of the batch is handed back."""
 from __future__ import annotations
 
 import os
-import signal
 import socket
 import threading
+import time
 
 import click
 
@@ -17,13 +18,17 @@ def register(main: click.Group) -> None:
     @click.option("--concurrency", default=1, show_default=True, type=click.IntRange(min=1),
                   help="dispatcher threads in this process")
     @click.option("--once", is_flag=True, help="send what is due now, then exit")
+    @click.option("--parent", type=int, hidden=True,
+                  help="stop when process PARENT (`ansinh serve --workers`) is no longer this one's parent")
     @pass_state
-    def worker(state, concurrency: int, once: bool) -> None:
-        from ansinh.dispatching import drain_spools, start_dispatchers
+    def worker(state, concurrency: int, once: bool, parent: int | None) -> None:
+        from ansinh.dispatching import drain_spools, start_dispatchers, stop_dispatchers, stop_on_signals
         from core.dispatch import Dispatcher
 
         require_identifier_key(state)
         runtime = state.runtime
+        stop = threading.Event()
+        stop_on_signals(stop)
         if once:
             # Its own worker id, so leases taken by a --once run never look like another worker's.
             worker_id = f"{socket.gethostname()}:{os.getpid()}:once"
@@ -33,16 +38,15 @@ def register(main: click.Group) -> None:
             if kept:
                 click.echo(f"answered {kept} SMS kept while the database was down")
             total = 0
-            while (handled := dispatcher.run_once(100)) > 0:
+            while not stop.is_set() and (handled := dispatcher.run_once(100, stop)) > 0:
                 total += handled
             click.echo(f"handled {total}")
             return
-        stop = threading.Event()
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(signum, lambda *_: stop.set())
         _, threads = start_dispatchers(runtime, concurrency, stop)
-        click.echo(f"worker running with {len(threads)} dispatcher(s); Ctrl-C to stop", err=True)
-        while not stop.wait(0.5):
-            pass
-        for thread in threads:
-            thread.join(timeout=10)
+        dispatchers = sum(thread.name.startswith("dispatch-") for thread in threads)
+        click.echo(f"worker running with {dispatchers} dispatcher(s); Ctrl-C to stop", err=True)
+        while not stop.is_set():
+            time.sleep(0.5)
+            if parent is not None and os.getppid() != parent:  # its master was killed: no orphan sends on
+                break
+        stop_dispatchers(runtime, stop, threads)

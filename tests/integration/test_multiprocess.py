@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import json
 import signal
-import socket
 import subprocess
-import time
 import urllib.parse
 import urllib.request
 import uuid
@@ -18,6 +16,7 @@ from sqlalchemy import func, select
 from twilio.request_validator import RequestValidator
 
 from core.models import Beneficiary, OutboxMessage
+from tests.processes import free_port, pending, wait_until
 from tests.standins.twilio import MESSAGES_PATH, idempotency_key, twilio_standin
 from tests.ussd_factories import USSD_AUTH, ansinh_command, worker_env
 
@@ -37,25 +36,10 @@ def scaled(settings, database_url_for_run):
     return redis_url
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _post(url: str, form: dict, headers: dict | None = None) -> tuple[int, str]:
     request = urllib.request.Request(url, data=urllib.parse.urlencode(form).encode(), headers=headers or {})
     with urllib.request.urlopen(request, timeout=30) as response:
         return response.status, response.read().decode("utf-8")
-
-
-def _wait(condition, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.3)
-    return condition()
 
 
 def _run(env, *args: str, stdin: str | None = None) -> str:
@@ -78,7 +62,7 @@ def test_two_web_processes_and_three_workers(scaled, database_url_for_run, sessi
                      ANSINH_SCHEDULER_INTERVAL="0", ANSINH_SIMULATOR="off")
     _run(env, "demo", "--scale", "0.02", "--today", "2026-11-26")
     processes: list[subprocess.Popen] = []
-    ports = [_free_port(), _free_port()]
+    ports = [free_port(), free_port()]
     try:
         for port in ports:
             processes.append(subprocess.Popen(ansinh_command("serve", "--workers", "1", "--port", str(port), "--no-dispatch"),
@@ -86,7 +70,7 @@ def test_two_web_processes_and_three_workers(scaled, database_url_for_run, sessi
         for index in range(3):
             processes.append(subprocess.Popen(ansinh_command("worker", "--concurrency", "2"), env=env, cwd=tmp_path,
                                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-        assert _wait(lambda: all(_up(p) for p in ports), 60), "web processes did not come up"
+        assert wait_until(lambda: all(_up(p) for p in ports), 60), "web processes did not come up"
 
         run_id = uuid.uuid4().hex[:12]  # Redis outlives test runs: a reused MessageSid would be answered from dedupe
         # USSD: a session's first screen on one process, its next input on the other (state in Redis).
@@ -123,11 +107,7 @@ def test_two_web_processes_and_three_workers(scaled, database_url_for_run, sessi
                             "--text", "Thông báo: chi trả tiền mặt tháng 12 từ ngày 02/12.").strip().splitlines()[-1]
         _run(env, "broadcast", "approve", broadcast_id, "--as", "tinh")
 
-        def drained() -> bool:
-            with sessions() as session:
-                return session.scalar(select(func.count()).select_from(OutboxMessage).where(
-                    OutboxMessage.status.in_(("queued", "sending")))) == 0
-        assert _wait(drained, 240), "messages still queued"
+        assert wait_until(lambda: pending(sessions) == 0, 240), "messages still queued"
         shown = json.loads(_run(env, "broadcast", "show", broadcast_id))
     finally:
         for process in processes:

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import signal
 import subprocess
-import time
 from collections import Counter
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from core.models import OutboxMessage
 from core.outbox import enqueue
+from tests.processes import pending, wait_until
 from tests.standins.twilio import MESSAGES_PATH, idempotency_key, twilio_standin
 from tests.ussd_factories import ansinh_command, worker_env
 
@@ -31,21 +31,6 @@ def postgres(settings):
     if settings.is_sqlite:
         pytest.skip("several workers share the queue only on PostgreSQL")
     return settings
-
-
-def _pending(sessions) -> int:
-    with sessions() as session:
-        return session.scalar(select(func.count()).select_from(OutboxMessage).where(
-            OutboxMessage.status.in_(("queued", "sending"))))
-
-
-def _wait(condition, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return condition()
 
 
 def test_killed_worker_loses_and_duplicates_nothing(postgres, database_url_for_run, sessions, tmp_path):
@@ -68,9 +53,10 @@ def test_killed_worker_loses_and_duplicates_nothing(postgres, database_url_for_r
         victim.send_signal(signal.SIGKILL)
         victim.wait(timeout=30)
         assert victim.returncode == -signal.SIGKILL
-        assert _pending(sessions) > 0, "the batch was over before the kill"
+        assert pending(sessions) > 0, "the batch was over before the kill"
         workers.append(start("c"))
-        assert _wait(lambda: _pending(sessions) == 0, timeout=240), f"{_pending(sessions)} messages still pending"
+        drained = wait_until(lambda: pending(sessions) == 0, timeout=240)
+        assert drained, f"{pending(sessions)} messages still pending"
     finally:
         for worker in workers:
             if worker.poll() is None:

@@ -1,6 +1,7 @@
 """The outbox: idempotent enqueue, priorities, quiet hours, retries into dead, leases, receipts."""
 from __future__ import annotations
 
+import threading
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -142,6 +143,30 @@ def test_a_batch_that_outlived_its_lease_is_not_sent_twice(sessions, settings, c
     assert other.run_once() == 1
     slow._deliver(message)  # the stalled worker wakes up: it must ask, and finds the row is not its own
     assert len(other_sender.sent) == 1 and slow_sender.sent == []
+
+
+def test_a_stopping_dispatcher_finishes_its_message_and_hands_back_the_rest(sessions, settings, clock):
+    for n in range(5):
+        _enqueue(sessions, f"k{n}")
+    stop = threading.Event()
+
+    class StopAfterOne(FakeSender):
+        def send(self, message):
+            stop.set()  # SIGTERM arrives while this message is with the provider
+            return super().send(message)
+
+    sender = StopAfterOne()
+    stopping = Dispatcher(sessions, {"sms": sender}, clock, settings, worker_id="stopping")
+    assert stopping.run_once(limit=10, stop=stop) == 5
+    assert len(sender.sent) == 1
+    with sessions() as session:
+        rows = {m.idempotency_key: m for m in session.scalars(select(OutboxMessage))}
+    assert rows["k0"].status == "sent" and rows["k0"].provider_id == f"SM{rows['k0'].id:08d}"
+    rest = {(m.status, m.claimed_until, m.attempts) for key, m in rows.items() if key != "k0"}
+    assert rest == {("queued", None, 0)}
+    other = Dispatcher(sessions, {"sms": (other_sender := FakeSender())}, clock, settings, worker_id="other")
+    assert other.run_once() == 4  # due at once, not after the stopped worker's lease
+    assert sorted(text for _, text in sender.sent + other_sender.sent) == [f"k{n}" for n in range(5)]
 
 
 def test_a_fresh_claim_is_sent_without_renewing_its_lease(sessions, settings, clock, monkeypatch):
