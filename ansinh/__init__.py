@@ -14,7 +14,7 @@ from ansinh import security_headers
 from ansinh.cookie_sessions import CookieSessions
 from ansinh.runtime import Runtime
 from core.clock import Clock
-from core.db import ping
+from core.storage.db import ping
 from core.i18n import Translator
 from core.settings import Settings
 

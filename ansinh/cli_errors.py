@@ -9,7 +9,7 @@ from contextlib import contextmanager
 import click
 
 from core.i18n import translator
-from core.schema_status import DatabaseNotReady, SchemaStatus
+from core.storage.schema_status import DatabaseNotReady, SchemaStatus
 from core.settings import SettingsError
 
 USAGE_EXIT = 2  # as click: the command line itself was wrong

@@ -7,7 +7,7 @@ from __future__ import annotations
 import click
 
 from ansinh.runtime import Runtime
-from core.schema_status import require_schema
+from core.storage.schema_status import require_schema
 from core.settings import Settings
 
 
@@ -24,7 +24,7 @@ class CliState:
 
     @property
     def runtime(self) -> Runtime:
-        """For commands that need the database: raises DatabaseNotReady (core.schema_status) first."""
+        """For commands that need the database: raises DatabaseNotReady (core.storage.schema_status) first."""
         if self._runtime is None:
             require_schema(self.settings.database_url)
             self._runtime = Runtime(self.settings)

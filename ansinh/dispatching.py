@@ -12,7 +12,7 @@ import socket
 import threading
 import time
 
-from core.dispatch import Dispatcher
+from core.outbox.dispatch import Dispatcher
 
 logger = logging.getLogger(__name__)
 # How long a stopping process waits for its dispatchers: longer than any sender waits for its
@@ -44,7 +44,7 @@ def run_scheduler(runtime, stop: threading.Event, interval: float = 3600.0) -> N
     """Queue the day's cash-day reminders and receipt questions now and then (idempotent, so any
     number of workers and a cron job may all do it), and drop message logs past their retention."""
     from core.notify.scheduled import run_scheduled
-    from core.retention import purge_old_messages
+    from core.outbox.retention import purge_old_messages
 
     while not stop.is_set():
         try:

@@ -6,7 +6,7 @@ import logging
 from functools import cached_property
 
 from core.clock import Clock
-from core.db import make_engine, make_session_factory
+from core.storage.db import make_engine, make_session_factory
 from core.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -27,21 +27,22 @@ class Runtime:
 
     @cached_property
     def state(self):
-        from core.state import make_state_store
+        from core.storage.state import make_state_store
 
         return make_state_store(self.settings, self.sessions, self.clock)
 
     @cached_property
     def dialog(self):
-        """The conversation (core.dialog): one inbound message in, the replies out."""
-        from core.dialog import Dialog
+        """The conversation (core.conversation.dialog): one inbound message in, the replies out."""
+        from core.conversation.dialog import Dialog
 
         return Dialog(self.sessions, self.clock, self.settings, self.state)
 
     @cached_property
     def dedupe(self):
-        """Provider message ids already answered (core.dedupe), shared by webhooks and the SMS spool."""
-        from core.dedupe import make_dedupe
+        """Provider message ids already answered (core.storage.dedupe), shared by webhooks and the SMS
+        spool."""
+        from core.storage.dedupe import make_dedupe
 
         return make_dedupe(self.settings, self.sessions, self.clock)
 
@@ -54,13 +55,13 @@ class Runtime:
     @cached_property
     def send_rate_limiter(self):
         """Provider send limits (Telegram 30/s overall, 1/s per chat; Zalo alike), shared via Redis when set."""
-        from core.ratelimit import make_send_rate_limiter
+        from core.outbox.ratelimit import make_send_rate_limiter
 
         return make_send_rate_limiter(self.settings)
 
     def on_permanent_failure(self, session, message, error) -> None:  # noqa: ANN001
         """Called in the transaction that marks a message failed; channel rules plug in here."""
-        from core.delivery import handle_permanent_failure
+        from core.outbox.delivery import handle_permanent_failure
 
         handle_permanent_failure(session, message, error, self.clock)
 

@@ -17,12 +17,13 @@ from datetime import date
 from unittest import mock
 
 from core.clock import FakeClock
-from core.db import make_engine, make_session_factory, transaction, upgrade
-from core.dialog import Dialog, personal
-from core.messages import Inbound
-from core.reference import seed_reference
+from core.storage.db import make_engine, make_session_factory, transaction, upgrade
+from core.conversation.dialog import Dialog
+from core.conversation import personal
+from core.conversation.messages import Inbound
+from core.storage.reference import seed_reference
 from core.settings import Settings
-from core.state import MemoryStateStore
+from core.storage.state import MemoryStateStore
 
 
 def _turns(dialog: Dialog, n: int, tag: str) -> list[float]:

@@ -13,7 +13,7 @@ import time
 
 from sqlalchemy import insert, select, text
 
-from core.db import make_engine
+from core.storage.db import make_engine
 from core.models import Beneficiary, Contact, Identity, Person, Unit
 
 PEOPLE = int(os.environ.get("BENCH_BROADCAST_BENEFICIARIES", "40000"))
@@ -38,7 +38,7 @@ def _drop(schema: str) -> None:
 
 
 def _load(sessions, units: list[str]) -> None:
-    from core.outbox_bulk import CHUNK
+    from core.outbox.bulk import CHUNK
 
     with sessions.begin() as session:
         beneficiaries = [{"code": f"BB{i:06d}", "full_name": f"Nguyễn Thị Bền {i}", "name_ascii": f"nguyen thi ben {i}",
@@ -61,12 +61,12 @@ def _load(sessions, units: list[str]) -> None:
 
 
 def run() -> dict:
-    from core.broadcast import approve, create_broadcast, make_filters
+    from core.broadcasts.lifecycle import approve, create_broadcast, make_filters
     from core.clock import Clock
-    from core.db import make_session_factory, upgrade
-    from core.officers import create_officer
-    from core.outbox_bulk import enqueue_many
-    from core.reference import seed_reference
+    from core.storage.db import make_session_factory, upgrade
+    from core.officers.accounts import create_officer
+    from core.outbox.bulk import enqueue_many
+    from core.storage.reference import seed_reference
     from core.settings import Settings
 
     url, folder, schema = _database()

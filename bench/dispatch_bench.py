@@ -30,7 +30,7 @@ def _url() -> tuple[str, str]:
 
 def run() -> dict:
     sys.path.insert(0, str(ROOT))
-    from core.db import make_engine, make_session_factory, upgrade
+    from core.storage.db import make_engine, make_session_factory, upgrade
     from core.models import OutboxMessage
     from tests.standins.twilio import MESSAGES_PATH, idempotency_key, twilio_standin
 

@@ -4,7 +4,7 @@ and nothing else. Not a product, only a measuring stick (bench/web_bench.py, ben
 Each route runs the very statements AnSinh runs for the web benchmark's requests (captured from
 its SQLAlchemy engine), on the same demo database, and answers a fixed text: no SQLAlchemy, no
 menu, no NLU, no catalogs, no TwiML builder. SQLite: raw sqlite3 with AnSinh's own write lock
-(core.sqlite_writes). PostgreSQL: raw psycopg (its BEGIN, as AnSinh's), and with ANSINH_REDIS_URL
+(core.storage.sqlite_writes). PostgreSQL: raw psycopg (its BEGIN, as AnSinh's), and with ANSINH_REDIS_URL
 the menu positions, memories and dedupe keys in Redis with AnSinh's round trips (a SET NX claim,
 a GET+PTTL pipeline, then the SETs after the commit).
 
@@ -29,7 +29,7 @@ from flask import Flask, abort, request
 from sqlalchemy.engine import make_url
 from twilio.request_validator import RequestValidator, compare
 
-from core.sqlite_writes import LockingConnection, write_lock_for
+from core.storage.sqlite_writes import LockingConnection, write_lock_for
 
 USSD_TTL, MEMORY_TTL, SEEN_TTL = 180, 45 * 60, 7 * 24 * 3600
 ASKER = ("SELECT identities.id, identities.verified, persons.id, persons.language, contacts.role, beneficiaries.*, payments.* "

@@ -13,9 +13,9 @@ import time
 from datetime import date
 from pathlib import Path
 
-from core.db import make_engine, make_session_factory, transaction, upgrade
+from core.storage.db import make_engine, make_session_factory, transaction, upgrade
 from core.imports import import_file
-from core.reference import CATEGORIES, HUE_PROVINCE_CODE, seed_reference
+from core.storage.reference import CATEGORIES, HUE_PROVINCE_CODE, seed_reference
 
 BENEFICIARIES = 60_738
 TODAY = date(2026, 11, 26)

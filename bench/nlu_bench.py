@@ -1,6 +1,6 @@
 """NLU throughput: messages per second that core.nlu.parse reads on one core, over the labelled
 corpus (repeated for at least 2 seconds), against the baseline of merely folding the same messages
-with core.text.fold in the same run. Target: at least 5,000 messages per second.
+with core.vietnamese_text.fold in the same run. Target: at least 5,000 messages per second.
 
     python -m bench nlu          # or: python bench/nlu_bench.py
 """
@@ -17,7 +17,7 @@ if str(ROOT) not in sys.path:  # run as a script
     sys.path.insert(0, str(ROOT))
 
 from core.nlu import parse
-from core.text import fold
+from core.vietnamese_text import fold
 
 CORPUS = ROOT / "tests" / "data" / "nlu_corpus.jsonl"
 TODAY = date(2026, 11, 26)

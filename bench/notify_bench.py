@@ -13,12 +13,12 @@ from datetime import date
 from sqlalchemy import func, insert, select
 
 from core.clock import FakeClock
-from core.db import make_engine, make_session_factory, transaction, upgrade
+from core.storage.db import make_engine, make_session_factory, transaction, upgrade
 from core.i18n import translator
 from core.imports import import_rows
 from core.models import Beneficiary, Contact, Identity, OutboxMessage, Person
 from core.notify.events import NotifyOnImport
-from core.reference import seed_reference
+from core.storage.reference import seed_reference
 from core.settings import Settings
 
 TODAY = date(2026, 11, 26)

@@ -13,9 +13,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.keyboards import pack
-from core.db import transaction
-from core.messages import Inbound, Reply
-from core.outbox import enqueue
+from core.storage.db import transaction
+from core.conversation.messages import Inbound, Reply
+from core.outbox.writes import enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -23,13 +23,13 @@ Outgoing = tuple[str, "dict[str, Any] | None"]  # (text, buttons for bot.keyboar
 
 
 def dialog_of(runtime):  # noqa: ANN001, ANN201
-    """The runtime's core.dialog.Dialog (built here once if the runtime does not offer one)."""
+    """The runtime's core.conversation.dialog.Dialog (built here once if the runtime does not offer one)."""
     existing = getattr(runtime, "dialog", None)
     if existing is not None:
         return existing
     cached = runtime.__dict__.get("_bot_dialog")
     if cached is None:
-        from core.dialog import Dialog
+        from core.conversation.dialog import Dialog
 
         cached = Dialog(runtime.sessions, runtime.clock, runtime.settings, runtime.state)
         runtime.__dict__["_bot_dialog"] = cached
@@ -47,7 +47,7 @@ def encodable(payload: Any) -> bool:
 
 
 def ask_dialog(runtime, inbound: Inbound) -> list[Reply]:  # noqa: ANN001 - ansinh.runtime.Runtime
-    """One turn through core.dialog (free text, keywords, registration, opt-out)."""
+    """One turn through core.conversation.dialog (free text, keywords, registration, opt-out)."""
     return list(dialog_of(runtime).handle(inbound))
 
 
@@ -70,13 +70,13 @@ def queue_in_transaction(runtime, channel: str, address: str, outgoing: list[Out
 
 
 def dedupe_of(runtime):  # noqa: ANN001, ANN201
-    """The runtime's dedupe store (core.dedupe), built once per runtime."""
+    """The runtime's dedupe store (core.storage.dedupe), built once per runtime."""
     existing = getattr(runtime, "dedupe", None)
     if existing is not None:
         return existing
     cached = runtime.__dict__.get("_bot_dedupe")
     if cached is None:
-        from core.dedupe import make_dedupe
+        from core.storage.dedupe import make_dedupe
 
         cached = make_dedupe(runtime.settings, runtime.sessions, runtime.clock)
         runtime.__dict__["_bot_dedupe"] = cached

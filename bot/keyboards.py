@@ -8,7 +8,7 @@ separator as a small JSON object, which the Telegram sender turns back into a ke
 
 `menu` is the persistent reply keyboard (big buttons that send their label; `contact` adds the
 request_contact button); `choices` are inline buttons that send their value back. Zalo has no
-reply keyboard: its answers are queued as plain text (core.chat_menu.with_choices_as_lines), and
+reply keyboard: its answers are queued as plain text (core.conversation.chat_menu.with_choices_as_lines), and
 `plain_text` is only the safety net that never lets the JSON reach a person.
 """
 from __future__ import annotations
@@ -17,9 +17,9 @@ import json
 import logging
 from typing import Any
 
-from core.chat_menu import main_menu, share_phone_label
+from core.conversation.chat_menu import main_menu, share_phone_label
 from core.i18n import Translator
-from core.messages import Choice
+from core.conversation.messages import Choice
 
 logger = logging.getLogger(__name__)
 MARK = "\x1e"

@@ -23,12 +23,12 @@ from flask import Blueprint, Response, abort, jsonify, request
 
 from bot.conversation import Outgoing, ask_dialog, dedupe_of, encodable, queue_in_transaction
 from bot.keyboards import choices_markup, menu_markup
-from core.chat_menu import button_question, language_of, text_only_note, welcome_text
-from core.db import transaction
+from core.conversation.chat_menu import button_question, language_of, text_only_note, welcome_text
+from core.storage.db import transaction
 from core.i18n import Translator
-from core.identity import resolve
-from core.linking import contact_share_reply, link_by_shared_contact
-from core.messages import Inbound
+from core.conversation.identity import resolve
+from core.conversation.linking import contact_share_reply, link_by_shared_contact
+from core.conversation.messages import Inbound
 
 logger = logging.getLogger(__name__)
 CHANNEL = "telegram"

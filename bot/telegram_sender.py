@@ -18,8 +18,8 @@ import warnings
 from datetime import timedelta
 
 from bot.keyboards import TELEGRAM_TEXT_LIMIT, to_telegram, unpack
-from core.dispatch import PermanentError, SendResult, TemporaryError
-from core.render import fit_chars
+from core.outbox.dispatch import PermanentError, SendResult, TemporaryError
+from core.conversation.render import fit_chars
 
 logger = logging.getLogger(__name__)
 SEND_TIMEOUT = 30.0  # seconds to wait for one sendMessage, connection included

@@ -10,7 +10,7 @@ Wire protocol (Zalo OA webhook):
   Zalo wants a 200 within 2 seconds, so the answers are only queued (outbox) here and sent by
   the dispatcher (bot/zalo_sender.py).
 - Events handled:
-  user_send_text  {"sender": {"id"}, "message": {"msg_id", "text"}} → core.dialog, answers queued
+  user_send_text  {"sender": {"id"}, "message": {"msg_id", "text"}} → core.conversation.dialog, answers queued
                   for channel "zalo" to sender.id; a repeated msg_id is dropped.
   user_send_<other> (image, sticker, audio…) → a short "please write" note.
   follow          {"follower": {"id"}} → a greeting that says how to link (DK <code> <year>).
@@ -30,12 +30,12 @@ from datetime import datetime, timedelta, timezone
 from flask import Blueprint, Response, abort, jsonify, request
 
 from bot.conversation import Outgoing, ask_dialog, dedupe_of, encodable, queue_in_transaction
-from core.chat_menu import language_of, text_only_note, welcome_text, with_choices_as_lines
-from core.db import transaction
+from core.conversation.chat_menu import language_of, text_only_note, welcome_text, with_choices_as_lines
+from core.storage.db import transaction
 from core.i18n import Translator
-from core.linking import set_chat_opt_out
-from core.messages import Inbound
-from core.outbox import record_receipt
+from core.conversation.linking import set_chat_opt_out
+from core.conversation.messages import Inbound
+from core.outbox.writes import record_receipt
 
 logger = logging.getLogger(__name__)
 CHANNEL = "zalo"

@@ -8,7 +8,7 @@
 
 Zalo reports errors in the body with HTTP 200. An invalid or expired access token is renewed
 (bot/zalo_tokens.py) and the message tried once more; a user who unfollowed or blocked the OA is
-a permanent failure with opt-out (core.delivery then marks the identity and falls back to SMS);
+a permanent failure with opt-out (core.outbox.delivery then marks the identity and falls back to SMS);
 5xx, timeouts, rate and quota errors are temporary. Delivery and "seen" receipts come back as
 webhook events (bot/zalo.py) carrying the message_id recorded here as provider_id.
 """
@@ -20,8 +20,8 @@ import requests
 
 from bot.keyboards import plain_text
 from bot.zalo_tokens import ZaloTokens
-from core.dispatch import PermanentError, SendResult, TemporaryError
-from core.render import fit_chars
+from core.outbox.dispatch import PermanentError, SendResult, TemporaryError
+from core.conversation.render import fit_chars
 
 logger = logging.getLogger(__name__)
 TEXT_LIMIT = 2000  # characters Zalo accepts in one text message

@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.clock import Clock
-from core.dispatch import TemporaryError
+from core.outbox.dispatch import TemporaryError
 from core.models import ProviderToken
 
 logger = logging.getLogger(__name__)

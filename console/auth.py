@@ -1,8 +1,8 @@
 """Signing in and out, changing one's password, and the home page. Failed sign-ins are limited per
-client address and per (username, address) in core.sign_in, never per account alone, so nobody
+client address and per (username, address) in core.officers.sign_in, never per account alone, so nobody
 can lock an officer out from elsewhere; an unknown name and a wrong password get the same answer.
 Every sign-in, failure, refusal and sign-out is in the audit log. A session cookie carries the
-account's session epoch (core.officers): signing out or a new password ends every session."""
+account's session epoch (core.officers.accounts): signing out or a new password ends every session."""
 from __future__ import annotations
 
 import logging
@@ -21,11 +21,11 @@ from console.web import (
     tr,
 )
 from core.abuse import make_guard, wait_minutes
-from core.broadcast import covers
+from core.broadcasts.lifecycle import covers
 from core.i18n import N_
 from core.models import AuditLog, Beneficiary, Broadcast, Complaint, Officer
-from core.officers import LoginFailed, OfficerError, change_password, end_sessions
-from core.sign_in import SignInLimited, sign_in
+from core.officers.accounts import LoginFailed, OfficerError, change_password, end_sessions
+from core.officers.sign_in import SignInLimited, sign_in
 
 logger = logging.getLogger(__name__)
 

@@ -23,10 +23,10 @@ from core.models import (
     Programme,
     Unit,
 )
-from core.officers import actor_name, can_act_on
+from core.officers.accounts import actor_name, can_act_on
 from core.phones import mask_phone, normalize_phone
 from core.privacy import may_erase
-from core.text import fold
+from core.vietnamese_text import fold
 
 LIMIT = 50
 _CODE = re.compile(r"[A-Z0-9._-]{3,30}")

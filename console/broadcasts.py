@@ -1,6 +1,6 @@
 """Broadcasts in the console: compose with audience filters and fields, preview per channel with
 encoding, characters and SMS segments, schedule, approve (a second officer), and watch delivery
-live. The rules are core.broadcast's, the same as `ansinh broadcast`."""
+live. The rules are core.broadcasts.lifecycle's, the same as `ansinh broadcast`."""
 from __future__ import annotations
 
 import re
@@ -10,7 +10,7 @@ from flask import flash, g, jsonify, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from console.web import audit, bp, db, forbidden, login_required, runtime, tr
-from core.broadcast import (
+from core.broadcasts.lifecycle import (
     approve,
     check_approver,
     covers,
@@ -20,14 +20,14 @@ from core.broadcast import (
     reject,
     summary,
 )
-from core.broadcast_samples import held_until, samples
-from core.broadcast_template import FIELDS
+from core.broadcasts.samples import held_until, samples
+from core.broadcasts.template import FIELDS
 from core.imports.problems import BadValue
 from core.imports.values import parse_date, parse_period
 from core.models import Broadcast, Category, Officer, Unit
 from core.models.payments import PAYMENT_STATUSES
 from core.models.people import CHANNELS, METHODS
-from core.officers import N_, OfficerError, scope_unit_codes, scope_units
+from core.officers.accounts import N_, OfficerError, scope_unit_codes, scope_units
 
 FINAL = ("done", "rejected", "cancelled")
 _TIME = re.compile(r"(\d{1,2})\s*(?:[:h]\s*(\d{2})?)?")

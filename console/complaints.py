@@ -1,5 +1,5 @@
 """The complaints inbox: tickets of one's own unit (or all, for the province), assign, reply,
-resolve. The workflow and the message to the person are core.notify.complaint_workflow's."""
+resolve. The workflow and the message to the person are core.complaints.workflow's."""
 from __future__ import annotations
 
 from flask import flash, g, redirect, render_template, request, url_for
@@ -17,9 +17,9 @@ from console.web import (
     tr,
 )
 from core.models import Beneficiary, Complaint, Officer, Unit
-from core.notify import complaint_workflow
+from core.complaints import workflow as complaint_workflow
 from core.notify.errors import ActionRefused
-from core.officers import actor_name, can_act_on
+from core.officers.accounts import actor_name, can_act_on
 
 FILTERS = ("open", "new", "in_progress", "resolved", "all")
 

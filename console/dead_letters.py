@@ -1,11 +1,11 @@
 """Messages given up on: the outbox rows of one's units that the dispatcher stopped retrying
-(core.dead_letters), with a button to send one again. Viewing and each retry are audited."""
+(core.outbox.dead_letters), with a button to send one again. Viewing and each retry are audited."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 
 from console.web import audit, bp, db, forbidden, login_required, scope_codes, tr
-from core import dead_letters
+from core.outbox import dead_letters
 from core.i18n import N_
 from core.models import OutboxMessage
 

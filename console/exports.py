@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable
 
 from core.i18n import Translator
-from core.indicators import Indicators
+from core.reports.indicators import Indicators
 
 
 def indicator_rows(data: Indicators, t: Translator, scope_label: str) -> tuple[list[str], list[list]]:

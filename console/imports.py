@@ -25,7 +25,7 @@ from console.jobs import get_job, progress, start_import
 from console.web import audit, bp, db, login_required, runtime, tr
 from core.imports import KINDS
 from core.models import AuditLog
-from core.text import strip_diacritics
+from core.vietnamese_text import strip_diacritics
 
 logger = logging.getLogger(__name__)
 ALLOWED = (".csv", ".xlsx", ".xls", ".ods")

@@ -9,7 +9,7 @@ from flask import Response, g, render_template, request
 from console.charts import trend_line, unit_bars
 from console.exports import indicator_rows, to_csv, to_xlsx
 from console.web import audit, bp, db, login_required, runtime, scope_codes, tr
-from core.indicators import compute, default_period, periods, trend
+from core.reports.indicators import compute, default_period, periods, trend
 from core.models import Unit
 
 _PERIOD = re.compile(r"\d{4}-(0[1-9]|1[0-2])")

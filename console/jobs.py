@@ -13,13 +13,13 @@ import time
 
 from sqlalchemy import func, select
 
-from core.audit import record_disclosure
+from core.privacy.audit import record_disclosure
 from core.i18n import translator
-from core.import_scope import rows_outside_scope
+from core.officers.import_scope import rows_outside_scope
 from core.imports import ImportFileError, import_file
 from core.imports.listeners import registered_listeners
 from core.models import Officer, OutboxMessage
-from core.officers import actor_name
+from core.officers.accounts import actor_name
 
 logger = logging.getLogger(__name__)
 TTL = 24 * 3600

@@ -21,7 +21,7 @@ from console.web import (
     tr,
 )
 from core.models import Contact, Identity, Person
-from core.officers import actor_name, can_act_on
+from core.officers.accounts import actor_name, can_act_on
 from core.phones import mask_phone
 from core.privacy import may_erase
 from core.privacy.erase import erase_beneficiary, erase_person

@@ -22,11 +22,11 @@ from flask import (
 )
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
-from core.audit import record_disclosure
-from core.db import transaction
+from core.privacy.audit import record_disclosure
+from core.storage.db import transaction
 from core.i18n import translator
 from core.models import Officer
-from core.officers import actor_name, scope_unit_codes
+from core.officers.accounts import actor_name, scope_unit_codes
 
 logger = logging.getLogger(__name__)
 

@@ -22,7 +22,7 @@ from sqlalchemy import case, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.db import upsert_insert
+from core.storage.db import upsert_insert
 from core.models import RateCounter
 
 logger = logging.getLogger(__name__)

@@ -13,9 +13,9 @@ from sqlalchemy import text
 
 from ansinh.runtime import Runtime
 from core.clock import FakeClock
-from core.db import make_engine, make_session_factory, transaction, upgrade
+from core.storage.db import make_engine, make_session_factory, transaction, upgrade
 from core.models import Base
-from core.reference import seed_reference
+from core.storage.reference import seed_reference
 from core.settings import Settings
 from tests.ussd_factories import USSD_SECRET
 
@@ -130,7 +130,7 @@ def client(app):
 def full_demo():
     """The whole demo province as generated for the committed sample's day (2026-11-26), made once
     per run for the tests that need it at full size."""
-    from core.demo import generate
+    from ansinh.demo import generate
 
     return generate(today=TODAY.date())
 

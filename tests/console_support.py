@@ -12,8 +12,8 @@ from core.models import (
     Payment,
     Person,
 )
-from core.officers import create_officer
-from core.text import fold
+from core.officers.accounts import create_officer
+from core.vietnamese_text import fold
 
 PASSWORD = "mat-khau-2026"
 THUAN_HOA, PHU_VINH, HUONG_THUY = "19786", "19945", "19975"  # Huế wards and a commune (province 46)

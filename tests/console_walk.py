@@ -15,9 +15,9 @@ from argon2 import PasswordHasher
 from sqlalchemy import select
 from twilio.request_validator import RequestValidator
 
-from core.demo import load_demo
-from core.demo.identities import IDENTITY_PEOPLE
-from core.dispatch import Dispatcher, TemporaryError
+from ansinh.demo import load_demo
+from ansinh.demo.identities import IDENTITY_PEOPLE
+from core.outbox.dispatch import Dispatcher, TemporaryError
 from core.imports import KINDS
 from core.models import (
     Beneficiary,
@@ -27,7 +27,7 @@ from core.models import (
     Identity,
     OutboxMessage,
 )
-from core.officers import DEMO_PASSWORD, ensure_demo_officers
+from core.officers.accounts import DEMO_PASSWORD, ensure_demo_officers
 from tests.console_support import post, sign_in
 
 SCALE = 0.005
@@ -79,10 +79,10 @@ class _Unreachable:
 def cheap_passwords(monkeypatch) -> None:
     """Argon2 at its smallest for these accounts: what is tested here is the pages, not the hash,
     and the default costs a second or more per sign-in on a busy machine."""
-    import core.officers
+    import core.officers.accounts
 
     cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    monkeypatch.setattr(core.officers, "_hasher", cheap)
+    monkeypatch.setattr(core.officers.accounts, "_hasher", cheap)
 
 
 def build_walk(app, runtime, today) -> Walk:

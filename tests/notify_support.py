@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
-from core.dispatch import SendResult
+from core.outbox.dispatch import SendResult
 from core.imports import import_rows
 from core.models import Beneficiary, Contact, Identity, OutboxMessage, Person, Unit
 from core.notify.events import NotifyOnImport

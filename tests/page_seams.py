@@ -1,5 +1,5 @@
 """What a reader of a USSD screen may not see cut in two (issue 18 item 18), checked on two
-consecutive pages as a phone shows them, independently of how core.page_breaks chooses: a
+consecutive pages as a phone shows them, independently of how core.presenters.page_breaks chooses: a
 number and the unit after it ("750.000 / dong", "(tu 1 den / 3)"), a parenthesised group, a
 numbered menu item, or a word."""
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Test data for USSD, SMS and the simulator, built with the ORM after the demo identities
-(core.demo.identities): Nguyễn Thị Lài paid 750.000đ into Viettel Money on 05/11/2026; Hồ Văn Thọ
+(ansinh.demo.identities): Nguyễn Thị Lài paid 750.000đ into Viettel Money on 05/11/2026; Hồ Văn Thọ
 paid in cash in Xã Bình Điền with December's cash days on file; Phan Văn Quang guardian of both his
 parents (Phan Văn Lộc, Trần Thị Sen); a stranger's phone that is on no list."""
 from __future__ import annotations

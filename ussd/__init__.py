@@ -67,7 +67,7 @@ def make_senders(settings, sessions, clock) -> dict:
     codes = None
     if simulator_enabled(settings):
         from core.clock import Clock
-        from core.state import make_state_store
+        from core.storage.state import make_state_store
 
         codes = make_state_store(settings, sessions, clock or Clock(settings.timezone))
     return {"sms": SimulatorSender(settings, codes)}

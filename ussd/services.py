@@ -23,7 +23,7 @@ class ChannelServices:
 
     @cached_property
     def menu(self):
-        from core.ussd_menu import UssdMenu
+        from core.presenters.ussd_menu import UssdMenu
 
         rt = self.runtime
         return UssdMenu(rt.sessions, rt.clock, rt.settings, rt.state)
@@ -33,7 +33,7 @@ class ChannelServices:
         existing = getattr(self.runtime, "dialog", None)  # the Runtime's, when it has one
         if existing is not None:
             return existing
-        from core.dialog import Dialog
+        from core.conversation.dialog import Dialog
 
         rt = self.runtime
         return Dialog(rt.sessions, rt.clock, rt.settings, rt.state)
@@ -43,7 +43,7 @@ class ChannelServices:
         existing = getattr(self.runtime, "dedupe", None)  # the Runtime's, shared with the SMS spool's drain
         if existing is not None:
             return existing
-        from core.dedupe import make_dedupe
+        from core.storage.dedupe import make_dedupe
 
         rt = self.runtime
         return make_dedupe(rt.settings, rt.sessions, rt.clock)

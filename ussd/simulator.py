@@ -4,7 +4,7 @@ GET  /simulator                 the phone (HTML, CSS and plain JavaScript served
 POST /simulator/ussd            JSON {phone, session, text}: one USSD step, Africa's Talking style
                                 (`text` is the whole path, "1*2"); answers {screen, end, wire, chars, limit}
 POST /simulator/sms             JSON {phone, text}: one SMS to the service; answers {replies: [{text, size}]}
-POST /simulator/size            JSON {text}: what the text costs as an SMS (core.text.sms_size)
+POST /simulator/size            JSON {text}: what the text costs as an SMS (core.vietnamese_text.sms_size)
 GET  /simulator/inbox?phone=…   SMS the outbox holds for that phone (one-time codes, notices), newest first;
                                 a one-time code stays readable there for its 5 minutes (demo only)
 
@@ -21,13 +21,13 @@ from flask import Blueprint, Response, jsonify, render_template, request
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
-from core.dispatch import REDACTED_OTP
+from core.outbox.dispatch import REDACTED_OTP
 from core.i18n import Translator
-from core.messages import Inbound
+from core.conversation.messages import Inbound
 from core.models import OutboxMessage
 from core.privacy.erase import ERASED_TEXT
-from core.render import render_for_channel, ussd_limit
-from core.text import sms_size
+from core.conversation.render import render_for_channel, ussd_limit
+from core.vietnamese_text import sms_size
 from ussd.services import services
 from ussd.sms_provider import shown_code
 from ussd.ussd import MAX_FIELD, answered, caller_phone
@@ -41,10 +41,10 @@ MAX_TEXT = 1600
 
 
 def demo_identities() -> list[dict]:
-    """The documented demo people (core.demo) with the dates of the demo last loaded, their phone
+    """The documented demo people (ansinh.demo) with the dates of the demo last loaded, their phone
     in the form people dial."""
     try:
-        from core.demo import demo_months, identity_cards, loaded_months
+        from ansinh.demo import demo_months, identity_cards, loaded_months
     except ImportError:  # the demo is optional for the simulator itself
         return []
     runtime = services().runtime

@@ -7,13 +7,13 @@ POST /sms/twilio — Twilio's Messaging webhook: form fields MessageSid, Account
   proxy; a bad or missing signature gets 403. The reply is TwiML (<Response><Message>…</Message>
   </Response>), rendered for SMS: GSM-7 without diacritics unless UCS-2 is configured, at most
   settings.sms_max_segments segments. Twilio redelivers on timeouts: a MessageSid seen before is
-  answered with the very same TwiML and changes nothing (core.dedupe). The id, the turn's audit
+  answered with the very same TwiML and changes nothing (core.storage.dedupe). The id, the turn's audit
   rows and its memory are written in one transaction, so two concurrent deliveries have one effect.
   When the database is unavailable the message is kept on disk (ussd.sms_spool) and answered
   with a short "received" note: Twilio never delivers it again, so a 503 would lose it.
 POST /sms/twilio/status — the StatusCallback set by TwilioSender: MessageSid, MessageStatus
   (queued, sent, delivered, undelivered, failed…), ErrorCode; signed the same way; recorded
-  against the outbox row (core.outbox.record_receipt). 204 on success.
+  against the outbox row (core.outbox.writes.record_receipt). 204 on success.
 """
 from __future__ import annotations
 
@@ -25,11 +25,11 @@ from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from twilio.request_validator import RequestValidator, compare
 from twilio.twiml.messaging_response import MessagingResponse
 
-from core.dedupe import IN_FLIGHT, AlreadyAnswered
+from core.storage.dedupe import IN_FLIGHT, AlreadyAnswered
 from core.i18n import Translator
-from core.messages import Inbound, Reply
-from core.outbox import record_receipt
-from core.render import render_for_channel
+from core.conversation.messages import Inbound, Reply
+from core.outbox.writes import record_receipt
+from core.conversation.render import render_for_channel
 from ussd.services import services
 from ussd.sms_spool import drain_sms_spool, keep_for_later, spool_of
 from ussd.ussd import caller_phone

@@ -13,11 +13,11 @@ from __future__ import annotations
 import logging
 import uuid
 
-from core.dispatch import SendResult
+from core.outbox.dispatch import SendResult
 from core.models import OutboxMessage
 from core.phones import mask_phone
-from core.registration import CODE_TTL
-from core.render import render_for_channel
+from core.conversation.registration import CODE_TTL
+from core.conversation.render import render_for_channel
 
 logger = logging.getLogger(__name__)
 SHOWN_CODE_KEY = "simulator:otp:%s"  # + outbox id
@@ -37,7 +37,7 @@ class SmsSender:
         return self.send_sms(message.address, body, key=message.idempotency_key)
 
     def send_sms(self, to: str, body: str, *, key: str) -> SendResult:
-        """Hand one SMS to the provider. Raise core.dispatch.TemporaryError to retry later,
+        """Hand one SMS to the provider. Raise core.outbox.dispatch.TemporaryError to retry later,
         PermanentError when it can never succeed (opt_out=True when the person unsubscribed)."""
         raise NotImplementedError
 
@@ -47,7 +47,8 @@ class SimulatorSender(SmsSender):
 
     def __init__(self, settings, codes=None):
         super().__init__(settings)
-        self.codes = codes  # a core.state store where the simulator is on, else None: codes are not kept
+        # A core.storage.state store where the simulator is on, else None: codes are not kept.
+        self.codes = codes
 
     def send(self, message: OutboxMessage) -> SendResult:
         if message.kind == "otp" and self.codes is not None:

@@ -2,9 +2,9 @@
 
 Twilio does not deliver an inbound message again: after an error or a timeout it calls the
 number's fallback URL once, then gives up. So when the database cannot take a signed message, the
-webhook keeps it in a spool (core.spool, in settings.sms_spool_dir) under its MessageSid and tells
+webhook keeps it in a spool (core.storage.spool, in settings.sms_spool_dir) under its MessageSid and tells
 the person that the answer will come. `drain_sms_spool` later runs each kept message through the
-conversation as the webhook would have, in one transaction with its MessageSid (core.dedupe) and
+conversation as the webhook would have, in one transaction with its MessageSid (core.storage.dedupe) and
 its answers queued in the outbox, which sends them by SMS. So a message is answered once, even if
 Twilio's fallback delivers it again, or two processes drain the same folder.
 
@@ -19,11 +19,11 @@ import uuid
 
 from twilio.twiml.messaging_response import MessagingResponse
 
-from core.db import after_commit, database_unavailable, transaction
-from core.dedupe import IN_FLIGHT, AlreadyAnswered
-from core.messages import Inbound, Reply
-from core.outbox import enqueue
-from core.spool import FileSpool, SpooledMessage
+from core.storage.db import after_commit, database_unavailable, transaction
+from core.storage.dedupe import IN_FLIGHT, AlreadyAnswered
+from core.conversation.messages import Inbound, Reply
+from core.outbox.writes import enqueue
+from core.storage.spool import FileSpool, SpooledMessage
 
 logger = logging.getLogger(__name__)
 PROVIDER = "twilio"

@@ -21,7 +21,7 @@ from twilio.base.exceptions import TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
-from core.dispatch import PermanentError, SendResult, TemporaryError
+from core.outbox.dispatch import PermanentError, SendResult, TemporaryError
 from ussd.sms_provider import SmsSender
 
 logger = logging.getLogger(__name__)

@@ -1,4 +1,4 @@
-"""USSD gateways: two wire protocols, one menu (core.ussd_menu).
+"""USSD gateways: two wire protocols, one menu (core.presenters.ussd_menu).
 
 POST /ussd/africastalking — Africa's Talking: form fields sessionId, serviceCode, phoneNumber,
   networkCode, text; `text` holds every input of the session joined by "*" ("" on dial-in,
@@ -22,10 +22,10 @@ from flask import Blueprint, Response, request
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 
 from core.i18n import Translator
-from core.messages import Reply
+from core.conversation.messages import Reply
 from core.phones import normalize_phone
-from core.render import fit_chars, ussd_limit
-from core.text import to_ascii
+from core.conversation.render import fit_chars, ussd_limit
+from core.vietnamese_text import to_ascii
 from ussd.gateway_guard import protect
 from ussd.services import services
 

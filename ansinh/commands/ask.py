@@ -11,9 +11,9 @@ import click
 from ansinh.cli_support import pass_state
 from core.clock import FakeClock
 from core.i18n import translator
-from core.messages import Inbound
+from core.conversation.messages import Inbound
 from core.phones import normalize_phone
-from core.render import render_for_channel
+from core.conversation.render import render_for_channel
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ def register(main: click.Group) -> None:
                 day = date.fromisoformat(today)
             except ValueError:
                 _fail(t._("«%(value)s» is not a date (YYYY-MM-DD).", value=today))
-            from core.dialog import Dialog
+            from core.conversation.dialog import Dialog
 
             dialog = Dialog(runtime.sessions, FakeClock(day, runtime.settings.timezone), runtime.settings, runtime.state)
         replies = dialog.handle(Inbound(channel=channel, sender=sender, text=message))

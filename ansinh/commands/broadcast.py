@@ -1,5 +1,5 @@
 """`ansinh broadcast create|approve|show`: officers' announcements from the command line, under
-the same rules as the console (core.broadcast): scope at creation, a second officer approves,
+the same rules as the console (core.broadcasts.lifecycle): scope at creation, a second officer approves,
 fan-out through the outbox at approval."""
 from __future__ import annotations
 
@@ -10,14 +10,14 @@ from datetime import datetime
 import click
 
 from ansinh.cli_support import pass_state
-from core.broadcast import approve, create_broadcast, make_filters, summary
-from core.broadcast_template import BroadcastError
-from core.db import transaction
+from core.broadcasts.lifecycle import approve, create_broadcast, make_filters, summary
+from core.broadcasts.template import BroadcastError
+from core.storage.db import transaction
 from core.i18n import translator
 from core.models import Broadcast
 from core.models.payments import PAYMENT_STATUSES
 from core.models.people import CHANNELS, METHODS
-from core.officers import N_, OfficerError, require_officer
+from core.officers.accounts import N_, OfficerError, require_officer
 
 
 def _fail(error: Exception) -> None:

@@ -5,9 +5,9 @@ import click
 
 from ansinh.cli_errors import CliFailure
 from ansinh.cli_support import pass_state
-from core.db import transaction, upgrade
+from core.storage.db import transaction, upgrade
 from core.i18n import translator
-from core.reference import seed_reference
+from core.storage.reference import seed_reference
 
 
 def register(main: click.Group) -> None:

@@ -8,9 +8,9 @@ from datetime import date
 import click
 
 from ansinh.cli_support import pass_state
-from core.db import transaction, upgrade
+from core.storage.db import transaction, upgrade
 from core.i18n import translator
-from core.reference import seed_reference
+from core.storage.reference import seed_reference
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +27,7 @@ def _parse_today(value: str | None) -> date | None:
 
 
 def echo_identities(t, months) -> None:
-    from core.demo import identity_cards
+    from ansinh.demo import identity_cards
 
     click.echo(t._("Demo identities to try (write or call from these phones):"))
     for who in identity_cards(t, months):
@@ -43,7 +43,7 @@ def echo_identities(t, months) -> None:
 
 def echo_console_accounts(runtime, t) -> None:  # noqa: ANN001
     """The officers' console accounts of the demo (created when missing), with their password."""
-    from core.officers import DEMO_PASSWORD, ensure_demo_officers
+    from core.officers.accounts import DEMO_PASSWORD, ensure_demo_officers
 
     with transaction(runtime.sessions) as session:
         accounts = ensure_demo_officers(session)
@@ -62,7 +62,7 @@ def register(main: click.Group) -> None:
     @click.option("--force", is_flag=True, help="import every row again even when the demo is already loaded")
     @pass_state
     def demo(state, today_text: str | None, scale: float, force: bool) -> None:
-        from core.demo import load_demo
+        from ansinh.demo import load_demo
 
         t = translator("vi")
         today = _parse_today(today_text)
@@ -70,7 +70,7 @@ def register(main: click.Group) -> None:
         upgrade(runtime.engine)
         with transaction(runtime.sessions) as session:
             seed_reference(session)
-        from core.demo import demo_months
+        from ansinh.demo import demo_months
 
         today = today or runtime.clock.today()
         summary = load_demo(runtime.sessions, today, scale=scale, force=force)

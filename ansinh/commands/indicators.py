@@ -1,5 +1,5 @@
 """`ansinh indicators [--period YYYY-MM] [--unit CODE] [--json]`: the console's e-payment indicators
-for scripts, from the same core function (core.indicators.compute), opening on the same period
+for scripts, from the same core function (core.reports.indicators.compute), opening on the same period
 (the latest with results)."""
 from __future__ import annotations
 
@@ -91,7 +91,7 @@ def register(main: click.Group) -> None:
     @click.option("--json", "as_json_output", is_flag=True, help="print JSON for scripts")
     @pass_state
     def indicators(state, period: str | None, unit_code: str | None, as_json_output: bool) -> None:
-        from core.indicators import compute, default_period
+        from core.reports.indicators import compute, default_period
 
         t = translator("vi")
         if period is not None and not _PERIOD.fullmatch(period.strip()):

@@ -9,17 +9,10 @@ import sys
 import click
 
 from ansinh.cli_support import pass_state
-from core.audit import record_disclosure
-from core.db import transaction
+from core.privacy.audit import record_disclosure
+from core.storage.db import transaction
 from core.i18n import translator
-from core.officers import (
-    N_,
-    OfficerError,
-    change_password,
-    create_officer,
-    find_officer,
-    set_active,
-)
+from core.officers.accounts import N_, OfficerError, change_password, create_officer, find_officer, set_active
 
 
 def _password(password_stdin: bool) -> str:

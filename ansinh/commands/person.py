@@ -10,8 +10,8 @@ import sys
 import click
 
 from ansinh.cli_support import pass_state, require_identifier_key
-from core.audit import record_disclosure
-from core.db import transaction
+from core.privacy.audit import record_disclosure
+from core.storage.db import transaction
 from core.i18n import translator
 from core.phones import mask_phone
 from core.privacy import find_subject

@@ -1,5 +1,5 @@
 """`ansinh provider list` and `ansinh provider alias NAME PROVIDER`: the names officers write for
-each payment provider (core/providers.py). An alias also renames the providers already stored
+each payment provider (core/imports/providers.py). An alias also renames the providers already stored
 under that name, so the indicators count them under their one name at once."""
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ import click
 from sqlalchemy import select
 
 from ansinh.cli_support import pass_state
-from core.db import transaction
+from core.storage.db import transaction
 from core.i18n import translator
 from core.models import ProviderAlias
-from core.providers import rename_stored, set_alias
+from core.imports.providers import rename_stored, set_alias
 
 
 def register(main: click.Group) -> None:

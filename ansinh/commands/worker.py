@@ -23,7 +23,7 @@ def register(main: click.Group) -> None:
     @pass_state
     def worker(state, concurrency: int, once: bool, parent: int | None) -> None:
         from ansinh.dispatching import drain_spools, start_dispatchers, stop_dispatchers, stop_on_signals
-        from core.dispatch import Dispatcher
+        from core.outbox.dispatch import Dispatcher
 
         require_identifier_key(state)
         runtime = state.runtime

@@ -1,7 +1,9 @@
 """Answers to each intent, for one chosen beneficiary, in the asker's language and sized for the
 channel. The dialog calls them for free text; the USSD menu calls them directly.
 
-Every function that tells personal data writes an audit row (`disclose.<intent>`)."""
+Every function that tells personal data writes an audit row (`disclose.<intent>`).
+
+May import: conversation, privacy, storage, models and the loose modules."""
 from core.answers.amount import brief_amount, payment_amount
 from core.answers.contact import contact_officer
 from core.answers.context import AnswerContext, addressed

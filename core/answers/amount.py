@@ -16,7 +16,7 @@ from core.answers.context import (
     unit_of,
 )
 from core.models import Beneficiary, BeneficiaryCategory, Category, Payment
-from core.reference import standard_level
+from core.storage.reference import standard_level
 
 logger = logging.getLogger(__name__)
 

@@ -11,14 +11,14 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from core.audit import record_disclosure
+from core.privacy.audit import record_disclosure
 from core.clock import Clock
 from core.i18n import Translator
 from core.models import Beneficiary, Unit
-from core.reference_cache import UnitInfo, cache_of
-from core.render import ussd_limit
+from core.storage.reference_cache import UnitInfo, cache_of
+from core.conversation.render import ussd_limit
 from core.settings import Settings
-from core.text import sms_size, to_ascii, to_gsm7
+from core.vietnamese_text import sms_size, to_ascii, to_gsm7
 
 logger = logging.getLogger(__name__)
 

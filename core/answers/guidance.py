@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 
 from core.answers.context import AnswerContext, addressed, capitalised, how_paid
-from core.knowledge import (
+from core.conversation.knowledge import (
     ELIGIBILITY_TOPICS,
     METHOD_TOPICS,
     eligibility_guide,
@@ -14,7 +14,7 @@ from core.knowledge import (
     topic_of,
 )
 from core.models import Beneficiary
-from core.reference import standard_level
+from core.storage.reference import standard_level
 
 logger = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from core.answers.context import (
 )
 from core.answers.schedule import cash_days_announced_later, fitting, when_money_comes
 from core.clock import period_add
-from core.identity import PAYMENT_COLUMNS, PaymentView
+from core.conversation.identity import PAYMENT_COLUMNS, PaymentView
 from core.models import Beneficiary, Payment
 
 logger = logging.getLogger(__name__)
@@ -36,7 +36,7 @@ _LATEST_UP_TO = (select(*_COLUMNS).where(_P.c.beneficiary_id == bindparam("benef
 
 def find_payment(ctx: AnswerContext, beneficiary: Beneficiary, period: str | None) -> tuple[PaymentView | None, str]:
     """The named period's payment; without a period, this month's or else the latest one known.
-    A payment read with the beneficiary (core.identity.resolve) is not read again."""
+    A payment read with the beneficiary (core.conversation.identity.resolve) is not read again."""
     target = period or ctx.clock.current_period()
     known = getattr(beneficiary, "payment_of", None)  # BeneficiaryView only
     run = ctx.session.connection().execute

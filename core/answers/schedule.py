@@ -1,4 +1,4 @@
-"""When and where money is paid: a unit's cash days (read through core.cash_days, so the days that
+"""When and where money is paid: a unit's cash days (read through core.answers.cash_days, so the days that
 are over are told as over and every place is told) or, for accounts and e-wallets, when money
 usually arrives."""
 from __future__ import annotations
@@ -16,7 +16,7 @@ from core.answers.context import (
     short_date,
     unit_of,
 )
-from core.cash_days import CashDays, CashSlot, cash_days
+from core.answers.cash_days import CashDays, CashSlot, cash_days
 from core.clock import period_add
 from core.models import Beneficiary, Payment
 

@@ -3,8 +3,10 @@ and cash schedules, from CSV, XLSX, XLS or ODS (INTERFACES.md, "Import files").
 
 Good rows are written, bad rows are reported (row, column, Vietnamese message); a missing
 required column rejects the whole file, and a file that has another kind's columns is named
-for what it is. `import_file` is one transaction: all good rows or nothing. Listeners get the changes (`PaymentChanged`, `ScheduleSet`) before the commit.
-"""
+for what it is. `import_file` is one transaction: all good rows or nothing. Listeners get the
+changes (`PaymentChanged`, `ScheduleSet`) before the commit. Payment providers' names: `providers`.
+
+May import: privacy, storage, models and the loose modules."""
 from __future__ import annotations
 
 import logging
@@ -14,7 +16,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.db import transaction
+from core.storage.db import transaction
 from core.imports.beneficiaries import BeneficiaryImport
 from core.imports.bulk import fewer_collections, quick_handoffs
 from core.imports.columns import (

@@ -37,8 +37,8 @@ from core.imports.people import Link, PeopleSync, Wanted
 from core.imports.problems import N_, BadValue, ImportReport, RowError
 from core.models import Beneficiary, BeneficiaryCategory, Person
 from core.privacy.reimport import skip_erased_codes
-from core.providers import alias_key
-from core.text import fold
+from core.imports.providers import alias_key
+from core.vietnamese_text import fold
 
 logger = logging.getLogger(__name__)
 

@@ -17,8 +17,8 @@ from functools import cached_property, lru_cache
 from core.imports import values as v
 from core.imports.problems import N_, BadValue, RowError
 from core.imports.reader import cell_text
-from core.providers import ProviderNames
-from core.text import fold
+from core.imports.providers import ProviderNames
+from core.vietnamese_text import fold
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ def _text(limit: int) -> Callable[[str, ParseContext], str]:
 
 def parse_provider(text: str, ctx: ParseContext) -> str:
     """The provider's one name ('Viettel' -> 'Viettel Money'); an unknown name is kept as written
-    (the importer reports it, core.providers)."""
+    (the importer reports it, core.imports.providers)."""
     written = v.parse_text(text, 60)
     return ctx.providers.canonical(written) or written
 

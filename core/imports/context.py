@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from core.imports.columns import ParseContext
 from core.models import Category, StandardLevel, Unit
-from core.providers import ProviderNames
+from core.imports.providers import ProviderNames
 
 
 def load_context(session: Session, today: date) -> ParseContext:

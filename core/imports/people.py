@@ -25,7 +25,7 @@ from core.imports.bulk import (
     update_by_id,
 )
 from core.models import Contact, Identity, Person
-from core.text import fold
+from core.vietnamese_text import fold
 
 logger = logging.getLogger(__name__)
 SLOT_ROLES = {"self": ("self",), "guardian": ("guardian", "authorised")}

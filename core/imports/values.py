@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from core.imports.problems import N_, UNSAFE, BadValue
 from core.phones import EXCEL_INTEGER, normalize_phone
-from core.text import fold
+from core.vietnamese_text import fold
 
 _CURRENCY = re.compile(r"(?i)\s*(vnđ|vnd|đồng|dong|đ|₫|d)\.?\s*$")
 _GROUPED = re.compile(r"(\d{1,3}(?:([.,])\d{3})(?:\2\d{3})*)(?:[.,]0{1,2})?")

@@ -1,4 +1,4 @@
-"""Alembic environment: runs on a connection handed in by core.db.upgrade, or on the URL."""
+"""Alembic environment: runs on a connection handed in by core.storage.db.upgrade, or on the URL."""
 from __future__ import annotations
 
 from alembic import context

@@ -1,7 +1,8 @@
 """SQLAlchemy 2.0 typed models: the system of record.
 
 Every table is created by an Alembic migration (core/migrations), never by `create_all`.
-"""
+
+May import: nothing else of core."""
 from core.models.base import Base, utcnow
 from core.models.reference import Category, FormerUnit, Programme, ProviderAlias, StandardLevel, Unit
 from core.models.people import Beneficiary, BeneficiaryCategory, Contact, Identity, Person

@@ -79,10 +79,11 @@ class StandardLevel(Base):
 class ProviderAlias(Base):
     """A name officers write for a payment provider ('Viettel', 'ViettelPay', 'Bưu điện') and the
     one name it is stored and counted under ('Viettel Money'). Rows, not code, so a province can
-    add its own (`ansinh provider alias`); core/providers.py seeds the common ones."""
+    add its own (`ansinh provider alias`); core/imports/providers.py seeds the common ones."""
 
     __tablename__ = "provider_aliases"
 
-    key: Mapped[str] = mapped_column(String(60), primary_key=True)  # core.providers.alias_key(written)
+    # core.imports.providers.alias_key(written)
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
     written: Mapped[str] = mapped_column(String(60))
     provider: Mapped[str] = mapped_column(String(60), index=True)

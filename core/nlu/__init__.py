@@ -3,7 +3,9 @@
 
 Pure Python and rule-based (no model to download): the message is normalised (diacritics,
 teencode, Huế dialect, typos), SMS keywords are tried first, then weighted phrases per intent are
-scored. Everything is compiled once at import so a parse costs tens of microseconds."""
+scored. Everything is compiled once at import so a parse costs tens of microseconds.
+
+May import: the loose modules only (it reads no database)."""
 from __future__ import annotations
 
 import logging

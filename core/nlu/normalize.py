@@ -1,5 +1,5 @@
 """Turn a raw message into the tokens the intent rules match: NFC, lower case, diacritics folded
-(same result as core.text.fold, but length-preserving so spans line up with the original),
+(same result as core.vietnamese_text.fold, but length-preserving so spans line up with the original),
 repeated letters collapsed, teencode and Huế/Central dialect spelled out, small typos fixed.
 
 Ambiguous dialect words are expanded only when the diacritics say so: "mô" is "đâu" but "mở" is

@@ -2,5 +2,7 @@
 
 The import listener (`events`) turns payment results and cash schedules into outbox rows in the
 import's own transaction; `scheduled` queues the reminders and receipt questions that are due on
-a day; `receipts` reads the answers; `complaint_workflow` is the officer's side of a complaint.
-"""
+a day; `receipts` reads the answers (a complaint's own workflow is in core/complaints).
+
+May import: answers, complaints, conversation, outbox, privacy, storage, models and the loose
+modules."""

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.cash_days import CashSlot, cash_days
+from core.answers.cash_days import CashSlot, cash_days
 from core.clock import Clock, period_add
 from core.i18n import translator
 from core.models import Beneficiary, CashSchedule, Payment, Unit

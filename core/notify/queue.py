@@ -12,14 +12,14 @@ from datetime import datetime
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from core.db import upsert_insert
+from core.storage.db import upsert_insert
 from core.models import AuditLog, OutboxMessage
 from core.models.outbox import PRIORITY_NOTIFICATION
 from core.notify.recipients import Recipient, chunks
 from core.notify.texts import Sentence
-from core.outbox import enqueue
-from core.render import ManyRenderer, render_for_channel
-from core.text import sms_size, to_gsm7
+from core.outbox.writes import enqueue
+from core.conversation.render import ManyRenderer, render_for_channel
+from core.vietnamese_text import sms_size, to_gsm7
 
 logger = logging.getLogger(__name__)
 WRITE_CHUNK = 2000

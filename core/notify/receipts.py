@@ -16,16 +16,16 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from core.audit import record_disclosure
+from core.privacy.audit import record_disclosure
 from core.clock import Clock, period_add
 from core.i18n import Translator, translator
 from core.models import Beneficiary, CashSchedule, Identity, Payment, ReceiptCheck, Unit
 from core.notify import wording as w
-from core.notify.complaint_opening import open_not_received
+from core.complaints.opening import open_not_received
 from core.notify.queue import enqueue_many, outgoing
 from core.notify.recipients import CHANNEL_KIND, recipients_for_many
 from core.notify.texts import receipt_question
-from core.text import fold
+from core.vietnamese_text import fold
 
 logger = logging.getLogger(__name__)
 ELECTRONIC_DELAY = timedelta(days=3)

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.i18n import N_
-from core.audit import record_disclosure
+from core.privacy.audit import record_disclosure
 from core.models import Contact, Identity, Person, utcnow
 from core.notify.errors import ActionRefused
 

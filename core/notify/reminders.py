@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.cash_days import cash_days
+from core.answers.cash_days import cash_days
 from core.clock import Clock
 from core.i18n import translator
 from core.models import CashSchedule

@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.clock import Clock
-from core.db import transaction
+from core.storage.db import transaction
 from core.notify.receipts import queue_receipt_questions
 from core.notify.reminders import queue_reminders
 

@@ -7,11 +7,11 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from core.cash_days import CashSlot
+from core.answers.cash_days import CashSlot
 from core.i18n import Translator
 from core.models import Beneficiary, Payment, Unit
 from core.notify import wording as w
-from core.text import fold
+from core.vietnamese_text import fold
 
 FREE_WITHDRAWAL_METHODS = ("ewallet", "account")  # the province pays the withdrawal fees
 LOCKED_WORDS = ("khoa", "bi khoa", "phong toa", "dong bang", "locked", "frozen")
@@ -108,7 +108,7 @@ def _advice(t: Translator, payment: Payment) -> str:
 
 def schedule_text(t: Translator, slots: tuple[CashSlot, ...], beneficiary: Beneficiary, role: str,
                   today: date) -> list[Sentence]:
-    """Cash days were set: every one still to come (core.cash_days), when, at what hours, where;
+    """Cash days were set: every one still to come (core.answers.cash_days), when, at what hours, where;
     several places in shorter forms while the SMS would not fit."""
     values = {"period": t.period(slots[0].period), "who": w.who(t, beneficiary, role, today)}
     if len(slots) == 1:

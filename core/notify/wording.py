@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from core.answers.context import national_phone
-from core.cash_days import CashSlot
+from core.answers.cash_days import CashSlot
 from core.i18n import Translator
 from core.models import Beneficiary, Payment, Unit
 

@@ -1,7 +1,10 @@
 """Personal data under Law 91/2025/QH15: what AnSinh holds about one person (export), and how an
 officer erases a contact person or anonymises a beneficiary who left the programme (erase).
 
-Both start from what an officer types: a beneficiary code or a phone number (`find_subject`)."""
+Both start from what an officer types: a beneficiary code or a phone number (`find_subject`).
+
+Also the disclosure log (`audit`). May import: imports, officers, outbox, storage, models and the
+loose modules."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.models import Beneficiary, Identity, Officer, Person, Unit
-from core.officers import can_act_on
+from core.officers.accounts import can_act_on
 from core.phones import normalize_phone
 
 

@@ -22,7 +22,7 @@ from datetime import datetime
 from sqlalchemy import delete, event, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from core.audit import record_disclosure
+from core.privacy.audit import record_disclosure
 from core.imports.hashing import hash_identifier
 from core.models import (
     AuditLog,
@@ -37,7 +37,7 @@ from core.models import (
     Person,
     ReceiptCheck,
 )
-from core.state import StateStore
+from core.storage.state import StateStore
 
 logger = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from core.dispatch import REDACTED_OTP
+from core.outbox.dispatch import REDACTED_OTP
 from core.i18n import N_, translator
 from core.imports.hashing import hash_identifier
 from core.models import (

@@ -15,9 +15,9 @@ from sqlalchemy import select, update
 from ansinh.cli import main
 from ansinh.cli_support import CliState
 from core.clock import FakeClock
-from core.dispatch import Dispatcher
+from core.outbox.dispatch import Dispatcher
 from core.models import CashSchedule, Identity, OutboxMessage, Unit
-from core.text import to_ascii
+from core.vietnamese_text import to_ascii
 from tests.e2e import test_telegram_bot as telegram
 from tests.e2e.test_sms_twilio import inbound, messages, signed_post
 from tests.standins_bot import private_message

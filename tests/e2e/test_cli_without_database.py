@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import text
 
 from ansinh.cli import main
-from core.db import make_engine, upgrade
+from core.storage.db import make_engine, upgrade
 from tests.conftest import PG_URL
 from tests.ussd_factories import ansinh_command, free_port
 

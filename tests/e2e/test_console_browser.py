@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from core.dispatch import Dispatcher, SendResult
+from core.outbox.dispatch import Dispatcher, SendResult
 from core.models import OutboxMessage
 from tests.browser_support import watch_console
 from tests.console_support import (

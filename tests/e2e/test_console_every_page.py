@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from core.models import Beneficiary, Contact, Identity
-from core.officers import DEMO_OFFICERS, DEMO_PASSWORD
+from core.officers.accounts import DEMO_OFFICERS, DEMO_PASSWORD
 from core.phones import normalize_phone
 from tests.conftest import TODAY
 from tests.console_support import sign_in

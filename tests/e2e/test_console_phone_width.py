@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.officers import DEMO_PASSWORD
+from core.officers.accounts import DEMO_PASSWORD
 from tests.conftest import TODAY
 from tests.console_support import sign_in as sign_in_client
 from tests.console_walk import (

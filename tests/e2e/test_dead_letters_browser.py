@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from core.dispatch import Dispatcher, TemporaryError
+from core.outbox.dispatch import Dispatcher, TemporaryError
 from core.models import Beneficiary, OutboxMessage
-from core.outbox import enqueue
+from core.outbox.writes import enqueue
 from tests.e2e.test_console_browser import (
     browser,
     page,

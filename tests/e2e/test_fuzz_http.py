@@ -28,7 +28,7 @@ def settings(settings):
 @pytest.fixture
 def demo(sessions, clock):
     """A small slice of the demo province, so fuzzed phones and codes sometimes hit real people."""
-    from core.demo import load_demo
+    from ansinh.demo import load_demo
 
     load_demo(sessions, clock.today(), scale=0.01)
 

@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 from core.clock import Clock
-from core.demo import DEMO_IDENTITIES, STRANGER_PHONE, load_demo
+from ansinh.demo import DEMO_IDENTITIES, STRANGER_PHONE, load_demo
 from tests.ussd_factories import ansinh_command, worker_env
 
 README = Path(__file__).resolve().parents[2] / "README.md"

@@ -4,7 +4,7 @@ within the cache's time to live."""
 from __future__ import annotations
 
 from core.models import Unit
-from core.reference_cache import cache_of
+from core.storage.reference_cache import cache_of
 from tests.e2e.test_sms_twilio import inbound, messages, signed_post
 from tests.ussd_factories import LAI_PHONE, build_world
 

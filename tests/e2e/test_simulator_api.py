@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from ansinh import create_app
-from core.dispatch import REDACTED_OTP, Dispatcher
+from core.outbox.dispatch import REDACTED_OTP, Dispatcher
 from core.models import OutboxMessage
-from core.outbox import enqueue
+from core.outbox.writes import enqueue
 from core.privacy.erase import ERASED_TEXT
 from core.settings import Settings
 from tests.ussd_factories import LAI_AMOUNT_VI, LAI_PHONE, STRANGER_PHONE, build_world

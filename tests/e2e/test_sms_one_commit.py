@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 
 from ansinh import create_app
 from ansinh.runtime import Runtime
-from core.dedupe import DatabaseDedupe
+from core.storage.dedupe import DatabaseDedupe
 from core.models import AuditLog, Complaint, SeenMessage, StateEntry
 from tests.conftest import REDIS_URL
 from tests.e2e.test_sms_twilio import inbound, messages, signed_post
@@ -37,7 +37,7 @@ def test_one_commit_holds_the_answer_the_audit_row_the_memory_and_the_message_id
         commits.append(1)
 
     fields = inbound(LAI_PHONE, "tien thang nay ve chua")
-    # Every engine: on PostgreSQL the turns run on an autocommit twin of runtime.engine (core.db).
+    # Every engine: on PostgreSQL the turns run on an autocommit twin of runtime.engine (core.storage.db).
     event.listen(Engine, "commit", count_commit)
     try:
         assert LAI_AMOUNT_VI in messages(signed_post(client, settings, "/sms/twilio", fields))[0]

@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from twilio.request_validator import RequestValidator
 
 from core.models import AuditLog, Complaint, OutboxMessage, SeenMessage
-from core.outbox import enqueue
-from core.text import is_gsm7, sms_size
+from core.outbox.writes import enqueue
+from core.vietnamese_text import is_gsm7, sms_size
 from tests.ussd_factories import LAI_AMOUNT_VI, LAI_PHONE, STRANGER_PHONE, build_world
 
 _sids = itertools.count(1)

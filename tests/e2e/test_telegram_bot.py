@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from core.db import transaction
-from core.dispatch import Dispatcher
+from core.storage.db import transaction
+from core.outbox.dispatch import Dispatcher
 from core.models import AuditLog, Identity, OutboxMessage
 from tests.bot_factory import AMOUNT_VI, GUARDIAN_PHONE, make_family
 from tests.standins.server import StandIn

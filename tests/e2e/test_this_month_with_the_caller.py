@@ -1,12 +1,12 @@
 """"Has this month's money come?" is the commonest question: the payment is read with the caller
-(core.identity.resolve with a period), not in a round trip of its own; other months still are."""
+(core.conversation.identity.resolve with a period), not in a round trip of its own; other months still are."""
 from __future__ import annotations
 
 import pytest
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from core.identity import PaymentView, resolve
+from core.conversation.identity import PaymentView, resolve
 from tests.e2e.test_sms_twilio import inbound, messages, signed_post
 from tests.ussd_factories import (
     LAI_AMOUNT_VI,
@@ -30,7 +30,8 @@ def statements():
     def watch(_connection, _cursor, statement, *_args):
         seen.append(" ".join(statement.split()))
 
-    event.listen(Engine, "before_cursor_execute", watch)  # every engine: PostgreSQL turns use a twin (core.db)
+    # Every engine: PostgreSQL turns use a twin (core.storage.db).
+    event.listen(Engine, "before_cursor_execute", watch)
     yield seen
     event.remove(Engine, "before_cursor_execute", watch)
 

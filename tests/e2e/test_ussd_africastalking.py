@@ -131,7 +131,7 @@ def test_dial_in_writes_nothing_and_the_next_path_replays_it(client, world, runt
         info = getattr(driver, "info", None)
         in_transaction.append(driver.in_transaction if info is None else info.transaction_status != 0)
 
-    # Every engine: on PostgreSQL the turns run on an autocommit twin of runtime.engine (core.db).
+    # Every engine: on PostgreSQL the turns run on an autocommit twin of runtime.engine (core.storage.db).
     event.listen(Engine, "after_cursor_execute", watch)
     try:
         menu = dial(client, LAI_PHONE, "", "replay-1")

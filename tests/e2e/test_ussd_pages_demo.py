@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 
 from core.clock import FakeClock
-from core.demo import DEMO_IDENTITIES, STRANGER_PHONE, load_demo
+from ansinh.demo import DEMO_IDENTITIES, STRANGER_PHONE, load_demo
 from tests import ussd_factories
 from tests.page_seams import seam_problem
 

@@ -9,7 +9,7 @@ import pytest
 
 from ansinh import create_app
 from ansinh.runtime import Runtime
-from core.ussd_menu import SESSION_TTL
+from core.presenters.ussd_menu import SESSION_TTL
 from tests.conftest import REDIS_URL
 from tests.ussd_factories import (
     LAI_AMOUNT_VI,

@@ -9,8 +9,8 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from core.db import transaction
-from core.dispatch import Dispatcher
+from core.storage.db import transaction
+from core.outbox.dispatch import Dispatcher
 from core.models import Identity, OutboxMessage, ProviderToken
 from tests.conftest import TODAY
 from tests.bot_factory import AMOUNT_VI, BENEFICIARY_CODE, BIRTH_YEAR, GUARDIAN_PHONE, make_family

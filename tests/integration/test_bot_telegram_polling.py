@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from core.clock import Clock
-from core.db import transaction
+from core.storage.db import transaction
 from tests.bot_factory import AMOUNT_VI, GUARDIAN_PHONE, make_family
 from tests.standins.server import StandIn
 from tests.standins_bot import TelegramBotApi, private_message

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 
 from bot.zalo_tokens import ZaloTokens
-from core.dispatch import TemporaryError
+from core.outbox.dispatch import TemporaryError
 from core.models import ProviderToken
 from tests.standins.server import StandIn
 from tests.standins_bot import ZaloApi

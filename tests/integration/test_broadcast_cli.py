@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from ansinh.cli import main
 from ansinh.cli_support import CliState
 from core.models import Broadcast, Identity, OutboxMessage
-from core.text import is_gsm7, strip_diacritics
+from core.vietnamese_text import is_gsm7, strip_diacritics
 from tests.console_support import (
     HUONG_THUY,
     PHU_VINH,

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from core.dispatch import Dispatcher
+from core.outbox.dispatch import Dispatcher
 from core.models import AuditLog, Identity, OutboxMessage
-from core.outbox import enqueue
+from core.outbox.writes import enqueue
 from tests.console_support import (
     PHU_VINH,
     THUAN_HOA,

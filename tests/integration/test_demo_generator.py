@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from core.demo import DEMO_IDENTITIES, STRANGER_PHONE, generate, write_officer_files
+from ansinh.demo import DEMO_IDENTITIES, STRANGER_PHONE, generate, write_officer_files
 from core.phones import normalize_phone
-from core.reference import CATEGORIES
+from core.storage.reference import CATEGORIES
 
 OFFICER_FILES = Path(__file__).resolve().parents[1] / "data" / "officers"
 # Provider: (beneficiaries, with an account, paid through it), DOMAIN.md.

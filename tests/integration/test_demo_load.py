@@ -12,7 +12,7 @@ from sqlalchemy import case, func, select
 
 from ansinh.cli import main
 from ansinh.cli_support import CliState
-from core.demo import DEMO_IDENTITIES, STRANGER_PHONE, load_demo
+from ansinh.demo import DEMO_IDENTITIES, STRANGER_PHONE, load_demo
 from core.imports import import_file
 from core.models import AuditLog, Beneficiary, CashSchedule, Contact, Identity, Payment, Person, Unit
 

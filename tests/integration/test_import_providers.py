@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from ansinh.cli import main
 from core.imports import import_file
-from core.indicators import compute
+from core.reports.indicators import compute
 from core.models import Beneficiary
 
 TODAY = date(2026, 11, 26)

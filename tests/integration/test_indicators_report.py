@@ -16,8 +16,8 @@ from click.testing import CliRunner
 from ansinh.cli import main
 from ansinh.cli_support import CliState
 from core.clock import FakeClock
-from core.demo import load_demo
-from core.text import to_ascii
+from ansinh.demo import load_demo
+from core.vietnamese_text import to_ascii
 from tests.console_support import make_officer, sign_in
 
 REPORT = {  # DOMAIN.md, "What the province reported" (November 2023)

@@ -1,6 +1,7 @@
 """Webhook turns on PostgreSQL begin their transaction just before the first write
-(core.db.lazy_begin_sessions, core.pg_writes): reads before it cost no BEGIN, a single audit row at
-the commit runs alone, and several writes still commit together or not at all."""
+(core.storage.db.lazy_begin_sessions, core.storage.pg_writes): reads before it cost no BEGIN, a
+single audit row at the commit runs alone, and several writes still commit together or not at
+all."""
 from __future__ import annotations
 
 import uuid
@@ -9,10 +10,10 @@ import pytest
 from sqlalchemy import event, func, select, text
 from sqlalchemy.engine import Engine
 
-from core.audit import record_disclosure
-from core.db import lazy_begin_sessions
+from core.privacy.audit import record_disclosure
+from core.storage.db import lazy_begin_sessions
 from core.models import AuditLog, Complaint, Person
-from core.pg_writes import needs_transaction
+from core.storage.pg_writes import needs_transaction
 from tests.e2e.test_sms_twilio import inbound, messages, signed_post
 from tests.ussd_factories import LAI_AMOUNT_VI, LAI_PHONE, build_world
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from core.i18n import Translator
 from core.models import AuditLog, Complaint, Officer, Person
-from core.notify.complaint_workflow import assign, reply, resolve
+from core.complaints.workflow import assign, reply, resolve
 from core.notify.errors import ActionRefused
 from tests.notify_support import OTHER_UNIT, UNIT, beneficiary, link, outbox, person
 

@@ -7,11 +7,11 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from core.dispatch import Dispatcher
+from core.outbox.dispatch import Dispatcher
 from core.imports import import_file
 from core.models import AuditLog
 from core.notify.recipients import GuardianError, remove_guardian
-from core.text import sms_size
+from core.vietnamese_text import sms_size
 from tests.notify_support import (
     OTHER_UNIT,
     FakeSender,

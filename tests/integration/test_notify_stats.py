@@ -12,7 +12,7 @@ from sqlalchemy import update
 from ansinh.cli import main
 from ansinh.cli_support import CliState
 from core.models import OutboxMessage, Payment
-from core.outbox import enqueue
+from core.outbox.writes import enqueue
 from tests.notify_support import beneficiary
 
 

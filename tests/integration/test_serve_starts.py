@@ -29,7 +29,7 @@ from pathlib import Path
 import pytest
 from twilio.request_validator import RequestValidator
 
-from core.outbox import enqueue
+from core.outbox.writes import enqueue
 from tests.processes import free_port, terminate
 from tests.standins.twilio import twilio_standin
 from tests.standins_bot import TelegramBotApi, private_message

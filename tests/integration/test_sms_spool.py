@@ -18,7 +18,7 @@ from ansinh import create_app
 from ansinh.dispatching import build_senders, drain_spools, start_dispatchers
 from ansinh.runtime import Runtime
 from core.clock import FakeClock
-from core.dispatch import Dispatcher
+from core.outbox.dispatch import Dispatcher
 from core.models import OutboxMessage
 from tests.conftest import REDIS_URL, TODAY
 from tests.integration import test_faults

@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import select
 
 from core.models import OutboxMessage
-from core.outbox import enqueue
+from core.outbox.writes import enqueue
 from tests.processes import pending, wait_until
 from tests.standins.twilio import MESSAGES_PATH, idempotency_key, twilio_standin
 from tests.ussd_factories import ansinh_command, worker_env

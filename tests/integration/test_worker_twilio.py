@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import select
 
 from ansinh.dispatching import build_senders
-from core.dispatch import Dispatcher, PermanentError, TemporaryError
+from core.outbox.dispatch import Dispatcher, PermanentError, TemporaryError
 from core.models import OutboxMessage
-from core.outbox import enqueue
+from core.outbox.writes import enqueue
 from tests.standins import Canned, StandIn
 from tests.standins.twilio import MESSAGES_PATH, twilio_standin
 from tests.ussd_factories import (

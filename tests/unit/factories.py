@@ -18,7 +18,7 @@ from core.models import (
     Person,
     Unit,
 )
-from core.text import fold
+from core.vietnamese_text import fold
 
 THUAN_HOA = "19786"  # Phường Thuận Hóa
 OFFICER = ("Trần Thị Thu", "+84905111222")

@@ -61,7 +61,7 @@ def test_ended_windows_are_purged_with_the_message_logs(sessions, clock):
     from sqlalchemy import func, select, update
 
     from core.models import RateCounter
-    from core.retention import purge_old_messages
+    from core.outbox.retention import purge_old_messages
 
     guard = AbuseGuard(DatabaseStorage(sessions))
     guard.hit("unverified_personal", "phone:+84909000001")

@@ -10,9 +10,10 @@ from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCES = ["core/identity.py", "core/registration.py", "core/complaints.py", "core/knowledge.py", "core/audit.py",
-           "ansinh/commands/ask.py", *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "core/answers").glob("*.py")),
-           *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "core/dialog").glob("*.py"))]
+SOURCES = ["core/conversation/identity.py", "core/conversation/registration.py", "core/complaints/tickets.py",
+           "core/conversation/knowledge.py", "core/privacy/audit.py", "ansinh/commands/ask.py",
+           *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "core/answers").glob("*.py")),
+           *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "core/conversation").glob("*.py"))]
 KEYWORDS = {"_": None, "N_": None, "p_": ((1, "c"), 2)}
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 

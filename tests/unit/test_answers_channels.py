@@ -8,15 +8,17 @@ from datetime import date, datetime
 
 import pytest
 
-from core import answers, complaints, knowledge
+from core import answers
+from core.complaints import tickets as complaints
+from core.conversation import knowledge
 from core.answers.amount import brief_amount
 from core.answers.guidance import not_yours, register_hint
 from core.answers.schedule import brief_schedule
 from core.clock import FakeClock
 from core.i18n import Translator
 from core.models import Beneficiary, Complaint
-from core.render import render_for_channel
-from core.text import sms_size, to_ascii, to_gsm7
+from core.conversation.render import render_for_channel
+from core.vietnamese_text import sms_size, to_ascii, to_gsm7
 from tests.unit.factories import (
     THUAN_HOA,
     build_family,

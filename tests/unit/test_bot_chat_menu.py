@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from core.chat_menu import MENU_BUTTONS, button_question, main_menu
+from core.conversation.chat_menu import MENU_BUTTONS, button_question, main_menu
 from core.i18n import Translator
 from core.nlu import parse
 

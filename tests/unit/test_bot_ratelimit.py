@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from core.ratelimit import DEFAULT_RATES, ChannelRates, SendRateLimiter, make_send_rate_limiter
+from core.outbox.ratelimit import DEFAULT_RATES, ChannelRates, SendRateLimiter, make_send_rate_limiter
 
 
 def message(channel: str, address: str) -> SimpleNamespace:

@@ -1,4 +1,4 @@
-"""core.broadcast without the CLI or the web: template fields, the audience rules, filled and
+"""core.broadcasts.lifecycle without the CLI or the web: template fields, the audience rules, filled and
 rendered texts, and the bulk outbox writer's idempotency."""
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from core.broadcast import approve, create_broadcast, make_filters, preview
-from core.broadcast_audience import find_recipients, template_values
-from core.broadcast_template import BroadcastError, check_template, fill
+from core.broadcasts.lifecycle import approve, create_broadcast, make_filters, preview
+from core.broadcasts.audience import find_recipients, template_values
+from core.broadcasts.template import BroadcastError, check_template, fill
 from core.i18n import translator
 from core.models import CashSchedule, Contact, Identity, OutboxMessage
-from core.outbox_bulk import enqueue_many
+from core.outbox.bulk import enqueue_many
 from tests.console_support import (
     THUAN_HOA,
     make_beneficiary,

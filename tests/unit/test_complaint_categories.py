@@ -1,10 +1,10 @@
-"""The category of a complaint is read from its words (core.complaints.category_of), so officers can
+"""The category of a complaint is read from its words (core.complaints.tickets.category_of), so officers can
 sort their queue and a scam report is answered with the warning never to give a code or PIN."""
 from __future__ import annotations
 
 import pytest
 
-from core.complaints import category_of
+from core.complaints.tickets import category_of
 
 
 @pytest.mark.parametrize("text, intent, category", [

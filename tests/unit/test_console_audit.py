@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.audit import record_disclosure
+from core.privacy.audit import record_disclosure
 from tests.console_support import (
     PHU_VINH,
     THUAN_HOA,

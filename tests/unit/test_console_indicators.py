@@ -8,7 +8,7 @@ import re
 import pytest
 from openpyxl import load_workbook
 
-from core.indicators import compute, trend
+from core.reports.indicators import compute, trend
 from tests.console_support import (
     PHU_VINH,
     THUAN_HOA,

@@ -9,7 +9,7 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from core.dispatch import Dispatcher
+from core.outbox.dispatch import Dispatcher
 from core.models import (
     AuditLog,
     Beneficiary,

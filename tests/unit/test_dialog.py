@@ -7,11 +7,11 @@ import re
 import pytest
 from sqlalchemy import select
 
-from core.dialog import Dialog
-from core.messages import Inbound
+from core.conversation.dialog import Dialog
+from core.conversation.messages import Inbound
 from core.models import AuditLog, Person
-from core.render import render_for_channel
-from core.state import MemoryStateStore
+from core.conversation.render import render_for_channel
+from core.storage.state import MemoryStateStore
 from tests.unit.factories import build_family, fake_parse
 
 

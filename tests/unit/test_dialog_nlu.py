@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from core.dialog import Dialog
-from core.messages import Inbound
-from core.state import MemoryStateStore
+from core.conversation.dialog import Dialog
+from core.conversation.messages import Inbound
+from core.storage.state import MemoryStateStore
 from tests.unit.factories import build_family
 
 

@@ -7,10 +7,10 @@ import re
 import pytest
 from sqlalchemy import select
 
-from core.dialog import Dialog
-from core.messages import Inbound
+from core.conversation.dialog import Dialog
+from core.conversation.messages import Inbound
 from core.models import Beneficiary, Contact, Identity, OtpChallenge, OutboxMessage
-from core.state import MemoryStateStore
+from core.storage.state import MemoryStateStore
 from tests.unit.factories import build_family, fake_parse
 
 

@@ -14,7 +14,7 @@ import pytest
 
 from core.nlu import INTENTS, parse
 from core.nlu.normalize import fold_lower
-from core.text import fold, strip_diacritics
+from core.vietnamese_text import fold, strip_diacritics
 
 TODAY = date(2026, 11, 26)
 ROOT = Path(__file__).resolve().parents[2]

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from core.i18n import Translator
-from core.cash_days import CashSlot
+from core.answers.cash_days import CashSlot
 from core.models import Beneficiary, Payment, Unit
 from core.notify.queue import compose
 from core.notify.texts import (
@@ -17,9 +17,9 @@ from core.notify.texts import (
     schedule_text,
 )
 from core.notify.wording import who
-from core.render import render_for_channel
+from core.conversation.render import render_for_channel
 from core.settings import Settings
-from core.text import sms_size
+from core.vietnamese_text import sms_size
 
 TODAY = date(2026, 11, 26)
 HOTLINE = "1900 0000"

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from core.clock import FakeClock
-from core.dispatch import Dispatcher, PermanentError, SendResult, TemporaryError, quiet_until
+from core.outbox.dispatch import Dispatcher, PermanentError, SendResult, TemporaryError, quiet_until
 from core.models import OutboxMessage
-from core.outbox import enqueue, record_receipt
+from core.outbox.writes import enqueue, record_receipt
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -205,7 +205,7 @@ def test_a_sent_one_time_code_is_not_kept(sessions, settings, clock):
 
 
 def test_retention_removes_only_old_final_messages(sessions, clock):
-    from core.retention import purge_old_messages
+    from core.outbox.retention import purge_old_messages
 
     _enqueue(sessions, "old-sent")
     _enqueue(sessions, "old-queued")

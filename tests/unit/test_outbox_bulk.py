@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from core.models import OutboxMessage
-from core.outbox_bulk import COPY_FROM, enqueue_many
+from core.outbox.bulk import COPY_FROM, enqueue_many
 
 LATER = datetime(2026, 12, 2, 1, 0, tzinfo=UTC)
 

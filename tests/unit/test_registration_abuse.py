@@ -4,10 +4,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from core.dialog import Dialog
-from core.messages import Inbound
+from core.conversation.dialog import Dialog
+from core.conversation.messages import Inbound
 from core.models import OtpChallenge
-from core.state import MemoryStateStore
+from core.storage.state import MemoryStateStore
 from tests.unit.factories import build_family
 
 

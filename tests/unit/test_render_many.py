@@ -6,8 +6,8 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from core.broadcast_template import fill, fill_pieces, split_template
-from core.render import ManyRenderer, render_for_channel
+from core.broadcasts.template import fill, fill_pieces, split_template
+from core.conversation.render import ManyRenderer, render_for_channel
 from core.settings import Settings
 
 # Vietnamese letters precomposed and decomposed, ASCII, GSM-7 extension characters, typographic

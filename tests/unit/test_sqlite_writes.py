@@ -1,4 +1,4 @@
-"""SQLite writers take turns on a lock (core.sqlite_writes) instead of sleeping in SQLite's busy
+"""SQLite writers take turns on a lock (core.storage.sqlite_writes) instead of sleeping in SQLite's busy
 handler: concurrent writers all get through, and one that gets no turn within the busy timeout
 fails the way SQLite would, with "database is locked"."""
 from __future__ import annotations
@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
-from core.db import make_engine
+from core.storage.db import make_engine
 
 
 @pytest.fixture

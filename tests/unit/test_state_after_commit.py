@@ -4,12 +4,12 @@ claimed by a turn that rolled back must not stop Twilio's retry from being answe
 import pytest
 from sqlalchemy import select
 
-from core.audit import record_disclosure
+from core.privacy.audit import record_disclosure
 from core.clock import FakeClock
-from core.dedupe import IN_FLIGHT, AlreadyAnswered, RedisDedupe
+from core.storage.dedupe import IN_FLIGHT, AlreadyAnswered, RedisDedupe
 from core.models import AuditLog
-from core.outbox import enqueue
-from core.state import RedisStateStore
+from core.outbox.writes import enqueue
+from core.storage.state import RedisStateStore
 from tests.conftest import TODAY
 
 

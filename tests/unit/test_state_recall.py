@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from core.clock import FakeClock
-from core.state import DatabaseStateStore, MemoryStateStore, RedisStateStore
+from core.storage.state import DatabaseStateStore, MemoryStateStore, RedisStateStore
 from tests.conftest import REDIS_URL, TODAY
 
 
@@ -50,8 +50,8 @@ def test_an_expired_entry_is_not_recalled(store_and_clock):
 def test_a_memory_changed_inside_a_nested_value_is_saved(sessions, clock, settings):
     """A turn compares its memory with the stored one to skip unchanged writes; a change made inside
     a nested value must still count as a change."""
-    from core.dialog.turn import Turn
-    from core.messages import Inbound
+    from core.conversation.turn import Turn
+    from core.conversation.messages import Inbound
 
     store = DatabaseStateStore(sessions, clock)
     store.set("dialog:phone:+84900000009", {"history": {"beneficiary_id": 7, "page": 1}}, 2700)

@@ -1,9 +1,9 @@
 """Diacritics, GSM-7 and the segment counter shared by core, console preview and tests."""
 import pytest
 
-from core.render import fit_sms, render_for_channel
+from core.conversation.render import fit_sms, render_for_channel
 from core.settings import Settings
-from core.text import fold, is_gsm7, sms_size, strip_diacritics, to_gsm7
+from core.vietnamese_text import fold, is_gsm7, sms_size, strip_diacritics, to_gsm7
 
 NFD_LAI = "Nguye\u0302\u0303n Thi\u0323 La\u0300i"
 

@@ -1,4 +1,4 @@
-"""Seen provider message ids (core.dedupe): the first answer is kept and given back, in the
+"""Seen provider message ids (core.storage.dedupe): the first answer is kept and given back, in the
 database and in Redis (when ANSINH_TEST_REDIS_URL is set), and Redis being down degrades to the
 database instead of failing."""
 from __future__ import annotations
@@ -8,7 +8,7 @@ import uuid
 import pytest
 import redis
 
-from core.dedupe import DatabaseDedupe, RedisDedupe, make_dedupe
+from core.storage.dedupe import DatabaseDedupe, RedisDedupe, make_dedupe
 from tests.conftest import REDIS_URL
 
 

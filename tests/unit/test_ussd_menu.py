@@ -1,4 +1,4 @@
-"""The USSD menu as a state machine (core.ussd_menu), without the web: limits on every screen,
+"""The USSD menu as a state machine (core.presenters.ussd_menu), without the web: limits on every screen,
 navigation, replay of a lost position, registration by one-time code, complaints, languages."""
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from core.models import Complaint, Contact, OtpChallenge, OutboxMessage, Person
-from core.state import MemoryStateStore
-from core.ussd_flows import parse_birth
-from core.ussd_menu import UssdMenu
+from core.storage.state import MemoryStateStore
+from core.presenters.ussd_flows import parse_birth
+from core.presenters.ussd_menu import UssdMenu
 from tests.ussd_factories import (
     HUNG_PHONE,
     LAI_AMOUNT_VI,

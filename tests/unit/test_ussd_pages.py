@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from core.page_breaks import first_part, pages
+from core.presenters.page_breaks import first_part, pages
 from tests.fuzz_support import fuzz_settings
 from tests.import_fuzz_support import examples
 from tests.page_seams import check_pages, seam_problem

@@ -1,6 +1,6 @@
 """Payment providers' names as officers write them ('Viettel', 'Bưu điện - VietinBank') mapped to
 the one name each provider is stored and counted under. The common names are loaded with the
-reference data (core/providers.py), which also renames stored providers to match.
+reference data (core/imports/providers.py), which also renames stored providers to match.
 
 Revision ID: 0009
 Revises: 0008

@@ -1,0 +1,193 @@
+"""The conversation: one inbound message in, the replies out, on any channel.
+
+Dialog.handle finds who writes (core.conversation.identity), checks a pending one-time code, understands the
+text (core.nlu), routes the intent to its answer and commits everything the turn changed (audit
+rows, tickets, consent, outbox) in one transaction. A failure answers an apology, never a trace."""
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session, sessionmaker
+
+from core.conversation import registration
+from core.clock import Clock
+from core.storage.db import (
+    database_unavailable,
+    is_stale_connection,
+    lazy_begin_sessions,
+    retry_on_stale_connection,
+)
+from core.storage.dedupe import AlreadyAnswered
+from core.conversation import personal, service
+from core.conversation.choose import named_in
+from core.conversation.turn import Turn
+from core.i18n import Translator
+from core.conversation.messages import Inbound, Reply
+from core.settings import Settings
+from core.storage.state import StateStore
+from core.vietnamese_text import fold
+
+logger = logging.getLogger(__name__)
+
+PERSONAL_INTENTS = ("payment_status", "payment_schedule", "payment_amount", "payment_history", "payment_method")
+# Words a button or a short SMS sends that need no understanding.
+MORE_WORDS = {"tiep", "xem tiep", "more", "next", "9"}
+RESUME_WORDS = {"bat", "bat lai", "start", "resume"}
+OFFICER_WORDS = {"canbo", "can bo"}
+KEYWORD_INTENTS = {"tc": "payment_status", "lich": "payment_schedule", "ls": "payment_history", "dk": "register"}
+
+
+class Dialog:
+    def __init__(self, sessions: sessionmaker, clock: Clock, settings: Settings, state: StateStore,
+                 parser: Callable | None = None):
+        self.sessions = lazy_begin_sessions(sessions)  # PostgreSQL begins before the first write only
+        self.clock = clock
+        self.settings = settings
+        self.state = state
+        self._parser = parser
+
+    @property
+    def parser(self) -> Callable:
+        if self._parser is None:
+            from core.nlu import parse
+
+            self._parser = parse
+        return self._parser
+
+    def handle(self, inbound: Inbound, before: Callable[[Session], None] | None = None,
+               finish: Callable[[Session, list[Reply]], None] | None = None, *,
+               raise_unavailable: bool = False) -> list[Reply]:
+        """One turn, one transaction. A channel may look in the same session first (`before`, e.g.
+        a provider message id; its errors and AlreadyAnswered reach the caller) and add its own
+        rows just before the commit (`finish`, e.g. that id with the rendered answer).
+        `raise_unavailable`: an unreachable database raises (OperationalError, InterfaceError)
+        instead of answering an apology, for a channel that keeps the message for later."""
+        try:
+            return retry_on_stale_connection(
+                lambda: self._handle_once(inbound, before, finish, raise_unavailable))
+        except DBAPIError as error:
+            if not is_stale_connection(error) or raise_unavailable:
+                raise
+            logger.warning("dialog: database unreachable for a %s message", inbound.channel)
+            return self._apology(inbound)
+
+    def _handle_once(self, inbound: Inbound, before, finish, raise_unavailable: bool) -> list[Reply]:
+        session: Session = self.sessions()
+        try:
+            if before is not None:
+                before(session)
+            return self._turn(session, inbound, finish, raise_unavailable)
+        finally:
+            session.close()
+
+    def _turn(self, session: Session, inbound: Inbound, finish, raise_unavailable: bool) -> list[Reply]:
+        try:
+            turn = Turn.begin(session, inbound, self.clock, self.settings, self.state)
+            replies = self._route(turn)
+            if finish is not None:  # first: it may render (TwiML) before the turn's first write
+                finish(session, replies)  # takes SQLite's write turn, held until the commit
+            turn.save()
+            session.commit()
+            return replies
+        except AlreadyAnswered:
+            session.rollback()
+            raise
+        except Exception as error:
+            session.rollback()
+            if is_stale_connection(error) or (raise_unavailable and database_unavailable(error)):
+                raise  # handle() runs the turn again on a fresh connection, or the caller keeps it
+            logger.exception("dialog failed for %s message", inbound.channel)
+            return self._apology(inbound)
+
+    def _apology(self, inbound: Inbound) -> list[Reply]:
+        t = Translator((inbound.locale or "vi")[:2].lower())
+        return [Reply(t._("Sorry, something went wrong. Please try again later or call the hotline %(hotline)s.",
+                          hotline=self.settings.hotline))]
+
+    def _route(self, turn: Turn) -> list[Reply]:
+        text = turn.text.strip()
+        if not text:
+            return service.small_talk(turn, "help")
+        confirmed = registration.confirm(turn.ctx, turn.kind, turn.address, text)
+        if confirmed is not None:
+            return turn.reply(confirmed)
+        receipt = self._receipt_answer(turn, text)
+        if receipt is not None:
+            return turn.reply(receipt)
+        folded = fold(text).strip(" .!?")
+        if folded in MORE_WORDS:
+            more = personal.more_history(turn)
+            if more is not None:
+                return more
+        if folded in RESUME_WORDS:
+            return service.resume(turn)
+        if folded in OFFICER_WORDS:
+            return service.contact_officer(turn)
+        parsed = self.parser(text, turn.ctx.today)
+        turn.slots = dict(parsed.slots or {})
+        if getattr(parsed, "elsewhere", False):  # another office's money: not a follow-up of the last question
+            turn.intent = "unknown"
+            return service.elsewhere(turn)
+        intent = self._follow_up(turn, _keyword_first(turn, folded, parsed.intent))
+        turn.intent = intent
+        logger.debug("intent %s slots %s", intent, turn.slots)
+        if intent in PERSONAL_INTENTS:
+            return personal.personal(turn, intent)
+        if intent == "register":
+            return service.register(turn)
+        if intent in ("report_change", "complaint"):
+            return service.complaint(turn, intent)
+        if intent == "contact_officer":
+            return service.contact_officer(turn)
+        if intent == "stop":
+            return service.stop(turn)
+        if intent == "change_language":
+            return service.change_language(turn)
+        return service.small_talk(turn, intent)
+
+    def _receipt_answer(self, turn: Turn, text: str) -> str | None:
+        """"1"/"2"/"chưa" right after "Đã nhận được tiền tháng 11 chưa?" answers that question."""
+        if turn.asker.person_id is None or not turn.asker.verified:
+            return None
+        from core.notify.receipts import answer_receipt
+
+        return answer_receipt(turn.session, turn.asker.person_id, text, turn.inbound.channel, self.clock, turn.t, self.settings.hotline)
+
+    @staticmethod
+    def _follow_up(turn: Turn, intent: str) -> str:
+        """'còn mệ Lài?' or 'tháng trước thì răng?' right after a question repeats that question;
+        a message that only names one of the asker's people asks whether their money has come."""
+        if intent != "unknown" or not turn.asker.knows_anyone:
+            return intent
+        last = turn.memory.get("intent")
+        named = named_in(turn.text, turn.asker.beneficiaries)
+        if last in PERSONAL_INTENTS and (turn.slots.get("period") or turn.slots.get("beneficiary_code") or named):
+            return last
+        return "payment_status" if named else intent
+
+
+def _keyword_first(turn: Turn, folded: str, intent: str) -> str:
+    """SMS keywords win over any reading of the words after them ("TC Lài", "LICH BT4600001")."""
+    first = folded.split(" ", 1)[0]
+    if folded.startswith("lich su"):  # "lịch sử" is history, not the LICH keyword
+        return intent
+    keyword_intent = KEYWORD_INTENTS.get(first)
+    if keyword_intent is None or intent == keyword_intent:
+        return intent
+    if keyword_intent == "register":
+        if intent != "unknown":
+            return intent
+        parts = turn.text.split()
+        if len(parts) > 1 and "beneficiary_code" not in turn.slots:
+            turn.slots["beneficiary_code"] = parts[1]
+        if len(parts) > 2 and "dob" not in turn.slots and re.fullmatch(r"\d{4}", parts[2]):
+            turn.slots["dob"] = parts[2]
+        return keyword_intent
+    turn.slots.pop("dob", None)
+    return keyword_intent
+
+
+__all__ = ["Dialog"]

@@ -1,0 +1,267 @@
+"""The numbered USSD menu as a state machine, channel-agnostic (no web framework here).
+
+Gateways differ in what they send: Africa's Talking sends the whole path typed so far ("1*2*9"),
+others only the latest input. Both end up in `UssdMenu`, which keeps the menu position in the
+state store (database or Redis) for SESSION_TTL seconds, keyed by the gateway's session id and
+bound to the caller's phone. A full path whose state is lost is replayed from the start, so an
+Africa's Talking dial-in keeps nothing: it writes no row and takes no write turn.
+
+Main menu for a known phone: 1 this month's money, 2 payment days and place, 3 amount and why,
+4 past months (9 next, 0 back), 5 register / guardian, 6 officer or complaint; "00" goes back to
+the start from anywhere. A guardian of several people picks the person first. An unknown phone
+gets general information, registration and whom to call. Answers come from core.answers (which
+audit each disclosure); screens are cut to the USSD limit and paginated by core.presenters.ussd_screens.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from core.presenters import ussd_flows
+from core.answers.context import AnswerContext
+from core.clock import Clock
+from core.storage.db import lazy_begin_sessions, retry_on_stale_connection
+from core.i18n import Translator, translator
+from core.conversation.identity import Asker, resolve
+from core.conversation.messages import Reply
+from core.presenters.ussd_screens import Screens
+
+logger = logging.getLogger(__name__)
+
+SESSION_TTL = 180  # seconds a menu position is kept: gateways end idle sessions well before
+MAX_INPUT = 40  # longer inputs are cut (they are never valid anyway)
+MAX_STEPS = 40  # a longer path is not replayed
+HOME, BACK, NEXT = "00", "0", "9"
+MENU_ITEMS = {"1": "status", "2": "schedule", "3": "amount", "4": "history", "5": "register", "6": "contact"}
+PERSONAL_SCREENS = ("menu", "history", "contact", "complaint")
+PERSONAL_ANSWERS = ("status", "schedule", "amount")
+STRANGER_ITEMS = {"1": "info", "2": "register", "3": "contact_officer"}
+
+
+@dataclass
+class Turn:
+    """What one request needs: the database session, the caller and the translator."""
+
+    session: Session
+    phone: str
+    asker: Asker
+    t: Translator
+    ctx: AnswerContext
+
+    @property
+    def known(self) -> bool:
+        return self.asker.knows_anyone
+
+    def beneficiary(self, st: dict):
+        return next((b for b, _ in self.asker.beneficiaries if b.id == st.get("b")), None)
+
+
+def _fits(turn: Turn, st: dict) -> bool:
+    """Does a screen that shows one beneficiary still have one this caller may ask about?"""
+    personal = st.get("screen") in PERSONAL_SCREENS or (st.get("screen") == "answer" and st.get("kind") in PERSONAL_ANSWERS)
+    return not personal or turn.beneficiary(st) is not None
+
+
+def _clean(raw: str | None) -> str:
+    return (raw or "").strip()[:MAX_INPUT]
+
+
+def _path_hash(inputs: list[str]) -> str:
+    return hashlib.sha256("*".join(inputs).encode()).hexdigest()[:16]
+
+
+def _state_key(session_id: str) -> str:
+    raw = str(session_id or "")
+    return "ussd:" + (raw if len(raw) <= 100 and raw.isprintable() else hashlib.sha256(raw.encode()).hexdigest())
+
+
+class UssdMenu:
+    def __init__(self, sessions: sessionmaker[Session], clock: Clock, settings, state):
+        self.sessions = lazy_begin_sessions(sessions)  # a dial-in, which only reads, opens no transaction
+        self.clock = clock
+        self.settings = settings
+        self.state = state
+        self.flows = ussd_flows.Flows(clock, settings, state)
+
+    # -- entry points ---------------------------------------------------------------------------
+    def answer_path(self, session_id: str, phone: str, text: str | None) -> Reply:
+        """Africa's Talking style: `text` is every input so far joined by '*' ('' on dial-in)."""
+        return retry_on_stale_connection(lambda: self._answer_path(session_id, phone, text))
+
+    def answer_latest(self, session_id: str, phone: str, latest: str | None) -> Reply:
+        """Gateways that send only the latest input; the first request of a session dials in."""
+        return retry_on_stale_connection(lambda: self._answer_latest(session_id, phone, latest))
+
+    def _answer_path(self, session_id: str, phone: str, text: str | None) -> Reply:
+        inputs = [_clean(part) for part in (text or "").split("*")] if text else []
+        key = _state_key(session_id)
+        if not inputs:  # the path replays from here, so a dial-in keeps nothing: it only reads
+            with self.sessions() as session:
+                return self._advance(session, key, phone, None, [], _path_hash([]), keep=False)
+        with self.sessions() as session:
+            stored = self.state.get(key, session)
+            if stored and stored.get("phone") == phone:
+                if stored.get("depth") == len(inputs) and stored.get("path") == _path_hash(inputs):
+                    return Reply(stored.get("text", ""), end_session=bool(stored.get("end")))  # a gateway retry
+                if stored.get("depth") == len(inputs) - 1 and stored.get("path") == _path_hash(inputs[:-1]):
+                    return self._advance(session, key, phone, stored, inputs[-1:], _path_hash(inputs))
+            if len(inputs) > MAX_STEPS:
+                inputs = []  # too long to replay: start again
+            return self._advance(session, key, phone, None, inputs, _path_hash(inputs))
+
+    def _answer_latest(self, session_id: str, phone: str, latest: str | None) -> Reply:
+        key = _state_key(session_id)
+        with self.sessions() as session:
+            stored = self.state.get(key, session)
+            if not stored or stored.get("phone") != phone:
+                return self._advance(session, key, phone, None, [], "")
+            return self._advance(session, key, phone, stored, [_clean(latest)], "")
+
+    # -- the machine ----------------------------------------------------------------------------
+    def _advance(self, session: Session, key: str, phone: str, stored: dict | None, inputs: list[str], path: str,
+                 keep: bool = True) -> Reply:
+        """One turn in one transaction: the menu position is written with the answers' audit rows
+        and any registration step, and commits with them. Without `keep` the position is not
+        written: the next request's path replays it (a dial-in, where no step has run)."""
+        turn = self._turn(session, phone)
+        st = dict(stored) if stored else self._fresh(turn, phone)
+        for value in inputs:
+            self._step(turn, st, value)
+        if not _fits(turn, st):
+            self._home(turn, st)  # the contact was removed meanwhile
+        reply = Screens(turn, self.settings).render(st)
+        st.update(text=reply.text, end=reply.end_session, depth=st.get("depth", 0) + len(inputs), path=path)
+        st.pop("error", None)
+        if keep:
+            if reply.end_session:
+                self.state.delete(key, session)
+            else:
+                self.state.set(key, st, SESSION_TTL, session)
+        session.commit()
+        return reply
+
+    def _turn(self, session: Session, phone: str) -> Turn:
+        asker = resolve(session, "ussd", phone, self.clock.current_period())  # with this month's payments
+        language = asker.language or "vi"
+        t = translator(language)  # shared per language: no Locale parsed per screen
+        ctx = AnswerContext(session, t, "ussd", self.clock, self.settings, actor=f"ussd:{phone}"[:80])
+        return Turn(session, phone, asker, t, ctx)
+
+    def _fresh(self, turn: Turn, phone: str) -> dict:
+        st = {"phone": phone, "depth": 0}
+        self._home(turn, st)
+        return st
+
+    def _home(self, turn: Turn, st: dict) -> None:
+        for field in ("b", "page", "pages", "sub", "subs", "more", "kind", "reg", "note", "back"):
+            st.pop(field, None)
+        if not turn.known:
+            st["screen"] = "stranger"
+        elif len(turn.asker.beneficiaries) == 1:
+            st.update(screen="menu", b=turn.asker.beneficiaries[0][0].id)
+        else:
+            st.update(screen="pick", page=0)
+
+    def _step(self, turn: Turn, st: dict, value: str) -> None:
+        st.pop("error", None)
+        if value == HOME:
+            self._home(turn, st)
+            return
+        screen = st.get("screen", "stranger")
+        handler = getattr(self, f"_on_{screen}", None)
+        if handler is None or not _fits(turn, st):
+            self._home(turn, st)  # the state no longer fits (a contact was removed meanwhile)
+            return
+        handler(turn, st, value)
+
+    def _on_stranger(self, turn: Turn, st: dict, value: str) -> None:
+        item = STRANGER_ITEMS.get(value)
+        if item is None:
+            st["error"] = "choice"
+        elif item == "register":
+            self.flows.begin_registration(st)
+        else:
+            st.update(screen="answer", kind=item, page=0, back="stranger")
+
+    def _on_pick(self, turn: Turn, st: dict, value: str) -> None:
+        people = turn.asker.beneficiaries
+        page, size = st.get("page", 0), Screens.PICK_PAGE
+        if value == NEXT and (page + 1) * size < len(people):
+            st["page"] = page + 1
+        elif value == BACK and page > 0:
+            st["page"] = page - 1
+        elif value.isdigit() and 1 <= int(value) <= min(size, len(people) - page * size):
+            st.update(screen="menu", b=people[page * size + int(value) - 1][0].id)
+            st.pop("page", None)
+        else:
+            st["error"] = "choice"
+
+    def _on_menu(self, turn: Turn, st: dict, value: str) -> None:
+        item = MENU_ITEMS.get(value)
+        if value == BACK and len(turn.asker.beneficiaries) > 1:
+            self._home(turn, st)
+        elif item is None:
+            st["error"] = "choice"
+        elif item == "history":
+            st.update(screen="history", page=0)
+        elif item == "register":
+            self.flows.begin_registration(st)
+        elif item == "contact":
+            st["screen"] = "contact"
+        else:
+            st.update(screen="answer", kind=item, page=0, back="menu")
+
+    def _on_answer(self, turn: Turn, st: dict, value: str) -> None:
+        page = st.get("page", 0)
+        if value == NEXT and page + 1 < st.get("pages", page + 2):  # unknown while replaying: the renderer clamps
+            st["page"] = page + 1
+        elif value == BACK and page > 0:
+            st["page"] = page - 1
+        elif value == BACK and st.get("back") == "home":
+            self._home(turn, st)
+        elif value == BACK:
+            st["screen"] = st.get("back", "menu")
+            for field in ("kind", "page", "pages", "back", "note"):
+                st.pop(field, None)
+        else:
+            st["error"] = "choice"
+
+    def _on_history(self, turn: Turn, st: dict, value: str) -> None:
+        """Pages of core.answers' history ('page'), each cut into screens ('sub')."""
+        page, sub = st.get("page", 0), st.get("sub", 0)
+        if value == NEXT and sub + 1 < st.get("subs", sub + 2):
+            st["sub"] = sub + 1
+        elif value == NEXT and st.get("more", True):
+            st.update(page=page + 1, sub=0)
+        elif value == BACK and sub > 0:
+            st["sub"] = sub - 1
+        elif value == BACK and page > 0:
+            st.update(page=page - 1, sub=0)
+        elif value == BACK:
+            st["screen"] = "menu"
+            for field in ("page", "sub", "subs", "more"):
+                st.pop(field, None)
+        else:
+            st["error"] = "choice"
+
+    def _on_contact(self, turn: Turn, st: dict, value: str) -> None:
+        if value == "1":
+            st.update(screen="answer", kind="contact_officer", page=0, back="contact")
+        elif value == "2":
+            st["screen"] = "complaint"
+        elif value == BACK:
+            st["screen"] = "menu"
+        else:
+            st["error"] = "choice"
+
+    def _on_complaint(self, turn: Turn, st: dict, value: str) -> None:
+        if value == BACK:
+            st["screen"] = "contact"
+        elif not self.flows.file_complaint(turn, st, value):
+            st["error"] = "choice"
+
+    def _on_register(self, turn: Turn, st: dict, value: str) -> None:
+        self.flows.registration_step(turn, st, value)
