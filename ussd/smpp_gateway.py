@@ -101,27 +101,40 @@ class SmppGateway:
         if ended:  # the caller (or the network) closed the session: nothing to answer
             return
         session_id = f"smpp:{phone}:{number if number is not None else '-'}"
-        state, dial_in = self.runtime.state, operation == PSSR_INDICATION
+        dial_in = operation == PSSR_INDICATION
         step_key = self._step_key(session_id, sequence, dial_in) if raw_info is not None else None
-        kept = state.get(step_key) if step_key and not dial_in else None
+        kept = self._kept(step_key) if step_key and not dial_in else None
         if kept is not None:
             reply = Reply(kept["text"], end_session=bool(kept["end"]))
             logger.info("SMPP USSD step delivered again: same reply, the menu stays")
         else:
             reply = self._menu_reply(session_id, phone, message_text(pdu), dial_in)
             if step_key:
-                state.set(step_key, {"text": reply.text, "end": reply.end_session}, STEP_SECONDS)
+                self._keep(step_key, {"text": reply.text, "end": reply.end_session})
         self._send_ussd(pdu, reply, number, sequence)
 
-    def _step_key(self, session_id: str, sequence: int, dial_in: bool) -> str:
+    def _step_key(self, session_id: str, sequence: int, dial_in: bool) -> str | None:
         """Where a step's reply is kept: per dial-in, since session numbers come round again."""
-        dial_key, state = f"smpp:ussd-dial:{session_id}", self.runtime.state
-        if dial_in:
-            dialled = {"n": uuid.uuid4().hex[:12]}
-            state.set(dial_key, dialled, STEP_SECONDS)
-        else:
-            dialled = state.get(dial_key) or {"n": "-"}
-        return f"smpp:ussd-step:{session_id}:{dialled['n']}:{sequence}"
+        dial_key = f"smpp:ussd-dial:{session_id}"
+        dialled = {"n": uuid.uuid4().hex[:12]} if dial_in else self._kept(dial_key)
+        if dial_in and not self._keep(dial_key, dialled):
+            return None
+        return f"smpp:ussd-step:{session_id}:{(dialled or {}).get('n', '-')}:{sequence}"
+
+    def _kept(self, key: str) -> dict | None:
+        try:
+            return self.runtime.state.get(key)
+        except Exception:  # noqa: BLE001 - the caller is waiting: answer without the redelivery check
+            logger.warning("SMPP USSD: state store unavailable; step not checked for redelivery")
+            return None
+
+    def _keep(self, key: str, value: dict) -> bool:
+        try:
+            self.runtime.state.set(key, value, STEP_SECONDS)
+        except Exception:  # noqa: BLE001 - as above: the reply matters more than the bookkeeping
+            logger.warning("SMPP USSD: state store unavailable; step not kept")
+            return False
+        return True
 
     def _menu_reply(self, session_id: str, phone: str, text: str, dial_in: bool) -> Reply:
         try:

@@ -11,7 +11,8 @@ It answers bind_transceiver (refusing wrong credentials with ESME_RINVPASWD), en
 and submit_sm (recorded, with a message id "smsc-N"); it sends deliver_sm and remembers each until
 its deliver_sm_resp comes with ESME_ROK: what is still unacknowledged when a link drops (or was
 answered with an error) is delivered again on the next bind, as a carrier's SMSC does.
-`throttle(n)` answers the next n submit_sm with ESME_RTHROTTLED; `hold_next_submit()` leaves the
+`throttle(n)` answers the next n submit_sm with ESME_RTHROTTLED, `nack_next_submit(status)` the
+next one with generic_nack; `hold_next_submit()` leaves the
 next one unanswered (its PDU recorded as `held`), so a test can drop the link with it in flight.
 """
 from __future__ import annotations
@@ -38,6 +39,8 @@ class StandInSmsc:
         self.held: list = []
         self.binds: list[dict] = []
         self.unbinds = 0
+        self.refused = 0  # binds refused for wrong credentials
+        self._nack: int | None = None
         self._throttle = 0
         self._hold = False
         self._pending: dict[int, object] = {}  # deliver_sm sequence -> PDU, until its deliver_sm_resp
@@ -82,6 +85,10 @@ class StandInSmsc:
 
     def throttle(self, count: int) -> None:
         self._throttle = count
+
+    def nack_next_submit(self, status: int) -> None:
+        """Answer the next submit_sm with generic_nack (as to a PDU the SMSC could not read)."""
+        self._nack = status
 
     def hold_next_submit(self) -> None:
         self._hold = True
@@ -156,6 +163,9 @@ class StandInSmsc:
     def _bind(self, conn: socket.socket, pdu) -> bool:
         given = (pdu.system_id or b"").decode(), (pdu.password or b"").decode()
         if given != (self.system_id, self.password):
+            with self._changed:
+                self.refused += 1
+                self._changed.notify_all()
             self._respond(conn, "bind_transceiver_resp", pdu.sequence, consts.SMPP_ESME_RINVPASWD)
             return False
         self._respond(conn, "bind_transceiver_resp", pdu.sequence, system_id="standin")
@@ -175,6 +185,10 @@ class StandInSmsc:
                 self._hold = False
                 self.held.append(pdu)
                 self._changed.notify_all()
+                return
+            if self._nack is not None:
+                status, self._nack = self._nack, None
+                self._respond(conn, "generic_nack", pdu.sequence, status)
                 return
             if self._throttle > 0:
                 self._throttle -= 1
