@@ -33,7 +33,6 @@ from ussd import smpp_tlvs  # noqa: F401 - registers the USSD TLVs before any PD
 
 logger = logging.getLogger(__name__)
 RETRY_LATER = frozenset({consts.SMPP_ESME_RTHROTTLED, consts.SMPP_ESME_RMSGQFUL})
-THROTTLE_PAUSE = 1.0  # seconds before a throttled submit_sm is sent again (doubling, at most 30)
 UNBIND_WAIT = 5.0
 
 
@@ -50,6 +49,7 @@ class LinkConfig:
     backoff_min: float = 1.0
     backoff_max: float = 60.0
     handler_threads: int = 4
+    throttle_pause: float = 1.0  # seconds before a throttled submit_sm goes again, doubling, at most 30
 
 
 @dataclass
@@ -273,7 +273,7 @@ class SmppLink:
                 return
             if status in RETRY_LATER:
                 item.throttled += 1
-                item.not_before = time.monotonic() + min(30.0, THROTTLE_PAUSE * 2 ** (item.throttled - 1))
+                item.not_before = time.monotonic() + min(30.0, self.config.throttle_pause * 2 ** (item.throttled - 1))
                 (self._queue.appendleft if item.urgent else self._queue.append)(item)
                 logger.info("SMPP submit_sm throttled (%s); sent again later", consts.DESCRIPTIONS.get(status))
                 return

@@ -46,7 +46,7 @@ def smsc():
 def link(smpp_runtime, smsc):
     gateway = SmppGateway(smpp_runtime, submit=lambda **fields: esme.submit(**fields))
     config = LinkConfig("127.0.0.1", smsc.port, "ansinh", "s3cret", system_type="USSD", max_tps=50,
-                        enquire_interval=5.0, backoff_min=0.05, backoff_max=0.5)
+                        enquire_interval=5.0, backoff_min=0.05, backoff_max=0.5, throttle_pause=0.05)
     esme = SmppLink(config, gateway.on_deliver)
     esme.start()
     smsc.wait_bound()
