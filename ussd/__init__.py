@@ -3,7 +3,7 @@
 `init_app(app, runtime)` registers the USSD gateways (ussd.ussd, behind ussd.gateway_guard),
 Twilio's SMS webhooks (ussd.sms) and the simulator (ussd.simulator, when enabled);
 `make_senders(settings, sessions, clock)` gives the dispatcher its "sms" sender, as
-ANSINH_SMS_PROVIDER says (`sms_provider`): Twilio; the simulator's, which marks messages delivered
+ANSINH_SMS_PROVIDER says (`chosen_sms_provider`): Twilio; the simulator's, which marks messages delivered
 so the simulator's inbox shows them; or none for `smpp`, whose sender lives in `ansinh smpp` (the
 process holding the bind, ussd.smpp_sender). Unset: Twilio when configured, else the simulator.
 """
@@ -25,7 +25,7 @@ def twilio_configured(settings) -> bool:
 SMS_PROVIDERS = ("twilio", "smpp", "simulator")
 
 
-def sms_provider(settings) -> str:
+def chosen_sms_provider(settings) -> str:
     """ANSINH_SMS_PROVIDER, or the one whose credentials are set, else the simulator."""
     chosen = (getattr(settings, "sms_provider", "") or "").strip().lower()
     if chosen:
@@ -69,7 +69,7 @@ def make_senders(settings, sessions, clock) -> dict:
     """{"sms": sender}: Twilio with credentials, else the simulator's (the demo). Where the
     simulator is on, its sender keeps each one-time code for the simulator's inbox (the phone on
     file that would have received it is the simulator's); the outbox loses it as everywhere."""
-    provider = sms_provider(settings)
+    provider = chosen_sms_provider(settings)
     if provider == "smpp":
         logger.info("ANSINH_SMS_PROVIDER=smpp: SMS are sent by `ansinh smpp`, which holds the bind")
         return {}

@@ -54,7 +54,7 @@ def register(main: click.Group) -> None:
     @pass_state
     def smpp(state, no_dispatch: bool) -> None:
         from ansinh.dispatching import stop_on_signals
-        from ussd import sms_provider
+        from ussd import chosen_sms_provider
         from ussd.smpp_gateway import SmppGateway
         from ussd.smpp_link import SmppLink
 
@@ -67,7 +67,7 @@ def register(main: click.Group) -> None:
         link = SmppLink(link_config(runtime.settings), gateway.on_deliver)
         link.start()
         sending = None
-        if sms_provider(runtime.settings) == "smpp" and not no_dispatch:
+        if chosen_sms_provider(runtime.settings) == "smpp" and not no_dispatch:
             sending = _start_sms_dispatcher(runtime, link, stop)
         click.echo(f"SMPP ESME for {runtime.settings.smpp_host}:{runtime.settings.smpp_port} running; "
                    "Ctrl-C to stop", err=True)

@@ -67,3 +67,18 @@ def test_refuses_to_start_without_usable_credentials(runtime, changes, says):
     assert result.exit_code == 1
     assert says in result.output and "Traceback" not in result.output
     assert len(result.output.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(("provider", "twilio", "expected"), [
+    ("smpp", True, None),  # `ansinh smpp` sends SMS over its bind; other processes leave them to it
+    ("", True, "twilio"),
+    ("", False, "simulator"),
+    ("simulator", True, "simulator"),
+    ("kannel-typo", True, None),
+])
+def test_sms_provider_selects_the_sender_of_other_processes(settings, sessions, provider, twilio, expected):
+    from ussd import make_senders
+
+    chosen = settings.with_(sms_provider=provider, **({} if twilio else {"twilio_account_sid": None}))
+    sender = make_senders(chosen, sessions, None).get("sms")
+    assert (sender.provider if sender is not None else None) == expected
