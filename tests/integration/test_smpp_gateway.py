@@ -208,6 +208,20 @@ def test_generic_nack_refuses_that_submit_only(smsc, link):
     assert smsc.binds and len(smsc.binds) == 1
 
 
+def test_a_link_that_stops_answering_enquire_link_is_bound_again(smsc):
+    esme = SmppLink(LinkConfig("127.0.0.1", smsc.port, "ansinh", "s3cret", enquire_interval=0.2, backoff_min=0.05),
+                    lambda pdu: 0)
+    esme.start()
+    try:
+        smsc.wait_bound()
+        smsc.muted = True  # enquire_link goes unanswered: the ESME gives the link up and binds again
+        smsc.wait_for(lambda: len(smsc.binds) >= 2, what="a second bind")
+        smsc.muted = False
+        assert esme.submit(source_addr="8079", destination_addr="84978451203", short_message=b"x").result(30) == "smsc-1"
+    finally:
+        esme.stop()
+
+
 def test_a_deliver_sm_with_both_ussd_tlvs_parses():
     raw = smpp.make_pdu("deliver_sm", client=None, source_addr="84978451203", destination_addr=SERVICE_CODE,
                         short_message=b"1", ussd_service_op=USSR_CONFIRM, its_session_info=0x0904, sequence=5).generate()

@@ -12,7 +12,7 @@ and submit_sm (recorded, with a message id "smsc-N"); it sends deliver_sm and re
 its deliver_sm_resp comes with ESME_ROK: what is still unacknowledged when a link drops (or was
 answered with an error) is delivered again on the next bind, as a carrier's SMSC does.
 `throttle(n)` answers the next n submit_sm with ESME_RTHROTTLED, `nack_next_submit(status)` the
-next one with generic_nack; `hold_next_submit()` leaves the
+next one with generic_nack; `muted` answers nothing but binds (a hung link); `hold_next_submit()` leaves the
 next one unanswered (its PDU recorded as `held`), so a test can drop the link with it in flight.
 """
 from __future__ import annotations
@@ -41,6 +41,7 @@ class StandInSmsc:
         self.unbinds = 0
         self.refused = 0  # binds refused for wrong credentials
         self._nack: int | None = None
+        self.muted = False  # reads everything, answers nothing: a hung SMSC
         self._throttle = 0
         self._hold = False
         self._pending: dict[int, object] = {}  # deliver_sm sequence -> PDU, until its deliver_sm_resp
@@ -142,6 +143,8 @@ class StandInSmsc:
 
     def _answer(self, conn: socket.socket, pdu) -> bool:
         command = pdu.command
+        if self.muted and command != "bind_transceiver":
+            return True
         if command == "bind_transceiver":
             return self._bind(conn, pdu)
         if command == "enquire_link":
