@@ -32,6 +32,9 @@ from smpplib import consts, exceptions, smpp
 from ussd import smpp_tlvs  # noqa: F401 - registers the USSD TLVs before any PDU is parsed
 
 logger = logging.getLogger(__name__)
+CLIENT_LOGGER = "ussd.smpp_link.client"
+# smpplib logs every PDU in hex at DEBUG, the bind's password and callers' messages included: never.
+logging.getLogger(CLIENT_LOGGER).setLevel(logging.INFO)
 RETRY_LATER = frozenset({consts.SMPP_ESME_RTHROTTLED, consts.SMPP_ESME_RMSGQFUL})
 UNBIND_WAIT = 5.0
 
@@ -148,7 +151,7 @@ class SmppLink:
     def _bind(self) -> smpp_client.Client:
         config = self.config
         client = smpp_client.Client(config.host, config.port, timeout=config.enquire_interval,
-                                    allow_unknown_opt_params=True, logger_name="ussd.smpp_link.client")
+                                    allow_unknown_opt_params=True, logger_name=CLIENT_LOGGER)
         client.connect()
         try:
             client.bind_transceiver(system_id=config.system_id, password=config.password,
