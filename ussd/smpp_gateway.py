@@ -37,7 +37,14 @@ from core.outbox import enqueue, record_receipt
 from core.render import fit_chars, ussd_limit
 from core.text import to_ascii
 from ussd.smpp_text import address, encode_one, message_text, receipt
-from ussd.smpp_tlvs import PSSR_INDICATION, PSSR_RESPONSE, USSR_CONFIRM, USSR_REQUEST, session_info, split_session_info
+from ussd.smpp_tlvs import (
+    PSSR_INDICATION,
+    PSSR_RESPONSE,
+    USSR_CONFIRM,
+    USSR_REQUEST,
+    session_info,
+    split_session_info,
+)
 from ussd.ussd import apology, caller_phone
 
 logger = logging.getLogger(__name__)
@@ -86,7 +93,8 @@ class SmppGateway:
             return
         message_id, state = found
         with transaction(self.runtime.sessions) as session:
-            message = record_receipt(session, message_id, state, error=f"smpp {state}", at=self.runtime.clock.now())
+            message = record_receipt(session, message_id, state, error=f"smpp {state}",
+                                     at=self.runtime.clock.now())
         logger.info("SMPP receipt %s %s for outbox %s", message_id, state, message.id if message else "?")
 
     # -- USSD -----------------------------------------------------------------------------------
@@ -139,7 +147,7 @@ class SmppGateway:
     def _menu_reply(self, session_id: str, phone: str, text: str, dial_in: bool) -> Reply:
         try:
             return self.menu.answer_latest(session_id, phone, text.strip(), dial_in=dial_in)
-        except Exception as error:  # noqa: BLE001 - a caller on a basic phone gets an apology
+        except Exception as error:  # a caller on a basic phone gets an apology, never silence
             if database_unavailable(error):
                 logger.warning("SMPP USSD answered with an apology: database unavailable")
             else:
@@ -149,11 +157,11 @@ class SmppGateway:
     def _send_ussd(self, pdu, reply: Reply, number: int | None, sequence: int) -> None:
         text = reply.text if self.settings.ussd_unicode else to_ascii(reply.text)
         octets, coding = encode_one(fit_chars(text, ussd_limit(self.settings)), self.settings.ussd_unicode)
-        fields = dict(service_type="USSD", source_addr=address(pdu.destination_addr),
-                      source_addr_ton=pdu.dest_addr_ton or 0, source_addr_npi=pdu.dest_addr_npi or 0,
-                      destination_addr=address(pdu.source_addr), dest_addr_ton=pdu.source_addr_ton or 0,
-                      dest_addr_npi=pdu.source_addr_npi or 0, data_coding=coding, short_message=octets,
-                      ussd_service_op=PSSR_RESPONSE if reply.end_session else USSR_REQUEST)
+        fields = {"service_type": "USSD", "source_addr": address(pdu.destination_addr),
+                  "source_addr_ton": pdu.dest_addr_ton or 0, "source_addr_npi": pdu.dest_addr_npi or 0,
+                  "destination_addr": address(pdu.source_addr), "dest_addr_ton": pdu.source_addr_ton or 0,
+                  "dest_addr_npi": pdu.source_addr_npi or 0, "data_coding": coding, "short_message": octets,
+                  "ussd_service_op": PSSR_RESPONSE if reply.end_session else USSR_REQUEST}
         if number is not None:
             fields["its_session_info"] = session_info(number, sequence + 1, reply.end_session)
         self.submit(urgent=True, **fields)
@@ -184,7 +192,8 @@ class SmppGateway:
             after_commit(session, lambda: committed.append(True))
 
         try:
-            replies = self.runtime.dialog.handle(inbound, before=already_answered, finish=queue, raise_unavailable=True)
+            replies = self.runtime.dialog.handle(inbound, before=already_answered, finish=queue,
+                                                 raise_unavailable=True)
         except AlreadyAnswered:
             logger.info("SMPP SMS delivered again; answered once")
             return
@@ -193,6 +202,6 @@ class SmppGateway:
                 queue(session, replies)
 
 
-def _fingerprint(sender: str, recipient: str, text: str, reference) -> str:  # noqa: ANN001
+def _fingerprint(sender: str, recipient: str, text: str, reference) -> str:
     raw = "\x1f".join((sender, recipient, text, str(reference)))
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:40]

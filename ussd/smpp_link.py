@@ -201,7 +201,7 @@ class SmppLink:
         while not self.stopping.is_set() or self.bound.is_set():
             try:
                 pdu = client.read_pdu()
-            except socket.timeout:
+            except TimeoutError:
                 if self._enquiring:  # no answer to the last enquire_link: the link is dead
                     return
                 self._enquiring = True
@@ -213,7 +213,7 @@ class SmppLink:
                 continue
             except (exceptions.ConnectionError, exceptions.PDUError, OSError, AttributeError):
                 return  # AttributeError: the socket was closed under us (stop)
-            except Exception:  # noqa: BLE001 - a PDU smpplib cannot parse: say so, keep the link
+            except Exception:  # a PDU smpplib cannot parse: say so, keep the link
                 logger.exception("SMPP: unreadable PDU")
                 self._nack(client, consts.SMPP_ESME_RINVCMDID)
                 continue
@@ -260,7 +260,7 @@ class SmppLink:
     def _deliver(self, client: smpp_client.Client, pdu) -> None:
         try:
             status = self.on_deliver(pdu)
-        except Exception:  # noqa: BLE001 - the SMSC delivers it again later
+        except Exception:  # not acknowledged as done: the SMSC delivers it again later
             logger.exception("SMPP deliver_sm %s failed", pdu.sequence)
             status = consts.SMPP_ESME_RX_T_APPN
         if self._client is not client:  # that bind is gone: the SMSC delivers it again on the next
@@ -276,9 +276,11 @@ class SmppLink:
                 return
             if status in RETRY_LATER:
                 item.throttled += 1
-                item.not_before = time.monotonic() + min(30.0, self.config.throttle_pause * 2 ** (item.throttled - 1))
+                pause = min(30.0, self.config.throttle_pause * 2 ** (item.throttled - 1))
+                item.not_before = time.monotonic() + pause
                 (self._queue.appendleft if item.urgent else self._queue.append)(item)
-                logger.info("SMPP submit_sm throttled (%s); sent again later", consts.DESCRIPTIONS.get(status))
+                logger.info("SMPP submit_sm throttled (%s); sent again in %.1f s",
+                            consts.DESCRIPTIONS.get(status), pause)
                 return
         if item.result.done():  # its sender gave up waiting (and cancelled it)
             return

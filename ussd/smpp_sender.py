@@ -17,9 +17,9 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from smpplib import consts
 
 from core.dispatch import PermanentError, SendResult, TemporaryError
-from ussd.sms_provider import SmsSender
 from ussd.smpp_link import SubmitRefused
 from ussd.smpp_text import encode_sms
+from ussd.sms_provider import SmsSender
 
 logger = logging.getLogger(__name__)
 SUBMIT_WAIT = 30.0
@@ -29,8 +29,8 @@ NEVER_DELIVERABLE = frozenset({consts.SMPP_ESME_RINVDSTADR, consts.SMPP_ESME_RIN
 
 def source_address(source: str) -> dict:
     alphanumeric = not source.lstrip("+").isdigit()
-    return dict(source_addr=source.lstrip("+"), source_addr_ton=5 if alphanumeric else 0,
-                source_addr_npi=0 if alphanumeric else 1)
+    return {"source_addr": source.lstrip("+"), "source_addr_ton": 5 if alphanumeric else 0,
+            "source_addr_npi": 0 if alphanumeric else 1}
 
 
 class SmppSender(SmsSender):

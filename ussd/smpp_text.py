@@ -16,14 +16,15 @@ from smpplib.gsm import GSM_CHARACTER_TABLE, make_parts
 
 GSM_DEFAULT, IA5, LATIN1, UCS2 = 0x00, 0x01, 0x03, 0x08
 _GSM_BASIC = GSM_CHARACTER_TABLE[:0x80]
-_GSM_EXTENDED = {index - 0x80: char for index, char in enumerate(GSM_CHARACTER_TABLE) if index >= 0x80 and char != "`"}
+_GSM_EXTENDED = {index - 0x80: char for index, char in enumerate(GSM_CHARACTER_TABLE)
+                 if index >= 0x80 and char != "`"}  # "`" marks an unused code
 _RECEIPT_FIELD = re.compile(r"(id|stat|err):(\S+)", re.IGNORECASE)
 # Receipt states (appendix B) as core.outbox.record_receipt knows them.
 RECEIPT_STATES = {"DELIVRD": "delivered", "ACCEPTD": "accepted", "ENROUTE": "sent", "EXPIRED": "undelivered",
                   "UNDELIV": "undelivered", "DELETED": "canceled", "REJECTD": "rejected", "UNKNOWN": "sent"}
 # message_state TLV values (5.3.2.35) by the same names.
-MESSAGE_STATES = {1: "ENROUTE", 2: "DELIVRD", 3: "EXPIRED", 4: "DELETED", 5: "UNDELIV", 6: "ACCEPTD", 7: "UNKNOWN",
-                  8: "REJECTD"}
+MESSAGE_STATES = {1: "ENROUTE", 2: "DELIVRD", 3: "EXPIRED", 4: "DELETED", 5: "UNDELIV", 6: "ACCEPTD",
+                  7: "UNKNOWN", 8: "REJECTD"}
 
 
 def _gsm_decode(data: bytes) -> str:

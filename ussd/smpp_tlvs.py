@@ -20,7 +20,8 @@ from smpplib import command, consts
 
 USSD_SERVICE_OP, ITS_SESSION_INFO = "ussd_service_op", "its_session_info"
 TLV_TAGS = {USSD_SERVICE_OP: 0x0501, ITS_SESSION_INFO: 0x1383}
-TLV_PARAMS = {USSD_SERVICE_OP: command.Param(type=int, size=1), ITS_SESSION_INFO: command.Param(type=int, size=2)}
+TLV_PARAMS = {USSD_SERVICE_OP: command.Param(type=int, size=1),
+              ITS_SESSION_INFO: command.Param(type=int, size=2)}
 
 PSSD_INDICATION, PSSR_INDICATION, USSR_REQUEST, USSN_REQUEST = 0, 1, 2, 3
 PSSD_RESPONSE, PSSR_RESPONSE, USSR_CONFIRM, USSN_CONFIRM = 16, 17, 18, 19

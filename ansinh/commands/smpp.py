@@ -21,10 +21,11 @@ from core.i18n import translator
 
 logger = logging.getLogger(__name__)
 MAX_PASSWORD = 8  # SMPP 3.4: password is a C-octet string of at most 9 octets with its NUL
-REQUIRED = (("SMPP_HOST", "smpp_host"), ("SMPP_SYSTEM_ID", "smpp_system_id"), ("SMPP_PASSWORD", "smpp_password"))
+REQUIRED = (("SMPP_HOST", "smpp_host"), ("SMPP_SYSTEM_ID", "smpp_system_id"),
+            ("SMPP_PASSWORD", "smpp_password"))
 
 
-def check_settings(settings) -> None:  # noqa: ANN001
+def check_settings(settings) -> None:
     t = translator("vi")
     for variable, name in REQUIRED:
         if not getattr(settings, name):
@@ -37,7 +38,7 @@ def check_settings(settings) -> None:  # noqa: ANN001
                              name="SMPP_SYSTEM_ID", limit=15))
 
 
-def link_config(settings):  # noqa: ANN001, ANN201
+def link_config(settings):
     from ussd.smpp_link import LinkConfig
 
     return LinkConfig(host=settings.smpp_host, port=settings.smpp_port, system_id=settings.smpp_system_id,
@@ -79,7 +80,7 @@ def register(main: click.Group) -> None:
         runtime.close()
 
 
-def _start_sms_dispatcher(runtime, link, stop: threading.Event) -> threading.Thread:  # noqa: ANN001
+def _start_sms_dispatcher(runtime, link, stop: threading.Event) -> threading.Thread:
     from core.dispatch import Dispatcher
     from ussd.smpp_sender import SmppSender
 

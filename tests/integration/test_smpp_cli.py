@@ -18,9 +18,9 @@ START_WAIT = 90.0  # a cold interpreter on a busy machine
 
 
 def smpp_env(database_url: str, port: int, **extra: str) -> dict[str, str]:
-    variables = dict(SMPP_HOST="127.0.0.1", SMPP_PORT=str(port), SMPP_SYSTEM_ID="ansinh", SMPP_PASSWORD="s3cret",
-                     SMPP_SYSTEM_TYPE="VMA", SMPP_SOURCE_ADDR="8079", SMPP_RECONNECT_MIN="0.1",
-                     ANSINH_SMS_PROVIDER="smpp")
+    variables = {"SMPP_HOST": "127.0.0.1", "SMPP_PORT": str(port), "SMPP_SYSTEM_ID": "ansinh", "SMPP_PASSWORD": "s3cret",
+                     "SMPP_SYSTEM_TYPE": "VMA", "SMPP_SOURCE_ADDR": "8079", "SMPP_RECONNECT_MIN": "0.1",
+                     "ANSINH_SMS_PROVIDER": "smpp"}
     return worker_env(database_url, None, **{**variables, **extra})
 
 

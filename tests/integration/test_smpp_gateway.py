@@ -22,7 +22,13 @@ from ussd.smpp_gateway import SmppGateway
 from ussd.smpp_link import LinkConfig, SmppLink, SubmitRefused
 from ussd.smpp_sender import SmppSender
 from ussd.smpp_text import decode
-from ussd.smpp_tlvs import PSSR_INDICATION, PSSR_RESPONSE, USSR_CONFIRM, USSR_REQUEST, split_session_info
+from ussd.smpp_tlvs import (
+    PSSR_INDICATION,
+    PSSR_RESPONSE,
+    USSR_CONFIRM,
+    USSR_REQUEST,
+    split_session_info,
+)
 
 SERVICE_CODE = "*123#"
 
@@ -152,8 +158,8 @@ def _dispatch(runtime, link) -> int:
 
 
 def test_sms_in_answer_out_and_its_delivery_receipt(smpp_runtime, smsc, link):
-    fields = dict(source_addr=LAI_PHONE.lstrip("+"), source_addr_ton=1, destination_addr="8079", data_coding=8,
-                  short_message="Tiền tháng này về chưa".encode("utf-16-be"))
+    fields = {"source_addr": LAI_PHONE.lstrip("+"), "source_addr_ton": 1, "destination_addr": "8079", "data_coding": 8,
+                  "short_message": "Tiền tháng này về chưa".encode("utf-16-be")}
     smsc.deliver(**fields)
     smsc.wait_acknowledged()
     smsc.deliver(**fields)  # delivered again (its deliver_sm_resp was lost): answered once

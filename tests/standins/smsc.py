@@ -102,7 +102,8 @@ class StandInSmsc:
         return self.submits[:count]
 
     def wait_acknowledged(self, timeout: float = WAIT) -> None:
-        self._wait(lambda: not self._pending and not self._redeliver, timeout, "every deliver_sm acknowledged")
+        self._wait(lambda: not self._pending and not self._redeliver, timeout,
+                   "every deliver_sm acknowledged")
 
     def wait_for(self, condition, timeout: float = WAIT, what: str = "a condition") -> None:
         self._wait(condition, timeout, what)
@@ -220,7 +221,9 @@ class StandInSmsc:
             return None
         (length,) = struct.unpack(">L", header)
         body = _exactly(conn, length - 4)
-        return None if body is None else smpp.parse_pdu(header + body, client=self.sequences, allow_unknown_opt_params=True)
+        if body is None:
+            return None
+        return smpp.parse_pdu(header + body, client=self.sequences, allow_unknown_opt_params=True)
 
 
 def _exactly(conn: socket.socket, size: int) -> bytes | None:
