@@ -142,6 +142,26 @@ def test_link_dropped_mid_session_loses_nothing(smsc, link):
     assert len(smsc.submits) == 3
 
 
+def test_the_next_step_can_reach_another_esme(smpp_runtime, smsc, link, engine):
+    """Two `ansinh smpp` processes: nothing of a session is kept in the one that took the dial-in."""
+    dial(smsc, LAI_PHONE, SERVICE_CODE, PSSR_INDICATION)
+    smsc.wait_for_submits(1)
+    smsc.wait_acknowledged()
+    link.stop()  # the first process goes away; a second one, with its own runtime, binds
+    other = Runtime(smpp_runtime.settings, smpp_runtime.clock)
+    other.__dict__["engine"] = engine
+    gateway = SmppGateway(other, submit=lambda **fields: second.submit(**fields))
+    second = SmppLink(LinkConfig("127.0.0.1", smsc.port, "ansinh", "s3cret", backoff_min=0.05), gateway.on_deliver)
+    second.start()
+    try:
+        smsc.wait_bound(binds=2)
+        dial(smsc, LAI_PHONE, "3", USSR_CONFIRM, sequence=2)
+        amount, _, _ = screen(smsc.wait_for_submits(2)[1])
+        assert LAI_AMOUNT_VI in amount
+    finally:
+        second.stop()
+
+
 def test_a_step_delivered_twice_moves_the_menu_once(smsc, link):
     dial(smsc, LAI_PHONE, SERVICE_CODE, PSSR_INDICATION)
     smsc.wait_for_submits(1)
