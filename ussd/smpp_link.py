@@ -242,6 +242,9 @@ class SmppLink:
         elif command == "unbind_resp":
             self._unbound.set()
             return False
+        elif pdu.is_request() and command != "alert_notification":  # e.g. data_sm: the SMSC must not wait
+            logger.info("SMPP %s refused (not supported)", command)
+            self._respond(client, "generic_nack", pdu.sequence, consts.SMPP_ESME_RINVCMDID)
         elif command != "enquire_link_resp":
             logger.info("SMPP %s ignored", command)
         return True

@@ -234,6 +234,14 @@ def test_generic_nack_refuses_that_submit_only(smsc, link):
     assert smsc.binds and len(smsc.binds) == 1
 
 
+def test_a_request_the_esme_does_not_serve_is_refused_not_left_waiting(smsc, link):
+    smsc.send_request("data_sm", source_addr="84978451203", destination_addr="8079")
+    smsc.wait_for(lambda: smsc.nacks, what="a generic_nack")
+    assert smsc.nacks[0].status == consts.SMPP_ESME_RINVCMDID
+    dial(smsc, LAI_PHONE, SERVICE_CODE, PSSR_INDICATION)  # and the link goes on
+    smsc.wait_for_submits(1)
+
+
 def test_a_link_that_stops_answering_enquire_link_is_bound_again(smsc):
     esme = SmppLink(LinkConfig("127.0.0.1", smsc.port, "ansinh", "s3cret", enquire_interval=0.2, backoff_min=0.05),
                     lambda pdu: 0)

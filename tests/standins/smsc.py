@@ -40,6 +40,7 @@ class StandInSmsc:
         self.binds: list[dict] = []
         self.unbinds = 0
         self.refused = 0  # binds refused for wrong credentials
+        self.nacks: list = []  # generic_nack received from the ESME
         self._nack: int | None = None
         self.muted = False  # reads everything, answers nothing: a hung SMSC
         self._throttle = 0
@@ -71,6 +72,12 @@ class StandInSmsc:
                 self._redeliver.append(pdu)
                 return
             self._send_deliver(pdu)
+
+    def send_request(self, command: str, **fields) -> None:
+        """Send any other request PDU (data_sm…) to the bound ESME; its answer is not waited for."""
+        pdu = smpp.make_pdu(command, client=self.sequences, **fields)
+        with self._changed:
+            self._conn.sendall(pdu.generate())
 
     def drop(self) -> None:
         """Close the link without unbind, as a network fault does."""
@@ -156,6 +163,10 @@ class StandInSmsc:
             return False
         elif command == "submit_sm":
             self._submitted(conn, pdu)
+        elif command == "generic_nack":
+            with self._changed:
+                self.nacks.append(pdu)
+                self._changed.notify_all()
         elif command == "deliver_sm_resp":
             with self._changed:
                 delivered = self._pending.pop(pdu.sequence, None)
