@@ -153,6 +153,9 @@ class SmppLink:
         client = smpp_client.Client(config.host, config.port, timeout=config.enquire_interval,
                                     allow_unknown_opt_params=True, logger_name=CLIENT_LOGGER)
         client.connect()
+        # Small PDUs written back to back (a deliver_sm_resp, then the reply's submit_sm): without
+        # this, Nagle's algorithm holds the second until the first is acknowledged.
+        client._socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         try:
             client.bind_transceiver(system_id=config.system_id, password=config.password,
                                     system_type=config.system_type)
