@@ -105,10 +105,6 @@ class SmppLink:
             self._lock.notify_all()
         return item.result
 
-    def idle(self) -> bool:
-        with self._lock:
-            return not self._queue and not self._unacked
-
     def stop(self, flush: float = 5.0) -> None:
         """Send what is queued (for up to `flush` seconds), unbind, close."""
         deadline = time.monotonic() + flush
@@ -152,11 +148,11 @@ class SmppLink:
         config = self.config
         client = smpp_client.Client(config.host, config.port, timeout=config.enquire_interval,
                                     allow_unknown_opt_params=True, logger_name=CLIENT_LOGGER)
-        client.connect()
-        # Small PDUs written back to back (a deliver_sm_resp, then the reply's submit_sm): without
-        # this, Nagle's algorithm holds the second until the first is acknowledged.
-        client._socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         try:
+            client.connect()
+            # Small PDUs written back to back (a deliver_sm_resp, then the reply's submit_sm):
+            # without this, Nagle's algorithm holds the second until the first is acknowledged.
+            client._socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             client.bind_transceiver(system_id=config.system_id, password=config.password,
                                     system_type=config.system_type)
         except Exception:

@@ -128,6 +128,7 @@ def test_link_dropped_mid_session_loses_nothing(smsc, link):
     smsc.hold_next_submit()  # the reply to the next step is in flight when the link drops
     dial(smsc, LAI_PHONE, "3", USSR_CONFIRM, sequence=2)
     smsc.wait_for(lambda: smsc.held, what="the held reply")
+    smsc.wait_acknowledged()  # the step itself was taken: only its reply is in flight
     smsc.drop()
     smsc.wait_bound(binds=2)
     [again] = smsc.wait_for_submits(2)[1:]  # sent again on the new bind, once

@@ -45,7 +45,7 @@ class StandInSmsc:
         self.muted = False  # reads everything, answers nothing: a hung SMSC
         self._throttle = 0
         self._hold = False
-        self._pending: dict[int, object] = {}  # deliver_sm sequence -> PDU, until its deliver_sm_resp
+        self._pending: dict[int, tuple] = {}  # deliver_sm sequence -> (link, PDU), until its deliver_sm_resp
         self._redeliver: list = []
         self._conn: socket.socket | None = None
         self._changed = threading.Condition()
@@ -145,8 +145,15 @@ class StandInSmsc:
         with self._changed:
             if self._conn is conn:
                 self._conn = None
-            self._redeliver[:0] = list(self._pending.values())  # unacknowledged: delivered again later
-            self._pending.clear()
+            lost = [pdu for sequence, (link, pdu) in sorted(self._pending.items()) if link is conn]
+            for pdu in lost:
+                del self._pending[pdu.sequence]
+            if self._conn is not None:  # already bound again: deliver them there now
+                for pdu in lost:
+                    pdu.sequence = self.sequences.next_sequence()
+                    self._send_deliver(pdu)
+            else:
+                self._redeliver[:0] = lost  # unacknowledged: delivered again on the next bind
             self._changed.notify_all()
         conn.close()
 
@@ -170,7 +177,7 @@ class StandInSmsc:
                 self._changed.notify_all()
         elif command == "deliver_sm_resp":
             with self._changed:
-                delivered = self._pending.pop(pdu.sequence, None)
+                _link, delivered = self._pending.pop(pdu.sequence, (None, None))
                 if delivered is not None and pdu.status != consts.SMPP_ESME_ROK:
                     self._redeliver.append(delivered)
                 self._changed.notify_all()
@@ -216,7 +223,7 @@ class StandInSmsc:
 
     def _send_deliver(self, pdu) -> None:
         """Under the lock, with a link: send it and wait for its deliver_sm_resp."""
-        self._pending[pdu.sequence] = pdu
+        self._pending[pdu.sequence] = (self._conn, pdu)
         try:
             self._conn.sendall(pdu.generate())
         except OSError:
