@@ -34,7 +34,7 @@ from ussd import smpp_tlvs  # noqa: F401 - registers the USSD TLVs before any PD
 logger = logging.getLogger(__name__)
 CLIENT_LOGGER = "ussd.smpp_link.client"
 # smpplib logs every PDU in hex at DEBUG, the bind's password and callers' messages included: never.
-logging.getLogger(CLIENT_LOGGER).setLevel(logging.INFO)
+logging.getLogger(CLIENT_LOGGER).addFilter(lambda record: record.levelno > logging.DEBUG)
 RETRY_LATER = frozenset({consts.SMPP_ESME_RTHROTTLED, consts.SMPP_ESME_RMSGQFUL})
 UNBIND_WAIT = 5.0
 

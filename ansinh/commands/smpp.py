@@ -66,12 +66,12 @@ def register(main: click.Group) -> None:
         stop_on_signals(stop)
         gateway = SmppGateway(runtime, submit=lambda **fields: link.submit(**fields))
         link = SmppLink(link_config(runtime.settings), gateway.on_deliver)
+        click.echo(f"SMPP ESME for {runtime.settings.smpp_host}:{runtime.settings.smpp_port} running; "
+                   "Ctrl-C to stop", err=True)
         link.start()
         sending = None
         if chosen_sms_provider(runtime.settings) == "smpp" and not no_dispatch:
             sending = _start_sms_dispatcher(runtime, link, stop)
-        click.echo(f"SMPP ESME for {runtime.settings.smpp_host}:{runtime.settings.smpp_port} running; "
-                   "Ctrl-C to stop", err=True)
         while not stop.is_set():
             time.sleep(0.2)
         if sending is not None:

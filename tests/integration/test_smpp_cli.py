@@ -49,6 +49,20 @@ def test_serves_ussd_and_sms_then_unbinds_on_sigterm(database_url_for_run, sessi
         assert "Traceback" not in err
 
 
+def test_sigterm_while_the_smsc_is_unreachable_exits_cleanly(database_url_for_run, sessions, tmp_path):
+    from tests.ussd_factories import free_port
+
+    process = subprocess.Popen(ansinh_command("smpp"), cwd=tmp_path, env=smpp_env(database_url_for_run, free_port()),
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:  # it says it runs, then keeps trying to bind with backoff
+        assert "running" in process.stderr.readline()
+        assert "failed (Connection refused)" in process.stderr.readline()
+    finally:
+        code = terminate(process)
+    _out, err = process.communicate()
+    assert code == 0 and "Traceback" not in err, err
+
+
 @pytest.mark.parametrize(("changes", "says"), [
     ({"smpp_password": None}, "chưa đặt SMPP_PASSWORD"),
     ({"smpp_password": "nine-char"}, "SMPP_PASSWORD"),

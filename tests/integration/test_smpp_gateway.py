@@ -202,6 +202,30 @@ def test_sms_in_answer_out_and_its_delivery_receipt(smpp_runtime, smsc, link):
         assert session.get(OutboxMessage, row.id).status == "delivered"
 
 
+def test_an_sms_that_meets_a_database_outage_is_answered_once_it_is_back(smpp_runtime, smsc, link, tmp_path):
+    link.stop()  # this ESME's database is down: it refuses the SMS with ESME_RX_T_APPN
+    from core.settings import Settings
+
+    broken = Runtime(Settings(database_url=f"sqlite:///{tmp_path}/missing/dir/x.db", secret_key="x"))
+    outage = SmppLink(LinkConfig("127.0.0.1", smsc.port, "ansinh", "s3cret"),
+                      SmppGateway(broken, submit=lambda **fields: None).on_deliver)
+    outage.start()
+    smsc.wait_bound(binds=2)
+    smsc.deliver(source_addr=LAI_PHONE.lstrip("+"), destination_addr="8079", short_message=b"TC")
+    smsc.wait_for(lambda: smsc.refused_deliveries() == 1, what="ESME_RX_T_APPN")
+    outage.stop()
+    gateway = SmppGateway(smpp_runtime, submit=lambda **fields: healthy.submit(**fields))
+    healthy = SmppLink(LinkConfig("127.0.0.1", smsc.port, "ansinh", "s3cret"), gateway.on_deliver)
+    healthy.start()  # the database is back (another bind): the SMSC delivers the SMS again
+    try:
+        smsc.wait_bound(binds=3)
+        smsc.wait_acknowledged()
+        assert _dispatch(smpp_runtime, healthy) == 1
+        assert LAI_AMOUNT_VI in decode(smsc.wait_for_submits(1)[0].short_message, 0)
+    finally:
+        healthy.stop()
+
+
 def test_stop_keyword_by_sms_opts_out(smpp_runtime, smsc, link):
     smsc.deliver(source_addr=LAI_PHONE.lstrip("+"), destination_addr="8079", data_coding=0, short_message=b"HUY")
     smsc.wait_acknowledged()

@@ -108,6 +108,11 @@ class StandInSmsc:
         self._wait(lambda: len(self.submits) >= count, timeout, f"{count} submit_sm")
         return self.submits[:count]
 
+    def refused_deliveries(self) -> int:
+        """deliver_sm answered with an error, waiting for the next bind."""
+        with self._changed:
+            return len(self._redeliver)
+
     def wait_acknowledged(self, timeout: float = WAIT) -> None:
         self._wait(lambda: not self._pending and not self._redeliver, timeout,
                    "every deliver_sm acknowledged")
