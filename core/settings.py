@@ -69,6 +69,18 @@ class Settings:
     twilio_auth_token: str | None = None
     twilio_from: str | None = None
     twilio_api_base_url: str = "https://api.twilio.com"
+    sms_provider: str = ""  # ANSINH_SMS_PROVIDER: twilio | smpp | simulator; "" picks Twilio when configured
+    smpp_host: str | None = None  # SMPP_HOST: the carrier's SMSC (`ansinh smpp` binds as a transceiver)
+    smpp_port: int = 2775  # SMPP_PORT
+    smpp_system_id: str | None = None  # SMPP_SYSTEM_ID: the bind's account, given by the carrier
+    smpp_password: str | None = None  # SMPP_PASSWORD: at most 8 characters (SMPP 3.4)
+    smpp_system_type: str = ""  # SMPP_SYSTEM_TYPE: as the carrier asks, often empty
+    smpp_source_addr: str | None = None  # SMPP_SOURCE_ADDR: short number or brandname of outbound SMS
+    smpp_max_tps: float = 10.0  # SMPP_MAX_TPS: submit_sm per second the carrier allows; 0 no limit
+    smpp_window: int = 10  # SMPP_WINDOW: submit_sm sent but not yet acknowledged, at most
+    smpp_enquire_link: float = 30.0  # SMPP_ENQUIRE_LINK: seconds of silence before an enquire_link
+    smpp_reconnect_min: float = 1.0  # SMPP_RECONNECT_MIN: first wait after a lost link, doubling
+    smpp_reconnect_max: float = 60.0  # SMPP_RECONNECT_MAX: longest wait between two binds
     telegram_bot_token: str | None = None
     telegram_webhook_secret: str | None = None
     telegram_api_base_url: str = "https://api.telegram.org/bot"
@@ -110,7 +122,7 @@ class Settings:
 
             load_dotenv(env_file, override=False)
         values: dict = {}
-        prefixed = {"twilio_", "telegram_", "zalo_"}
+        prefixed = {"twilio_", "telegram_", "zalo_", "smpp_"}
         for f in fields(cls):
             if f.name in ("extra", "deployment"):
                 continue
