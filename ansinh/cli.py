@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import importlib
-import logging
 import pkgutil
 
 import click
 
 from ansinh import commands
 from ansinh.cli_errors import VietnameseGroup
+from ansinh.logs import configure as configure_logging
 from ansinh.cli_support import CliState
 
 
@@ -17,7 +17,7 @@ from ansinh.cli_support import CliState
 @click.option("-v", "--verbose", is_flag=True, help="log at INFO level")
 @click.pass_context
 def main(ctx: click.Context, verbose: bool) -> None:
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    configure_logging(verbose)
     ctx.ensure_object(CliState)
 
 

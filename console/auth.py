@@ -22,6 +22,7 @@ from console.web import (
 )
 from core.abuse import make_guard, wait_minutes
 from core.broadcast import covers
+from core.counting import count
 from core.i18n import N_
 from core.models import AuditLog, Beneficiary, Broadcast, Complaint, Officer
 from core.officers import LoginFailed, OfficerError, change_password, end_sessions
@@ -46,6 +47,7 @@ def login():
             except LoginFailed as failure:
                 error = str(failure)
                 audit(s, "login.failed", username=username)
+                count("login_failed")
             else:
                 g.officer = found
                 audit(s, "login")

@@ -22,6 +22,7 @@ from sqlalchemy import case, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from core.counting import count
 from core.db import upsert_insert
 from core.models import RateCounter
 
@@ -171,6 +172,7 @@ class AbuseGuard:
         try:
             return work(self.limiter, scope, key)
         except Exception as error:  # noqa: BLE001 - Redis down: degrade to the fallback, log once
+            count("store_error", store="redis")
             if self.fallback is None:
                 raise
             if not self._warned:
@@ -180,7 +182,10 @@ class AbuseGuard:
 
     def hit(self, scope: str, key: str) -> Verdict:
         """Count one attempt; say whether it may go ahead and, if not, for how long to wait."""
-        return self._degrading(self._hit, scope, key)
+        verdict = self._degrading(self._hit, scope, key)
+        if not verdict.allowed:
+            count("rate_limited", scope=scope)
+        return verdict
 
     def _hit(self, limiter: FixedWindowRateLimiter, scope: str, key: str) -> Verdict:
         items = self._items[scope]

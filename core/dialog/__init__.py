@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core import registration
 from core.clock import Clock
+from core.counting import count
 from core.db import database_unavailable, is_stale_connection, lazy_begin_sessions, retry_on_stale_connection
 from core.dedupe import AlreadyAnswered
 from core.dialog import personal, service
@@ -86,6 +87,7 @@ class Dialog:
                 finish(session, replies)  # takes SQLite's write turn, held until the commit
             turn.save()
             session.commit()
+            count("turn", channel=inbound.channel, intent=turn.intent)
             return replies
         except AlreadyAnswered:
             session.rollback()
