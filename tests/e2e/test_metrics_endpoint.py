@@ -77,3 +77,17 @@ def test_a_request_carries_its_request_id(runtime):
     assert given.headers["X-Request-ID"] == "gateway-req-12345"
     made = client.get("/healthz", headers={"X-Request-ID": "bad id with spaces"}).headers["X-Request-ID"]
     assert made != "bad id with spaces" and len(made) == 32
+
+
+def test_failed_sign_ins_and_refused_attempts_are_counted(runtime):
+    from tests.console_support import sign_in
+
+    client = _client(runtime, metrics_token=METRICS_TOKEN)
+    before = client.get("/metrics", headers=BEARER).get_data(as_text=True)
+    statuses = [sign_in(client, "nobody-here", "wrong password").status_code for _ in range(12)]
+    after = client.get("/metrics", headers=BEARER).get_data(as_text=True)
+    failures = total(after, "ansinh_console_login_failures_total") - total(before, "ansinh_console_login_failures_total")
+    refused = total(after, "ansinh_rate_limited_total") - total(before, "ansinh_rate_limited_total")
+    assert failures == statuses.count(401) and refused == statuses.count(429) and failures > 0 and refused > 0
+    assert total(after, "ansinh_http_requests_total", route="/console/login", channel="console", status="429") \
+        - total(before, "ansinh_http_requests_total", route="/console/login", channel="console", status="429") == refused
