@@ -9,8 +9,8 @@ import click
 
 from ansinh import commands
 from ansinh.cli_errors import VietnameseGroup
-from ansinh.logs import configure as configure_logging
 from ansinh.cli_support import CliState
+from ansinh.logs import configure as configure_logging
 
 
 @click.group(cls=VietnameseGroup, help="AnSinh: social-assistance payments, answered in plain Vietnamese.")

@@ -13,7 +13,7 @@ import logging
 import os
 import re
 import traceback
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 TEXT_FORMAT = "%(levelname)s %(name)s: %(message)s"
 LONG_NUMBER = re.compile(r"\+?\d(?:[ .]?\d){7,}")  # 8+ digits, maybe spaced: a phone, an ID, an account
@@ -31,7 +31,7 @@ def mask_numbers(text: str) -> str:
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         line = {
-            "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": mask_numbers(record.getMessage()),

@@ -55,7 +55,7 @@ def on_core_count(event: str, amount: float, labels: dict) -> None:
         logger.warning("metric %s not counted: %s", event, error)
 
 
-def install(runtime) -> None:  # noqa: ANN001
+def install(runtime) -> None:
     """Count the core's events and the engine's lost connections in this process."""
     from sqlalchemy import event
 
@@ -64,7 +64,7 @@ def install(runtime) -> None:  # noqa: ANN001
         event.listen(runtime.engine, "handle_error", _database_error)
 
 
-def _database_error(context) -> None:  # noqa: ANN001 - SQLAlchemy's ExceptionContext
+def _database_error(context) -> None:
     from sqlalchemy.exc import InterfaceError, OperationalError
 
     if context.is_disconnect or isinstance(context.sqlalchemy_exception, (OperationalError, InterfaceError)):
@@ -75,7 +75,7 @@ class DatabaseCollector:
     """What the database says at scrape time: messages waiting and the oldest due one's age per
     channel, broadcasts waiting for a second officer's approval."""
 
-    def __init__(self, runtime):  # noqa: ANN001
+    def __init__(self, runtime):
         self.runtime = runtime
 
     def collect(self):
@@ -101,7 +101,7 @@ class DatabaseCollector:
         return [waiting, lag, pending]
 
 
-def exposition(runtime) -> bytes:  # noqa: ANN001
+def exposition(runtime) -> bytes:
     """The text a scrape reads: every process's counters (multiprocess mode) or this one's, then
     the database's gauges."""
     from prometheus_client import REGISTRY

@@ -40,5 +40,5 @@ def mark_dead(pid: int) -> None:
         multiprocess.mark_process_dead(pid)
 
 
-def worker_exited(server, worker) -> None:  # noqa: ANN001 - gunicorn's child_exit hook
+def worker_exited(server, worker) -> None:
     mark_dead(worker.pid)

@@ -35,7 +35,7 @@ def metrics_networks(spec: str) -> tuple:
         raise SettingsError("ANSINH_METRICS_ALLOWED_IPS", spec) from None
 
 
-def init_app(app: Flask, runtime) -> None:  # noqa: ANN001
+def init_app(app: Flask, runtime) -> None:
     settings = runtime.settings
     counting = settings.metrics
     if counting:

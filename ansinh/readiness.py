@@ -13,7 +13,7 @@ from sqlalchemy import text
 logger = logging.getLogger(__name__)
 
 
-def init_app(app: Flask, runtime) -> None:  # noqa: ANN001
+def init_app(app: Flask, runtime) -> None:
     heads: list[str] = []
 
     @app.get("/readyz")
@@ -48,14 +48,14 @@ def _code_heads(url: str) -> list[str]:
     return list(ScriptDirectory.from_config(alembic_config(url)).get_heads())
 
 
-def _newer_than_code(runtime, revisions: set[str]) -> bool:  # noqa: ANN001
+def _newer_than_code(runtime, revisions: set[str]) -> bool:
     """A database migrated by a newer release is served, as `ansinh serve` itself allows."""
     from core.schema_status import SchemaStatus, _compare_with_code
 
     return _compare_with_code(runtime.settings.database_url, revisions) is SchemaStatus.READY
 
 
-def _outbox_check(runtime) -> str:  # noqa: ANN001
+def _outbox_check(runtime) -> str:
     from core.outbox_health import oldest_due_age
 
     try:

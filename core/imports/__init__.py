@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.counting import count
+from core import counting
 from core.db import transaction
 from core.imports.beneficiaries import BeneficiaryImport
 from core.imports.bulk import fewer_collections, quick_handoffs
@@ -156,9 +156,9 @@ def import_file(session_factory: sessionmaker[Session], kind: str, path: str | P
             **({"unknown_providers": {written: rows for written, rows in report.unknown_providers.values()}}
                if report.unknown_providers else {}),
         }))
-    count("import_rows", report.total - report.rejected, kind=kind, outcome="accepted")
-    count("import_rows", report.rejected, kind=kind, outcome="rejected")
-    count("import_seconds", time.monotonic() - started, kind=kind)
+    counting.count("import_rows", report.total - report.rejected, kind=kind, outcome="accepted")
+    counting.count("import_rows", report.rejected, kind=kind, outcome="rejected")
+    counting.count("import_seconds", time.monotonic() - started, kind=kind)
     logger.info("imported %s from %s: %d rows, %d new, %d updated, %d rejected",
                 kind, name, report.total, report.created, report.updated, report.rejected)
     return report

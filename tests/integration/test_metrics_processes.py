@@ -18,7 +18,6 @@ import secrets
 import subprocess
 import time
 import urllib.parse
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -32,7 +31,15 @@ from tests.metrics_support import BEARER, METRICS_TOKEN, total
 from tests.processes import free_port, pending, terminate, wait_until
 from tests.standins.twilio import MESSAGES_PATH, twilio_standin
 from tests.standins_bot import TelegramBotApi, ZaloApi, private_message
-from tests.ussd_factories import HUNG_PHONE, LAI_PHONE, QUANG_PHONE, THO_PHONE, ansinh_command, build_world, worker_env
+from tests.ussd_factories import (
+    HUNG_PHONE,
+    LAI_PHONE,
+    QUANG_PHONE,
+    THO_PHONE,
+    ansinh_command,
+    build_world,
+    worker_env,
+)
 
 RUN = secrets.randbelow(10**9)  # Redis outlives runs and remembers ids: new ones each run
 USSD_KEY, TELEGRAM_SECRET = "ussd-gateway-key", "telegram-webhook-secret"
