@@ -12,9 +12,9 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import logging
+import os
 import re
 import time
-import uuid
 
 from flask import Flask, Response, abort, g, request
 
@@ -48,7 +48,7 @@ def init_app(app: Flask, runtime) -> None:
     @app.before_request
     def begin_request() -> None:
         given = request.headers.get("X-Request-ID", "")
-        g.log_request_id = given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+        g.log_request_id = given if REQUEST_ID.fullmatch(given) else os.urandom(16).hex()
         g.log_route = request.url_rule.rule if request.url_rule is not None else "unmatched"
         g.log_channel = CHANNELS.get(request.blueprint or "", request.blueprint or "web")
         g.request_started = time.perf_counter()
