@@ -51,14 +51,12 @@ class JsonFormatter(logging.Formatter):
 
 def _request_context() -> dict:
     """The request id, route and channel of the request this line was logged in, if any."""
-    try:
-        from flask import g, has_request_context
-    except ImportError:  # pragma: no cover - Flask is a dependency
+    from flask import g, has_request_context
+
+    observed = g.get("observed") if has_request_context() else None
+    if observed is None:
         return {}
-    if not has_request_context():
-        return {}
-    return {name: value for name in ("request_id", "route", "channel")
-            if (value := g.get(f"log_{name}")) is not None}
+    return {"request_id": observed.request_id, "route": observed.route, "channel": observed.channel}
 
 
 def configure(verbose: bool) -> None:

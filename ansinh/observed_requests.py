@@ -27,6 +27,15 @@ CHANNELS = {"ussd": "ussd", "sms": "sms", "telegram": "telegram", "zalo": "zalo"
             "simulator": "simulator", "kannel": "sms"}
 
 
+class Observed:
+    """What the log lines and the metrics of one request need to know about it."""
+
+    __slots__ = ("channel", "request_id", "route", "started")
+
+    def __init__(self, request_id: str, route: str, channel: str, started: float):
+        self.request_id, self.route, self.channel, self.started = request_id, route, channel, started
+
+
 def metrics_networks(spec: str) -> tuple:
     """ANSINH_METRICS_ALLOWED_IPS as networks; a bad entry stops the start (SettingsError names it)."""
     try:
@@ -45,28 +54,35 @@ def init_app(app: Flask, runtime) -> None:
     token = (settings.metrics_token or "").encode()
     networks = metrics_networks(settings.metrics_allowed_ips)
 
+    requests_of, latency_of = {}, {}  # label values -> the metric's child, to skip labels() per request
+
     @app.before_request
     def begin_request() -> None:
-        given = request.headers.get("X-Request-ID", "")
-        g.log_request_id = given if REQUEST_ID.fullmatch(given) else os.urandom(16).hex()
-        g.log_route = request.url_rule.rule if request.url_rule is not None else "unmatched"
-        g.log_channel = CHANNELS.get(request.blueprint or "", request.blueprint or "web")
-        g.request_started = time.perf_counter()
+        given = request.environ.get("HTTP_X_REQUEST_ID", "")
+        blueprint = request.blueprint
+        g.observed = Observed(given if REQUEST_ID.fullmatch(given) else os.urandom(16).hex(),
+                              request.url_rule.rule if request.url_rule is not None else "unmatched",
+                              CHANNELS.get(blueprint, blueprint) if blueprint else "web", time.perf_counter())
 
     @app.after_request
     def end_request(response: Response) -> Response:
-        started = g.get("request_started")
-        if started is None:  # a request refused before before_request ran (none today)
+        observed = g.get("observed")
+        if observed is None:  # a request refused before before_request ran (none today)
             return response
-        took = time.perf_counter() - started
-        response.headers["X-Request-ID"] = g.log_request_id
+        took = time.perf_counter() - observed.started
+        response.headers["X-Request-ID"] = observed.request_id
+        status = response.status_code
         if counting:
-            metrics.REQUESTS.labels(g.log_route, g.log_channel, str(response.status_code)).inc()
-            metrics.LATENCY.labels(g.log_route, g.log_channel).observe(took)
+            where = (observed.route, observed.channel)
+            requests = requests_of.get((*where, status))
+            if requests is None:
+                requests = requests_of.setdefault((*where, status), metrics.REQUESTS.labels(*where, str(status)))
+            latency = latency_of.get(where) or latency_of.setdefault(where, metrics.LATENCY.labels(*where))
+            requests.inc()
+            latency.observe(took)
         if logger.isEnabledFor(logging.INFO):
-            status = response.status_code
             outcome = "ok" if status < 400 else "refused" if status < 500 else "error"
-            logger.info("%s %s", request.method, g.log_route,
+            logger.info("%s %s", request.method, observed.route,
                         extra={"outcome": outcome, "status": status, "duration_ms": round(took * 1000, 1)})
         return response
 
