@@ -95,6 +95,10 @@ class Settings:
     ussd_secret: str | None = None  # ANSINH_USSD_SECRET: USSD gateway routes require it; unset: closed
     ussd_allowed_ips: str = ""  # ANSINH_USSD_ALLOWED_IPS: comma-separated CIDRs of the gateways; "" any
     hotline: str = "1900 0000"  # ANSINH_HOTLINE: the province's help line, said in answers
+    metrics: bool = True  # ANSINH_METRICS: 0 turns the Prometheus counting off (the benchmark's baseline)
+    metrics_token: str | None = None  # ANSINH_METRICS_TOKEN: bearer token that may read /metrics
+    metrics_allowed_ips: str = ""  # ANSINH_METRICS_ALLOWED_IPS: CIDRs that may read /metrics; neither set: 404
+    ready_outbox_lag: int = 900  # ANSINH_READY_OUTBOX_LAG: seconds the oldest due message may wait before /readyz fails
     deployment: tuple[str, ...] = ()  # from the environment only: what makes this no demo (deployment_variables)
     extra: dict = field(default_factory=dict)
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.conversation import registration
 from core.clock import Clock
+from core.counting import count
 from core.storage.db import (
     database_unavailable,
     is_stale_connection,
@@ -91,6 +92,7 @@ class Dialog:
                 finish(session, replies)  # takes SQLite's write turn, held until the commit
             turn.save()
             session.commit()
+            count("turn", channel=inbound.channel, intent=turn.intent)
             return replies
         except AlreadyAnswered:
             session.rollback()

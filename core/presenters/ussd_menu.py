@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from core.presenters import ussd_flows
 from core.answers.context import AnswerContext
 from core.clock import Clock
+from core.counting import count
 from core.storage.db import lazy_begin_sessions, retry_on_stale_connection
 from core.i18n import Translator, translator
 from core.conversation.identity import Asker, resolve
@@ -142,6 +143,7 @@ class UssdMenu:
             else:
                 self.state.set(key, st, SESSION_TTL, session)
         session.commit()
+        count("turn", channel="ussd", intent=f"menu:{st.get('kind') or st.get('screen') or 'home'}")
         return reply
 
     def _turn(self, session: Session, phone: str) -> Turn:
