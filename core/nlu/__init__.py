@@ -19,6 +19,7 @@ from core.nlu.normalize import Normalized, Normalizer, ends_with
 from core.nlu.periods import extract_period
 from core.nlu.scoring import Lexicon, compile_lexicon, decide, matched_phrases, score
 from core.nlu.slots import extract_slots
+from core.nlu.unsure import choices_for
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +35,7 @@ class Parse:
     slots: dict[str, str]  # period, beneficiary_code, dob, national_id, phone (E.164), language
     confidence: float  # 0..1
     elsewhere: bool = False  # "unknown" because it is another office's business (pensions, BHYT …)
+    choices: tuple[str, ...] = ()  # unsure: the likely meanings to offer, best first (core.nlu.unsure)
 
 
 OPENERS = frozenset(("xin", "cho", "muon", "phep", "em", "toi", "minh", "con", "chau", "giup"))
@@ -81,7 +83,8 @@ def parse(text: str, today: date) -> Parse:
         confidence = 0.9
     if intent == "change_language":
         slots["language"] = requested_language(norm.tokens)
-    return Parse(intent, slots, confidence, elsewhere=intent == "unknown" and elsewhere)
+    elsewhere = intent == "unknown" and elsewhere
+    return Parse(intent, slots, confidence, elsewhere=elsewhere, choices=choices_for(scores, intent, elsewhere))
 
 
 def _scores(norm: Normalized, slots: dict[str, str], today: date) -> tuple[dict[str, float], bool]:
