@@ -10,14 +10,14 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 from core.nlu.fuzzy import ENGLISH_WORDS, vietnamese_syllables
 from core.nlu.keywords import parse_keyword
 from core.nlu.language import requested_language
 from core.nlu.normalize import Normalized, Normalizer, ends_with
 from core.nlu.periods import extract_period
-from core.nlu.scoring import Lexicon, compile_lexicon, decide, matched_phrases, score
+from core.nlu.lexicon import Explanation, Lexicon, compile_lexicon, matched_rules, read_rules, rule_files
+from core.nlu.scoring import decide, matched_phrases, score
 from core.nlu.slots import extract_slots
 from core.nlu.unsure import choices_for
 
@@ -26,7 +26,7 @@ logger = logging.getLogger(__name__)
 INTENTS = ("greeting", "thanks", "help", "payment_status", "payment_schedule", "payment_amount",
            "payment_history", "payment_method", "eligibility", "register", "report_change", "complaint",
            "contact_officer", "stop", "change_language", "unknown")
-__all__ = ["INTENTS", "Parse", "parse"]
+__all__ = ["INTENTS", "Explanation", "Parse", "explain", "parse"]
 
 
 @dataclass(frozen=True)
@@ -45,15 +45,13 @@ _OPENER = re.compile(rf"\b(?:{'|'.join(OPENERS)})\s+hoi\b(?!\s+(?:{'|'.join(PAST
 OTHER_PROGRAMME = 5.0  # pensions, war veterans' pay, flood relief … named without this allowance
 _ASKED_CHUA = re.compile(r"\bchua(?:\s+(?:roi|vay|rua|a|ha|o|nhi|he|hi|nghe|ne)){0,2}\s*[,.;!?]")
 QUESTION_WORDS = frozenset(("nhieu", "may", "sao", "gi", "nao", "dau", "khi", "ai"))  # and a closing chưa/không
-RULE_FILES = sorted(Path(__file__).resolve().parent.glob("rules_*.txt"))
 
 
 def _build() -> tuple[Normalizer, Lexicon]:
     """Rules are normalised like messages; the real normaliser then knows their words for typo fixes."""
     protected = vietnamese_syllables() | ENGLISH_WORDS
     bootstrap = Normalizer(set(), protected)  # the same words kept unfolded ("all", "cccd") as in messages
-    texts = [path.read_text(encoding="utf-8") for path in RULE_FILES]
-    lexicon = compile_lexicon(texts, lambda phrase: bootstrap.normalize(phrase).tokens)
+    lexicon = compile_lexicon(read_rules(rule_files(), lambda phrase: bootstrap.normalize(phrase).tokens))
     return Normalizer(set(lexicon.vocabulary), protected, lexicon.prefixes), lexicon
 
 
@@ -87,8 +85,10 @@ def parse(text: str, today: date) -> Parse:
     return Parse(intent, slots, confidence, elsewhere=elsewhere, choices=choices_for(scores, intent, elsewhere))
 
 
-def _scores(norm: Normalized, slots: dict[str, str], today: date) -> tuple[dict[str, float], bool]:
-    """Per-intent scores, and whether the message is about another office's money."""
+def _scores(norm: Normalized, slots: dict[str, str], today: date, seen: list | None = None) \
+        -> tuple[dict[str, float], bool]:
+    """Per-intent scores, and whether the message is about another office's money. `seen`, when
+    given, receives the phrases found in the whole message and in the question after "xin hỏi"."""
     virtual = []
     if ends_with(_without_trailing_code(norm.tokens), "chua") or _ASKED_CHUA.search(norm.folded):
         virtual.append("__qchua")  # "… về chưa" or "… về chưa, mà …": has it happened yet?
@@ -105,9 +105,12 @@ def _scores(norm: Normalized, slots: dict[str, str], today: date) -> tuple[dict[
     if elsewhere:  # "lương hưu tháng 12 có tăng không": another office's money
         scores["unknown"] = scores.get("unknown", 0.0) + OTHER_PROGRAMME
     asked = _after_opener(norm.tokens)
+    asked_found = matched_phrases(_LEXICON, asked, virtual) if asked else set()
     if asked:  # "Kính gửi cán bộ, tôi là con ông Thành … xin hỏi tiền tháng 10 đã chi chưa"
-        for intent, value in score(_LEXICON, matched_phrases(_LEXICON, asked, virtual)).items():
+        for intent, value in score(_LEXICON, asked_found).items():
             scores[intent] = scores.get(intent, 0.0) + ASKED_BONUS * value
+    if seen is not None:
+        seen.extend((found, asked_found))
     if future and scores.get("payment_status"):
         scores["payment_status"] -= 1.0
     return scores, elsewhere
@@ -144,11 +147,16 @@ def _without_trailing_code(tokens: tuple[str, ...]) -> tuple[str, ...]:
     return tokens
 
 
-def explain(text: str, today: date) -> tuple[tuple[str, ...], dict[str, float]]:
-    """The tokens and per-intent scores behind a parse, for tuning and test failure reports."""
+def explain(text: str, today: date) -> Explanation:
+    """Why a message reads as it does: its tokens, the per-intent scores, and each matched rule
+    with its file and line (`print(explain("tiền về chưa", date.today()))`)."""
     norm = _NORMALIZER.normalize(text)
     slots = extract_slots(norm.folded, today)
     period = _period(norm, today)
     if period:
         slots["period"] = period
-    return norm.tokens, _scores(norm, slots, today)[0]
+    seen: list = []
+    scores, _elsewhere = _scores(norm, slots, today, seen)
+    found, asked_found = seen
+    return Explanation(norm.tokens, scores, matched_rules(_LEXICON, found),
+                       matched_rules(_LEXICON, asked_found, ASKED_BONUS))
