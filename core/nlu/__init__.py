@@ -36,12 +36,14 @@ class Parse:
     confidence: float  # 0..1
     elsewhere: bool = False  # "unknown" because it is another office's business (pensions, BHYT …)
     choices: tuple[str, ...] = ()  # unsure: the likely meanings to offer, best first (core.nlu.unsure)
+    topic: str | None = None  # out of scope or unsure: what else it may be about (papers, health, other_aid)
 
 
 OPENERS = frozenset(("xin", "cho", "muon", "phep", "em", "toi", "minh", "con", "chau", "giup"))
 PAST = frozenset(("thang", "truoc", "nam", "do", "xua", "nay", "ay"))  # "hồi tháng 8": back then, not "hỏi"
 ASKED_BONUS = 0.5
 _OPENER = re.compile(rf"\b(?:{'|'.join(OPENERS)})\s+hoi\b(?!\s+(?:{'|'.join(PAST)})\b)")  # _after_opener, on text
+TOPICS = {"__papers": "papers", "__health": "health", "__aid": "other_aid"}  # tags of rules/shared.txt
 OTHER_PROGRAMME = 5.0  # pensions, war veterans' pay, flood relief … named without this allowance
 _ASKED_CHUA = re.compile(r"\bchua(?:\s+(?:roi|vay|rua|a|ha|o|nhi|he|hi|nghe|ne)){0,2}\s*[,.;!?]")
 QUESTION_WORDS = frozenset(("nhieu", "may", "sao", "gi", "nao", "dau", "khi", "ai"))  # and a closing chưa/không
@@ -73,7 +75,8 @@ def parse(text: str, today: date) -> Parse:
         slots["period"] = period
     asking = norm.question or not QUESTION_WORDS.isdisjoint(norm.tokens) \
         or ends_with(norm.tokens, "chua") or ends_with(norm.tokens, "khong")
-    scores, elsewhere = _scores(norm, slots, today)
+    seen: list = []
+    scores, elsewhere = _scores(norm, slots, today, seen)
     intent, confidence = decide(scores, asking)
     if intent == "payment_amount" and slots.get("period") == today.strftime("%Y-%m"):
         del slots["period"]  # "why so little this month": the current month is the default, not a query
@@ -82,7 +85,10 @@ def parse(text: str, today: date) -> Parse:
     if intent == "change_language":
         slots["language"] = requested_language(norm.tokens)
     elsewhere = intent == "unknown" and elsewhere
-    return Parse(intent, slots, confidence, elsewhere=elsewhere, choices=choices_for(scores, intent, elsewhere))
+    choices = choices_for(scores, intent, elsewhere)
+    topic = next((TOPICS[tag] for tag in TOPICS if tag in seen[0]), None) \
+        if (intent == "unknown" or choices) and not elsewhere else None
+    return Parse(intent, slots, confidence, elsewhere=elsewhere, choices=choices, topic=topic)
 
 
 def _scores(norm: Normalized, slots: dict[str, str], today: date, seen: list | None = None) \
