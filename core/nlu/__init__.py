@@ -15,7 +15,7 @@ from core.nlu.fuzzy import ENGLISH_WORDS, vietnamese_syllables
 from core.nlu.keywords import parse_keyword
 from core.nlu.language import requested_language
 from core.nlu.normalize import Normalized, Normalizer, ends_with
-from core.nlu.periods import extract_period
+from core.nlu.periods import asked_month
 from core.nlu.lexicon import Explanation, Lexicon, compile_lexicon, matched_rules, read_rules, rule_files
 from core.nlu.scoring import decide, matched_phrases, score
 from core.nlu.slots import extract_slots
@@ -26,6 +26,7 @@ logger = logging.getLogger(__name__)
 INTENTS = ("greeting", "thanks", "help", "payment_status", "payment_schedule", "payment_amount",
            "payment_history", "payment_method", "eligibility", "register", "report_change", "complaint",
            "contact_officer", "stop", "change_language", "unknown")
+PAYMENT_INTENTS = ("payment_status", "payment_schedule", "payment_amount", "payment_history", "payment_method")
 __all__ = ["INTENTS", "Explanation", "Parse", "explain", "parse"]
 
 
@@ -70,7 +71,7 @@ def parse(text: str, today: date) -> Parse:
         intent, keyword_slots = keyword
         slots.update(keyword_slots)
         return Parse(intent, slots, 0.99)
-    period = _period(norm, today)
+    period, only_a_day = _period(norm, today)
     if period:
         slots["period"] = period
     asking = norm.question or not QUESTION_WORDS.isdisjoint(norm.tokens) \
@@ -78,12 +79,12 @@ def parse(text: str, today: date) -> Parse:
     seen: list = []
     scores, elsewhere = _scores(norm, slots, today, seen)
     intent, confidence = decide(scores, asking)
-    if intent == "payment_amount" and slots.get("period") == today.strftime("%Y-%m"):
-        del slots["period"]  # "why so little this month": the current month is the default, not a query
     if intent == "unknown" and not norm.tokens:
         confidence = 0.9
     if intent == "change_language":
         slots["language"] = requested_language(norm.tokens)
+    if only_a_day and intent not in PAYMENT_INTENTS:
+        slots.pop("period", None)  # "mất ngày 28/11", "chuyển từ 15/11/2026": a day, not a payment month
     elsewhere = intent == "unknown" and elsewhere
     choices = choices_for(scores, intent, elsewhere)
     topic = next((TOPICS[tag] for tag in TOPICS if tag in seen[0]), None) \
@@ -131,17 +132,11 @@ def _after_opener(tokens: tuple[str, ...]) -> tuple[str, ...]:
     return ()
 
 
-def _period(norm: Normalized, today: date) -> str | None:
-    """The month asked about: the first one named, or, when a month is named after the last
-    "xin hỏi", that one ("cháu tròn 4 tuổi vào tháng 12, xin hỏi từ tháng 1 …" asks about January)."""
-    period = extract_period(norm.lower, norm.folded, today)
-    if period is None:
-        return None
+def _period(norm: Normalized, today: date) -> tuple[str | None, bool]:
+    """The month asked about (core.nlu.periods.asked_month); a month named after the last
+    "xin hỏi" is the question's ("cháu tròn 4 tuổi vào tháng 12, xin hỏi từ tháng 1 …")."""
     openers = list(_OPENER.finditer(norm.folded))
-    if not openers:
-        return period
-    start = openers[-1].end()
-    return extract_period(norm.lower[start:], norm.folded[start:], today) or period
+    return asked_month(norm.lower, norm.folded, today, openers[-1].end() if openers else 0)
 
 
 def _without_trailing_code(tokens: tuple[str, ...]) -> tuple[str, ...]:
@@ -158,7 +153,7 @@ def explain(text: str, today: date) -> Explanation:
     with its file and line (`print(explain("tiền về chưa", date.today()))`)."""
     norm = _NORMALIZER.normalize(text)
     slots = extract_slots(norm.folded, today)
-    period = _period(norm, today)
+    period, _only_a_day = _period(norm, today)
     if period:
         slots["period"] = period
     seen: list = []
