@@ -45,6 +45,7 @@ PAST = frozenset(("thang", "truoc", "nam", "do", "xua", "nay", "ay"))  # "hồi 
 ASKED_BONUS = 0.5
 _OPENER = re.compile(rf"\b(?:{'|'.join(OPENERS)})\s+hoi\b(?!\s+(?:{'|'.join(PAST)})\b)")  # _after_opener, on text
 TOPICS = {"__papers": "papers", "__health": "health", "__aid": "other_aid"}  # tags of rules/shared.txt
+OUT_OF_SCOPE = frozenset((*TOPICS, "__places", "__chat", "__wrong"))  # count unless this allowance is named
 OTHER_PROGRAMME = 5.0  # pensions, war veterans' pay, flood relief … named without this allowance
 _ASKED_CHUA = re.compile(r"\bchua(?:\s+(?:roi|vay|rua|a|ha|o|nhi|he|hi|nghe|ne)){0,2}\s*[,.;!?]")
 QUESTION_WORDS = frozenset(("nhieu", "may", "sao", "gi", "nao", "dau", "khi", "ai"))  # and a closing chưa/không
@@ -109,8 +110,8 @@ def _scores(norm: Normalized, slots: dict[str, str], today: date, seen: list | N
     found = matched_phrases(_LEXICON, norm.tokens, virtual)
     scores = score(_LEXICON, found)
     elsewhere = "__other" in found and "__ours" not in found
-    if elsewhere:  # "lương hưu tháng 12 có tăng không": another office's money
-        scores["unknown"] = scores.get("unknown", 0.0) + OTHER_PROGRAMME
+    if elsewhere or (not OUT_OF_SCOPE.isdisjoint(found) and "__ours" not in found):
+        scores["unknown"] = scores.get("unknown", 0.0) + OTHER_PROGRAMME  # another office's money or business
     asked = _after_opener(norm.tokens)
     asked_found = matched_phrases(_LEXICON, asked, virtual) if asked else set()
     if asked:  # "Kính gửi cán bộ, tôi là con ông Thành … xin hỏi tiền tháng 10 đã chi chưa"
