@@ -43,6 +43,9 @@ class Parse:
 OPENERS = frozenset(("xin", "cho", "muon", "phep", "em", "toi", "minh", "con", "chau", "giup"))
 PAST = frozenset(("thang", "truoc", "nam", "do", "xua", "nay", "ay"))  # "hồi tháng 8": back then, not "hỏi"
 ASKED_BONUS = 0.5
+REFUSALS = {("khong", "can"), ("chang", "can"), ("khoi", "can"), ("chua", "can"), ("no", "need"), ("don", "t")}
+WANTED = frozenset(("only", "just"))  # "không cần X, chỉ cần Y": Y is the question
+WANTED_AFTER_CHI = {("can",), ("la",), ("muon",), ("hoi",), ("xin",)}
 _OPENER = re.compile(rf"\b(?:{'|'.join(OPENERS)})\s+hoi\b(?!\s+(?:{'|'.join(PAST)})\b)")  # _after_opener, on text
 TOPICS = {"__papers": "papers", "__health": "health", "__aid": "other_aid"}  # tags of rules/shared.txt
 OUT_OF_SCOPE = frozenset((*TOPICS, "__places", "__chat", "__wrong"))  # count unless this allowance is named
@@ -107,12 +110,15 @@ def _scores(norm: Normalized, slots: dict[str, str], today: date, seen: list | N
         virtual.append("__code")
     if "phone" in slots:
         virtual.append("__phone")
-    found = matched_phrases(_LEXICON, norm.tokens, virtual)
+    tokens = _without_refused(norm)
+    found = matched_phrases(_LEXICON, tokens, virtual)
     scores = score(_LEXICON, found)
     elsewhere = "__other" in found and "__ours" not in found
-    if elsewhere or (not OUT_OF_SCOPE.isdisjoint(found) and "__ours" not in found):
+    topics = OUT_OF_SCOPE.intersection(found)
+    anchored = "__ours" in found or ("__money" in found or "period" in slots) and topics != {"__aid"}
+    if elsewhere or (topics and not anchored):
         scores["unknown"] = scores.get("unknown", 0.0) + OTHER_PROGRAMME  # another office's money or business
-    asked = _after_opener(norm.tokens)
+    asked = _after_opener(tokens)
     asked_found = matched_phrases(_LEXICON, asked, virtual) if asked else set()
     if asked:  # "Kính gửi cán bộ, tôi là con ông Thành … xin hỏi tiền tháng 10 đã chi chưa"
         for intent, value in score(_LEXICON, asked_found).items():
@@ -122,6 +128,20 @@ def _scores(norm: Normalized, slots: dict[str, str], today: date, seen: list | N
     if future and scores.get("payment_status"):
         scores["payment_status"] -= 1.0
     return scores, elsewhere
+
+
+def _without_refused(norm: Normalized) -> tuple[str, ...]:
+    """"Không cần lịch sử, chỉ cần biết …", "đừng dừng tin nhắn, chỉ là đổi số": what is refused
+    before "chỉ / only / just" is blanked out, so that only what is wanted counts."""
+    tokens = norm.tokens
+    for i in range(len(tokens) - 1):
+        pair = tokens[i:i + 2]
+        if pair in REFUSALS or (tokens[i] == "dung" and "đừng" in norm.lower):
+            end = next((j for j in range(i + 1, len(tokens)) if tokens[j] in WANTED
+                        or tokens[j] == "chi" and tokens[j + 1:j + 2] in WANTED_AFTER_CHI), None)
+            if end is not None:
+                return tokens[:i] + ("_",) * (end - i) + tokens[end:]
+    return tokens
 
 
 def _after_opener(tokens: tuple[str, ...]) -> tuple[str, ...]:
