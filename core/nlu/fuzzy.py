@@ -117,6 +117,9 @@ _RHYMES = (
 )
 
 
+SYLLABLES = frozenset(onset + rhyme for onset in _ONSETS for rhyme in _RHYMES if len(onset + rhyme) >= 2)
+
+
 def vietnamese_syllables() -> set[str]:
     """Every plausible Vietnamese syllable, folded: real words that must not be 'corrected'."""
     return {onset + rhyme for onset in _ONSETS for rhyme in _RHYMES if len(onset + rhyme) >= MIN_LENGTH - 1}
