@@ -75,13 +75,13 @@ def parse(text: str, today: date) -> Parse:
         intent, keyword_slots = keyword
         slots.update(keyword_slots)
         return Parse(intent, slots, 0.99)
-    period, only_a_day = _period(norm, today)
+    period, only_a_day, asked_at = _period(norm, today)
     if period:
         slots["period"] = period
     asking = norm.question or not QUESTION_WORDS.isdisjoint(norm.tokens) \
         or ends_with(norm.tokens, "chua") or ends_with(norm.tokens, "khong")
     seen: list = []
-    scores, elsewhere = _scores(norm, slots, today, seen)
+    scores, elsewhere = _scores(norm, slots, today, seen, asked_at)
     intent, confidence = decide(scores, asking)
     if intent == "unknown" and not norm.tokens:
         confidence = 0.9
@@ -96,10 +96,11 @@ def parse(text: str, today: date) -> Parse:
     return Parse(intent, slots, confidence, elsewhere=elsewhere, choices=choices, topic=topic)
 
 
-def _scores(norm: Normalized, slots: dict[str, str], today: date, seen: list | None = None) \
-        -> tuple[dict[str, float], bool]:
+def _scores(norm: Normalized, slots: dict[str, str], today: date, seen: list | None = None,
+            asked_at: int | None = None) -> tuple[dict[str, float], bool]:
     """Per-intent scores, and whether the message is about another office's money. `seen`, when
-    given, receives the phrases found in the whole message and in the question after "xin hỏi"."""
+    given, receives the phrases found in the whole message and in the question after "xin hỏi"
+    (or, of several months, from the one asked about: "tháng 10 lãnh rồi, còn tháng 11 …")."""
     virtual = []
     if ends_with(_without_trailing_code(norm.tokens), "chua") or _ASKED_CHUA.search(norm.folded):
         virtual.append("__qchua")  # "… về chưa" or "… về chưa, mà …": has it happened yet?
@@ -119,6 +120,8 @@ def _scores(norm: Normalized, slots: dict[str, str], today: date, seen: list | N
     if elsewhere or (topics and not anchored):
         scores["unknown"] = scores.get("unknown", 0.0) + OTHER_PROGRAMME  # another office's money or business
     asked = _after_opener(tokens)
+    if not asked and asked_at:
+        asked = _NORMALIZER.normalize(norm.lower[asked_at:]).tokens
     asked_found = matched_phrases(_LEXICON, asked, virtual) if asked else set()
     if asked:  # "Kính gửi cán bộ, tôi là con ông Thành … xin hỏi tiền tháng 10 đã chi chưa"
         for intent, value in score(_LEXICON, asked_found).items():
@@ -153,7 +156,7 @@ def _after_opener(tokens: tuple[str, ...]) -> tuple[str, ...]:
     return ()
 
 
-def _period(norm: Normalized, today: date) -> tuple[str | None, bool]:
+def _period(norm: Normalized, today: date) -> tuple[str | None, bool, int | None]:
     """The month asked about (core.nlu.periods.asked_month); a month named after the last
     "xin hỏi" is the question's ("cháu tròn 4 tuổi vào tháng 12, xin hỏi từ tháng 1 …")."""
     openers = list(_OPENER.finditer(norm.folded))
@@ -174,11 +177,11 @@ def explain(text: str, today: date) -> Explanation:
     with its file and line (`print(explain("tiền về chưa", date.today()))`)."""
     norm = _NORMALIZER.normalize(text)
     slots = extract_slots(norm.folded, today)
-    period, _only_a_day = _period(norm, today)
+    period, _only_a_day, asked_at = _period(norm, today)
     if period:
         slots["period"] = period
     seen: list = []
-    scores, _elsewhere = _scores(norm, slots, today, seen)
+    scores, _elsewhere = _scores(norm, slots, today, seen, asked_at)
     found, asked_found = seen
     return Explanation(norm.tokens, scores, matched_rules(_LEXICON, found),
                        matched_rules(_LEXICON, asked_found, ASKED_BONUS))

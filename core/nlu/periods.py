@@ -208,19 +208,20 @@ _COMPARED = re.compile(r"(?:\bhon|\bso voi|\bnhu|\bbang|\bkhac|\bthan|\binstead 
 _LISTED = re.compile(r"^\S+\W*\S*\W*(?:(?:va|voi|hoac|and|or|,)\W*)?$")  # "tháng 8, tháng 9": one list
 
 
-def asked_month(lower: str, folded: str, today: date, after: int = 0) -> tuple[str | None, bool]:
+def asked_month(lower: str, folded: str, today: date, after: int = 0) -> tuple[str | None, bool, int | None]:
     """The month a message asks about, and whether only a full date named it. Of several months,
     the last one named after `after` (the last "xin hỏi"): people tell what happened first and ask
     last ("tháng 10 lãnh rồi, còn tháng 11 thì răng"), except the month a change is measured
-    against ("tháng 12 nhiều hơn tháng 11"). A day ("chết ngày 28/11") counts when no month does."""
+    against ("tháng 12 nhiều hơn tháng 11"). A day ("chết ngày 28/11") counts when no month does.
+    Third: where the asked month's words start when another month came before it, else None."""
     found = list(mentions(lower, folded, today))
     if not found:
-        return None, False
+        return None, False, None
     months = [m for m in found if not m[2]] or found
     later = [m for m in months if m[1] >= after] or months
     asked = [m for m in later if not _COMPARED.search(folded[max(0, m[1] - 16):m[1]])] or later
     last = len(asked) - 1
     while last and _LISTED.match(folded[asked[last - 1][1]:asked[last][1]]):
         last -= 1  # a list of months is about its first ("xem lại tiền tháng 8, tháng 9")
-    period, _start, day = asked[last]
-    return period, day
+    period, start, day = asked[last]
+    return period, day, start if start > found[0][1] else None
