@@ -18,7 +18,7 @@ from core.nlu.normalize import Normalized, Normalizer, ends_with
 from core.nlu.periods import asked_month
 from core.nlu.lexicon import Explanation, Lexicon, compile_lexicon, matched_rules, read_rules, rule_files
 from core.nlu.scoring import decide, matched_phrases, score
-from core.nlu.slots import extract_slots
+from core.nlu.slots import PHONE, extract_slots
 from core.nlu.unsure import choices_for
 
 logger = logging.getLogger(__name__)
@@ -51,7 +51,8 @@ TOPICS = {"__papers": "papers", "__health": "health", "__aid": "other_aid"}  # t
 OUT_OF_SCOPE = frozenset((*TOPICS, "__places", "__chat", "__wrong"))  # count unless this allowance is named
 OTHER_PROGRAMME = 5.0  # pensions, war veterans' pay, flood relief … named without this allowance
 _ASKED_CHUA = re.compile(r"\bchua(?:\s+(?:roi|vay|rua|a|ha|o|nhi|he|hi|nghe|ne)){0,2}\s*[,.;!?]")
-QUESTION_WORDS = frozenset(("nhieu", "may", "sao", "gi", "nao", "dau", "khi", "ai"))  # and a closing chưa/không
+QUESTION_WORDS = frozenset(("nhieu", "may", "sao", "gi", "nao", "dau", "khi", "ai",
+                            "nghi"))  # and a closing chưa/không; "đề nghị" asks in a letter
 
 
 def _build() -> tuple[Normalizer, Lexicon]:
@@ -111,6 +112,8 @@ def _scores(norm: Normalized, slots: dict[str, str], today: date, seen: list | N
         virtual.append("__code")
     if "phone" in slots:
         virtual.append("__phone")
+        if len(PHONE.findall(norm.folded)) > 1:
+            virtual.append("__phones")  # "0905123456 -> 0779123456": a new number
     tokens = _without_refused(norm)
     found = matched_phrases(_LEXICON, tokens, virtual)
     scores = score(_LEXICON, found)

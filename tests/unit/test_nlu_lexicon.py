@@ -11,7 +11,7 @@ from core.nlu import INTENTS, _NORMALIZER, explain
 from core.nlu.lexicon import RULES_DIR, SHARED, read_rules, rule_files
 
 TODAY = date(2026, 11, 26)
-VIRTUAL_TAGS = {"__qchua", "__future", "__code", "__phone"}  # raised by core.nlu itself
+VIRTUAL_TAGS = {"__qchua", "__future", "__code", "__phone", "__phones"}  # raised by core.nlu itself
 
 
 def _rules():
