@@ -119,7 +119,8 @@ def _scores(norm: Normalized, slots: dict[str, str], today: date, seen: list | N
     scores = score(_LEXICON, found)
     elsewhere = "__other" in found and "__ours" not in found
     topics = OUT_OF_SCOPE.intersection(found)
-    anchored = "__ours" in found or ("__money" in found or "period" in slots) and topics != {"__aid"}
+    anchored = "__ours" in found or "period" in slots and topics != {"__aid"} \
+        or "__money" in found and not topics & {"__aid", "__papers"}  # "tách thửa mất bao nhiêu tiền"
     if elsewhere or (topics and not anchored):
         scores["unknown"] = scores.get("unknown", 0.0) + OTHER_PROGRAMME  # another office's money or business
     asked = _after_opener(tokens)
