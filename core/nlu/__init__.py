@@ -49,7 +49,8 @@ WANTED_AFTER_CHI = {("can",), ("la",), ("muon",), ("hoi",), ("xin",)}
 _OPENER = re.compile(rf"\b(?:{'|'.join(OPENERS)})\s+hoi\b(?!\s+(?:{'|'.join(PAST)})\b)")  # _after_opener, on text
 TOPICS = {"__papers": "papers", "__health": "health", "__aid": "other_aid"}  # tags of rules/shared.txt
 OUT_OF_SCOPE = frozenset((*TOPICS, "__places", "__chat", "__wrong"))  # count unless this allowance is named
-OTHER_PROGRAMME = 5.0  # pensions, war veterans' pay, flood relief … named without this allowance
+OTHER_PROGRAMME = 5.0
+TOPIC_DAMPING = 0.5  # what in-scope words weigh in a message about another topic  # pensions, war veterans' pay, flood relief … named without this allowance
 _ASKED_CHUA = re.compile(r"\bchua(?:\s+(?:roi|vay|rua|a|ha|o|nhi|he|hi|nghe|ne)){0,2}\s*[,.;!?]")
 QUESTION_WORDS = frozenset(("nhieu", "may", "sao", "gi", "nao", "dau", "khi", "ai",
                             "nghi"))  # and a closing chưa/không; "đề nghị" asks in a letter
@@ -121,6 +122,8 @@ def _scores(norm: Normalized, slots: dict[str, str], today: date, seen: list | N
     topics = OUT_OF_SCOPE.intersection(found)
     anchored = "__ours" in found or "period" in slots and topics != {"__aid"} \
         or "__money" in found and not topics & {"__aid", "__papers"}  # "tách thửa mất bao nhiêu tiền"
+    if topics & TOPICS.keys() and not anchored:  # "thủ tục kết hôn": procedure words count for this allowance only
+        scores = {intent: value * TOPIC_DAMPING for intent, value in scores.items()}
     if elsewhere or (topics and not anchored):
         scores["unknown"] = scores.get("unknown", 0.0) + OTHER_PROGRAMME  # another office's money or business
     asked = _after_opener(tokens)
