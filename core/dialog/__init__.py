@@ -135,7 +135,7 @@ class Dialog:
         turn.intent = intent
         logger.debug("intent %s slots %s", intent, turn.slots)
         unsure = tuple(getattr(parsed, "choices", ()) or ())
-        if unsure and intent == parsed.intent:  # a weak or close reading: ask rather than guess
+        if unsure and intent == parsed.intent and set(unsure) - {clarify.OTHER}:  # weak or close: ask, not guess
             return clarify.offer(turn, unsure, getattr(parsed, "topic", None))
         if intent == "unknown" and getattr(parsed, "topic", None):
             return clarify.out_of_scope(turn, parsed.topic)

@@ -194,6 +194,6 @@ def test_other_calls_the_officer_and_a_new_question_forgets_the_choice(client, s
 
 def test_an_out_of_scope_question_is_told_whom_to_ask(client, settings, world):
     texts = messages(signed_post(client, settings, "/sms/twilio",
-                                 inbound(LAI_PHONE, "Cho hoi benh vien tinh may gio mo cua")))
+                                 inbound(LAI_PHONE, "Cho hoi tram y te xa may gio mo cua")))
     joined = " ".join(texts)
     assert "tro cap" in joined and "tram y te" in joined and LAI_AMOUNT_VI not in joined

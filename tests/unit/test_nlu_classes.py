@@ -80,3 +80,14 @@ def test_an_unsure_reading_offers_its_likely_meanings():
     assert set(result.choices) == {"payment_schedule", "payment_status"}
     assert parse("tiền tháng này về chưa", TODAY).choices == ()
     assert parse("TC 11", TODAY).choices == ()  # keywords are never asked about
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_a_chat_menu_button_is_answered_not_asked_about(language):
+    from core.chat_menu import MENU_BUTTONS, button_question
+    from core.i18n import translator
+
+    t = translator(language)
+    for intent, msgid in MENU_BUTTONS:
+        result = parse(button_question(t.p_("button", msgid)), TODAY)
+        assert (result.intent, result.choices) == (intent, ()), msgid
