@@ -91,3 +91,17 @@ def test_a_chat_menu_button_is_answered_not_asked_about(language):
     for intent, msgid in MENU_BUTTONS:
         result = parse(button_question(t.p_("button", msgid)), TODAY)
         assert (result.intent, result.choices) == (intent, ()), msgid
+
+
+def test_the_blind_development_batch_stays_learned():
+    """tests/data/nlu_blind_2026-12-07_dev.jsonl was read to find the classes above; its held-out
+    twin is only ever scored (bench/nlu_scoring.py), never tuned on, so it is not tested here."""
+    from pathlib import Path
+
+    from bench.nlu_scoring import rows_of, score_rows
+
+    path = Path(__file__).resolve().parents[2] / "tests" / "data" / "nlu_blind_2026-12-07_dev.jsonl"
+    numbers, misses = score_rows(rows_of(path), TODAY)
+    assert numbers["intent_accuracy"] >= 0.96, misses
+    assert numbers["month_accuracy"] >= 0.99, misses
+    assert numbers["wrong_with_high_confidence"] == 0, misses
