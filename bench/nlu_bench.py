@@ -20,10 +20,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script
     sys.path.insert(0, str(ROOT))
 
+from bench.nlu_scoring import score_file, summary_line
 from core.nlu import parse
 from core.text import fold
-
-from bench.nlu_scoring import score_file, summary_line
 
 CORPUS = ROOT / "tests" / "data" / "nlu_corpus.jsonl"
 TODAY = date(2026, 11, 26)

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script
     sys.path.insert(0, str(ROOT))
 
-from core.nlu import parse  # noqa: E402
+from core.nlu import parse
 
 HIGH_CONFIDENCE = 0.7  # a wrong answer at or above this, not asked about, is a confident mistake
 _DATE_IN_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})")

@@ -14,7 +14,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core import registration
 from core.clock import Clock
-from core.db import database_unavailable, is_stale_connection, lazy_begin_sessions, retry_on_stale_connection
+from core.db import (
+    database_unavailable,
+    is_stale_connection,
+    lazy_begin_sessions,
+    retry_on_stale_connection,
+)
 from core.dedupe import AlreadyAnswered
 from core.dialog import clarify, personal, service
 from core.dialog.choose import named_in
@@ -135,7 +140,7 @@ class Dialog:
         turn.intent = intent
         logger.debug("intent %s slots %s", intent, turn.slots)
         unsure = tuple(getattr(parsed, "choices", ()) or ())
-        if unsure and intent == parsed.intent and set(unsure) - {clarify.OTHER}:  # weak or close: ask, not guess
+        if unsure and intent == parsed.intent and set(unsure) - {clarify.OTHER}:  # weak or close: ask
             return clarify.offer(turn, unsure, getattr(parsed, "topic", None))
         if intent == "unknown" and getattr(parsed, "topic", None):
             return clarify.out_of_scope(turn, parsed.topic)

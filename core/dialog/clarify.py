@@ -52,7 +52,8 @@ def offer(turn: Turn, intents: tuple[str, ...], topic: str | None = None) -> lis
         choices = [Choice(label, str(n)) for n, label in enumerate(labels, 1)]
         return turn.reply(" ".join(intro + [t._("Which do you mean?")]), choices)
     lines = [f"{n}. {label}" for n, label in enumerate(labels, 1)]
-    return turn.reply("\n".join([" ".join(intro + [t._("Which do you mean? Reply with its number:")])] + lines))
+    ask = t._("Which do you mean? Reply with its number:")
+    return turn.reply("\n".join([" ".join(intro + [ask])] + lines))
 
 
 def picked(turn: Turn, pending: dict | None, folded: str) -> str | None:

@@ -14,9 +14,16 @@ from datetime import date
 from core.nlu.fuzzy import ENGLISH_WORDS, vietnamese_syllables
 from core.nlu.keywords import parse_keyword
 from core.nlu.language import requested_language
+from core.nlu.lexicon import (
+    Explanation,
+    Lexicon,
+    compile_lexicon,
+    matched_rules,
+    read_rules,
+    rule_files,
+)
 from core.nlu.normalize import Normalized, Normalizer, ends_with
 from core.nlu.periods import asked_month
-from core.nlu.lexicon import Explanation, Lexicon, compile_lexicon, matched_rules, read_rules, rule_files
 from core.nlu.scoring import decide, matched_phrases, score
 from core.nlu.slots import PHONE, extract_slots
 from core.nlu.unsure import choices_for
@@ -26,7 +33,8 @@ logger = logging.getLogger(__name__)
 INTENTS = ("greeting", "thanks", "help", "payment_status", "payment_schedule", "payment_amount",
            "payment_history", "payment_method", "eligibility", "register", "report_change", "complaint",
            "contact_officer", "stop", "change_language", "unknown")
-PAYMENT_INTENTS = ("payment_status", "payment_schedule", "payment_amount", "payment_history", "payment_method")
+PAYMENT_INTENTS = ("payment_status", "payment_schedule", "payment_amount", "payment_history",
+                   "payment_method")
 __all__ = ["INTENTS", "Explanation", "Parse", "explain", "parse"]
 
 
@@ -43,14 +51,15 @@ class Parse:
 OPENERS = frozenset(("xin", "cho", "muon", "phep", "em", "toi", "minh", "con", "chau", "giup"))
 PAST = frozenset(("thang", "truoc", "nam", "do", "xua", "nay", "ay"))  # "hồi tháng 8": back then, not "hỏi"
 ASKED_BONUS = 0.5
-REFUSALS = {("khong", "can"), ("chang", "can"), ("khoi", "can"), ("chua", "can"), ("no", "need"), ("don", "t")}
+REFUSALS = {("khong", "can"), ("chang", "can"), ("khoi", "can"), ("chua", "can"), ("no", "need"),
+            ("don", "t")}
 WANTED = frozenset(("only", "just"))  # "không cần X, chỉ cần Y": Y is the question
 WANTED_AFTER_CHI = {("can",), ("la",), ("muon",), ("hoi",), ("xin",)}
 _OPENER = re.compile(rf"\b(?:{'|'.join(OPENERS)})\s+hoi\b(?!\s+(?:{'|'.join(PAST)})\b)")  # _after_opener, on text
 TOPICS = {"__papers": "papers", "__health": "health", "__aid": "other_aid"}  # tags of rules/shared.txt
 OUT_OF_SCOPE = frozenset((*TOPICS, "__places", "__chat", "__wrong"))  # count unless this allowance is named
-OTHER_PROGRAMME = 5.0
-TOPIC_DAMPING = 0.5  # what in-scope words weigh in a message about another topic  # pensions, war veterans' pay, flood relief … named without this allowance
+OTHER_PROGRAMME = 5.0  # pensions, war veterans' pay, flood relief … named without this allowance
+TOPIC_DAMPING = 0.5  # what in-scope words weigh in a message about another topic
 _ASKED_CHUA = re.compile(r"\bchua(?:\s+(?:roi|vay|rua|a|ha|o|nhi|he|hi|nghe|ne)){0,2}\s*[,.;!?]")
 QUESTION_WORDS = frozenset(("nhieu", "may", "sao", "gi", "nao", "dau", "khi", "ai",
                             "nghi"))  # and a closing chưa/không; "đề nghị" asks in a letter
@@ -122,7 +131,7 @@ def _scores(norm: Normalized, slots: dict[str, str], today: date, seen: list | N
     topics = OUT_OF_SCOPE.intersection(found)
     anchored = "__ours" in found or "period" in slots and topics != {"__aid"} \
         or "__money" in found and not topics & {"__aid", "__papers"}  # "tách thửa mất bao nhiêu tiền"
-    if topics & TOPICS.keys() and not anchored:  # "thủ tục kết hôn": procedure words count for this allowance only
+    if topics & TOPICS.keys() and not anchored:  # "thủ tục kết hôn": procedure words count for ours only
         scores = {intent: value * TOPIC_DAMPING for intent, value in scores.items()}
     if elsewhere or (topics and not anchored):
         scores["unknown"] = scores.get("unknown", 0.0) + OTHER_PROGRAMME  # another office's money or business

@@ -123,7 +123,8 @@ class Explanation:
         ranked = sorted(self.scores.items(), key=lambda item: -item[1])
         lines = [" ".join(self.tokens), "  ".join(f"{intent} {value:g}" for intent, value in ranked)]
         lines += [f"{m.weight:>+5g} {m.intent:<16} {m.phrase:<30} {m.source}" for m in self.matches]
-        lines += [f"{m.weight:>+5g} {m.intent:<16} {m.phrase:<30} {m.source} (after xin hỏi)" for m in self.asked]
+        lines += [f"{m.weight:>+5g} {m.intent:<16} {m.phrase:<30} {m.source} (the question)"
+                  for m in self.asked]
         return "\n".join(lines)
 
 

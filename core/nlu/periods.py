@@ -20,7 +20,8 @@ _GLUED = re.compile(r"[a-z]*thang(nay|ni|truoc|sau|toi)")  # "tienthangni": type
 MONTH_WORDS = {"thang", "thangs", "thangf", "thnag", "thng", "tahng", "thag", "thg", "th", "t", "tang"}
 PERIOD_WORDS = {"ky", "ki"}  # "kỳ này / kỳ trước / kỳ tới"
 SPACED_ONLY_GLUED = {"t"}  # "t10", "t.10" but not "t 10" (t is also "tôi")
-RELATIVE = {"nay": 0, "ni": 0, "truoc": -1, "trc": -1, "roi": -1, "r": -1, "rui": -1, "qua": -1, "sau": 1, "toi": 1, "den": 1, "ke": 1}
+RELATIVE = {"nay": 0, "ni": 0, "truoc": -1, "trc": -1,  # "trc": teencode
+            "roi": -1, "r": -1, "rui": -1, "qua": -1, "sau": 1, "toi": 1, "den": 1, "ke": 1}
 RELATIVE_PAIRS = {("hien", "tai"): 0, ("vua", "roi"): -1, ("vua", "qua"): -1, ("ke", "tiep"): 1,
                   ("truoc", "nua"): -2}
 NAMED = {"gieng": 1, "chap": 12, "mot": 1, "hai": 2, "ba": 3, "tu": 4, "nam": 5, "bay": 7, "tam": 8,
@@ -203,7 +204,8 @@ def _after_month_word(tokens, spans, lower: str, folded: str, i: int, today: dat
     return None
 
 
-_COMPARED = re.compile(r"(?:\bhon|\bso voi|\bnhu|\bbang|\bkhac|\bthan|\binstead of|\bcompared (?:to|with)|\bvs"
+_COMPARED = re.compile(r"(?:\bhon|\bso voi|\bnhu|\bbang|\bkhac|\bthan|\binstead of|\bcompared (?:to|with)"
+                       r"|\bvs"
                        r"|\bcuoi|\bdau|\bgiua)\W*$")  # or a time of the month ("giờ đã cuối tháng 11")
 _LISTED = re.compile(r"^\S+\W*\S*\W*(?:(?:va|voi|hoac|and|or|,)\W*)?$")  # "tháng 8, tháng 9": one list
 

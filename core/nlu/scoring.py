@@ -59,7 +59,8 @@ def decide(scores: dict[str, float], asking: bool = True) -> tuple[str, float]:
         return "unknown", round(0.9 - 0.4 * min(best / THRESHOLD, 1.0), 3)
     top, intent = ranked[0]
     if intent in YIELDS:  # "chào o, … tiền tháng trước lãnh được chưa": the question, not the hello
-        wanted = QUESTIONS if asking or intent == "greeting" else ("stop", "complaint")  # "cảm ơn, tắt thông báo giúp"
+        # "cảm ơn, tắt thông báo giúp", "cảm ơn nhiều, rút tiền bị trừ phí": a request or a grievance
+        wanted = QUESTIONS if asking or intent == "greeting" else ("stop", "complaint")
         asked = [(s, i) for s, i in ranked if i in wanted and s >= YIELDS[intent]]
         if asked:
             top, intent = asked[0]

@@ -260,7 +260,8 @@ def test_an_unsure_question_offers_buttons_and_a_tap_answers_it(client, bot_api,
     press = {"update_id": 302, "callback_query": {
         "id": "unsure-tap", "chat_instance": "-1", "data": buttons["Tiền đã về chưa"],
         "from": {"id": GUARDIAN_TG, "is_bot": False, "first_name": "Hùng"},
-        "message": {"message_id": 6, "date": 1795000000, "chat": {"id": GUARDIAN_TG, "type": "private"}, "text": "…"}}}
+        "message": {"message_id": 6, "date": 1795000000, "chat": {"id": GUARDIAN_TG, "type": "private"},
+                    "text": "…"}}}
     assert post(client, press).status_code == 200
     send_all()
     answer = texts_to(bot_api, GUARDIAN_TG)[-1]

@@ -12,8 +12,14 @@ from sqlalchemy import func, select
 from core.db import transaction
 from core.dispatch import Dispatcher
 from core.models import Identity, OutboxMessage, ProviderToken
+from tests.bot_factory import (
+    AMOUNT_VI,
+    BENEFICIARY_CODE,
+    BIRTH_YEAR,
+    GUARDIAN_PHONE,
+    make_family,
+)
 from tests.conftest import TODAY
-from tests.bot_factory import AMOUNT_VI, BENEFICIARY_CODE, BIRTH_YEAR, GUARDIAN_PHONE, make_family
 from tests.standins.server import StandIn
 from tests.standins_bot import ZaloApi
 
@@ -247,7 +253,8 @@ def test_a_signed_event_of_the_wrong_shape_is_a_400(client, runtime, change):
     assert outbox(runtime) == []
 
 
-def test_an_unsure_question_lists_numbered_choices_and_the_number_answers_it(client, runtime, zalo_api, send_all):
+def test_an_unsure_question_lists_numbered_choices_and_the_number_answers_it(client, runtime, zalo_api,
+                                                                              send_all):
     with transaction(runtime.sessions) as session:
         make_family(session)
     post(client, text_event(f"DK {BENEFICIARY_CODE} {BIRTH_YEAR}"))

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from core.nlu import INTENTS, _NORMALIZER, explain
+from core.nlu import _NORMALIZER, INTENTS, explain
 from core.nlu.lexicon import RULES_DIR, SHARED, read_rules, rule_files
 
 TODAY = date(2026, 11, 26)
@@ -40,7 +40,8 @@ def test_rules_that_push_down_or_count_twice_say_why():
         if rule.weight > 0:
             positive[rule.parts].append(rule)
     unexplained = [rule.source for rule in rules if rule.weight < 0 and not rule.reason]
-    unexplained += [rule.source for found in positive.values() if len(found) > 1 for rule in found if not rule.reason]
+    unexplained += [rule.source for found in positive.values() if len(found) > 1
+                    for rule in found if not rule.reason]
     assert not unexplained, f"give these a `; reason`: {unexplained}"
 
 
