@@ -101,7 +101,7 @@ def parse(text: str, today: date) -> Parse:
     if only_a_day and intent not in PAYMENT_INTENTS:
         slots.pop("period", None)  # "mất ngày 28/11", "chuyển từ 15/11/2026": a day, not a payment month
     elsewhere = intent == "unknown" and elsewhere
-    choices = choices_for(scores, intent, elsewhere)
+    choices = choices_for(scores, intent, elsewhere, "beneficiary_code" in slots)
     topic = next((TOPICS[tag] for tag in TOPICS if tag in seen[0]), None) \
         if (intent == "unknown" or choices) and not elsewhere else None
     return Parse(intent, slots, confidence, elsewhere=elsewhere, choices=choices, topic=topic)

@@ -17,14 +17,18 @@ NEAR_MISS = 1.0  # an in-scope reading this strong under an "unknown" is worth o
 NEVER_ASKED = frozenset(("greeting", "thanks", "change_language"))
 # Readings that may come along with a question without being the question ("chào o, … về chưa").
 COMPANIONS = frozenset(("greeting", "thanks"))
+PAYMENT = frozenset(("payment_status", "payment_schedule", "payment_amount", "payment_history", "payment_method"))
 
 
-def choices_for(scores: dict[str, float], intent: str, elsewhere: bool) -> tuple[str, ...]:
-    """The meanings to offer, best first, or () when the reading is sure enough to answer."""
+def choices_for(scores: dict[str, float], intent: str, elsewhere: bool, identified: bool = False) \
+        -> tuple[str, ...]:
+    """The meanings to offer, best first, or () when the reading is sure enough to answer.
+    `identified`: a beneficiary code was given, which in a question about money says whose money
+    it is ("tiền của BT4600004 sinh năm 1937 về chưa"), not that someone wants to register."""
     if intent in NEVER_ASKED or elsewhere:
         return ()
-    ranked = sorted(((s, i) for i, s in scores.items() if s > 0 and i not in COMPANIONS and i != "unknown"),
-                    reverse=True)
+    left_out = COMPANIONS | {"unknown"} | ({"register"} if identified and intent in PAYMENT else set())
+    ranked = sorted(((s, i) for i, s in scores.items() if s > 0 and i not in left_out), reverse=True)
     unknown = scores.get("unknown", 0.0)
     if intent == "unknown":  # nothing reached the threshold, or an out-of-scope cue won narrowly
         offered = [(s, i) for s, i in ranked if s >= NEAR_MISS and unknown < s / CLOSE]
