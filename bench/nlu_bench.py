@@ -1,8 +1,9 @@
 """NLU throughput: messages per second that core.nlu.parse reads on one core, over the labelled
 corpus (repeated for at least 2 seconds), against the baseline of merely folding the same messages
 with core.text.fold in the same run. Target: at least 5,000 messages per second.
-Then the accuracy on labelled files (bench/nlu_scoring.py): the blind batches in tests/data, or
-the files named in BENCH_NLU_FILES (comma-separated; aggregate numbers only).
+Then the accuracy on labelled files (bench/nlu_scoring.py): the development halves of the blind
+batches in tests/data, or the files named in BENCH_NLU_FILES (comma-separated; aggregate numbers
+only; name a held-out half there to score it).
 
     python -m bench nlu          # or: python bench/nlu_bench.py
     BENCH_NLU_FILES=/path/dev_a.jsonl,/path/holdout_a.jsonl make bench BENCH=nlu
@@ -28,7 +29,8 @@ CORPUS = ROOT / "tests" / "data" / "nlu_corpus.jsonl"
 TODAY = date(2026, 11, 26)
 MIN_SECONDS = 2.0
 TARGET = 5000
-BLIND = sorted((ROOT / "tests" / "data").glob("nlu_blind_*.jsonl"))
+# The development halves only: a held-out half is scored when named, not on every run.
+BLIND = sorted((ROOT / "tests" / "data").glob("nlu_blind_*_dev.jsonl"))
 
 
 def _messages() -> list[str]:
