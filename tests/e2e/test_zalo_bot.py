@@ -12,8 +12,14 @@ from sqlalchemy import func, select
 from core.storage.db import transaction
 from core.outbox.dispatch import Dispatcher
 from core.models import Identity, OutboxMessage, ProviderToken
+from tests.bot_factory import (
+    AMOUNT_VI,
+    BENEFICIARY_CODE,
+    BIRTH_YEAR,
+    GUARDIAN_PHONE,
+    make_family,
+)
 from tests.conftest import TODAY
-from tests.bot_factory import AMOUNT_VI, BENEFICIARY_CODE, BIRTH_YEAR, GUARDIAN_PHONE, make_family
 from tests.standins.server import StandIn
 from tests.standins_bot import ZaloApi
 
@@ -245,3 +251,20 @@ def test_an_event_without_a_timestamp_or_one_more_than_5_minutes_away_is_refused
 def test_a_signed_event_of_the_wrong_shape_is_a_400(client, runtime, change):
     assert post(client, {**text_event("xin chào"), **change}).status_code == 400
     assert outbox(runtime) == []
+
+
+def test_an_unsure_question_lists_numbered_choices_and_the_number_answers_it(client, runtime, zalo_api,
+                                                                              send_all):
+    with transaction(runtime.sessions) as session:
+        make_family(session)
+    post(client, text_event(f"DK {BENEFICIARY_CODE} {BIRTH_YEAR}"))
+    [otp] = outbox(runtime, channel="sms")
+    post(client, text_event(re.search(r"\b(\d{6})\b", otp.text).group(1)))
+    post(client, text_event("Bao giờ tiền tháng 11 về"))
+    send_all()
+    offer = zalo_api.texts_to(USER)[-1]
+    picks = dict(re.findall(r"- (.+): nhắn (\d)", offer))
+    assert "Tiền đã về chưa" in picks and "Khác: gọi cán bộ" in picks and AMOUNT_VI not in offer
+    post(client, text_event(picks["Tiền đã về chưa"]))
+    send_all()
+    assert AMOUNT_VI in zalo_api.texts_to(USER)[-1]
