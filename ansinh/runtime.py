@@ -61,8 +61,10 @@ class Runtime:
     def on_permanent_failure(self, session, message, error) -> None:  # noqa: ANN001
         """Called in the transaction that marks a message failed; channel rules plug in here."""
         from core.delivery import handle_permanent_failure
+        from core.notify.channels import fall_back
 
         handle_permanent_failure(session, message, error, self.clock)
+        fall_back(session, message, error, self.settings)
 
     def close(self) -> None:
         if "engine" in self.__dict__:

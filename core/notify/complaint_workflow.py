@@ -24,6 +24,7 @@ from core.models import (
     Person,
     utcnow,
 )
+from core.notify.channels import choose
 from core.notify.errors import ActionRefused
 from core.notify.recipients import CHANNEL_KIND, reach_person
 from core.outbox import enqueue
@@ -123,6 +124,11 @@ def _tell(session: Session, complaint: Complaint, text: str, key: str, settings:
         return None
     channel, address = target
     settings = settings or Settings.from_env()
-    return enqueue(session, channel=channel, address=address, text=render_for_channel(text, channel, settings),
-                   kind="reply", key=key, person_id=complaint.person_id, beneficiary_id=complaint.beneficiary_id,
-                   ref=f"complaint:{complaint.id}")
+    fields = {"complaint_number": complaint.number, "answer": text, "hotline": settings.hotline}
+    route, template_data = choose(settings, channel, address, "complaint_answered", fields)
+    row = enqueue(session, channel=route, address=address, text=render_for_channel(text, channel, settings),
+                  kind="reply", key=key, person_id=complaint.person_id, beneficiary_id=complaint.beneficiary_id,
+                  ref=f"complaint:{complaint.id}")
+    if row is not None:
+        row.topic, row.template_data = "complaint_answered", template_data
+    return row
