@@ -239,3 +239,13 @@ def test_a_phone_identity_that_opted_out_is_not_sent_the_fallback(runtime, cli, 
         identity.opted_out = True
     work(cli)
     assert [r.channel for r in outbox(sessions)] == ["zns"] and sms_sent(sms) == []
+
+
+def test_erasing_the_guardian_blanks_the_template_data_too(runtime, cli, family, zns, sms):
+    paid(runtime)
+    work(cli)
+    assert "Nguyễn Thị Lài" in outbox(runtime.sessions)[0].template_data
+    result = cli("person", "erase", "0912000001", "--yes")
+    assert result.exit_code == 0, result.output
+    [row] = outbox(runtime.sessions)
+    assert row.template_data is None and row.address != SON
