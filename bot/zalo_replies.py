@@ -13,14 +13,14 @@ from datetime import datetime, timedelta
 REPLY_WINDOW = timedelta(hours=48)
 
 
-def remember_user_message(state, user_id: str, msg_id: str, at: datetime) -> None:  # noqa: ANN001 - core.state
+def remember_user_message(state, user_id: str, msg_id: str, at: datetime) -> None:
     seen = {"msg_id": msg_id, "at": at.isoformat()}
     ttl = int(REPLY_WINDOW.total_seconds())
     state.set(f"zalo-msg:{msg_id}", seen, ttl)
     state.set(f"zalo-last:{user_id}", seen, ttl)
 
 
-def _recent(state, key: str, now: datetime) -> str | None:  # noqa: ANN001
+def _recent(state, key: str, now: datetime) -> str | None:
     seen = state.get(key) or {}
     try:
         at = datetime.fromisoformat(seen.get("at", ""))
@@ -29,7 +29,7 @@ def _recent(state, key: str, now: datetime) -> str | None:  # noqa: ANN001
     return str(seen["msg_id"]) if seen.get("msg_id") and now - at < REPLY_WINDOW else None
 
 
-def reply_target(state, message, now: datetime) -> str | None:  # noqa: ANN001
+def reply_target(state, message, now: datetime) -> str | None:
     """The user's message this outbox row may answer as a reply, if one is recent enough."""
     if state is None:
         return None

@@ -71,7 +71,7 @@ class ZnsSender:
             raise TemporaryError(f"zns: HTTP {response.status_code}, no error code")
         return body
 
-    def send(self, message) -> SendResult:  # noqa: ANN001 - core.models.OutboxMessage
+    def send(self, message) -> SendResult:
         payload = wire_payload(message)
         token = self.tokens.access_token()
         body = self._post(token, payload)
@@ -81,7 +81,7 @@ class ZnsSender:
         return result(body, self.tokens.clock.now())
 
 
-def wire_payload(message) -> dict:  # noqa: ANN001
+def wire_payload(message) -> dict:
     """The request body for one outbox row; a row without a template falls back at once."""
     try:
         template = json.loads(message.template_data or "")

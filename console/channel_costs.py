@@ -6,7 +6,12 @@ from __future__ import annotations
 from flask import render_template
 
 from console.web import audit, bp, db, login_required, runtime, scope_codes
-from core.notify.channel_costs import CHANNELS, costs_by_broadcast, costs_by_topic, parse_prices
+from core.notify.channel_costs import (
+    CHANNELS,
+    costs_by_broadcast,
+    costs_by_topic,
+    parse_prices,
+)
 
 
 @bp.get("/channels")

@@ -38,12 +38,12 @@ class FallBack(PermanentError):
     fallback = True
 
 
-def zns_configured(settings) -> bool:  # noqa: ANN001 - core.settings.Settings
+def zns_configured(settings) -> bool:
     return bool(settings.zalo_zns_templates and settings.zalo_app_id
                 and (settings.zalo_access_token or settings.zalo_refresh_token))
 
 
-def notify_channels(settings) -> tuple[str, ...]:  # noqa: ANN001
+def notify_channels(settings) -> tuple[str, ...]:
     """The configured order; a name other than zns or sms is a SettingsError."""
     raw = settings.notify_channels
     if not raw:
@@ -54,7 +54,7 @@ def notify_channels(settings) -> tuple[str, ...]:  # noqa: ANN001
     return order
 
 
-def choose(settings, channel: str, address: str, topic: str | None, fields: dict | None) -> tuple[str, str | None]:  # noqa: ANN001
+def choose(settings, channel: str, address: str, topic: str | None, fields: dict | None) -> tuple[str, str | None]:
     """(channel, template_data JSON or None) for a message the recipients module put on `channel`."""
     if channel != "sms" or topic is None:
         return channel, None
@@ -70,7 +70,7 @@ def choose(settings, channel: str, address: str, topic: str | None, fields: dict
     return "sms", None  # no listed channel takes it: the phone's own channel, as before
 
 
-def next_channel(settings, channel: str) -> str | None:  # noqa: ANN001
+def next_channel(settings, channel: str) -> str | None:
     order = notify_channels(settings)
     later = order[order.index(channel) + 1:] if channel in order else ()
     return later[0] if later else None
@@ -87,7 +87,7 @@ def _still_wanted(session: Session, message: OutboxMessage) -> bool:
     return not blocked
 
 
-def fall_back(session: Session, message: OutboxMessage, error, settings) -> OutboxMessage | None:  # noqa: ANN001
+def fall_back(session: Session, message: OutboxMessage, error, settings) -> OutboxMessage | None:
     """Queue a refused ZNS message by the next channel (in the transaction that marks it failed)."""
     if message.channel != "zns" or not getattr(error, "fallback", False):
         return None

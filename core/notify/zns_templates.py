@@ -68,7 +68,7 @@ def _bad(path: str, reason: str) -> SettingsError:
     return SettingsError(VARIABLE, f"{path}: {reason}")
 
 
-def _param(path: str, topic: str, name: str, spec) -> Param:  # noqa: ANN001 - JSON value
+def _param(path: str, topic: str, name: str, spec) -> Param:
     if isinstance(spec, str):
         spec = {"field": spec}
     if not isinstance(spec, dict) or not isinstance(spec.get("field"), str):
@@ -111,7 +111,7 @@ def parse_templates(path: str, raw: str) -> dict[str, Template]:
 
 
 @lru_cache(maxsize=8)
-def _load(path: str, stamp: tuple) -> dict[str, Template]:  # noqa: ARG001 - stamp: re-read on change
+def _load(path: str, stamp: tuple) -> dict[str, Template]:
     try:
         with open(path, encoding="utf-8") as handle:
             raw = handle.read()

@@ -13,7 +13,14 @@ import pytest
 from core.db import transaction
 from core.models import Identity, Person
 from tests.e2e.test_zalo_bot import APP_ID, OA_ID, OA_SECRET, post, stamp
-from tests.notify_support import beneficiary, import_payments, link, outbox, payment_row, person
+from tests.notify_support import (
+    beneficiary,
+    import_payments,
+    link,
+    outbox,
+    payment_row,
+    person,
+)
 from tests.standins.server import StandIn
 from tests.standins.twilio import MESSAGES_PATH, TwilioMessages
 from tests.standins.zns import ZnsApi

@@ -32,7 +32,7 @@ class ZnsApi:
         self._lock = threading.Lock()
         self.standin: StandIn | None = None
 
-    def mount(self, standin: StandIn) -> "ZnsApi":
+    def mount(self, standin: StandIn) -> ZnsApi:
         self.standin = standin
         standin.route("POST", PATH, self)
         return self

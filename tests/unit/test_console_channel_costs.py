@@ -14,7 +14,13 @@ from core.models import Officer, OutboxMessage
 from core.notify.channel_costs import parse_prices
 from core.settings import SettingsError
 from core.text import sms_size
-from tests.console_support import PHU_VINH, THUAN_HOA, make_beneficiary, make_officer, sign_in
+from tests.console_support import (
+    PHU_VINH,
+    THUAN_HOA,
+    make_beneficiary,
+    make_officer,
+    sign_in,
+)
 from tests.notify_support import FakeSender
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "docs" / "zns-templates.example.json"
@@ -53,12 +59,12 @@ def test_counts_and_costs_per_kind_and_broadcast(client, sessions, sent_broadcas
     segments = sum(sms_size(r.text).segments for r in rows if r.channel == "zns")
     sign_in(client, "lan")
     page = client.get("/console/channels").get_data(as_text=True)
-    row = re.search(rf'<tr id="by-broadcast-broadcast-{sent_broadcast}">(.*?)</tr>', page, re.S).group(1)
+    row = re.search(rf'<tr id="by-broadcast-broadcast-{sent_broadcast}">(.*?)</tr>', page, re.DOTALL).group(1)
     cells = dict(re.findall(r'data-channel="(\w+)">([^<]*)<', row))
     assert cells == {"zns": "2", "sms": "0", "telegram": "1", "zalo": "0"}
     assert re.search(r'class="num cost">400đ<', row)
     assert re.search(rf'class="num saved">{segments * 350 - 400:,}đ<'.replace(",", "."), row)
-    topic = re.search(r'<tr id="by-topic-broadcast">(.*?)</tr>', page, re.S).group(1)
+    topic = re.search(r'<tr id="by-topic-broadcast">(.*?)</tr>', page, re.DOTALL).group(1)
     assert dict(re.findall(r'data-channel="(\w+)">([^<]*)<', topic)) == cells
 
 
