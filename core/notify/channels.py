@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
+from functools import lru_cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -29,6 +30,7 @@ from core.settings import SettingsError
 
 logger = logging.getLogger(__name__)
 PHONE_CHANNELS = ("zns", "sms")
+_json = json.JSONEncoder(ensure_ascii=False).encode
 
 
 class FallBack(PermanentError):
@@ -45,9 +47,13 @@ def zns_configured(settings) -> bool:
 
 def notify_channels(settings) -> tuple[str, ...]:
     """The configured order; a name other than zns or sms is a SettingsError."""
-    raw = settings.notify_channels
+    return _order(settings.notify_channels, zns_configured(settings))
+
+
+@lru_cache(maxsize=16)
+def _order(raw: str | None, zns: bool) -> tuple[str, ...]:
     if not raw:
-        return PHONE_CHANNELS if zns_configured(settings) else ("sms",)
+        return PHONE_CHANNELS if zns else ("sms",)
     order = tuple(dict.fromkeys(part.strip().lower() for part in raw.split(",") if part.strip()))
     if not order or any(channel not in PHONE_CHANNELS for channel in order):
         raise SettingsError("ANSINH_NOTIFY_CHANNELS", raw)
@@ -58,15 +64,15 @@ def choose(settings, channel: str, address: str, topic: str | None, fields: dict
     """(channel, template_data JSON or None) for a message the recipients module put on `channel`."""
     if channel != "sms" or topic is None:
         return channel, None
-    for candidate in notify_channels(settings):
+    configured = zns_configured(settings)
+    for candidate in _order(settings.notify_channels, configured):
         if candidate == "sms":
             return "sms", None
-        if candidate == "zns" and zns_configured(settings) and address.startswith("+84"):
+        if candidate == "zns" and configured and address.startswith("+84"):
             template = load_templates(settings.zalo_zns_templates).get(topic)
             data = template.fill(fields or {}) if template is not None else None
             if data is not None:
-                return "zns", json.dumps({"template_id": template.template_id, "template_data": data},
-                                         ensure_ascii=False)
+                return "zns", _json({"template_id": template.template_id, "template_data": data})
     return "sms", None  # no listed channel takes it: the phone's own channel, as before
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -37,6 +38,8 @@ TOPIC_FIELDS: dict[str, frozenset[str]] = {
     "broadcast": frozenset({"content", "date"}),
 }
 TOPICS = tuple(TOPIC_FIELDS)
+RECHECK = 2.0  # seconds between looks at the file's modification time
+_seen: dict[str, tuple[float, dict]] = {}  # path -> (when looked at, its templates)
 
 
 @dataclass(frozen=True)
@@ -121,11 +124,18 @@ def _load(path: str, stamp: tuple) -> dict[str, Template]:
 
 
 def load_templates(path: str | None) -> dict[str, Template]:
-    """The templates of the file at `path` (none when unset), read again when the file changes."""
+    """The templates of the file at `path` (none when unset), read again when the file changes
+    (looked at no more often than every RECHECK seconds: a broadcast asks once per recipient)."""
     if not path:
         return {}
+    now = time.monotonic()
+    seen = _seen.get(path)
+    if seen is not None and now - seen[0] < RECHECK:
+        return seen[1]
     try:
         status = os.stat(path)
     except OSError as error:
         raise _bad(path, error.strerror or type(error).__name__) from None
-    return _load(path, (status.st_mtime_ns, status.st_size))
+    templates = _load(path, (status.st_mtime_ns, status.st_size))
+    _seen[path] = (now, templates)
+    return templates
