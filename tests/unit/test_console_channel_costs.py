@@ -85,3 +85,12 @@ def test_wrong_prices_name_the_variable(spec):
     with pytest.raises(SettingsError) as raised:
         parse_prices(spec)
     assert raised.value.name == "ANSINH_PRICES"
+
+
+def test_unreadable_prices_are_said_on_the_page_not_a_500(client, runtime, sent_broadcast):
+    runtime.__dict__["settings"] = runtime.settings.with_(prices="sms=ba tram")
+    sign_in(client, "lan")
+    response = client.get("/console/channels")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert 'id="bad-prices"' in page and "sms=ba tram" in page and 'class="num cost">0đ<' in page
