@@ -24,8 +24,11 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 ## compile: build the .mo catalogs from locales/*/LC_MESSAGES/messages.po
-compile: install
-	$(BIN)/pybabel compile -d locales -D messages
+CATALOGS := $(wildcard locales/*/LC_MESSAGES/messages.po)
+compile: install $(CATALOGS:.po=.mo)
+
+locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po | $(VENV)/.installed
+	$(BIN)/pybabel compile -i $< -o $@ -l $*
 
 ## catalogs: extract messages.pot from the code and merge it into vi and en
 catalogs: install

@@ -20,6 +20,9 @@ LINE, SENTENCE, PHRASE, WORD, FORBIDDEN = 4, 3, 2, 1, 0
 # after a sentence rather than after a word unless the word fills 40% more of the screen.
 PREFERENCE = {LINE: 0.6, SENTENCE: 0.4, PHRASE: 0.25, WORD: 0.0, FORBIDDEN: 0.0}
 OPERATORS = frozenset({"x", "×", "=", "+", "-", "–", "—", "/", "*", ":"})
+# words that announce the number after them ("đến 61", "ngày 05/11"), even across a comma
+_BEFORE_A_NUMBER = frozenset({"den", "đến", "tu", "từ", "ngay", "ngày", "thang", "tháng", "nam", "năm",
+                              "gio", "giờ", "lan", "lần", "sdt", "sđt"})
 _TOKENS = re.compile(r"\S+")
 _NUMBERED = re.compile(r"\d{1,2} \S")
 _SENTENCE_END = re.compile(r"[.!?…][\"'»)]*$")
@@ -53,6 +56,9 @@ def gap_strength(left: str, right: str, separator: str) -> int:
     if left in OPERATORS or right in OPERATORS:
         return FORBIDDEN
     if _PHRASE_END.search(left):
+        bare = left.rstrip(",;:\"'»)")
+        if right[:1].isdigit() and (bare[-1:].isdigit() or bare.lower() in _BEFORE_A_NUMBER):
+            return FORBIDDEN  # "07/12-08/12, 7h00-11h00" and "đến, 61 tuổi" stay together
         return PHRASE  # "Lài: 750.000đ" may end a page after its colon
     if _numeric(left) and not _CLOSED.search(left):
         return FORBIDDEN  # a number stays with what follows it: "750.000 đồng", "1 đến 3"

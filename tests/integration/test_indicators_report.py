@@ -100,7 +100,7 @@ def test_the_page_opens_on_the_latest_month_with_results_and_defines_each_figure
     assert "có ít nhất một người được chi trả qua tài khoản" in _card(page, "card-units")
     assert "trước ngày 1/7/2025" in _card(page, "card-former-units")
     exported = client.get("/console/indicators.csv").get_data(as_text=True)
-    assert re.search(r'trước sắp xếp 2025"?,137/141,', exported)
+    assert re.search(r'trước sắp xếp 2025"?;"?137/141"?;', exported)
     trend = re.search(r'id="trend-chart">(.*?)</div>', page, re.DOTALL).group(1)
     assert "11/2026" in trend and "12/2026" not in trend
     console = json.loads(cli("indicators", "--json"))
