@@ -91,6 +91,11 @@ class Settings:
     zalo_app_secret: str | None = None
     zalo_api_base_url: str = "https://openapi.zalo.me"
     zalo_oauth_base_url: str = "https://oauth.zaloapp.com"
+    zalo_zns_base_url: str = "https://business.openapi.zalo.me"  # ZALO_ZNS_BASE_URL: template messages by phone
+    zalo_zns_templates: str | None = None  # ZALO_ZNS_TEMPLATES: JSON file of templates per topic
+    zalo_zns_timeout: float = 10.0  # ZALO_ZNS_TIMEOUT: seconds to wait for ZNS's answer, then retry later
+    notify_channels: str | None = None  # ANSINH_NOTIFY_CHANNELS: e.g. "zns,sms"; unset: zns,sms with ZNS set up
+    prices: str = ""  # ANSINH_PRICES: VND per unit, e.g. "sms=350,zns=200" (per SMS segment, per ZNS message)
     simulator: str = "auto"  # ANSINH_SIMULATOR: auto (on when no SMS provider is configured) / on / off
     ussd_secret: str | None = None  # ANSINH_USSD_SECRET: USSD gateway routes require it; unset: closed
     ussd_allowed_ips: str = ""  # ANSINH_USSD_ALLOWED_IPS: comma-separated CIDRs of the gateways; "" any
