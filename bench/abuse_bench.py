@@ -20,7 +20,7 @@ from core.clock import FakeClock
 from core.storage.db import make_engine, make_session_factory, transaction, upgrade
 from core.conversation.dialog import Dialog
 from core.conversation import personal
-from core.conversation.messages import Inbound
+from core.conversation.inbound_reply import Inbound
 from core.storage.reference import seed_reference
 from core.settings import Settings
 from core.storage.state import MemoryStateStore

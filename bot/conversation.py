@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.keyboards import pack
 from core.storage.db import transaction
-from core.conversation.messages import Inbound, Reply
+from core.conversation.inbound_reply import Inbound, Reply
 from core.outbox.writes import enqueue
 
 logger = logging.getLogger(__name__)

@@ -19,7 +19,7 @@ from typing import Any
 
 from core.conversation.chat_menu import main_menu, share_phone_label
 from core.i18n import Translator
-from core.conversation.messages import Choice
+from core.conversation.inbound_reply import Choice
 
 logger = logging.getLogger(__name__)
 MARK = "\x1e"

@@ -28,7 +28,7 @@ from core.storage.db import transaction
 from core.i18n import Translator
 from core.conversation.identity import resolve
 from core.conversation.linking import contact_share_reply, link_by_shared_contact
-from core.conversation.messages import Inbound
+from core.conversation.inbound_reply import Inbound
 
 logger = logging.getLogger(__name__)
 CHANNEL = "telegram"

@@ -34,7 +34,7 @@ from core.conversation.chat_menu import language_of, text_only_note, welcome_tex
 from core.storage.db import transaction
 from core.i18n import Translator
 from core.conversation.linking import set_chat_opt_out
-from core.conversation.messages import Inbound
+from core.conversation.inbound_reply import Inbound
 from core.outbox.writes import record_receipt
 
 logger = logging.getLogger(__name__)

@@ -78,7 +78,7 @@ def complaint(complaint_id: int):
 @bp.post("/complaints/<int:complaint_id>/<any(assign, reply, resolve):step>")
 @login_required
 def complaint_step(complaint_id: int, step: str):
-    rt = runtime()
+    app_runtime = runtime()
     t = tr()
     with db() as s:
         found, allowed = _load(s, complaint_id)
@@ -89,15 +89,15 @@ def complaint_step(complaint_id: int, step: str):
         actor = actor_name(g.officer)
         try:
             if step == "assign":
-                complaint_workflow.assign(s, found, request.form.get("officer") or g.officer.username, actor, clock=rt.clock)
+                complaint_workflow.assign(s, found, request.form.get("officer") or g.officer.username, actor, clock=app_runtime.clock)
                 flash(t._("The complaint was assigned."), "ok")
             elif step == "reply":
                 sent = complaint_workflow.reply(s, found, request.form.get("text", "")[:1000], actor,
-                                                settings=rt.settings, clock=rt.clock)
+                                                settings=app_runtime.settings, clock=app_runtime.clock)
                 flash(t._("The answer was sent to the person.") if sent else t._("The answer was recorded, but the person cannot be reached."), "ok")
             else:
                 sent = complaint_workflow.resolve(s, found, actor, request.form.get("note", "")[:1000] or None,
-                                                  settings=rt.settings, clock=rt.clock)
+                                                  settings=app_runtime.settings, clock=app_runtime.clock)
                 flash(t._("The complaint is resolved and the person was told.") if sent else t._("The complaint is resolved; the person cannot be reached."), "ok")
         except ActionRefused as refused:
             s.rollback()

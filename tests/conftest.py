@@ -106,10 +106,10 @@ def session(sessions):
 
 @pytest.fixture
 def runtime(settings, clock, engine, sessions) -> Runtime:
-    rt = Runtime(settings, clock)
-    rt.__dict__["engine"] = engine  # share the session's engine instead of opening another
-    rt.__dict__["sessions"] = sessions
-    return rt
+    app_runtime = Runtime(settings, clock)
+    app_runtime.__dict__["engine"] = engine  # share the session's engine instead of opening another
+    app_runtime.__dict__["sessions"] = sessions
+    return app_runtime
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 
 from core.storage.db import after_commit, database_unavailable, transaction
 from core.storage.dedupe import IN_FLIGHT, AlreadyAnswered
-from core.conversation.messages import Inbound, Reply
+from core.conversation.inbound_reply import Inbound, Reply
 from core.outbox.writes import enqueue
 from core.storage.spool import FileSpool, SpooledMessage
 

@@ -11,7 +11,7 @@ import click
 from ansinh.cli_support import pass_state
 from core.clock import FakeClock
 from core.i18n import translator
-from core.conversation.messages import Inbound
+from core.conversation.inbound_reply import Inbound
 from core.phones import normalize_phone
 from core.conversation.render import render_for_channel
 

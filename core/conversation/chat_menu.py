@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from core.i18n import LANGUAGES, NP_, Translator, translator
 from core.conversation.identity import resolve
-from core.conversation.messages import Choice
+from core.conversation.inbound_reply import Choice
 from core.vietnamese_text import fold
 
 logger = logging.getLogger(__name__)

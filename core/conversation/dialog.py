@@ -25,7 +25,7 @@ from core.conversation import personal, service
 from core.conversation.choose import named_in
 from core.conversation.turn import Turn
 from core.i18n import Translator
-from core.conversation.messages import Inbound, Reply
+from core.conversation.inbound_reply import Inbound, Reply
 from core.settings import Settings
 from core.storage.state import StateStore
 from core.vietnamese_text import fold

@@ -12,7 +12,7 @@ from core.answers.context import addressed, capitalised
 from core.answers.schedule import brief_schedule
 from core.conversation.choose import given_name
 from core.conversation.turn import Turn
-from core.conversation.messages import Choice, Reply
+from core.conversation.inbound_reply import Choice, Reply
 from core.models import Beneficiary
 
 logger = logging.getLogger(__name__)

@@ -9,7 +9,7 @@ from core.complaints import tickets as complaints
 from core.conversation import registration
 from core.answers.context import addressed
 from core.conversation.turn import Turn
-from core.conversation.messages import Choice, Reply
+from core.conversation.inbound_reply import Choice, Reply
 from core.vietnamese_text import fold
 
 logger = logging.getLogger(__name__)

@@ -14,7 +14,7 @@ from core.answers import AnswerContext
 from core.conversation import choose
 from core.i18n import Translator, translator
 from core.conversation.identity import Asker, identity_key, resolve
-from core.conversation.messages import Choice, Inbound, Reply
+from core.conversation.inbound_reply import Choice, Inbound, Reply
 from core.models import Beneficiary
 from core.storage.state import Recalled, StateStore
 

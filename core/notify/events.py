@@ -25,7 +25,7 @@ from core.models import Beneficiary, CashSchedule, Payment, Unit
 from core.notify.audience import unpaid_cash
 from core.notify.queue import Outgoing, Renderers, enqueue_many, outgoing
 from core.notify.recipients import chunks, recipients_for_many
-from core.notify.texts import RememberingTranslator, payment_text, schedule_text
+from core.notify.sentences import RememberingTranslator, payment_text, schedule_text
 
 logger = logging.getLogger(__name__)
 NOTIFIED_STATUSES = ("paid", "failed", "returned", "on_hold")

@@ -16,7 +16,7 @@ from core.storage.db import upsert_insert
 from core.models import AuditLog, OutboxMessage
 from core.models.outbox import PRIORITY_NOTIFICATION
 from core.notify.recipients import Recipient, chunks
-from core.notify.texts import Sentence
+from core.notify.sentences import Sentence
 from core.outbox.writes import enqueue
 from core.conversation.render import ManyRenderer, render_for_channel
 from core.vietnamese_text import sms_size, to_gsm7

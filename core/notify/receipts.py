@@ -20,11 +20,11 @@ from core.privacy.audit import record_disclosure
 from core.clock import Clock, period_add
 from core.i18n import Translator, translator
 from core.models import Beneficiary, CashSchedule, Identity, Payment, ReceiptCheck, Unit
-from core.notify import wording as w
+from core.notify import phrases as w
 from core.complaints.opening import open_not_received
 from core.notify.queue import enqueue_many, outgoing
 from core.notify.recipients import CHANNEL_KIND, recipients_for_many
-from core.notify.texts import receipt_question
+from core.notify.sentences import receipt_question
 from core.vietnamese_text import fold
 
 logger = logging.getLogger(__name__)

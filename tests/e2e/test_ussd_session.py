@@ -22,10 +22,10 @@ from tests.ussd_factories import (
 
 @pytest.fixture
 def store_runtime(settings, clock, engine, sessions):
-    rt = Runtime(settings.with_(redis_url=REDIS_URL) if REDIS_URL else settings, clock)
-    rt.__dict__["engine"], rt.__dict__["sessions"] = engine, sessions
+    app_runtime = Runtime(settings.with_(redis_url=REDIS_URL) if REDIS_URL else settings, clock)
+    app_runtime.__dict__["engine"], app_runtime.__dict__["sessions"] = engine, sessions
     build_world(sessions)
-    return rt
+    return app_runtime
 
 
 @pytest.fixture

@@ -195,7 +195,7 @@ def test_the_import_command_notifies_through_the_registered_listener(cli, sessio
 
 def test_a_reply_of_chua_by_sms_goes_through_the_dialog_to_a_ticket(cli, sessions, runtime, people):
     """The person answers the question on their phone: the dialog hands it to answer_receipt."""
-    from core.conversation.messages import Inbound
+    from core.conversation.inbound_reply import Inbound
 
     _asked(cli, sessions, runtime.settings, runtime.clock, people)
     replies = runtime.dialog.handle(Inbound(channel="sms", sender=LAI, text="Chưa nhận"))

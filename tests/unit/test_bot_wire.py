@@ -7,7 +7,7 @@ import pytest
 
 from bot.keyboards import MARK, choices_markup, menu_markup, pack, plain_text, to_telegram, unpack
 from bot.zalo import signature_ok
-from core.conversation.messages import Choice
+from core.conversation.inbound_reply import Choice
 from core.settings import Settings
 
 

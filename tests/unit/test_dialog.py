@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from core.conversation.dialog import Dialog
-from core.conversation.messages import Inbound
+from core.conversation.inbound_reply import Inbound
 from core.models import AuditLog, Person
 from core.conversation.render import render_for_channel
 from core.storage.state import MemoryStateStore

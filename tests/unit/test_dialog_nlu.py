@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.conversation.dialog import Dialog
-from core.conversation.messages import Inbound
+from core.conversation.inbound_reply import Inbound
 from core.storage.state import MemoryStateStore
 from tests.unit.factories import build_family
 

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from core.conversation.dialog import Dialog
-from core.conversation.messages import Inbound
+from core.conversation.inbound_reply import Inbound
 from core.models import Beneficiary, Contact, Identity, OtpChallenge, OutboxMessage
 from core.storage.state import MemoryStateStore
 from tests.unit.factories import build_family, fake_parse

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import func, select
 
 from core.conversation.dialog import Dialog
-from core.conversation.messages import Inbound
+from core.conversation.inbound_reply import Inbound
 from core.models import OtpChallenge
 from core.storage.state import MemoryStateStore
 from tests.unit.factories import build_family

@@ -10,7 +10,7 @@ from datetime import date
 from core.answers.cash_days import CashSlot
 from core.i18n import Translator
 from core.models import Beneficiary, Payment, Unit
-from core.notify import wording as w
+from core.notify import phrases as w
 from core.vietnamese_text import fold
 
 FREE_WITHDRAWAL_METHODS = ("ewallet", "account")  # the province pays the withdrawal fees
