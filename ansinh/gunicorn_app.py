@@ -119,7 +119,8 @@ def _ready(worker) -> None:  # noqa: ANN001 - gunicorn's post_worker_init hook
 def serve_with_gunicorn(host: str, port: int, workers: int, dispatch: bool, threads: int = THREADS) -> None:
     # Every worker (and the dispatcher) must sign with the same key; the demo's generated one is shared here.
     os.environ.setdefault("ANSINH_SECRET_KEY", secrets.token_hex(32))
-    options = {"bind": f"{host}:{port}", "workers": workers, "worker_class": "gthread", "threads": max(1, threads),
+    options = {"bind": f"{host}:{port}", "workers": workers, "worker_class": "gthread",
+               "threads": max(1, threads),
                "timeout": 30, "graceful_timeout": 10,
                "pre_fork": _no_thread_at_fork, "post_worker_init": _ready,
                # gunicorn's control socket is a thread in the master, at one path shared by every instance

@@ -41,19 +41,23 @@ def _load(sessions, units: list[str]) -> None:
     from core.outbox.bulk import CHUNK
 
     with sessions.begin() as session:
-        beneficiaries = [{"code": f"BB{i:06d}", "full_name": f"Nguyễn Thị Bền {i}", "name_ascii": f"nguyen thi ben {i}",
-                          "unit_code": units[i % len(units)], "programme_code": "TCXH", "monthly_amount": 500_000,
+        beneficiaries = [{"code": f"BB{i:06d}", "full_name": f"Nguyễn Thị Bền {i}",
+                          "name_ascii": f"nguyen thi ben {i}",
+                          "unit_code": units[i % len(units)], "programme_code": "TCXH",
+                          "monthly_amount": 500_000,
                           "method": "cash", "active": True, "has_account": False} for i in range(PEOPLE)]
         for start in range(0, PEOPLE, CHUNK):
             session.execute(insert(Beneficiary), beneficiaries[start:start + CHUNK])
         ids = list(session.scalars(select(Beneficiary.id).order_by(Beneficiary.id)))
-        persons = [{"name": f"P{i}", "language": "vi", "preferred_channel": "sms", "opted_out": False} for i in range(2 * PEOPLE)]
+        persons = [{"name": f"P{i}", "language": "vi", "preferred_channel": "sms",
+                    "opted_out": False} for i in range(2 * PEOPLE)]
         for start in range(0, len(persons), CHUNK):
             session.execute(insert(Person), persons[start:start + CHUNK])
         person_ids = list(session.scalars(select(Person.id).order_by(Person.id)))
         identities = [{"person_id": pid, "kind": "phone", "address": f"+8490{index:07d}", "verified": True,
                        "opted_out": False} for index, pid in enumerate(person_ids)]
-        contacts = [{"person_id": person_ids[2 * i + k], "beneficiary_id": bid, "role": ("self", "guardian")[k],
+        contacts = [{"person_id": person_ids[2 * i + k], "beneficiary_id": bid,
+                     "role": ("self", "guardian")[k],
                      "consent": True, "source": "import"} for i, bid in enumerate(ids) for k in (0, 1)]
         for rows, model in ((identities, Identity), (contacts, Contact)):
             for start in range(0, len(rows), CHUNK):
@@ -80,7 +84,8 @@ def run() -> dict:
     _load(sessions, units)
     load_seconds = time.perf_counter() - started
 
-    rows = [{"idempotency_key": f"bench:{i}", "channel": "sms", "address": f"+8491{i:07d}", "text": "Kinh gui ong ba",
+    rows = [{"idempotency_key": f"bench:{i}", "channel": "sms", "address": f"+8491{i:07d}",
+             "text": "Kinh gui ong ba",
              "kind": "broadcast", "ref": "broadcast:bench"} for i in range(2 * PEOPLE)]
     started = time.perf_counter()
     with sessions.begin() as session:
@@ -93,7 +98,8 @@ def run() -> dict:
         approver = create_officer(session, "bench-approver", "bench-password", "province", "46")
         filters = make_filters(session, author, clock)
         started = time.perf_counter()
-        broadcast = create_broadcast(session, author, "Kính gửi {ho_ten}: tiền tháng {ky} là {so_tien}.", filters, clock)
+        broadcast = create_broadcast(session, author, "Kính gửi {ho_ten}: tiền tháng {ky} là {so_tien}.",
+                                     filters, clock)
         create_seconds = time.perf_counter() - started
     started, cpu = time.perf_counter(), time.process_time()
     with sessions.begin() as session:
@@ -110,6 +116,7 @@ def run() -> dict:
         "database": engine.dialect.name, "beneficiaries": PEOPLE, "load_seconds": round(load_seconds, 2),
         "enqueue_many_rows": added, "enqueue_many_seconds": round(writer_seconds, 2),
         "create_seconds": round(create_seconds, 2), "approve_fan_out_rows": queued,
-        "approve_fan_out_seconds": round(approve_seconds, 2), "approve_python_cpu_seconds": round(approve_cpu, 2),
+        "approve_fan_out_seconds": round(approve_seconds, 2),
+        "approve_python_cpu_seconds": round(approve_cpu, 2),
         "goal_seconds": 5.0,
     }

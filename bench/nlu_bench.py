@@ -57,7 +57,8 @@ def run() -> dict:
         "meets_target": nlu >= TARGET,
     }
     print(f"nlu: {nlu:,.0f} messages/s ({len(messages)} messages), fold alone {baseline:,.0f}/s, "
-          f"one parse costs {baseline / nlu:.1f} folds; target {TARGET:,}/s {'met' if nlu >= TARGET else 'MISSED'}")
+          f"one parse costs {baseline / nlu:.1f} folds; target {TARGET:,}/s "
+          f"{'met' if nlu >= TARGET else 'MISSED'}")
     return result
 
 

@@ -97,7 +97,8 @@ def measure(route: str, count: int) -> dict:
 def _child(route: str, count: int, env: dict, valgrind: bool) -> tuple[dict | None, int | None]:
     command = [str(BIN / "python"), "-m", "bench.turn_bench", "--one", route, str(count)]
     if valgrind:
-        command = ["valgrind", "--tool=callgrind", "--instr-atstart=no", "--callgrind-out-file=/dev/null"] + command
+        command = ["valgrind", "--tool=callgrind", "--instr-atstart=no",
+                   "--callgrind-out-file=/dev/null"] + command
         env = {**env, "BENCH_UNDER_CALLGRIND": "1"}
     done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, check=True)
     collected = re.search(r"Collected : (\d+)", done.stderr)
@@ -107,7 +108,8 @@ def _child(route: str, count: int, env: dict, valgrind: bool) -> tuple[dict | No
 def run() -> dict:
     workdir = Path(tempfile.mkdtemp(prefix="ansinh-turn-"))
     env = demo_environment(workdir)
-    results: dict = {"database": env["ANSINH_DATABASE_URL"].split(":")[0], "redis": bool(env.get("ANSINH_REDIS_URL")),
+    results: dict = {"database": env["ANSINH_DATABASE_URL"].split(":")[0],
+                     "redis": bool(env.get("ANSINH_REDIS_URL")),
                      "requests": REQUESTS}
     callgrind = os.environ.get("BENCH_CALLGRIND") == "1" and shutil.which("valgrind") is not None
     for route in ROUTES:
@@ -123,7 +125,8 @@ def run() -> dict:
         if callgrind:
             results[f"ratio_{route}_instructions"] = round(results[route]["instructions"] / bare["instructions"], 2)
         if f"floor_{route}" in results:
-            results[f"ratio_floor_{route}_cpu"] = round(results[f"floor_{route}"]["cpu_us"] / bare["cpu_us"], 2)
+            results[f"ratio_floor_{route}_cpu"] = round(results[f"floor_{route}"]["cpu_us"] / bare["cpu_us"],
+                                                        2)
             if callgrind:
                 results[f"ratio_floor_{route}_instructions"] = round(results[f"floor_{route}"]["instructions"] / bare["instructions"], 2)
     shutil.rmtree(workdir, ignore_errors=True)

@@ -77,7 +77,8 @@ def to_telegram(markup: dict[str, Any] | None):
     if not markup:
         return None
     if markup.get("choices"):
-        rows = [[InlineKeyboardButton(str(label), callback_data=_callback_data(value))] for label, value in markup["choices"]]
+        rows = [[InlineKeyboardButton(str(label), callback_data=_callback_data(value))] for label,
+                value in markup["choices"]]
         return InlineKeyboardMarkup(rows)
     labels = list(markup.get("menu") or [])
     if not labels and not markup.get("contact"):

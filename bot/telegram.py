@@ -50,7 +50,8 @@ def _welcome(runtime, chat_id: str) -> list[Outgoing]:  # noqa: ANN001
 
 def _share_contact(runtime, chat_id: str, user_id: str, contact) -> list[Outgoing]:  # noqa: ANN001
     with transaction(runtime.sessions) as session:
-        outcome = link_by_shared_contact(session, CHANNEL, user_id, contact.user_id, contact.phone_number, runtime.clock)
+        outcome = link_by_shared_contact(session, CHANNEL, user_id, contact.user_id, contact.phone_number,
+                                         runtime.clock)
         language = language_of(session, CHANNEL, chat_id)
     text = contact_share_reply(outcome, Translator(language), runtime.settings.hotline)
     return [(text, menu_markup(language, with_contact=False) if outcome.linked else None)]
@@ -58,7 +59,9 @@ def _share_contact(runtime, chat_id: str, user_id: str, contact) -> list[Outgoin
 
 def _converse(runtime, chat_id: str, text: str, meta: dict[str, Any]) -> list[Outgoing]:  # noqa: ANN001
     was_linked = _linked(runtime, chat_id)
-    replies = ask_dialog(runtime, Inbound(channel=CHANNEL, sender=chat_id, text=button_question(text), provider_meta=meta))
+    replies = ask_dialog(runtime,
+                         Inbound(channel=CHANNEL, sender=chat_id, text=button_question(text),
+                                 provider_meta=meta))
     outgoing: list[Outgoing] = [(reply.text, choices_markup(reply.choices)) for reply in replies]
     if outgoing and not was_linked and _linked(runtime, chat_id):
         # Just linked by a one-time code: give the big buttons with the confirmation.

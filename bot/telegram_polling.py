@@ -38,7 +38,8 @@ def build_application(runtime):  # noqa: ANN001, ANN201 - ansinh Runtime -> tele
 def run_polling(runtime, poll_timeout: int = 20) -> None:  # noqa: ANN001
     """Block until SIGINT/SIGTERM."""
     application = build_application(runtime)
-    application.run_polling(allowed_updates=["message", "callback_query"], timeout=poll_timeout, drop_pending_updates=False)
+    application.run_polling(allowed_updates=["message", "callback_query"], timeout=poll_timeout,
+                            drop_pending_updates=False)
 
 
 async def set_webhook(settings, url: str) -> bool:  # noqa: ANN001

@@ -43,7 +43,8 @@ class ZaloSender:
         url = self.settings.zalo_api_base_url.rstrip("/") + "/v3.0/oa/message/cs"
         try:
             response = self.http.post(url, headers={"access_token": access_token},
-                                      json={"recipient": {"user_id": user_id}, "message": {"text": text}}, timeout=TIMEOUT)
+                                      json={"recipient": {"user_id": user_id}, "message": {"text": text}},
+                                      timeout=TIMEOUT)
         except requests.RequestException as error:
             raise TemporaryError(f"zalo: {type(error).__name__}") from error
         if response.status_code == 429 or response.status_code >= 500:

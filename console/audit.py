@@ -40,7 +40,8 @@ def audit_log():
         codes = scope_codes(s)
         if codes is not None:
             ours = select(Beneficiary.id).where(Beneficiary.unit_code.in_(codes))
-            query = query.where(or_(AuditLog.actor == f"officer:{g.officer.username}", AuditLog.beneficiary_id.in_(ours)))
+            query = query.where(or_(AuditLog.actor == f"officer:{g.officer.username}",
+                                    AuditLog.beneficiary_id.in_(ours)))
         recorded = actor
         if actor:
             actors, recorded = _actors(actor)
@@ -56,6 +57,7 @@ def audit_log():
         people = dict(s.execute(select(Beneficiary.id, Beneficiary.code).where(
             Beneficiary.id.in_({r.beneficiary_id for r in rows if r.beneficiary_id}))).all())
         audit(s, "audit.view", who=recorded, what=action, code=code)
-    return render_template("console/audit.html", rows=rows, people=people, actor=actor, action=action, code=code,
+    return render_template("console/audit.html", rows=rows, people=people, actor=actor, action=action,
+                           code=code,
                            groups=list(LABELS["audit_group"]),
                            next_before=rows[-1].id if len(rows) == PAGE else None)

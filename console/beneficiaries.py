@@ -81,7 +81,11 @@ def beneficiaries():
     with db() as s:
         if text.strip():
             results = search(s, text, scope_codes(s))
-            units = dict(s.execute(select(Unit.code, Unit.name).where(Unit.code.in_({b.unit_code for b in results}))).all())
+            units = dict(
+                s.execute(
+                    select(Unit.code, Unit.name).where(Unit.code.in_({b.unit_code for b in results}))
+                ).all()
+            )
             audit(s, "beneficiary.search", query=_audited_query(text), results=len(results))
     return render_template("console/beneficiaries.html", q=text, results=results, units=units, limit=LIMIT)
 
@@ -100,17 +104,23 @@ def beneficiary(code: str):
     with db() as s:
         person_b, unit = _load(s, code)
         if person_b is None:
-            return render_template("console/error.html", message=tr()._("There is no beneficiary with this code.")), 404
+            return render_template("console/error.html",
+                                   message=tr()._("There is no beneficiary with this code.")), 404
         if not can_act_on(g.officer, unit.code, unit.parent_code):
             audit(s, "beneficiary.view_refused", person_b.id)
             return forbidden()
         full_phones = sees_full_phones(unit.code)
         contacts = []
-        for contact, person in s.execute(select(Contact, Person).join(Person, Person.id == Contact.person_id)
-                                         .where(Contact.beneficiary_id == person_b.id).order_by(Contact.role != "self", Contact.id)):
+        for contact, person in s.execute(
+            select(Contact, Person)
+            .join(Person, Person.id == Contact.person_id)
+            .where(Contact.beneficiary_id == person_b.id)
+            .order_by(Contact.role != "self", Contact.id)
+        ):
             identities = list(s.scalars(select(Identity).where(Identity.person_id == person.id).order_by(Identity.id)))
             contacts.append({"contact": contact, "person": person, "identities": [
-                {"kind": i.kind, "address": _shown(i, full_phones), "verified": i.verified, "opted_out": i.opted_out}
+                {"kind": i.kind, "address": _shown(i, full_phones), "verified": i.verified,
+                 "opted_out": i.opted_out}
                 for i in identities]})
         categories = list(s.execute(select(Category.code, Category.name, Category.coefficient)
                                     .where(Category.code.in_(person_b.category_codes))))
@@ -122,9 +132,11 @@ def beneficiary(code: str):
         complaints = list(s.scalars(select(Complaint).where(Complaint.beneficiary_id == person_b.id)
                                     .order_by(Complaint.id.desc()).limit(20)))
         audit(s, "beneficiary.view", person_b.id, full_phones=full_phones)
-    return render_template("console/beneficiary.html", b=person_b, unit=unit, contacts=contacts, categories=categories,
+    return render_template("console/beneficiary.html", b=person_b, unit=unit, contacts=contacts,
+                           categories=categories,
                            programme=programme, payments=payments, messages=messages, complaints=complaints,
-                           full_phones=full_phones, may_erase=may_erase(g.officer, unit), mask=lambda a, kind="phone": a if full_phones and kind == "phone" else _mask(a))
+                           full_phones=full_phones, may_erase=may_erase(g.officer, unit), mask=lambda a,
+                           kind="phone": a if full_phones and kind == "phone" else _mask(a))
 
 
 def _mask(address: str | None) -> str:
@@ -147,7 +159,8 @@ def remove_contact(code: str, person_id: int):
     with db() as s:
         person_b, unit = _load(s, code)
         if person_b is None:
-            return render_template("console/error.html", message=t._("There is no beneficiary with this code.")), 404
+            return render_template("console/error.html",
+                                   message=t._("There is no beneficiary with this code.")), 404
         if not can_act_on(g.officer, unit.code, unit.parent_code):
             return forbidden()
         try:

@@ -53,7 +53,8 @@ def broadcasts():
 
 def _form_values() -> dict:
     form = request.form
-    return {"text": form.get("text", ""), "units": form.getlist("units"), "categories": form.getlist("categories"),
+    return {"text": form.get("text", ""), "units": form.getlist("units"),
+            "categories": form.getlist("categories"),
             "method": form.get("method") or None, "status": form.get("status") or None,
             "period": form.get("period") or None, "channel": form.get("channel") or None,
             "send_date": form.get("send_date") or "", "send_time": form.get("send_time") or ""}
@@ -103,19 +104,23 @@ def _compose_page(s, values: dict, shown=None, status_code: int = 200, held: str
 def broadcast_new():
     app_runtime = runtime()
     values = _form_values() if request.method == "POST" else {
-        "text": "", "units": [], "categories": [], "method": None, "status": None, "period": None, "channel": None,
+        "text": "", "units": [], "categories": [], "method": None, "status": None, "period": None,
+        "channel": None,
         "send_date": "", "send_time": ""}
     with db() as s:
         if request.method == "GET":
             return _compose_page(s, values)
         try:
-            filters = make_filters(s, g.officer, app_runtime.clock, units=values["units"], categories=values["categories"],
+            filters = make_filters(s, g.officer, app_runtime.clock, units=values["units"],
+                                   categories=values["categories"],
                                    method=values["method"], status=values["status"], period=_period(values),
                                    channel=values["channel"])
             scheduled = _scheduled(values)
             if request.form.get("action") == "create":
-                created = create_broadcast(s, g.officer, values["text"], filters, app_runtime.clock, scheduled)
-                flash(tr()._("Broadcast created for %(count)s people; it waits for another officer's approval.",
+                created = create_broadcast(s, g.officer, values["text"], filters, app_runtime.clock,
+                                           scheduled)
+                flash(tr()._("Broadcast created for %(count)s people; it waits for another officer's "
+                             "approval.",
                              count=tr().number(created.recipients)), "ok")
                 new_id = created.id
             else:
@@ -137,7 +142,9 @@ def broadcast_show(broadcast_id: int):
     with db() as s:
         broadcast = s.get(Broadcast, broadcast_id)
         if broadcast is None:
-            return render_template("console/error.html", message=tr()._("There is no broadcast number %(id)s.", id=broadcast_id)), 404
+            return render_template("console/error.html",
+                                   message=tr()._("There is no broadcast number %(id)s.",
+                                                  id=broadcast_id)), 404
         if not _visible(s, broadcast):
             return forbidden()
         data = summary(s, broadcast, app_runtime.clock.now())
@@ -149,7 +156,9 @@ def broadcast_show(broadcast_id: int):
         else:
             why_not = None
         filters = broadcast.filters or {}
-        unit_names = [name for (name,) in s.execute(select(Unit.name).where(Unit.code.in_(filters.get("units") or [])))]
+        unit_names = [
+            name for (name,) in s.execute(select(Unit.name).where(Unit.code.in_(filters.get("units") or [])))
+        ]
         scope_name = s.get(Unit, filters["scope"]).name if filters.get("scope") else None
         names = dict(s.execute(select(Officer.id, Officer.full_name)).all())
         logins = dict(s.execute(select(Officer.id, Officer.username)).all())
@@ -158,8 +167,10 @@ def broadcast_show(broadcast_id: int):
         chosen = filters.get("categories") or []
         categories = list(s.scalars(select(Category.name).where(Category.code.in_(chosen))))
         pending = broadcast.status == "pending_approval"
-        shown = samples(s, app_runtime.settings, app_runtime.clock, broadcast.text, filters) if pending else []
-        held = None if data["status"] in FINAL else held_until(app_runtime.settings, app_runtime.clock, broadcast.scheduled_at)
+        shown = samples(s, app_runtime.settings, app_runtime.clock, broadcast.text,
+                        filters) if pending else []
+        held = None if data["status"] in FINAL else held_until(app_runtime.settings, app_runtime.clock,
+                                                               broadcast.scheduled_at)
         audit(s, "broadcast.view", broadcast=broadcast_id)
     return render_template("console/broadcast_show.html", b=broadcast, data=data, may_approve=may_approve,
                            why_not=why_not, unit_names=unit_names, scope_name=scope_name, people=people,
@@ -189,7 +200,8 @@ def broadcast_decide(broadcast_id: int, decision: str):
     with db() as s:
         broadcast = s.get(Broadcast, broadcast_id)
         if broadcast is None:
-            return render_template("console/error.html", message=t._("There is no broadcast number %(id)s.", id=broadcast_id)), 404
+            return render_template("console/error.html",
+                                   message=t._("There is no broadcast number %(id)s.", id=broadcast_id)), 404
         try:
             if decision == "approve":
                 queued = approve(s, broadcast, g.officer, app_runtime.settings, app_runtime.clock)

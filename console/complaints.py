@@ -39,11 +39,16 @@ def complaints():
         elif chosen != "all":
             query = query.where(Complaint.status == chosen)
         rows = list(s.scalars(query.order_by(Complaint.id.desc()).limit(200)))
-        units = dict(s.execute(select(Unit.code, Unit.name).where(Unit.code.in_({c.unit_code for c in rows if c.unit_code}))).all())
+        units = dict(
+            s.execute(
+                select(Unit.code, Unit.name).where(Unit.code.in_({c.unit_code for c in rows if c.unit_code}))
+            ).all()
+        )
         people = dict(s.execute(select(Beneficiary.id, Beneficiary.code).where(
             Beneficiary.id.in_({c.beneficiary_id for c in rows if c.beneficiary_id}))).all())
         audit(s, "complaint.list", status=chosen, count=len(rows))
-    return render_template("console/complaints.html", rows=rows, units=units, codes=people, chosen=chosen, filters=FILTERS)
+    return render_template("console/complaints.html", rows=rows, units=units, codes=people, chosen=chosen,
+                           filters=FILTERS)
 
 
 def _load(s, complaint_id: int):
@@ -67,11 +72,13 @@ def complaint(complaint_id: int):
         beneficiary = s.get(Beneficiary, found.beneficiary_id) if found.beneficiary_id else None
         unit = s.get(Unit, found.unit_code) if found.unit_code else None
         officers = list(s.scalars(select(Officer).where(Officer.active.is_(True), or_(
-            Officer.role == "province", Officer.unit_code == found.unit_code)).order_by(Officer.role, Officer.username)))
+            Officer.role == "province", Officer.unit_code == found.unit_code)).order_by(Officer.role,
+                                                                                        Officer.username)))
         events = list(found.events)
         audit(s, "complaint.view", found.beneficiary_id, complaint=found.number,
               full_phones=sees_full_phones(found.unit_code))
-    return render_template("console/complaint.html", c=found, beneficiary=beneficiary, unit=unit, officers=officers,
+    return render_template("console/complaint.html", c=found, beneficiary=beneficiary, unit=unit,
+                           officers=officers,
                            events=events)
 
 
@@ -89,14 +96,18 @@ def complaint_step(complaint_id: int, step: str):
         actor = actor_name(g.officer)
         try:
             if step == "assign":
-                complaint_workflow.assign(s, found, request.form.get("officer") or g.officer.username, actor, clock=app_runtime.clock)
+                complaint_workflow.assign(s, found, request.form.get("officer") or g.officer.username, actor,
+                                          clock=app_runtime.clock)
                 flash(t._("The complaint was assigned."), "ok")
             elif step == "reply":
                 sent = complaint_workflow.reply(s, found, request.form.get("text", "")[:1000], actor,
                                                 settings=app_runtime.settings, clock=app_runtime.clock)
-                flash(t._("The answer was sent to the person.") if sent else t._("The answer was recorded, but the person cannot be reached."), "ok")
+                flash(t._("The answer was sent to the person.") if sent else t._("The answer was recorded, "
+                                                                                 "but the person cannot be "
+                                                                                 "reached."), "ok")
             else:
-                sent = complaint_workflow.resolve(s, found, actor, request.form.get("note", "")[:1000] or None,
+                sent = complaint_workflow.resolve(s, found, actor,
+                                                  request.form.get("note", "")[:1000] or None,
                                                   settings=app_runtime.settings, clock=app_runtime.clock)
                 flash(t._("The complaint is resolved and the person was told.") if sent else t._("The complaint is resolved; the person cannot be reached."), "ok")
         except ActionRefused as refused:

@@ -12,7 +12,9 @@ from core.models import OutboxMessage
 _OUTCOMES = {
     dead_letters.REQUEUED: ("ok", N_("The message is queued to be sent again.")),
     dead_letters.NOT_DEAD: ("error", N_("This message is no longer given up; nothing was changed.")),
-    dead_letters.ONE_TIME_CODE: ("error", N_("One-time codes are not sent again: they have expired. The person can ask for a new code.")),
+    dead_letters.ONE_TIME_CODE: ("error",
+                                 N_("One-time codes are not sent again: they have expired. The person can "
+                                    "ask for a new code.")),
 }
 
 
@@ -39,7 +41,8 @@ def dead_letter_retry(message_id: int):
             return forbidden()
         outcome = dead_letters.requeue(s, message)
         if outcome == dead_letters.REQUEUED:
-            audit(s, "outbox.requeue", message.beneficiary_id, message=message.id, channel=message.channel, kind=message.kind)
+            audit(s, "outbox.requeue", message.beneficiary_id, message=message.id, channel=message.channel,
+                  kind=message.kind)
     category, msgid = _OUTCOMES[outcome]
     flash(t._(msgid), category)
     return redirect(url_for("console.dead_letter_list"))

@@ -42,7 +42,8 @@ def indicators():
         audit(s, "indicators.view", period=period)
     bars = unit_bars([(r.label, r.paid_share, r.account_share) for r in data.by_unit],
                      t._("Paid through an account"), t._("With an account"))
-    line = trend_line([(t.period(p.period), p.paid_share) for p in points], t._("Paid through an account, by period"))
+    line = trend_line([(t.period(p.period), p.paid_share) for p in points],
+                      t._("Paid through an account, by period"))
     return render_template("console/indicators.html", period=period, periods=known, data=data, bars=bars,
                            line=line, points=points, scope_label=scope_label)
 
@@ -62,4 +63,5 @@ def indicators_export(fmt: str):
     if fmt == "csv":
         return Response(to_csv(header, rows), mimetype="text/csv; charset=utf-8", headers=disposition)
     body = to_xlsx(header, rows, t._("Indicators %(period)s", period=t.period(period)).replace("/", "-"))
-    return Response(body, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", headers=disposition)
+    return Response(body, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers=disposition)

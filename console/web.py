@@ -41,7 +41,8 @@ def setup(app: Flask, runtime) -> None:
     app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)  # only the console's forms are checked
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", SESSION_HOURS * 3600)
     app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
-                      SESSION_COOKIE_SECURE=public_https, PERMANENT_SESSION_LIFETIME=timedelta(hours=SESSION_HOURS))
+                      SESSION_COOKIE_SECURE=public_https,
+                      PERMANENT_SESSION_LIFETIME=timedelta(hours=SESSION_HOURS))
     csrf.init_app(app)
     install_gettext(app)
     from console import (  # noqa: F401
@@ -106,7 +107,8 @@ def login_required(view):
     @functools.wraps(view)
     def wrapped(*args, **kwargs):
         if getattr(g, "officer", None) is None:
-            return redirect(url_for("console.login", next=request.full_path if request.query_string else request.path))
+            return redirect(url_for("console.login",
+                                    next=request.full_path if request.query_string else request.path))
         return view(*args, **kwargs)
 
     return wrapped

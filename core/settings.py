@@ -51,18 +51,22 @@ class Settings:
     redis_url: str | None = None  # ANSINH_REDIS_URL: sessions, rate limits, dedupe keys
     secret_key: str = ""  # ANSINH_SECRET_KEY: required outside the demo
     public_url: str = "http://127.0.0.1:5000"  # ANSINH_PUBLIC_URL: signature checks behind a proxy
-    trusted_proxies: int = 0  # ANSINH_TRUSTED_PROXIES: reverse proxies in front whose X-Forwarded-For is believed
+    # ANSINH_TRUSTED_PROXIES: reverse proxies in front whose X-Forwarded-For is believed
+    trusted_proxies: int = 0
     sms_encoding: str = "gsm7"  # ANSINH_SMS_ENCODING: gsm7 strips diacritics, ucs2 keeps them
     ussd_unicode: bool = False  # ANSINH_USSD_UNICODE
     timezone: str = "Asia/Ho_Chi_Minh"  # ANSINH_TIMEZONE
     quiet_hours: str = "21:00-07:00"  # ANSINH_QUIET_HOURS, or "off"
     sms_max_segments: int = 3
     ussd_max_chars: int = 182
-    ussd_outage_pause: float = 3.0  # ANSINH_USSD_OUTAGE_PAUSE: after a database failure, apologise at once this long
+    # ANSINH_USSD_OUTAGE_PAUSE: after a database failure, apologise at once this long
+    ussd_outage_pause: float = 3.0
     outbox_max_attempts: int = 6  # ANSINH_OUTBOX_MAX_ATTEMPTS: then the message is dead
     outbox_lease_seconds: int = 120  # ANSINH_OUTBOX_LEASE_SECONDS: a claimed row is reclaimed after this
-    message_retention_days: int = 180  # ANSINH_MESSAGE_RETENTION_DAYS: sent messages kept this long; 0 keeps all
-    scheduler_interval: int = 3600  # ANSINH_SCHEDULER_INTERVAL: seconds between reminder/receipt runs; 0 turns it off
+    # ANSINH_MESSAGE_RETENTION_DAYS: sent messages kept this long; 0 keeps all
+    message_retention_days: int = 180
+    # ANSINH_SCHEDULER_INTERVAL: seconds between reminder/receipt runs; 0 turns it off
+    scheduler_interval: int = 3600
     sms_spool_dir: str = "instance/spool/sms"  # ANSINH_SMS_SPOOL_DIR: SMS kept while the database is down
     dispatch_in_process: bool = True  # ANSINH_DISPATCH_IN_PROCESS: `ansinh serve` runs one dispatcher
     twilio_account_sid: str | None = None
@@ -83,7 +87,8 @@ class Settings:
     ussd_secret: str | None = None  # ANSINH_USSD_SECRET: USSD gateway routes require it; unset: closed
     ussd_allowed_ips: str = ""  # ANSINH_USSD_ALLOWED_IPS: comma-separated CIDRs of the gateways; "" any
     hotline: str = "1900 0000"  # ANSINH_HOTLINE: the province's help line, said in answers
-    deployment: tuple[str, ...] = ()  # from the environment only: what makes this no demo (deployment_variables)
+    # From the environment only: what makes this no demo (deployment_variables)
+    deployment: tuple[str, ...] = ()
     extra: dict = field(default_factory=dict)
 
     @property

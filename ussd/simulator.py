@@ -85,7 +85,8 @@ def inbox_text(row: OutboxMessage, channel_services, t: Translator) -> str:
     """What the phone received. A sent one-time code is read from where the demo's sender kept it
     (ussd.sms_provider); once it has expired, or text that was removed, is said in Vietnamese."""
     if row.kind == "otp" and row.text == REDACTED_OTP:
-        return shown_code(channel_services.runtime.state, row.id) or t._("A one-time code was sent here; it has expired.")
+        return shown_code(channel_services.runtime.state,
+                          row.id) or t._("A one-time code was sent here; it has expired.")
     if row.text == ERASED_TEXT:
         return t._("This message was erased with the person's data.")
     return render_for_channel(row.text, "sms", channel_services.settings)
@@ -122,8 +123,10 @@ def ussd_step():
     if not phone or session_id == "sim-":
         return _bad(Translator("vi")._("Please choose a demo person or enter a phone number."))
     channel_services = services()
-    line = answered(lambda: channel_services.menu.answer_path(session_id, phone, str(data.get("text") or "")[:MAX_FIELD]))
-    return jsonify(screen=line[4:], end=line.startswith("END "), wire=line, chars=len(line), limit=ussd_limit(channel_services.settings))
+    line = answered(lambda: channel_services.menu.answer_path(session_id, phone,
+                                                              str(data.get("text") or "")[:MAX_FIELD]))
+    return jsonify(screen=line[4:], end=line.startswith("END "), wire=line, chars=len(line),
+                   limit=ussd_limit(channel_services.settings))
 
 
 @bp.post("/simulator/sms")
@@ -137,8 +140,10 @@ def sms_message():
     if not text.strip():
         return _bad(t._("Please write a message first."))
     channel_services = services()
-    replies = channel_services.dialog.handle(Inbound(channel="sms", sender=phone, text=text, provider_meta={"provider": "simulator"}))
-    shown = [render_for_channel(reply.text, "sms", channel_services.settings) for reply in replies if reply.text]
+    replies = channel_services.dialog.handle(Inbound(channel="sms", sender=phone, text=text,
+                                                     provider_meta={"provider": "simulator"}))
+    shown = [render_for_channel(reply.text, "sms",
+                                channel_services.settings) for reply in replies if reply.text]
     return jsonify(sent=size_of(text), replies=[{"text": body, "size": size_of(body)} for body in shown])
 
 
@@ -159,13 +164,19 @@ def inbox():
                 select(OutboxMessage).where(OutboxMessage.channel == "sms", OutboxMessage.address == phone)
                 .order_by(OutboxMessage.id.desc()).limit(INBOX_SIZE)))
     except SQLAlchemyError:
-        return jsonify(messages=[], error=Translator("vi")._("Sorry, something went wrong. Please try again later or call the hotline %(hotline)s.",
-                                                                  hotline=channel_services.settings.hotline)), 503
+        return jsonify(
+            messages=[],
+            error=Translator("vi")._(
+                "Sorry, something went wrong. Please try again later or call the hotline %(hotline)s.",
+                hotline=channel_services.settings.hotline,
+            ),
+        ), 503
     tz, t = channel_services.runtime.clock.tz, Translator("vi")
     messages = []
     for row in rows:
         body = inbox_text(row, channel_services, t)
         at = row.sent_at or row.created_at
-        messages.append({"id": row.id, "text": body, "kind": row.kind, "status": status_label(t, row.status), "size": size_of(body),
+        messages.append({"id": row.id, "text": body, "kind": row.kind, "status": status_label(t, row.status),
+                         "size": size_of(body),
                          "at": at.astimezone(tz).strftime("%H:%M %d/%m") if at else ""})
     return jsonify(messages=messages)

@@ -81,7 +81,8 @@ def twilio_inbound() -> Response:
     form = request.form
     sid = (form.get("MessageSid") or form.get("SmsSid") or "").strip()
     meta = {"provider": PROVIDER, "message_sid": sid, "to": form.get("To", "")}
-    inbound = Inbound(channel="sms", sender=caller_phone(form.get("From")), text=(form.get("Body") or "")[:MAX_BODY],
+    inbound = Inbound(channel="sms", sender=caller_phone(form.get("From")),
+                      text=(form.get("Body") or "")[:MAX_BODY],
                       session_id=None, provider_meta=meta)
     try:
         recorded: dict = {}
@@ -99,7 +100,8 @@ def twilio_inbound() -> Response:
             response.call_on_close(lambda: drain_sms_spool(channel_services.runtime))
         return response
     except AlreadyAnswered as seen:
-        first = seen.response if seen.response is not None else channel_services.dedupe.seen_before(PROVIDER, sid)
+        first = seen.response if seen.response is not None else channel_services.dedupe.seen_before(PROVIDER,
+                                                                                                    sid)
         if first is None or first == IN_FLIGHT:  # a twin delivery is still committing: ask for a retry
             logger.info("Twilio delivered %s twice at once: the other delivery answers", sid)
             return Response("", status=503, headers={"Retry-After": "5"})
@@ -114,7 +116,8 @@ def twilio_inbound() -> Response:
     except Exception:  # Twilio gets TwiML, the log gets the trace
         logger.exception("SMS webhook failed")
     t = Translator("vi")
-    sorry = t._("Sorry, something went wrong. Please try again later or call the hotline %(hotline)s.", hotline=settings.hotline)
+    sorry = t._("Sorry, something went wrong. Please try again later or call the hotline %(hotline)s.",
+                hotline=settings.hotline)
     return _xml(twiml([Reply(sorry)], settings))
 
 

@@ -40,7 +40,8 @@ def keep_for_later(settings, inbound: Inbound, received_at: str) -> bool:
     sid = str(inbound.provider_meta.get("message_sid") or "")
     key = sid or f"no-sid-{uuid.uuid4().hex}"
     record = {"provider": PROVIDER, "message_sid": sid, "key": key, "sender": inbound.sender,
-              "text": inbound.text, "to": str(inbound.provider_meta.get("to") or ""), "received_at": received_at}
+              "text": inbound.text, "to": str(inbound.provider_meta.get("to") or ""),
+              "received_at": received_at}
     return spool_of(settings).put(f"{PROVIDER}:{key}", record)
 
 

@@ -49,7 +49,8 @@ def wire(reply: Reply, settings) -> str:
 
 def apology(settings) -> Reply:
     t = Translator("vi")
-    return Reply(t.p_("ussd", "Sorry, the service is busy. Please try again in a few minutes. Hotline: %(hotline)s.",
+    return Reply(t.p_("ussd",
+                      "Sorry, the service is busy. Please try again in a few minutes. Hotline: %(hotline)s.",
                       hotline=settings.hotline), end_session=True)
 
 
@@ -79,7 +80,8 @@ def _answer(compute) -> Response:
 
 def _invalid(settings) -> Response:
     t = Translator("vi")
-    return Response(wire(Reply(t.p_("ussd", "This request could not be read. Please dial again."), end_session=True), settings),
+    return Response(wire(Reply(t.p_("ussd", "This request could not be read. Please dial again."),
+                               end_session=True), settings),
                     mimetype="text/plain")
 
 

@@ -32,8 +32,10 @@ def register(main: click.Group) -> None:
         if once:
             # Its own worker id, so leases taken by a --once run never look like another worker's.
             worker_id = f"{socket.gethostname()}:{os.getpid()}:once"
-            dispatcher = Dispatcher(runtime.sessions, runtime.senders, runtime.clock, runtime.settings, worker_id=worker_id,
-                                    rate_limiter=runtime.send_rate_limiter, on_permanent_failure=runtime.on_permanent_failure)
+            dispatcher = Dispatcher(runtime.sessions, runtime.senders, runtime.clock, runtime.settings,
+                                    worker_id=worker_id,
+                                    rate_limiter=runtime.send_rate_limiter,
+                                    on_permanent_failure=runtime.on_permanent_failure)
             kept = drain_spools(runtime)  # SMS kept while the database was down: their answers go now
             if kept:
                 click.echo(f"answered {kept} SMS kept while the database was down")

@@ -22,16 +22,19 @@ def register(turn: Turn) -> list[Reply]:
         return resume(turn)
     if not code and turn.asker.knows_anyone:
         names = ", ".join(addressed(turn.ctx, b) for b, _role in turn.asker.beneficiaries[:3])
-        return turn.reply(turn.t._("This number is registered for: %(names)s. To add someone, text DK <beneficiary code> <date of birth>.",
+        return turn.reply(turn.t._("This number is registered for: %(names)s. To add someone, text DK "
+                                   "<beneficiary code> <date of birth>.",
                                    names=names))
-    return turn.reply(registration.start(turn.ctx, turn.state, turn.asker, turn.kind, turn.address, code, dob))
+    return turn.reply(registration.start(turn.ctx, turn.state, turn.asker, turn.kind, turn.address, code,
+                                         dob))
 
 
 def complaint(turn: Turn, intent: str) -> list[Reply]:
     people, _ = turn.targets()
     beneficiary = people[0] if len(people) == 1 else None
     ticket = complaints.file_complaint(turn.ctx, text=turn.text, intent=intent, beneficiary=beneficiary,
-                                       person=turn.asker.person, reply_to=turn.address, period=turn.slots.get("period"))
+                                       person=turn.asker.person, reply_to=turn.address,
+                                       period=turn.slots.get("period"))
     if beneficiary is None and people:
         ticket.unit_code = people[0].unit_code
     return turn.reply(complaints.acknowledge(turn.ctx, ticket))
@@ -54,7 +57,8 @@ def stop(turn: Turn) -> list[Reply]:
         return turn.reply(t._("This number receives no messages from AnSinh."))
     person.opted_out, person.opted_out_at = True, turn.ctx.clock.now()
     logger.info("person %s opted out via %s", person.id, turn.inbound.channel)
-    return turn.reply(turn.ctx.compose([t._("AnSinh will send you no more notices. You can still ask questions at any time."),
+    return turn.reply(turn.ctx.compose([t._("AnSinh will send you no more notices. You can still ask "
+                                            "questions at any time."),
                                         t._("To receive notices again, text BAT.")]))
 
 
@@ -96,8 +100,12 @@ def elsewhere(turn: Turn) -> list[Reply]:
 def small_talk(turn: Turn, intent: str) -> list[Reply]:
     ctx, verified = turn.ctx, turn.asker.knows_anyone
     if intent == "greeting":
-        return turn.reply(answers.greeting(ctx, answers.guidance.greeting_name(ctx, turn.asker.beneficiaries) if verified else None),
-                          _menu_choices(turn))
+        return turn.reply(
+            answers.greeting(
+                ctx, answers.guidance.greeting_name(ctx, turn.asker.beneficiaries) if verified else None
+            ),
+            _menu_choices(turn),
+        )
     if intent == "thanks":
         return turn.reply(answers.thanks(ctx))
     if intent == "help":

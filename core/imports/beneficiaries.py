@@ -44,8 +44,10 @@ logger = logging.getLogger(__name__)
 
 # Beneficiary field -> the columns it comes from; a field is written only when one is in the file.
 FIELD_SOURCES = {
-    "full_name": ("ho_ten",), "name_ascii": ("ho_ten",), "birth_date": ("ngay_sinh",), "birth_year": ("ngay_sinh",),
-    "gender": ("gioi_tinh",), "national_id_hash": ("so_cccd",), "unit_code": ("ma_xa",), "address": ("dia_chi",),
+    "full_name": ("ho_ten",), "name_ascii": ("ho_ten",), "birth_date": ("ngay_sinh",),
+    "birth_year": ("ngay_sinh",),
+    "gender": ("gioi_tinh",), "national_id_hash": ("so_cccd",), "unit_code": ("ma_xa",),
+    "address": ("dia_chi",),
     "programme_code": ("che_do", "dien_doi_tuong"), "coefficient": ("he_so", "dien_doi_tuong"),
     "monthly_amount": ("so_tien", "he_so", "dien_doi_tuong"), "method": ("hinh_thuc",),
     "provider": ("don_vi_chi_tra",), "account_last4": ("so_tai_khoan",), "account_hash": ("so_tai_khoan",),
@@ -97,7 +99,10 @@ class BeneficiaryImport:
                         values, errors = parse_row(number, raw, self.layout, self.ctx)
                         code = values.get("ma_doi_tuong")
                         if code and code in first_row:
-                            errors.append(RowError(number, self.layout.header("ma_doi_tuong"), BadValue(N_("Code «%(code)s» already appears on row %(row)s."), code=code, row=first_row[code]).message()))
+                            errors.append(RowError(number, self.layout.header("ma_doi_tuong"),
+                                                   BadValue(N_("Code «%(code)s» already appears on row "
+                                                               "%(row)s."), code=code,
+                                                            row=first_row[code]).message()))
                         elif code:
                             first_row[code] = number
                         if errors:
@@ -108,7 +113,8 @@ class BeneficiaryImport:
             if self.deferred:
                 PeopleSync(self.session, self.now, self.seen_phones).run(self.deferred)
 
-    def _chunk(self, records: dict[str, dict], first_row: dict[str, int], errors_by_row: dict[int, list]) -> None:
+    def _chunk(self, records: dict[str, dict], first_row: dict[str, int],
+               errors_by_row: dict[int, list]) -> None:
         """Drop codes met in an earlier chunk (an error on the later row), report the chunk's
         problems, then write its good rows. A file of more than one chunk has its foreign keys
         checked set-wise from the second chunk on, where the role allows (core.imports.foreign_keys)."""
@@ -159,7 +165,8 @@ class BeneficiaryImport:
         birth_date, birth_year = values["ngay_sinh"]
         national_id = values.get("so_cccd")
         row = {
-            "full_name": values["ho_ten"], "name_ascii": _folded_name(values["ho_ten"]), "birth_date": birth_date,
+            "full_name": values["ho_ten"], "name_ascii": _folded_name(values["ho_ten"]),
+            "birth_date": birth_date,
             "birth_year": birth_year, "gender": values.get("gioi_tinh"),
             "national_id_hash": self.hashed(national_id) if national_id else None,
             "unit_code": values["ma_xa"], "address": values.get("dia_chi"), "programme_code": programme,
@@ -187,7 +194,8 @@ class BeneficiaryImport:
 
     def _write(self, records: dict[str, dict]) -> None:
         existing = {code: (bid, row_hash) for code, bid, row_hash in select_in(
-            self.session, select(Beneficiary.code, Beneficiary.id, Beneficiary.row_hash), Beneficiary.code, records,
+            self.session, select(Beneficiary.code, Beneficiary.id, Beneficiary.row_hash), Beneficiary.code,
+            records,
         )}
         new_codes = [code for code in records if code not in existing]
         changed = {code: existing[code][0] for code in records
@@ -214,7 +222,8 @@ class BeneficiaryImport:
                 for code in (*new_codes, *changed) for category in records[code]["categories"]
             ])
         if self.slots:
-            wanted = [Wanted(ids[code], code not in changed, records[code]["links"]) for code in (*new_codes, *changed)]
+            wanted = [Wanted(ids[code], code not in changed, records[code]["links"]) for code in (*new_codes,
+                                                                                                  *changed)]
             sync = PeopleSync(self.session, self.now, self.seen_phones, defer=True)
             sync.run(wanted)
             self.deferred.extend(sync.deferred)

@@ -138,7 +138,8 @@ def _defaults(table, keys: Iterable[str]) -> dict:
 
 # PostgreSQL type of each SQLAlchemy type the import tables use, for binary COPY.
 _COPY_TYPES = {"VARCHAR": "text", "TEXT": "text", "INTEGER": "int4", "BIGINT": "int8", "SMALLINT": "int2",
-               "DATE": "date", "NUMERIC": "numeric", "BOOLEAN": "bool", "TIMESTAMP WITH TIME ZONE": "timestamptz"}
+               "DATE": "date", "NUMERIC": "numeric", "BOOLEAN": "bool",
+               "TIMESTAMP WITH TIME ZONE": "timestamptz"}
 
 
 def _copy_type(column, dialect) -> str:
@@ -168,7 +169,8 @@ def copy_rows(session: Session, model, rows: list[dict]) -> None:
     extra = _defaults(table, names)
     columns = [table.c[name] for name in (*names, *extra)]
     processors = [(i, _remember_last(process)) for i, column in enumerate(columns)
-                  if not isinstance(column.type, Boolean) and (process := column.type._cached_bind_processor(dialect))]
+                  if not isinstance(column.type,
+                                    Boolean) and (process := column.type._cached_bind_processor(dialect))]
     fixed = tuple(extra.values())
     pick = itemgetter(*names) if len(names) > 1 else (lambda row: (row[names[0]],))
     statement = f"COPY {table.name} ({', '.join(c.name for c in columns)}) FROM STDIN (FORMAT BINARY)"
@@ -211,7 +213,8 @@ def allocate_ids(session: Session, model, count: int) -> list[int]:
         sequence = session.scalar(text("SELECT pg_get_serial_sequence(:table, 'id')"), {"table": table.name})
         literal = "'" + sequence.replace("'", "''") + "'"
         ids = session.scalar(  # one string, not `count` result rows or an array parsed element by element
-            text(f"SELECT array_to_string(array_agg(nextval({literal}::regclass)), ',') FROM generate_series(1, :n)"),
+            text(f"SELECT array_to_string(array_agg(nextval({literal}::regclass)), ',') FROM "
+                 f"generate_series(1, :n)"),
             {"n": count},
         )
         return list(map(int, ids.split(",")))
@@ -241,7 +244,8 @@ def _update_unnest(session: Session, table, rows: Sequence[dict]) -> None:
     """One UPDATE … FROM unnest(arrays) for rows with the same keys."""
     dialect = session.get_bind().dialect
     names = list(rows[0])
-    arrays = ", ".join(f"CAST(:a{i} AS {table.c[name].type.compile(dialect)}[])" for i, name in enumerate(names))
+    arrays = ", ".join(f"CAST(:a{i} AS {table.c[name].type.compile(dialect)}[])" for i,
+                       name in enumerate(names))
     assignments = ", ".join(f"{name} = v.{name}" for name in names if name != "id")
     statement = text(f"UPDATE {table.name} SET {assignments} FROM unnest({arrays}) AS v({', '.join(names)}) "
                      f"WHERE {table.name}.id = v.id")
@@ -287,7 +291,8 @@ fewer_collections = WhileImporting(gc.get_threshold, lambda thresholds: gc.set_t
 # The writer thread waits on PostgreSQL many times per chunk, and after each wait it needs the GIL
 # back from the thread parsing the next chunk, which CPython hands over only every switch interval
 # (5 ms by default). At 0.5–1 ms an import of 300,000 rows took 15–20 % less time (BENCHMARKS.md).
-quick_handoffs = WhileImporting(sys.getswitchinterval, sys.setswitchinterval, lambda before: min(before, 0.001))
+quick_handoffs = WhileImporting(sys.getswitchinterval, sys.setswitchinterval,
+                                lambda before: min(before, 0.001))
 
 
 class ChunkWriter:
@@ -388,4 +393,5 @@ class SeenKeys:
         keys = set(keys)
         if not keys or self.memory is not None:
             return {key for key in keys if key in (self.memory or {})}
-        return set(self.session.scalars(text(f"SELECT key FROM {self.table} WHERE key = ANY({_KEYS})"), _joined(keys)))
+        return set(self.session.scalars(text(f"SELECT key FROM {self.table} WHERE key = ANY({_KEYS})"),
+                                        _joined(keys)))

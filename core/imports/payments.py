@@ -56,7 +56,9 @@ class PaymentImport:
                     values, errors = parse_row(number, raw, self.layout, self.ctx)
                     key = (values.get("ma_doi_tuong"), values.get("ky_chi_tra"))
                     if all(key) and key in seen:
-                        errors.append(RowError(number, self.layout.header("ma_doi_tuong"), BadValue(N_("Code «%(code)s» already has a row for %(period)s on row %(row)s."),
+                        errors.append(RowError(number, self.layout.header("ma_doi_tuong"),
+                                               BadValue(N_("Code «%(code)s» already has a row for %(period)s "
+                                                           "on row %(row)s."),
                             code=key[0], period=f"{key[1][5:]}/{key[1][:4]}", row=seen[key]).message()))
                     elif all(key):
                         seen[key] = number
@@ -74,7 +76,8 @@ class PaymentImport:
         for key, first in earlier.items():
             code, period = key.split("\x1f")
             number = seen[(code, period)]
-            errors_by_row.setdefault(number, []).append(RowError(number, self.layout.header("ma_doi_tuong"), BadValue(
+            errors_by_row.setdefault(number,
+                                     []).append(RowError(number, self.layout.header("ma_doi_tuong"), BadValue(
                 N_("Code «%(code)s» already has a row for %(period)s on row %(row)s."),
                 code=code, period=f"{period[5:]}/{period[:4]}", row=first).message()))
         if earlier:
@@ -87,7 +90,8 @@ class PaymentImport:
     def _write(self, records: list[tuple[int, dict]]) -> None:
         beneficiaries = {row.code: row for row in select_in(
             self.session,
-            select(Beneficiary.code, Beneficiary.id, Beneficiary.monthly_amount, Beneficiary.method, Beneficiary.provider),
+            select(Beneficiary.code, Beneficiary.id, Beneficiary.monthly_amount, Beneficiary.method,
+                   Beneficiary.provider),
             Beneficiary.code,
             [values["ma_doi_tuong"] for _, values in records],
         )}
@@ -105,14 +109,19 @@ class PaymentImport:
         for number, values in records:
             beneficiary = beneficiaries.get(values["ma_doi_tuong"])
             if beneficiary is None:
-                self._error(number, "ma_doi_tuong", N_("No beneficiary has the code «%(code)s»."), code=values["ma_doi_tuong"])
+                self._error(number, "ma_doi_tuong", N_("No beneficiary has the code «%(code)s»."),
+                            code=values["ma_doi_tuong"])
                 continue
             current = existing.get((beneficiary.id, values["ky_chi_tra"]))
             change = self._changes(values, current)
             if current is None:
                 amount = values.get("so_tien") if values.get("so_tien") is not None else beneficiary.monthly_amount
                 if amount is None:
-                    self._error(number, "so_tien", N_("No amount: the file gives none and the beneficiary has no monthly amount."))
+                    self._error(
+                        number,
+                        "so_tien",
+                        N_("No amount: the file gives none and the beneficiary has no monthly amount."),
+                    )
                     continue
                 inserts.append({
                     "beneficiary_id": beneficiary.id, "period": values["ky_chi_tra"], "amount": amount,
@@ -130,7 +139,8 @@ class PaymentImport:
                 self.report.unchanged += 1
         for payment_id, row in zip(allocate_ids(self.session, Payment, len(inserts)), inserts):
             row["id"] = payment_id
-            self.report.events.append(PaymentChanged(payment_id, row["beneficiary_id"], row["period"], None, row["status"]))
+            self.report.events.append(PaymentChanged(payment_id, row["beneficiary_id"], row["period"], None,
+                                                     row["status"]))
         insert_rows(self.session, Payment, inserts)
         update_by_id(self.session, Payment, updates)
         self.report.created += len(inserts)

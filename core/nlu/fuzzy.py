@@ -78,7 +78,8 @@ class Corrector:
         logger.debug("typo %s -> %s", word, candidates[0])
         return candidates[0]
 
-    def in_context(self, tokens: tuple[str, ...], phrases: frozenset[str], marked: list[bool]) -> tuple[str, ...]:
+    def in_context(self, tokens: tuple[str, ...], phrases: frozenset[str], marked: list[bool]) -> tuple[str,
+                                                                                                        ...]:
         """Fix slips that spell another real word ("teng anh", "bao nieu", "hung dan"): a word the
         rules do not know, typed without diacritics, becomes a known word one edit away when that
         makes a known phrase with its neighbour."""
@@ -124,12 +125,16 @@ def vietnamese_syllables() -> set[str]:
 
 # Everyday English the typo fixer must leave alone ("phone" is not a misspelt "phong").
 ENGLISH_WORDS = frozenset((
-    "about", "account", "address", "again", "all", "allowance", "also", "alone", "amount", "another", "anyone",
-    "anything", "apply", "april", "arrive", "arrived", "asking", "august", "back", "bank", "been", "before", "bill",
+    "about", "account", "address", "again", "all", "allowance", "also", "alone", "amount", "another",
+    "anyone",
+    "anything", "apply", "april", "arrive", "arrived", "asking", "august", "back", "bank", "been", "before",
+    "bill",
     "being", "below", "block", "blocked", "called", "calling", "cancel", "cannot", "card", "cards", "cash",
-    "change", "changed", "charge", "charged", "cheat", "call", "collect", "come", "coming", "contact", "could",
+    "change", "changed", "charge", "charged", "cheat", "call", "collect", "come", "coming", "contact",
+    "could",
     "daughter", "dead", "death", "december", "did", "didn", "does", "done", "dont", "down", "each",
-    "eligible", "else", "email", "english", "every", "father", "february", "fee", "fees", "feel", "find", "fine", "free", "full",
+    "eligible", "else", "email", "english", "every", "father", "february", "fee", "fees", "feel", "find",
+    "fine", "free", "full",
     "first", "for", "from", "gave", "getting", "give", "given", "going", "good", "grandfather",
     "grandmother", "great", "guardian", "have", "hello", "help", "here", "history", "home", "house",
     "hours", "how", "husband", "information", "into", "january", "july", "june", "just", "know", "last",
@@ -137,12 +142,14 @@ ENGLISH_WORDS = frozenset((
     "money", "month", "monthly", "more", "most", "moved", "much", "need", "needs", "never", "news", "next",
     "none", "not", "notify", "november", "number", "october", "office", "officer", "only", "open", "other",
     "paid", "password", "passed", "payment", "payments", "people", "person", "phone", "please", "pocket",
-    "previous", "problem", "question", "quit", "receive", "received", "reply", "right", "same", "scam", "see", "seen", "sent",
+    "previous", "problem", "question", "quit", "receive", "received", "reply", "right", "same", "scam",
+    "see", "seen", "sent",
     "send", "sending", "september", "should", "show", "since", "small", "smaller", "some", "someone",
     "something", "soon", "sorry", "speak", "start", "statement", "still", "stole", "stolen", "stop",
     "subscribe", "sure", "switch", "take", "talk", "tell", "than", "thank", "thanks", "that", "their",
     "them", "then", "there", "these", "they", "thing", "this", "those", "time", "today", "told", "transfer",
-    "transferred", "update", "updates", "usually", "very", "vietnamese", "wait", "wallet", "want", "week", "well",
+    "transferred", "update", "updates", "usually", "very", "vietnamese", "wait", "wallet", "want", "week",
+    "well",
     "were", "what", "when", "where", "which", "while", "who", "whom", "whose", "why", "will", "wife",
     "with", "withdraw", "without", "work", "would", "wrong", "year", "yesterday", "your",
 ))

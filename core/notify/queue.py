@@ -60,7 +60,8 @@ def fits(text: str, channel: str, settings, renderers: Renderers | None = None) 
     return sms_size(shown).segments <= settings.sms_max_segments
 
 
-def compose(parts: str | Sequence[Sentence], channel: str, settings, renderers: Renderers | None = None) -> str:
+def compose(parts: str | Sequence[Sentence], channel: str, settings,
+            renderers: Renderers | None = None) -> str:
     """All sentences when they fit the channel, else without the optional ones (last first), then
     with shorter variants; rendering cuts what still does not fit."""
     if isinstance(parts, str):
@@ -86,7 +87,8 @@ def outgoing(settings, recipient: Recipient, key: str, text: str | Sequence[Sent
     composed = compose(text, recipient.channel, settings, renderers)
     if renderers is not None:
         return Outgoing(key, recipient, renderers[recipient.channel].render([composed]), action, **extra)
-    return Outgoing(key, recipient, render_for_channel(composed, recipient.channel, settings), action, **extra)
+    return Outgoing(key, recipient, render_for_channel(composed, recipient.channel, settings), action,
+                    **extra)
 
 
 def _insert_statement(session: Session):
@@ -126,21 +128,26 @@ def enqueue_many(session: Session, items: list[Outgoing], now: datetime) -> int:
 
 def _row(item: Outgoing, now: datetime) -> dict:
     r = item.recipient
-    return {"idempotency_key": item.key, "channel": r.channel, "address": r.address, "text": item.text, "kind": "notification",
-                "priority": PRIORITY_NOTIFICATION, "not_before": item.not_before, "status": "queued", "attempts": 0,
-                "person_id": r.person_id, "beneficiary_id": r.beneficiary_id, "payment_id": item.payment_id, "ref": item.ref,
+    return {"idempotency_key": item.key, "channel": r.channel, "address": r.address, "text": item.text,
+            "kind": "notification",
+                "priority": PRIORITY_NOTIFICATION, "not_before": item.not_before, "status": "queued",
+            "attempts": 0,
+                "person_id": r.person_id, "beneficiary_id": r.beneficiary_id, "payment_id": item.payment_id,
+            "ref": item.ref,
                 "created_at": now}
 
 
 def _enqueue_one(session: Session, item: Outgoing):
     r = item.recipient
-    return enqueue(session, channel=r.channel, address=r.address, text=item.text, kind="notification", key=item.key,
+    return enqueue(session, channel=r.channel, address=r.address, text=item.text, kind="notification",
+                   key=item.key,
                    not_before=item.not_before, person_id=r.person_id, beneficiary_id=r.beneficiary_id,
                    payment_id=item.payment_id, ref=item.ref)
 
 
 def _audit(item: Outgoing, now: datetime) -> dict:
     r = item.recipient
-    return {"at": now, "actor": f"{r.channel}:{r.address}"[:80], "action": item.action[:40], "beneficiary_id": r.beneficiary_id,
+    return {"at": now, "actor": f"{r.channel}:{r.address}"[:80], "action": item.action[:40],
+            "beneficiary_id": r.beneficiary_id,
                 "channel": r.channel, "detail": {"person_id": r.person_id, "role": r.role, "key": item.key,
                                            "payment_id": item.payment_id}}

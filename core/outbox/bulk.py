@@ -19,8 +19,10 @@ _COLUMNS = ("idempotency_key", "channel", "address", "text", "kind", "priority",
             "attempts", "person_id", "beneficiary_id", "payment_id", "ref", "created_at")
 
 
-_PG_TYPES = {"priority": "integer", "attempts": "integer", "person_id": "integer", "beneficiary_id": "integer",
-             "payment_id": "integer", "not_before": "timestamptz", "created_at": "timestamptz", "text": "text"}
+_PG_TYPES = {"priority": "integer", "attempts": "integer", "person_id": "integer",
+             "beneficiary_id": "integer",
+             "payment_id": "integer", "not_before": "timestamptz", "created_at": "timestamptz",
+             "text": "text"}
 _PG_INSERT = text(
     f"INSERT INTO outbox ({', '.join(_COLUMNS)}) SELECT * FROM unnest("
     + ", ".join(f"CAST(:{c} AS {_PG_TYPES.get(c, 'varchar')}[])" for c in _COLUMNS)

@@ -92,7 +92,8 @@ class Dispatcher:
         self.settings = settings
         self.worker_id = worker_id
         self.rate_limiter = rate_limiter  # core.outbox.ratelimit.SendRateLimiter or None
-        self.on_permanent_failure = on_permanent_failure  # callback(session, message, error): opt-outs, fallbacks
+        # Callback(session, message, error): opt-outs, fallbacks
+        self.on_permanent_failure = on_permanent_failure
         self.before_batch = before_batch  # callable run by the loop before each batch (answering kept SMS)
 
     # -- claiming -----------------------------------------------------------------------------
@@ -100,7 +101,8 @@ class Dispatcher:
         now = self.clock.now()
         lease = self._lease()
         due = or_(
-            and_(OutboxMessage.status == "queued", or_(OutboxMessage.not_before.is_(None), OutboxMessage.not_before <= now)),
+            and_(OutboxMessage.status == "queued",
+                 or_(OutboxMessage.not_before.is_(None), OutboxMessage.not_before <= now)),
             and_(OutboxMessage.status == "sending", OutboxMessage.claimed_until < now),
         )
         with self.sessions.begin() as session:
@@ -120,7 +122,8 @@ class Dispatcher:
             return messages
 
     def _lease(self) -> timedelta:
-        return timedelta(seconds=getattr(self.settings, "outbox_lease_seconds", None) or LEASE.total_seconds())
+        return timedelta(seconds=getattr(self.settings, "outbox_lease_seconds",
+                                         None) or LEASE.total_seconds())
 
     def _still_ours(self, message: OutboxMessage) -> bool:
         """A claim with more than half its lease left is ours without asking the database (another
@@ -222,7 +225,8 @@ class Dispatcher:
                 )
             )
 
-    def _fail(self, message: OutboxMessage, error: str, cause: PermanentError | None, dead: bool = False) -> None:
+    def _fail(self, message: OutboxMessage, error: str, cause: PermanentError | None,
+              dead: bool = False) -> None:
         with self.sessions.begin() as session:
             row = session.get(OutboxMessage, message.id)
             row.status = "dead" if dead else "failed"

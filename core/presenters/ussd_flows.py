@@ -37,7 +37,8 @@ def parse_birth(value: str) -> str | None:
     value = value.strip()
     if re.fullmatch(r"(19|20)\d\d", value):
         return value
-    match = re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-]((?:19|20)\d\d)", value) or re.fullmatch(r"(\d\d)(\d\d)((?:19|20)\d\d)", value)
+    match = re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-]((?:19|20)\d\d)",
+                         value) or re.fullmatch(r"(\d\d)(\d\d)((?:19|20)\d\d)", value)
     if match is None:
         return None
     try:
@@ -79,7 +80,8 @@ class Flows:
             menu_state["error"] = "birth"
             return
         before = registration.open_challenge(turn.session, "phone", turn.phone)
-        note = registration.start(turn.ctx, self.state_store, turn.asker, "phone", turn.phone, reg.get("code"), birth)
+        note = registration.start(turn.ctx, self.state_store, turn.asker, "phone", turn.phone,
+                                  reg.get("code"), birth)
         after = registration.open_challenge(turn.session, "phone", turn.phone)
         if after is not None and (before is None or after.id != before.id):
             reg.update(step="otp", challenge=after.id, sent_to=mask_phone(after.sent_to))
@@ -108,7 +110,8 @@ class Flows:
         if choice is None:
             return False
         category, label = choice
-        complaint = complaints.file_complaint(turn.ctx, text=turn.t._(label), intent="complaint", beneficiary=beneficiary,
+        complaint = complaints.file_complaint(turn.ctx, text=turn.t._(label), intent="complaint",
+                                              beneficiary=beneficiary,
                                               person=turn.asker.person, reply_to=turn.phone,
                                               period=self.clock.current_period(), category=category)
         note = complaints.acknowledge(turn.ctx, complaint)

@@ -105,7 +105,8 @@ class UssdMenu:
             stored = self.state.get(key, session)
             if stored and stored.get("phone") == phone:
                 if stored.get("depth") == len(inputs) and stored.get("path") == _path_hash(inputs):
-                    return Reply(stored.get("text", ""), end_session=bool(stored.get("end")))  # a gateway retry
+                    # A gateway retry
+                    return Reply(stored.get("text", ""), end_session=bool(stored.get("end")))
                 if stored.get("depth") == len(inputs) - 1 and stored.get("path") == _path_hash(inputs[:-1]):
                     return self._advance(session, key, phone, stored, inputs[-1:], _path_hash(inputs))
             if len(inputs) > MAX_STEPS:
@@ -121,7 +122,8 @@ class UssdMenu:
             return self._advance(session, key, phone, stored, [_clean(latest)], "")
 
     # -- the machine ----------------------------------------------------------------------------
-    def _advance(self, session: Session, key: str, phone: str, stored: dict | None, inputs: list[str], path: str,
+    def _advance(self, session: Session, key: str, phone: str, stored: dict | None, inputs: list[str],
+                 path: str,
                  keep: bool = True) -> Reply:
         """One turn in one transaction: the menu position is written with the answers' audit rows
         and any registration step, and commits with them. Without `keep` the position is not
@@ -133,7 +135,8 @@ class UssdMenu:
         if not _fits(turn, menu_state):
             self._home(turn, menu_state)  # the contact was removed meanwhile
         reply = Screens(turn, self.settings).render(menu_state)
-        menu_state.update(text=reply.text, end=reply.end_session, depth=menu_state.get("depth", 0) + len(inputs), path=path)
+        menu_state.update(text=reply.text, end=reply.end_session,
+                          depth=menu_state.get("depth", 0) + len(inputs), path=path)
         menu_state.pop("error", None)
         if keep:
             if reply.end_session:
@@ -216,7 +219,8 @@ class UssdMenu:
 
     def _on_answer(self, turn: Turn, menu_state: dict, value: str) -> None:
         page = menu_state.get("page", 0)
-        if value == NEXT and page + 1 < menu_state.get("pages", page + 2):  # unknown while replaying: the renderer clamps
+        # Unknown while replaying: the renderer clamps
+        if value == NEXT and page + 1 < menu_state.get("pages", page + 2):
             menu_state["page"] = page + 1
         elif value == BACK and page > 0:
             menu_state["page"] = page - 1

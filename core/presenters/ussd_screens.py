@@ -65,7 +65,8 @@ class Screens:
             text = "\n".join(p for p in (first_part(top, room, ""), shown_footer) if p)
         return text
 
-    def _paged(self, menu_state: dict, text: str, index: str = "page", count: str = "pages", more_after: bool = False) -> str:
+    def _paged(self, menu_state: dict, text: str, index: str = "page", count: str = "pages",
+               more_after: bool = False) -> str:
         """One screen of `text`; '9 Next' while screens (or, with `more_after`, pages) remain."""
         t = self.t
         more, last = self.shown(t.p_("ussd", "9 Next, 0 Back")), self.shown(t.p_("ussd", "0 Back, 00 Start"))
@@ -101,36 +102,47 @@ class Screens:
         width = min(NAME_WIDTH, room // max(1, len(shown)) - 3)
         lines = [f"{index} {beneficiary.full_name[:width].rstrip()}"
                  for index, (beneficiary, _) in enumerate(shown, 1)]
-        return self._layout(menu_state, t.p_("ussd", "Which person are you asking about?"), "\n".join(lines), footer)
+        return self._layout(menu_state, t.p_("ussd", "Which person are you asking about?"), "\n".join(lines),
+                            footer)
 
     def _menu(self, menu_state: dict) -> str:
         t = self.t
         beneficiary = self.turn.beneficiary(menu_state)
         name = addressed(self.turn.ctx, beneficiary)
         own = self.turn.asker.role_for(beneficiary.id) == "self"
-        head = t.p_("ussd", "Hello %(name)s", name=name) if own else t.p_("ussd", "About %(name)s:", name=name)
-        options = t.p_("ussd", "1 This month's money\n2 Payment days and place\n3 Amount and why\n4 Past months\n5 Register, guardian\n6 Officer, complaint")
+        head = t.p_("ussd", "Hello %(name)s", name=name) if own else t.p_("ussd", "About %(name)s:",
+                                                                          name=name)
+        options = t.p_("ussd",
+                       "1 This month's money\n2 Payment days and place\n3 Amount and why\n4 Past months\n5 "
+                       "Register, guardian\n6 Officer, complaint")
         footer = t.p_("ussd", "0 Another person") if len(self.turn.asker.beneficiaries) > 1 else ""
         return self._layout(menu_state, head, options, footer)
 
     def _contact(self, menu_state: dict) -> str:
         t = self.t
-        return self._layout(menu_state, "", t.p_("ussd", "1 Officer's phone number\n2 File a complaint\n0 Back"))
+        return self._layout(menu_state, "",
+                            t.p_("ussd", "1 Officer's phone number\n2 File a complaint\n0 Back"))
 
     def _complaint(self, menu_state: dict) -> str:
         t = self.t
         lines = [f"{number} {t._(label)}" for number, (_, label) in COMPLAINT_CHOICES.items()]
-        return self._layout(menu_state, t.p_("ussd", "What is the complaint about?"), "\n".join(lines), t.p_("ussd", "0 Back"))
+        return self._layout(menu_state, t.p_("ussd", "What is the complaint about?"), "\n".join(lines),
+                            t.p_("ussd", "0 Back"))
 
     def _register(self, menu_state: dict) -> str:
         t = self.t
         reg = menu_state.get("reg") or {}
         step = reg.get("step", "code")
         if step == "code":
-            return self._layout(menu_state, "", t.p_("ussd", "Enter the beneficiary code (on the payment notice):\n0 Back"))
+            return self._layout(menu_state, "",
+                                t.p_("ussd", "Enter the beneficiary code (on the payment notice):\n0 Back"))
         if step == "dob":
-            return self._layout(menu_state, "", t.p_("ussd", "Enter the date of birth as 8 digits (e.g. 15031945) or the year of birth (e.g. 1945):\n0 Back"))
-        head = reg.get("note") or t.p_("ussd", "A 6-digit code was sent by SMS to the number %(phone)s.", phone=reg.get("sent_to", ""))
+            return self._layout(menu_state, "",
+                                t.p_("ussd",
+                                     "Enter the date of birth as 8 digits (e.g. 15031945) or the year of "
+                                     "birth (e.g. 1945):\n0 Back"))
+        head = reg.get("note") or t.p_("ussd", "A 6-digit code was sent by SMS to the number %(phone)s.",
+                                       phone=reg.get("sent_to", ""))
         return self._layout(menu_state, head, t.p_("ussd", "Enter the code:"), t.p_("ussd", "00 Start"))
 
     def _history(self, menu_state: dict) -> str:
@@ -148,7 +160,9 @@ class Screens:
         if kind == "note":
             return menu_state.get("note") or ""
         if kind == "info":
-            intro = self.t.p_("ussd", "AnSinh tells beneficiaries and their families about the monthly allowance. Only phones on the commune's list get personal details: choose 2 to register.")
+            intro = self.t.p_("ussd",
+                              "AnSinh tells beneficiaries and their families about the monthly allowance. "
+                              "Only phones on the commune's list get personal details: choose 2 to register.")
             return f"{intro}\n{eligibility(ctx)}"
         if kind == "contact_officer":
             return contact_officer(ctx, beneficiary)

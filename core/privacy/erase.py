@@ -130,7 +130,8 @@ def erase_beneficiary(session: Session, beneficiary: Beneficiary, actor: str, ch
     beneficiary.birth_date = beneficiary.birth_year = beneficiary.gender = beneficiary.address = None
     beneficiary.national_id_hash = beneficiary.account_hash = beneficiary.account_last4 = beneficiary.row_hash = None
     beneficiary.active, beneficiary.erased_at = False, now
-    record_disclosure(session, actor, "privacy.erase_beneficiary", beneficiary.id, channel, result.as_detail(), at=now)
+    record_disclosure(session, actor, "privacy.erase_beneficiary", beneficiary.id, channel,
+                      result.as_detail(), at=now)
     session.flush()
     logger.info("beneficiary %s anonymised by %s", beneficiary.id, actor)
     return result

@@ -107,7 +107,8 @@ class LockingConnection(sqlite3.Connection):
             return
         self._holding = self.write_lock.acquire(self.lock_timeout)
         if not self._holding:  # what SQLite's own busy timeout would have said, after the same wait
-            raise sqlite3.OperationalError(f"database is locked (no write turn within {self.lock_timeout:.0f} s)")
+            raise sqlite3.OperationalError(f"database is locked (no write turn within "
+                                           f"{self.lock_timeout:.0f} s)")
 
     def _end(self) -> None:
         if self._holding:

@@ -49,7 +49,8 @@ _DELETE = delete(_TABLE).where(_TABLE.c.key == bindparam("key"))
 def _upsert(insert):
     statement = insert(_TABLE)
     return statement.on_conflict_do_update(index_elements=[_TABLE.c.key],
-                                           set_={"value": statement.excluded.value, "expires_at": statement.excluded.expires_at})
+                                           set_={"value": statement.excluded.value,
+                                                 "expires_at": statement.excluded.expires_at})
 
 
 _UPSERTS = {name: _upsert(upsert_insert(name)) for name in ("sqlite", "postgresql")}
@@ -138,7 +139,8 @@ class DatabaseStateStore:
 class RedisStateStore:
     """Keys with Redis expiry, JSON values. Falls back to the database store when Redis is down."""
 
-    def __init__(self, client, clock: Clock, fallback: StateStore | None = None, prefix: str = "ansinh:state:"):
+    def __init__(self, client, clock: Clock, fallback: StateStore | None = None,
+                 prefix: str = "ansinh:state:"):
         self.client = client
         self.clock = clock
         self.fallback = fallback
@@ -168,7 +170,8 @@ class RedisStateStore:
             return self._degrade(error).recall(key)
         if not raw:
             return None
-        lasts = timedelta(milliseconds=ttl_ms) if ttl_ms >= 0 else timedelta(days=3650)  # -1: kept without expiry
+        # -1: kept without expiry
+        lasts = timedelta(milliseconds=ttl_ms) if ttl_ms >= 0 else timedelta(days=3650)
         return Recalled(json.loads(raw), self.clock.now() + lasts)
 
     def set(self, key: str, value: dict, ttl_seconds: int, session: Session | None = None) -> None:
