@@ -15,8 +15,8 @@ from gunicorn.arbiter import Arbiter
 
 from ansinh.dispatch_process import DispatcherProcess, dispatcher_command
 
-# Request threads per worker (`ansinh serve --threads`). 2 and 4 were measured back to back on 2
-# cores: run-to-run spread (±40 %) was larger than any difference (BENCHMARKS.md, web).
+# Request threads per worker (`ansinh serve --threads`): 2 and 4 did not differ beyond the noise
+# (BENCHMARKS.md, web).
 THREADS = 4
 # Settings that older gunicorn versions do not know (and need not: they have no control socket).
 NEWER_SETTINGS = {"control_socket_disable"}
@@ -76,8 +76,8 @@ class _Gunicorn(BaseApplication):
 def warm_up(app) -> None:
     """Before the first caller: load what the first request would (NLU tables, catalogs, Babel's
     locale data, a database connection), then move everything alive now out of the garbage
-    collector's way (gc.freeze), so its full collections scan only per-request garbage; they had
-    paused a worker ~40 ms each."""
+    collector's way (gc.freeze), so its full collections scan only per-request garbage and stop
+    pausing the worker."""
     import gc
     import logging
     from datetime import date

@@ -161,8 +161,8 @@ def _remember_last(process):
 
 def copy_rows(session: Session, model, rows: list[dict]) -> None:
     """COPY rows into the model's table over the session's own connection (same transaction), in
-    binary with the column types given, so psycopg's C code encodes the values (eight times
-    cheaper than text rows formatted in Python, measured)."""
+    binary with the column types given, so psycopg's C code encodes the values (far
+    cheaper than text rows formatted in Python)."""
     table = model.__table__
     dialect = session.get_bind().dialect
     names = list(rows[0])
@@ -209,7 +209,7 @@ def allocate_ids(session: Session, model, count: int) -> list[int]:
     table = model.__table__
     if session.get_bind().dialect.name == "postgresql":
         # The sequence is looked up once and written into the statement as a regclass constant:
-        # `nextval(pg_get_serial_sequence(…))` repeats the catalogue look-up for every id (5× slower).
+        # `nextval(pg_get_serial_sequence(…))` repeats the catalogue look-up for every id.
         sequence = session.scalar(text("SELECT pg_get_serial_sequence(:table, 'id')"), {"table": table.name})
         literal = "'" + sequence.replace("'", "''") + "'"
         ids = session.scalar(  # one string, not `count` result rows or an array parsed element by element
@@ -283,14 +283,14 @@ class WhileImporting:
 
 
 # An import allocates millions of small objects that live for one chunk; Python's default (a
-# young-generation collection every 700 allocations, each older one scanning the chunk) took a
-# third of the time spent building rows. Collect every 50,000 instead; memory stays flat.
+# young-generation collection every 700 allocations, each older one scanning the chunk) is much of
+# the time spent building rows. Collect every 50,000 instead; memory stays flat.
 fewer_collections = WhileImporting(gc.get_threshold, lambda thresholds: gc.set_threshold(*thresholds),
                                    lambda before: (50_000, *before[1:]))
 
 # The writer thread waits on PostgreSQL many times per chunk, and after each wait it needs the GIL
 # back from the thread parsing the next chunk, which CPython hands over only every switch interval
-# (5 ms by default). At 0.5–1 ms an import of 300,000 rows took 15–20 % less time (BENCHMARKS.md).
+# (5 ms by default): a shorter interval gives it back sooner (BENCHMARKS.md).
 quick_handoffs = WhileImporting(sys.getswitchinterval, sys.setswitchinterval,
                                 lambda before: min(before, 0.001))
 
@@ -373,7 +373,7 @@ class SeenKeys:
                 self.memory.setdefault(key, row)
             return earlier
         # Look up first, then COPY only the new keys: one index probe and one insert per key,
-        # where `INSERT … ON CONFLICT DO NOTHING` and a second look-up cost three (measured).
+        # where `INSERT … ON CONFLICT DO NOTHING` and a second look-up cost three.
         earlier = dict(self.session.execute(
             text(f"SELECT key, row_no FROM {self.table} WHERE key = ANY({_KEYS})"), _joined(keys)).all())
         self._copy([(key, row) for key, row in keys.items() if key not in earlier])

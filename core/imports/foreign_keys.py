@@ -1,8 +1,7 @@
 """Foreign keys checked set-wise, a batch at a time, in a large import on PostgreSQL.
 
 PostgreSQL checks a foreign key with one query and one row lock per written row: about seven per
-beneficiary, two thirds of the server's CPU in a national import (3.3 million rows, measured in
-BENCHMARKS.md). When the database role may set `session_replication_role` (a superuser, or on
+beneficiary, most of the server's CPU in a national import (BENCHMARKS.md). When the database role may set `session_replication_role` (a superuser, or on
 PostgreSQL 15 and later after `GRANT SET ON PARAMETER session_replication_role TO <role>`), an
 import larger than one chunk turns those per-row triggers off for its own transaction, as
 `pg_restore --disable-triggers` does, and checks each batch it writes instead

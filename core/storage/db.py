@@ -38,9 +38,8 @@ def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 20, echo: 
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         on_disk = bool(database) and database != ":memory:"
         # Last in, first out: each SQLite connection has its own page cache, emptied whenever another
-        # connection has written; handing back the connection used last keeps one cache warm (a
-        # worker's request threads had taken turns on cold ones: its CPU per USSD screen at one
-        # client went from 2.1-2.2 to 1.4 ms, BENCHMARKS.md "night").
+        # connection has written; handing back the connection used last keeps one cache warm
+        # instead of request threads taking turns on cold ones (BENCHMARKS.md).
         pool = {"pool_size": pool_size, "max_overflow": max_overflow,
                 "pool_use_lifo": True} if on_disk else {}
         engine = create_engine(url, echo=echo, **pool,
@@ -58,7 +57,7 @@ def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 20, echo: 
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA busy_timeout=15000")
             # Reads straight from the mapped file: after another connection's commit empties this
-            # one's page cache, nothing is copied back in (a write + commit measured 71 -> 14 us).
+            # one's page cache, nothing is copied back in.
             cursor.execute("PRAGMA mmap_size=268435456")
             cursor.close()
 
@@ -92,7 +91,7 @@ def lazy_begin_sessions(factory: sessionmaker[Session]) -> sessionmaker[Session]
     (core.privacy.audit) runs that INSERT alone: two round trips of a webhook turn's five.
 
     Their connections stay in autocommit mode, in a pool of their own: switching a pooled
-    connection's isolation level at every checkout cost about 50 us, more than a round trip."""
+    connection's isolation level at every checkout costs more than a round trip."""
     bind = factory.kw.get("bind")
     if bind is None or bind.dialect.name != "postgresql":
         return factory

@@ -40,7 +40,7 @@ class StateStore(Protocol):
     def delete(self, key: str, session: Session | None = None) -> None: ...
 
 
-# Built once: building a statement costs ~10× more than running it on the hot path.
+# Built once: on the hot path, building a statement costs more than running it.
 _TABLE = StateEntry.__table__
 _READ = select(_TABLE.c.value, _TABLE.c.expires_at).where(_TABLE.c.key == bindparam("key"))
 _DELETE = delete(_TABLE).where(_TABLE.c.key == bindparam("key"))
