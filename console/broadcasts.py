@@ -9,7 +9,7 @@ from datetime import datetime, time
 from flask import flash, g, jsonify, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from console.web import audit, bp, db, forbidden, login_required, runtime, tr
+from console.web import audit, bp, db, forbidden, login_required, not_found_page, runtime, tr
 from core.broadcasts.lifecycle import (
     approve,
     check_approver,
@@ -142,9 +142,7 @@ def broadcast_show(broadcast_id: int):
     with db() as s:
         broadcast = s.get(Broadcast, broadcast_id)
         if broadcast is None:
-            return render_template("console/error.html",
-                                   message=tr()._("There is no broadcast number %(id)s.",
-                                                  id=broadcast_id)), 404
+            return not_found_page(tr()._("There is no broadcast number %(id)s.", id=broadcast_id))
         if not _visible(s, broadcast):
             return forbidden()
         data = summary(s, broadcast, app_runtime.clock.now())
@@ -200,8 +198,7 @@ def broadcast_decide(broadcast_id: int, decision: str):
     with db() as s:
         broadcast = s.get(Broadcast, broadcast_id)
         if broadcast is None:
-            return render_template("console/error.html",
-                                   message=t._("There is no broadcast number %(id)s.", id=broadcast_id)), 404
+            return not_found_page(t._("There is no broadcast number %(id)s.", id=broadcast_id))
         try:
             if decision == "approve":
                 queued = approve(s, broadcast, g.officer, app_runtime.settings, app_runtime.clock)

@@ -6,16 +6,7 @@ from flask import flash, g, redirect, render_template, request, url_for
 from sqlalchemy import or_, select
 
 from console.wording import sees_full_phones
-from console.web import (
-    audit,
-    bp,
-    db,
-    forbidden,
-    login_required,
-    runtime,
-    scope_codes,
-    tr,
-)
+from console.web import audit, bp, db, forbidden, login_required, not_found_page, runtime, scope_codes, tr
 from core.models import Beneficiary, Complaint, Officer, Unit
 from core.complaints import workflow as complaint_workflow
 from core.notify.errors import ActionRefused
@@ -51,24 +42,24 @@ def complaints():
                            filters=FILTERS)
 
 
-def _load(s, complaint_id: int):
+def _in_scope(s, complaint_id: int):
+    """(complaint, None) when the officer may act on it, else (None, the 404 or 403 page)."""
     complaint = s.get(Complaint, complaint_id)
     if complaint is None:
-        return None, None
+        return None, not_found_page(tr()._("There is no such complaint."))
     unit = s.get(Unit, complaint.unit_code) if complaint.unit_code else None
-    allowed = can_act_on(g.officer, unit.code if unit else None, unit.parent_code if unit else None)
-    return complaint, allowed
+    if not can_act_on(g.officer, unit.code if unit else None, unit.parent_code if unit else None):
+        return None, forbidden()
+    return complaint, None
 
 
 @bp.get("/complaints/<int:complaint_id>")
 @login_required
 def complaint(complaint_id: int):
     with db() as s:
-        found, allowed = _load(s, complaint_id)
-        if found is None:
-            return render_template("console/error.html", message=tr()._("There is no such complaint.")), 404
-        if not allowed:
-            return forbidden()
+        found, refused = _in_scope(s, complaint_id)
+        if refused is not None:
+            return refused
         beneficiary = s.get(Beneficiary, found.beneficiary_id) if found.beneficiary_id else None
         unit = s.get(Unit, found.unit_code) if found.unit_code else None
         officers = list(s.scalars(select(Officer).where(Officer.active.is_(True), or_(
@@ -88,11 +79,9 @@ def complaint_step(complaint_id: int, step: str):
     app_runtime = runtime()
     t = tr()
     with db() as s:
-        found, allowed = _load(s, complaint_id)
-        if found is None:
-            return render_template("console/error.html", message=t._("There is no such complaint.")), 404
-        if not allowed:
-            return forbidden()
+        found, refused = _in_scope(s, complaint_id)
+        if refused is not None:
+            return refused
         actor = actor_name(g.officer)
         try:
             if step == "assign":

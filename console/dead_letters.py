@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 
-from console.web import audit, bp, db, forbidden, login_required, scope_codes, tr
+from console.web import audit, bp, db, forbidden, login_required, not_found_page, scope_codes, tr
 from core.outbox import dead_letters
 from core.i18n import N_
 from core.models import OutboxMessage
@@ -36,7 +36,7 @@ def dead_letter_retry(message_id: int):
     with db() as s:
         message = s.get(OutboxMessage, message_id, with_for_update=True)
         if message is None:
-            return render_template("console/error.html", message=t._("There is no such message.")), 404
+            return not_found_page(t._("There is no such message."))
         if not dead_letters.in_scope(s, message, scope_codes(s)):
             return forbidden()
         outcome = dead_letters.requeue(s, message)

@@ -22,7 +22,7 @@ from sqlalchemy import or_, select
 
 from console.exports import to_csv
 from console.jobs import get_job, progress, start_import
-from console.web import audit, bp, db, login_required, runtime, tr
+from console.web import audit, bp, db, login_required, not_found_page, runtime, tr
 from core.imports import KINDS
 from core.models import AuditLog
 from core.vietnamese_text import strip_diacritics
@@ -82,8 +82,7 @@ def _own_job(job_id: str) -> dict | None:
 def import_job(job_id: str):
     job = _own_job(job_id)
     if job is None:
-        return render_template("console/error.html",
-                               message=tr()._("This import is not known (results are kept for a day).")), 404
+        return not_found_page(tr()._("This import is not known (results are kept for a day)."))
     moving = {"row": 0, "rows": None, "percent": None, **progress(job_id)}
     return render_template("console/import_job.html", job=job, job_id=job_id, moving=moving)
 
@@ -104,8 +103,7 @@ def import_status(job_id: str):
 def import_errors_csv(job_id: str):
     job = _own_job(job_id)
     if job is None:
-        return render_template("console/error.html",
-                               message=tr()._("This import is not known (results are kept for a day).")), 404
+        return not_found_page(tr()._("This import is not known (results are kept for a day)."))
     t = tr()
     # The column is a header from the file: maybe "=cmd|…"; to_csv makes every cell inert.
     rows = ([error["row"], error["column"], error["message"]] for error in job.get("errors") or [])

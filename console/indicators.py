@@ -8,7 +8,7 @@ from flask import Response, g, render_template, request
 
 from console.charts import trend_line, unit_bars
 from console.exports import indicator_rows, to_csv, to_xlsx
-from console.web import audit, bp, db, login_required, runtime, scope_codes, tr
+from console.web import audit, bp, db, login_required, not_found_page, runtime, scope_codes, tr
 from core.reports.indicators import compute, default_period, periods, trend
 from core.models import Unit
 
@@ -52,7 +52,7 @@ def indicators():
 @login_required
 def indicators_export(fmt: str):
     if fmt not in ("csv", "xlsx"):
-        return render_template("console/error.html", message=tr()._("This page does not exist.")), 404
+        return not_found_page(tr()._("This page does not exist."))
     t = tr()
     with db() as s:
         period, _, data, _, scope_label = _load(s, request.args.get("period"))

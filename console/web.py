@@ -170,16 +170,26 @@ def common():
 @bp.errorhandler(CSRFError)
 def csrf_failed(error):
     logger.info("console CSRF failure: %s", error.description)
-    message = tr()._("The form expired or was sent from elsewhere. Please open the page again and retry.")
-    return render_template("console/error.html", message=message), 400
+    return error_page(tr()._("The form expired or was sent from elsewhere. Please open the page again and retry."),
+                      400)
 
 
 @bp.app_errorhandler(404)
 def not_found(error):
     if request.path.startswith("/console"):
-        return render_template("console/error.html", message=tr()._("This page does not exist.")), 404
+        return not_found_page(tr()._("This page does not exist."))
     return error
 
 
+def error_page(message: str, status: int):
+    """The console's error page: one sentence for the officer, with the HTTP status."""
+    return render_template("console/error.html", message=message), status
+
+
+def not_found_page(message: str):
+    """404, saying what is not there."""
+    return error_page(message, 404)
+
+
 def forbidden():
-    return render_template("console/error.html", message=tr()._("This is outside your unit.")), 403
+    return error_page(tr()._("This is outside your unit."), 403)
