@@ -17,18 +17,7 @@ from functools import lru_cache
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from core.imports.bulk import (
-    ChunkWriter,
-    SeenKeys,
-    allocate_ids,
-    chunk_rows,
-    chunks,
-    in_chunks,
-    insert_rows,
-    on_postgresql,
-    select_in,
-    update_by_id,
-)
+from core.imports import bulk
 from core.imports.columns import Layout, ParseContext, parse_row
 from core.imports.context import StandardLevels, load_context
 from core.imports.foreign_keys import SetWiseKeys
@@ -85,12 +74,12 @@ class BeneficiaryImport:
 
     def run(self, rows: Iterable[tuple[int, Mapping[str, object]]]) -> None:
         """Validate and write the rows a chunk at a time, all in the caller's transaction."""
-        self.seen_codes = SeenKeys(self.session)
-        self.seen_phones = SeenKeys(self.session)
+        self.seen_codes = bulk.SeenKeys(self.session)
+        self.seen_phones = bulk.SeenKeys(self.session)
         self.deferred: list[Wanted] = []
         with self.keys:  # the writer has stopped before the triggers come back
-            with ChunkWriter(self._chunk, background=on_postgresql(self.session)) as writer:
-                for chunk in in_chunks(rows, self.chunk_size or chunk_rows(self.session)):
+            with bulk.ChunkWriter(self._chunk, background=bulk.on_postgresql(self.session)) as writer:
+                for chunk in bulk.in_chunks(rows, self.chunk_size or bulk.chunk_rows(self.session)):
                     records: dict[str, dict] = {}
                     first_row: dict[str, int] = {}
                     errors_by_row: dict[int, list[RowError]] = {}
@@ -193,7 +182,7 @@ class BeneficiaryImport:
         return {"new": new, "fields": fields, "categories": categories, "links": links}
 
     def _write(self, records: dict[str, dict]) -> None:
-        existing = {code: (bid, row_hash) for code, bid, row_hash in select_in(
+        existing = {code: (bid, row_hash) for code, bid, row_hash in bulk.select_in(
             self.session, select(Beneficiary.code, Beneficiary.id, Beneficiary.row_hash), Beneficiary.code,
             records,
         )}
@@ -205,19 +194,19 @@ class BeneficiaryImport:
         self.report.unchanged += len(records) - len(new_codes) - len(changed)
 
         new_rows = [records[c]["new"] for c in new_codes]
-        ids = dict(zip(new_codes, allocate_ids(self.session, Beneficiary, len(new_rows))))
+        ids = dict(zip(new_codes, bulk.allocate_ids(self.session, Beneficiary, len(new_rows))))
         for row, new_id in zip(new_rows, ids.values()):
             row["id"] = new_id
-        insert_rows(self.session, Beneficiary, new_rows)
-        update_by_id(self.session, Beneficiary, [
+        bulk.insert_rows(self.session, Beneficiary, new_rows)
+        bulk.update_by_id(self.session, Beneficiary, [
             {"id": bid, **records[code]["fields"], "active": True, "updated_at": self.now}
             for code, bid in changed.items()
         ])
         ids.update(changed)
         if self.layout.has("dien_doi_tuong"):
-            for chunk in chunks(list(changed.values()), 500):
+            for chunk in bulk.chunks(list(changed.values()), 500):
                 self.session.execute(delete(BeneficiaryCategory).where(BeneficiaryCategory.beneficiary_id.in_(chunk)))
-            insert_rows(self.session, BeneficiaryCategory, [
+            bulk.insert_rows(self.session, BeneficiaryCategory, [
                 {"beneficiary_id": ids[code], "category_code": category}
                 for code in (*new_codes, *changed) for category in records[code]["categories"]
             ])
