@@ -29,7 +29,8 @@ def _command() -> list[str]:
 
 
 def _environment(database_url: str, api_url: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ANSINH_", "TWILIO_", "TELEGRAM_", "ZALO_"))}
+    env = {k: v for k,
+           v in os.environ.items() if not k.startswith(("ANSINH_", "TWILIO_", "TELEGRAM_", "ZALO_"))}
     env.update(ANSINH_DATABASE_URL=database_url, ANSINH_SECRET_KEY="test-secret", ANSINH_QUIET_HOURS="off",
                TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=f"{api_url}/bot")
     return env
@@ -53,9 +54,13 @@ def test_polling_answers_start_contact_share_question_and_refuses_a_forwarded_co
         bot_api, family_this_month, database_url_for_run, tmp_path):
     bot_api.queue_updates(
         [private_message(1, GUARDIAN_TG, "/start")],
-        [private_message(2, GUARDIAN_TG, contact={"phone_number": GUARDIAN_PHONE, "first_name": "Hùng", "user_id": GUARDIAN_TG})],
+        [private_message(2, GUARDIAN_TG,
+                         contact={"phone_number": GUARDIAN_PHONE, "first_name": "Hùng",
+                                  "user_id": GUARDIAN_TG})],
         [private_message(3, GUARDIAN_TG, "Tiền tháng này của mẹ về chưa?")],
-        [private_message(4, STRANGER_TG, contact={"phone_number": GUARDIAN_PHONE, "first_name": "Hùng", "user_id": GUARDIAN_TG})],
+        [private_message(4, STRANGER_TG,
+                         contact={"phone_number": GUARDIAN_PHONE, "first_name": "Hùng",
+                                  "user_id": GUARDIAN_TG})],
         [private_message(5, STRANGER_TG, "Tiền tháng này của mẹ về chưa?")],
     )
     process = subprocess.Popen(_command() + ["bot", "telegram", "--polling"], cwd=tmp_path,

@@ -44,7 +44,8 @@ def dead(runtime, sessions, clock, twilio_failing):
         make_officer(session, "vinh", "commune", PHU_VINH)
         note = enqueue(session, channel="sms", address=PHONE, text=TEXT, kind="notification", key="n-1",
                        beneficiary_id=lai.id, person_id=person_id)
-        code = enqueue(session, channel="sms", address=PHONE, text="AnSinh: ma 654321", kind="otp", key="otp-1",
+        code = enqueue(session, channel="sms", address=PHONE, text="AnSinh: ma 654321", kind="otp",
+                       key="otp-1",
                        person_id=person_id)
         ids = note.id, code.id
     runtime.settings = runtime.settings.with_(twilio_api_base_url=standin.url)

@@ -138,7 +138,8 @@ def _sms(client, settings, sid: str, body: str):
 
 def test_outage_and_recovery(outage, settings):
     client, cut, restore, runtime = outage
-    ussd = {"sessionId": "s1", "serviceCode": "*384*46#", "phoneNumber": "+84912345678", "networkCode": "45204", "text": "1"}
+    ussd = {"sessionId": "s1", "serviceCode": "*384*46#", "phoneNumber": "+84912345678",
+            "networkCode": "45204", "text": "1"}
     assert "750.000d" in client.post("/ussd/africastalking", data=ussd,
                                      headers=USSD_AUTH).get_data(as_text=True)
 
@@ -168,7 +169,8 @@ def test_a_database_restart_costs_no_caller_an_apology(outage, settings, databas
     if make_url(database_url_for_run).get_backend_name() != "postgresql":
         pytest.skip("SQLite has no connections to lose")
     client, cut, restore, runtime = outage
-    ussd = {"sessionId": "r1", "serviceCode": "*384*46#", "phoneNumber": "+84912345678", "networkCode": "45204", "text": "1"}
+    ussd = {"sessionId": "r1", "serviceCode": "*384*46#", "phoneNumber": "+84912345678",
+            "networkCode": "45204", "text": "1"}
     assert "750.000d" in client.post("/ussd/africastalking", data=ussd,
                                      headers=USSD_AUTH).get_data(as_text=True)
     assert "750.000d" in _sms(client, settings, "SMrestart0", "tien thang nay").get_data(as_text=True)

@@ -17,7 +17,8 @@ def run(sessions, settings):
     runner = CliRunner()
 
     def invoke(*args: str):
-        return runner.invoke(main, ["import", *map(str, args)], env={"ANSINH_DATABASE_URL": settings.database_url})
+        return runner.invoke(main, ["import", *map(str, args)],
+                             env={"ANSINH_DATABASE_URL": settings.database_url})
 
     return invoke
 
@@ -47,7 +48,8 @@ def test_payments_call_the_registered_listeners(run, sessions, data_dir):
 
     def listener(session, events):
         heard.append(sorted(e.new_status for e in events))
-        assert session.scalar(select(func.count()).select_from(Payment)) == 6  # same transaction, before commit
+        # Same transaction, before commit
+        assert session.scalar(select(func.count()).select_from(Payment)) == 6
 
     run("beneficiaries", data_dir / "import_beneficiaries.csv")
     register_listener(listener)
@@ -97,14 +99,19 @@ def test_missing_column_exits_1_and_writes_nothing(run, sessions, tmp_path):
 
 
 @pytest.mark.parametrize("chosen, file, says", [
-    ("beneficiaries", "import_payments.csv", ("Tệp này là danh sách chi trả, không phải danh sách đối tượng, nên "
-                                              "chưa nhập dòng nào. Hãy nhập lại tệp này với loại «danh sách chi trả», "
+    ("beneficiaries", "import_payments.csv",
+     ("Tệp này là danh sách chi trả, không phải danh sách đối tượng, nên "
+                                              "chưa nhập dòng nào. Hãy nhập lại tệp này với loại «danh sách "
+                                              "chi trả», "
                                               "hoặc chọn đúng tệp.")),
-    ("payments", "import_beneficiaries.csv", ("Tệp này là danh sách đối tượng, không phải danh sách chi trả, nên "
+    ("payments", "import_beneficiaries.csv",
+     ("Tệp này là danh sách đối tượng, không phải danh sách chi trả, nên "
                                               "chưa nhập dòng nào.")),
-    ("beneficiaries", "import_schedules.csv", "Tệp này là lịch chi trả tiền mặt, không phải danh sách đối tượng"),
+    ("beneficiaries", "import_schedules.csv",
+     "Tệp này là lịch chi trả tiền mặt, không phải danh sách đối tượng"),
 ])
-def test_the_wrong_kind_of_file_is_named_and_nothing_counts_as_imported(run, sessions, data_dir, chosen, file, says):
+def test_the_wrong_kind_of_file_is_named_and_nothing_counts_as_imported(run, sessions, data_dir, chosen,
+                                                                        file, says):
     rows = len((data_dir / file).read_text(encoding="utf-8").strip().splitlines()) - 1
     result = run(chosen, data_dir / file)
     assert result.exit_code == 1
@@ -129,7 +136,8 @@ def test_old_excel_list_with_a_bad_row_and_a_damaged_one(run, sessions, tmp_path
     from tests.old_workbooks import to_xls
 
     sheet = [["DANH SÁCH ĐỐI TƯỢNG"], [],
-             ["Mã đối tượng", "Họ và tên", "Ngày sinh", "Mã xã", "Diện đối tượng", "Đơn vị chi trả", "Số điện thoại"],
+             ["Mã đối tượng", "Họ và tên", "Ngày sinh", "Mã xã", "Diện đối tượng", "Đơn vị chi trả",
+              "Số điện thoại"],
              ["HUE-1", "Lê Thị Một", date(1941, 5, 12), 19786, "NCT_80", "ViettelPay", "0912345678"],
              ["HUE-2", "Lê Văn Hai", 1940, "19786", "NCT_80", "Bưu điện", 912345679],
              ["HUE-3", "Lê Văn Ba", "31/02/1940", 19786, "NCT_80", None, None]]

@@ -20,7 +20,8 @@ def _code_messages() -> set[tuple[str | None, str]]:
     found = set()
     for package in ("core", "ussd", "bot", "console", "ansinh"):
         for _file, _line, message, _comments, context in extract_from_dir(
-            ROOT / package, METHODS, keywords=KEYWORDS, options_map={"**/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
+            ROOT / package, METHODS, keywords=KEYWORDS,
+            options_map={"**/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
         ):
             msgid = message[0] if isinstance(message, (tuple, list)) else message
             if msgid:
@@ -38,7 +39,8 @@ def test_pot_is_current():
     code = _code_messages()
     missing, stale = code - pot, pot - code
     assert not missing and not stale, (
-        f"locales/messages.pot is stale: run `make catalogs`. Missing: {sorted(missing)[:10]} Stale: {sorted(stale)[:10]}"
+        f"locales/messages.pot is stale: run `make catalogs`. Missing: {sorted(missing)[:10]} Stale: "
+        f"{sorted(stale)[:10]}"
     )
 
 

@@ -23,11 +23,14 @@ def people(sessions):
         make_officer(session, "lan", "commune", THUAN_HOA)
         make_officer(session, "hoa", "commune", PHU_VINH)
         make_officer(session, "tinh", "province", "46")
-        lai = make_beneficiary(session, "BT4600001", "Nguyễn Thị Lài", THUAN_HOA, method="ewallet", phone="+84978451203",
-                               guardian_phone="+84905318246", has_account=True, provider="Viettel Money", account_last4="1203")
+        lai = make_beneficiary(session, "BT4600001", "Nguyễn Thị Lài", THUAN_HOA, method="ewallet",
+                               phone="+84978451203",
+                               guardian_phone="+84905318246", has_account=True, provider="Viettel Money",
+                               account_last4="1203")
         lai.national_id_hash = "f" * 64
         make_payment(session, lai, "2026-11", "paid", "ewallet", provider="Viettel Money")
-        session.add(OutboxMessage(idempotency_key="k1", channel="sms", address="+84905318246", text="Tien thang 11 da ve",
+        session.add(OutboxMessage(idempotency_key="k1", channel="sms", address="+84905318246",
+                                  text="Tien thang 11 da ve",
                                   kind="notification", status="delivered", beneficiary_id=lai.id))
         make_beneficiary(session, "BT4600009", "Lê Văn Lộc", PHU_VINH, phone="+84912000009")
     return sessions
@@ -95,4 +98,5 @@ def test_another_commune_cannot_remove_a_guardian(client, people):
     sign_in(client, "hoa")
     with people() as session:
         guardian = session.scalar(select(Contact).where(Contact.role == "guardian"))
-    assert post(client, f"/console/beneficiaries/BT4600001/contacts/{guardian.person_id}/remove").status_code == 403
+    assert post(client,
+                f"/console/beneficiaries/BT4600001/contacts/{guardian.person_id}/remove").status_code == 403

@@ -86,7 +86,8 @@ def test_why_so_little_shows_the_arithmetic(family, ask, sessions):
 
 
 def test_social_pension_is_named_as_such(family, ask):
-    assert "Trợ cấp hưu trí xã hội của ông Phan Văn Tèo: 500.000đ mỗi tháng" in ask(family.teo_phone, "sao ít vậy")
+    assert "Trợ cấp hưu trí xã hội của ông Phan Văn Tèo: 500.000đ mỗi tháng" in ask(family.teo_phone,
+                                                                                    "sao ít vậy")
 
 
 @pytest.mark.parametrize("text", ["TC", "tiền tháng ni về chưa", "LICH", "LS", "sao ít rứa"])
@@ -181,7 +182,8 @@ def test_a_complaint_becomes_a_numbered_ticket_for_the_units_officer(family, ask
         ticket = session.scalars(select(Complaint)).one()
         events = [e.action for e in ticket.events]
     assert re.fullmatch(r"PA-2026-\d{6}", ticket.number) and ticket.number in text
-    assert (ticket.category, ticket.beneficiary_id, ticket.unit_code, ticket.period, ticket.reply_to, ticket.status) == (
+    assert (ticket.category, ticket.beneficiary_id, ticket.unit_code, ticket.period, ticket.reply_to,
+            ticket.status) == (
         "not_received", family.lai, "19786", "2026-11", "+84912345678", "new")
     assert events == ["created"] and "Trần Thị Thu" in text and "sẽ gọi lại" in text
 

@@ -16,7 +16,8 @@ def ask(sessions, clock, settings):
     with sessions.begin() as session:
         build_family(session)
     dialog = Dialog(sessions, clock, settings, MemoryStateStore(clock))
-    return lambda sender, text, channel="sms": dialog.handle(Inbound(channel=channel, sender=sender, text=text))[0].text
+    return lambda sender, text, channel="sms": dialog.handle(Inbound(channel=channel, sender=sender,
+                                                                     text=text))[0].text
 
 
 def _codes_sent(sessions) -> int:

@@ -56,7 +56,8 @@ def test_a_memory_changed_inside_a_nested_value_is_saved(sessions, clock, settin
     store = DatabaseStateStore(sessions, clock)
     store.set("dialog:phone:+84900000009", {"history": {"beneficiary_id": 7, "page": 1}}, 2700)
     with sessions() as session:
-        turn = Turn.begin(session, Inbound(channel="sms", sender="+84900000009", text="nua"), clock, settings, store)
+        turn = Turn.begin(session, Inbound(channel="sms", sender="+84900000009", text="nua"), clock,
+                          settings, store)
         turn.memory["history"]["page"] = 2
         turn.save()
         session.commit()
