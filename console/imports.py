@@ -77,12 +77,16 @@ def _own_job(job_id: str) -> dict | None:
     return job
 
 
+def _unknown_job():
+    return not_found_page(tr()._("This import is not known (results are kept for a day)."))
+
+
 @bp.get("/imports/<job_id>")
 @login_required
 def import_job(job_id: str):
     job = _own_job(job_id)
     if job is None:
-        return not_found_page(tr()._("This import is not known (results are kept for a day)."))
+        return _unknown_job()
     moving = {"row": 0, "rows": None, "percent": None, **progress(job_id)}
     return render_template("console/import_job.html", job=job, job_id=job_id, moving=moving)
 
@@ -103,7 +107,7 @@ def import_status(job_id: str):
 def import_errors_csv(job_id: str):
     job = _own_job(job_id)
     if job is None:
-        return not_found_page(tr()._("This import is not known (results are kept for a day)."))
+        return _unknown_job()
     t = tr()
     # The column is a header from the file: maybe "=cmd|…"; to_csv makes every cell inert.
     rows = ([error["row"], error["column"], error["message"]] for error in job.get("errors") or [])
