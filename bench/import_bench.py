@@ -106,7 +106,11 @@ def run() -> dict:
 
             from core.models import Unit
 
-            units = list(session.scalars(select(Unit.code).where(Unit.parent_code == HUE_PROVINCE_CODE).order_by(Unit.code)))
+            units = list(
+                session.scalars(
+                    select(Unit.code).where(Unit.parent_code == HUE_PROVINCE_CODE).order_by(Unit.code)
+                )
+            )
         beneficiaries, payments = write_files(folder, units)
 
         def read_only() -> int:

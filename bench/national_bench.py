@@ -73,7 +73,9 @@ def write_files(folder: Path, units: list[tuple[str, str]], rows: int, payments:
             method = "Tiền mặt" if pick < 0.21 else "Viettel Money" if pick < 0.65 else "Tài khoản"
             account = f"{rng.randrange(10**11, 10**12)}" if method == "Tài khoản" else ""
             year = rng.randrange(1926, 1966)
-            birth = str(year) if i % 4 == 0 else f"{rng.randrange(1, 29):02d}/{rng.randrange(1, 13):02d}/{year}"
+            birth = (
+                str(year) if i % 4 == 0 else f"{rng.randrange(1, 29):02d}/{rng.randrange(1, 13):02d}/{year}"
+            )
             own_phone = _phone(i) if i % 10 < 7 else ""
             if i % 10 >= 6 and i % 3 == 0:  # some guardians look after two or three
                 guardian = (names[rng.randrange(len(names))], _phone(10_000_000 + i))

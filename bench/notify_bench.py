@@ -80,7 +80,9 @@ def run(n: int = 10_000, url: str | None = None) -> dict:
     print(f"re-import of the same file: {results['reimport_s']:.2f} s")
     with sessions() as session:
         results["outbox_rows"] = session.scalar(select(func.count()).select_from(OutboxMessage))
-    results["ratio_with_to_without"] = round(results["import_with_messages_s"] / results["import_without_messages_s"], 1)
+    results["ratio_with_to_without"] = round(
+        results["import_with_messages_s"] / results["import_without_messages_s"], 1
+    )
     results["cpu_ms_per_message"] = round(
         (results["import_with_messages_cpu_s"] - results["import_without_messages_cpu_s"]) * 1000
         / max(1, results["outbox_rows"]), 3)

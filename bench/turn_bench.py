@@ -123,12 +123,16 @@ def run() -> dict:
         bare = results[f"bare_{route}"]
         results[f"ratio_{route}_cpu"] = round(results[route]["cpu_us"] / bare["cpu_us"], 2)
         if callgrind:
-            results[f"ratio_{route}_instructions"] = round(results[route]["instructions"] / bare["instructions"], 2)
+            results[f"ratio_{route}_instructions"] = round(
+                results[route]["instructions"] / bare["instructions"], 2
+            )
         if f"floor_{route}" in results:
             results[f"ratio_floor_{route}_cpu"] = round(results[f"floor_{route}"]["cpu_us"] / bare["cpu_us"],
                                                         2)
             if callgrind:
-                results[f"ratio_floor_{route}_instructions"] = round(results[f"floor_{route}"]["instructions"] / bare["instructions"], 2)
+                results[f"ratio_floor_{route}_instructions"] = round(
+                    results[f"floor_{route}"]["instructions"] / bare["instructions"], 2
+                )
     shutil.rmtree(workdir, ignore_errors=True)
     return results
 

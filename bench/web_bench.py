@@ -243,7 +243,9 @@ def run() -> dict:
             results[f"ratio_{route}_c{connections}"] = round(app["rps"] / bare["rps"],
                                                              3) if bare["rps"] else None
             if floor and bare["rps"]:
-                results[f"ratio_floor_{route}_c{connections}"] = round(results[f"floor_{route}_c{connections}"]["rps"] / bare["rps"], 3)
+                results[f"ratio_floor_{route}_c{connections}"] = round(
+                    results[f"floor_{route}_c{connections}"]["rps"] / bare["rps"], 3
+                )
     shutil.rmtree(workdir, ignore_errors=True)
     return results
 

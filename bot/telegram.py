@@ -87,7 +87,13 @@ def answer_update(runtime, update) -> None:  # noqa: ANN001 - ansinh Runtime, te
     message, callback = update.message, update.callback_query
     outgoing: list[Outgoing] = []
     # Telegram's chat and user ids are integers; anything else is not from Telegram.
-    if chat is not None and user is not None and chat.type == "private" and _is_id(chat.id) and _is_id(user.id):
+    if (
+        chat is not None
+        and user is not None
+        and chat.type == "private"
+        and _is_id(chat.id)
+        and _is_id(user.id)
+    ):
         chat_id, meta = str(chat.id), {"update_id": update.update_id, "user_id": user.id}
         if message is not None and message.contact is not None:
             outgoing = _share_contact(runtime, chat_id, str(user.id), message.contact)

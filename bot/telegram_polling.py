@@ -29,7 +29,12 @@ def build_application(runtime):  # noqa: ANN001, ANN201 - ansinh Runtime -> tele
         logger.error("telegram update failed: %s", context.error, exc_info=context.error)
 
     settings = runtime.settings
-    application = Application.builder().token(settings.telegram_bot_token).base_url(settings.telegram_api_base_url).build()
+    application = (
+        Application.builder()
+        .token(settings.telegram_bot_token)
+        .base_url(settings.telegram_api_base_url)
+        .build()
+    )
     application.add_handler(TypeHandler(Update, hand_update))
     application.add_error_handler(log_error)
     return application

@@ -50,7 +50,9 @@ def audit_log():
             group = action.replace("%", "")
             query = query.where(or_(AuditLog.action == group, AuditLog.action.like(group + ".%")))
         if code:
-            query = query.where(AuditLog.beneficiary_id.in_(select(Beneficiary.id).where(Beneficiary.code == code)))
+            query = query.where(
+                AuditLog.beneficiary_id.in_(select(Beneficiary.id).where(Beneficiary.code == code))
+            )
         if before:
             query = query.where(AuditLog.id < before)
         rows = list(s.scalars(query.order_by(AuditLog.id.desc()).limit(PAGE)))

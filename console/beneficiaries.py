@@ -120,7 +120,9 @@ def beneficiary(code: str):
             .where(Contact.beneficiary_id == person_b.id)
             .order_by(Contact.role != "self", Contact.id)
         ):
-            identities = list(s.scalars(select(Identity).where(Identity.person_id == person.id).order_by(Identity.id)))
+            identities = list(
+                s.scalars(select(Identity).where(Identity.person_id == person.id).order_by(Identity.id))
+            )
             contacts.append({"contact": contact, "person": person, "identities": [
                 {"kind": i.kind, "address": _shown(i, full_phones), "verified": i.verified,
                  "opted_out": i.opted_out}

@@ -45,7 +45,9 @@ def _visible(s, broadcast: Broadcast) -> bool:
 @login_required
 def broadcasts():
     with db() as s:
-        rows = [b for b in s.scalars(select(Broadcast).order_by(Broadcast.id.desc()).limit(300)) if _visible(s, b)][:100]
+        rows = [
+            b for b in s.scalars(select(Broadcast).order_by(Broadcast.id.desc()).limit(300)) if _visible(s, b)
+        ][:100]
         authors = {id_: full_name or username for id_, username, full_name
                    in s.execute(select(Officer.id, Officer.username, Officer.full_name))}
     return render_template("console/broadcasts.html", rows=rows, authors=authors)

@@ -98,7 +98,12 @@ def complaint_step(complaint_id: int, step: str):
                 sent = complaint_workflow.resolve(s, found, actor,
                                                   request.form.get("note", "")[:1000] or None,
                                                   settings=app_runtime.settings, clock=app_runtime.clock)
-                flash(t._("The complaint is resolved and the person was told.") if sent else t._("The complaint is resolved; the person cannot be reached."), "ok")
+                flash(
+                    t._("The complaint is resolved and the person was told.")
+                    if sent
+                    else t._("The complaint is resolved; the person cannot be reached."),
+                    "ok",
+                )
         except ActionRefused as refused:
             s.rollback()
             flash(refused.message(t), "error")

@@ -170,8 +170,9 @@ def common():
 @bp.errorhandler(CSRFError)
 def csrf_failed(error):
     logger.info("console CSRF failure: %s", error.description)
-    return error_page(tr()._("The form expired or was sent from elsewhere. Please open the page again and retry."),
-                      400)
+    return error_page(
+        tr()._("The form expired or was sent from elsewhere. Please open the page again and retry."), 400
+    )
 
 
 @bp.app_errorhandler(404)

@@ -95,7 +95,9 @@ class DatabaseStorage(Storage):
             with self._writing() as session:
                 session.execute(delete(RateCounter).where(RateCounter.key == key,
                                                           RateCounter.expires_at <= now))
-                updated = session.execute(update(RateCounter).where(RateCounter.key == key).values(count=RateCounter.count + amount))
+                updated = session.execute(
+                    update(RateCounter).where(RateCounter.key == key).values(count=RateCounter.count + amount)
+                )
                 if updated.rowcount:
                     return session.scalar(select(RateCounter.count).where(RateCounter.key == key))
                 try:

@@ -119,7 +119,9 @@ class Settings:
         for f in fields(cls):
             if f.name in ("extra", "deployment"):
                 continue
-            name = f.name.upper() if any(f.name.startswith(p) for p in prefixed) else "ANSINH_" + f.name.upper()
+            name = (
+                f.name.upper() if any(f.name.startswith(p) for p in prefixed) else "ANSINH_" + f.name.upper()
+            )
             raw = _env(name)
             if raw is None:
                 continue

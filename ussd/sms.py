@@ -138,7 +138,10 @@ def twilio_status() -> Response:
     if not signed_by_twilio(channel_services.settings):
         abort(403)
     form = request.form
-    sid, status = (form.get("MessageSid") or form.get("SmsSid") or "").strip(), (form.get("MessageStatus") or form.get("SmsStatus") or "")
+    sid, status = (
+        (form.get("MessageSid") or form.get("SmsSid") or "").strip(),
+        (form.get("MessageStatus") or form.get("SmsStatus") or ""),
+    )
     error = form.get("ErrorCode") or None
     if not sid:
         return Response("", status=204)

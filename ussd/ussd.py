@@ -66,7 +66,9 @@ def answered(compute) -> str:
     except SQLAlchemyError as error:
         logger.warning("USSD answered with an apology: database error %s", type(error).__name__)
         if isinstance(error, (OperationalError, InterfaceError)):
-            channel_services.database_down_until = time.monotonic() + channel_services.settings.ussd_outage_pause
+            channel_services.database_down_until = (
+                time.monotonic() + channel_services.settings.ussd_outage_pause
+            )
         reply = apology(settings)
     except Exception:  # a caller on a basic phone gets an apology, never a 500
         logger.exception("USSD request failed")

@@ -26,7 +26,9 @@ def _fail(message: str) -> None:
 
 
 def register(main: click.Group) -> None:
-    @main.command(help="one turn of the conversation as that sender; prints the reply as the channel shows it")
+    @main.command(
+        help="one turn of the conversation as that sender; prints the reply as the channel shows it"
+    )
     @click.option("--from", "sender", required=True,
                   help="phone number (sms, ussd) or chat id (telegram, zalo)")
     @click.option("--channel", default="sms", show_default=True,

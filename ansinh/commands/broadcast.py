@@ -32,7 +32,9 @@ def parse_local_time(text: str | None, tz) -> datetime | None:
     try:
         return datetime.strptime(text.strip(), "%Y-%m-%d %H:%M").replace(tzinfo=tz)
     except ValueError:
-        raise BroadcastError(N_("Write the time as YYYY-MM-DD HH:MM, for example 2026-12-01 07:30.")) from None
+        raise BroadcastError(
+            N_("Write the time as YYYY-MM-DD HH:MM, for example 2026-12-01 07:30.")
+        ) from None
 
 
 def _load(session, broadcast_id: int) -> Broadcast:

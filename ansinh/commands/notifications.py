@@ -62,7 +62,9 @@ def register_import_listener() -> bool:
 
 def _period(ctx, param, value: str | None) -> str | None:
     if value is not None and not _PERIOD.match(value.strip()):
-        raise click.BadParameter(translator("vi")._("The period must look like YYYY-MM, for example 2026-11."))
+        raise click.BadParameter(
+            translator("vi")._("The period must look like YYYY-MM, for example 2026-11.")
+        )
     return value.strip() if value else None
 
 
@@ -113,6 +115,11 @@ def register(main: click.Group) -> None:
                                    "receipt_questions": result.receipt_questions}))
             return
         t = translator("vi")
-        click.echo(t._("%(day)s: %(reminders)s cash-day reminders and %(questions)s receipt questions queued.",
-                       day=t.date(result.day), reminders=result.reminders,
-                       questions=result.receipt_questions))
+        click.echo(
+            t._(
+                "%(day)s: %(reminders)s cash-day reminders and %(questions)s receipt questions queued.",
+                day=t.date(result.day),
+                reminders=result.reminders,
+                questions=result.receipt_questions,
+            )
+        )

@@ -83,7 +83,9 @@ def register(main: click.Group) -> None:
         with transaction(runtime.sessions) as session:
             subject = find_subject(session, who)
             if subject is None or (subject.beneficiary is None and subject.person is None):
-                _fail(t._("Nobody to erase: no beneficiary has this code and no one holds this phone number."))
+                _fail(
+                    t._("Nobody to erase: no beneficiary has this code and no one holds this phone number.")
+                )
             if not yes:
                 typed = click.prompt(t._("This cannot be undone. Type %(who)s again to confirm",
                                          who=who.strip()), default="")

@@ -87,7 +87,9 @@ def set_unit_officers(session: Session, data: DemoData) -> int:
             changed += 1
     missing = set(wanted) - set(session.scalars(select(Unit.code).where(Unit.code.in_(list(wanted)))))
     if missing:
-        raise LookupError(f"units missing from the reference data: {sorted(missing)}; run `ansinh db upgrade`")
+        raise LookupError(
+            f"units missing from the reference data: {sorted(missing)}; run `ansinh db upgrade`"
+        )
     return changed
 
 

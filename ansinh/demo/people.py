@@ -182,7 +182,9 @@ class PersonFactory:
         address = (names.ward_address(rng, unit.name) if unit.kind == "phuong"
                    else names.commune_address(rng, unit.name, unit.villages))
         own_phone = age >= 14 and rng.random() < (0.93 if age < 75 else 0.86)
-        needs_guardian = age < 16 or rng.random() < (0.55 if age >= 75 else 0.45 if "DBN" in category else 0.12)
+        needs_guardian = age < 16 or rng.random() < (
+            0.55 if age >= 75 else 0.45 if "DBN" in category else 0.12
+        )
         person = DemoPerson(
             code=code,
             name=name,

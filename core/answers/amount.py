@@ -54,7 +54,9 @@ def payment_amount(ctx: AnswerContext, beneficiary: Beneficiary) -> str:
     whom = officer_phrase(ctx, unit)
     level = standard_level(ctx.session, beneficiary.programme_code, ctx.today, beneficiary.unit_code)
     coefficient = coefficient_of(ctx, beneficiary)
-    computed = int((Decimal(level.amount) * coefficient).to_integral_value()) if level and coefficient else None
+    computed = (
+        int((Decimal(level.amount) * coefficient).to_integral_value()) if level and coefficient else None
+    )
     monthly = beneficiary.monthly_amount or computed
     required: list[str] = []
     optional: list[str] = []

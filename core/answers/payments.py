@@ -203,7 +203,12 @@ def payment_history(ctx: AnswerContext, beneficiary: Beneficiary, page: int = 0)
     t = ctx.t
     size = page_size(ctx.channel)
     page = max(0, int(page))
-    total = ctx.session.scalar(select(func.count()).select_from(Payment).where(Payment.beneficiary_id == beneficiary.id)) or 0
+    total = (
+        ctx.session.scalar(
+            select(func.count()).select_from(Payment).where(Payment.beneficiary_id == beneficiary.id)
+        )
+        or 0
+    )
     rows = list(ctx.session.scalars(
         select(Payment).where(Payment.beneficiary_id == beneficiary.id)
         .order_by(Payment.period.desc()).offset(page * size).limit(size)))

@@ -209,8 +209,11 @@ def _transfer_schedule(ctx: AnswerContext, beneficiary: Beneficiary, period: str
                    period=t.period(target), name=name, how=how,
                    start=t.date(window[0].start), end=t.date(window[-1].end))
     else:
-        head = t._("The allowance of %(name)s is paid %(how)s, usually within the first 10 days of the month.",
-                   name=name, how=how)
+        head = t._(
+            "The allowance of %(name)s is paid %(how)s, usually within the first 10 days of the month.",
+            name=name,
+            how=how,
+        )
     payment = ctx.session.scalar(select(Payment).where(Payment.beneficiary_id == beneficiary.id,
                                                        Payment.period == target))
     optional = []

@@ -55,7 +55,9 @@ def beneficiary_ids(filters: dict):
     if units:
         query = query.where(Beneficiary.unit_code.in_(list(units)))
     elif filters.get("scope"):
-        query = query.where(Beneficiary.unit_code.in_(select(Unit.code).where(Unit.parent_code == filters["scope"])))
+        query = query.where(
+            Beneficiary.unit_code.in_(select(Unit.code).where(Unit.parent_code == filters["scope"]))
+        )
     if filters.get("categories"):
         query = query.where(exists().where(
             BeneficiaryCategory.beneficiary_id == Beneficiary.id,

@@ -131,7 +131,9 @@ def covers(officer: Officer, broadcast: Broadcast, session: Session) -> bool:
     filters = broadcast.filters or {}
     units = filters.get("units")
     if not units:
-        return officer.role == "province" and (officer.unit_code is None or officer.unit_code == filters.get("scope"))
+        return officer.role == "province" and (
+            officer.unit_code is None or officer.unit_code == filters.get("scope")
+        )
     from core.models import Unit
 
     parents = dict(session.execute(select(Unit.code, Unit.parent_code).where(Unit.code.in_(units))).all())
@@ -187,7 +189,9 @@ def fan_out(session: Session, broadcast: Broadcast, settings, clock: Clock) -> i
     period = filters.get("period") or clock.current_period()
     values = template_values(session, [r.beneficiary_id for r in recipients], period, translator("vi"),
                              clock.today())
-    not_before = broadcast.scheduled_at if broadcast.scheduled_at and broadcast.scheduled_at > clock.now() else None
+    not_before = (
+        broadcast.scheduled_at if broadcast.scheduled_at and broadcast.scheduled_at > clock.now() else None
+    )
     parts = split_template(broadcast.text)
     renderers: dict[str, ManyRenderer] = {}
     rendered: dict[tuple[int, str], str] = {}  # a beneficiary's self and guardians read the same text

@@ -82,5 +82,7 @@ def acknowledge(ctx: AnswerContext, complaint: Complaint) -> str:
     if complaint.category == "scam":
         required.append(ctx.pick(t._("Never give your OTP or PIN to anyone."),
                                  t.p_("ussd", "Never give your OTP or PIN to anyone.")))
-    optional = [t._("The change applies once the officer has checked it.")] if complaint.category == "change" else []
+    optional = (
+        [t._("The change applies once the officer has checked it.")] if complaint.category == "change" else []
+    )
     return ctx.compose(required, optional)

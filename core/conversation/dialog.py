@@ -169,7 +169,9 @@ class Dialog:
             return intent
         last = turn.memory.get("intent")
         named = named_in(turn.text, turn.asker.beneficiaries)
-        if last in PERSONAL_INTENTS and (turn.slots.get("period") or turn.slots.get("beneficiary_code") or named):
+        if last in PERSONAL_INTENTS and (
+            turn.slots.get("period") or turn.slots.get("beneficiary_code") or named
+        ):
             return last
         return "payment_status" if named else intent
 

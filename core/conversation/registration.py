@@ -117,7 +117,9 @@ def start(ctx: AnswerContext, state: StateStore, asker: Asker, kind: str, addres
     refusal = _too_many_attempts(ctx, kind, address, code) or _too_many_codes(ctx, kind, address, count=False)
     if refusal is not None:
         return refusal
-    beneficiary = ctx.session.scalar(select(Beneficiary).where(func.upper(Beneficiary.code) == code.strip().upper()))
+    beneficiary = ctx.session.scalar(
+        select(Beneficiary).where(func.upper(Beneficiary.code) == code.strip().upper())
+    )
     if beneficiary is None or not _birth_matches(beneficiary, dob):
         logger.info("registration mismatch from %s", kind)
         return _neutral(ctx)

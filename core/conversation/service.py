@@ -74,7 +74,13 @@ def change_language(turn: Turn) -> list[Reply]:
     wanted = (turn.slots.get("language") or "").lower()[:2]
     if wanted not in ("vi", "en"):
         folded = fold(turn.text)
-        wanted = "vi" if ("vi" in folded.split() or "viet" in folded) else "en" if turn.t.language == "vi" else "vi"
+        wanted = (
+            "vi"
+            if ("vi" in folded.split() or "viet" in folded)
+            else "en"
+            if turn.t.language == "vi"
+            else "vi"
+        )
     turn.set_language(wanted)
     t = turn.t
     if wanted == "en":

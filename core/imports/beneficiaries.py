@@ -205,7 +205,9 @@ class BeneficiaryImport:
         ids.update(changed)
         if self.layout.has("dien_doi_tuong"):
             for chunk in bulk.chunks(list(changed.values()), 500):
-                self.session.execute(delete(BeneficiaryCategory).where(BeneficiaryCategory.beneficiary_id.in_(chunk)))
+                self.session.execute(
+                    delete(BeneficiaryCategory).where(BeneficiaryCategory.beneficiary_id.in_(chunk))
+                )
             bulk.insert_rows(self.session, BeneficiaryCategory, [
                 {"beneficiary_id": ids[code], "category_code": category}
                 for code in (*new_codes, *changed) for category in records[code]["categories"]

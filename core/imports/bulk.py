@@ -175,7 +175,10 @@ def copy_rows(session: Session, model, rows: list[dict]) -> None:
     pick = itemgetter(*names) if len(names) > 1 else (lambda row: (row[names[0]],))
     statement = f"COPY {table.name} ({', '.join(c.name for c in columns)}) FROM STDIN (FORMAT BINARY)"
     try:
-        with session.connection().connection.dbapi_connection.cursor() as cursor, cursor.copy(statement) as copy:
+        with (
+            session.connection().connection.dbapi_connection.cursor() as cursor,
+            cursor.copy(statement) as copy,
+        ):
             copy.set_types([_copy_type(column, dialect) for column in columns])
             for row in rows:
                 values = (*pick(row), *fixed)

@@ -105,7 +105,9 @@ class PaymentImport:
             current = existing.get((beneficiary.id, values["ky_chi_tra"]))
             change = self._changes(values, current)
             if current is None:
-                amount = values.get("so_tien") if values.get("so_tien") is not None else beneficiary.monthly_amount
+                amount = (
+                    values.get("so_tien") if values.get("so_tien") is not None else beneficiary.monthly_amount
+                )
                 if amount is None:
                     self._error(
                         number,

@@ -114,7 +114,9 @@ class PeopleSync:
         if link.phone in self.owner:
             return self.owner[link.phone]
         for contact in current:
-            same_person = slot == "self" or fold(person_names.get(contact.person_id) or "") == fold(link.name or "")
+            same_person = slot == "self" or fold(person_names.get(contact.person_id) or "") == fold(
+                link.name or ""
+            )
             if not same_person:
                 continue
             for index, (identity_id, address) in enumerate(person_phones.get(contact.person_id, [])):
@@ -141,7 +143,9 @@ class PeopleSync:
             for contact in existing:
                 if contact.role not in SLOT_ROLES[slot] or contact.removed_at is not None:
                     continue
-                if slot != "self" and fold(person_names.get(contact.person_id) or "") != fold(link.name or ""):
+                if slot != "self" and fold(person_names.get(contact.person_id) or "") != fold(
+                    link.name or ""
+                ):
                     continue
                 if any(address not in self.file_phones and address != link.phone
                        for _, address in person_phones.get(contact.person_id, [])):

@@ -260,7 +260,9 @@ def _checked_lines(text: io.TextIOWrapper) -> Iterator[str]:
             yield line
     except UnicodeDecodeError:
         logger.info("import file is not UTF-8 after its start")
-        raise ImportFileError(N_("The file is not UTF-8 text. In Excel, save it again as «CSV UTF-8».")) from None
+        raise ImportFileError(
+            N_("The file is not UTF-8 text. In Excel, save it again as «CSV UTF-8».")
+        ) from None
     finally:
         text.close()
 

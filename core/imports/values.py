@@ -90,7 +90,12 @@ def parse_coefficient(text: str) -> Decimal:
         value = Decimal(text.strip().replace(",", "."))
     except InvalidOperation:
         value = None
-    if value is None or not value.is_finite() or not 0 < value < 100 or value != value.quantize(Decimal("0.01")):
+    if (
+        value is None
+        or not value.is_finite()
+        or not 0 < value < 100
+        or value != value.quantize(Decimal("0.01"))
+    ):
         raise BadValue(N_("«%(value)s» is not a valid coefficient (for example 1,5)."), value=text)
     return value.quantize(Decimal("0.01"))
 

@@ -28,7 +28,12 @@ def _within_one_edit(a: str, b: str) -> bool:
         diff = [i for i in range(la) if a[i] != b[i]]
         if len(diff) == 1:
             return True
-        return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+        return (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
+        )
     if la > lb:
         a, b = b, a
     return any(b[:i] + b[i + 1:] == a for i in range(len(b)))
@@ -85,7 +90,13 @@ class Corrector:
         makes a known phrase with its neighbour."""
         fixed = list(tokens)
         for i, word in enumerate(tokens):
-            if marked[i] or word in self._vocabulary or len(word) < 3 or len(word) > MAX_LENGTH or not word.isalpha():
+            if (
+                marked[i]
+                or word in self._vocabulary
+                or len(word) < 3
+                or len(word) > MAX_LENGTH
+                or not word.isalpha()
+            ):
                 continue
             if i and tokens[i - 1] in PLACE_TITLES:
                 continue  # a place's name ("phường Thủy Xuân"), not a slip for "phương thức"
@@ -99,7 +110,11 @@ class Corrector:
                 continue
             before = fixed[i - 1] + " " if i else ""
             after = " " + tokens[i + 1] if i + 1 < len(tokens) else ""
-            fits = [c for c in neighbours if (before and before + c in phrases) or (after and c + after in phrases)]
+            fits = [
+                c
+                for c in neighbours
+                if (before and before + c in phrases) or (after and c + after in phrases)
+            ]
             if len(fits) == 1:
                 fixed[i] = fits[0]
         return tuple(fixed)

@@ -156,7 +156,12 @@ class Normalizer:
                 and (raws[index - 1].isdigit() or tokens[-1:] in (["tram"], ["chuc"], ["muoi"]))
             ):
                 expanded = ("nghin",)
-            elif raw == "tang" and (index and raws[index - 1].isdigit() or raws[index + 1:index + 2] and raws[index + 1].isdigit()):
+            elif raw == "tang" and (
+                index
+                and raws[index - 1].isdigit()
+                or raws[index + 1 : index + 2]
+                and raws[index + 1].isdigit()
+            ):
                 expanded = ("thang",)  # "2 tang", "tang 12": "tháng" without its h (not "tăng")
             elif expanded == ("hi",) and tokens:
                 expanded = ("nhi",)

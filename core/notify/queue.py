@@ -105,7 +105,11 @@ def enqueue_many(session: Session, items: list[Outgoing], now: datetime) -> int:
     unique = list({item.key: item for item in items}.values())
     existing: set[str] = set()
     for chunk in chunks([item.key for item in unique]):
-        existing.update(session.scalars(select(OutboxMessage.idempotency_key).where(OutboxMessage.idempotency_key.in_(chunk))))
+        existing.update(
+            session.scalars(
+                select(OutboxMessage.idempotency_key).where(OutboxMessage.idempotency_key.in_(chunk))
+            )
+        )
     fresh = [item for item in unique if item.key not in existing]
     if not fresh:
         return 0

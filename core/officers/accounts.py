@@ -175,7 +175,9 @@ def scope_unit_codes(session: Session, officer: Officer) -> list[str] | None:
         return [officer.unit_code]
     if officer.unit_code is None:
         return None
-    return list(session.scalars(select(Unit.code).where(Unit.parent_code == officer.unit_code).order_by(Unit.code)))
+    return list(
+        session.scalars(select(Unit.code).where(Unit.parent_code == officer.unit_code).order_by(Unit.code))
+    )
 
 
 def scope_units(session: Session, officer: Officer, only: Iterable[str] | None = None) -> list[Unit]:

@@ -61,7 +61,9 @@ def _copy_postgresql(session: Session, rows: list[tuple]) -> int:
 def _insert_sqlite(session: Session, rows: list[tuple]) -> int:
     """Multi-row INSERTs (SQLAlchemy's "insertmanyvalues"); RETURNING names only the rows written."""
     table = OutboxMessage.__table__
-    statement = sqlite.insert(table).on_conflict_do_nothing(index_elements=["idempotency_key"]).returning(table.c.id)
+    statement = (
+        sqlite.insert(table).on_conflict_do_nothing(index_elements=["idempotency_key"]).returning(table.c.id)
+    )
     return len(session.execute(statement, [dict(zip(_COLUMNS, row)) for row in rows]).all())
 
 

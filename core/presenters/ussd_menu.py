@@ -61,7 +61,9 @@ class Turn:
 
 def _fits(turn: Turn, menu_state: dict) -> bool:
     """Does a screen that shows one beneficiary still have one this caller may ask about?"""
-    personal = menu_state.get("screen") in PERSONAL_SCREENS or (menu_state.get("screen") == "answer" and menu_state.get("kind") in PERSONAL_ANSWERS)
+    personal = menu_state.get("screen") in PERSONAL_SCREENS or (
+        menu_state.get("screen") == "answer" and menu_state.get("kind") in PERSONAL_ANSWERS
+    )
     return not personal or turn.beneficiary(menu_state) is not None
 
 
@@ -75,7 +77,9 @@ def _path_hash(inputs: list[str]) -> str:
 
 def _state_key(session_id: str) -> str:
     raw = str(session_id or "")
-    return "ussd:" + (raw if len(raw) <= 100 and raw.isprintable() else hashlib.sha256(raw.encode()).hexdigest())
+    return "ussd:" + (
+        raw if len(raw) <= 100 and raw.isprintable() else hashlib.sha256(raw.encode()).hexdigest()
+    )
 
 
 class UssdMenu:

@@ -118,7 +118,9 @@ def export_person(session: Session, person: Person | None, phone: str | None, by
                                                          Erasure.subject_hash == hash_identifier(phone or ""))
                                 .order_by(Erasure.at.desc()).limit(1))
         return {**out, "person": None, "phone": mask_phone(phone), "erased_at": _when(erased)}
-    identities = list(session.scalars(select(Identity).where(Identity.person_id == person.id).order_by(Identity.id)))
+    identities = list(
+        session.scalars(select(Identity).where(Identity.person_id == person.id).order_by(Identity.id))
+    )
     links = session.execute(select(Contact, Beneficiary).join(Beneficiary,
                                                               Beneficiary.id == Contact.beneficiary_id)
                             .where(Contact.person_id == person.id).order_by(Contact.id)).all()
@@ -167,7 +169,9 @@ def _consent(contact: Contact) -> dict:
 
 
 def _contact(session: Session, contact: Contact, person: Person) -> dict:
-    identities = list(session.scalars(select(Identity).where(Identity.person_id == person.id).order_by(Identity.id)))
+    identities = list(
+        session.scalars(select(Identity).where(Identity.person_id == person.id).order_by(Identity.id))
+    )
     return {**_consent(contact), "person": _person(person, identities)}
 
 

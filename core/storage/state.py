@@ -133,7 +133,9 @@ class DatabaseStateStore:
 
     def keys(self) -> list[str]:
         with self.sessions() as session:
-            return list(session.scalars(select(StateEntry.key).where(StateEntry.expires_at > self.clock.now())))
+            return list(
+                session.scalars(select(StateEntry.key).where(StateEntry.expires_at > self.clock.now()))
+            )
 
 
 class RedisStateStore:
@@ -165,7 +167,12 @@ class RedisStateStore:
     def recall(self, key: str, session: Session | None = None) -> Recalled | None:
         """The value and its time to live, in one round trip."""
         try:
-            raw, ttl_ms = self.client.pipeline(transaction=False).get(self.prefix + key).pttl(self.prefix + key).execute()
+            raw, ttl_ms = (
+                self.client.pipeline(transaction=False)
+                .get(self.prefix + key)
+                .pttl(self.prefix + key)
+                .execute()
+            )
         except Exception as error:  # noqa: BLE001 - any Redis failure degrades
             return self._degrade(error).recall(key)
         if not raw:
