@@ -13,7 +13,8 @@ _TOKEN = re.compile(r"\d+(?:[/.\-]\d+)*|[a-z]+")
 _REPEATS = re.compile(r"([a-z])\1+")
 _ANCHOR = re.compile(  # cheap test: could this message name a month at all?
     r"\b(?:t+h+a*n*g+[sfr]?|thnag|tahng|tang|th|k[yi]|month|january|february|march|april|may|june"
-    r"|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|oct|nov|dec)\b|\bt(?:h|hg|hang)?\.?\d|\d[/.\-]\d"
+    r"|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|oct|nov|dec)\b"
+    r"|\bt(?:h|hg|hang)?\.?\d|\d[/.\-]\d"
     r"|thang(?:nay|ni|truoc|sau|toi)\b"
 )
 _GLUED = re.compile(r"[a-z]*thang(nay|ni|truoc|sau|toi)")  # "tienthangni": typed without spaces
