@@ -128,7 +128,10 @@ def sheets(draw, kind: str | None = None, good_only: bool = False) -> Sheet:
     headers, keys = [headers[i] for i in order], [keys[i] for i in order]
     rows = []
     for _ in range(draw(st.integers(0, 2 if good_only else 7))):
-        row = [draw(GOOD[key]) if key and (good_only or draw(st.integers(0, 3)) > 0) else draw(BAD) for key in keys]
+        row = [
+            draw(GOOD[key]) if key and (good_only or draw(st.integers(0, 3)) > 0) else draw(BAD)
+            for key in keys
+        ]
         if not good_only:
             shape = draw(st.integers(0, 9))
             if shape == 0:
@@ -164,7 +167,12 @@ for _base in "aeiouyAEIOUYôöÔÖ":
             _VNI_ENCODE[_char] = _base.encode("cp1252") + bytes([_mark])
 for _mark in range(0xC0, 0x100):
     _char = decode_vni(bytes([_mark]))
-    if len(_char) == 1 and not _char.isascii() and _char not in _VNI_ENCODE and unicodedata.combining(_char) == 0:
+    if (
+        len(_char) == 1
+        and not _char.isascii()
+        and _char not in _VNI_ENCODE
+        and unicodedata.combining(_char) == 0
+    ):
         _VNI_ENCODE[_char] = bytes([_mark])
 
 
@@ -353,7 +361,9 @@ def snapshot(session, canonical: bool = False) -> tuple[dict[str, int], str]:
             for column in table.columns:
                 value = row[column.name]
                 if canonical and value is not None:
-                    target = next(iter(column.foreign_keys)).column.table.name if column.foreign_keys else None
+                    target = (
+                        next(iter(column.foreign_keys)).column.table.name if column.foreign_keys else None
+                    )
                     if column.name == "id" and name in ranks:
                         value = ranks[name][value]
                     elif target in ranks:

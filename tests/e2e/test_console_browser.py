@@ -194,7 +194,12 @@ def test_a_broadcast_from_composition_to_delivery(page, ward, runtime):
     assert page.inner_text("#delivery-status") == "Đã gửi xong"
     shot(page, "broadcast-delivered")
     with ward() as session:
-        assert session.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == "delivered")) == 3
+        assert (
+            session.scalar(
+                select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == "delivered")
+            )
+            == 3
+        )
 
 
 def test_the_indicators_page(page, ward):

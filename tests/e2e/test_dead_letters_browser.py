@@ -45,7 +45,9 @@ def test_an_officer_sends_a_given_up_message_again(page, ward, clock, settings):
     page.wait_for_selector("text=Xin chào")
     page.click("header.top nav >> text=Chưa gửi được")
     row = page.wait_for_selector(f"#dead-{message_id}")
-    assert "…1203" in row.inner_text() and "HTTP 503" in row.inner_text() and "500.000" not in row.inner_text()
+    assert (
+        "…1203" in row.inner_text() and "HTTP 503" in row.inner_text() and "500.000" not in row.inner_text()
+    )
     shot(page, "dead-letters")
     row.query_selector("button").click()
     page.wait_for_selector("text=Tin nhắn đã được đưa vào hàng đợi để gửi lại.")

@@ -39,11 +39,15 @@ def _consistent(sessions) -> None:
         if session.bind.dialect.name == "sqlite":
             assert list(session.execute(text("PRAGMA foreign_key_check"))) == []
             assert session.execute(text("PRAGMA integrity_check")).scalar() == "ok"
-        orphans = session.scalar(select(func.count()).select_from(Identity).outerjoin(Person).where(Person.id.is_(None)))
+        orphans = session.scalar(
+            select(func.count()).select_from(Identity).outerjoin(Person).where(Person.id.is_(None))
+        )
         assert orphans == 0
         assert session.scalar(select(func.count()).select_from(OutboxMessage).where(
             (OutboxMessage.address == "") | (OutboxMessage.text == ""))) == 0
-        assert session.scalar(select(func.count()).select_from(Contact).where(Contact.person_id.is_(None))) == 0
+        assert (
+            session.scalar(select(func.count()).select_from(Contact).where(Contact.person_id.is_(None))) == 0
+        )
 
 
 FORM_VALUE = st.one_of(TEXT, st.integers().map(str), st.just(""))
@@ -191,7 +195,9 @@ def test_telegram_webhook(client, demo, message, chat_id, update_id, secret, con
     assert response.status_code < 500
     if secret != TG_SECRET:
         assert response.status_code == 403
-    elif not send_raw and (flaw == "broken text" and not contact or flaw == "update_id" and not _integer(odd)):
+    elif not send_raw and (
+        flaw == "broken text" and not contact or flaw == "update_id" and not _integer(odd)
+    ):
         assert response.status_code == 400
 
 

@@ -85,7 +85,11 @@ def test_sms_turn_answers_with_sizes(sim):
     data = sim.post("/simulator/sms", json={"phone": LAI_PHONE, "text": "tiền tháng ni về chưa"}).get_json()
     assert data["sent"]["encoding"] == "UCS-2"
     [reply] = data["replies"]
-    assert LAI_AMOUNT_VI in reply["text"] and reply["size"]["encoding"] == "GSM-7" and reply["size"]["segments"] <= 3
+    assert (
+        LAI_AMOUNT_VI in reply["text"]
+        and reply["size"]["encoding"] == "GSM-7"
+        and reply["size"]["segments"] <= 3
+    )
 
 
 @pytest.mark.parametrize("text, encoding, characters, segments", [
@@ -105,7 +109,12 @@ def test_one_time_code_shows_in_the_inbox_of_the_phone_on_file(sim):
     assert "1203" in reply["replies"][0]["text"]
     assert sim.get(f"/simulator/inbox?phone={STRANGER_PHONE}").get_json()["messages"] == []
     [message] = sim.get("/simulator/inbox?phone=0978451203").get_json()["messages"]
-    assert message["kind"] == "otp" and message["status"] == "đang chờ gửi" and re.search(r"\b\d{6}\b", message["text"]) and message["size"]["encoding"] == "GSM-7"
+    assert (
+        message["kind"] == "otp"
+        and message["status"] == "đang chờ gửi"
+        and re.search(r"\b\d{6}\b", message["text"])
+        and message["size"]["encoding"] == "GSM-7"
+    )
 
 
 @pytest.mark.parametrize("url, payload", [

@@ -103,7 +103,9 @@ def test_signature_over_the_url_with_its_default_port_is_accepted(client, settin
 
 def test_tampered_body_is_403(client, settings, world):
     fields = inbound(LAI_PHONE, "TC")
-    signature = RequestValidator(settings.twilio_auth_token).compute_signature(settings.public_url + "/sms/twilio", fields)
+    signature = RequestValidator(settings.twilio_auth_token).compute_signature(
+        settings.public_url + "/sms/twilio", fields
+    )
     fields["From"] = "+84905318246"
     assert client.post("/sms/twilio", data=fields,
                        headers={"X-Twilio-Signature": signature}).status_code == 403
@@ -116,7 +118,14 @@ def test_redelivered_message_sid_has_no_second_effect(client, settings, world, s
     assert again.status_code == 200 and again.get_data() == first.get_data()
     with sessions() as session:
         assert session.scalar(select(func.count()).select_from(Complaint)) == 1
-        assert session.scalar(select(func.count()).select_from(SeenMessage).where(SeenMessage.message_id == fields["MessageSid"])) == 1
+        assert (
+            session.scalar(
+                select(func.count())
+                .select_from(SeenMessage)
+                .where(SeenMessage.message_id == fields["MessageSid"])
+            )
+            == 1
+        )
 
 
 def test_redelivered_question_is_disclosed_once(client, settings, world, sessions):
@@ -124,7 +133,12 @@ def test_redelivered_question_is_disclosed_once(client, settings, world, session
     signed_post(client, settings, "/sms/twilio", fields)
     signed_post(client, settings, "/sms/twilio", fields)
     with sessions() as session:
-        assert session.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.action.like("disclose.%"))) == 1
+        assert (
+            session.scalar(
+                select(func.count()).select_from(AuditLog).where(AuditLog.action.like("disclose.%"))
+            )
+            == 1
+        )
 
 
 def _sent_message(sessions, provider_id: str) -> int:

@@ -120,7 +120,12 @@ def test_repeated_request_gets_the_same_screen(client, world, sessions):
     first = dial(client, LAI_PHONE, "1", "retry-1")
     assert dial(client, LAI_PHONE, "1", "retry-1") == first
     with sessions() as session:
-        assert session.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.action == "disclose.payment_status")) == 1
+        assert (
+            session.scalar(
+                select(func.count()).select_from(AuditLog).where(AuditLog.action == "disclose.payment_status")
+            )
+            == 1
+        )
 
 
 def test_dial_in_writes_nothing_and_the_next_path_replays_it(client, world, runtime):

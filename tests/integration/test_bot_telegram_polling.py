@@ -67,8 +67,9 @@ def test_polling_answers_start_contact_share_question_and_refuses_a_forwarded_co
                                env=_environment(database_url_for_run, bot_api.standin.url),
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
-        done = bot_api.standin.wait_for(lambda requests: sum(r.path.endswith("/sendMessage") for r in requests) >= 5,
-                                        timeout=30)
+        done = bot_api.standin.wait_for(
+            lambda requests: sum(r.path.endswith("/sendMessage") for r in requests) >= 5, timeout=30
+        )
     finally:
         process.terminate()
         try:
@@ -76,13 +77,17 @@ def test_polling_answers_start_contact_share_question_and_refuses_a_forwarded_co
         except subprocess.TimeoutExpired:
             process.kill()
             output, _ = process.communicate()
-    assert done, f"expected five answers, got {[m['text'][:40] for m in bot_api.sent()]}; the process said:\n{output[:3000]}"
+    assert done, (
+        f"expected five answers, got {[m['text'][:40] for m in bot_api.sent()]}; the process said:\n{output[:3000]}"
+    )
     assert bot_api.calls("getUpdates"), "the process never polled"
     to_guardian = [m for m in bot_api.sent() if str(m["chat_id"]) == str(GUARDIAN_TG)]
     to_stranger = [m for m in bot_api.sent() if str(m["chat_id"]) == str(STRANGER_TG)]
     greeting, linked, answer = to_guardian
     assert greeting["text"].startswith("Xin chào ông/bà")
-    assert any(button.get("request_contact") for row in greeting["reply_markup"]["keyboard"] for button in row)
+    assert any(
+        button.get("request_contact") for row in greeting["reply_markup"]["keyboard"] for button in row
+    )
     assert "…5678" in linked["text"]
     assert AMOUNT_VI in answer["text"]
     refusal, stranger_answer = to_stranger

@@ -86,7 +86,9 @@ def test_approval_by_a_province_administrator_queues_exactly_the_commune(cli, co
     with commune() as session:
         rows = list(session.scalars(select(OutboxMessage).order_by(OutboxMessage.address)))
     assert sorted(r.address for r in rows) == ["+84905318246", "+84935602417", "+84978451203"]
-    assert all(r.kind == "broadcast" and r.ref == f"broadcast:{broadcast_id}" and r.priority == 9 for r in rows)
+    assert all(
+        r.kind == "broadcast" and r.ref == f"broadcast:{broadcast_id}" and r.priority == 9 for r in rows
+    )
     texts = {r.address: r.text for r in rows}
     assert texts["+84978451203"] == strip_diacritics("Kính gửi Nguyễn Thị Lài: tiền tháng 11/2026 đã về, "
                                                      "ông/bà nhớ nhận.")

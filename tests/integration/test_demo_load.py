@@ -48,7 +48,9 @@ def test_ratios_per_provider_and_in_total_are_the_provinces(sessions):
         (reported_accounts, reported_paid), (exact_accounts, exact_paid) = REPORTED[provider]
         assert abs(100 * accounts / count - reported_accounts) <= 0.5
         assert abs(100 * electronic / count - reported_paid) <= 0.5
-        assert abs(accounts / count - exact_accounts) <= 0.005 and abs(electronic / count - exact_paid) <= 0.005
+        assert (
+            abs(accounts / count - exact_accounts) <= 0.005 and abs(electronic / count - exact_paid) <= 0.005
+        )
         totals = [totals[0] + count, totals[1] + accounts, totals[2] + electronic]
     assert abs(100 * totals[1] / totals[0] - 79) <= 0.5
     assert abs(100 * totals[2] / totals[0] - 54) <= 0.5
@@ -58,13 +60,20 @@ def test_all_40_units_hold_people_and_39_pay_electronically(loaded):
     with loaded() as session:
         units = session.scalars(select(Unit).where(Unit.parent_code == "46")).all()
         used = set(session.scalars(select(Beneficiary.unit_code).distinct()))
-        electronic_people = set(session.scalars(select(Beneficiary.unit_code).where(Beneficiary.method != "cash")))
+        electronic_people = set(
+            session.scalars(select(Beneficiary.unit_code).where(Beneficiary.method != "cash"))
+        )
     assert len(units) == 40 and used == {u.code for u in units}
-    assert sorted(u.kind for u in units).count("phuong") == 21 and sorted(u.kind for u in units).count("xa") == 19
+    assert (
+        sorted(u.kind for u in units).count("phuong") == 21
+        and sorted(u.kind for u in units).count("xa") == 19
+    )
     assert sum(u.pays_electronically for u in units) == 39
     cash_only = [u for u in units if not u.pays_electronically]
     assert cash_only[0].code not in electronic_people
-    assert all(u.officer_name and u.officer_phone and u.office_address.startswith(f"UBND {u.name}") for u in units)
+    assert all(
+        u.officer_name and u.officer_phone and u.office_address.startswith(f"UBND {u.name}") for u in units
+    )
 
 
 def test_a_second_load_changes_nothing(loaded):
@@ -144,7 +153,9 @@ def test_the_documented_identities_hold_what_the_docs_promise(loaded):
         assert tai.method == "cash" and tai.has_account
         assert [c[1] for c in _contacts(session, "+84868530927")] == ["authorised"]
 
-        assert not session.scalar(select(func.count()).select_from(Identity).where(Identity.address == "+84909123000"))
+        assert not session.scalar(
+            select(func.count()).select_from(Identity).where(Identity.address == "+84909123000")
+        )
     assert STRANGER_PHONE == "0909123000"
 
 

@@ -132,7 +132,9 @@ def outage(settings, sessions, engine, database_url_for_run):
 
 def _sms(client, settings, sid: str, body: str):
     params = {"MessageSid": sid, "From": "+84912345678", "To": "+15005550006", "Body": body}
-    signature = RequestValidator(settings.twilio_auth_token).compute_signature(settings.public_url + "/sms/twilio", params)
+    signature = RequestValidator(settings.twilio_auth_token).compute_signature(
+        settings.public_url + "/sms/twilio", params
+    )
     return client.post("/sms/twilio", data=params, headers={"X-Twilio-Signature": signature})
 
 

@@ -69,7 +69,10 @@ def test_officers_list_is_imported_with_its_people(sessions, data_dir):
         assert (tu.birth_date, tu.birth_year, tu.coefficient, tu.monthly_amount) == (None, 1941,
                                                                                      Decimal("1.50"), 750_000)
         assert sorted(tu.category_codes) == ["NCT_80", "NKT_NANG"] and tu.method == "ewallet"
-        assert s.scalars(select(Beneficiary.programme_code).where(Beneficiary.code == "HUE-0004")).one() == "HTXH"
+        assert (
+            s.scalars(select(Beneficiary.programme_code).where(Beneficiary.code == "HUE-0004")).one()
+            == "HTXH"
+        )
         identity = s.scalars(select(Identity).where(Identity.address == "+84382345678")).one()
         assert (identity.kind, identity.verified, identity.verified_by) == ("phone", True, "on_file")
         contact = s.scalars(select(Contact).where(Contact.person_id == identity.person_id)).one()
@@ -93,7 +96,9 @@ def test_one_guardian_of_two_beneficiaries_is_one_person(sessions, data_dir):
     with sessions() as s:
         guardians = s.scalars(select(Person).join(Identity).where(Identity.address == "+84905111222")).all()
         assert len(guardians) == 1
-        codes = s.scalars(select(Beneficiary.code).join(Contact).where(Contact.person_id == guardians[0].id)).all()
+        codes = s.scalars(
+            select(Beneficiary.code).join(Contact).where(Contact.person_id == guardians[0].id)
+        ).all()
         assert sorted(codes) == ["HUE-0001", "HUE-0002"]
 
 

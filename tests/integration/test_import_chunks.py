@@ -145,7 +145,9 @@ def failing_insert(sessions):
                            "WHEN NEW.code = 'HUE-0006' BEGIN SELECT RAISE(ABORT, 'refused'); END"))
     yield
     with sessions.begin() as s:
-        s.execute(text("DROP TRIGGER refuse_hue_0006" + (" ON beneficiaries" if dialect == "postgresql" else "")))
+        s.execute(
+            text("DROP TRIGGER refuse_hue_0006" + (" ON beneficiaries" if dialect == "postgresql" else ""))
+        )
         if dialect == "postgresql":
             s.execute(text("DROP FUNCTION refuse_hue_0006()"))
 

@@ -26,9 +26,13 @@ def run(sessions, settings):
 def test_clean_file_exits_0_with_counts(run, sessions, data_dir):
     result = run("beneficiaries", data_dir / "import_beneficiaries.csv", "--today", "2026-11-26")
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == "Tổng số dòng: 6 · thêm mới: 6 · cập nhật: 0 · không đổi: 0 · bị từ chối: 0"
+    assert (
+        result.output.strip() == "Tổng số dòng: 6 · thêm mới: 6 · cập nhật: 0 · không đổi: 0 · bị từ chối: 0"
+    )
     again = run("beneficiaries", data_dir / "import_beneficiaries.csv")
-    assert again.output.strip() == "Tổng số dòng: 6 · thêm mới: 0 · cập nhật: 0 · không đổi: 6 · bị từ chối: 0"
+    assert (
+        again.output.strip() == "Tổng số dòng: 6 · thêm mới: 0 · cập nhật: 0 · không đổi: 6 · bị từ chối: 0"
+    )
     with sessions() as s:
         assert s.scalar(select(func.count()).select_from(Beneficiary)) == 6
 
@@ -39,7 +43,9 @@ def test_rejected_rows_exit_1_with_one_line_each(run, data_dir):
     lines = result.output.strip().splitlines()
     assert lines[0] == "Tổng số dòng: 9 · thêm mới: 5 · cập nhật: 0 · không đổi: 0 · bị từ chối: 4"
     assert lines[1] == "Các lỗi (8):"
-    assert "Dòng 7, cột «Ngày sinh»: «31/02/1940» không phải là ngày hợp lệ (dd/mm/yyyy hoặc năm sinh)." in lines
+    assert (
+        "Dòng 7, cột «Ngày sinh»: «31/02/1940» không phải là ngày hợp lệ (dd/mm/yyyy hoặc năm sinh)." in lines
+    )
     assert len(lines) == 10
 
 
@@ -155,4 +161,7 @@ def test_old_excel_list_with_a_bad_row_and_a_damaged_one(run, sessions, tmp_path
     damaged.write_bytes(path.read_bytes()[:2000])
     result = run("beneficiaries", damaged)
     assert result.exit_code == 2 and "Traceback" not in result.output
-    assert result.stderr.strip() == "Tệp .xls bị hỏng, không đọc được. Hãy mở tệp bằng Excel hoặc LibreOffice rồi lưu lại."
+    assert (
+        result.stderr.strip()
+        == "Tệp .xls bị hỏng, không đọc được. Hãy mở tệp bằng Excel hoặc LibreOffice rồi lưu lại."
+    )

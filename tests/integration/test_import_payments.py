@@ -75,8 +75,10 @@ def test_only_a_changed_status_is_an_event(sessions, tmp_path, beneficiaries):
 
 def test_a_new_payment_without_an_amount_takes_the_monthly_amount(sessions, tmp_path, beneficiaries):
     path = tmp_path / "ds.csv"
-    path.write_text("ky_chi_tra,ma_doi_tuong,trang_thai\n2026-12,HUE-0003,Chờ chi trả\n2026-12,HUE-0001,sai\n",
-                    encoding="utf-8")
+    path.write_text(
+        "ky_chi_tra,ma_doi_tuong,trang_thai\n2026-12,HUE-0003,Chờ chi trả\n2026-12,HUE-0001,sai\n",
+        encoding="utf-8",
+    )
     report = import_file(sessions, "payments", path, today=TODAY)
     assert [e.line() for e in report.errors] == [(
         "Dòng 3, cột «trang_thai»: «sai» không phải là trạng thái hợp lệ (Chờ chi trả, Đã chuyển, Đã chi "
@@ -117,4 +119,6 @@ def test_cash_schedules(sessions, data_dir, tmp_path):
                      "12/2026,19815,05/12/2026,01/12/2026,7h-11h,Bưu điện An Cựu\n", encoding="utf-8")
     changed = import_file(sessions, "schedules", moved, today=TODAY)
     assert (changed.updated, len(changed.events), changed.events[0].unit_code) == (1, 1, "19815")
-    assert [e.line() for e in changed.errors] == ["Dòng 3, cột «Đến ngày»: Đến ngày không được trước từ ngày."]
+    assert [e.line() for e in changed.errors] == [
+        "Dòng 3, cột «Đến ngày»: Đến ngày không được trước từ ngày."
+    ]

@@ -144,7 +144,12 @@ def test_an_sms_status_answer_opens_no_transaction_when_redis_keeps_the_rest(set
     assert answer_statuses and all(status == IDLE for status in answer_statuses)
     assert any(status != IDLE for status in statuses)  # the complaint's rows were written in a transaction
     with sessions() as session:
-        assert session.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.action == "disclose.payment_status")) == 1
+        assert (
+            session.scalar(
+                select(func.count()).select_from(AuditLog).where(AuditLog.action == "disclose.payment_status")
+            )
+            == 1
+        )
         assert session.scalar(select(func.count()).select_from(Complaint)) == 1
 
 

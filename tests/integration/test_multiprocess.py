@@ -134,8 +134,14 @@ def test_two_web_processes_and_three_workers(scaled, database_url_for_run, sessi
     keys = Counter(idempotency_key(r) for r in requests)
     assert keys and max(keys.values()) == 1, "a message was sent twice"
     with sessions() as session:
-        sent = session.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == "sent"))
-        otps = session.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.kind == "otp"))
+        sent = session.scalar(
+            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == "sent")
+        )
+        otps = session.scalar(
+            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.kind == "otp")
+        )
     assert sent == len(requests)
-    assert otps == 1 and any(r.form.get("To") == "+84978451203" and "BT" not in r.form.get("Body", "") for r in requests)
+    assert otps == 1 and any(
+        r.form.get("To") == "+84978451203" and "BT" not in r.form.get("Body", "") for r in requests
+    )
     assert shown["recipients"] > 0 and shown["sent"] == shown["recipients"]

@@ -221,7 +221,9 @@ def test_long_names_places_and_reasons_stay_within_three_sms(sessions, settings,
         b = beneficiary(session, "HUE-0001", long_name, provider="Viettel Money Chi nhánh Thừa Thiên Huế cũ")
         link(session, person(session, phone=SON_PHONE), b)
         set_officer(session, name="Nguyễn Phước Bửu Long Hoàng Thượng", phone="+842343822123")
-    note = "Tài khoản không tồn tại hoặc đã bị đóng do quá hạn không giao dịch trên mười hai tháng liên tục " * 3
+    note = (
+        "Tài khoản không tồn tại hoặc đã bị đóng do quá hạn không giao dịch trên mười hai tháng liên tục " * 3
+    )
     for status in ("Không thành công", "Bị trả về", "Tạm dừng", "Đã chi trả"):
         import_payments(sessions, settings, clock, [payment_row("HUE-0001", status, note=note[:250])])
     texts = texts_to(sessions, SON_PHONE)

@@ -68,7 +68,11 @@ def test_cash_reminders_two_days_before_and_on_the_morning(cli, sessions, settin
         "ngay "
         "02/12 den ngay 04/12/2026 (7h30-11h00) tai Nha van hoa to 5. Nho mang theo CCCD.")
     assert run(cli, "2026-12-02")["reminders"] == 2
-    morning = [m for m in outbox(sessions) if m.idempotency_key.startswith("remind:") and ":day:" in m.idempotency_key]
+    morning = [
+        m
+        for m in outbox(sessions)
+        if m.idempotency_key.startswith("remind:") and ":day:" in m.idempotency_key
+    ]
     assert {m.not_before.astimezone(clock.tz) for m in morning} == {datetime(2026, 12, 2, 7, 0,
                                                                              tzinfo=clock.tz)}
     assert morning[0].text.startswith("Hom nay: chi tra tien tro cap thang 12/2026")

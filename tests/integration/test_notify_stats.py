@@ -63,7 +63,11 @@ def test_period_uses_the_payments_period_else_the_month_queued(cli, messages):
                                 "dead": 0,
                                 "total": 4}
     assert [row["channel"] for row in october["channels"]] == ["sms", "zalo"]
-    assert november["total"]["total"] == 3 and november["total"]["queued"] == 2 and november["total"]["dead"] == 1
+    assert (
+        november["total"]["total"] == 3
+        and november["total"]["queued"] == 2
+        and november["total"]["dead"] == 1
+    )
     assert json.loads(cli("notifications", "stats", "--period", "2026-12", "--json").output)["channels"] == []
 
 

@@ -114,7 +114,9 @@ def test_worker_process_sends_queued_rows_through_the_standin(database_url_for_r
     assert sorted(r.form["Body"] for r in twilio_api.requests) == [f"Tin {i}" for i in range(5)]
     with sessions() as session:
         rows = list(session.scalars(select(OutboxMessage)))
-        assert {row.status for row in rows} == {"sent"} and all(row.provider_id.startswith("SM") for row in rows)
+        assert {row.status for row in rows} == {"sent"} and all(
+            row.provider_id.startswith("SM") for row in rows
+        )
         # a --once run leases under its own host:pid id, never a name another worker could share
         assert all(row.claimed_by.endswith(":once") and row.claimed_by != "dispatcher" for row in rows)
 

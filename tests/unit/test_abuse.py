@@ -85,7 +85,9 @@ def test_console_sign_in_failures_are_counted_in_redis(app, runtime, sessions):
 
     runtime.settings = runtime.settings.with_(redis_url=REDIS_URL)
     client = app.test_client()
-    client.environ_base["REMOTE_ADDR"] = f"10.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}"
+    client.environ_base["REMOTE_ADDR"] = (
+        f"10.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}"
+    )
     run = uuid.uuid4().hex[:8]
     statuses = [sign_in(client, f"spray-{run}-{n}", "sai-mat-khau").status_code for n in range(11)]
     assert statuses == [401] * 10 + [429]

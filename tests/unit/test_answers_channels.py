@@ -127,10 +127,14 @@ def _check_every_answer(session, clock, settings, people, channel, language) -> 
         assert text.strip(), "empty answer"
         shown = render_for_channel(text, channel, settings)
         if channel == "sms":
-            assert sms_size(to_gsm7(text)).segments <= settings.sms_max_segments, f"SMS too long: {to_gsm7(text)!r}"
+            assert sms_size(to_gsm7(text)).segments <= settings.sms_max_segments, (
+                f"SMS too long: {to_gsm7(text)!r}"
+            )
             assert sms_size(shown).encoding == "GSM-7"
         elif channel == "ussd":
-            assert len(to_ascii(text)) <= settings.ussd_max_chars, f"USSD too long ({len(to_ascii(text))}): {to_ascii(text)!r}"
+            assert len(to_ascii(text)) <= settings.ussd_max_chars, (
+                f"USSD too long ({len(to_ascii(text))}): {to_ascii(text)!r}"
+            )
             assert shown.isascii()
         else:
             assert shown == text

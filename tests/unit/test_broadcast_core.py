@@ -92,7 +92,9 @@ def test_filters_by_channel_and_payment_status(ward, clock):
 
 def test_fields_come_from_the_payment_and_the_cash_schedule(ward):
     with ward() as session:
-        lai = session.scalar(select(Contact.beneficiary_id).where(Contact.role == "self").order_by(Contact.id))
+        lai = session.scalar(
+            select(Contact.beneficiary_id).where(Contact.role == "self").order_by(Contact.id)
+        )
         values = template_values(session, [lai], "2026-12", translator("vi"), date(2026, 11, 26))[lai]
     assert values == {"ho_ten": "Nguyễn Thị Lài", "so_tien": "750.000đ", "ky": "12/2026",
                       "ngay_chi_tra": "02/12/2026 - 04/12/2026", "dia_diem": "Nhà văn hóa tổ 5 (7h30-11h00)"}

@@ -49,7 +49,11 @@ def test_a_phone_search_is_audited_without_the_full_number(client, people):
     client.get("/console/beneficiaries", query_string={"q": "0905 318 246"})
     client.get("/console/beneficiaries", query_string={"q": "thi lai"})
     with people() as session:
-        rows = list(session.scalars(select(AuditLog).where(AuditLog.action == "beneficiary.search").order_by(AuditLog.id)))
+        rows = list(
+            session.scalars(
+                select(AuditLog).where(AuditLog.action == "beneficiary.search").order_by(AuditLog.id)
+            )
+        )
     phone_row, name_row = (row.detail["query"] for row in rows)
     assert "318246" not in phone_row and "318 246" not in phone_row and "8246" in phone_row
     assert "thi lai" in name_row  # who looked for whom stays traceable
@@ -91,7 +95,10 @@ def test_an_officer_removes_a_guardian(client, people):
     assert "Đã gỡ người giám hộ" in page
     with people() as session:
         assert session.get(Contact, guardian.id).removed_at is not None
-        assert session.scalar(select(AuditLog.actor).where(AuditLog.action == "guardian.remove")) == "officer:lan"
+        assert (
+            session.scalar(select(AuditLog.actor).where(AuditLog.action == "guardian.remove"))
+            == "officer:lan"
+        )
 
 
 def test_another_commune_cannot_remove_a_guardian(client, people):

@@ -62,7 +62,12 @@ def _quoted_all(text: str) -> bool:
 
 def _no_formula_anywhere(text: str) -> bool:
     """No cell, nor any piece of one after a ; , tab or line break, starts a formula."""
-    pieces = [piece.lstrip(" \t\r\n") for row in _cells(text) for cell in row for piece in re.split(r"[;,\t\r\n]", cell)]
+    pieces = [
+        piece.lstrip(" \t\r\n")
+        for row in _cells(text)
+        for cell in row
+        for piece in re.split(r"[;,\t\r\n]", cell)
+    ]
     return not [piece for piece in pieces if piece.startswith(("=", "+", "-", "@"))]
 
 

@@ -84,7 +84,9 @@ def test_paid_results_queue_notifications_and_say_how_many(client, officers, inl
     page = client.get(upload(client, "payments", payments,
                              "ket-qua.csv").headers["Location"]).get_data(as_text=True)
     with officers() as session:
-        queued = session.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.kind == "notification"))
+        queued = session.scalar(
+            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.kind == "notification")
+        )
     assert queued == 2
     assert 'data-count="notifications">2<' in page
 
@@ -92,7 +94,9 @@ def test_paid_results_queue_notifications_and_say_how_many(client, officers, inl
 def test_only_csv_excel_or_libreoffice_files(client, officers, inline):
     sign_in(client, "lan")
     response = upload(client, "beneficiaries", "x", "danh-sach.pdf")
-    assert "Chỉ nhập được tệp CSV, Excel (.xlsx, .xls) hoặc LibreOffice (.ods)" in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Chỉ nhập được tệp CSV, Excel (.xlsx, .xls) hoặc LibreOffice (.ods)" in client.get(
+        response.headers["Location"]
+    ).get_data(as_text=True)
 
 
 def test_an_unreadable_file_says_why(client, officers, inline):
@@ -150,7 +154,10 @@ def test_when_every_row_is_rejected_the_banner_says_none_was_imported(client, of
     sign_in(client, "lan")
     page = client.get(upload(client, "beneficiaries",
                              HEADER + BAD_DATE).headers["Location"]).get_data(as_text=True)
-    assert "Chưa nhập được dòng nào: dòng nào cũng có lỗi." in page and "Các dòng hợp lệ đã được nhập" not in page
+    assert (
+        "Chưa nhập được dòng nào: dòng nào cũng có lỗi." in page
+        and "Các dòng hợp lệ đã được nhập" not in page
+    )
 
 
 @pytest.mark.parametrize("name", ["danh-sach.xls", "danh-sach.ods"])

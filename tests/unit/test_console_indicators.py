@@ -72,7 +72,9 @@ def test_the_page_has_charts_and_tables(client, province):
 def test_csv_and_xlsx_exports(client, province):
     sign_in(client, "tinh")
     csv_text = client.get("/console/indicators.csv?period=2026-11").get_data(as_text=True)
-    assert csv_text.startswith('\ufeff"Nhóm";"Tên";"Đối tượng"'), "a BOM, and cells split as Excel in Vietnamese does"
+    assert csv_text.startswith('\ufeff"Nhóm";"Tên";"Đối tượng"'), (
+        "a BOM, and cells split as Excel in Vietnamese does"
+    )
     assert f'"Đơn vị chi trả";"{VIETTEL}";"4";"3";"75,0";"2";"50,0"' in csv_text, "decimal commas"
     xlsx = client.get("/console/indicators.xlsx?period=2026-11")
     sheet = load_workbook(io.BytesIO(xlsx.data)).active

@@ -125,7 +125,10 @@ def test_a_commune_officer_cannot_erase(client, people):
     response = post(client, "/console/beneficiaries/BT4600001/erase", {"confirm": "BT4600001"})
     assert response.status_code == 403 and "quản trị viên cấp tỉnh" in response.get_data(as_text=True)
     with people() as session:
-        assert session.scalar(select(Beneficiary.full_name).where(Beneficiary.code == "BT4600001")) == "Nguyễn Thị Lài"
+        assert (
+            session.scalar(select(Beneficiary.full_name).where(Beneficiary.code == "BT4600001"))
+            == "Nguyễn Thị Lài"
+        )
 
 
 def test_a_wrong_confirmation_erases_nothing(client, people):
@@ -160,15 +163,23 @@ def test_erasing_a_guardian_makes_their_phone_a_stranger(client, people, setting
         assert waiting.status == "cancelled" and sent.status == "delivered"
         assert GUARDIAN_PHONE not in (waiting.address, sent.address) and "Tien thang" not in sent.text
         complaint = session.scalar(select(Complaint))
-        assert complaint.number == "PA-2026-000001" and complaint.reply_to is None and "chua nhan" not in complaint.text
-        assert not session.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.actor.contains("905318246")))
+        assert (
+            complaint.number == "PA-2026-000001"
+            and complaint.reply_to is None
+            and "chua nhan" not in complaint.text
+        )
+        assert not session.scalar(
+            select(func.count()).select_from(AuditLog).where(AuditLog.actor.contains("905318246"))
+        )
         erased = session.scalar(select(AuditLog).where(AuditLog.action == "privacy.erase_person"))
         assert erased.actor == "officer:tinh" and erased.detail == {"person_id": person_id, "identities": 1}
     after = messages(signed_post(client, settings, "/sms/twilio",
                                  inbound(GUARDIAN_PHONE, "tien thang nay ve chua")))
     assert after == unknown, "the erased phone gets the stranger answer"
     with people() as session:
-        assert session.scalar(select(Identity).where(Identity.address == GUARDIAN_PHONE)) is None, "asking creates no one"
+        assert session.scalar(select(Identity).where(Identity.address == GUARDIAN_PHONE)) is None, (
+            "asking creates no one"
+        )
     sender = FakeSender()
     Dispatcher(people, {"sms": sender}, runtime.clock, settings).run_once()
     assert all(address != GUARDIAN_PHONE for address, _ in sender.sent)
@@ -184,7 +195,9 @@ def test_erasing_a_beneficiary_keeps_the_payments(client, people):
     with people() as session:
         assert session.scalar(select(Beneficiary).where(Beneficiary.code == "BT4600001")) is None
         lai = session.scalar(select(Beneficiary))
-        assert lai.code.startswith("XOA-") and lai.full_name == "" and lai.birth_date is None and not lai.active
+        assert (
+            lai.code.startswith("XOA-") and lai.full_name == "" and lai.birth_date is None and not lai.active
+        )
         assert lai.national_id_hash is None and lai.account_last4 is None and lai.erased_at is not None
         payment = session.scalar(select(Payment))
         assert (payment.beneficiary_id, payment.period, payment.amount) == (lai.id, "2026-11", 500_000)
@@ -200,4 +213,6 @@ def test_removing_a_guardian_records_when_and_where_consent_ended(client, people
     assert post(client, f"/console/beneficiaries/BT4600001/contacts/{person_id}/remove").status_code == 302
     data = client.get(f"/console/beneficiaries/BT4600001/persons/{person_id}/export.json").get_json()
     link = data["links"][0]
-    assert link["consent_withdrawn_at"] and link["consent_withdrawn_channel"] == "console" and link["removed_at"]
+    assert (
+        link["consent_withdrawn_at"] and link["consent_withdrawn_channel"] == "console" and link["removed_at"]
+    )

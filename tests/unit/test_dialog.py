@@ -135,7 +135,10 @@ def test_stop_and_resume(family, ask, sessions):
 def test_english_after_en(family, ask):
     assert "English" in ask(family.lai_phone, "EN")
     text = ask(family.lai_phone, "TC")
-    assert text == "The allowance for 11/2026 of Mrs Nguyễn Thị Lài: 750,000 VND, paid into the Viettel Money e-wallet on 05/11/2026."
+    assert (
+        text
+        == "The allowance for 11/2026 of Mrs Nguyễn Thị Lài: 750,000 VND, paid into the Viettel Money e-wallet on 05/11/2026."
+    )
     assert "tiếng Việt" in ask(family.lai_phone, "VI")
 
 

@@ -25,7 +25,10 @@ def test_tcvn3_table_is_glibc_iconvs():
 
 def test_well_known_strings_decode():
     assert decode_tcvn3(b"H\xe4 v\xb5 t\xaan") == "Họ và tên"
-    assert decode_vni("Coäng hoøa xaõ hoäi chuû nghóa Vieät Nam".encode("cp1252")) == "Cộng hòa xã hội chủ nghĩa Việt Nam"
+    assert (
+        decode_vni("Coäng hoøa xaõ hoäi chuû nghóa Vieät Nam".encode("cp1252"))
+        == "Cộng hòa xã hội chủ nghĩa Việt Nam"
+    )
     assert decode_vni("Ñoäc laäp - Töï do - Haïnh phuùc".encode("cp1252")) == "Độc lập - Tự do - Hạnh phúc"
 
 

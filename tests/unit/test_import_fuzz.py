@@ -185,7 +185,9 @@ def test_console_upload_of_generated_files(listed, console, file, who):
     assert status["status"] in ("done", "failed", "refused"), status
     if status["status"] == "failed":
         assert vietnamese(status["message"]) and "unexpectedly" not in status["message"]
-        assert "không mong đợi" not in status["message"] and "bất ngờ" not in status["message"], status["message"]
+        assert "không mong đợi" not in status["message"] and "bất ngờ" not in status["message"], status[
+            "message"
+        ]
     if status["status"] != "done" or (status["rejected"] and not status["created"] and not status["updated"]):
         with listed() as session:
             assert snapshot(session) == before

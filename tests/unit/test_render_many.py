@@ -41,4 +41,6 @@ def test_long_broadcasts_are_cut_like_any_sms():
     assert "".join(pieces) == fill("".join(f"{{{p}}}" if i % 2 else p for i, p in enumerate(parts)), values)
     rendered = ManyRenderer("sms", settings).render(pieces)
     assert rendered == render_for_channel("".join(pieces), "sms", settings)
-    assert rendered.startswith("Kinh gui Nguyen Thi Lai: tien thang 11/2026 la 750.000d.") and rendered.endswith("...")
+    assert rendered.startswith(
+        "Kinh gui Nguyen Thi Lai: tien thang 11/2026 la 750.000d."
+    ) and rendered.endswith("...")

@@ -127,7 +127,11 @@ def test_complaint_from_the_menu_becomes_a_ticket(menu, world, sessions):
     reply = menu.answer_path("c", LAI_PHONE, "6*2*1")
     with sessions() as session:
         ticket = session.scalar(select(Complaint))
-    assert ticket.category == "not_received" and ticket.beneficiary_id == world.lai.id and ticket.channel == "ussd"
+    assert (
+        ticket.category == "not_received"
+        and ticket.beneficiary_id == world.lai.id
+        and ticket.channel == "ussd"
+    )
     assert ticket.number in reply.text
 
 
