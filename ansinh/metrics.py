@@ -23,25 +23,31 @@ REQUESTS = Counter("ansinh_http_requests_total", "HTTP requests answered, by rou
                    ["route", "channel", "status"])
 LATENCY = Histogram("ansinh_http_request_duration_seconds", "Time to answer an HTTP request",
                     ["route", "channel"], buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10))
-TURNS = Counter("ansinh_turns_total", "Conversation turns answered, by channel and intent", ["channel", "intent"])
+TURNS = Counter("ansinh_turns_total", "Conversation turns answered, by channel and intent",
+                ["channel", "intent"])
 SENDS = Counter("ansinh_outbox_sends_total",
                 "Outbox send attempts by outcome: sent, delivered, retry, failed, dead",
                 ["channel", "provider", "outcome"])
 PROVIDER_ERRORS = Counter("ansinh_provider_errors_total", "Errors answered by a provider, by code",
                           ["channel", "provider", "code"])
-RECEIPTS = Counter("ansinh_delivery_receipts_total", "Delivery receipts applied, by status", ["channel", "status"])
+RECEIPTS = Counter("ansinh_delivery_receipts_total", "Delivery receipts applied, by status",
+                   ["channel", "status"])
 RATE_LIMITED = Counter("ansinh_rate_limited_total", "Attempts refused by a rate limit", ["scope"])
 STORE_ERRORS = Counter("ansinh_store_errors_total", "Database and Redis errors", ["store"])
-IMPORT_ROWS = Counter("ansinh_import_rows_total", "Rows read by imports: accepted or rejected", ["kind", "outcome"])
+IMPORT_ROWS = Counter("ansinh_import_rows_total", "Rows read by imports: accepted or rejected",
+                      ["kind", "outcome"])
 IMPORT_SECONDS = Counter("ansinh_import_seconds_total", "Time spent importing files", ["kind"])
 LOGIN_FAILURES = Counter("ansinh_console_login_failures_total", "Officers' failed sign-ins")
-SCHEDULER_RUNS = Counter("ansinh_scheduler_runs_total", "Runs of the reminder and receipt scheduler", ["outcome"])
+SCHEDULER_RUNS = Counter("ansinh_scheduler_runs_total", "Runs of the reminder and receipt scheduler",
+                         ["outcome"])
 
 CORE_EVENTS = {"turn": TURNS, "send": SENDS, "provider_error": PROVIDER_ERRORS, "receipt": RECEIPTS,
                "rate_limited": RATE_LIMITED, "store_error": STORE_ERRORS, "import_rows": IMPORT_ROWS,
-               "import_seconds": IMPORT_SECONDS, "login_failed": LOGIN_FAILURES, "scheduler_run": SCHEDULER_RUNS}
+               "import_seconds": IMPORT_SECONDS, "login_failed": LOGIN_FAILURES,
+               "scheduler_run": SCHEDULER_RUNS}
 # Read from the database at each scrape (DatabaseCollector).
-DATABASE_GAUGES = ("ansinh_outbox_waiting", "ansinh_outbox_oldest_due_seconds", "ansinh_broadcasts_pending_approval")
+DATABASE_GAUGES = ("ansinh_outbox_waiting", "ansinh_outbox_oldest_due_seconds",
+                   "ansinh_broadcasts_pending_approval")
 
 
 def on_core_count(event: str, amount: float, labels: dict) -> None:
@@ -85,7 +91,8 @@ class DatabaseCollector:
         from core.outbox.health import oldest_due_age, waiting_per_channel
 
         waiting = GaugeMetricFamily(DATABASE_GAUGES[0], "Outbox messages not yet sent", labels=["channel"])
-        lag = GaugeMetricFamily(DATABASE_GAUGES[1], "Age of the oldest due outbox message", labels=["channel"])
+        lag = GaugeMetricFamily(DATABASE_GAUGES[1], "Age of the oldest due outbox message",
+                                labels=["channel"])
         pending = GaugeMetricFamily(DATABASE_GAUGES[2], "Broadcasts waiting for approval")
         try:
             with self.runtime.sessions() as session:

@@ -39,7 +39,8 @@ class Observed:
 def metrics_networks(spec: str) -> tuple:
     """ANSINH_METRICS_ALLOWED_IPS as networks; a bad entry stops the start (SettingsError names it)."""
     try:
-        return tuple(ipaddress.ip_network(item.strip(), strict=False) for item in spec.split(",") if item.strip())
+        return tuple(ipaddress.ip_network(item.strip(),
+                                          strict=False) for item in spec.split(",") if item.strip())
     except ValueError:
         raise SettingsError("ANSINH_METRICS_ALLOWED_IPS", spec) from None
 
@@ -76,7 +77,8 @@ def init_app(app: Flask, runtime) -> None:
             where = (observed.route, observed.channel)
             requests = requests_of.get((*where, status))
             if requests is None:
-                requests = requests_of.setdefault((*where, status), metrics.REQUESTS.labels(*where, str(status)))
+                requests = requests_of.setdefault((*where, status),
+                                                  metrics.REQUESTS.labels(*where, str(status)))
             latency = latency_of.get(where) or latency_of.setdefault(where, metrics.LATENCY.labels(*where))
             requests.inc()
             latency.observe(took)

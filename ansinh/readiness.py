@@ -21,7 +21,8 @@ def init_app(app: Flask, runtime) -> None:
         checks = {"database": "ok", "migrations": "ok", "redis": "ok", "outbox": "ok"}
         try:
             with runtime.engine.connect() as connection:
-                revisions = {row[0] for row in connection.execute(text("SELECT version_num FROM alembic_version"))}
+                revisions = {row[0] for row in connection.execute(text("SELECT version_num FROM "
+                                                                       "alembic_version"))}
         except Exception as error:  # noqa: BLE001 - any failure means the database is not there
             logger.warning("readyz: database check failed (%s)", type(error).__name__)
             checks.update(database="failing", migrations="unknown", outbox="unknown")

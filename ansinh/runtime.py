@@ -54,7 +54,8 @@ class Runtime:
 
     @cached_property
     def send_rate_limiter(self):
-        """Provider send limits (Telegram 30/s overall, 1/s per chat; Zalo alike), shared via Redis when set."""
+        """Provider send limits (Telegram 30/s overall, 1/s per chat; Zalo alike), shared via Redis when
+        set."""
         from core.outbox.ratelimit import make_send_rate_limiter
 
         return make_send_rate_limiter(self.settings)

@@ -65,7 +65,8 @@ def run() -> dict:
         "meets_target": nlu >= TARGET,
     }
     print(f"nlu: {nlu:,.0f} messages/s ({len(messages)} messages), fold alone {baseline:,.0f}/s, "
-          f"one parse costs {baseline / nlu:.1f} folds; target {TARGET:,}/s {'met' if nlu >= TARGET else 'MISSED'}")
+          f"one parse costs {baseline / nlu:.1f} folds; target {TARGET:,}/s "
+          f"{'met' if nlu >= TARGET else 'MISSED'}")
     named = [Path(p) for p in os.environ.get("BENCH_NLU_FILES", "").split(",") if p.strip()]
     result["accuracy"] = []
     for path in named or BLIND:

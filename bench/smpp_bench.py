@@ -52,7 +52,8 @@ def _africastalking(runtime, phones: list[str], run: str) -> float:
 
 
 def _step(smsc, phone: str, session: int, text: str, operation: int, sequence: int) -> None:
-    smsc.deliver(source_addr=phone.lstrip("+"), source_addr_ton=1, source_addr_npi=1, destination_addr=SERVICE_CODE,
+    smsc.deliver(source_addr=phone.lstrip("+"), source_addr_ton=1, source_addr_npi=1,
+                 destination_addr=SERVICE_CODE,
                  short_message=text.encode("ascii"), ussd_service_op=operation,
                  its_session_info=((session & 0xFF) << 8) | (sequence << 1))
 
@@ -101,7 +102,8 @@ def run() -> dict:
         finally:
             runtime.close()
     steps = 2 * len(phones)
-    rate = {name: round(steps / seconds, 1) for name, seconds in (("africastalking", baseline), *smpp.items())}
+    rate = {name: round(steps / seconds, 1) for name,
+            seconds in (("africastalking", baseline), *smpp.items())}
     return {
         "sessions": len(phones), "steps": steps, "steps_per_second": rate,
         "ratio_sequential": round(rate["sequential"] / rate["africastalking"], 2),

@@ -33,7 +33,8 @@ WARM = 50
 CALLGRIND_REQUESTS = 200
 # floor_*: bench/floor_app.py; *_unmetered: the app with ANSINH_METRICS=0, against which "ussd" and "sms"
 # (metrics on, in prometheus_client's multiprocess mode as under gunicorn) give the metrics' cost.
-ROUTES = ("bare_ussd", "bare_sms", "floor_ussd", "floor_sms", "ussd_unmetered", "sms_unmetered", "ussd", "sms")
+ROUTES = ("bare_ussd", "bare_sms", "floor_ussd", "floor_sms", "ussd_unmetered", "sms_unmetered", "ussd",
+          "sms")
 
 
 def _environs(route: str, count: int) -> list[dict]:
@@ -100,7 +101,8 @@ def measure(route: str, count: int) -> dict:
 def _child(route: str, count: int, env: dict, valgrind: bool) -> tuple[dict | None, int | None]:
     command = [str(BIN / "python"), "-m", "bench.turn_bench", "--one", route, str(count)]
     if valgrind:
-        command = ["valgrind", "--tool=callgrind", "--instr-atstart=no", "--callgrind-out-file=/dev/null"] + command
+        command = ["valgrind", "--tool=callgrind", "--instr-atstart=no",
+                   "--callgrind-out-file=/dev/null"] + command
         env = {**env, "BENCH_UNDER_CALLGRIND": "1"}
     done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, check=True)
     collected = re.search(r"Collected : (\d+)", done.stderr)
@@ -121,7 +123,8 @@ def _route_env(route: str, env: dict, workdir: Path) -> dict:
 def run() -> dict:
     workdir = Path(tempfile.mkdtemp(prefix="ansinh-turn-"))
     env = demo_environment(workdir)
-    results: dict = {"database": env["ANSINH_DATABASE_URL"].split(":")[0], "redis": bool(env.get("ANSINH_REDIS_URL")),
+    results: dict = {"database": env["ANSINH_DATABASE_URL"].split(":")[0],
+                     "redis": bool(env.get("ANSINH_REDIS_URL")),
                      "requests": REQUESTS}
     callgrind = os.environ.get("BENCH_CALLGRIND") == "1" and shutil.which("valgrind") is not None
     for route in ROUTES:
@@ -139,11 +142,16 @@ def run() -> dict:
                 results[route]["instructions"] / unmetered["instructions"], 3)
         results[f"ratio_{route}_cpu"] = round(results[route]["cpu_us"] / bare["cpu_us"], 2)
         if callgrind:
-            results[f"ratio_{route}_instructions"] = round(results[route]["instructions"] / bare["instructions"], 2)
+            results[f"ratio_{route}_instructions"] = round(
+                results[route]["instructions"] / bare["instructions"], 2
+            )
         if f"floor_{route}" in results:
-            results[f"ratio_floor_{route}_cpu"] = round(results[f"floor_{route}"]["cpu_us"] / bare["cpu_us"], 2)
+            results[f"ratio_floor_{route}_cpu"] = round(results[f"floor_{route}"]["cpu_us"] / bare["cpu_us"],
+                                                        2)
             if callgrind:
-                results[f"ratio_floor_{route}_instructions"] = round(results[f"floor_{route}"]["instructions"] / bare["instructions"], 2)
+                results[f"ratio_floor_{route}_instructions"] = round(
+                    results[f"floor_{route}"]["instructions"] / bare["instructions"], 2
+                )
     shutil.rmtree(workdir, ignore_errors=True)
     return results
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.keyboards import pack
 from core.storage.db import transaction
-from core.conversation.messages import Inbound, Reply
+from core.conversation.inbound_reply import Inbound, Reply
 from core.outbox.writes import enqueue
 
 logger = logging.getLogger(__name__)
@@ -64,7 +64,8 @@ def queue_replies(session: Session, channel: str, address: str, outgoing: list[O
     return queued
 
 
-def queue_in_transaction(runtime, channel: str, address: str, outgoing: list[Outgoing], key: str) -> int:  # noqa: ANN001
+def queue_in_transaction(runtime, channel: str, address: str, outgoing: list[Outgoing],
+                         key: str) -> int:  # noqa: ANN001
     with transaction(runtime.sessions) as session:
         return queue_replies(session, channel, address, outgoing, key)
 

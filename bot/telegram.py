@@ -28,7 +28,7 @@ from core.storage.db import transaction
 from core.i18n import Translator
 from core.conversation.identity import resolve
 from core.conversation.linking import contact_share_reply, link_by_shared_contact
-from core.conversation.messages import Inbound
+from core.conversation.inbound_reply import Inbound
 
 logger = logging.getLogger(__name__)
 CHANNEL = "telegram"
@@ -50,7 +50,8 @@ def _welcome(runtime, chat_id: str) -> list[Outgoing]:  # noqa: ANN001
 
 def _share_contact(runtime, chat_id: str, user_id: str, contact) -> list[Outgoing]:  # noqa: ANN001
     with transaction(runtime.sessions) as session:
-        outcome = link_by_shared_contact(session, CHANNEL, user_id, contact.user_id, contact.phone_number, runtime.clock)
+        outcome = link_by_shared_contact(session, CHANNEL, user_id, contact.user_id, contact.phone_number,
+                                         runtime.clock)
         language = language_of(session, CHANNEL, chat_id)
     text = contact_share_reply(outcome, Translator(language), runtime.settings.hotline)
     return [(text, menu_markup(language, with_contact=False) if outcome.linked else None)]
@@ -58,7 +59,9 @@ def _share_contact(runtime, chat_id: str, user_id: str, contact) -> list[Outgoin
 
 def _converse(runtime, chat_id: str, text: str, meta: dict[str, Any]) -> list[Outgoing]:  # noqa: ANN001
     was_linked = _linked(runtime, chat_id)
-    replies = ask_dialog(runtime, Inbound(channel=CHANNEL, sender=chat_id, text=button_question(text), provider_meta=meta))
+    replies = ask_dialog(runtime,
+                         Inbound(channel=CHANNEL, sender=chat_id, text=button_question(text),
+                                 provider_meta=meta))
     outgoing: list[Outgoing] = [(reply.text, choices_markup(reply.choices)) for reply in replies]
     if outgoing and not was_linked and _linked(runtime, chat_id):
         # Just linked by a one-time code: give the big buttons with the confirmation.
@@ -84,7 +87,13 @@ def answer_update(runtime, update) -> None:  # noqa: ANN001 - ansinh Runtime, te
     message, callback = update.message, update.callback_query
     outgoing: list[Outgoing] = []
     # Telegram's chat and user ids are integers; anything else is not from Telegram.
-    if chat is not None and user is not None and chat.type == "private" and _is_id(chat.id) and _is_id(user.id):
+    if (
+        chat is not None
+        and user is not None
+        and chat.type == "private"
+        and _is_id(chat.id)
+        and _is_id(user.id)
+    ):
         chat_id, meta = str(chat.id), {"update_id": update.update_id, "user_id": user.id}
         if message is not None and message.contact is not None:
             outgoing = _share_contact(runtime, chat_id, str(user.id), message.contact)

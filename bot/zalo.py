@@ -39,7 +39,7 @@ from core.conversation.chat_menu import language_of, text_only_note, welcome_tex
 from core.storage.db import transaction
 from core.i18n import Translator
 from core.conversation.linking import set_chat_opt_out
-from core.conversation.messages import Inbound
+from core.conversation.inbound_reply import Inbound
 from core.outbox.writes import record_receipt
 
 logger = logging.getLogger(__name__)
@@ -60,7 +60,8 @@ def signature_ok(settings, raw_body: bytes, event: dict, header: str | None) -> 
     given = header.strip()
     if given.lower().startswith("mac="):
         given = given[4:].strip()
-    expected = expected_signature(settings.zalo_app_id, raw_body, str(event.get("timestamp", "")), settings.zalo_oa_secret_key)
+    expected = expected_signature(settings.zalo_app_id, raw_body, str(event.get("timestamp", "")),
+                                  settings.zalo_oa_secret_key)
     return hmac.compare_digest(given.lower().encode("ascii", "replace"), expected.encode("ascii"))
 
 
@@ -97,9 +98,12 @@ def _plain(value) -> bool:  # noqa: ANN001
 
 
 def _user_text(runtime, user_id: str, text: str, msg_id: str) -> list[Outgoing]:  # noqa: ANN001
-    replies = ask_dialog(runtime, Inbound(channel=CHANNEL, sender=user_id, text=text, provider_meta={"msg_id": msg_id}))
+    replies = ask_dialog(runtime,
+                         Inbound(channel=CHANNEL, sender=user_id, text=text,
+                                 provider_meta={"msg_id": msg_id}))
     t = Translator(_language(runtime, user_id)) if any(reply.choices for reply in replies) else None
-    return [(with_choices_as_lines(reply.text, reply.choices, t) if t else reply.text, None) for reply in replies]
+    return [(with_choices_as_lines(reply.text, reply.choices, t) if t else reply.text,
+             None) for reply in replies]
 
 
 def _language(runtime, user_id: str) -> str:  # noqa: ANN001

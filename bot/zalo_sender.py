@@ -37,7 +37,8 @@ TEMPORARY_ERRORS = frozenset({-32, -211, -218, -500})  # rate limit, out of quot
 class ZaloSender:
     channel = "zalo"
 
-    def __init__(self, settings, tokens: ZaloTokens, http: requests.Session | None = None, state=None):  # noqa: ANN001
+    def __init__(self, settings, tokens: ZaloTokens, http: requests.Session | None = None,
+                 state=None):  # noqa: ANN001
         self.settings = settings
         self.tokens = tokens
         self.http = http or tokens.http
@@ -47,7 +48,8 @@ class ZaloSender:
         url = self.settings.zalo_api_base_url.rstrip("/") + "/v3.0/oa/message/cs"
         try:
             response = self.http.post(url, headers={"access_token": access_token},
-                                      json={"recipient": recipient, "message": {"text": text}}, timeout=TIMEOUT)
+                                      json={"recipient": recipient, "message": {"text": text}},
+                                      timeout=TIMEOUT)
         except requests.RequestException as error:
             raise TemporaryError(f"zalo: {type(error).__name__}") from error
         if response.status_code == 429 or response.status_code >= 500:

@@ -6,7 +6,8 @@
      "template_data": {"ten_doi_tuong": "Nguyễn Thị Lan", "so_tien": 750000, …},
      "tracking_id": "<the outbox key>"}
     → HTTP 200 {"error": 0, "message": "Success",
-                "data": {"msg_id": "…", "sent_time": "…", "quota": {"dailyQuota": "…", "remainingQuota": "…"}}}
+                "data": {"msg_id": "…", "sent_time": "…", "quota": {"dailyQuota": "…", "remainingQuota":
+                "…"}}}
       or HTTP 200 {"error": -118, "message": "Zalo account not existed"}
 
 The row's `template_data` (core.notify.channels.choose) holds the template id and parameters;

@@ -22,5 +22,6 @@ def channel_costs():
         topics = costs_by_topic(s, codes, prices)
         broadcasts = costs_by_broadcast(s, codes, prices)
         audit(s, "outbox.channel_costs")
-    return render_template("console/channel_costs.html", topics=topics, broadcasts=broadcasts, channels=CHANNELS,
+    return render_template("console/channel_costs.html", topics=topics, broadcasts=broadcasts,
+                           channels=CHANNELS,
                            prices=prices, bad_prices=bad_prices)

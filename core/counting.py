@@ -6,11 +6,13 @@ one empty loop, so tests and commands that never start metrics pay nothing.
 
 Events and their labels (ansinh/metrics.py maps each to one metric):
   turn             channel, intent                      one conversation turn answered
-  send             channel, provider, outcome           a dispatch attempt: sent, delivered, retry, failed, dead
+  send             channel, provider, outcome           a dispatch attempt: sent, delivered, retry, failed,
+  dead
   provider_error   channel, provider, code              an error a provider answered with
   receipt          channel, status                      a delivery receipt applied: sent, delivered, failed
   rate_limited     scope                                an attempt refused by a rate limit
-  store_error      store                                Redis (or another store) failed and was degraded around
+  store_error      store                                Redis (or another store) failed and was degraded
+  around
   import_rows      kind, outcome  (amount = rows)       rows read by an import: accepted or rejected
   import_seconds   kind           (amount = seconds)    time spent importing a file
   login_failed     (none)                               an officer's failed sign-in

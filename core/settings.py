@@ -51,18 +51,22 @@ class Settings:
     redis_url: str | None = None  # ANSINH_REDIS_URL: sessions, rate limits, dedupe keys
     secret_key: str = ""  # ANSINH_SECRET_KEY: required outside the demo
     public_url: str = "http://127.0.0.1:5000"  # ANSINH_PUBLIC_URL: signature checks behind a proxy
-    trusted_proxies: int = 0  # ANSINH_TRUSTED_PROXIES: reverse proxies in front whose X-Forwarded-For is believed
+    # ANSINH_TRUSTED_PROXIES: reverse proxies in front whose X-Forwarded-For is believed
+    trusted_proxies: int = 0
     sms_encoding: str = "gsm7"  # ANSINH_SMS_ENCODING: gsm7 strips diacritics, ucs2 keeps them
     ussd_unicode: bool = False  # ANSINH_USSD_UNICODE
     timezone: str = "Asia/Ho_Chi_Minh"  # ANSINH_TIMEZONE
     quiet_hours: str = "21:00-07:00"  # ANSINH_QUIET_HOURS, or "off"
     sms_max_segments: int = 3
     ussd_max_chars: int = 182
-    ussd_outage_pause: float = 3.0  # ANSINH_USSD_OUTAGE_PAUSE: after a database failure, apologise at once this long
+    # ANSINH_USSD_OUTAGE_PAUSE: after a database failure, apologise at once this long
+    ussd_outage_pause: float = 3.0
     outbox_max_attempts: int = 6  # ANSINH_OUTBOX_MAX_ATTEMPTS: then the message is dead
     outbox_lease_seconds: int = 120  # ANSINH_OUTBOX_LEASE_SECONDS: a claimed row is reclaimed after this
-    message_retention_days: int = 180  # ANSINH_MESSAGE_RETENTION_DAYS: sent messages kept this long; 0 keeps all
-    scheduler_interval: int = 3600  # ANSINH_SCHEDULER_INTERVAL: seconds between reminder/receipt runs; 0 turns it off
+    # ANSINH_MESSAGE_RETENTION_DAYS: sent messages kept this long; 0 keeps all
+    message_retention_days: int = 180
+    # ANSINH_SCHEDULER_INTERVAL: seconds between reminder/receipt runs; 0 turns it off
+    scheduler_interval: int = 3600
     sms_spool_dir: str = "instance/spool/sms"  # ANSINH_SMS_SPOOL_DIR: SMS kept while the database is down
     dispatch_in_process: bool = True  # ANSINH_DISPATCH_IN_PROCESS: `ansinh serve` runs one dispatcher
     twilio_account_sid: str | None = None
@@ -91,10 +95,12 @@ class Settings:
     zalo_app_secret: str | None = None
     zalo_api_base_url: str = "https://openapi.zalo.me"
     zalo_oauth_base_url: str = "https://oauth.zaloapp.com"
-    zalo_zns_base_url: str = "https://business.openapi.zalo.me"  # ZALO_ZNS_BASE_URL: template messages by phone
+    # ZALO_ZNS_BASE_URL: template messages by phone
+    zalo_zns_base_url: str = "https://business.openapi.zalo.me"
     zalo_zns_templates: str | None = None  # ZALO_ZNS_TEMPLATES: JSON file of templates per topic
     zalo_zns_timeout: float = 10.0  # ZALO_ZNS_TIMEOUT: seconds to wait for ZNS's answer, then retry later
-    notify_channels: str | None = None  # ANSINH_NOTIFY_CHANNELS: e.g. "zns,sms"; unset: zns,sms with ZNS set up
+    # ANSINH_NOTIFY_CHANNELS: e.g. "zns,sms"; unset: zns,sms with ZNS set up
+    notify_channels: str | None = None
     prices: str = ""  # ANSINH_PRICES: VND per unit, e.g. "sms=350,zns=200" (per SMS segment, per ZNS message)
     simulator: str = "auto"  # ANSINH_SIMULATOR: auto (on when no SMS provider is configured) / on / off
     ussd_secret: str | None = None  # ANSINH_USSD_SECRET: USSD gateway routes require it; unset: closed
@@ -102,9 +108,12 @@ class Settings:
     hotline: str = "1900 0000"  # ANSINH_HOTLINE: the province's help line, said in answers
     metrics: bool = True  # ANSINH_METRICS: 0 turns the Prometheus counting off (the benchmark's baseline)
     metrics_token: str | None = None  # ANSINH_METRICS_TOKEN: bearer token that may read /metrics
-    metrics_allowed_ips: str = ""  # ANSINH_METRICS_ALLOWED_IPS: CIDRs that may read /metrics; neither set: 404
-    ready_outbox_lag: int = 900  # ANSINH_READY_OUTBOX_LAG: seconds the oldest due message may wait before /readyz fails
-    deployment: tuple[str, ...] = ()  # from the environment only: what makes this no demo (deployment_variables)
+    # ANSINH_METRICS_ALLOWED_IPS: CIDRs that may read /metrics; neither set: 404
+    metrics_allowed_ips: str = ""
+    # ANSINH_READY_OUTBOX_LAG: seconds the oldest due message may wait before /readyz fails
+    ready_outbox_lag: int = 900
+    # From the environment only: what makes this no demo (deployment_variables)
+    deployment: tuple[str, ...] = ()
     extra: dict = field(default_factory=dict)
 
     @property
@@ -135,7 +144,9 @@ class Settings:
         for f in fields(cls):
             if f.name in ("extra", "deployment"):
                 continue
-            name = f.name.upper() if any(f.name.startswith(p) for p in prefixed) else "ANSINH_" + f.name.upper()
+            name = (
+                f.name.upper() if any(f.name.startswith(p) for p in prefixed) else "ANSINH_" + f.name.upper()
+            )
             raw = _env(name)
             if raw is None:
                 continue

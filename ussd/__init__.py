@@ -74,7 +74,8 @@ def make_senders(settings, sessions, clock) -> dict:
         logger.info("ANSINH_SMS_PROVIDER=smpp: SMS are sent by `ansinh smpp`, which holds the bind")
         return {}
     if provider not in SMS_PROVIDERS:
-        logger.warning("ANSINH_SMS_PROVIDER=%s is not one of %s: SMS wait", provider, ", ".join(SMS_PROVIDERS))
+        logger.warning("ANSINH_SMS_PROVIDER=%s is not one of %s: SMS wait", provider,
+                       ", ".join(SMS_PROVIDERS))
         return {}
     if provider == "twilio":
         from ussd.twilio_sender import TwilioSender

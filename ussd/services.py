@@ -25,8 +25,8 @@ class ChannelServices:
     def menu(self):
         from core.presenters.ussd_menu import UssdMenu
 
-        rt = self.runtime
-        return UssdMenu(rt.sessions, rt.clock, rt.settings, rt.state)
+        runtime = self.runtime
+        return UssdMenu(runtime.sessions, runtime.clock, runtime.settings, runtime.state)
 
     @cached_property
     def dialog(self):
@@ -35,8 +35,8 @@ class ChannelServices:
             return existing
         from core.conversation.dialog import Dialog
 
-        rt = self.runtime
-        return Dialog(rt.sessions, rt.clock, rt.settings, rt.state)
+        runtime = self.runtime
+        return Dialog(runtime.sessions, runtime.clock, runtime.settings, runtime.state)
 
     @cached_property
     def dedupe(self):
@@ -45,8 +45,8 @@ class ChannelServices:
             return existing
         from core.storage.dedupe import make_dedupe
 
-        rt = self.runtime
-        return make_dedupe(rt.settings, rt.sessions, rt.clock)
+        runtime = self.runtime
+        return make_dedupe(runtime.settings, runtime.sessions, runtime.clock)
 
 
 def services() -> ChannelServices:

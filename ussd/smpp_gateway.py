@@ -32,7 +32,7 @@ from smpplib import consts
 
 from core.storage.db import after_commit, database_unavailable, transaction
 from core.storage.dedupe import AlreadyAnswered
-from core.conversation.messages import Inbound, Reply
+from core.conversation.inbound_reply import Inbound, Reply
 from core.outbox.writes import enqueue, record_receipt
 from core.conversation.render import fit_chars, ussd_limit
 from core.vietnamese_text import to_ascii

@@ -21,7 +21,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 
 from core.storage.db import after_commit, database_unavailable, transaction
 from core.storage.dedupe import IN_FLIGHT, AlreadyAnswered
-from core.conversation.messages import Inbound, Reply
+from core.conversation.inbound_reply import Inbound, Reply
 from core.outbox.writes import enqueue
 from core.storage.spool import FileSpool, SpooledMessage
 
@@ -40,7 +40,8 @@ def keep_for_later(settings, inbound: Inbound, received_at: str) -> bool:
     sid = str(inbound.provider_meta.get("message_sid") or "")
     key = sid or f"no-sid-{uuid.uuid4().hex}"
     record = {"provider": PROVIDER, "message_sid": sid, "key": key, "sender": inbound.sender,
-              "text": inbound.text, "to": str(inbound.provider_meta.get("to") or ""), "received_at": received_at}
+              "text": inbound.text, "to": str(inbound.provider_meta.get("to") or ""),
+              "received_at": received_at}
     return spool_of(settings).put(f"{PROVIDER}:{key}", record)
 
 

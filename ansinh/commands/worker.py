@@ -27,7 +27,8 @@ def register(main: click.Group) -> None:
 
         require_identifier_key(state)
         runtime = state.runtime
-        if runtime.settings.metrics:  # counted into `ansinh serve`'s PROMETHEUS_MULTIPROC_DIR when it started us
+        # Counted into `ansinh serve`'s PROMETHEUS_MULTIPROC_DIR when it started us
+        if runtime.settings.metrics:
             from ansinh.metrics import install
 
             install(runtime)
@@ -36,8 +37,10 @@ def register(main: click.Group) -> None:
         if once:
             # Its own worker id, so leases taken by a --once run never look like another worker's.
             worker_id = f"{socket.gethostname()}:{os.getpid()}:once"
-            dispatcher = Dispatcher(runtime.sessions, runtime.senders, runtime.clock, runtime.settings, worker_id=worker_id,
-                                    rate_limiter=runtime.send_rate_limiter, on_permanent_failure=runtime.on_permanent_failure)
+            dispatcher = Dispatcher(runtime.sessions, runtime.senders, runtime.clock, runtime.settings,
+                                    worker_id=worker_id,
+                                    rate_limiter=runtime.send_rate_limiter,
+                                    on_permanent_failure=runtime.on_permanent_failure)
             kept = drain_spools(runtime)  # SMS kept while the database was down: their answers go now
             if kept:
                 click.echo(f"answered {kept} SMS kept while the database was down")

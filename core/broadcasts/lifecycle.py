@@ -133,7 +133,9 @@ def covers(officer: Officer, broadcast: Broadcast, session: Session) -> bool:
     filters = broadcast.filters or {}
     units = filters.get("units")
     if not units:
-        return officer.role == "province" and (officer.unit_code is None or officer.unit_code == filters.get("scope"))
+        return officer.role == "province" and (
+            officer.unit_code is None or officer.unit_code == filters.get("scope")
+        )
     from core.models import Unit
 
     parents = dict(session.execute(select(Unit.code, Unit.parent_code).where(Unit.code.in_(units))).all())
@@ -149,7 +151,8 @@ def check_approver(session: Session, broadcast: Broadcast, officer: Officer) -> 
         raise BroadcastError(N_("Your authority does not cover every unit this broadcast targets."))
 
 
-def approve(session: Session, broadcast: Broadcast, officer: Officer, settings, clock: Clock, via: str = "console") -> int:
+def approve(session: Session, broadcast: Broadcast, officer: Officer, settings, clock: Clock,
+            via: str = "console") -> int:
     """Approve and fan out in one transaction; returns how many messages were queued. The row is
     locked first (PostgreSQL), so two officers approving at once cannot both fan out."""
     session.refresh(broadcast, with_for_update=True)
@@ -164,7 +167,8 @@ def approve(session: Session, broadcast: Broadcast, officer: Officer, settings, 
     return queued
 
 
-def reject(session: Session, broadcast: Broadcast, officer: Officer, clock: Clock, via: str = "console") -> None:
+def reject(session: Session, broadcast: Broadcast, officer: Officer, clock: Clock,
+           via: str = "console") -> None:
     """Turn a broadcast down (a would-be approver) or withdraw it (its author)."""
     session.refresh(broadcast, with_for_update=True)
     if broadcast.status != "pending_approval":
@@ -175,7 +179,8 @@ def reject(session: Session, broadcast: Broadcast, officer: Officer, clock: Cloc
         broadcast.status = "rejected"
     else:
         raise BroadcastError(N_("Your authority does not cover every unit this broadcast targets."))
-    record_disclosure(session, actor_name(officer), f"broadcast.{broadcast.status}", None, via, {"broadcast": broadcast.id})
+    record_disclosure(session, actor_name(officer), f"broadcast.{broadcast.status}", None, via,
+                      {"broadcast": broadcast.id})
 
 
 def fan_out(session: Session, broadcast: Broadcast, settings, clock: Clock) -> int:
@@ -186,7 +191,9 @@ def fan_out(session: Session, broadcast: Broadcast, settings, clock: Clock) -> i
     period = filters.get("period") or clock.current_period()
     values = template_values(session, [r.beneficiary_id for r in recipients], period, translator("vi"),
                              clock.today())
-    not_before = broadcast.scheduled_at if broadcast.scheduled_at and broadcast.scheduled_at > clock.now() else None
+    not_before = (
+        broadcast.scheduled_at if broadcast.scheduled_at and broadcast.scheduled_at > clock.now() else None
+    )
     parts = split_template(broadcast.text)
     renderers: dict[str, ManyRenderer] = {}
     rendered: dict[tuple[int, str], str] = {}  # a beneficiary's self and guardians read the same text
@@ -215,14 +222,16 @@ def fan_out(session: Session, broadcast: Broadcast, settings, clock: Clock) -> i
 
 def delivery_counts(session: Session, broadcast_id: int) -> dict[str, int]:
     counts = dict.fromkeys(DELIVERY_STATUSES, 0)
-    query = (select(OutboxMessage.status, func.count()).where(OutboxMessage.ref == f"broadcast:{broadcast_id}")
+    query = (select(OutboxMessage.status,
+                    func.count()).where(OutboxMessage.ref == f"broadcast:{broadcast_id}")
              .group_by(OutboxMessage.status))
     for status, count in session.execute(query):
         counts[status] = counts.get(status, 0) + count
     return counts
 
 
-def refresh_status(session: Session, broadcast: Broadcast, now: datetime, counts: dict[str, int] | None = None) -> str:
+def refresh_status(session: Session, broadcast: Broadcast, now: datetime,
+                   counts: dict[str, int] | None = None) -> str:
     """approved (waiting for its time) -> sending -> done, from the outbox rows."""
     if broadcast.status not in ("approved", "sending", "done"):
         return broadcast.status
@@ -243,7 +252,8 @@ def summary(session: Session, broadcast: Broadcast, now: datetime) -> dict:
     refresh_status(session, broadcast, now, counts)
     return {
         "id": broadcast.id, "status": broadcast.status, "recipients": broadcast.recipients,
-        "queued": counts["queued"] + counts["sending"], "sent": counts["sent"], "delivered": counts["delivered"],
+        "queued": counts["queued"] + counts["sending"], "sent": counts["sent"],
+        "delivered": counts["delivered"],
         "failed": counts["failed"], "dead": counts["dead"],
         "scheduled_at": broadcast.scheduled_at.isoformat() if broadcast.scheduled_at else None,
         "approved_at": broadcast.approved_at.isoformat() if broadcast.approved_at else None,

@@ -10,7 +10,7 @@ import logging
 from core.conversation.service import menu_choices
 from core.conversation.turn import Turn
 from core.i18n import N_
-from core.conversation.messages import Choice, Reply
+from core.conversation.inbound_reply import Choice, Reply
 
 logger = logging.getLogger(__name__)
 

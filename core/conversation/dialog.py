@@ -26,19 +26,21 @@ from core.conversation import clarify, personal, service
 from core.conversation.choose import named_in
 from core.conversation.turn import Turn
 from core.i18n import Translator
-from core.conversation.messages import Inbound, Reply
+from core.conversation.inbound_reply import Inbound, Reply
 from core.settings import Settings
 from core.storage.state import StateStore
 from core.vietnamese_text import fold
 
 logger = logging.getLogger(__name__)
 
-PERSONAL_INTENTS = ("payment_status", "payment_schedule", "payment_amount", "payment_history", "payment_method")
+PERSONAL_INTENTS = ("payment_status", "payment_schedule", "payment_amount", "payment_history",
+                    "payment_method")
 # Words a button or a short SMS sends that need no understanding.
 MORE_WORDS = {"tiep", "xem tiep", "more", "next", "9"}
 RESUME_WORDS = {"bat", "bat lai", "start", "resume"}
 OFFICER_WORDS = {"canbo", "can bo"}
-KEYWORD_INTENTS = {"tc": "payment_status", "lich": "payment_schedule", "ls": "payment_history", "dk": "register"}
+KEYWORD_INTENTS = {"tc": "payment_status", "lich": "payment_schedule", "ls": "payment_history",
+                   "dk": "register"}
 
 
 class Dialog:
@@ -106,7 +108,8 @@ class Dialog:
 
     def _apology(self, inbound: Inbound) -> list[Reply]:
         t = Translator((inbound.locale or "vi")[:2].lower())
-        return [Reply(t._("Sorry, something went wrong. Please try again later or call the hotline %(hotline)s.",
+        return [Reply(t._("Sorry, something went wrong. Please try again later or call the hotline "
+                          "%(hotline)s.",
                           hotline=self.settings.hotline))]
 
     def _route(self, turn: Turn) -> list[Reply]:
@@ -135,7 +138,8 @@ class Dialog:
             return service.contact_officer(turn)
         parsed = self.parser(text, turn.ctx.today)
         turn.slots = dict(parsed.slots or {})
-        if getattr(parsed, "elsewhere", False):  # another office's money: not a follow-up of the last question
+        # Another office's money: not a follow-up of the last question
+        if getattr(parsed, "elsewhere", False):
             turn.intent = "unknown"
             return service.elsewhere(turn)
         intent = self._follow_up(turn, _keyword_first(turn, folded, parsed.intent))
@@ -154,7 +158,8 @@ class Dialog:
             return None
         from core.notify.receipts import answer_receipt
 
-        return answer_receipt(turn.session, turn.asker.person_id, text, turn.inbound.channel, self.clock, turn.t, self.settings.hotline)
+        return answer_receipt(turn.session, turn.asker.person_id, text, turn.inbound.channel, self.clock,
+                              turn.t, self.settings.hotline)
 
     @staticmethod
     def _follow_up(turn: Turn, intent: str) -> str:
@@ -164,7 +169,9 @@ class Dialog:
             return intent
         last = turn.memory.get("intent")
         named = named_in(turn.text, turn.asker.beneficiaries)
-        if last in PERSONAL_INTENTS and (turn.slots.get("period") or turn.slots.get("beneficiary_code") or named):
+        if last in PERSONAL_INTENTS and (
+            turn.slots.get("period") or turn.slots.get("beneficiary_code") or named
+        ):
             return last
         return "payment_status" if named else intent
 

@@ -117,8 +117,10 @@ def file_kind(headers: Sequence[str], chosen: str) -> str | None:
 def _refuse(report: ImportReport, headers: Sequence[str], layout) -> None:
     found = file_kind(headers, report.kind)
     if found is not None:
-        report.refuse(N_("This file is a %(found)s, not a %(chosen)s, so nothing was imported. Import it again as a "
-                         "%(found)s, or choose the right file."), found=KIND_NOUNS[found], chosen=KIND_NOUNS[report.kind])
+        report.refuse(N_("This file is a %(found)s, not a %(chosen)s, so nothing was imported. Import it "
+                         "again as a "
+                         "%(found)s, or choose the right file."), found=KIND_NOUNS[found],
+                      chosen=KIND_NOUNS[report.kind])
         return
     report.errors = missing_column_errors(layout)
     report.refuse(N_("The file lacks the required columns %(columns)s, so nothing was imported."),

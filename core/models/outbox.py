@@ -9,7 +9,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from core.models.base import Base, utcnow
 
-OUTBOX_STATUSES = ("queued", "sending", "sent", "delivered", "failed", "dead", "cancelled")  # cancelled: erased
+# Cancelled: erased
+OUTBOX_STATUSES = ("queued", "sending", "sent", "delivered", "failed", "dead", "cancelled")
 # Lower number goes first: a waiting person before notifications before bulk announcements.
 PRIORITY_REPLY, PRIORITY_OTP, PRIORITY_NOTIFICATION, PRIORITY_BULK = 0, 0, 5, 9
 
@@ -31,7 +32,8 @@ class OutboxMessage(Base):
     provider_id: Mapped[str | None] = mapped_column(String(128), index=True)
     last_error: Mapped[str | None] = mapped_column(Text)
     person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"), index=True)
-    beneficiary_id: Mapped[int | None] = mapped_column(ForeignKey("beneficiaries.id", ondelete="SET NULL"), index=True)
+    beneficiary_id: Mapped[int | None] = mapped_column(ForeignKey("beneficiaries.id", ondelete="SET NULL"),
+                                                       index=True)
     payment_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id", ondelete="SET NULL"), index=True)
     ref: Mapped[str | None] = mapped_column(String(60), index=True)  # e.g. "broadcast:12"
     topic: Mapped[str | None] = mapped_column(String(30), index=True)  # core.notify.channels.TOPICS

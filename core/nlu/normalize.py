@@ -49,14 +49,16 @@ ALWAYS = {
     "vs": "voi", "ng": "nguoi", "sdt": "so dien thoai", "dthoai": "dien thoai",
     "bit": "biet", "mun": "muon", "ntn": "the nao", "bh": "bay gio", "bg": "bay gio",
     "wa": "qua", "cx": "cung", "ni": "nay", "ki": "ky", "dky": "dang ky",
-    "dangky": "dang ky", "dangki": "dang ky", "thg": "thang", "th": "thang", "ck": "chuyen khoan", "nv": "nhan vien",
+    "dangky": "dang ky", "dangki": "dang ky", "thg": "thang", "th": "thang", "ck": "chuyen khoan",
+    "nv": "nhan vien",
     "cb": "can bo", "ubnd": "uy ban", "ub": "uy ban", "mk": "mat khau", "mik": "minh", "mn": "moi nguoi",
     "ak": "a", "ah": "a", "uh": "u", "oke": "ok", "okie": "ok", "okay": "ok", "oki": "ok",
     "thanks": "thanks", "thank": "thanks", "tks": "thanks", "thx": "thanks", "tnx": "thanks",
     "khoong": "khong", "gium": "giup", "giumg": "giup", "dum": "giup",
     "ad": "admin", "hdan": "huong dan", "hd": "huong dan", "lsu": "lich su",
     "tb": "thong bao", "cccd": "cccd",
-    "tui": "toi", "ib": "nhan tin", "sms": "tin nhan", "bhxh": "bao hiem", "tr": "trieu", "trc": "truoc", "hdsd": "huong dan su dung",
+    "tui": "toi", "ib": "nhan tin", "sms": "tin nhan", "bhxh": "bao hiem", "tr": "trieu", "trc": "truoc",
+    "hdsd": "huong dan su dung",
 }
 # Spelled out only when typed without any diacritics (the diacritic forms mean other words).
 BARE = {"vo": "vao", "rua": "vay", "lanh": "nhan", "hong": "khong", "rang": "sao"}
@@ -68,7 +70,8 @@ MARKED = {
     "mần": "lam", "răng": "sao", "đt": "dien thoai", "dừng": "ngung", "chị": "chij", "hỉ": "nhi",
     "nỏ": "khong", "bão": "bao lut",  # Huế "nỏ" is "không"; "bão" with its mark is only a storm
 }
-GI_BEFORE = {"ten", "lam", "cai", "vi", "de", "may", "la", "noi", "hoi", "nhan", "muon", "co", "duoc", "nhung"}
+GI_BEFORE = {"ten", "lam", "cai", "vi", "de", "may", "la", "noi", "hoi", "nhan", "muon", "co", "duoc",
+             "nhung"}
 HELLO = {"hi", "chao", "hello", "alo", "helo"}
 GI_AFTER = {"vay", "the", "do", "roi", "ha", "he", "hi", "a", "nua", "het", "ca"}
 DK_REGISTER_AFTER = {"nhan", "tin", "thong", "so", "cho", "lai", "dich", "theo", "lam", "nguoi",
@@ -153,9 +156,18 @@ class Normalizer:
                 expanded = ("nhieu",)
             elif raw == "bn" and tokens[-1:] and tokens[-1] in HELLO:
                 expanded = ("ban",)  # "hi bn": a friend, not "bao nhiêu"
-            elif expanded == ("ngan",) and index and (raws[index - 1].isdigit() or tokens[-1:] in (["tram"], ["chuc"], ["muoi"])):
+            elif (
+                expanded == ("ngan",)
+                and index
+                and (raws[index - 1].isdigit() or tokens[-1:] in (["tram"], ["chuc"], ["muoi"]))
+            ):
                 expanded = ("nghin",)
-            elif raw == "tang" and (index and raws[index - 1].isdigit() or raws[index + 1:index + 2] and raws[index + 1].isdigit()):
+            elif raw == "tang" and (
+                index
+                and raws[index - 1].isdigit()
+                or raws[index + 1 : index + 2]
+                and raws[index + 1].isdigit()
+            ):
                 expanded = ("thang",)  # "2 tang", "tang 12": "tháng" without its h (not "tăng")
             elif expanded == ("hi",) and tokens:
                 expanded = ("nhi",)
@@ -166,7 +178,8 @@ class Normalizer:
             marked.extend([not raw.isascii()] * len(expanded))
             if tokens[-3:] == ["nhu", "the", "nao"]:
                 del tokens[-3], marked[-3]  # "như thế nào" asks what "thế nào" asks
-        fixed = self._corrector.in_context(tuple(tokens), self._phrases, marked) if self._phrases else tuple(tokens)
+        fixed = self._corrector.in_context(tuple(tokens), self._phrases,
+                                           marked) if self._phrases else tuple(tokens)
         return Normalized(lower, folded, fixed, "?" in text)
 
 

@@ -15,7 +15,8 @@ _REPEATS = re.compile(r"([a-z])\1+")
 _ANCHOR = re.compile(  # cheap test: could this message name a month at all?
     r"\b(?:t+h+a*n*g+[sfr]?|thnag|tahng|tang|th|k[yi]|month|january|february|march|april|may|june"
     r"|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|oct|nov|dec)\b|\bt(?:h|hg|hang)?\.?\d|\d[/.\-]\d"
-    r"|thang(?:nay|ni|truoc|sau|toi)\b|thang\d")
+    r"|thang(?:nay|ni|truoc|sau|toi)\b|thang\d"
+)
 _GLUED = re.compile(r"[a-z]*thang(nay|ni|truoc|sau|toi)")  # "tienthangni": typed without spaces
 MONTH_WORDS = {"thang", "thangs", "thangf", "thnag", "thng", "tahng", "thag", "thg", "th", "t", "tang"}
 PERIOD_WORDS = {"ky", "ki"}  # "kỳ này / kỳ trước / kỳ tới"
@@ -31,12 +32,14 @@ COUNTING = {"may", "cac", "nhung", "moi", "hang", "vai", "mot", "hai", "ba", "bo
 NOT_A_MONTH_AFTER = {"tuoi", "nguoi", "lan", "nghin", "ngan", "trieu", "k", "dong", "d", "vnd", "gio",
                      "h", "phut", "nam", "tr", "xuat", "cai"}
 BA_IS_FATHER_BEFORE = {"toi", "tui", "minh", "em", "noi", "ngoai", "cua", "no", "anh", "chi", "con", "u"}
-YEAR_WORDS = {("nam", "nay"): 0, ("nam", "ni"): 0, ("nam", "ngoai"): -1, ("nam", "truoc"): -1, ("nam", "roi"): -1,
+YEAR_WORDS = {("nam", "nay"): 0, ("nam", "ni"): 0, ("nam", "ngoai"): -1, ("nam", "truoc"): -1,
+              ("nam", "roi"): -1,
               ("nam", "sau"): 1, ("nam", "toi"): 1}
 ENGLISH_MONTHS = {name: i + 1 for i, name in enumerate((
     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
     "november", "december"))}
-ENGLISH_MONTHS.update({"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sept": 9, "oct": 10,
+ENGLISH_MONTHS.update({"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sept": 9,
+                       "oct": 10,
                        "nov": 11, "dec": 12})  # not "sep": that is "sếp", the boss
 ENGLISH_RELATIVE = {"this": 0, "last": -1, "previous": -1, "next": 1}
 DATE_WORDS = {"ngay", "mung", "hom", "bua"}
@@ -157,8 +160,10 @@ def _after_month_word(tokens, spans, lower: str, folded: str, i: int, today: dat
             return None
         if word in ("th", "t") and prev.isdigit():
             return None
-        apart = i + 2 < len(spans) and folded[spans[i + 1][2]:spans[i + 2][1]].strip() != ""  # "tháng 9, người phát …"
-        counted = after in NOT_A_MONTH_AFTER and not (after == "nguoi" and word == "thang")  # "tháng 10 người phát…"
+        # "tháng 9, người phát …"
+        apart = i + 2 < len(spans) and folded[spans[i + 1][2]:spans[i + 2][1]].strip() != ""
+        # "tháng 10 người phát…"
+        counted = after in NOT_A_MONTH_AFTER and not (after == "nguoi" and word == "thang")
         if prev in ("moi", "hang") or counted and not apart \
                 and not (after == "nam" and _year_after(tokens, i + 2, today)):
             return None

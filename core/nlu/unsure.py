@@ -17,7 +17,8 @@ NEAR_MISS = 1.0  # an in-scope reading this strong under an "unknown" is worth o
 NEVER_ASKED = frozenset(("greeting", "thanks", "change_language"))
 # Readings that may come along with a question without being the question ("chào o, … về chưa").
 COMPANIONS = frozenset(("greeting", "thanks"))
-PAYMENT = frozenset(("payment_status", "payment_schedule", "payment_amount", "payment_history", "payment_method"))
+PAYMENT = frozenset(("payment_status", "payment_schedule", "payment_amount", "payment_history",
+                     "payment_method"))
 
 
 def choices_for(scores: dict[str, float], intent: str, elsewhere: bool, identified: bool = False) \

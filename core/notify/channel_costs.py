@@ -61,7 +61,8 @@ class CostRow:
         return self.sms_equivalent - self.channels["zns"].cost
 
 
-def _rows(session: Session, key_column, where, codes: list[str] | None, prices: dict[str, float]) -> list[CostRow]:
+def _rows(session: Session, key_column, where, codes: list[str] | None,
+          prices: dict[str, float]) -> list[CostRow]:
     query = (select(key_column, OutboxMessage.channel, OutboxMessage.text, func.count())
              .where(where, OutboxMessage.status.in_(WENT_OUT))
              .group_by(key_column, OutboxMessage.channel, OutboxMessage.text))

@@ -60,7 +60,8 @@ def _order(raw: str | None, zns: bool) -> tuple[str, ...]:
     return order
 
 
-def choose(settings, channel: str, address: str, topic: str | None, fields: dict | None) -> tuple[str, str | None]:
+def choose(settings, channel: str, address: str, topic: str | None, fields: dict | None) -> tuple[str,
+                                                                                                  str | None]:
     """(channel, template_data JSON or None) for a message the recipients module put on `channel`."""
     if channel != "sms" or topic is None:
         return channel, None

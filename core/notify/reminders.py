@@ -20,7 +20,7 @@ from core.models import CashSchedule
 from core.notify.audience import unpaid_cash
 from core.notify.queue import Outgoing, enqueue_many, outgoing
 from core.notify.recipients import recipients_for_many
-from core.notify.texts import reminder_text
+from core.notify.sentences import reminder_text
 from core.notify.zns_fields import cash_fields
 
 logger = logging.getLogger(__name__)

@@ -28,8 +28,10 @@ from core.settings import SettingsError
 VARIABLE = "ZALO_ZNS_TEMPLATES"
 # What a notification is about (the outbox row's `topic`), and the fields it offers a template.
 TOPIC_FIELDS: dict[str, frozenset[str]] = {
-    "payment_paid": frozenset({"beneficiary_name", "beneficiary_code", "amount", "period", "date", "provider"}),
-    "payment_failed": frozenset({"beneficiary_name", "beneficiary_code", "amount", "period", "reason", "hotline"}),
+    "payment_paid": frozenset({"beneficiary_name", "beneficiary_code", "amount", "period", "date",
+                               "provider"}),
+    "payment_failed": frozenset({"beneficiary_name", "beneficiary_code", "amount", "period", "reason",
+                                 "hotline"}),
     "payment_on_hold": frozenset({"beneficiary_name", "beneficiary_code", "period", "hotline"}),
     "cash_day": frozenset({"beneficiary_name", "beneficiary_code", "period", "first_day", "last_day", "hours",
                            "place"}),

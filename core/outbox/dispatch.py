@@ -105,7 +105,8 @@ class Dispatcher:
         self.settings = settings
         self.worker_id = worker_id
         self.rate_limiter = rate_limiter  # core.outbox.ratelimit.SendRateLimiter or None
-        self.on_permanent_failure = on_permanent_failure  # callback(session, message, error): opt-outs, fallbacks
+        # Callback(session, message, error): opt-outs, fallbacks
+        self.on_permanent_failure = on_permanent_failure
         self.before_batch = before_batch  # callable run by the loop before each batch (answering kept SMS)
 
     # -- claiming -----------------------------------------------------------------------------
@@ -113,7 +114,8 @@ class Dispatcher:
         now = self.clock.now()
         lease = self._lease()
         due = or_(
-            and_(OutboxMessage.status == "queued", or_(OutboxMessage.not_before.is_(None), OutboxMessage.not_before <= now)),
+            and_(OutboxMessage.status == "queued",
+                 or_(OutboxMessage.not_before.is_(None), OutboxMessage.not_before <= now)),
             and_(OutboxMessage.status == "sending", OutboxMessage.claimed_until < now),
         )
         with self.sessions.begin() as session:
@@ -133,7 +135,8 @@ class Dispatcher:
             return messages
 
     def _lease(self) -> timedelta:
-        return timedelta(seconds=getattr(self.settings, "outbox_lease_seconds", None) or LEASE.total_seconds())
+        return timedelta(seconds=getattr(self.settings, "outbox_lease_seconds",
+                                         None) or LEASE.total_seconds())
 
     def _still_ours(self, message: OutboxMessage) -> bool:
         """A claim with more than half its lease left is ours without asking the database (another
@@ -226,7 +229,8 @@ class Dispatcher:
                 values["attempts"] = OutboxMessage.attempts + 1
             session.execute(update(OutboxMessage).where(OutboxMessage.id == message.id).values(**values))
 
-    def _retry(self, message: OutboxMessage, error: str, retry_after: float | None, provider: str = "") -> None:
+    def _retry(self, message: OutboxMessage, error: str, retry_after: float | None,
+               provider: str = "") -> None:
         attempts = message.attempts + 1
         if attempts >= self.settings.outbox_max_attempts:
             self._fail(message, error, None, dead=True, provider=provider)

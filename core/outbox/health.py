@@ -14,7 +14,8 @@ WAITING = ("queued", "sending")
 
 def waiting_per_channel(session: Session) -> dict[str, int]:
     """Messages not yet handed to a provider (queued, or claimed by a worker), per channel."""
-    rows = session.execute(select(OutboxMessage.channel, func.count()).where(OutboxMessage.status.in_(WAITING))
+    rows = session.execute(select(OutboxMessage.channel,
+                                  func.count()).where(OutboxMessage.status.in_(WAITING))
                            .group_by(OutboxMessage.channel))
     return {channel: total for channel, total in rows}
 

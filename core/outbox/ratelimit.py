@@ -53,7 +53,8 @@ class SendRateLimiter:
             return True
         overall, per_address = items
         try:
-            if per_address is not None and not self.limiter.test(per_address, message.channel, message.address):
+            if per_address is not None and not self.limiter.test(per_address, message.channel,
+                                                                 message.address):
                 return False
             if not self.limiter.hit(overall, message.channel):
                 return False
@@ -75,5 +76,6 @@ def make_send_rate_limiter(settings, rates: dict[str, ChannelRates] | None = Non
         try:
             storage = storage_from_string(settings.redis_url)
         except Exception as error:  # noqa: BLE001 - a bad URL or missing driver: keep sending
-            logger.warning("Redis rate-limit storage unavailable (%s); counting in memory", type(error).__name__)
+            logger.warning("Redis rate-limit storage unavailable (%s); counting in memory",
+                           type(error).__name__)
     return SendRateLimiter(rates, storage)

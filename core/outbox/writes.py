@@ -19,7 +19,8 @@ from core.models.outbox import PRIORITY_BULK, PRIORITY_NOTIFICATION, PRIORITY_OT
 logger = logging.getLogger(__name__)
 
 KINDS = ("reply", "otp", "notification", "broadcast")
-DEFAULT_PRIORITY = {"reply": PRIORITY_REPLY, "otp": PRIORITY_OTP, "notification": PRIORITY_NOTIFICATION, "broadcast": PRIORITY_BULK}
+DEFAULT_PRIORITY = {"reply": PRIORITY_REPLY, "otp": PRIORITY_OTP, "notification": PRIORITY_NOTIFICATION,
+                    "broadcast": PRIORITY_BULK}
 # Kinds that go out even in quiet hours and to people who opted out: a person is waiting for them.
 DIRECT_KINDS = frozenset({"reply", "otp"})
 
@@ -75,7 +76,8 @@ _RECEIPT_STATUS = {
 }
 
 
-def record_receipt(session: Session, provider_id: str, provider_status: str, error: str | None = None, at: datetime | None = None) -> OutboxMessage | None:
+def record_receipt(session: Session, provider_id: str, provider_status: str, error: str | None = None,
+                   at: datetime | None = None) -> OutboxMessage | None:
     """Apply a delivery receipt; a late 'sent' never downgrades 'delivered'. Unknown ids are ignored."""
     message = session.scalar(select(OutboxMessage).where(OutboxMessage.provider_id == provider_id))
     status = _RECEIPT_STATUS.get((provider_status or "").strip().lower())

@@ -52,7 +52,8 @@ def test_counters_follow_ussd_and_sms_traffic_and_the_outbox_is_read_at_scrape_t
         assert answer.status_code == 200
     assert client.post("/ussd/session", data={"sessionId": "x", "phoneNumber": LAI_PHONE}).status_code == 401
     with sessions.begin() as session:
-        waiting = enqueue(session, channel="sms", address="+84900000001", text="a", kind="notification", key="m-1")
+        waiting = enqueue(session, channel="sms", address="+84900000001", text="a", kind="notification",
+                          key="m-1")
         waiting.created_at = clock.now() - timedelta(seconds=90)  # queued 90 s ago, due at once
         enqueue(session, channel="sms", address="+84900000002", text="b", kind="notification", key="m-2",
                 not_before=clock.now() + timedelta(hours=1))
@@ -86,8 +87,12 @@ def test_failed_sign_ins_and_refused_attempts_are_counted(runtime):
     before = client.get("/metrics", headers=BEARER).get_data(as_text=True)
     statuses = [sign_in(client, "nobody-here", "wrong password").status_code for _ in range(12)]
     after = client.get("/metrics", headers=BEARER).get_data(as_text=True)
-    failures = total(after, "ansinh_console_login_failures_total") - total(before, "ansinh_console_login_failures_total")
+    failures = total(after,
+                     "ansinh_console_login_failures_total") - total(before,
+                                                                    "ansinh_console_login_failures_total")
     refused = total(after, "ansinh_rate_limited_total") - total(before, "ansinh_rate_limited_total")
     assert failures == statuses.count(401) and refused == statuses.count(429) and failures > 0 and refused > 0
-    assert total(after, "ansinh_http_requests_total", route="/console/login", channel="console", status="429") \
-        - total(before, "ansinh_http_requests_total", route="/console/login", channel="console", status="429") == refused
+    assert total(after, "ansinh_http_requests_total", route="/console/login", channel="console",
+                 status="429") \
+        - total(before, "ansinh_http_requests_total", route="/console/login", channel="console",
+                status="429") == refused

@@ -20,13 +20,15 @@ def _ready(runtime, **changes):
 def test_ready_when_every_check_passes(runtime):
     status, body = _ready(runtime)
     assert status == 200
-    assert body == {"status": "ok", "checks": {"database": "ok", "migrations": "ok", "redis": "not configured",
+    assert body == {"status": "ok",
+                    "checks": {"database": "ok", "migrations": "ok", "redis": "not configured",
                                                "outbox": "ok"}}
 
 
 def test_an_outbox_message_waiting_longer_than_the_threshold_fails_readiness(runtime, sessions, clock):
     with sessions.begin() as session:
-        stuck = enqueue(session, channel="sms", address="+84900000003", text="x", kind="notification", key="r-1")
+        stuck = enqueue(session, channel="sms", address="+84900000003", text="x", kind="notification",
+                        key="r-1")
         stuck.created_at = clock.now() - timedelta(minutes=20)
         later = enqueue(session, channel="telegram", address="1", text="y", kind="notification", key="r-2",
                         not_before=clock.now() + timedelta(hours=8))  # quiet hours: not due, not late

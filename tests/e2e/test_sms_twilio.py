@@ -27,7 +27,8 @@ def world(sessions):
 def signed_post(client, settings, path: str, fields: dict, token: str | None = None, query: str = ""):
     url = settings.public_url + path + (f"?{query}" if query else "")
     signature = RequestValidator(token or settings.twilio_auth_token).compute_signature(url, fields)
-    return client.post(path + (f"?{query}" if query else ""), data=fields, headers={"X-Twilio-Signature": signature})
+    return client.post(path + (f"?{query}" if query else ""), data=fields,
+                       headers={"X-Twilio-Signature": signature})
 
 
 def inbound(phone: str, body: str, sid: str | None = None) -> dict:
@@ -43,7 +44,8 @@ def messages(response) -> list[str]:
 
 
 def test_signed_question_is_answered_with_the_amount_in_gsm7(client, settings, world):
-    texts = messages(signed_post(client, settings, "/sms/twilio", inbound(LAI_PHONE, "tien thang nay ve chua")))
+    texts = messages(signed_post(client, settings, "/sms/twilio",
+                                 inbound(LAI_PHONE, "tien thang nay ve chua")))
     assert texts and LAI_AMOUNT_VI in " ".join(texts)
     for text in texts:
         assert is_gsm7(text), text
@@ -55,8 +57,10 @@ def test_keywords_are_answered_too(client, settings, world):
     assert LAI_AMOUNT_VI in " ".join(texts)
 
 
-def test_another_offices_money_is_sent_to_that_office_not_answered_from_the_last_question(client, settings, world):
-    first = messages(signed_post(client, settings, "/sms/twilio", inbound(LAI_PHONE, "tien thang 12 ve chua")))
+def test_another_offices_money_is_sent_to_that_office_not_answered_from_the_last_question(client, settings,
+                                                                                          world):
+    first = messages(signed_post(client, settings, "/sms/twilio",
+                                 inbound(LAI_PHONE, "tien thang 12 ve chua")))
     assert "12/2026" in " ".join(first)  # the memory now holds a question about a month
     texts = messages(signed_post(client, settings, "/sms/twilio",
                                  inbound(LAI_PHONE, "Lương hưu của ba tôi tháng 12 có tăng không")))
@@ -66,7 +70,8 @@ def test_another_offices_money_is_sent_to_that_office_not_answered_from_the_last
 
 
 def test_stranger_gets_no_amount(client, settings, world):
-    texts = messages(signed_post(client, settings, "/sms/twilio", inbound(STRANGER_PHONE, "tien thang nay ve chua")))
+    texts = messages(signed_post(client, settings, "/sms/twilio",
+                                 inbound(STRANGER_PHONE, "tien thang nay ve chua")))
     assert texts and LAI_AMOUNT_VI not in " ".join(texts)
 
 
@@ -77,10 +82,13 @@ def test_missing_or_bad_signature_is_403(client, world, headers):
 
 
 def test_signature_of_another_token_or_url_is_403(client, settings, world):
-    assert signed_post(client, settings, "/sms/twilio", inbound(LAI_PHONE, "TC"), token="other").status_code == 403
+    assert signed_post(client, settings, "/sms/twilio", inbound(LAI_PHONE, "TC"),
+                       token="other").status_code == 403
     fields = inbound(LAI_PHONE, "TC")
-    wrong_url = RequestValidator(settings.twilio_auth_token).compute_signature("http://localhost/sms/twilio", fields)
-    assert client.post("/sms/twilio", data=fields, headers={"X-Twilio-Signature": wrong_url}).status_code == 403
+    wrong_url = RequestValidator(settings.twilio_auth_token).compute_signature("http://localhost/sms/twilio",
+                                                                               fields)
+    assert client.post("/sms/twilio", data=fields,
+                       headers={"X-Twilio-Signature": wrong_url}).status_code == 403
 
 
 def test_signature_over_the_url_with_its_default_port_is_accepted(client, settings, world):
@@ -95,9 +103,12 @@ def test_signature_over_the_url_with_its_default_port_is_accepted(client, settin
 
 def test_tampered_body_is_403(client, settings, world):
     fields = inbound(LAI_PHONE, "TC")
-    signature = RequestValidator(settings.twilio_auth_token).compute_signature(settings.public_url + "/sms/twilio", fields)
+    signature = RequestValidator(settings.twilio_auth_token).compute_signature(
+        settings.public_url + "/sms/twilio", fields
+    )
     fields["From"] = "+84905318246"
-    assert client.post("/sms/twilio", data=fields, headers={"X-Twilio-Signature": signature}).status_code == 403
+    assert client.post("/sms/twilio", data=fields,
+                       headers={"X-Twilio-Signature": signature}).status_code == 403
 
 
 def test_redelivered_message_sid_has_no_second_effect(client, settings, world, sessions):
@@ -107,7 +118,14 @@ def test_redelivered_message_sid_has_no_second_effect(client, settings, world, s
     assert again.status_code == 200 and again.get_data() == first.get_data()
     with sessions() as session:
         assert session.scalar(select(func.count()).select_from(Complaint)) == 1
-        assert session.scalar(select(func.count()).select_from(SeenMessage).where(SeenMessage.message_id == fields["MessageSid"])) == 1
+        assert (
+            session.scalar(
+                select(func.count())
+                .select_from(SeenMessage)
+                .where(SeenMessage.message_id == fields["MessageSid"])
+            )
+            == 1
+        )
 
 
 def test_redelivered_question_is_disclosed_once(client, settings, world, sessions):
@@ -115,12 +133,18 @@ def test_redelivered_question_is_disclosed_once(client, settings, world, session
     signed_post(client, settings, "/sms/twilio", fields)
     signed_post(client, settings, "/sms/twilio", fields)
     with sessions() as session:
-        assert session.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.action.like("disclose.%"))) == 1
+        assert (
+            session.scalar(
+                select(func.count()).select_from(AuditLog).where(AuditLog.action.like("disclose.%"))
+            )
+            == 1
+        )
 
 
 def _sent_message(sessions, provider_id: str) -> int:
     with sessions.begin() as session:
-        row = enqueue(session, channel="sms", address=LAI_PHONE, text="x", kind="notification", key="k-receipt")
+        row = enqueue(session, channel="sms", address=LAI_PHONE, text="x", kind="notification",
+                      key="k-receipt")
         row.status, row.provider_id = "sent", provider_id
         return row.id
 
@@ -128,7 +152,8 @@ def _sent_message(sessions, provider_id: str) -> int:
 def test_status_callback_marks_delivered(client, settings, sessions):
     message_id = _sent_message(sessions, "SMdelivered0001")
     response = signed_post(client, settings, "/sms/twilio/status",
-                           {"MessageSid": "SMdelivered0001", "MessageStatus": "delivered", "AccountSid": "AC1"},
+                           {"MessageSid": "SMdelivered0001", "MessageStatus": "delivered",
+                            "AccountSid": "AC1"},
                            query="ik=k-receipt")
     assert response.status_code == 204
     with sessions() as session:
@@ -147,7 +172,8 @@ def test_status_callback_records_failure_with_error_code(client, settings, sessi
 
 def test_status_callback_needs_a_signature(client, sessions):
     message_id = _sent_message(sessions, "SMunsigned")
-    response = client.post("/sms/twilio/status", data={"MessageSid": "SMunsigned", "MessageStatus": "delivered"})
+    response = client.post("/sms/twilio/status",
+                           data={"MessageSid": "SMunsigned", "MessageStatus": "delivered"})
     assert response.status_code == 403
     with sessions() as session:
         assert session.get(OutboxMessage, message_id).status == "sent"

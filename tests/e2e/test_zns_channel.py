@@ -76,7 +76,8 @@ def sms_sent(standin) -> list[dict]:
 
 
 def paid(runtime, status: str = "Đã chi trả") -> None:
-    import_payments(runtime.sessions, runtime.settings, runtime.clock, [payment_row("TCXH-19786-0001", status)])
+    import_payments(runtime.sessions, runtime.settings, runtime.clock,
+                    [payment_row("TCXH-19786-0001", status)])
 
 
 def work(cli) -> None:
@@ -103,13 +104,15 @@ def test_a_paid_notice_goes_by_zns_with_the_template_and_the_outbox_key(runtime,
 @pytest.mark.parametrize("code, message", [(-118, "Zalo account not existed"),
                                            (-119, "Account can not receive ZNS"),
                                            (-108, "Phone number invalid")])
-def test_a_phone_zns_cannot_reach_gets_the_same_notice_by_sms_at_once(runtime, cli, family, zns, sms, code, message):
+def test_a_phone_zns_cannot_reach_gets_the_same_notice_by_sms_at_once(runtime, cli, family, zns, sms, code,
+                                                                      message):
     zns.answer(SON_WIRE, code, message)
     paid(runtime)
     work(cli)
     zns_row, sms_row = outbox(runtime.sessions)
     assert zns_row.channel == "zns" and zns_row.status == "failed" and str(code) in zns_row.last_error
-    assert (sms_row.channel, sms_row.fallback_of, sms_row.topic, sms_row.status) == ("sms", zns_row.id, "payment_paid", "sent")
+    assert (sms_row.channel, sms_row.fallback_of, sms_row.topic, sms_row.status) == ("sms", zns_row.id,
+                                                                                     "payment_paid", "sent")
     [text] = sms_sent(sms)
     assert text["To"] == SON and text["Body"] == zns_row.text
     assert "Nguyen Thi Lai" in text["Body"] and "750.000" in text["Body"]
@@ -129,7 +132,8 @@ def test_a_refused_token_is_renewed_and_the_message_sent_once(runtime, cli, fami
 
 @pytest.mark.parametrize("code, message, hours", [(-147, "Template exceeded daily quota", 15),
                                                   (-32, "Exceed request limit", 0)])
-def test_quota_and_rate_errors_wait_and_retry_without_sms(runtime, cli, family, zns, sms, code, message, hours):
+def test_quota_and_rate_errors_wait_and_retry_without_sms(runtime, cli, family, zns, sms, code, message,
+                                                          hours):
     zns.answer(SON_WIRE, code, message)
     paid(runtime)
     work(cli)
@@ -207,10 +211,17 @@ def test_sms_first_in_the_order_means_no_zns(runtime, cli, family, zns, sms):
     assert row.channel == "sms"
 
 
-@pytest.mark.parametrize("content, says", [('{"payment_paid": {"params": {"a": "amount"}}}', "template_id"),
-                                           ('{"payment_paid": {"template_id": "1", "params": {"a": "nope"}}}', "nope"),
-                                           ('{"bonus": {}}', "bonus"), ("not json", "JSON")])
-def test_a_wrong_templates_file_stops_the_worker_with_a_vietnamese_line(runtime, cli, tmp_path, content, says):
+@pytest.mark.parametrize(
+    "content, says",
+    [
+        ('{"payment_paid": {"params": {"a": "amount"}}}', "template_id"),
+        ('{"payment_paid": {"template_id": "1", "params": {"a": "nope"}}}', "nope"),
+        ('{"bonus": {}}', "bonus"),
+        ("not json", "JSON"),
+    ],
+)
+def test_a_wrong_templates_file_stops_the_worker_with_a_vietnamese_line(runtime, cli, tmp_path, content,
+                                                                        says):
     path = tmp_path / "zns.json"
     path.write_text(content, encoding="utf-8")
     runtime.__dict__["settings"] = runtime.settings.with_(zalo_zns_templates=str(path))
@@ -219,7 +230,8 @@ def test_a_wrong_templates_file_stops_the_worker_with_a_vietnamese_line(runtime,
     assert "ZALO_ZNS_TEMPLATES" in result.output and says in result.output and "Traceback" not in result.output
 
 
-def test_the_delivery_event_marks_the_row_delivered_and_stats_count_zns(runtime, cli, client, family, zns, sms):
+def test_the_delivery_event_marks_the_row_delivered_and_stats_count_zns(runtime, cli, client, family, zns,
+                                                                        sms):
     paid(runtime)
     work(cli)
     [row] = outbox(runtime.sessions)

@@ -56,7 +56,8 @@ def _queued_phone(index: int) -> str:
 
 def _zalo_body(user: str, text: str, message_id: str) -> tuple[bytes, dict]:
     event = {"app_id": ZALO_APP, "user_id_by_app": "979122185046046317", "event_name": "user_send_text",
-             "sender": {"id": user}, "recipient": {"id": ZALO_OA}, "message": {"text": text, "msg_id": message_id},
+             "sender": {"id": user}, "recipient": {"id": ZALO_OA},
+             "message": {"text": text, "msg_id": message_id},
              "timestamp": str(int(time.time() * 1000))}
     raw = json.dumps(event, ensure_ascii=False).encode()
     mac = hashlib.sha256(ZALO_APP.encode() + raw + event["timestamp"].encode() + ZALO_SECRET.encode()).hexdigest()
@@ -101,8 +102,11 @@ def _answers(url: str) -> bool:
 
 def _sent_per_channel(sessions) -> dict[str, int]:
     with sessions() as session:
-        rows = session.execute(select(OutboxMessage.channel, func.count())
-                               .where(OutboxMessage.status.in_(("sent", "delivered"))).group_by(OutboxMessage.channel))
+        rows = session.execute(
+            select(OutboxMessage.channel, func.count())
+            .where(OutboxMessage.status.in_(("sent", "delivered")))
+            .group_by(OutboxMessage.channel)
+        )
         return dict(rows.all())
 
 
@@ -122,9 +126,12 @@ def test_scraped_counters_equal_the_traffic_across_two_workers_and_the_dispatche
     redis = os.environ.get("ANSINH_TEST_REDIS_URL")
     env = worker_env(database_url_for_run, api.url, ANSINH_SIMULATOR="off", ANSINH_USSD_SECRET=USSD_KEY,
                      TELEGRAM_BOT_TOKEN="7000000001:TEST-token", TELEGRAM_WEBHOOK_SECRET=TELEGRAM_SECRET,
-                     TELEGRAM_API_BASE_URL=f"{api.url}/bot", ZALO_APP_ID=ZALO_APP, ZALO_OA_SECRET_KEY=ZALO_SECRET,
-                     ZALO_ACCESS_TOKEN="access-0", ZALO_REFRESH_TOKEN="refresh-0", ZALO_APP_SECRET="app-secret",
-                     ZALO_API_BASE_URL=api.url, ZALO_OAUTH_BASE_URL=api.url, ANSINH_METRICS_TOKEN=METRICS_TOKEN,
+                     TELEGRAM_API_BASE_URL=f"{api.url}/bot", ZALO_APP_ID=ZALO_APP,
+                     ZALO_OA_SECRET_KEY=ZALO_SECRET,
+                     ZALO_ACCESS_TOKEN="access-0", ZALO_REFRESH_TOKEN="refresh-0",
+                     ZALO_APP_SECRET="app-secret",
+                     ZALO_API_BASE_URL=api.url, ZALO_OAUTH_BASE_URL=api.url,
+                     ANSINH_METRICS_TOKEN=METRICS_TOKEN,
                      ANSINH_LOG_FORMAT="json", ANSINH_SCHEDULER_INTERVAL="0", TMPDIR=str(temporary),
                      **({"ANSINH_REDIS_URL": redis} if redis else {}))
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)  # `serve` makes its own
@@ -132,7 +139,8 @@ def test_scraped_counters_equal_the_traffic_across_two_workers_and_the_dispatche
     base = f"http://127.0.0.1:{port}"
     log_path = tmp_path / "serve.log"
     with log_path.open("w") as log:
-        server = subprocess.Popen(ansinh_command("-v", "serve", "--workers", "2", "--port", str(port)), env=env,
+        server = subprocess.Popen(ansinh_command("-v", "serve", "--workers", "2", "--port", str(port)),
+                                  env=env,
                                   cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT)
     try:
         assert wait_until(lambda: _answers(f"{base}/healthz"), 180), log_path.read_text()[-3000:]
@@ -161,7 +169,8 @@ def test_scraped_counters_equal_the_traffic_across_two_workers_and_the_dispatche
     for exposition in scrapes:
         for channel, requests in sent.items():
             assert total(exposition, "ansinh_http_requests_total", channel=channel, status="200") == requests
-            assert total(exposition, "ansinh_http_request_duration_seconds_count", channel=channel) == requests
+            assert total(exposition, "ansinh_http_request_duration_seconds_count",
+                         channel=channel) == requests
             assert total(exposition, "ansinh_turns_total", channel=channel) == requests, channel
         for channel, messages in delivered.items():
             assert total(exposition, "ansinh_outbox_sends_total", channel=channel) == messages, channel

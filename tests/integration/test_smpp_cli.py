@@ -18,7 +18,8 @@ START_WAIT = 90.0  # a cold interpreter on a busy machine
 
 
 def smpp_env(database_url: str, port: int, **extra: str) -> dict[str, str]:
-    variables = {"SMPP_HOST": "127.0.0.1", "SMPP_PORT": str(port), "SMPP_SYSTEM_ID": "ansinh", "SMPP_PASSWORD": "s3cret",
+    variables = {"SMPP_HOST": "127.0.0.1", "SMPP_PORT": str(port), "SMPP_SYSTEM_ID": "ansinh",
+                 "SMPP_PASSWORD": "s3cret",
                      "SMPP_SYSTEM_TYPE": "VMA", "SMPP_SOURCE_ADDR": "8079", "SMPP_RECONNECT_MIN": "0.1",
                      "ANSINH_SMS_PROVIDER": "smpp"}
     return worker_env(database_url, None, **{**variables, **extra})
@@ -27,7 +28,8 @@ def smpp_env(database_url: str, port: int, **extra: str) -> dict[str, str]:
 def test_serves_ussd_and_sms_then_unbinds_on_sigterm(database_url_for_run, sessions, tmp_path):
     build_world(sessions)
     with StandInSmsc(system_id="ansinh", password="s3cret") as smsc:
-        process = subprocess.Popen(ansinh_command("smpp"), cwd=tmp_path, env=smpp_env(database_url_for_run, smsc.port),
+        process = subprocess.Popen(ansinh_command("smpp"), cwd=tmp_path,
+                                   env=smpp_env(database_url_for_run, smsc.port),
                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         try:
             smsc.wait_bound(timeout=START_WAIT)
@@ -35,7 +37,8 @@ def test_serves_ussd_and_sms_then_unbinds_on_sigterm(database_url_for_run, sessi
             smsc.deliver(source_addr=LAI_PHONE.lstrip("+"), destination_addr="*123#", short_message=b"*123#",
                          ussd_service_op=PSSR_INDICATION, its_session_info=0x0500)
             [menu] = smsc.wait_for_submits(1)
-            assert menu.ussd_service_op == USSR_REQUEST and "1 " in decode(menu.short_message, menu.data_coding)
+            assert menu.ussd_service_op == USSR_REQUEST and "1 " in decode(menu.short_message,
+                                                                           menu.data_coding)
             smsc.deliver(source_addr=LAI_PHONE.lstrip("+"), destination_addr="8079", short_message=b"TC")
             answer = smsc.wait_for_submits(2)[1]
             assert answer.destination_addr == LAI_PHONE.lstrip("+").encode() and answer.source_addr == b"8079"
@@ -52,7 +55,8 @@ def test_serves_ussd_and_sms_then_unbinds_on_sigterm(database_url_for_run, sessi
 def test_sigterm_while_the_smsc_is_unreachable_exits_cleanly(database_url_for_run, sessions, tmp_path):
     from tests.ussd_factories import free_port
 
-    process = subprocess.Popen(ansinh_command("smpp"), cwd=tmp_path, env=smpp_env(database_url_for_run, free_port()),
+    process = subprocess.Popen(ansinh_command("smpp"), cwd=tmp_path,
+                               env=smpp_env(database_url_for_run, free_port()),
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:  # it says it runs, then keeps trying to bind with backoff
         assert "running" in process.stderr.readline()

@@ -64,7 +64,8 @@ def link(smpp_runtime, smsc):
 
 
 def dial(smsc, phone: str, text: str, op: int, session: int = 7, sequence: int = 0) -> None:
-    smsc.deliver(source_addr=phone.lstrip("+"), source_addr_ton=1, source_addr_npi=1, destination_addr=SERVICE_CODE,
+    smsc.deliver(source_addr=phone.lstrip("+"), source_addr_ton=1, source_addr_npi=1,
+                 destination_addr=SERVICE_CODE,
                  service_type="USSD", data_coding=0, short_message=text.encode("ascii"), ussd_service_op=op,
                  its_session_info=(session << 8) | (sequence << 1))
 
@@ -90,7 +91,8 @@ def test_dial_in_two_steps_and_the_end(smsc, link):
     again, op, _ = screen(smsc.wait_for_submits(3)[2])
     assert again == menu and op == USSR_REQUEST  # back: the position was kept between deliver_sm
     smsc.deliver(source_addr=LAI_PHONE.lstrip("+"), destination_addr=SERVICE_CODE, short_message=b"",
-                 ussd_service_op=USSR_CONFIRM, its_session_info=(7 << 8) | (6 << 1) | 1)  # the caller hangs up
+                 # The caller hangs up
+                 ussd_service_op=USSR_CONFIRM, its_session_info=(7 << 8) | (6 << 1) | 1)
     smsc.wait_acknowledged()
     dial(smsc, LAI_PHONE, SERVICE_CODE, PSSR_INDICATION)  # the same session number comes round again
     fresh, _, _ = screen(smsc.wait_for_submits(4)[3])
@@ -155,7 +157,8 @@ def test_the_next_step_can_reach_another_esme(smpp_runtime, smsc, link, engine):
     other = Runtime(smpp_runtime.settings, smpp_runtime.clock)
     other.__dict__["engine"] = engine
     gateway = SmppGateway(other, submit=lambda **fields: second.submit(**fields))
-    second = SmppLink(LinkConfig("127.0.0.1", smsc.port, "ansinh", "s3cret", backoff_min=0.05), gateway.on_deliver)
+    second = SmppLink(LinkConfig("127.0.0.1", smsc.port, "ansinh", "s3cret", backoff_min=0.05),
+                      gateway.on_deliver)
     second.start()
     try:
         smsc.wait_bound(binds=2)
@@ -182,7 +185,8 @@ def _dispatch(runtime, link) -> int:
 
 
 def test_sms_in_answer_out_and_its_delivery_receipt(smpp_runtime, smsc, link):
-    fields = {"source_addr": LAI_PHONE.lstrip("+"), "source_addr_ton": 1, "destination_addr": "8079", "data_coding": 8,
+    fields = {"source_addr": LAI_PHONE.lstrip("+"), "source_addr_ton": 1, "destination_addr": "8079",
+              "data_coding": 8,
                   "short_message": "Tiền tháng này về chưa".encode("utf-16-be")}
     smsc.deliver(**fields)
     smsc.wait_acknowledged()
@@ -197,9 +201,14 @@ def test_sms_in_answer_out_and_its_delivery_receipt(smpp_runtime, smsc, link):
     with smpp_runtime.sessions() as session:
         row = session.scalar(select(OutboxMessage).where(OutboxMessage.address == LAI_PHONE))
         assert (row.status, row.provider_id) == ("sent", "smsc-1")
-    smsc.deliver(source_addr=LAI_PHONE.lstrip("+"), destination_addr="8079", esm_class=0x04,
-                 short_message=b"id:smsc-1 sub:001 dlvrd:001 submit date:2612070900 done date:2612070901 stat:DELIVRD err:000",
-                 receipted_message_id="smsc-1", message_state=2)
+    smsc.deliver(
+        source_addr=LAI_PHONE.lstrip("+"),
+        destination_addr="8079",
+        esm_class=0x04,
+        short_message=b"id:smsc-1 sub:001 dlvrd:001 submit date:2612070900 done date:2612070901 stat:DELIVRD err:000",
+        receipted_message_id="smsc-1",
+        message_state=2,
+    )
     smsc.wait_acknowledged()
     with smpp_runtime.sessions() as session:
         assert session.get(OutboxMessage, row.id).status == "delivered"
@@ -230,7 +239,8 @@ def test_an_sms_that_meets_a_database_outage_is_answered_once_it_is_back(smpp_ru
 
 
 def test_stop_keyword_by_sms_opts_out(smpp_runtime, smsc, link):
-    smsc.deliver(source_addr=LAI_PHONE.lstrip("+"), destination_addr="8079", data_coding=0, short_message=b"HUY")
+    smsc.deliver(source_addr=LAI_PHONE.lstrip("+"), destination_addr="8079", data_coding=0,
+                 short_message=b"HUY")
     smsc.wait_acknowledged()
     _dispatch(smpp_runtime, link)
     [answer] = smsc.wait_for_submits(1)
@@ -244,8 +254,12 @@ def test_throttled_submit_is_sent_again_and_a_failed_receipt_fails_the_row(smpp_
     assert _dispatch(smpp_runtime, link) == 1
     [sent] = smsc.wait_for_submits(1)
     assert decode(sent.short_message, sent.data_coding) == "Thong bao"
-    smsc.deliver(source_addr=LAI_PHONE.lstrip("+"), destination_addr="8079", esm_class=0x04,
-                 short_message=b"id:smsc-1 sub:001 dlvrd:000 submit date:2612070900 done date:2612070901 stat:UNDELIV err:001")
+    smsc.deliver(
+        source_addr=LAI_PHONE.lstrip("+"),
+        destination_addr="8079",
+        esm_class=0x04,
+        short_message=b"id:smsc-1 sub:001 dlvrd:000 submit date:2612070900 done date:2612070901 stat:UNDELIV err:001",
+    )
     smsc.wait_acknowledged()
     with smpp_runtime.sessions() as session:
         row = session.scalar(select(OutboxMessage).where(OutboxMessage.idempotency_key == "n-1"))
@@ -271,7 +285,8 @@ def test_a_request_the_esme_does_not_serve_is_refused_not_left_waiting(smsc, lin
 
 
 def test_a_link_that_stops_answering_enquire_link_is_bound_again(smsc):
-    esme = SmppLink(LinkConfig("127.0.0.1", smsc.port, "ansinh", "s3cret", enquire_interval=0.2, backoff_min=0.05),
+    esme = SmppLink(LinkConfig("127.0.0.1", smsc.port, "ansinh", "s3cret", enquire_interval=0.2,
+                               backoff_min=0.05),
                     lambda pdu: 0)
     esme.start()
     try:
@@ -279,22 +294,27 @@ def test_a_link_that_stops_answering_enquire_link_is_bound_again(smsc):
         smsc.muted = True  # enquire_link goes unanswered: the ESME gives the link up and binds again
         smsc.wait_for(lambda: len(smsc.binds) >= 2, what="a second bind")
         smsc.muted = False
-        assert esme.submit(source_addr="8079", destination_addr="84978451203", short_message=b"x").result(30) == "smsc-1"
+        assert esme.submit(source_addr="8079", destination_addr="84978451203",
+                           short_message=b"x").result(30) == "smsc-1"
     finally:
         esme.stop()
 
 
 def test_a_deliver_sm_with_both_ussd_tlvs_parses():
     raw = smpp.make_pdu("deliver_sm", client=None, source_addr="84978451203", destination_addr=SERVICE_CODE,
-                        short_message=b"1", ussd_service_op=USSR_CONFIRM, its_session_info=0x0904, sequence=5).generate()
-    assert struct.pack(">HHB", 0x0501, 1, USSR_CONFIRM) in raw and struct.pack(">HHH", 0x1383, 2, 0x0904) in raw
+                        short_message=b"1", ussd_service_op=USSR_CONFIRM, its_session_info=0x0904,
+                        sequence=5).generate()
+    assert struct.pack(">HHB", 0x0501, 1, USSR_CONFIRM) in raw and struct.pack(">HHH", 0x1383, 2,
+                                                                               0x0904) in raw
     parsed = smpp.parse_pdu(raw, client=SimpleSequenceGenerator(), allow_unknown_opt_params=False)
-    assert (parsed.ussd_service_op, parsed.its_session_info, parsed.short_message) == (USSR_CONFIRM, 0x0904, b"1")
+    assert (parsed.ussd_service_op, parsed.its_session_info, parsed.short_message) == (USSR_CONFIRM, 0x0904,
+                                                                                       b"1")
 
 
 def test_wrong_password_is_retried_with_backoff_not_crashed(smpp_runtime):
     with StandInSmsc(system_id="ansinh", password="other") as server:
-        esme = SmppLink(LinkConfig("127.0.0.1", server.port, "ansinh", "s3cret", backoff_min=0.05, backoff_max=0.1),
+        esme = SmppLink(LinkConfig("127.0.0.1", server.port, "ansinh", "s3cret", backoff_min=0.05,
+                                   backoff_max=0.1),
                         lambda pdu: 0)
         esme.start()
         try:

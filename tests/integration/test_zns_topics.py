@@ -49,7 +49,8 @@ def test_cash_days_fill_the_cash_day_template(sessions, settings, clock, lai):
     assert row.topic == "cash_day"
     assert template(row) == {"template_id": "100004", "template_data": {
         "ten_doi_tuong": "Nguyễn Thị Lài", "ma_doi_tuong": "HUE-0001", "ky_chi_tra": "12/2026",
-        "tu_ngay": "02/12/2026", "den_ngay": "04/12/2026", "gio": "7h30-11h00", "dia_diem": "Nhà văn hóa tổ 5"}}
+        "tu_ngay": "02/12/2026", "den_ngay": "04/12/2026", "gio": "7h30-11h00",
+        "dia_diem": "Nhà văn hóa tổ 5"}}
     assert "Nha van hoa to 5" in row.text  # the SMS it falls back to
 
 
@@ -64,7 +65,8 @@ def test_a_failed_payment_fills_the_failed_template(sessions, settings, clock, l
 
 
 def test_a_place_longer_than_zalo_approved_goes_by_sms(sessions, settings, clock, lai):
-    import_schedules(sessions, settings, clock, [schedule_row("12/2026", "02/12/2026", place="Nhà văn hóa " * 20)])
+    import_schedules(sessions, settings, clock,
+                     [schedule_row("12/2026", "02/12/2026", place="Nhà văn hóa " * 20)])
     [row] = outbox(sessions)
     assert (row.channel, row.topic, row.template_data) == ("sms", "cash_day", None)
 
@@ -75,12 +77,16 @@ def test_a_complaint_answer_fills_the_answer_template(sessions, settings, clock,
                               channel="sms", reply_to=SON, number="PA-2026-000001")
         session.add(complaint)
         session.flush()
-        reply(session, complaint, "Chị Hoa sẽ mang tiền đến nhà bà chiều mai.", "officer:lan", settings=settings,
+        reply(session, complaint, "Chị Hoa sẽ mang tiền đến nhà bà chiều mai.", "officer:lan",
+              settings=settings,
               clock=clock)
     [row] = outbox(sessions)
     assert (row.topic, row.kind) == ("complaint_answered", "reply")
-    assert template(row)["template_data"] == {"so_phan_anh": "PA-2026-000001", "duong_day_nong": settings.hotline,
-                                              "noi_dung_tra_loi": "Chị Hoa sẽ mang tiền đến nhà bà chiều mai."}
+    assert template(row)["template_data"] == {
+        "so_phan_anh": "PA-2026-000001",
+        "duong_day_nong": settings.hotline,
+        "noi_dung_tra_loi": "Chị Hoa sẽ mang tiền đến nhà bà chiều mai.",
+    }
 
 
 def test_without_zns_settings_everything_stays_sms(sessions, settings, clock, lai):

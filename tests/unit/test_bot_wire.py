@@ -7,7 +7,7 @@ import pytest
 
 from bot.keyboards import MARK, choices_markup, menu_markup, pack, plain_text, to_telegram, unpack
 from bot.zalo import signature_ok
-from core.conversation.messages import Choice
+from core.conversation.inbound_reply import Choice
 from core.settings import Settings
 
 
@@ -24,7 +24,8 @@ def test_choices_become_inline_buttons_on_telegram_and_lines_on_zalo():
     stored = pack("Ông/bà hỏi về ai?", choices_markup((Choice("Mẹ Lài", "1"), Choice("Ôn Hùng", "2"))))
     text, markup = unpack(stored)
     inline = to_telegram(markup).to_dict()["inline_keyboard"]
-    assert [[b["text"], b["callback_data"]] for row in inline for b in row] == [["Mẹ Lài", "1"], ["Ôn Hùng", "2"]]
+    assert [[b["text"], b["callback_data"]] for row in inline for b in row] == [["Mẹ Lài", "1"],
+                                                                                ["Ôn Hùng", "2"]]
     assert plain_text(stored) == "Ông/bà hỏi về ai?\n- Mẹ Lài\n- Ôn Hùng"
 
 
@@ -44,7 +45,8 @@ BAD = GOOD[:-1] + ("e" if GOOD[-1] != "e" else "f")
 
 
 @pytest.mark.parametrize("header, ok", [
-    (f"mac={GOOD}", True), (GOOD, True), (GOOD.upper(), True), (f"mac={BAD}", False), ("", False), (None, False),
+    (f"mac={GOOD}", True), (GOOD, True), (GOOD.upper(), True), (f"mac={BAD}", False), ("", False),
+    (None, False),
 ])
 def test_zalo_signature(header, ok):
     assert signature_ok(SETTINGS, BODY, {"timestamp": "1700000000000"}, header) is ok

@@ -40,7 +40,8 @@ def sent_broadcast(sessions, settings, clock):
         make_officer(session, "tinh", "province", "46")
         make_beneficiary(session, "BT001", "Nguyễn Thị Lài", THUAN_HOA, phone="+84978451203",
                          guardian_phone="+84905318246")
-        make_beneficiary(session, "BT002", "Hồ Văn Thọ", THUAN_HOA, chat=(("telegram", "555001"),), channel="telegram")
+        make_beneficiary(session, "BT002", "Hồ Văn Thọ", THUAN_HOA, chat=(("telegram", "555001"),),
+                         channel="telegram")
         lan = session.scalar(select(Officer).where(Officer.username == "lan"))
         tinh = session.scalar(select(Officer).where(Officer.username == "tinh"))
         broadcast = create_broadcast(session, lan, "Họp dân lúc 8 giờ sáng thứ Bảy tại nhà văn hóa.",

@@ -62,7 +62,8 @@ def test_sends_retries_failures_and_dead_letters_are_counted_per_provider(sessio
     assert heard[("send", ("channel", "sms"), ("outcome", "delivered"), ("provider", "twilio"))] == 1
     assert heard[("send", ("channel", "sms"), ("outcome", "failed"), ("provider", "twilio"))] == 1
     assert heard[("provider_error", ("channel", "sms"), ("code", "-213"), ("provider", "twilio"))] == 1
-    assert heard[("provider_error", ("channel", "sms"), ("code", "TemporaryError"), ("provider", "twilio"))] == 1
+    assert heard[("provider_error", ("channel", "sms"), ("code", "TemporaryError"),
+                  ("provider", "twilio"))] == 1
 
     _queue(sessions, "d")
     _dispatch(sessions, clock, settings.with_(outbox_max_attempts=2),

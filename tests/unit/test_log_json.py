@@ -29,14 +29,16 @@ def json_lines():
 
 def test_each_request_logs_one_line_and_lines_inside_it_carry_its_id(client, sessions, json_lines):
     build_world(sessions)
-    answered = client.post("/ussd/session", data={"sessionId": "log-1", "phoneNumber": LAI_PHONE, "input": ""},
+    answered = client.post("/ussd/session",
+                           data={"sessionId": "log-1", "phoneNumber": LAI_PHONE, "input": ""},
                            headers=USSD_AUTH)
     refused = client.post("/ussd/session", data={"sessionId": "log-2", "phoneNumber": LAI_PHONE, "input": ""})
     lines = json_lines()
     requests = [line for line in lines if line["logger"] == "ansinh.requests"]
     assert [(r["route"], r["channel"], r["outcome"], r["status"]) for r in requests] == [
         ("/ussd/session", "ussd", "ok", 200), ("/ussd/session", "ussd", "refused", 401)]
-    assert [r["request_id"] for r in requests] == [answered.headers["X-Request-ID"], refused.headers["X-Request-ID"]]
+    assert [r["request_id"] for r in requests] == [answered.headers["X-Request-ID"],
+                                                   refused.headers["X-Request-ID"]]
     assert all(r["duration_ms"] >= 0 and r["level"] == "info" and r["time"].endswith("+00:00") for r in requests)
     guard = [line for line in lines if line["logger"] == "ussd.gateway_guard"]
     assert guard and guard[0]["request_id"] == refused.headers["X-Request-ID"] and guard[0]["channel"] == "ussd"

@@ -61,6 +61,7 @@ def test_the_dashboard_loads_and_charts_only_exported_metrics():
 @pytest.mark.skipif(shutil.which("promtool") is None, reason="promtool not installed (make promtool)")
 @pytest.mark.parametrize("command, file", [("check", RULES), ("test", RULE_TESTS)])
 def test_promtool_accepts_the_rules_and_their_unit_tests(command, file):
-    done = subprocess.run(["promtool", command, "rules", file.name], cwd=MONITORING, capture_output=True, text=True,
+    done = subprocess.run(["promtool", command, "rules", file.name], cwd=MONITORING, capture_output=True,
+                          text=True,
                           check=False)
     assert done.returncode == 0, done.stdout + done.stderr
