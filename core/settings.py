@@ -65,10 +65,18 @@ class Settings:
     scheduler_interval: int = 3600  # ANSINH_SCHEDULER_INTERVAL: seconds between reminder/receipt runs; 0 turns it off
     sms_spool_dir: str = "instance/spool/sms"  # ANSINH_SMS_SPOOL_DIR: SMS kept while the database is down
     dispatch_in_process: bool = True  # ANSINH_DISPATCH_IN_PROCESS: `ansinh serve` runs one dispatcher
+    sms_provider: str = ""  # ANSINH_SMS_PROVIDER: twilio / kannel / simulator; "" the configured one
     twilio_account_sid: str | None = None
     twilio_auth_token: str | None = None
     twilio_from: str | None = None
     twilio_api_base_url: str = "https://api.twilio.com"
+    kannel_sendsms_url: str | None = None  # KANNEL_SENDSMS_URL: smsbox's sendsms (http://host:13013/cgi-bin/sendsms)
+    kannel_username: str | None = None  # KANNEL_USERNAME / KANNEL_PASSWORD: the sendsms-user group
+    kannel_password: str | None = None
+    kannel_from: str | None = None  # KANNEL_FROM: the short number or brandname
+    kannel_smsc: str | None = None  # KANNEL_SMSC: the smsc-id to send through (optional)
+    kannel_secret: str | None = None  # KANNEL_SECRET: the `key` Kannel puts in get-url and dlr-url; unset: closed
+    kannel_allowed_ips: str = ""  # KANNEL_ALLOWED_IPS: comma-separated CIDRs of the Kannel hosts; "" any
     telegram_bot_token: str | None = None
     telegram_webhook_secret: str | None = None
     telegram_api_base_url: str = "https://api.telegram.org/bot"
@@ -110,7 +118,7 @@ class Settings:
 
             load_dotenv(env_file, override=False)
         values: dict = {}
-        prefixed = {"twilio_", "telegram_", "zalo_"}
+        prefixed = {"twilio_", "telegram_", "zalo_", "kannel_"}
         for f in fields(cls):
             if f.name in ("extra", "deployment"):
                 continue
