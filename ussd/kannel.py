@@ -13,7 +13,8 @@ GET or POST /sms/kannel?key=KANNEL_SECRET&from=%p&to=%P&text=%a&coding=%c&charse
 GET or POST /sms/kannel/dlr?key=KANNEL_SECRET&outbox=<id>&status=%d
   The dlr-url KannelSender gives each message: 1 delivered, 2 failed, 4 buffered, 8 accepted by the
   SMSC, 16 rejected by the SMSC; recorded against that outbox row (core.outbox.apply_receipt), a
-  failure following the outbox's failure rules (core.delivery). 204.
+  failure following the outbox's failure rules (core.delivery). 200 with an empty body: smsbox
+  retries any other answer (http-request-retry).
 
 Both are gateway routes (ussd.gateway_guard's rules, with Kannel's own credential): no KANNEL_SECRET
 configured → 404; a peer outside KANNEL_ALLOWED_IPS → 403; a missing or wrong `key` (compared in
@@ -146,7 +147,7 @@ def kannel_dlr() -> Response:
             if message is None or message.channel != "sms" or \
                     message.provider_id not in (None, provider_id_of(message.id)):
                 logger.info("Kannel report %s for outbox %s: no such Kannel message", status, outbox_id)
-                return _empty(204)
+                return _empty(200)
             was = message.status
             apply_receipt(message, word, error=f"kannel dlr {status}", at=runtime.clock.now())
             if message.status == "failed" and was != "failed":
@@ -155,4 +156,4 @@ def kannel_dlr() -> Response:
     except SQLAlchemyError as error:
         logger.warning("Kannel report for outbox %s not recorded: %s", outbox_id, type(error).__name__)
         return _empty(503)
-    return _empty(204)
+    return _empty(200)
