@@ -1,0 +1,78 @@
+"""A Kannel SMS that arrives while the database is down is kept and answered once it is back,
+through the outbox and sendsms, like Twilio's (test_sms_spool); a later redelivery of the same
+SMSC id gets nothing a second time. The database is taken away as in test_faults."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from sqlalchemy import select
+
+from ansinh.dispatching import drain_spools
+from core.dispatch import Dispatcher
+from core.models import OutboxMessage
+from tests.integration import test_faults
+from tests.standins import Canned, StandIn
+from ussd import make_senders
+
+outage = test_faults.outage  # the fixture: the database taken away and given back
+KEY = "spool-kannel-key"
+KEPT_NOTE = "Da nhan tin nhan"  # "Đã nhận tin nhắn…" in GSM-7
+SENDSMS = "/cgi-bin/sendsms"
+
+
+@pytest.fixture
+def sendsms():
+    with StandIn() as api:
+        api.route("GET", SENDSMS, Canned(202, "0: Accepted for delivery"))
+        yield api
+
+
+@pytest.fixture
+def settings(settings, sendsms):
+    return settings.with_(sms_provider="kannel", kannel_secret=KEY, kannel_sendsms_url=sendsms.url + SENDSMS,
+                          kannel_username="ansinh", kannel_password="pw", kannel_from="8079")
+
+
+def _get_url(client, sid: str, text: str):
+    return client.get(f"/sms/kannel?key={KEY}&from=0912345678&to=8079&coding=0&charset=UTF-8"
+                      f"&id={sid}&text={quote(text)}")
+
+
+def _spooled(settings) -> list[Path]:
+    folder = Path(settings.sms_spool_dir)
+    return sorted(folder.glob("*.json")) if folder.exists() else []
+
+
+def _send_all(runtime) -> int:
+    dispatcher = Dispatcher(runtime.sessions, make_senders(runtime.settings, runtime.sessions, runtime.clock),
+                            runtime.clock, runtime.settings)
+    return dispatcher.run_once()
+
+
+def test_a_kannel_sms_sent_while_the_database_is_down_is_answered_when_it_is_back(outage, settings, sendsms):
+    client, cut, restore, runtime = outage
+    cut()
+    kept = _get_url(client, "smsc-down-1", "tiền tháng này")
+    assert kept.status_code == 200 and KEPT_NOTE in kept.get_data(as_text=True)  # Kannel sends the note
+    assert "750.000" not in kept.get_data(as_text=True)
+    assert _get_url(client, "smsc-down-1", "tiền tháng này").status_code == 200  # smsbox retried it
+    [kept_file] = _spooled(settings)
+    assert json.loads(kept_file.read_text())["provider"] == "kannel"
+    assert drain_spools(runtime) == 0 and len(_spooled(settings)) == 1  # still down: nothing lost
+
+    restore()
+    assert drain_spools(runtime) == 1 and _spooled(settings) == []
+    with runtime.sessions() as session:
+        [reply] = session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "reply"))
+        assert reply.idempotency_key == "kannel:smsc-down-1:0"
+    assert _send_all(runtime) == 1
+    [sent] = sendsms.requests
+    assert sent.query["to"] == ["+84912345678"] and "750.000d" in sent.query["text"][0]
+
+    late = _get_url(client, "smsc-down-1", "tiền tháng này")
+    assert late.status_code == 200 and late.get_data() == b""
+    assert drain_spools(runtime) == 0 and _send_all(runtime) == 0
+    assert len(sendsms.requests) == 1
