@@ -38,6 +38,18 @@ def simulator_enabled(settings) -> bool:
     return not sms_provider_configured(settings)
 
 
+def check_settings(settings) -> None:
+    """Gateway and SMS settings that cannot be read raise ValueError in one Vietnamese line, so
+    `serve` and `worker` stop at the start rather than at the first message."""
+    from ussd.gateway_guard import parse_networks
+    from ussd.kannel import kannel_networks
+    from ussd.sms_providers import chosen_sms_provider
+
+    parse_networks(settings.ussd_allowed_ips)
+    kannel_networks(settings)
+    chosen_sms_provider(settings)
+
+
 def init_app(app, runtime) -> None:
     from ussd import gateway_guard, kannel, simulator, sms, ussd
     from ussd.services import EXTENSION, ChannelServices

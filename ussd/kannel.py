@@ -54,16 +54,20 @@ DLR_STATUS = {1: "delivered", 2: "undelivered", 4: "queued", 8: "accepted", 16: 
 EXTENSION = "ansinh.kannel_guard"
 
 
-def install(app, settings) -> None:
-    """Build the guard once; an unreadable KANNEL_ALLOWED_IPS stops the start in one line."""
-    secret = (settings.kannel_secret or "").strip()
+def kannel_networks(settings) -> tuple:
+    """KANNEL_ALLOWED_IPS as networks; unreadable, a ValueError in one Vietnamese line."""
     try:
-        allowed = parse_networks(settings.kannel_allowed_ips)
+        return parse_networks(settings.kannel_allowed_ips)
     except ValueError:
         raise ValueError(Translator("vi")._(
             "KANNEL_ALLOWED_IPS=%(value)s is not a list of IP addresses or networks.",
             value=settings.kannel_allowed_ips)) from None
-    app.extensions[EXTENSION] = GatewayGuard(secret.encode() if secret else None, allowed)
+
+
+def install(app, settings) -> None:
+    """Build the guard once (an unreadable KANNEL_ALLOWED_IPS stops the start here)."""
+    secret = (settings.kannel_secret or "").strip()
+    app.extensions[EXTENSION] = GatewayGuard(secret.encode() if secret else None, kannel_networks(settings))
 
 
 def _params() -> dict[str, bytes]:

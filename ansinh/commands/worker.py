@@ -10,6 +10,7 @@ import time
 
 import click
 
+from ansinh.cli_errors import CliFailure
 from ansinh.cli_support import pass_state, require_identifier_key
 
 
@@ -25,8 +26,14 @@ def register(main: click.Group) -> None:
         from ansinh.dispatching import drain_spools, start_dispatchers, stop_dispatchers, stop_on_signals
         from core.dispatch import Dispatcher
 
+        from ussd import check_settings
+
         require_identifier_key(state)
         runtime = state.runtime
+        try:  # an SMS provider that cannot be read stops the start, in one line
+            check_settings(runtime.settings)
+        except ValueError as error:
+            raise CliFailure(str(error)) from None
         stop = threading.Event()
         stop_on_signals(stop)
         if once:

@@ -284,3 +284,18 @@ def test_the_provider_is_chosen_by_name_else_by_what_is_configured(settings, ses
 def test_an_unknown_provider_is_named_in_vietnamese(settings):
     with pytest.raises(UnknownSmsProvider, match="ANSINH_SMS_PROVIDER=pigeon.*twilio, kannel, simulator"):
         chosen_sms_provider(settings.with_(sms_provider="Pigeon"))
+
+
+@pytest.mark.parametrize("command", [["serve", "--port", "1"], ["worker", "--once"]])
+@pytest.mark.parametrize("variable, value", [("ANSINH_SMS_PROVIDER", "pigeon"), ("KANNEL_ALLOWED_IPS", "10.0.0.0/33")])
+def test_unreadable_sms_settings_stop_the_start_in_one_line(runtime, monkeypatch, command, variable, value):
+    from click.testing import CliRunner
+
+    from ansinh.cli import main
+
+    monkeypatch.setenv("ANSINH_DATABASE_URL", runtime.settings.database_url)
+    monkeypatch.setenv("ANSINH_IDENTIFIER_KEY", "test-identifier-key")
+    monkeypatch.setenv(variable, value)
+    result = CliRunner().invoke(main, command)
+    assert result.exit_code == 1 and result.output.count("\n") == 1, result.output
+    assert f"{variable}={value}" in result.output
