@@ -123,7 +123,7 @@ def kannel_inbound() -> Response:
     return response
 
 
-def _keep_for_later(chan, inbound: Inbound) -> Response:  # noqa: ANN001
+def _keep_for_later(chan, inbound: Inbound) -> Response:
     try:
         keep_for_later(chan.settings, inbound, chan.runtime.clock.now().isoformat())
     except OSError:

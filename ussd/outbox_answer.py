@@ -18,7 +18,7 @@ from core.outbox import enqueue
 logger = logging.getLogger(__name__)
 
 
-def answer_by_outbox(dialog, dedupe, sessions, inbound: Inbound, *, provider: str, message_id: str,  # noqa: ANN001
+def answer_by_outbox(dialog, dedupe, sessions, inbound: Inbound, *, provider: str, message_id: str,
                      key: str, recorded: str) -> bool | None:
     """True once the message is answered (now, or before: a redelivery), False while a twin
     delivery of it is still being answered, None when the database is unavailable. `recorded` is

@@ -26,11 +26,11 @@ def register(main: click.Group) -> None:
         from ansinh.dispatching import drain_spools, start_dispatchers, stop_dispatchers, stop_on_signals
         from core.dispatch import Dispatcher
 
-        from ussd import check_settings
-
         require_identifier_key(state)
         runtime = state.runtime
         try:  # an SMS provider that cannot be read stops the start, in one line
+            from ussd import check_settings
+
             check_settings(runtime.settings)
         except ValueError as error:
             raise CliFailure(str(error)) from None
