@@ -7,33 +7,18 @@ import json
 from pathlib import Path
 from urllib.parse import quote
 
-import pytest
 from sqlalchemy import select
 
 from ansinh.dispatching import drain_spools
 from core.dispatch import Dispatcher
 from core.models import OutboxMessage
+from tests.e2e.test_sms_kannel import KEY, sendsms, settings
 from tests.integration import test_faults
-from tests.standins import Canned, StandIn
 from ussd import make_senders
 
 outage = test_faults.outage  # the fixture: the database taken away and given back
-KEY = "spool-kannel-key"
 KEPT_NOTE = "Da nhan tin nhan"  # "Đã nhận tin nhắn…" in GSM-7
-SENDSMS = "/cgi-bin/sendsms"
-
-
-@pytest.fixture
-def sendsms():
-    with StandIn() as api:
-        api.route("GET", SENDSMS, Canned(202, "0: Accepted for delivery"))
-        yield api
-
-
-@pytest.fixture
-def settings(settings, sendsms):
-    return settings.with_(sms_provider="kannel", kannel_secret=KEY, kannel_sendsms_url=sendsms.url + SENDSMS,
-                          kannel_username="ansinh", kannel_password="pw", kannel_from="8079")
+BORROWED_FIXTURES = (sendsms, settings)  # a stand-in of Kannel's sendsms; settings sending through it
 
 
 def _get_url(client, sid: str, text: str):
