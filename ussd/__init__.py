@@ -43,11 +43,11 @@ def check_settings(settings) -> None:
     `serve` and `worker` stop at the start rather than at the first message."""
     from ussd.gateway_guard import parse_networks
     from ussd.kannel import kannel_networks
-    from ussd.sms_providers import chosen_sms_provider
+    from ussd.sms_providers import check_sms_provider
 
     parse_networks(settings.ussd_allowed_ips)
     kannel_networks(settings)
-    chosen_sms_provider(settings)
+    check_sms_provider(settings)
 
 
 def init_app(app, runtime) -> None:

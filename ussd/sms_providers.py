@@ -20,6 +20,7 @@ class SmsProvider:
     name: str
     configured: Callable[[object], bool]  # settings -> bool
     build: Callable[[object], object]  # settings -> ussd.sms_provider.SmsSender
+    needs: str  # the variables `configured` looks at, for the message when they are missing
 
 
 def twilio_configured(settings) -> bool:
@@ -43,8 +44,8 @@ def _kannel(settings):
 
 
 PROVIDERS: tuple[SmsProvider, ...] = (
-    SmsProvider("twilio", twilio_configured, _twilio),
-    SmsProvider("kannel", kannel_configured, _kannel),
+    SmsProvider("twilio", twilio_configured, _twilio, "TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM"),
+    SmsProvider("kannel", kannel_configured, _kannel, "KANNEL_SENDSMS_URL, KANNEL_USERNAME"),
 )
 
 
@@ -64,6 +65,15 @@ def chosen_sms_provider(settings) -> str:
                 value=wanted, names=", ".join(names)))
         return wanted
     return next((provider.name for provider in PROVIDERS if provider.configured(settings)), SIMULATOR)
+
+
+def check_sms_provider(settings) -> None:
+    """A provider named in ANSINH_SMS_PROVIDER must be configured: raise, naming what is missing."""
+    name = chosen_sms_provider(settings)
+    provider = next((p for p in PROVIDERS if p.name == name), None)
+    if provider is not None and not provider.configured(settings):
+        raise UnknownSmsProvider(Translator("vi")._(
+            "ANSINH_SMS_PROVIDER=%(value)s needs %(variables)s.", value=name, variables=provider.needs))
 
 
 def build_sms_sender(settings):

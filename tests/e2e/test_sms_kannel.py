@@ -287,7 +287,8 @@ def test_an_unknown_provider_is_named_in_vietnamese(settings):
 
 
 @pytest.mark.parametrize("command", [["serve", "--port", "1"], ["worker", "--once"]])
-@pytest.mark.parametrize("variable, value", [("ANSINH_SMS_PROVIDER", "pigeon"), ("KANNEL_ALLOWED_IPS", "10.0.0.0/33")])
+@pytest.mark.parametrize("variable, value", [("ANSINH_SMS_PROVIDER", "pigeon"), ("ANSINH_SMS_PROVIDER", "kannel"),
+                                             ("KANNEL_ALLOWED_IPS", "10.0.0.0/33")])
 def test_unreadable_sms_settings_stop_the_start_in_one_line(runtime, monkeypatch, command, variable, value):
     from click.testing import CliRunner
 
@@ -299,3 +300,5 @@ def test_unreadable_sms_settings_stop_the_start_in_one_line(runtime, monkeypatch
     result = CliRunner().invoke(main, command)
     assert result.exit_code == 1 and result.output.count("\n") == 1, result.output
     assert f"{variable}={value}" in result.output
+    if value == "kannel":  # named but not configured: says what is missing
+        assert "KANNEL_SENDSMS_URL, KANNEL_USERNAME" in result.output
