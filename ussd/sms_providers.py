@@ -18,9 +18,12 @@ SIMULATOR = "simulator"
 @dataclass(frozen=True)
 class SmsProvider:
     name: str
-    configured: Callable[[object], bool]  # settings -> bool
+    configured: Callable[[object], bool]  # settings -> bool: enough to be chosen without ANSINH_SMS_PROVIDER
     build: Callable[[object], object]  # settings -> ussd.sms_provider.SmsSender
-    needs: str  # the variables `configured` looks at, for the message when they are missing
+    needs: tuple[str, ...]  # the Settings fields it cannot work without (env: their names in capitals)
+
+    def missing(self, settings) -> list[str]:
+        return [field.upper() for field in self.needs if not getattr(settings, field, None)]
 
 
 def twilio_configured(settings) -> bool:
@@ -44,8 +47,9 @@ def _kannel(settings):
 
 
 PROVIDERS: tuple[SmsProvider, ...] = (
-    SmsProvider("twilio", twilio_configured, _twilio, "TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM"),
-    SmsProvider("kannel", kannel_configured, _kannel, "KANNEL_SENDSMS_URL, KANNEL_USERNAME"),
+    SmsProvider("twilio", twilio_configured, _twilio, ("twilio_account_sid", "twilio_auth_token", "twilio_from")),
+    # Without KANNEL_SECRET the delivery reports (and messages from phones) would be refused.
+    SmsProvider("kannel", kannel_configured, _kannel, ("kannel_sendsms_url", "kannel_username", "kannel_secret")),
 )
 
 
@@ -68,12 +72,14 @@ def chosen_sms_provider(settings) -> str:
 
 
 def check_sms_provider(settings) -> None:
-    """A provider named in ANSINH_SMS_PROVIDER must be configured: raise, naming what is missing."""
+    """The provider that will send (named, or chosen because configured) must have all it needs:
+    raise, naming what is missing."""
     name = chosen_sms_provider(settings)
     provider = next((p for p in PROVIDERS if p.name == name), None)
-    if provider is not None and not provider.configured(settings):
+    missing = provider.missing(settings) if provider is not None else []
+    if missing:
         raise UnknownSmsProvider(Translator("vi")._(
-            "ANSINH_SMS_PROVIDER=%(value)s needs %(variables)s.", value=name, variables=provider.needs))
+            "The SMS provider %(value)s needs %(variables)s.", value=name, variables=", ".join(missing)))
 
 
 def build_sms_sender(settings):

@@ -9,6 +9,7 @@ import itertools
 import json
 import threading
 import unicodedata
+import uuid
 from urllib.parse import parse_qs, quote, quote_from_bytes, urlsplit
 
 import pytest
@@ -31,6 +32,7 @@ KEY = "test-kannel-key"
 SENDSMS = "/cgi-bin/sendsms"
 BORROWED_FIXTURES = (statements, world)  # every SQL statement any engine runs; the USSD test people
 COMPLAINT = "Khiếu nại: chưa nhận được tiền tháng này"
+RUN = uuid.uuid4().hex[:12]  # SMSC ids no earlier run used (Redis may remember those)
 _ids = itertools.count(1)
 
 
@@ -52,7 +54,7 @@ def get_url(client, phone: str, text: bytes | str, *, coding: str = "0", charset
     """What smsbox requests: each escape URL-encoded, the text as the octets it holds."""
     octets = text.encode() if isinstance(text, str) else text
     fields = {"from": phone.lstrip("+"), "to": "8079", "coding": coding, "charset": charset,
-              "id": sid or f"kannel-{next(_ids):08d}"}
+              "id": sid or f"kannel-{RUN}-{next(_ids)}"}
     if key is not None:
         fields["key"] = key
     query = "&".join(f"{name}={quote(value, safe='')}" for name, value in fields.items())
@@ -104,11 +106,11 @@ def test_a_post_get_url_is_read_the_same(client, world, sessions):
 
 def test_a_redelivered_smsc_id_is_answered_once(client, world, sessions):
     for _ in range(3):
-        assert get_url(client, LAI_PHONE, COMPLAINT, sid="smsc-same-1").status_code == 200
+        assert get_url(client, LAI_PHONE, COMPLAINT, sid=f"smsc-same-{RUN}").status_code == 200
     with sessions() as session:
         assert session.scalar(select(func.count()).select_from(Complaint)) == 1
         assert session.scalar(select(func.count()).select_from(SeenMessage)
-                              .where(SeenMessage.message_id == "smsc-same-1")) == 1
+                              .where(SeenMessage.message_id == f"smsc-same-{RUN}")) == 1
     assert len(answers(sessions)) == 1
 
 
@@ -299,6 +301,16 @@ def test_unreadable_sms_settings_stop_the_start_in_one_line(runtime, monkeypatch
     monkeypatch.setenv(variable, value)
     result = CliRunner().invoke(main, command)
     assert result.exit_code == 1 and result.output.count("\n") == 1, result.output
-    assert f"{variable}={value}" in result.output
     if value == "kannel":  # named but not configured: says what is missing
-        assert "KANNEL_SENDSMS_URL, KANNEL_USERNAME" in result.output
+        assert "kannel" in result.output and "KANNEL_SENDSMS_URL, KANNEL_USERNAME, KANNEL_SECRET" in result.output
+    else:
+        assert f"{variable}={value}" in result.output
+
+
+def test_a_kannel_chosen_for_its_sendsms_but_without_its_secret_stops_the_start(settings):
+    from ussd.sms_providers import check_sms_provider
+
+    unnamed = settings.with_(sms_provider="", twilio_account_sid=None, kannel_secret=None)
+    with pytest.raises(UnknownSmsProvider, match="kannel.*KANNEL_SECRET"):
+        check_sms_provider(unnamed)
+    check_sms_provider(unnamed.with_(kannel_secret=KEY))  # complete: no complaint

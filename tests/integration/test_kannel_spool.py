@@ -4,6 +4,7 @@ SMSC id gets nothing a second time. The database is taken away as in test_faults
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
 from urllib.parse import quote
 
@@ -39,11 +40,12 @@ def _send_all(runtime) -> int:
 
 def test_a_kannel_sms_sent_while_the_database_is_down_is_answered_when_it_is_back(outage, settings, sendsms):
     client, cut, restore, runtime = outage
+    sid = f"smsc-down-{uuid.uuid4().hex}"  # never an id seen before
     cut()
-    kept = _get_url(client, "smsc-down-1", "tiền tháng này")
+    kept = _get_url(client, sid, "tiền tháng này")
     assert kept.status_code == 200 and KEPT_NOTE in kept.get_data(as_text=True)  # Kannel sends the note
     assert "750.000" not in kept.get_data(as_text=True)
-    assert _get_url(client, "smsc-down-1", "tiền tháng này").status_code == 200  # smsbox retried it
+    assert _get_url(client, sid, "tiền tháng này").status_code == 200  # smsbox retried it
     [kept_file] = _spooled(settings)
     assert json.loads(kept_file.read_text())["provider"] == "kannel"
     assert drain_spools(runtime) == 0 and len(_spooled(settings)) == 1  # still down: nothing lost
@@ -52,12 +54,12 @@ def test_a_kannel_sms_sent_while_the_database_is_down_is_answered_when_it_is_bac
     assert drain_spools(runtime) == 1 and _spooled(settings) == []
     with runtime.sessions() as session:
         [reply] = session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "reply"))
-        assert reply.idempotency_key == "kannel:smsc-down-1:0"
+        assert reply.idempotency_key == f"kannel:{sid}:0"
     assert _send_all(runtime) == 1
     [sent] = sendsms.requests
     assert sent.query["to"] == ["+84912345678"] and "750.000d" in sent.query["text"][0]
 
-    late = _get_url(client, "smsc-down-1", "tiền tháng này")
+    late = _get_url(client, sid, "tiền tháng này")
     assert late.status_code == 200 and late.get_data() == b""
     assert drain_spools(runtime) == 0 and _send_all(runtime) == 0
     assert len(sendsms.requests) == 1
