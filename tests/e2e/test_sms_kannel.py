@@ -19,6 +19,7 @@ from ansinh import create_app
 from core.dispatch import Dispatcher, PermanentError, TemporaryError
 from core.models import Complaint, Identity, OutboxMessage, Person, SeenMessage
 from core.outbox import enqueue
+from tests.conftest import REDIS_URL
 from tests.e2e.test_this_month_with_the_caller import statements, world
 from tests.standins import Canned, StandIn
 from tests.ussd_factories import LAI_AMOUNT_VI, LAI_PHONE
@@ -111,6 +112,20 @@ def test_a_redelivered_smsc_id_is_answered_once(client, world, sessions):
         assert session.scalar(select(func.count()).select_from(Complaint)) == 1
         assert session.scalar(select(func.count()).select_from(SeenMessage)
                               .where(SeenMessage.message_id == f"smsc-same-{RUN}")) == 1
+    assert len(answers(sessions)) == 1
+
+
+def test_a_redelivered_smsc_id_is_answered_once_with_redis_keeping_the_ids(runtime, world, sessions):
+    if not REDIS_URL:
+        pytest.skip("ANSINH_TEST_REDIS_URL not set")
+    runtime.settings = runtime.settings.with_(redis_url=REDIS_URL)
+    client = create_app(runtime.settings, runtime=runtime).test_client()
+    sid = f"smsc-redis-{uuid.uuid4().hex}"
+    for _ in range(3):
+        response = get_url(client, LAI_PHONE, COMPLAINT, sid=sid)
+        assert response.status_code == 200 and response.get_data() == b""
+    with sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Complaint)) == 1
     assert len(answers(sessions)) == 1
 
 
