@@ -12,7 +12,6 @@ import logging
 from dataclasses import fields
 
 from core.settings import SMS_GATEWAY_PREFIXES
-from ussd.sms_providers import build_sms_sender
 
 logger = logging.getLogger(__name__)
 SMS_GATEWAY_FIELDS = tuple(prefix.lower() for prefix in SMS_GATEWAY_PREFIXES)
@@ -68,6 +67,8 @@ def make_senders(settings, sessions, clock) -> dict:
     """{"sms": sender}: the chosen provider's (ussd.sms_providers), else the simulator's (the demo).
     Where the simulator is on, its sender keeps each one-time code for the simulator's inbox (the
     phone on file that would have received it is the simulator's); the outbox loses it as everywhere."""
+    from ussd.sms_providers import build_sms_sender
+
     sender = build_sms_sender(settings)
     if sender is not None:
         return {"sms": sender}
