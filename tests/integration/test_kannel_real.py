@@ -84,13 +84,18 @@ def test_a_question_is_answered_through_kannel_and_its_report_reaches_the_outbox
     assert (sent.sender, sent.receiver.lstrip("+"), sent.kind) == (k.SHORT_NUMBER, LAI_PHONE.lstrip("+"), "text")
     assert "750.000d" in sent.octets.decode()  # GSM-7: no diacritics (ANSINH_SMS_ENCODING=gsm7)
 
+    row = _delivered(served, reply.id, kannel)
+    assert row.provider_id == f"kannel:{reply.id}" and row.delivered_at is not None
+
+
+def _delivered(runtime, outbox_id: int, kannel) -> OutboxMessage:
+    """Waits for the fake SMSC's report (so none is left in flight for the next test)."""
     def delivered():
-        with served.sessions() as session:
-            row = session.get(OutboxMessage, reply.id)
+        with runtime.sessions() as session:
+            row = session.get(OutboxMessage, outbox_id)
             return row if row.status == "delivered" else None
 
-    row = _eventually(delivered, "the delivery report in the outbox", kannel)
-    assert row.provider_id == f"kannel:{reply.id}" and row.delivered_at is not None
+    return _eventually(delivered, "the delivery report in the outbox", kannel)
 
 
 @pytest.mark.parametrize("line", [
@@ -115,3 +120,4 @@ def test_ucs2_answers_keep_their_diacritics(kannel, served, settings):
     text = sent.octets.decode("utf-16-be")  # the long answer comes in parts, each UCS-2
     assert "Nguyễn Thị Lài" in text and LAI_AMOUNT_VI + "đ" in text
     assert text == unicodedata.normalize("NFC", reply.text)
+    _delivered(served, reply.id, kannel)
