@@ -49,6 +49,7 @@ bp = Blueprint("kannel", __name__)
 PROVIDER = "kannel"
 # Kannel's %d: what each delivery report means, in the outbox's receipt words (core.outbox).
 DLR_STATUS = {1: "delivered", 2: "undelivered", 4: "queued", 8: "accepted", 16: "rejected"}
+MAX_ROW_ID = 2**31 - 1  # an INTEGER column: a larger "outbox" names no row
 
 
 EXTENSION = "ansinh.kannel_guard"
@@ -103,7 +104,7 @@ def kannel_inbound() -> Response:
     sender = caller_phone(text_value(params, "from"))
     if not sender:
         return _empty(400)
-    sid = text_value(params, "id")[:MAX_ID]
+    sid = "".join(ch for ch in text_value(params, "id") if ch.isprintable())[:MAX_ID]
     text = decode_text(params.get("text", b""), text_value(params, "coding"), text_value(params, "charset"))
     inbound = Inbound(channel="sms", sender=sender, text=text, session_id=None,
                       provider_meta={"provider": PROVIDER, "message_sid": sid, "to": text_value(params, "to")})
@@ -133,6 +134,13 @@ def _keep_for_later(chan, inbound: Inbound) -> Response:
     return Response(render_for_channel(note, "sms", chan.settings), mimetype="text/plain")
 
 
+def _number(value: str) -> int | None:
+    """A row id or a report value: ASCII digits within the database's integers, else None."""
+    if not (value.isascii() and value.isdigit()) or len(value) > 10 or int(value) > MAX_ROW_ID:
+        return None
+    return int(value)
+
+
 @bp.route("/sms/kannel/dlr", methods=["GET", "POST"])
 def kannel_dlr() -> Response:
     chan = services()
@@ -140,14 +148,14 @@ def kannel_dlr() -> Response:
     refused = _refusal(params)
     if refused is not None:
         return refused
-    outbox_id, status = text_value(params, "outbox"), text_value(params, "status")
-    if not outbox_id.isdigit() or not status.isdigit() or int(status) not in DLR_STATUS:
+    outbox_id, status = _number(text_value(params, "outbox")), _number(text_value(params, "status"))
+    if outbox_id is None or status not in DLR_STATUS:
         return _empty(400)
-    word = DLR_STATUS[int(status)]
+    word = DLR_STATUS[status]
     runtime = chan.runtime
     try:
         with runtime.sessions.begin() as session:
-            message = session.get(OutboxMessage, int(outbox_id))
+            message = session.get(OutboxMessage, outbox_id)
             if message is None or message.channel != "sms" or \
                     message.provider_id not in (None, provider_id_of(message.id)):
                 logger.info("Kannel report %s for outbox %s: no such Kannel message", status, outbox_id)

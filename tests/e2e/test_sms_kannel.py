@@ -232,7 +232,9 @@ def test_a_report_with_a_wrong_key_changes_nothing(runtime, settings, sessions, 
     assert _row(sessions, outbox_id).status == "sent"
 
 
-@pytest.mark.parametrize("query", ["outbox=abc&status=1", "outbox=1&status=3", "outbox=1", "status=1"])
+@pytest.mark.parametrize("query", ["outbox=abc&status=1", "outbox=1&status=3", "outbox=1", "status=1",
+                                   "outbox=%C2%B2&status=1", "outbox=1&status=%C2%B9", "outbox=99999999999&status=1",
+                                   "outbox=-1&status=1"])
 def test_an_unreadable_report_is_400(client, query):
     assert client.get(f"/sms/kannel/dlr?key={KEY}&{query}").status_code == 400
 
