@@ -69,11 +69,11 @@ class Settings:
     scheduler_interval: int = 3600
     sms_spool_dir: str = "instance/spool/sms"  # ANSINH_SMS_SPOOL_DIR: SMS kept while the database is down
     dispatch_in_process: bool = True  # ANSINH_DISPATCH_IN_PROCESS: `ansinh serve` runs one dispatcher
+    sms_provider: str = ""  # ANSINH_SMS_PROVIDER: twilio / kannel / smpp / simulator; "" the configured one
     twilio_account_sid: str | None = None
     twilio_auth_token: str | None = None
     twilio_from: str | None = None
     twilio_api_base_url: str = "https://api.twilio.com"
-    sms_provider: str = ""  # ANSINH_SMS_PROVIDER: twilio | smpp | simulator; "" picks Twilio when configured
     smpp_host: str | None = None  # SMPP_HOST: the carrier's SMSC (`ansinh smpp` binds as a transceiver)
     smpp_port: int = 2775  # SMPP_PORT
     smpp_system_id: str | None = None  # SMPP_SYSTEM_ID: the bind's account, given by the carrier
@@ -85,6 +85,15 @@ class Settings:
     smpp_enquire_link: float = 30.0  # SMPP_ENQUIRE_LINK: seconds of silence before an enquire_link
     smpp_reconnect_min: float = 1.0  # SMPP_RECONNECT_MIN: first wait after a lost link, doubling
     smpp_reconnect_max: float = 60.0  # SMPP_RECONNECT_MAX: longest wait between two binds
+    # KANNEL_SENDSMS_URL: smsbox's sendsms (http://host:13013/cgi-bin/sendsms)
+    kannel_sendsms_url: str | None = None
+    kannel_username: str | None = None  # KANNEL_USERNAME / KANNEL_PASSWORD: the sendsms-user group
+    kannel_password: str | None = None
+    kannel_from: str | None = None  # KANNEL_FROM: the short number or brandname
+    kannel_smsc: str | None = None  # KANNEL_SMSC: the smsc-id to send through (optional)
+    # KANNEL_SECRET: the `key` Kannel puts in get-url and dlr-url; unset: closed
+    kannel_secret: str | None = None
+    kannel_allowed_ips: str = ""  # KANNEL_ALLOWED_IPS: comma-separated CIDRs of the Kannel hosts; "" any
     telegram_bot_token: str | None = None
     telegram_webhook_secret: str | None = None
     telegram_api_base_url: str = "https://api.telegram.org/bot"
@@ -140,7 +149,7 @@ class Settings:
 
             load_dotenv(env_file, override=False)
         values: dict = {}
-        prefixed = {"twilio_", "telegram_", "zalo_", "smpp_"}
+        prefixed = {"twilio_", "telegram_", "zalo_", "smpp_", "kannel_"}
         for f in fields(cls):
             if f.name in ("extra", "deployment"):
                 continue

@@ -55,7 +55,7 @@ def register(main: click.Group) -> None:
     @pass_state
     def smpp(state, no_dispatch: bool) -> None:
         from ansinh.dispatching import stop_on_signals
-        from ussd import chosen_sms_provider
+        from ussd.sms_providers import chosen_sms_provider
         from ussd.smpp_gateway import SmppGateway
         from ussd.smpp_link import SmppLink
 

@@ -10,6 +10,7 @@ import time
 
 import click
 
+from ansinh.cli_errors import CliFailure
 from ansinh.cli_support import pass_state, require_identifier_key
 
 
@@ -32,6 +33,13 @@ def register(main: click.Group) -> None:
             from ansinh.metrics import install
 
             install(runtime)
+
+        try:  # an SMS provider that cannot be read stops the start, in one line
+            from ussd import check_settings
+
+            check_settings(runtime.settings)
+        except ValueError as error:
+            raise CliFailure(str(error)) from None
         stop = threading.Event()
         stop_on_signals(stop)
         if once:

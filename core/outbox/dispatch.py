@@ -220,7 +220,11 @@ class Dispatcher:
             if message.kind == "otp":
                 values["text"] = REDACTED_OTP  # a one-time code is kept only until it has left
             with self.sessions.begin() as session:
-                session.execute(update(OutboxMessage).where(OutboxMessage.id == message.id).values(**values))
+                mine = update(OutboxMessage).where(OutboxMessage.id == message.id)
+                if session.execute(mine.where(OutboxMessage.status == "sending").values(**values)).rowcount == 0:
+                    # A delivery report outran this commit (it names the outbox id): keep its status.
+                    kept = ("status", "delivered_at", "last_error")
+                    session.execute(mine.values(**{k: v for k, v in values.items() if k not in kept}))
 
     def _release(self, message: OutboxMessage, not_before: datetime, count_attempt: bool) -> None:
         with self.sessions.begin() as session:

@@ -80,8 +80,14 @@ def record_receipt(session: Session, provider_id: str, provider_status: str, err
                    at: datetime | None = None) -> OutboxMessage | None:
     """Apply a delivery receipt; a late 'sent' never downgrades 'delivered'. Unknown ids are ignored."""
     message = session.scalar(select(OutboxMessage).where(OutboxMessage.provider_id == provider_id))
+    return apply_receipt(message, provider_status, error, at) if message is not None else None
+
+
+def apply_receipt(message: OutboxMessage, provider_status: str, error: str | None = None,
+                  at: datetime | None = None) -> OutboxMessage | None:
+    """A receipt for a row already found (by the outbox id a provider echoes back); None if unknown."""
     status = _RECEIPT_STATUS.get((provider_status or "").strip().lower())
-    if message is None or status is None:
+    if status is None:
         return None
     count("receipt", channel=message.channel, status=status)
     if status == "delivered":

@@ -17,13 +17,15 @@ from tests.fuzz_support import BROKEN_TEXT, JSON_JUNK, PHONE, RAW, TEXT, fuzz_se
 from tests.ussd_factories import USSD_AUTH, USSD_SECRET
 
 APP_ID, OA_SECRET, TG_SECRET = "fuzz-app", "fuzz-oa-secret", "fuzz-tg-secret"
+KANNEL_KEY = "fuzz-kannel-key"
 
 
 @pytest.fixture
 def settings(settings):
     return settings.with_(zalo_app_id=APP_ID, zalo_oa_secret_key=OA_SECRET, zalo_access_token="a",
                           zalo_refresh_token="r",
-                          telegram_bot_token="7000000001:FUZZ", telegram_webhook_secret=TG_SECRET)
+                          telegram_bot_token="7000000001:FUZZ", telegram_webhook_secret=TG_SECRET,
+                          kannel_secret=KANNEL_KEY)
 
 
 @pytest.fixture
@@ -100,6 +102,36 @@ def test_sms_routes(client, demo, sessions, settings, body, sender, sid, signed,
                          headers=headers)
     record("/sms/twilio/status", status.status_code)
     assert status.status_code < 500
+
+
+@fuzz_settings
+@given(sender=PHONE, octets=st.one_of(RAW, TEXT.map(lambda t: t.encode("utf-8", "surrogatepass")),
+                                      TEXT.map(lambda t: t.encode("utf-16-be", "surrogatepass"))),
+       coding=st.sampled_from(["0", "1", "2", "", "9", "x"]),
+       charset=st.sampled_from(["UTF-8", "UTF-16BE", "8-BIT", "", "no"]),
+       sid=st.text(max_size=200), key=st.sampled_from([KANNEL_KEY] * 4 + [None, "wrong"]), post=st.booleans(),
+       outbox=st.one_of(st.integers(-5, 10**12).map(str), st.text(max_size=20)), status=st.one_of(
+           st.sampled_from(["1", "2", "4", "8", "16"]), st.text(max_size=6)))
+def test_kannel_routes(client, demo, sessions, sender, octets, coding, charset, sid, key, post, outbox,
+                       status):
+    from urllib.parse import quote, quote_from_bytes
+
+    fields = {"from": sender, "to": "8079", "coding": coding, "charset": charset, "id": sid}
+    if key is not None:
+        fields["key"] = key
+    query = "&".join(f"{k}={quote(v, safe='')}" for k,
+                     v in fields.items()) + "&text=" + quote_from_bytes(octets, safe="")
+    if post:
+        response = client.post("/sms/kannel", data=query, content_type="application/x-www-form-urlencoded")
+    else:
+        response = client.get("/sms/kannel?" + query)
+    record("/sms/kannel", response.status_code)
+    assert response.status_code < 500
+    assert (response.status_code == 403) == (key != KANNEL_KEY)
+    report = {"outbox": outbox, "status": status, **({"key": key} if key is not None else {})}
+    dlr = client.get("/sms/kannel/dlr", query_string=report)
+    record("/sms/kannel/dlr", dlr.status_code)
+    assert dlr.status_code < 500 and (dlr.status_code == 403) == (key != KANNEL_KEY)
 
 
 def _zalo_event(draw_text, user, event_name, msg_id, timestamp):

@@ -92,7 +92,6 @@ def test_refuses_to_start_without_usable_credentials(runtime, changes, says):
     ("", True, "twilio"),
     ("", False, "simulator"),
     ("simulator", True, "simulator"),
-    ("kannel-typo", True, None),
 ])
 def test_sms_provider_selects_the_sender_of_other_processes(settings, sessions, provider, twilio, expected):
     from ussd import make_senders
@@ -100,3 +99,11 @@ def test_sms_provider_selects_the_sender_of_other_processes(settings, sessions, 
     chosen = settings.with_(sms_provider=provider, **({} if twilio else {"twilio_account_sid": None}))
     sender = make_senders(chosen, sessions, None).get("sms")
     assert (sender.provider if sender is not None else None) == expected
+
+
+def test_an_unknown_sms_provider_sends_nothing_and_says_so(settings, sessions):
+    from ussd import make_senders
+    from ussd.sms_providers import UnknownSmsProvider
+
+    with pytest.raises(UnknownSmsProvider, match="kannel-typo"):
+        make_senders(settings.with_(sms_provider="kannel-typo"), sessions, None)
