@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from twilio.request_validator import RequestValidator
 
 from core.clock import Clock
-from core.demo.calendar import demo_months
+from ansinh.demo.calendar import demo_months
 from core.models import Beneficiary, OutboxMessage
 from tests.processes import free_port, pending, wait_until
 from tests.standins.twilio import MESSAGES_PATH, idempotency_key, twilio_standin
