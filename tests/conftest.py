@@ -9,15 +9,16 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Integer, select, text
 
 from ansinh.runtime import Runtime
 from core.clock import FakeClock
-from core.storage.db import make_engine, make_session_factory, transaction, upgrade
 from core.models import Base
-from core.storage.reference import seed_reference
 from core.settings import Settings
-from tests.ussd_factories import USSD_SECRET
+from core.storage.db import make_engine, make_session_factory, transaction, upgrade
+from core.storage.reference import seed_reference
+from tests.support.console_support import THUAN_HOA, make_officer
+from tests.support.ussd_factories import USSD_SECRET
 
 TODAY = datetime(2026, 11, 26, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 PG_URL = os.environ.get("ANSINH_TEST_DATABASE_URL")
@@ -68,6 +69,15 @@ def _empty_tables(engine) -> None:
                 connection.execute(text(f"DELETE FROM {name}"))
 
 
+def _advance_sequence(connection, table) -> None:  # noqa: ANN001
+    """On PostgreSQL, rows inserted with their ids leave the id sequence behind them: move it on."""
+    key = list(table.primary_key.columns)
+    if connection.dialect.name != "postgresql" or len(key) != 1 or not isinstance(key[0].type, Integer):
+        return
+    connection.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}', '{key[0].name}'), "
+                            f"(SELECT max({key[0].name}) FROM {table.name}))"))
+
+
 @pytest.fixture
 def settings(database_url_for_run, tmp_path) -> Settings:
     return Settings(
@@ -88,14 +98,29 @@ def clock() -> FakeClock:
     return FakeClock(TODAY)
 
 
+@pytest.fixture(scope="session")
+def reference_rows(engine) -> list[tuple]:
+    """The reference data (Vietnam's units, programmes, categories, levels) as seed_reference leaves
+    it, read once: seeding through the ORM for every test cost more than most tests themselves."""
+    _empty_tables(engine)
+    with transaction(make_session_factory(engine)) as session:
+        seed_reference(session)
+    with engine.connect() as connection:
+        rows = [(table, [dict(row._mapping) for row in connection.execute(select(table))])
+                for table in Base.metadata.sorted_tables]
+    # a unit's parent (its province) goes in before the unit
+    return [(table, sorted(found, key=lambda r: r.get("parent_code") is not None)) for table, found in rows if found]
+
+
 @pytest.fixture
-def sessions(engine):
+def sessions(engine, reference_rows):
     """A session factory over freshly emptied tables holding the reference data."""
     _empty_tables(engine)
-    factory = make_session_factory(engine)
-    with transaction(factory) as session:
-        seed_reference(session)
-    return factory
+    with engine.begin() as connection:
+        for table, rows in reference_rows:
+            connection.execute(table.insert(), rows)
+            _advance_sequence(connection, table)
+    return make_session_factory(engine)
 
 
 @pytest.fixture
@@ -153,6 +178,14 @@ def cli(runtime):
 
 
 @pytest.fixture
+def officers(sessions):
+    """One commune officer, `lan` of Thuận Hóa, with the password PASSWORD (a test may define its own)."""
+    with sessions.begin() as session:
+        make_officer(session, "lan", "commune", THUAN_HOA)
+    return sessions
+
+
+@pytest.fixture
 def data_dir() -> Path:
     return Path(__file__).parent / "data"
 
@@ -160,7 +193,7 @@ def data_dir() -> Path:
 def pytest_terminal_summary(terminalreporter):
     """Print how many generated requests the fuzz tests sent, per route and per status class,
     and how many generated files the import fuzz tests imported, per path and outcome."""
-    from tests.fuzz_support import FILES, REQUESTS, STATUSES
+    from tests.support.fuzz_support import FILES, REQUESTS, STATUSES
 
     if REQUESTS:
         terminalreporter.write_sep("-", f"fuzzing: {sum(REQUESTS.values())} generated requests")

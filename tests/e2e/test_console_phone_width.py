@@ -8,14 +8,6 @@ import pytest
 
 from core.officers.accounts import DEMO_PASSWORD
 from tests.conftest import TODAY
-from tests.console_support import sign_in as sign_in_client
-from tests.console_walk import (
-    COMMUNE,
-    PROVINCE,
-    build_walk,
-    cheap_passwords,
-    console_urls,
-)
 from tests.e2e.test_console_browser import (
     WAIT,
     browser,
@@ -23,6 +15,14 @@ from tests.e2e.test_console_browser import (
     server,
     shot,
     sign_in,
+)
+from tests.support.console_support import sign_in as sign_in_client
+from tests.support.console_walk import (
+    COMMUNE,
+    PROVINCE,
+    build_walk,
+    cheap_passwords,
+    console_urls,
 )
 
 BORROWED_FIXTURES = (browser, server, pytestmark)  # the console browser tests' chromium and server

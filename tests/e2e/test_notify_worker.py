@@ -17,7 +17,9 @@ from pathlib import Path
 import pytest
 
 from core.clock import Clock
-from tests.standins.twilio import MESSAGES_PATH, twilio_standin
+from tests.support.standins.twilio import MESSAGES_PATH, twilio_standin
+
+pytestmark = pytest.mark.slow  # starts processes
 
 LAI, LAI_SON, AN_AUNT = "+84912345678", "+84905111222", "+84905333444"
 BENEFICIARIES = (
