@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from core.models import AuditLog, OtpChallenge, OutboxMessage, RateCounter
-from tests.adapters.test_sms_twilio import messages, signed_post
+from tests.support.twilio_sms import messages, signed_post
 from tests.support.ussd_factories import (
     LAI_AMOUNT_VI,
     LAI_PHONE,

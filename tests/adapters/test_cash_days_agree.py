@@ -19,8 +19,8 @@ from core.models import CashSchedule, Identity, OutboxMessage, Unit
 from core.outbox.dispatch import Dispatcher
 from core.vietnamese_text import to_ascii
 from tests.adapters import test_telegram_bot as telegram
-from tests.adapters.test_sms_twilio import inbound, messages, signed_post
 from tests.support.standins_bot import private_message
+from tests.support.twilio_sms import inbound, messages, signed_post
 from tests.support.ussd_factories import CASH_UNIT, THO_PHONE, USSD_AUTH, build_world
 
 POST_OFFICE = "Bưu điện văn hóa xã Bình Điền"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from core.models import Unit
 from core.storage.reference_cache import cache_of
-from tests.adapters.test_sms_twilio import inbound, messages, signed_post
+from tests.support.twilio_sms import inbound, messages, signed_post
 from tests.support.ussd_factories import LAI_PHONE, build_world
 
 

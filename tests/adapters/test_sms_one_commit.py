@@ -15,8 +15,8 @@ from ansinh import create_app
 from ansinh.runtime import Runtime
 from core.models import AuditLog, Complaint, SeenMessage, StateEntry
 from core.storage.dedupe import DatabaseDedupe
-from tests.adapters.test_sms_twilio import inbound, messages, signed_post
 from tests.conftest import REDIS_URL
+from tests.support.twilio_sms import inbound, messages, signed_post
 from tests.support.ussd_factories import LAI_AMOUNT_VI, LAI_PHONE, build_world
 
 

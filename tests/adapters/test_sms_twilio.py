@@ -4,9 +4,6 @@ signatures refused; a redelivered MessageSid answered the same with no second ef
 receipts recorded against the outbox."""
 from __future__ import annotations
 
-import itertools
-import xml.etree.ElementTree as ET
-
 import pytest
 from sqlalchemy import func, select
 from twilio.request_validator import RequestValidator
@@ -14,6 +11,7 @@ from twilio.request_validator import RequestValidator
 from core.models import AuditLog, Complaint, OutboxMessage, SeenMessage
 from core.outbox.writes import enqueue
 from core.vietnamese_text import is_gsm7, sms_size
+from tests.support.twilio_sms import inbound, messages, signed_post
 from tests.support.ussd_factories import (
     LAI_AMOUNT_VI,
     LAI_PHONE,
@@ -21,30 +19,10 @@ from tests.support.ussd_factories import (
     build_world,
 )
 
-_sids = itertools.count(1)
-
 
 @pytest.fixture
 def world(sessions):
     return build_world(sessions)
-
-
-def signed_post(client, settings, path: str, fields: dict, token: str | None = None, query: str = ""):
-    url = settings.public_url + path + (f"?{query}" if query else "")
-    signature = RequestValidator(token or settings.twilio_auth_token).compute_signature(url, fields)
-    return client.post(path + (f"?{query}" if query else ""), data=fields, headers={"X-Twilio-Signature": signature})
-
-
-def inbound(phone: str, body: str, sid: str | None = None) -> dict:
-    return {"MessageSid": sid or f"SM{next(_sids):032d}", "AccountSid": "AC" + "0" * 32, "From": phone,
-            "To": "+15005550006", "Body": body, "NumMedia": "0", "NumSegments": "1"}
-
-
-def messages(response) -> list[str]:
-    assert response.status_code == 200 and response.mimetype in ("application/xml", "text/xml")
-    root = ET.fromstring(response.get_data(as_text=True))
-    assert root.tag == "Response"
-    return [element.text or "" for element in root.iter("Message")]
 
 
 def test_signed_question_is_answered_with_the_amount_in_gsm7(client, settings, world):

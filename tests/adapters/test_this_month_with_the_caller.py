@@ -7,7 +7,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from core.conversation.identity import PaymentView, resolve
-from tests.adapters.test_sms_twilio import inbound, messages, signed_post
+from tests.support.twilio_sms import inbound, messages, signed_post
 from tests.support.ussd_factories import (
     LAI_AMOUNT_VI,
     LAI_PHONE,

@@ -20,7 +20,6 @@ from core.models import (
     Person,
 )
 from core.outbox.dispatch import Dispatcher
-from tests.adapters.test_sms_twilio import inbound, messages, signed_post
 from tests.support.console_support import (
     PHU_VINH,
     THUAN_HOA,
@@ -31,6 +30,7 @@ from tests.support.console_support import (
     sign_in,
 )
 from tests.support.notify_support import FakeSender
+from tests.support.twilio_sms import inbound, messages, signed_post
 
 LAI_PHONE, GUARDIAN_PHONE = "+84978451203", "+84905318246"
 

@@ -10,8 +10,6 @@ import os
 import shutil
 import socket
 import threading
-from contextlib import contextmanager
-from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import func, select
