@@ -14,7 +14,8 @@ from sqlalchemy import text
 from ansinh.cli import main
 from core.storage.db import make_engine, upgrade
 from tests.conftest import PG_URL
-from tests.support.ussd_factories import ansinh_command, free_port
+from tests.support.processes import free_port
+from tests.support.ussd_factories import ansinh_command
 
 pytestmark = pytest.mark.slow  # starts processes
 

@@ -14,7 +14,8 @@ from click.testing import CliRunner
 
 from ansinh.cli import main
 from ansinh.cli_support import CliState
-from tests.support.ussd_factories import ansinh_command, free_port, worker_env
+from tests.support.processes import free_port
+from tests.support.ussd_factories import ansinh_command, worker_env
 
 pytestmark = pytest.mark.slow  # starts processes
 

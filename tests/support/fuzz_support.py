@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 REQUESTS: Counter = Counter()  # route -> generated requests sent
 STATUSES: Counter = Counter()  # status class -> count
 FILES: Counter = Counter()  # (import path, outcome) -> generated import files
-EXAMPLES = int(os.environ.get("ANSINH_FUZZ_EXAMPLES", "2000"))
+EXAMPLES = int(os.environ.get("ANSINH_FUZZ_EXAMPLES", "200"))  # .ci/run sets 1,000 and 500
 
 fuzz_settings = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
                          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,

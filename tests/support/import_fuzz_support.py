@@ -31,7 +31,7 @@ CODES = [f"HUE-000{i}" for i in range(1, 7)] + [f"FZ-{i:03d}" for i in range(30)
 
 
 def examples(share: int) -> int:
-    """This test's part of the run: `share` files when ANSINH_FUZZ_EXAMPLES has its default 2,000."""
+    """This test's part of the run: `share` files when ANSINH_FUZZ_EXAMPLES is 2,000."""
     return max(20, EXAMPLES * share // 2000)
 
 

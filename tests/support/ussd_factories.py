@@ -107,15 +107,6 @@ def ansinh_command(*args: str) -> list[str]:
     return [str(Path(sys.executable).parent / "ansinh"), *args]
 
 
-def free_port() -> int:
-    """A port nobody listens on now, for a server a test starts."""
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def worker_env(database_url: str, twilio_base_url: str | None, **extra: str) -> dict[str, str]:
     """Environment for an `ansinh worker` subprocess: this test's database, Twilio at a stand-in."""
     import os

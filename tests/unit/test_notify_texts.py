@@ -6,8 +6,9 @@ from datetime import date
 
 import pytest
 
-from core.i18n import Translator
 from core.answers.cash_days import CashSlot
+from core.conversation.render import render_for_channel
+from core.i18n import Translator
 from core.models import Beneficiary, Payment, Unit
 from core.notify.queue import compose
 from core.notify.texts import (
@@ -17,7 +18,6 @@ from core.notify.texts import (
     schedule_text,
 )
 from core.notify.wording import who
-from core.conversation.render import render_for_channel
 from core.settings import Settings
 from core.vietnamese_text import sms_size
 
