@@ -134,7 +134,10 @@ def runtime(settings, clock, engine, sessions) -> Runtime:
     rt = Runtime(settings, clock)
     rt.__dict__["engine"] = engine  # share the session's engine instead of opening another
     rt.__dict__["sessions"] = sessions
-    return rt
+    yield rt
+    for sender in rt.__dict__.get("senders", {}).values():  # Telegram's keeps an event loop and a pool
+        if hasattr(sender, "close"):
+            sender.close()
 
 
 @pytest.fixture
