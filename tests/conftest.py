@@ -9,6 +9,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import Integer, select, text
 
 from ansinh.runtime import Runtime
@@ -20,6 +21,7 @@ from core.storage.reference import seed_reference
 from tests.support.console_support import THUAN_HOA, make_officer
 from tests.support.ussd_factories import USSD_SECRET
 
+CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 TODAY = datetime(2026, 11, 26, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 PG_URL = os.environ.get("ANSINH_TEST_DATABASE_URL")
 REDIS_URL = os.environ.get("ANSINH_TEST_REDIS_URL")
@@ -76,6 +78,16 @@ def _advance_sequence(connection, table) -> None:  # noqa: ANN001
         return
     connection.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}', '{key[0].name}'), "
                             f"(SELECT max({key[0].name}) FROM {table.name}))"))
+
+
+@pytest.fixture(autouse=True)
+def cheap_passwords(monkeypatch) -> None:
+    """Argon2 at its smallest in the test process: these tests check who may sign in, not what a
+    hash costs (tests/unit/test_password_hashing.py checks the real parameters); the default costs
+    a quarter of a CPU second per hash and the console tests hash hundreds of times."""
+    import core.officers.accounts
+
+    monkeypatch.setattr(core.officers.accounts, "_hasher", CHEAP_HASHER)
 
 
 @pytest.fixture

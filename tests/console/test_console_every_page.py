@@ -23,7 +23,6 @@ from tests.support.console_walk import (
     COMMUNE_UNIT,
     PROVINCE,
     build_walk,
-    cheap_passwords,
     console_urls,
     phones_on_file,
 )
@@ -90,8 +89,7 @@ def body_text(response) -> str:
 
 
 @pytest.fixture
-def walked(app, runtime, monkeypatch):
-    cheap_passwords(monkeypatch)
+def walked(app, runtime):
     return build_walk(app, runtime, TODAY.date())
 
 

@@ -21,7 +21,6 @@ from tests.support.console_walk import (
     COMMUNE,
     PROVINCE,
     build_walk,
-    cheap_passwords,
     console_urls,
 )
 
@@ -31,8 +30,7 @@ DOWNLOADS = (".json", ".csv", ".xlsx", "/status", ".css", ".js")
 
 
 @pytest.fixture
-def walked(app, runtime, monkeypatch):
-    cheap_passwords(monkeypatch)
+def walked(app, runtime):
     return build_walk(app, runtime, TODAY.date())
 
 

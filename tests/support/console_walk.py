@@ -11,7 +11,6 @@ import io
 import itertools
 from dataclasses import dataclass, field, replace
 
-from argon2 import PasswordHasher
 from sqlalchemy import select
 from twilio.request_validator import RequestValidator
 
@@ -74,15 +73,6 @@ class _Unreachable:
 
     def send(self, message):
         raise TemporaryError(f"timeout sending to {message.address}")
-
-
-def cheap_passwords(monkeypatch) -> None:
-    """Argon2 at its smallest for these accounts: what is tested here is the pages, not the hash,
-    and the default costs a second or more per sign-in on a busy machine."""
-    import core.officers.accounts
-
-    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    monkeypatch.setattr(core.officers.accounts, "_hasher", cheap)
 
 
 def build_walk(app, runtime, today) -> Walk:
