@@ -121,7 +121,8 @@ def reference_rows(engine) -> list[tuple]:
         rows = [(table, [dict(row._mapping) for row in connection.execute(select(table))])
                 for table in Base.metadata.sorted_tables]
     # a unit's parent (its province) goes in before the unit
-    return [(table, sorted(found, key=lambda r: r.get("parent_code") is not None)) for table, found in rows if found]
+    return [(table, sorted(found, key=lambda row: row.get("parent_code") is not None))
+            for table, found in rows if found]
 
 
 @pytest.fixture

@@ -13,7 +13,8 @@ _sids = itertools.count(1)
 def signed_post(client, settings, path: str, fields: dict, token: str | None = None, query: str = ""):
     url = settings.public_url + path + (f"?{query}" if query else "")
     signature = RequestValidator(token or settings.twilio_auth_token).compute_signature(url, fields)
-    return client.post(path + (f"?{query}" if query else ""), data=fields, headers={"X-Twilio-Signature": signature})
+    return client.post(path + (f"?{query}" if query else ""), data=fields,
+                       headers={"X-Twilio-Signature": signature})
 
 
 def inbound(phone: str, body: str, sid: str | None = None) -> dict:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from argon2 import PasswordHasher, Type
 
-import core.officers.accounts as accounts
+from core.officers import accounts
 
 
 def test_the_service_hashes_with_argon2id_at_owasps_minimum_or_more(monkeypatch):
