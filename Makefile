@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint bench catalogs compile install install-test clean browser
+.PHONY: run test lint bench catalogs compile install install-test clean browser promtool
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -46,7 +46,7 @@ run: compile
 
 ## test: install the test dependencies and run the whole suite (with bytecode caching on, so the
 ## test modules' rewritten asserts and every started `ansinh` process reuse compiled code)
-test: install-test compile browser
+test: install-test compile browser promtool
 	env -u PYTHONDONTWRITEBYTECODE $(PY) -m pytest $(PYTEST_ARGS)
 
 ## browser: Debian's chromium for the console's browser tests (skipped quietly when apt is not ours)
@@ -54,6 +54,12 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || \
 	  echo "chromium not installed: browser tests will be skipped"; }
+
+## promtool: Debian's prometheus package, whose promtool checks docs/monitoring's alert rules (skipped when apt is not ours)
+promtool:
+	@command -v promtool >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null) || \
+	  echo "promtool not installed: the alert rules get the structural check only"; }
 
 lint: install-test
 	$(PY) -m pip install -q ruff

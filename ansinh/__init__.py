@@ -29,6 +29,10 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None, run
     app.extensions["ansinh"] = runtime
     app.session_interface = CookieSessions()
     security_headers.install(app)
+    from ansinh import observed_requests, readiness
+
+    observed_requests.init_app(app, runtime)  # request ids, request log lines, metrics, /metrics
+    readiness.init_app(app, runtime)
     if settings.trusted_proxies > 0:
         # Behind nginx the client address is the proxy's for everyone; believe exactly as many
         # X-Forwarded-For hops as there are proxies, so per-address limits see the real client.

@@ -12,6 +12,7 @@ import socket
 import threading
 import time
 
+from core.counting import count
 from core.outbox.dispatch import Dispatcher
 
 logger = logging.getLogger(__name__)
@@ -50,8 +51,10 @@ def run_scheduler(runtime, stop: threading.Event, interval: float = 3600.0) -> N
         try:
             run_scheduled(runtime.sessions, runtime.settings, runtime.clock)
             purge_old_messages(runtime.sessions, runtime.clock, runtime.settings.message_retention_days)
+            count("scheduler_run", outcome="ok")
         except Exception:  # noqa: BLE001 - an outage must not stop the loop
             logger.exception("scheduled notifications failed; will retry")
+            count("scheduler_run", outcome="failed")
         stop.wait(interval)
 
 

@@ -61,9 +61,11 @@ class Runtime:
 
     def on_permanent_failure(self, session, message, error) -> None:  # noqa: ANN001
         """Called in the transaction that marks a message failed; channel rules plug in here."""
+        from core.notify.channels import fall_back
         from core.outbox.delivery import handle_permanent_failure
 
         handle_permanent_failure(session, message, error, self.clock)
+        fall_back(session, message, error, self.settings)
 
     def close(self) -> None:
         if "engine" in self.__dict__:

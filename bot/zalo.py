@@ -15,7 +15,11 @@ Wire protocol (Zalo OA webhook):
   user_send_<other> (image, sticker, audio…) → a short "please write" note.
   follow          {"follower": {"id"}} → a greeting that says how to link (DK <code> <year>).
   unfollow        {"follower": {"id"}} → the Zalo identity is opted out.
-  user_received_message / user_seen_message {"message": {"msg_ids": […]}} → delivery receipts.
+  user_received_message / user_seen_message {"message": {"msg_ids": […]}} → delivery receipts;
+                  ZNS sends user_received_message with {"message": {"msg_id", "tracking_id",
+                  "delivery_time"}}: the ZNS row whose provider id is msg_id is delivered.
+  Each user_send_* message id is remembered for 48 hours, so answers go as replies to it
+  (bot/zalo_replies.py).
   Anything else is acknowledged with 200 and ignored.
 """
 from __future__ import annotations
@@ -30,6 +34,7 @@ from datetime import datetime, timedelta, timezone
 from flask import Blueprint, Response, abort, jsonify, request
 
 from bot.conversation import Outgoing, ask_dialog, dedupe_of, encodable, queue_in_transaction
+from bot.zalo_replies import remember_user_message
 from core.conversation.chat_menu import language_of, text_only_note, welcome_text, with_choices_as_lines
 from core.storage.db import transaction
 from core.i18n import Translator
@@ -147,6 +152,8 @@ def handle_event(runtime, event: dict) -> None:  # noqa: ANN001
         return
     user_id = str((event.get("follower") or event.get("sender") or {}).get("id") or "")
     outgoing: list[Outgoing] = []
+    if user_id and name.startswith("user_send_") and getattr(runtime, "state", None) is not None:
+        remember_user_message(runtime.state, user_id, key, runtime.clock.now())
     if not user_id:
         pass
     elif name == "user_send_text":

@@ -21,6 +21,7 @@ from console.web import (
     tr,
 )
 from core.abuse import make_guard, wait_minutes
+from core.counting import count
 from core.broadcasts.lifecycle import covers
 from core.i18n import N_
 from core.models import AuditLog, Beneficiary, Broadcast, Complaint, Officer
@@ -46,6 +47,7 @@ def login():
             except LoginFailed as failure:
                 error = str(failure)
                 audit(s, "login.failed", username=username)
+                count("login_failed")
             else:
                 g.officer = found
                 audit(s, "login")

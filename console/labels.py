@@ -31,7 +31,13 @@ LABELS: dict[str, dict[str, str]] = {
         "beneficiaries": N_("Beneficiary list"), "payments": N_("Payment list or provider results"),
         "schedules": N_("Cash payment days"),
     },
-    "channel": {"sms": "SMS", "zalo": "Zalo", "telegram": "Telegram", "ussd": "USSD", "console": N_("Console"), "cli": N_("Command line")},
+    "topic": {
+        "payment_paid": N_("Payment made"), "payment_failed": N_("Payment failed or returned"),
+        "payment_on_hold": N_("Payment on hold"), "cash_day": N_("Cash payment days"),
+        "receipt_question": N_("Question: money received?"), "complaint_answered": N_("Complaint answered"),
+        "broadcast": N_("Broadcast"),
+    },
+    "channel": {"sms": "SMS", "zalo": "Zalo OA", "zns": "Zalo ZNS", "telegram": "Telegram", "ussd": "USSD", "console": N_("Console"), "cli": N_("Command line")},
     # where a consent came from: a channel, or the commune's own list
     "consent_channel": {
         "import": N_("the commune's list"), "console": N_("Console"), "cli": N_("Command line"), "sms": "SMS",
@@ -67,7 +73,8 @@ LABELS: dict[str, dict[str, str]] = {
         "import.payments.refused": N_("Refused: a list with rows outside the unit"),
         "import.schedules.refused": N_("Refused: a list with rows outside the unit"),
         "indicators.view": N_("Read the indicators"), "indicators.export": N_("Exported the indicators"),
-        "outbox.dead_list": N_("Read the messages not sent"), "outbox.requeue": N_("Sent a message again"),
+        "outbox.dead_list": N_("Read the messages not sent"),
+        "outbox.channel_costs": N_("Read the channels and costs"), "outbox.requeue": N_("Sent a message again"),
         "privacy.export": N_("Exported personal data"),
         "privacy.refused": N_("Refused: personal data outside the unit"),
         "privacy.erase_person": N_("Erased a contact person"),

@@ -49,6 +49,7 @@ def setup(app: Flask, runtime) -> None:
         auth,
         beneficiaries,
         broadcasts,
+        channel_costs,
         complaints,
         dead_letters,
         import_examples,

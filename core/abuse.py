@@ -22,6 +22,7 @@ from sqlalchemy import case, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from core.counting import count
 from core.storage.db import upsert_insert
 from core.models import RateCounter
 
@@ -171,6 +172,7 @@ class AbuseGuard:
         try:
             return work(self.limiter, scope, key)
         except Exception as error:  # noqa: BLE001 - Redis down: degrade to the fallback, log once
+            count("store_error", store="redis")
             if self.fallback is None:
                 raise
             if not self._warned:
@@ -180,7 +182,7 @@ class AbuseGuard:
 
     def hit(self, scope: str, key: str) -> Verdict:
         """Count one attempt; say whether it may go ahead and, if not, for how long to wait."""
-        return self._degrading(self._hit, scope, key)
+        return _counted(self._degrading(self._hit, scope, key), scope)
 
     def _hit(self, limiter: FixedWindowRateLimiter, scope: str, key: str) -> Verdict:
         items = self._items[scope]
@@ -194,7 +196,7 @@ class AbuseGuard:
     def check(self, scope: str, key: str) -> Verdict:
         """Whether one more attempt would be allowed, without counting it: for limits that count
         only what failed (console logins) or only what was given (one-time codes)."""
-        return self._degrading(self._test, scope, key)
+        return _counted(self._degrading(self._test, scope, key), scope)
 
     def _test(self, limiter: FixedWindowRateLimiter, scope: str, key: str) -> Verdict:
         refused = None
@@ -211,6 +213,12 @@ class AbuseGuard:
     def _clear(self, limiter: FixedWindowRateLimiter, scope: str, key: str) -> None:
         for item in self._items[scope]:
             limiter.clear(item, scope, key)
+
+
+def _counted(verdict: Verdict, scope: str) -> Verdict:
+    if not verdict.allowed:
+        count("rate_limited", scope=scope)
+    return verdict
 
 
 def wait_minutes(verdicts) -> int:

@@ -69,6 +69,18 @@ class Settings:
     twilio_auth_token: str | None = None
     twilio_from: str | None = None
     twilio_api_base_url: str = "https://api.twilio.com"
+    sms_provider: str = ""  # ANSINH_SMS_PROVIDER: twilio | smpp | simulator; "" picks Twilio when configured
+    smpp_host: str | None = None  # SMPP_HOST: the carrier's SMSC (`ansinh smpp` binds as a transceiver)
+    smpp_port: int = 2775  # SMPP_PORT
+    smpp_system_id: str | None = None  # SMPP_SYSTEM_ID: the bind's account, given by the carrier
+    smpp_password: str | None = None  # SMPP_PASSWORD: at most 8 characters (SMPP 3.4)
+    smpp_system_type: str = ""  # SMPP_SYSTEM_TYPE: as the carrier asks, often empty
+    smpp_source_addr: str | None = None  # SMPP_SOURCE_ADDR: short number or brandname of outbound SMS
+    smpp_max_tps: float = 10.0  # SMPP_MAX_TPS: submit_sm per second the carrier allows; 0 no limit
+    smpp_window: int = 10  # SMPP_WINDOW: submit_sm sent but not yet acknowledged, at most
+    smpp_enquire_link: float = 30.0  # SMPP_ENQUIRE_LINK: seconds of silence before an enquire_link
+    smpp_reconnect_min: float = 1.0  # SMPP_RECONNECT_MIN: first wait after a lost link, doubling
+    smpp_reconnect_max: float = 60.0  # SMPP_RECONNECT_MAX: longest wait between two binds
     telegram_bot_token: str | None = None
     telegram_webhook_secret: str | None = None
     telegram_api_base_url: str = "https://api.telegram.org/bot"
@@ -79,10 +91,19 @@ class Settings:
     zalo_app_secret: str | None = None
     zalo_api_base_url: str = "https://openapi.zalo.me"
     zalo_oauth_base_url: str = "https://oauth.zaloapp.com"
+    zalo_zns_base_url: str = "https://business.openapi.zalo.me"  # ZALO_ZNS_BASE_URL: template messages by phone
+    zalo_zns_templates: str | None = None  # ZALO_ZNS_TEMPLATES: JSON file of templates per topic
+    zalo_zns_timeout: float = 10.0  # ZALO_ZNS_TIMEOUT: seconds to wait for ZNS's answer, then retry later
+    notify_channels: str | None = None  # ANSINH_NOTIFY_CHANNELS: e.g. "zns,sms"; unset: zns,sms with ZNS set up
+    prices: str = ""  # ANSINH_PRICES: VND per unit, e.g. "sms=350,zns=200" (per SMS segment, per ZNS message)
     simulator: str = "auto"  # ANSINH_SIMULATOR: auto (on when no SMS provider is configured) / on / off
     ussd_secret: str | None = None  # ANSINH_USSD_SECRET: USSD gateway routes require it; unset: closed
     ussd_allowed_ips: str = ""  # ANSINH_USSD_ALLOWED_IPS: comma-separated CIDRs of the gateways; "" any
     hotline: str = "1900 0000"  # ANSINH_HOTLINE: the province's help line, said in answers
+    metrics: bool = True  # ANSINH_METRICS: 0 turns the Prometheus counting off (the benchmark's baseline)
+    metrics_token: str | None = None  # ANSINH_METRICS_TOKEN: bearer token that may read /metrics
+    metrics_allowed_ips: str = ""  # ANSINH_METRICS_ALLOWED_IPS: CIDRs that may read /metrics; neither set: 404
+    ready_outbox_lag: int = 900  # ANSINH_READY_OUTBOX_LAG: seconds the oldest due message may wait before /readyz fails
     deployment: tuple[str, ...] = ()  # from the environment only: what makes this no demo (deployment_variables)
     extra: dict = field(default_factory=dict)
 
@@ -110,7 +131,7 @@ class Settings:
 
             load_dotenv(env_file, override=False)
         values: dict = {}
-        prefixed = {"twilio_", "telegram_", "zalo_"}
+        prefixed = {"twilio_", "telegram_", "zalo_", "smpp_"}
         for f in fields(cls):
             if f.name in ("extra", "deployment"):
                 continue

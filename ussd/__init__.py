@@ -2,9 +2,10 @@
 
 `init_app(app, runtime)` registers the USSD gateways (ussd.ussd, behind ussd.gateway_guard),
 Twilio's SMS webhooks (ussd.sms) and the simulator (ussd.simulator, when enabled);
-`make_senders(settings, sessions, clock)` gives the dispatcher its "sms" sender: Twilio when
-credentials are configured, otherwise the simulator's, which marks messages delivered so the
-simulator's inbox shows them.
+`make_senders(settings, sessions, clock)` gives the dispatcher its "sms" sender, as
+ANSINH_SMS_PROVIDER says (`chosen_sms_provider`): Twilio; the simulator's, which marks messages delivered
+so the simulator's inbox shows them; or none for `smpp`, whose sender lives in `ansinh smpp` (the
+process holding the bind, ussd.smpp_sender). Unset: Twilio when configured, else the simulator.
 """
 from __future__ import annotations
 
@@ -19,6 +20,17 @@ SMS_GATEWAY_FIELDS = tuple(prefix.lower() for prefix in SMS_GATEWAY_PREFIXES)
 
 def twilio_configured(settings) -> bool:
     return bool(settings.twilio_account_sid and settings.twilio_auth_token and settings.twilio_from)
+
+
+SMS_PROVIDERS = ("twilio", "smpp", "simulator")
+
+
+def chosen_sms_provider(settings) -> str:
+    """ANSINH_SMS_PROVIDER, or the one whose credentials are set, else the simulator."""
+    chosen = (getattr(settings, "sms_provider", "") or "").strip().lower()
+    if chosen:
+        return chosen
+    return "twilio" if twilio_configured(settings) else "simulator"
 
 
 def sms_provider_configured(settings) -> bool:
@@ -57,7 +69,14 @@ def make_senders(settings, sessions, clock) -> dict:
     """{"sms": sender}: Twilio with credentials, else the simulator's (the demo). Where the
     simulator is on, its sender keeps each one-time code for the simulator's inbox (the phone on
     file that would have received it is the simulator's); the outbox loses it as everywhere."""
-    if twilio_configured(settings):
+    provider = chosen_sms_provider(settings)
+    if provider == "smpp":
+        logger.info("ANSINH_SMS_PROVIDER=smpp: SMS are sent by `ansinh smpp`, which holds the bind")
+        return {}
+    if provider not in SMS_PROVIDERS:
+        logger.warning("ANSINH_SMS_PROVIDER=%s is not one of %s: SMS wait", provider, ", ".join(SMS_PROVIDERS))
+        return {}
+    if provider == "twilio":
         from ussd.twilio_sender import TwilioSender
 
         return {"sms": TwilioSender(settings)}

@@ -55,6 +55,7 @@ def register(main: click.Group) -> None:
     def serve(state, host: str, port: int, workers: int, threads: int, dev: bool, no_dispatch: bool) -> None:
         from ansinh import create_app
         from ansinh.dispatching import start_dispatchers, stop_dispatchers
+        from ansinh.observed_requests import metrics_networks
         from ussd.gateway_guard import parse_networks
 
         require_identifier_key(state)
@@ -63,6 +64,7 @@ def register(main: click.Group) -> None:
             parse_networks(runtime.settings.ussd_allowed_ips)
         except ValueError as error:
             raise CliFailure(str(error)) from None
+        metrics_networks(runtime.settings.metrics_allowed_ips)  # a bad entry: SettingsError names it
         dispatch = runtime.settings.dispatch_in_process and not no_dispatch
         _check_address(host, port)
         echo_links(runtime.settings, local_base_url(host, port))

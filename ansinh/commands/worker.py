@@ -27,6 +27,10 @@ def register(main: click.Group) -> None:
 
         require_identifier_key(state)
         runtime = state.runtime
+        if runtime.settings.metrics:  # counted into `ansinh serve`'s PROMETHEUS_MULTIPROC_DIR when it started us
+            from ansinh.metrics import install
+
+            install(runtime)
         stop = threading.Event()
         stop_on_signals(stop)
         if once:

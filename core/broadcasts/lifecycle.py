@@ -24,6 +24,8 @@ from core.i18n import translator
 from core.models import Broadcast, Category, Officer, OutboxMessage
 from core.models.payments import PAYMENT_STATUSES
 from core.models.people import CHANNELS, METHODS
+from core.notify.channels import choose
+from core.notify.zns_fields import day
 from core.officers.accounts import N_, actor_name, can_act_on, check_units
 from core.outbox.bulk import enqueue_many
 from core.conversation.render import ManyRenderer
@@ -191,15 +193,19 @@ def fan_out(session: Session, broadcast: Broadcast, settings, clock: Clock) -> i
     rows = []
     for recipient in recipients:
         key = (recipient.beneficiary_id, recipient.channel)
+        pieces = fill_pieces(parts, values.get(recipient.beneficiary_id, {}))
         if key not in rendered:
             renderer = renderers.get(recipient.channel) or renderers.setdefault(
                 recipient.channel, ManyRenderer(recipient.channel, settings))
-            rendered[key] = renderer.render(fill_pieces(parts, values.get(recipient.beneficiary_id, {})))
+            rendered[key] = renderer.render(pieces)
+        fields = {"content": "".join(pieces), "date": day(clock.today())}
+        channel, template_data = choose(settings, recipient.channel, recipient.address, "broadcast", fields)
         rows.append({
             "idempotency_key": f"bc:{broadcast.id}:p{recipient.person_id}:{recipient.channel}",
-            "channel": recipient.channel, "address": recipient.address, "text": rendered[key],
+            "channel": channel, "address": recipient.address, "text": rendered[key],
             "kind": "broadcast", "not_before": not_before, "person_id": recipient.person_id,
             "beneficiary_id": recipient.beneficiary_id, "ref": f"broadcast:{broadcast.id}",
+            "topic": "broadcast", "template_data": template_data,
         })
     added = enqueue_many(session, rows)
     broadcast.recipients = len(rows)

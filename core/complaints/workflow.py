@@ -24,6 +24,7 @@ from core.models import (
     Person,
     utcnow,
 )
+from core.notify.channels import choose
 from core.notify.errors import ActionRefused
 from core.notify.recipients import CHANNEL_KIND, reach_person
 from core.outbox.writes import enqueue
@@ -80,7 +81,7 @@ def reply(session: Session, complaint: Complaint, text: str, actor: str, *, sett
     event = _event(session, complaint, actor, "replied", text, clock)
     t = translator(_language(session, complaint))
     message = t._("Answer to your complaint %(number)s: %(text)s", number=complaint.number, text=text)
-    return _tell(session, complaint, message, f"complaint:{complaint.id}:reply:{event.id}", settings)
+    return _tell(session, complaint, message, f"complaint:{complaint.id}:reply:{event.id}", settings, answer=text)
 
 
 def resolve(session: Session, complaint: Complaint, actor: str, note: str | None, *, settings: Settings | None = None,
@@ -116,13 +117,20 @@ def _reply_address(session: Session, complaint: Complaint) -> tuple[str, str] | 
     return None
 
 
-def _tell(session: Session, complaint: Complaint, text: str, key: str, settings: Settings | None) -> OutboxMessage | None:
+def _tell(session: Session, complaint: Complaint, text: str, key: str, settings: Settings | None,
+          answer: str | None = None) -> OutboxMessage | None:
+    """Queue `text` to the person; a ZNS template shows `answer` (the officer's words) or `text`."""
     target = _reply_address(session, complaint)
     if target is None:
         logger.warning("complaint %s: nobody to tell", complaint.number)
         return None
     channel, address = target
     settings = settings or Settings.from_env()
-    return enqueue(session, channel=channel, address=address, text=render_for_channel(text, channel, settings),
-                   kind="reply", key=key, person_id=complaint.person_id, beneficiary_id=complaint.beneficiary_id,
-                   ref=f"complaint:{complaint.id}")
+    fields = {"complaint_number": complaint.number, "answer": answer or text, "hotline": settings.hotline}
+    route, template_data = choose(settings, channel, address, "complaint_answered", fields)
+    row = enqueue(session, channel=route, address=address, text=render_for_channel(text, channel, settings),
+                  kind="reply", key=key, person_id=complaint.person_id, beneficiary_id=complaint.beneficiary_id,
+                  ref=f"complaint:{complaint.id}")
+    if row is not None:
+        row.topic, row.template_data = "complaint_answered", template_data
+    return row

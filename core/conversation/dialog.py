@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.conversation import registration
 from core.clock import Clock
+from core.counting import count
 from core.storage.db import (
     database_unavailable,
     is_stale_connection,
@@ -21,7 +22,7 @@ from core.storage.db import (
     retry_on_stale_connection,
 )
 from core.storage.dedupe import AlreadyAnswered
-from core.conversation import personal, service
+from core.conversation import clarify, personal, service
 from core.conversation.choose import named_in
 from core.conversation.turn import Turn
 from core.i18n import Translator
@@ -91,6 +92,7 @@ class Dialog:
                 finish(session, replies)  # takes SQLite's write turn, held until the commit
             turn.save()
             session.commit()
+            count("turn", channel=inbound.channel, intent=turn.intent)
             return replies
         except AlreadyAnswered:
             session.rollback()
@@ -111,13 +113,18 @@ class Dialog:
         text = turn.text.strip()
         if not text:
             return service.small_talk(turn, "help")
+        pending = turn.memory.pop("ask", None)  # a choice offered last turn is answered now or never
         confirmed = registration.confirm(turn.ctx, turn.kind, turn.address, text)
         if confirmed is not None:
             return turn.reply(confirmed)
+        folded = fold(text).strip(" .!?")
+        chosen = clarify.picked(turn, pending, folded)
+        if chosen is not None:
+            turn.intent = chosen
+            return _answer(turn, chosen)
         receipt = self._receipt_answer(turn, text)
         if receipt is not None:
             return turn.reply(receipt)
-        folded = fold(text).strip(" .!?")
         if folded in MORE_WORDS:
             more = personal.more_history(turn)
             if more is not None:
@@ -134,19 +141,12 @@ class Dialog:
         intent = self._follow_up(turn, _keyword_first(turn, folded, parsed.intent))
         turn.intent = intent
         logger.debug("intent %s slots %s", intent, turn.slots)
-        if intent in PERSONAL_INTENTS:
-            return personal.personal(turn, intent)
-        if intent == "register":
-            return service.register(turn)
-        if intent in ("report_change", "complaint"):
-            return service.complaint(turn, intent)
-        if intent == "contact_officer":
-            return service.contact_officer(turn)
-        if intent == "stop":
-            return service.stop(turn)
-        if intent == "change_language":
-            return service.change_language(turn)
-        return service.small_talk(turn, intent)
+        unsure = tuple(getattr(parsed, "choices", ()) or ())
+        if unsure and intent == parsed.intent and set(unsure) - {clarify.OTHER}:  # weak or close: ask
+            return clarify.offer(turn, unsure, getattr(parsed, "topic", None))
+        if intent == "unknown" and getattr(parsed, "topic", None):
+            return clarify.out_of_scope(turn, parsed.topic)
+        return _answer(turn, intent)
 
     def _receipt_answer(self, turn: Turn, text: str) -> str | None:
         """"1"/"2"/"chưa" right after "Đã nhận được tiền tháng 11 chưa?" answers that question."""
@@ -167,6 +167,22 @@ class Dialog:
         if last in PERSONAL_INTENTS and (turn.slots.get("period") or turn.slots.get("beneficiary_code") or named):
             return last
         return "payment_status" if named else intent
+
+
+def _answer(turn: Turn, intent: str) -> list[Reply]:
+    if intent in PERSONAL_INTENTS:
+        return personal.personal(turn, intent)
+    if intent == "register":
+        return service.register(turn)
+    if intent in ("report_change", "complaint"):
+        return service.complaint(turn, intent)
+    if intent == "contact_officer":
+        return service.contact_officer(turn)
+    if intent == "stop":
+        return service.stop(turn)
+    if intent == "change_language":
+        return service.change_language(turn)
+    return service.small_talk(turn, intent)
 
 
 def _keyword_first(turn: Turn, folded: str, intent: str) -> str:

@@ -78,7 +78,7 @@ def change_language(turn: Turn) -> list[Reply]:
     return turn.reply(t._("AnSinh will reply in Vietnamese from now on. Text EN for English."))
 
 
-def _menu_choices(turn: Turn) -> list[Choice]:
+def menu_choices(turn: Turn) -> list[Choice]:
     t = turn.t
     if not turn.asker.knows_anyone:
         return [Choice(t._("How to register"), "DK"), Choice(t._("Who qualifies"), "ai được hưởng trợ cấp"),
@@ -90,18 +90,18 @@ def _menu_choices(turn: Turn) -> list[Choice]:
 
 def elsewhere(turn: Turn) -> list[Reply]:
     """A question about another office's money (a pension, health insurance): say whose it is."""
-    return turn.reply(answers.elsewhere(turn.ctx, turn.asker.knows_anyone), _menu_choices(turn))
+    return turn.reply(answers.elsewhere(turn.ctx, turn.asker.knows_anyone), menu_choices(turn))
 
 
 def small_talk(turn: Turn, intent: str) -> list[Reply]:
     ctx, verified = turn.ctx, turn.asker.knows_anyone
     if intent == "greeting":
         return turn.reply(answers.greeting(ctx, answers.guidance.greeting_name(ctx, turn.asker.beneficiaries) if verified else None),
-                          _menu_choices(turn))
+                          menu_choices(turn))
     if intent == "thanks":
         return turn.reply(answers.thanks(ctx))
     if intent == "help":
-        return turn.reply(answers.help_text(ctx, verified), _menu_choices(turn))
+        return turn.reply(answers.help_text(ctx, verified), menu_choices(turn))
     if intent == "eligibility":
         return turn.reply(answers.eligibility(ctx, turn.text))
-    return turn.reply(answers.unknown(ctx, verified), _menu_choices(turn))
+    return turn.reply(answers.unknown(ctx, verified), menu_choices(turn))

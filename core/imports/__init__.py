@@ -10,12 +10,14 @@ May import: privacy, storage, models and the loose modules."""
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from core import counting
 from core.storage.db import transaction
 from core.imports.beneficiaries import BeneficiaryImport
 from core.imports.bulk import fewer_collections, quick_handoffs
@@ -143,6 +145,7 @@ def import_file(session_factory: sessionmaker[Session], kind: str, path: str | P
                 listeners: Sequence[Listener] = (), filename: str | None = None, actor: str = "cli",
                 chunk_size: int | None = None, progress: Callable[[int], None] | None = None) -> ImportReport:
     """Read a file and import it in one transaction; raises ImportFileError when unreadable."""
+    started = time.monotonic()
     table = read_table(path, filename)
     name = filename or (Path(path).name if not isinstance(path, (bytes, bytearray)) else None)
     with transaction(session_factory) as session:
@@ -155,6 +158,9 @@ def import_file(session_factory: sessionmaker[Session], kind: str, path: str | P
             **({"unknown_providers": {written: rows for written, rows in report.unknown_providers.values()}}
                if report.unknown_providers else {}),
         }))
+    counting.count("import_rows", report.total - report.rejected, kind=kind, outcome="accepted")
+    counting.count("import_rows", report.rejected, kind=kind, outcome="rejected")
+    counting.count("import_seconds", time.monotonic() - started, kind=kind)
     logger.info("imported %s from %s: %d rows, %d new, %d updated, %d rejected",
                 kind, name, report.total, report.created, report.updated, report.rejected)
     return report

@@ -20,7 +20,7 @@ class OutboxMessage(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     idempotency_key: Mapped[str] = mapped_column(String(160), unique=True)
-    channel: Mapped[str] = mapped_column(String(10))  # sms / telegram / zalo
+    channel: Mapped[str] = mapped_column(String(10))  # sms / telegram / zalo / zns
     address: Mapped[str] = mapped_column(String(64))
     text: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(20))  # reply / otp / notification / broadcast
@@ -34,6 +34,8 @@ class OutboxMessage(Base):
     beneficiary_id: Mapped[int | None] = mapped_column(ForeignKey("beneficiaries.id", ondelete="SET NULL"), index=True)
     payment_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id", ondelete="SET NULL"), index=True)
     ref: Mapped[str | None] = mapped_column(String(60), index=True)  # e.g. "broadcast:12"
+    topic: Mapped[str | None] = mapped_column(String(30), index=True)  # core.notify.channels.TOPICS
+    template_data: Mapped[str | None] = mapped_column(Text)  # zns: JSON {"template_id", "template_data"}
     fallback_of: Mapped[int | None] = mapped_column(ForeignKey("outbox.id", ondelete="SET NULL"), index=True)
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     claimed_until: Mapped[datetime | None]

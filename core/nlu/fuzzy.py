@@ -117,6 +117,21 @@ _RHYMES = (
 )
 
 
+def _spelt_right(onset: str, rhyme: str) -> bool:
+    """Vietnamese spelling: "ghe", "nghe", "ke", never "ge", "nge", "ce", "ka"."""
+    front = rhyme[:1] in ("e", "i", "y")
+    if onset in ("g", "ng", "c"):
+        return not front or onset == "g" and rhyme.startswith("i")  # "gi…" is its own onset
+    if onset in ("gh", "ngh", "k"):
+        return front
+    return True
+
+
+# Every syllable of two letters or more, spelt as Vietnamese is: for words typed without spaces.
+SYLLABLES = frozenset(onset + rhyme for onset in _ONSETS for rhyme in _RHYMES
+                      if len(onset + rhyme) >= 2 and _spelt_right(onset, rhyme))
+
+
 def vietnamese_syllables() -> set[str]:
     """Every plausible Vietnamese syllable, folded: real words that must not be 'corrected'."""
     return {onset + rhyme for onset in _ONSETS for rhyme in _RHYMES if len(onset + rhyme) >= MIN_LENGTH - 1}

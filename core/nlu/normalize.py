@@ -11,7 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from core.nlu.fuzzy import Corrector
+from core.nlu.fuzzy import SYLLABLES, Corrector
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +35,8 @@ _AMOUNT = re.compile(r"\d{1,3}(?:[.,]\d{3})+(?:d|vnd)?|\d+k")
 _REPEATS = re.compile(r"([a-z])\1{2,}|([a-np-tv-z])\2")  # keep the "uu" of cứu/hưu, the "oo" of xoong
 _MONTH_TOKEN = re.compile(r"(?:t|th|thg|thang)(\d{1,2})")
 _HOUR_TOKEN = re.compile(r"\d{1,2}h\d{0,2}")
+_GLUED_NUMBER = re.compile(r"([a-z]{4,}?)(\d{1,2})")  # "tienthang12"
+MIN_GLUED = 6  # shorter unknown words are typos, not words typed without spaces
 
 # Spelled out whatever the diacritics (keys are folded, after repeated letters are collapsed).
 ALWAYS = {
@@ -119,10 +121,14 @@ class Normalizer:
                 out = "thang #"
             elif _HOUR_TOKEN.fullmatch(folded):
                 out = "# gio"
+            elif (glued := _GLUED_NUMBER.fullmatch(folded)) and (pieces := split_glued(glued.group(1))):
+                out = " ".join(pieces) + " #"
             elif any(c.isdigit() for c in folded):
                 out = "#"
             else:
                 out = self._corrector.correct(folded)
+                if out == folded and len(folded) >= MIN_GLUED and not self._corrector.knows(folded):
+                    out = " ".join(split_glued(folded) or (folded,))
         result = tuple(out.split())
         if len(self._cache) > 50000:
             self._cache.clear()
@@ -162,6 +168,25 @@ class Normalizer:
                 del tokens[-3], marked[-3]  # "như thế nào" asks what "thế nào" asks
         fixed = self._corrector.in_context(tuple(tokens), self._phrases, marked) if self._phrases else tuple(tokens)
         return Normalized(lower, folded, fixed, "?" in text)
+
+
+def split_glued(word: str) -> tuple[str, ...] | None:
+    """'phattienmat' -> ('phat', 'tien', 'mat'): words typed without spaces, when the whole is
+    two or more Vietnamese syllables (the fewest), each spelt out as a typed word would be."""
+    count = len(word)
+    best: list[tuple[str, ...] | None] = [None] * (count + 1)
+    best[0] = ()
+    for start in range(count):
+        if best[start] is None:
+            continue
+        for end in range(start + 2, min(count, start + 7) + 1):
+            piece = word[start:end]
+            if piece in SYLLABLES and (best[end] is None or len(best[start]) + 1 < len(best[end])):
+                best[end] = best[start] + (piece,)
+    pieces = best[count]
+    if not pieces or len(pieces) < 2:
+        return None
+    return tuple(part for piece in pieces for part in ALWAYS.get(piece, piece).split())
 
 
 def _collapse(word: str) -> str:

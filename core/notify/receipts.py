@@ -25,6 +25,7 @@ from core.complaints.opening import open_not_received
 from core.notify.queue import enqueue_many, outgoing
 from core.notify.recipients import CHANNEL_KIND, recipients_for_many
 from core.notify.texts import receipt_question
+from core.notify.zns_fields import receipt_fields
 from core.vietnamese_text import fold
 
 logger = logging.getLogger(__name__)
@@ -74,7 +75,8 @@ def queue_receipt_questions(session: Session, settings, clock: Clock, today: dat
         busy.add(chosen.person_id)
         text = receipt_question(translator(chosen.language), payment, beneficiary, chosen.role, today)
         items.append(outgoing(settings, chosen, f"receipt:{payment.id}:p{chosen.person_id}:{chosen.channel}", text,
-                              "notify.receipt_question", payment_id=payment.id, ref=f"payment:{payment.id}"))
+                              "notify.receipt_question", payment_id=payment.id, ref=f"payment:{payment.id}",
+                              topic="receipt_question", fields=receipt_fields(payment, beneficiary)))
     return enqueue_many(session, items, clock.now())
 
 

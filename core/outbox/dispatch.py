@@ -20,6 +20,7 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.clock import Clock
+from core.counting import count
 from core.models import OutboxMessage
 from core.outbox.writes import DIRECT_KINDS
 
@@ -80,6 +81,18 @@ def quiet_until(local_now: datetime, spec: str) -> datetime | None:
 def backoff(attempts: int, base: float = 5.0, cap: float = 3600.0) -> float:
     """Exponential backoff with jitter: 5 s, 10 s, 20 s … at most an hour."""
     return min(cap, base * (2 ** max(0, attempts - 1))) * random.uniform(0.8, 1.2)
+
+
+def provider_of(sender: Sender) -> str:
+    """A sender's provider for counting: its `provider` attribute, else its class name without
+    "Sender" (TwilioSender: twilio)."""
+    return getattr(sender, "provider", None) or type(sender).__name__.removesuffix("Sender").lower()
+
+
+def _counted_error(sender: Sender, message: OutboxMessage, error: Exception) -> None:
+    """The provider's own error code when the sender kept one (`code`), else the exception's kind."""
+    code = getattr(error, "code", None) or type(error).__name__
+    count("provider_error", channel=message.channel, provider=provider_of(sender), code=str(code)[:40])
 
 
 class Dispatcher:
@@ -175,6 +188,7 @@ class Dispatcher:
                 self._release(message, not_before=later, count_attempt=False)
                 return
         if self.rate_limiter is not None and not self.rate_limiter.allow(message):
+            count("rate_limited", scope=f"send:{message.channel}")
             self._release(message, not_before=now + timedelta(seconds=1), count_attempt=False)
             return
         if not self._still_ours(message):
@@ -184,13 +198,17 @@ class Dispatcher:
         try:
             result = sender.send(message)
         except TemporaryError as error:
-            self._retry(message, str(error), error.retry_after)
+            _counted_error(sender, message, error)
+            self._retry(message, str(error), error.retry_after, provider_of(sender))
         except PermanentError as error:
-            self._fail(message, str(error), error)
+            _counted_error(sender, message, error)
+            self._fail(message, str(error), error, provider=provider_of(sender))
         except Exception as error:  # noqa: BLE001 - an unknown failure is treated as temporary
             logger.warning("send of outbox %s failed: %s", message.id, type(error).__name__)
-            self._retry(message, f"{type(error).__name__}: {error}", None)
+            _counted_error(sender, message, error)
+            self._retry(message, f"{type(error).__name__}: {error}", None, provider_of(sender))
         else:
+            count("send", channel=message.channel, provider=provider_of(sender), outcome=result.status)
             values = dict(
                 status=result.status, provider_id=result.provider_id, sent_at=self.clock.now(),
                 attempts=OutboxMessage.attempts + 1, claimed_until=None, last_error=None,
@@ -208,11 +226,12 @@ class Dispatcher:
                 values["attempts"] = OutboxMessage.attempts + 1
             session.execute(update(OutboxMessage).where(OutboxMessage.id == message.id).values(**values))
 
-    def _retry(self, message: OutboxMessage, error: str, retry_after: float | None) -> None:
+    def _retry(self, message: OutboxMessage, error: str, retry_after: float | None, provider: str = "") -> None:
         attempts = message.attempts + 1
         if attempts >= self.settings.outbox_max_attempts:
-            self._fail(message, error, None, dead=True)
+            self._fail(message, error, None, dead=True, provider=provider)
             return
+        count("send", channel=message.channel, provider=provider, outcome="retry")
         delay = retry_after if retry_after is not None else backoff(attempts)
         with self.sessions.begin() as session:
             session.execute(
@@ -222,7 +241,9 @@ class Dispatcher:
                 )
             )
 
-    def _fail(self, message: OutboxMessage, error: str, cause: PermanentError | None, dead: bool = False) -> None:
+    def _fail(self, message: OutboxMessage, error: str, cause: PermanentError | None, dead: bool = False,
+              provider: str = "") -> None:
+        count("send", channel=message.channel, provider=provider, outcome="dead" if dead else "failed")
         with self.sessions.begin() as session:
             row = session.get(OutboxMessage, message.id)
             row.status = "dead" if dead else "failed"

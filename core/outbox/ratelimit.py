@@ -15,6 +15,8 @@ from limits import RateLimitItem, parse
 from limits.storage import MemoryStorage, Storage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
+from core.counting import count
+
 logger = logging.getLogger(__name__)
 
 
@@ -59,6 +61,7 @@ class SendRateLimiter:
                 self.limiter.hit(per_address, message.channel, message.address)
             return True
         except Exception as error:  # noqa: BLE001 - a limiter outage must not stop delivery
+            count("store_error", store="redis")
             if not self._warned:
                 logger.warning("send rate limiter unavailable (%s); sending without it", type(error).__name__)
                 self._warned = True

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from core.counting import count
 from core.models import OutboxMessage, utcnow
 from core.models.outbox import PRIORITY_BULK, PRIORITY_NOTIFICATION, PRIORITY_OTP, PRIORITY_REPLY
 
@@ -80,6 +81,7 @@ def record_receipt(session: Session, provider_id: str, provider_status: str, err
     status = _RECEIPT_STATUS.get((provider_status or "").strip().lower())
     if message is None or status is None:
         return None
+    count("receipt", channel=message.channel, status=status)
     if status == "delivered":
         message.status, message.delivered_at = "delivered", at or utcnow()
     elif status == "failed" and message.status != "delivered":

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from core.presenters import ussd_flows
 from core.answers.context import AnswerContext
 from core.clock import Clock
+from core.counting import count
 from core.storage.db import lazy_begin_sessions, retry_on_stale_connection
 from core.i18n import Translator, translator
 from core.conversation.identity import Asker, resolve
@@ -91,9 +92,10 @@ class UssdMenu:
         """Africa's Talking style: `text` is every input so far joined by '*' ('' on dial-in)."""
         return retry_on_stale_connection(lambda: self._answer_path(session_id, phone, text))
 
-    def answer_latest(self, session_id: str, phone: str, latest: str | None) -> Reply:
-        """Gateways that send only the latest input; the first request of a session dials in."""
-        return retry_on_stale_connection(lambda: self._answer_latest(session_id, phone, latest))
+    def answer_latest(self, session_id: str, phone: str, latest: str | None, dial_in: bool = False) -> Reply:
+        """Gateways that send only the latest input; the first request of a session dials in, and so
+        does one marked `dial_in` (SMPP reuses its small session numbers)."""
+        return retry_on_stale_connection(lambda: self._answer_latest(session_id, phone, latest, dial_in))
 
     def _answer_path(self, session_id: str, phone: str, text: str | None) -> Reply:
         inputs = [_clean(part) for part in (text or "").split("*")] if text else []
@@ -112,10 +114,10 @@ class UssdMenu:
                 inputs = []  # too long to replay: start again
             return self._advance(session, key, phone, None, inputs, _path_hash(inputs))
 
-    def _answer_latest(self, session_id: str, phone: str, latest: str | None) -> Reply:
+    def _answer_latest(self, session_id: str, phone: str, latest: str | None, dial_in: bool = False) -> Reply:
         key = _state_key(session_id)
         with self.sessions() as session:
-            stored = self.state.get(key, session)
+            stored = None if dial_in else self.state.get(key, session)
             if not stored or stored.get("phone") != phone:
                 return self._advance(session, key, phone, None, [], "")
             return self._advance(session, key, phone, stored, [_clean(latest)], "")
@@ -141,6 +143,7 @@ class UssdMenu:
             else:
                 self.state.set(key, st, SESSION_TTL, session)
         session.commit()
+        count("turn", channel="ussd", intent=f"menu:{st.get('kind') or st.get('screen') or 'home'}")
         return reply
 
     def _turn(self, session: Session, phone: str) -> Turn:

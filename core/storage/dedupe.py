@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.clock import Clock
+from core.counting import count
 from core.storage.db import after_commit
 from core.models import SeenMessage
 
@@ -115,6 +116,7 @@ class RedisDedupe:
         return f"{self.prefix}{provider}:{message_id[:MAX_ID]}"
 
     def _degrade(self, error: Exception) -> Dedupe:
+        count("store_error", store="redis")
         if not self._warned:
             logger.warning("Redis unavailable (%s); using the database for dedupe", type(error).__name__)
             self._warned = True

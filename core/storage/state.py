@@ -17,6 +17,7 @@ from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.clock import Clock
+from core.counting import count
 from core.storage.db import after_commit, upsert_insert, without_waiting_for_disk
 from core.models import StateEntry
 
@@ -146,6 +147,7 @@ class RedisStateStore:
         self._warned = False
 
     def _degrade(self, error: Exception) -> StateStore:
+        count("store_error", store="redis")
         if not self._warned:
             logger.warning("Redis unavailable (%s); using the database for state", type(error).__name__)
             self._warned = True

@@ -143,3 +143,44 @@ def test_signature_checked_against_public_url_behind_a_proxy(runtime, world):
     client = create_app(runtime.settings, runtime=runtime).test_client()
     texts = messages(signed_post(client, runtime.settings, "/sms/twilio", inbound(LAI_PHONE, "TC")))
     assert LAI_AMOUNT_VI in " ".join(texts)
+
+
+UNSURE = "Bao gio tien thang 11 ve"  # when, or whether: the NLU reads both about as well
+
+
+def _ask(client, settings, body: str):
+    return signed_post(client, settings, "/sms/twilio", inbound(LAI_PHONE, body))
+
+
+def _numbered(text: str) -> dict[str, str]:
+    """{"Tien da ve chua": "2", …} from the lines "2. Tien da ve chua" of a choice."""
+    return {line.split(". ", 1)[1]: line.split(".", 1)[0] for line in text.splitlines() if line[:1].isdigit()}
+
+
+def test_an_unsure_reading_asks_with_numbers_and_the_number_answers_the_question(client, settings, world):
+    [offer] = messages(signed_post(client, settings, "/sms/twilio", inbound(LAI_PHONE, UNSURE)))
+    assert is_gsm7(offer) and sms_size(offer).segments <= settings.sms_max_segments
+    numbers = _numbered(offer)
+    assert "Tien da ve chua" in numbers and "Khac: goi can bo" in numbers and len(numbers) <= 4
+    assert LAI_AMOUNT_VI not in offer
+    answer = messages(_ask(client, settings, numbers["Tien da ve chua"]))
+    assert LAI_AMOUNT_VI in " ".join(answer) and "11/2026" in " ".join(answer)  # the month of the question
+    again = messages(_ask(client, settings, numbers["Tien da ve chua"]))
+    assert LAI_AMOUNT_VI not in " ".join(again)  # a choice is answered once: a later "2" is not a pick
+
+
+def test_other_calls_the_officer_and_a_new_question_forgets_the_choice(client, settings, world):
+    numbers = _numbered(messages(signed_post(client, settings, "/sms/twilio", inbound(LAI_PHONE, UNSURE)))[0])
+    officer = messages(_ask(client, settings, numbers["Khac: goi can bo"]))
+    assert any(ch.isdigit() for ch in " ".join(officer)) and "Tien da ve chua" not in " ".join(officer)
+    messages(signed_post(client, settings, "/sms/twilio", inbound(LAI_PHONE, UNSURE)))
+    messages(signed_post(client, settings, "/sms/twilio", inbound(LAI_PHONE, "cam on")))
+    after = messages(_ask(client, settings, numbers["Tien da ve chua"]))
+    assert LAI_AMOUNT_VI not in " ".join(after)
+
+
+def test_an_out_of_scope_question_is_told_whom_to_ask(client, settings, world):
+    texts = messages(signed_post(client, settings, "/sms/twilio",
+                                 inbound(LAI_PHONE, "Cho hoi tram y te xa may gio mo cua")))
+    joined = " ".join(texts)
+    assert "tro cap" in joined and "tram y te" in joined and LAI_AMOUNT_VI not in joined

@@ -246,3 +246,22 @@ def test_a_malformed_update_with_the_right_secret_is_a_400(client, runtime, body
     assert _raw(client, body).status_code == 400
     with runtime.sessions() as session:
         assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
+
+
+def test_an_unsure_question_offers_buttons_and_a_tap_answers_it(client, bot_api, send_all, family):
+    post(client, private_message(300, GUARDIAN_TG, contact=own_contact(GUARDIAN_TG)))
+    post(client, private_message(301, GUARDIAN_TG, "Bao giờ tiền tháng 11 về"))
+    send_all()
+    offer = bot_api.sent()[-1]
+    buttons = {b["text"]: b["callback_data"] for row in offer["reply_markup"]["inline_keyboard"] for b in row}
+    assert "Tiền đã về chưa" in buttons and "Khác: gọi cán bộ" in buttons and len(buttons) <= 4
+    assert AMOUNT_VI not in offer["text"]
+    press = {"update_id": 302, "callback_query": {
+        "id": "unsure-tap", "chat_instance": "-1", "data": buttons["Tiền đã về chưa"],
+        "from": {"id": GUARDIAN_TG, "is_bot": False, "first_name": "Hùng"},
+        "message": {"message_id": 6, "date": 1795000000, "chat": {"id": GUARDIAN_TG, "type": "private"},
+                    "text": "…"}}}
+    assert post(client, press).status_code == 200
+    send_all()
+    answer = texts_to(bot_api, GUARDIAN_TG)[-1]
+    assert AMOUNT_VI in answer and "11/2026" in answer

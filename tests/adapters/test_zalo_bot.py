@@ -251,3 +251,58 @@ def test_an_event_without_a_timestamp_or_one_more_than_5_minutes_away_is_refused
 def test_a_signed_event_of_the_wrong_shape_is_a_400(client, runtime, change):
     assert post(client, {**text_event("xin chào"), **change}).status_code == 400
     assert outbox(runtime) == []
+
+
+def test_an_unsure_question_lists_numbered_choices_and_the_number_answers_it(client, runtime, zalo_api,
+                                                                              send_all):
+    with transaction(runtime.sessions) as session:
+        make_family(session)
+    post(client, text_event(f"DK {BENEFICIARY_CODE} {BIRTH_YEAR}"))
+    [otp] = outbox(runtime, channel="sms")
+    post(client, text_event(re.search(r"\b(\d{6})\b", otp.text).group(1)))
+    post(client, text_event("Bao giờ tiền tháng 11 về"))
+    send_all()
+    offer = zalo_api.texts_to(USER)[-1]
+    picks = dict(re.findall(r"- (.+): nhắn (\d)", offer))
+    assert "Tiền đã về chưa" in picks and "Khác: gọi cán bộ" in picks and AMOUNT_VI not in offer
+    post(client, text_event(picks["Tiền đã về chưa"]))
+    send_all()
+    assert AMOUNT_VI in zalo_api.texts_to(USER)[-1]
+
+
+# Answers as replies: within 48 hours of a user's message the OA's answer names that message
+# (recipient.message_id, billed as a free reply); later messages go by user_id alone.
+def recipients(zalo_api) -> list[dict]:
+    return [attempt["recipient"] for attempt in zalo_api.attempts()]
+
+
+def test_an_answer_is_sent_as_a_reply_to_the_message_it_answers(client, zalo_api, send_all):
+    post(client, text_event("xin chào", msg_id="msg-hello-1"))
+    send_all()
+    assert recipients(zalo_api) == [{"user_id": USER, "message_id": "msg-hello-1"}]
+
+
+def test_an_answer_queued_more_than_48_hours_after_the_message_goes_by_user_id(client, runtime, zalo_api, send_all):
+    post(client, text_event("xin chào", msg_id="msg-hello-2"))
+    runtime.clock.advance(hours=49)
+    send_all()
+    assert recipients(zalo_api) == [{"user_id": USER}]
+
+
+def test_another_message_within_48_hours_replies_to_the_users_latest(client, runtime, zalo_api, send_all):
+    from core.outbox.writes import enqueue
+
+    post(client, text_event("xin chào", msg_id="msg-first"))
+    post(client, text_event("cảm ơn", msg_id="msg-latest"))
+    send_all()
+    runtime.clock.advance(hours=47)
+    with transaction(runtime.sessions) as session:
+        enqueue(session, channel="zalo", address=USER, text="Khiếu nại của bạn đã được trả lời.", kind="reply",
+                key="complaint:1:reply:1")
+    send_all()
+    assert recipients(zalo_api)[-1] == {"user_id": USER, "message_id": "msg-latest"}
+    runtime.clock.advance(hours=2)
+    with transaction(runtime.sessions) as session:
+        enqueue(session, channel="zalo", address=USER, text="Tiền tháng 11 đã về.", kind="notification", key="n:1")
+    send_all()
+    assert recipients(zalo_api)[-1] == {"user_id": USER}
