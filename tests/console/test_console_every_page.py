@@ -109,6 +109,7 @@ def _pages(app, walk, officer: str):
         response = client.get(url)
         assert response.status_code < 500, (url, response.status_code)
         yield endpoint, url, response
+        response.close()  # a static file is sent from an open file
 
 
 @pytest.mark.parametrize("officer", [COMMUNE, PROVINCE])
