@@ -32,7 +32,8 @@ def test_the_landing_page_links_what_is_there(runtime, simulator):
     assert "/console/" in links
     assert ("/simulator" in links) == (simulator == "on")
     for link in links:  # the console answers with its sign-in page, the rest directly
-        assert client.get(link, follow_redirects=True).status_code == 200, link
+        with client.get(link, follow_redirects=True) as answer:  # a static file is an open file until closed
+            assert answer.status_code == 200, link
 
 
 def test_the_landing_page_has_no_english_and_no_inline_code(runtime):

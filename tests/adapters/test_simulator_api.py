@@ -72,8 +72,8 @@ def test_page_is_self_contained_and_vietnamese(sim):
     assert "0978451203" in page  # a demo identity to choose
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)  # nothing from elsewhere
     for asset in ("simulator.css", "simulator.js"):
-        response = sim.get(f"/simulator/static/{asset}")
-        assert response.status_code == 200 and b"http" not in response.get_data()
+        with sim.get(f"/simulator/static/{asset}") as response:  # an open file until closed
+            assert response.status_code == 200 and b"http" not in response.get_data()
 
 
 def test_ussd_step_shows_the_screen_and_counts_it(sim):
