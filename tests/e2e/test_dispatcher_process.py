@@ -91,4 +91,5 @@ def test_the_dispatcher_ends_when_its_master_is_gone(sessions, database_url_for_
     finally:
         kept.send_signal(signal.SIGTERM)
         kept.wait(timeout=120)
+        kept.stderr.close()
     assert kept.returncode == 0
