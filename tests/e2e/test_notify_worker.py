@@ -85,7 +85,9 @@ def test_imported_results_reach_each_person_once_across_reimports_and_a_killed_w
     finally:
         worker.kill()  # SIGKILL: no clean shutdown
         worker.wait(timeout=30)
-    assert reached, "the worker sent nothing: " + worker.stderr.read().decode()[-2000:]
+        log = worker.stderr.read().decode()
+        worker.stderr.close()
+    assert reached, "the worker sent nothing: " + log[-2000:]
     sent = _sms(twilio)
     assert Counter(form["To"] for form in sent) == {LAI: 1, LAI_SON: 1}
     to_son = next(form["Body"] for form in sent if form["To"] == LAI_SON)
