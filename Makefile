@@ -44,9 +44,10 @@ run: compile
 	$(BIN)/ansinh demo
 	$(BIN)/ansinh serve --dev --host $(HOST) --port $(PORT)
 
-## test: install the test dependencies and run the whole suite
+## test: install the test dependencies and run the whole suite (with bytecode caching on, so the
+## test modules' rewritten asserts and every started `ansinh` process reuse compiled code)
 test: install-test compile browser promtool kannel
-	$(PY) -m pytest $(PYTEST_ARGS)
+	env -u PYTHONDONTWRITEBYTECODE $(PY) -m pytest $(PYTEST_ARGS)
 
 ## browser: Debian's chromium for the console's browser tests (skipped quietly when apt is not ours)
 browser:

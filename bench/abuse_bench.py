@@ -17,12 +17,12 @@ from datetime import date
 from unittest import mock
 
 from core.clock import FakeClock
-from core.storage.db import make_engine, make_session_factory, transaction, upgrade
-from core.conversation.dialog import Dialog
 from core.conversation import personal
+from core.conversation.dialog import Dialog
 from core.conversation.inbound_reply import Inbound
 from core.storage.reference import seed_reference
 from core.settings import Settings
+from core.storage.db import make_engine, make_session_factory, transaction, upgrade
 from core.storage.state import MemoryStateStore
 
 

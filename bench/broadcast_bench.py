@@ -14,8 +14,8 @@ import time
 
 from sqlalchemy import insert, select, text
 
-from core.storage.db import make_engine
 from core.models import Beneficiary, Contact, Identity, Person, Unit
+from core.storage.db import make_engine
 
 PEOPLE = int(os.environ.get("BENCH_BROADCAST_BENEFICIARIES", "40000"))
 
@@ -93,11 +93,11 @@ def _approve_by_zns(sessions, settings, clock, author, approver, filters) -> tup
 def run() -> dict:
     from core.broadcasts.lifecycle import approve, create_broadcast, make_filters
     from core.clock import Clock
-    from core.storage.db import make_session_factory, upgrade
     from core.officers.accounts import create_officer
     from core.outbox.bulk import enqueue_many
-    from core.storage.reference import seed_reference
     from core.settings import Settings
+    from core.storage.db import make_session_factory, upgrade
+    from core.storage.reference import seed_reference
 
     url, folder, schema = _database()
     engine = make_engine(url)

@@ -30,9 +30,13 @@ def _url() -> tuple[str, str]:
 
 def run() -> dict:
     sys.path.insert(0, str(ROOT))
-    from core.storage.db import make_engine, make_session_factory, upgrade
     from core.models import OutboxMessage
-    from tests.standins.twilio import MESSAGES_PATH, idempotency_key, twilio_standin
+    from core.storage.db import make_engine, make_session_factory, upgrade
+    from tests.support.standins.twilio import (
+        MESSAGES_PATH,
+        idempotency_key,
+        twilio_standin,
+    )
 
     base, schema = _url()
     admin = make_engine(base)

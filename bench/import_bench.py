@@ -13,8 +13,8 @@ import time
 from datetime import date
 from pathlib import Path
 
-from core.storage.db import make_engine, make_session_factory, transaction, upgrade
 from core.imports import import_file
+from core.storage.db import make_engine, make_session_factory, transaction, upgrade
 from core.storage.reference import CATEGORIES, HUE_PROVINCE_CODE, seed_reference
 
 BENEFICIARIES = 60_738

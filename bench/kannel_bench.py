@@ -92,8 +92,8 @@ def measure_out(route: str, count: int) -> dict:
     from core.outbox.dispatch import Dispatcher
     from core.models import OutboxMessage
     from core.settings import Settings
-    from tests.standins import Canned, StandIn
-    from tests.standins.twilio import twilio_standin
+    from tests.support.standins import Canned, StandIn
+    from tests.support.standins.twilio import twilio_standin
     from ussd import make_senders
 
     if route == "twilio_out":

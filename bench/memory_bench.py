@@ -125,8 +125,8 @@ def _web(env: dict, bodies: dict[str, list[dict]]) -> dict:
 
 
 def _queue(url: str, count: int) -> None:
-    from core.storage.db import make_engine, make_session_factory
     from core.outbox.bulk import enqueue_many
+    from core.storage.db import make_engine, make_session_factory
 
     engine = make_engine(url)
     with make_session_factory(engine).begin() as session:
@@ -158,7 +158,11 @@ _IDLE = ("import importlib, sys, time\nfor name in open(sys.argv[1]).read().spli
 def _dispatcher(env: dict, workdir: Path) -> dict:
     sys.path.insert(0, str(ROOT))
     from core.storage.db import make_engine, make_session_factory
-    from tests.standins.twilio import MESSAGES_PATH, idempotency_key, twilio_standin
+    from tests.support.standins.twilio import (
+        MESSAGES_PATH,
+        idempotency_key,
+        twilio_standin,
+    )
 
     standin, _ = twilio_standin()
     env = dict(env, ANSINH_SCHEDULER_INTERVAL="0", TWILIO_API_BASE_URL=standin.url)

@@ -27,9 +27,9 @@ from typing import Self
 from sqlalchemy import select, text
 
 from bench.import_bench import FAMILY, GIVEN, HEADERS, MIDDLE, PREFIXES
-from core.storage.db import make_engine, make_session_factory, transaction, upgrade
 from core.imports import import_file
 from core.imports.listeners import registered_listeners
+from core.storage.db import make_engine, make_session_factory, transaction, upgrade
 from core.storage.reference import CATEGORIES, seed_reference
 
 SCHEMA = "bench_national"

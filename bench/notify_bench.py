@@ -13,13 +13,13 @@ from datetime import date
 from sqlalchemy import func, insert, select
 
 from core.clock import FakeClock
-from core.storage.db import make_engine, make_session_factory, transaction, upgrade
 from core.i18n import translator
 from core.imports import import_rows
 from core.models import Beneficiary, Contact, Identity, OutboxMessage, Person
 from core.notify.events import NotifyOnImport
-from core.storage.reference import seed_reference
 from core.settings import Settings
+from core.storage.db import make_engine, make_session_factory, transaction, upgrade
+from core.storage.reference import seed_reference
 
 TODAY = date(2026, 11, 26)
 

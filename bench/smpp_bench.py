@@ -4,7 +4,7 @@ The demo province (bench.web_bench.demo_environment); BENCH_SMPP_SESSIONS sessio
 each (dial in, then "1": this month's money), on phones on file:
 - baseline: POST /ussd/africastalking through the WSGI app in this process (no server, no network),
   one request after the other;
-- smpp: the same steps as deliver_sm from the stand-in SMSC on loopback (tests/standins/smsc.py,
+- smpp: the same steps as deliver_sm from the stand-in SMSC on loopback (tests/support/standins/smsc.py,
   smpplib's PDUs) to the ESME of `ansinh smpp` (ussd.smpp_link + ussd.smpp_gateway) in this
   process, each answered by a submit_sm: one step at a time ("sequential", the latency a caller
   sees), then every session's dial-in at once and then every "1" ("pipelined", what one bind takes
@@ -59,7 +59,7 @@ def _step(smsc, phone: str, session: int, text: str, operation: int, sequence: i
 
 
 def _smpp(runtime, phones: list[str]) -> dict:
-    from tests.standins.smsc import StandInSmsc
+    from tests.support.standins.smsc import StandInSmsc
     from ussd.smpp_gateway import SmppGateway
     from ussd.smpp_link import LinkConfig, SmppLink
     from ussd.smpp_tlvs import PSSR_INDICATION, USSR_CONFIRM

@@ -8,8 +8,12 @@ ZALO_ZNS_TEMPLATES; its file is checked here, at start).
 from __future__ import annotations
 
 import logging
+import os
 
 logger = logging.getLogger(__name__)
+# python-telegram-bot 22 gives time periods (RetryAfter.retry_after, ...) as timedelta when this is
+# on, and warns that int periods are deprecated when it is off; we read timedeltas.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 
 def init_app(app, runtime) -> None:  # noqa: ANN001

@@ -14,22 +14,20 @@ import asyncio
 import concurrent.futures
 import logging
 import threading
-import warnings
 from datetime import timedelta
 
 from bot.keyboards import TELEGRAM_TEXT_LIMIT, to_telegram, unpack
-from core.outbox.dispatch import PermanentError, SendResult, TemporaryError
 from core.conversation.render import fit_chars
+from core.outbox.dispatch import PermanentError, SendResult, TemporaryError
 
 logger = logging.getLogger(__name__)
 SEND_TIMEOUT = 30.0  # seconds to wait for one sendMessage, connection included
 
 
 def _retry_after_seconds(error) -> float:  # noqa: ANN001 - telegram.error.RetryAfter
-    """PTB 22 gives int or timedelta (PTB_TIMEDELTA); either way, seconds, without its deprecation warning."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        value = error.retry_after
+    """PTB 22 gives a timedelta once PTB_TIMEDELTA is on (bot/__init__ turns it on); an int, with a
+    deprecation warning, only if someone turned it off again."""
+    value = error.retry_after
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
@@ -40,6 +38,7 @@ class TelegramSender:
         self.token = token
         self.base_url = base_url
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
         self._bot = None
         self._lock = threading.Lock()
 
@@ -48,7 +47,8 @@ class TelegramSender:
         with self._lock:
             if self._loop is None:
                 loop = asyncio.new_event_loop()
-                threading.Thread(target=loop.run_forever, name="telegram-sender", daemon=True).start()
+                self._thread = threading.Thread(target=loop.run_forever, name="telegram-sender", daemon=True)
+                self._thread.start()
                 self._loop = loop
             return self._loop
 
@@ -67,7 +67,13 @@ class TelegramSender:
 
     # -- the Sender protocol --------------------------------------------------------------------
     def send(self, message) -> SendResult:  # noqa: ANN001 - core.models.OutboxMessage
-        from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+        from telegram.error import (
+            BadRequest,
+            Forbidden,
+            NetworkError,
+            RetryAfter,
+            TimedOut,
+        )
 
         text, markup = unpack(message.text)
         text = fit_chars(text, TELEGRAM_TEXT_LIMIT)
@@ -91,7 +97,8 @@ class TelegramSender:
     def close(self) -> None:
         """Release the connection pool and stop the loop (tests, orderly shutdown)."""
         with self._lock:
-            loop, bot, self._loop, self._bot = self._loop, self._bot, None, None
+            loop, bot, thread = self._loop, self._bot, self._thread
+            self._loop, self._bot, self._thread = None, None, None
         if loop is None:
             return
         if bot is not None:
@@ -100,3 +107,6 @@ class TelegramSender:
             except Exception:  # noqa: BLE001 - best effort on the way out
                 logger.debug("telegram bot shutdown failed", exc_info=True)
         loop.call_soon_threadsafe(loop.stop)
+        thread.join(timeout=5)
+        if not thread.is_alive():  # a loop still running cannot be closed; the daemon thread ends with us
+            loop.close()

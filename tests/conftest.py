@@ -9,16 +9,19 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import text
+from argon2 import PasswordHasher
+from sqlalchemy import Integer, select, text
 
 from ansinh.runtime import Runtime
 from core.clock import FakeClock
-from core.storage.db import make_engine, make_session_factory, transaction, upgrade
 from core.models import Base
-from core.storage.reference import seed_reference
 from core.settings import Settings
-from tests.ussd_factories import USSD_SECRET
+from core.storage.db import make_engine, make_session_factory, transaction, upgrade
+from core.storage.reference import seed_reference
+from tests.support.console_support import THUAN_HOA, make_officer
+from tests.support.ussd_factories import USSD_SECRET
 
+CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 TODAY = datetime(2026, 11, 26, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 PG_URL = os.environ.get("ANSINH_TEST_DATABASE_URL")
 REDIS_URL = os.environ.get("ANSINH_TEST_REDIS_URL")
@@ -68,6 +71,25 @@ def _empty_tables(engine) -> None:
                 connection.execute(text(f"DELETE FROM {name}"))
 
 
+def _advance_sequence(connection, table) -> None:  # noqa: ANN001
+    """On PostgreSQL, rows inserted with their ids leave the id sequence behind them: move it on."""
+    key = list(table.primary_key.columns)
+    if connection.dialect.name != "postgresql" or len(key) != 1 or not isinstance(key[0].type, Integer):
+        return
+    connection.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}', '{key[0].name}'), "
+                            f"(SELECT max({key[0].name}) FROM {table.name}))"))
+
+
+@pytest.fixture(autouse=True)
+def cheap_passwords(monkeypatch) -> None:
+    """Argon2 at its smallest in the test process: these tests check who may sign in, not what a
+    hash costs (tests/unit/test_password_hashing.py checks the real parameters); the default costs
+    a quarter of a CPU second per hash and the console tests hash hundreds of times."""
+    import core.officers.accounts
+
+    monkeypatch.setattr(core.officers.accounts, "_hasher", CHEAP_HASHER)
+
+
 @pytest.fixture
 def settings(database_url_for_run, tmp_path) -> Settings:
     return Settings(
@@ -88,14 +110,30 @@ def clock() -> FakeClock:
     return FakeClock(TODAY)
 
 
+@pytest.fixture(scope="session")
+def reference_rows(engine) -> list[tuple]:
+    """The reference data (Vietnam's units, programmes, categories, levels) as seed_reference leaves
+    it, read once: seeding through the ORM for every test cost more than most tests themselves."""
+    _empty_tables(engine)
+    with transaction(make_session_factory(engine)) as session:
+        seed_reference(session)
+    with engine.connect() as connection:
+        rows = [(table, [dict(row._mapping) for row in connection.execute(select(table))])
+                for table in Base.metadata.sorted_tables]
+    # a unit's parent (its province) goes in before the unit
+    return [(table, sorted(found, key=lambda row: row.get("parent_code") is not None))
+            for table, found in rows if found]
+
+
 @pytest.fixture
-def sessions(engine):
+def sessions(engine, reference_rows):
     """A session factory over freshly emptied tables holding the reference data."""
     _empty_tables(engine)
-    factory = make_session_factory(engine)
-    with transaction(factory) as session:
-        seed_reference(session)
-    return factory
+    with engine.begin() as connection:
+        for table, rows in reference_rows:
+            connection.execute(table.insert(), rows)
+            _advance_sequence(connection, table)
+    return make_session_factory(engine)
 
 
 @pytest.fixture
@@ -109,7 +147,11 @@ def runtime(settings, clock, engine, sessions) -> Runtime:
     app_runtime = Runtime(settings, clock)
     app_runtime.__dict__["engine"] = engine  # share the session's engine instead of opening another
     app_runtime.__dict__["sessions"] = sessions
-    return app_runtime
+    yield app_runtime
+    # Telegram's keeps an event loop and a pool
+    for sender in app_runtime.__dict__.get("senders", {}).values():
+        if hasattr(sender, "close"):
+            sender.close()
 
 
 @pytest.fixture
@@ -153,6 +195,14 @@ def cli(runtime):
 
 
 @pytest.fixture
+def officers(sessions):
+    """One commune officer, `lan` of Thuận Hóa, with the password PASSWORD (a test may define its own)."""
+    with sessions.begin() as session:
+        make_officer(session, "lan", "commune", THUAN_HOA)
+    return sessions
+
+
+@pytest.fixture
 def data_dir() -> Path:
     return Path(__file__).parent / "data"
 
@@ -160,7 +210,7 @@ def data_dir() -> Path:
 def pytest_terminal_summary(terminalreporter):
     """Print how many generated requests the fuzz tests sent, per route and per status class,
     and how many generated files the import fuzz tests imported, per path and outcome."""
-    from tests.fuzz_support import FILES, REQUESTS, STATUSES
+    from tests.support.fuzz_support import FILES, REQUESTS, STATUSES
 
     if REQUESTS:
         terminalreporter.write_sep("-", f"fuzzing: {sum(REQUESTS.values())} generated requests")

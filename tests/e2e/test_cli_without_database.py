@@ -14,7 +14,10 @@ from sqlalchemy import text
 from ansinh.cli import main
 from core.storage.db import make_engine, upgrade
 from tests.conftest import PG_URL
-from tests.ussd_factories import ansinh_command, free_port
+from tests.support.processes import free_port
+from tests.support.ussd_factories import ansinh_command
+
+pytestmark = pytest.mark.slow  # starts processes
 
 NO_DATABASE_LINE = "chưa có cơ sở dữ liệu: chạy `ansinh db upgrade`"
 OUTDATED_LINE = "cơ sở dữ liệu cũ hơn phiên bản này: chạy `ansinh db upgrade`"

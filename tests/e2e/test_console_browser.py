@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from core.outbox.dispatch import Dispatcher, SendResult
 from core.models import OutboxMessage
-from tests.browser_support import watch_console
-from tests.console_support import (
+from core.outbox.dispatch import Dispatcher, SendResult
+from tests.support.browser_support import watch_console
+from tests.support.console_support import (
     PASSWORD,
     THUAN_HOA,
     make_beneficiary,
@@ -30,6 +30,7 @@ WAIT = 60_000  # ms: a ceiling for slow shared machines, not a timing assertion
 
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.slow,
     pytest.mark.skipif(not os.path.exists(CHROMIUM),
                        reason="Debian's chromium is not installed (make browser)"),
 ]

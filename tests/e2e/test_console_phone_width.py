@@ -8,14 +8,6 @@ import pytest
 
 from core.officers.accounts import DEMO_PASSWORD
 from tests.conftest import TODAY
-from tests.console_support import sign_in as sign_in_client
-from tests.console_walk import (
-    COMMUNE,
-    PROVINCE,
-    build_walk,
-    cheap_passwords,
-    console_urls,
-)
 from tests.e2e.test_console_browser import (
     WAIT,
     browser,
@@ -24,6 +16,13 @@ from tests.e2e.test_console_browser import (
     shot,
     sign_in,
 )
+from tests.support.console_support import sign_in as sign_in_client
+from tests.support.console_walk import (
+    COMMUNE,
+    PROVINCE,
+    build_walk,
+    console_urls,
+)
 
 BORROWED_FIXTURES = (browser, server, pytestmark)  # the console browser tests' chromium and server
 WIDTH = 390
@@ -31,8 +30,7 @@ DOWNLOADS = (".json", ".csv", ".xlsx", "/status", ".css", ".js")
 
 
 @pytest.fixture
-def walked(app, runtime, monkeypatch):
-    cheap_passwords(monkeypatch)
+def walked(app, runtime):
     return build_walk(app, runtime, TODAY.date())
 
 

@@ -7,8 +7,6 @@ import pytest
 from sqlalchemy import select
 
 from core.models import Complaint, Contact
-from tests.console_support import THUAN_HOA
-from tests.console_support import sign_in as sign_in_client
 from tests.e2e.test_console_browser import (
     browser,
     page,
@@ -17,6 +15,8 @@ from tests.e2e.test_console_browser import (
     sign_in,
     ward,
 )
+from tests.support.console_support import THUAN_HOA
+from tests.support.console_support import sign_in as sign_in_client
 
 BORROWED_FIXTURES = (browser, page, server, ward, pytestmark)  # the console browser tests' own
 HEADERS = {

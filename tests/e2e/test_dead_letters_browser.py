@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from core.outbox.dispatch import Dispatcher, TemporaryError
 from core.models import Beneficiary, OutboxMessage
+from core.outbox.dispatch import Dispatcher, TemporaryError
 from core.outbox.writes import enqueue
 from tests.e2e.test_console_browser import (
     browser,

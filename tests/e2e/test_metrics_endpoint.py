@@ -10,8 +10,8 @@ import pytest
 
 from ansinh import create_app
 from core.outbox.writes import enqueue
-from tests.metrics_support import BEARER, METRICS_TOKEN, total
-from tests.ussd_factories import LAI_PHONE, USSD_AUTH, build_world
+from tests.support.metrics_support import BEARER, METRICS_TOKEN, total
+from tests.support.ussd_factories import LAI_PHONE, USSD_AUTH, build_world
 
 
 def _client(runtime, **changes):
@@ -81,7 +81,7 @@ def test_a_request_carries_its_request_id(runtime):
 
 
 def test_failed_sign_ins_and_refused_attempts_are_counted(runtime):
-    from tests.console_support import sign_in
+    from tests.support.console_support import sign_in
 
     client = _client(runtime, metrics_token=METRICS_TOKEN)
     before = client.get("/metrics", headers=BEARER).get_data(as_text=True)

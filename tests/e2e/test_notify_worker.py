@@ -17,7 +17,9 @@ from pathlib import Path
 import pytest
 
 from core.clock import Clock
-from tests.standins.twilio import MESSAGES_PATH, twilio_standin
+from tests.support.standins.twilio import MESSAGES_PATH, twilio_standin
+
+pytestmark = pytest.mark.slow  # starts processes
 
 LAI, LAI_SON, AN_AUNT = "+84912345678", "+84905111222", "+84905333444"
 BENEFICIARIES = (
@@ -89,7 +91,9 @@ def test_imported_results_reach_each_person_once_across_reimports_and_a_killed_w
     finally:
         worker.kill()  # SIGKILL: no clean shutdown
         worker.wait(timeout=30)
-    assert reached, "the worker sent nothing: " + worker.stderr.read().decode()[-2000:]
+        log = worker.stderr.read().decode()
+        worker.stderr.close()
+    assert reached, "the worker sent nothing: " + log[-2000:]
     sent = _sms(twilio)
     assert Counter(form["To"] for form in sent) == {LAI: 1, LAI_SON: 1}
     to_son = next(form["Body"] for form in sent if form["To"] == LAI_SON)

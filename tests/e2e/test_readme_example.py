@@ -8,9 +8,13 @@ import shlex
 import subprocess
 from pathlib import Path
 
-from core.clock import Clock
+import pytest
+
 from ansinh.demo import DEMO_IDENTITIES, STRANGER_PHONE, load_demo
-from tests.ussd_factories import ansinh_command, worker_env
+from core.clock import Clock
+from tests.support.ussd_factories import ansinh_command, worker_env
+
+pytestmark = pytest.mark.slow  # starts processes
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 

@@ -9,11 +9,15 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from ansinh.cli import main
 from ansinh.cli_support import CliState
-from tests.ussd_factories import ansinh_command, free_port, worker_env
+from tests.support.processes import free_port
+from tests.support.ussd_factories import ansinh_command, worker_env
+
+pytestmark = pytest.mark.slow  # starts processes
 
 ROOT = Path(__file__).resolve().parents[2]
 

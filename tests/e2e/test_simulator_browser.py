@@ -17,15 +17,15 @@ from werkzeug.serving import make_server
 from ansinh import create_app
 from ansinh.dispatching import start_dispatchers
 from core.models import OutboxMessage
-from tests.browser_support import english_in, watch_console
-from tests.ussd_factories import build_world
+from tests.support.browser_support import english_in, watch_console
+from tests.support.ussd_factories import build_world
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
-pytestmark = [pytest.mark.browser,
+pytestmark = [pytest.mark.browser, pytest.mark.slow,
               pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (make browser)")]
 
 

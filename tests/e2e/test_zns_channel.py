@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from core.storage.db import transaction
 from core.models import Identity, Person
-from tests.e2e.test_zalo_bot import APP_ID, OA_ID, OA_SECRET, post, stamp
-from tests.notify_support import (
+from core.storage.db import transaction
+from tests.adapters.test_zalo_bot import APP_ID, OA_ID, OA_SECRET, post, stamp
+from tests.support.notify_support import (
     beneficiary,
     import_payments,
     link,
@@ -21,10 +21,10 @@ from tests.notify_support import (
     payment_row,
     person,
 )
-from tests.standins.server import StandIn
-from tests.standins.twilio import MESSAGES_PATH, TwilioMessages
-from tests.standins.zns import ZnsApi
-from tests.standins_bot import ZaloApi
+from tests.support.standins.server import StandIn
+from tests.support.standins.twilio import MESSAGES_PATH, TwilioMessages
+from tests.support.standins.zns import ZnsApi
+from tests.support.standins_bot import ZaloApi
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "docs" / "zns-templates.example.json"
 SON = "+84912000001"  # the guardian, on Zalo

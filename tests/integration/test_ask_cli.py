@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from ansinh.cli import main
 from ansinh.cli_support import CliState
 from core.vietnamese_text import sms_size
-from tests.unit.factories import build_family
+from tests.support.factories import build_family
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ import pytest
 from click.testing import CliRunner
 
 from ansinh.cli import main
-from tests.standins.server import StandIn
-from tests.standins_bot import TelegramBotApi
+from tests.support.standins.server import StandIn
+from tests.support.standins_bot import TelegramBotApi
 
 URL = "https://ansinh.example.vn/telegram/webhook"
 

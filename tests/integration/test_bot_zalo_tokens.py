@@ -6,10 +6,10 @@ from datetime import timedelta
 import pytest
 
 from bot.zalo_tokens import ZaloTokens
-from core.outbox.dispatch import TemporaryError
 from core.models import ProviderToken
-from tests.standins.server import StandIn
-from tests.standins_bot import ZaloApi
+from core.outbox.dispatch import TemporaryError
+from tests.support.standins.server import StandIn
+from tests.support.standins_bot import ZaloApi
 
 
 @pytest.fixture

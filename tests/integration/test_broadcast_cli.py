@@ -12,7 +12,7 @@ from ansinh.cli import main
 from ansinh.cli_support import CliState
 from core.models import Broadcast, Identity, OutboxMessage
 from core.vietnamese_text import is_gsm7, strip_diacritics
-from tests.console_support import (
+from tests.support.console_support import (
     HUONG_THUY,
     PHU_VINH,
     THUAN_HOA,

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from core.outbox.dispatch import Dispatcher
 from core.models import AuditLog, Identity, OutboxMessage
+from core.outbox.dispatch import Dispatcher
 from core.outbox.writes import enqueue
-from tests.console_support import (
+from tests.support.console_support import (
     PHU_VINH,
     THUAN_HOA,
     make_beneficiary,
@@ -17,8 +17,8 @@ from tests.console_support import (
     post,
     sign_in,
 )
-from tests.standins import Canned
-from tests.standins.twilio import MESSAGES_PATH, twilio_standin
+from tests.support.standins import Canned
+from tests.support.standins.twilio import MESSAGES_PATH, twilio_standin
 from ussd.twilio_sender import TwilioSender
 
 PHONE = "+84978451203"

@@ -14,7 +14,16 @@ from ansinh.cli import main
 from ansinh.cli_support import CliState
 from ansinh.demo import DEMO_IDENTITIES, STRANGER_PHONE, load_demo
 from core.imports import import_file
-from core.models import AuditLog, Beneficiary, CashSchedule, Contact, Identity, Payment, Person, Unit
+from core.models import (
+    AuditLog,
+    Beneficiary,
+    CashSchedule,
+    Contact,
+    Identity,
+    Payment,
+    Person,
+    Unit,
+)
 
 TODAY = date(2026, 11, 26)
 SMALL = 0.01

@@ -22,8 +22,8 @@ from ansinh.runtime import Runtime
 from core.clock import FakeClock
 from core.models import OutboxMessage
 from tests.conftest import TODAY
-from tests.unit.factories import build_family
-from tests.ussd_factories import USSD_AUTH
+from tests.support.factories import build_family
+from tests.support.ussd_factories import USSD_AUTH
 
 
 class CuttableProxy:

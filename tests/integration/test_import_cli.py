@@ -139,7 +139,7 @@ def test_a_file_missing_a_column_says_so_above_its_rows(run, tmp_path):
 def test_old_excel_list_with_a_bad_row_and_a_damaged_one(run, sessions, tmp_path):
     """An .xls saved by Excel 97–2003 (made here with xlwt): the same counts and row-numbered
     errors as a CSV; the same file cut short is one Vietnamese line and exit 2."""
-    from tests.old_workbooks import to_xls
+    from tests.support.old_workbooks import to_xls
 
     sheet = [["DANH SÁCH ĐỐI TƯỢNG"], [],
              ["Mã đối tượng", "Họ và tên", "Ngày sinh", "Mã xã", "Diện đối tượng", "Đơn vị chi trả",

@@ -13,7 +13,7 @@ from core.imports import import_rows
 from core.imports.bulk import insert_rows
 from core.imports.foreign_keys import DanglingKey, SetWiseKeys
 from core.models import Beneficiary, Contact, Identity, Person, utcnow
-from tests.unit.factories import make_beneficiary
+from tests.support.factories import make_beneficiary
 
 TODAY = date(2026, 11, 26)
 

@@ -13,8 +13,8 @@ from sqlalchemy import select
 
 from ansinh.cli import main
 from core.imports import import_file
-from core.reports.indicators import compute
 from core.models import Beneficiary
+from core.reports.indicators import compute
 
 TODAY = date(2026, 11, 26)
 HEADER = "Mã đối tượng,Họ và tên,Ngày sinh,Mã xã,Diện đối tượng,Hình thức nhận,Đơn vị chi trả\n"
@@ -102,7 +102,7 @@ def test_a_province_adds_its_own_name_and_stored_rows_follow(sessions, tmp_path,
 
 
 def test_db_upgrade_brings_names_stored_before_to_their_one_name(sessions, cli):
-    from tests.console_support import make_beneficiary, make_payment
+    from tests.support.console_support import make_beneficiary, make_payment
 
     with sessions.begin() as session:
         for code, provider in (("HUE-1", "Viettel"), ("HUE-2", "Bưu điện - VietinBank"), ("HUE-3", "Quỹ X")):

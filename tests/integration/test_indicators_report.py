@@ -15,10 +15,10 @@ from click.testing import CliRunner
 
 from ansinh.cli import main
 from ansinh.cli_support import CliState
-from core.clock import FakeClock
 from ansinh.demo import load_demo
+from core.clock import FakeClock
 from core.vietnamese_text import to_ascii
-from tests.console_support import make_officer, sign_in
+from tests.support.console_support import make_officer, sign_in
 
 REPORT = {  # DOMAIN.md, "What the province reported" (November 2023)
     "beneficiaries": 60_738, "with_account": 48_247, "paid_via_account": 33_054,

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from ansinh.dispatching import drain_spools
 from core.outbox.dispatch import Dispatcher
 from core.models import OutboxMessage
-from tests.e2e.test_sms_kannel import KEY, sendsms, settings
+from tests.adapters.test_sms_kannel import KEY, sendsms, settings
 from tests.integration import test_faults
 from ussd import make_senders
 

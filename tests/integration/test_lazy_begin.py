@@ -10,12 +10,12 @@ import pytest
 from sqlalchemy import event, func, select, text
 from sqlalchemy.engine import Engine
 
+from core.models import AuditLog, Complaint, Person
 from core.privacy.audit import record_disclosure
 from core.storage.db import lazy_begin_sessions
-from core.models import AuditLog, Complaint, Person
 from core.storage.pg_writes import needs_transaction
-from tests.e2e.test_sms_twilio import inbound, messages, signed_post
-from tests.ussd_factories import LAI_AMOUNT_VI, LAI_PHONE, build_world
+from tests.support.twilio_sms import inbound, messages, signed_post
+from tests.support.ussd_factories import LAI_AMOUNT_VI, LAI_PHONE, build_world
 
 IDLE = 0  # psycopg.pq.TransactionStatus
 

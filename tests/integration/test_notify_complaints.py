@@ -5,11 +5,18 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from core.complaints.workflow import assign, reply, resolve
 from core.i18n import Translator
 from core.models import AuditLog, Complaint, Officer, Person
-from core.complaints.workflow import assign, reply, resolve
 from core.notify.errors import ActionRefused
-from tests.notify_support import OTHER_UNIT, UNIT, beneficiary, link, outbox, person
+from tests.support.notify_support import (
+    OTHER_UNIT,
+    UNIT,
+    beneficiary,
+    link,
+    outbox,
+    person,
+)
 
 LAI = "+84912345678"
 

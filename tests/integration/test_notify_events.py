@@ -7,12 +7,12 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from core.outbox.dispatch import Dispatcher
 from core.imports import import_file
 from core.models import AuditLog
 from core.notify.recipients import GuardianError, remove_guardian
+from core.outbox.dispatch import Dispatcher
 from core.vietnamese_text import sms_size
-from tests.notify_support import (
+from tests.support.notify_support import (
     OTHER_UNIT,
     FakeSender,
     beneficiary,

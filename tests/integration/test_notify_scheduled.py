@@ -14,7 +14,7 @@ from ansinh.cli_support import CliState
 from core.i18n import Translator
 from core.models import Complaint, ReceiptCheck
 from core.notify.receipts import answer_receipt, parse_answer
-from tests.notify_support import (
+from tests.support.notify_support import (
     beneficiary,
     import_payments,
     import_schedules,

@@ -13,7 +13,7 @@ from ansinh.cli import main
 from ansinh.cli_support import CliState
 from core.models import OutboxMessage, Payment
 from core.outbox.writes import enqueue
-from tests.notify_support import beneficiary
+from tests.support.notify_support import beneficiary
 
 
 @pytest.fixture

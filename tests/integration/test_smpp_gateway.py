@@ -12,12 +12,17 @@ from smpplib.client import SimpleSequenceGenerator
 from sqlalchemy import select
 
 from ansinh.runtime import Runtime
-from core.outbox.dispatch import Dispatcher
 from core.models import OutboxMessage
+from core.outbox.dispatch import Dispatcher
 from core.outbox.writes import enqueue
 from tests.conftest import REDIS_URL
-from tests.standins.smsc import StandInSmsc
-from tests.ussd_factories import LAI_AMOUNT_VI, LAI_PHONE, QUANG_PHONE, build_world
+from tests.support.standins.smsc import StandInSmsc
+from tests.support.ussd_factories import (
+    LAI_AMOUNT_VI,
+    LAI_PHONE,
+    QUANG_PHONE,
+    build_world,
+)
 from ussd.smpp_gateway import SmppGateway
 from ussd.smpp_link import LinkConfig, SmppLink, SubmitRefused
 from ussd.smpp_sender import SmppSender

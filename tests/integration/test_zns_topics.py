@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from core.models import Complaint
 from core.complaints.workflow import reply
-from tests.notify_support import (
+from core.models import Complaint
+from tests.support.notify_support import (
     UNIT,
     beneficiary,
     import_payments,

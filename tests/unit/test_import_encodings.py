@@ -11,7 +11,7 @@ from openpyxl import Workbook
 
 from core.imports import ImportFileError, read_table
 from core.imports.encodings import _TCVN3, decode_tcvn3, decode_vni
-from tests.import_fuzz_support import cp1258_bytes
+from tests.support.import_fuzz_support import cp1258_bytes
 
 HEADER = "Mã đối tượng,Họ và tên,Ngày sinh,Mã xã\nHUE-0001,Nguyễn Thị Lài,1941,19786\n"
 

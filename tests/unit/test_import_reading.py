@@ -139,7 +139,7 @@ AS_READ = [
 def test_old_excel_and_libreoffice_cells_read_as_in_xlsx(name, tmp_path):
     """Title and blank rows above the header skipped, rows numbered as the officer sees them, dates
     as dd/mm/yyyy, whole numbers without '.0', text as typed: from bytes and from a path alike."""
-    from tests.old_workbooks import to_ods, to_xls
+    from tests.support.old_workbooks import to_ods, to_xls
 
     data = to_xls(OFFICERS_SHEET) if name.endswith(".xls") else to_ods(OFFICERS_SHEET)
     assert data.startswith(b"\xd0\xcf\x11\xe0" if name.endswith(".xls") else b"PK\x03\x04")
@@ -155,7 +155,7 @@ def test_old_excel_and_libreoffice_cells_read_as_in_xlsx(name, tmp_path):
 
 
 def test_xls_list_below_a_hidden_sheet_and_away_from_the_corner():
-    from tests.old_workbooks import to_xls
+    from tests.support.old_workbooks import to_xls
 
     data = to_xls(OFFICERS_SHEET[2:], hidden_first=True, start_row=3, start_column=2)
     table = read_table(data, "ds.xls")
@@ -165,7 +165,7 @@ def test_xls_list_below_a_hidden_sheet_and_away_from_the_corner():
 
 @pytest.mark.parametrize("cut", [0.5, 0.9])
 def test_a_damaged_xls_or_ods_is_a_vietnamese_message(cut):
-    from tests.old_workbooks import to_ods, to_xls
+    from tests.support.old_workbooks import to_ods, to_xls
 
     for data, name in ((to_xls(OFFICERS_SHEET), "ds.xls"), (to_ods(OFFICERS_SHEET), "ds.ods")):
         with pytest.raises(ImportFileError) as caught:

@@ -6,13 +6,13 @@ from datetime import date
 
 import pytest
 
-from core.i18n import Translator
 from core.answers.cash_days import CashSlot
+from core.conversation.render import render_for_channel
+from core.i18n import Translator
 from core.models import Beneficiary, Payment, Unit
 from core.notify.queue import compose
 from core.notify.sentences import payment_text, receipt_question, reminder_text, schedule_text
 from core.notify.phrases import who
-from core.conversation.render import render_for_channel
 from core.settings import Settings
 from core.vietnamese_text import sms_size
 

@@ -8,9 +8,9 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from core.presenters.page_breaks import first_part, pages
-from tests.fuzz_support import fuzz_settings
-from tests.import_fuzz_support import examples
-from tests.page_seams import check_pages, seam_problem
+from tests.support.fuzz_support import fuzz_settings
+from tests.support.import_fuzz_support import examples
+from tests.support.page_seams import check_pages, seam_problem
 
 WORDS = st.sampled_from(["tien", "tro", "cap", "cua", "ba", "ong", "da", "chi", "tra", "vao", "vi", "Viettel",
                          "Money", "tai", "khoan", "thuong", "trong", "ngay", "dau", "thang", "xa", "Nha",

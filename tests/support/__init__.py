@@ -1,0 +1,1 @@
+"""What the tests share: factories, stand-ins for providers, process helpers."""
