@@ -36,7 +36,7 @@ class ChannelServices:
         from core.conversation.dialog import Dialog
 
         rt = self.runtime
-        return Dialog(rt.sessions, rt.clock, rt.settings, rt.state)
+        return Dialog(rt.sessions, rt.clock, rt.settings, rt.state, dedupe=self.dedupe)
 
     @cached_property
     def dedupe(self):

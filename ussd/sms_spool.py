@@ -17,18 +17,14 @@ from __future__ import annotations
 import logging
 import uuid
 
-from twilio.twiml.messaging_response import MessagingResponse
-
-from core.storage.db import after_commit, database_unavailable, transaction
-from core.storage.dedupe import IN_FLIGHT, AlreadyAnswered
-from core.conversation.messages import Inbound, Reply
-from core.outbox.writes import enqueue
+from core.conversation.dialog import queue_replies
+from core.storage.db import database_unavailable, transaction
+from core.conversation.messages import Inbound
 from core.storage.spool import FileSpool, SpooledMessage
 
 logger = logging.getLogger(__name__)
 PROVIDER = "twilio"
 BATCH = 50  # messages per drain; the next call takes the rest
-ANSWERED_BY_SMS = str(MessagingResponse())  # what a redelivery gets: the answer went out by the outbox
 
 
 def spool_of(settings) -> FileSpool:
@@ -76,29 +72,15 @@ def _answer(runtime, message: SpooledMessage) -> bool | None:
     sid, key = record.get("message_sid") or "", record.get("key") or message.path.stem
     inbound = Inbound(channel="sms", sender=record["sender"], text=record.get("text") or "", session_id=None,
                       provider_meta={"provider": PROVIDER, "message_sid": sid, "to": record.get("to", "")})
-    dedupe = runtime.dedupe
-    committed: list[bool] = []
-
-    def queue(session, replies: list[Reply]) -> None:
-        for index, reply in enumerate(r for r in replies if r.text and r.text.strip()):
-            enqueue(session, channel="sms", address=inbound.sender, text=reply.text, kind="reply",
-                    key=f"{PROVIDER}:{key}:{index}")
-        if sid:
-            dedupe.record(session, PROVIDER, sid, ANSWERED_BY_SMS)
-        after_commit(session, lambda: committed.append(True))
-
     try:
-        check = (lambda session: dedupe.check(session, PROVIDER, sid)) if sid else None
-        replies = runtime.dialog.handle(inbound, before=check, finish=queue, raise_unavailable=True)
-        if not committed:  # the turn failed for another reason and answered its apology: send that
-            with transaction(runtime.sessions) as session:
-                queue(session, replies)
-    except AlreadyAnswered as seen:
-        first = seen.response if seen.response is not None else dedupe.seen_before(PROVIDER, sid)
-        if first is None or first == IN_FLIGHT:
+        result = runtime.dialog.answer(inbound, raise_unavailable=True, outbox_key=f"{PROVIDER}:{key}")
+        if result.in_flight:
             return False  # a redelivery is being answered right now: look again next time
-        logger.info("kept SMS %s was answered meanwhile (a redelivery); not answered twice", sid)
-        return True
+        if result.repeated:
+            logger.info("kept SMS %s was answered meanwhile (a redelivery); not answered twice", sid)
+        elif not result.committed:  # the turn failed for another reason and answered its apology: send that
+            with transaction(runtime.sessions) as session:
+                queue_replies(session, inbound, result.replies, f"{PROVIDER}:{key}")
     except Exception as error:
         if database_unavailable(error):
             logger.info("SMS spool: the database is still unavailable (%s)", type(error).__name__)

@@ -78,9 +78,9 @@ class Flows:
         if birth is None:
             st["error"] = "birth"
             return
-        before = registration.open_challenge(turn.session, "phone", turn.phone)
-        note = registration.start(turn.ctx, self.state_store, turn.asker, "phone", turn.phone, reg.get("code"), birth)
-        after = registration.open_challenge(turn.session, "phone", turn.phone)
+        before = registration.open_challenge(turn.session, "phone", turn.address)
+        note = registration.start(turn.ctx, self.state_store, turn.asker, "phone", turn.address, reg.get("code"), birth)
+        after = registration.open_challenge(turn.session, "phone", turn.address)
         if after is not None and (before is None or after.id != before.id):
             reg.update(step="otp", challenge=after.id, sent_to=mask_phone(after.sent_to))
             reg.pop("code", None)
@@ -89,7 +89,7 @@ class Flows:
             st.update(screen="answer", kind="note", note=note, page=0, back="home")
 
     def _confirm(self, turn, st: dict, reg: dict, value: str) -> None:
-        note = registration.confirm(turn.ctx, "phone", turn.phone, value)
+        note = registration.confirm(turn.ctx, "phone", turn.address, value)
         if note is None:
             st["error"] = "otp"
             return
@@ -99,17 +99,17 @@ class Flows:
             return
         st.pop("reg", None)
         st.update(screen="answer", kind="note", note=note, page=0, back="home")
-        turn.asker = resolve(turn.session, "ussd", turn.phone)  # newly linked: the start menu changes
+        turn.asker = resolve(turn.session, "ussd", turn.address)  # newly linked: the start menu changes
 
     # -- complaints -----------------------------------------------------------------------------
     def file_complaint(self, turn, st: dict, value: str) -> bool:
         choice = COMPLAINT_CHOICES.get(value)
-        beneficiary = turn.beneficiary(st)
+        beneficiary = turn.beneficiary_with_id(st.get("b"))
         if choice is None:
             return False
         category, label = choice
         complaint = complaints.file_complaint(turn.ctx, text=turn.t._(label), intent="complaint", beneficiary=beneficiary,
-                                              person=turn.asker.person, reply_to=turn.phone,
+                                              person=turn.asker.person, reply_to=turn.address,
                                               period=self.clock.current_period(), category=category)
         note = complaints.acknowledge(turn.ctx, complaint)
         st.update(screen="answer", kind="note", note=note, page=0, back="menu")

@@ -16,17 +16,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import dataclass
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.presenters import ussd_flows
-from core.answers.context import AnswerContext
 from core.clock import Clock
 from core.storage.db import lazy_begin_sessions, retry_on_stale_connection
-from core.i18n import Translator, translator
-from core.conversation.identity import Asker, resolve
-from core.conversation.messages import Reply
+from core.conversation.messages import Inbound, Reply
+from core.conversation.turn import Turn
 from core.presenters.ussd_screens import Screens
 
 logger = logging.getLogger(__name__)
@@ -41,28 +38,10 @@ PERSONAL_ANSWERS = ("status", "schedule", "amount")
 STRANGER_ITEMS = {"1": "info", "2": "register", "3": "contact_officer"}
 
 
-@dataclass
-class Turn:
-    """What one request needs: the database session, the caller and the translator."""
-
-    session: Session
-    phone: str
-    asker: Asker
-    t: Translator
-    ctx: AnswerContext
-
-    @property
-    def known(self) -> bool:
-        return self.asker.knows_anyone
-
-    def beneficiary(self, st: dict):
-        return next((b for b, _ in self.asker.beneficiaries if b.id == st.get("b")), None)
-
-
 def _fits(turn: Turn, st: dict) -> bool:
     """Does a screen that shows one beneficiary still have one this caller may ask about?"""
     personal = st.get("screen") in PERSONAL_SCREENS or (st.get("screen") == "answer" and st.get("kind") in PERSONAL_ANSWERS)
-    return not personal or turn.beneficiary(st) is not None
+    return not personal or turn.beneficiary_with_id(st.get("b")) is not None
 
 
 def _clean(raw: str | None) -> str:
@@ -144,11 +123,8 @@ class UssdMenu:
         return reply
 
     def _turn(self, session: Session, phone: str) -> Turn:
-        asker = resolve(session, "ussd", phone, self.clock.current_period())  # with this month's payments
-        language = asker.language or "vi"
-        t = translator(language)  # shared per language: no Locale parsed per screen
-        ctx = AnswerContext(session, t, "ussd", self.clock, self.settings, actor=f"ussd:{phone}"[:80])
-        return Turn(session, phone, asker, t, ctx)
+        inbound = Inbound(channel="ussd", sender=phone, text="")
+        return Turn.on_menu(session, inbound, self.clock, self.settings, self.state)
 
     def _fresh(self, turn: Turn, phone: str) -> dict:
         st = {"phone": phone, "depth": 0}

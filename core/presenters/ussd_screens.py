@@ -105,7 +105,7 @@ class Screens:
 
     def _menu(self, st: dict) -> str:
         t = self.t
-        beneficiary = self.turn.beneficiary(st)
+        beneficiary = self.turn.beneficiary_with_id(st.get("b"))
         name = addressed(self.turn.ctx, beneficiary)
         own = self.turn.asker.role_for(beneficiary.id) == "self"
         head = t.p_("ussd", "Hello %(name)s", name=name) if own else t.p_("ussd", "About %(name)s:", name=name)
@@ -135,7 +135,7 @@ class Screens:
 
     def _history(self, st: dict) -> str:
         page = max(0, st.get("page", 0))
-        text, more = payment_history(self.turn.ctx, self.turn.beneficiary(st), page)
+        text, more = payment_history(self.turn.ctx, self.turn.beneficiary_with_id(st.get("b")), page)
         st.update(page=page, more=more)
         return self._paged(st, text, index="sub", count="subs", more_after=more)
 
@@ -144,7 +144,7 @@ class Screens:
 
     def answer_text(self, st: dict) -> str:
         ctx, kind = self.turn.ctx, st.get("kind")
-        beneficiary = self.turn.beneficiary(st)
+        beneficiary = self.turn.beneficiary_with_id(st.get("b"))
         if kind == "note":
             return st.get("note") or ""
         if kind == "info":
