@@ -22,13 +22,6 @@ class ChannelServices:
         return self.runtime.settings
 
     @cached_property
-    def menu(self):
-        from core.presenters.ussd_menu import UssdMenu
-
-        rt = self.runtime
-        return UssdMenu(rt.sessions, rt.clock, rt.settings, rt.state)
-
-    @cached_property
     def dialog(self):
         existing = getattr(self.runtime, "dialog", None)  # the Runtime's, when it has one
         if existing is not None:

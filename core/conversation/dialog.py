@@ -10,6 +10,7 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
@@ -31,6 +32,9 @@ from core.conversation.messages import Inbound, Reply
 from core.settings import Settings
 from core.storage.state import StateStore
 from core.vietnamese_text import fold
+
+if TYPE_CHECKING:
+    from core.presenters.ussd_menu import UssdMenu
 
 logger = logging.getLogger(__name__)
 
@@ -87,6 +91,16 @@ class Dialog:
         self.settings = settings
         self.state = state
         self._parser = parser
+        self._menu: UssdMenu | None = None
+
+    @property
+    def menu(self) -> UssdMenu:
+        """The numbered menu that presents a session channel's (USSD) turns."""
+        if self._menu is None:
+            from core.presenters.ussd_menu import UssdMenu
+
+            self._menu = UssdMenu(self.clock, self.settings, self.state)
+        return self._menu
 
     @property
     def parser(self) -> Callable:
@@ -101,7 +115,9 @@ class Dialog:
         return self.answer(inbound).replies
 
     def answer(self, inbound: Inbound, *, raise_unavailable: bool = False, outbox_key: str | None = None) -> TurnResult:
-        """One turn, one transaction, and what became of it. A provider message id in
+        """One turn, one transaction, and what became of it, on every channel: a message with a
+        session event (USSD) is presented by the numbered menu, others by the routes below; its
+        failures reach the caller, which answers in the session's own way. A provider message id in
         `provider_meta` ("provider", "message_sid") is checked in the turn's session and recorded
         with its replies just before the commit, so a redelivery has no second effect and gets the
         first replies back (`TurnResult.repeated`). With `outbox_key` the replies are queued in the
@@ -111,7 +127,7 @@ class Dialog:
         try:
             return retry_on_stale_connection(lambda: self._answer_once(inbound, raise_unavailable, outbox_key))
         except DBAPIError as error:
-            if not is_stale_connection(error) or raise_unavailable:
+            if not is_stale_connection(error) or raise_unavailable or inbound.event is not None:
                 raise
             logger.warning("dialog: database unreachable for a %s message", inbound.channel)
             return TurnResult(self._apology(inbound))
@@ -119,6 +135,8 @@ class Dialog:
     def _answer_once(self, inbound: Inbound, raise_unavailable: bool, outbox_key: str | None) -> TurnResult:
         session: Session = self.sessions()
         try:
+            if inbound.event is not None:  # a session channel: its menu presents the reply; failures reach the caller
+                return TurnResult([self.menu.step(session, inbound)], committed=True)
             message = self._provider_message(inbound)
             if message is not None:
                 try:

@@ -1,9 +1,12 @@
 """The numbered USSD menu as a state machine, channel-agnostic (no web framework here).
 
+A presenter of the conversation: a USSD message comes through the same entry as every other
+(core.conversation.dialog.Dialog.answer, an `Inbound` with a session event), which opens the
+turn's session and retries a stale connection; the menu answers it in that session (`step`).
 Gateways differ in what they send: Africa's Talking sends the whole path typed so far ("1*2*9"),
-others only the latest input. Both end up in `UssdMenu`, which keeps the menu position in the
-state store (database or Redis) for SESSION_TTL seconds, keyed by the gateway's session id and
-bound to the caller's phone. A full path whose state is lost is replayed from the start, so an
+others only the latest input (`path_inbound`, `latest_inbound`). The menu keeps its position in
+the state store (database or Redis) for SESSION_TTL seconds, keyed by the gateway's session id and
+bound to the caller's phone; a session's end event forgets it. A full path whose state is lost is replayed from the start, so an
 Africa's Talking dial-in keeps nothing: it writes no row and takes no write turn.
 
 Main menu for a known phone: 1 this month's money, 2 payment days and place, 3 amount and why,
@@ -17,12 +20,11 @@ from __future__ import annotations
 import hashlib
 import logging
 
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from core.presenters import ussd_flows
 from core.clock import Clock
-from core.storage.db import lazy_begin_sessions, retry_on_stale_connection
-from core.conversation.messages import Inbound, Reply
+from core.conversation.messages import SESSION_CONTINUE, SESSION_END, SESSION_NEW, Inbound, Reply
 from core.conversation.turn import Turn
 from core.presenters.ussd_screens import Screens
 
@@ -57,47 +59,58 @@ def _state_key(session_id: str) -> str:
     return "ussd:" + (raw if len(raw) <= 100 and raw.isprintable() else hashlib.sha256(raw.encode()).hexdigest())
 
 
+def path_inbound(session_id: str, phone: str, text: str | None) -> Inbound:
+    """Africa's Talking style: `text` is every input so far joined by '*' ('' on dial-in)."""
+    return Inbound(channel="ussd", sender=phone, text=text or "", session_id=session_id,
+                   event=SESSION_CONTINUE if text else SESSION_NEW, provider_meta=_WHOLE_PATH)
+
+
+def latest_inbound(session_id: str, phone: str, latest: str | None) -> Inbound:
+    """Gateways that send only the latest input; the first request of a session dials in."""
+    return Inbound(channel="ussd", sender=phone, text=latest or "", session_id=session_id, event=SESSION_CONTINUE)
+
+
+_WHOLE_PATH = {"typed": "path"}
+
+
 class UssdMenu:
-    def __init__(self, sessions: sessionmaker[Session], clock: Clock, settings, state):
-        self.sessions = lazy_begin_sessions(sessions)  # a dial-in, which only reads, opens no transaction
+    def __init__(self, clock: Clock, settings, state):
         self.clock = clock
         self.settings = settings
         self.state = state
         self.flows = ussd_flows.Flows(clock, settings, state)
 
-    # -- entry points ---------------------------------------------------------------------------
-    def answer_path(self, session_id: str, phone: str, text: str | None) -> Reply:
-        """Africa's Talking style: `text` is every input so far joined by '*' ('' on dial-in)."""
-        return retry_on_stale_connection(lambda: self._answer_path(session_id, phone, text))
+    def step(self, session: Session, inbound: Inbound) -> Reply:
+        """One request of a USSD session, in the turn's session (committed here)."""
+        if inbound.event == SESSION_END:
+            self.state.delete(_state_key(inbound.session_id), session)
+            session.commit()
+            return Reply("", end_session=True)
+        if inbound.provider_meta.get("typed") == "path":
+            return self._answer_path(session, inbound.session_id, inbound.sender, inbound.text)
+        return self._answer_latest(session, inbound.session_id, inbound.sender, inbound.text)
 
-    def answer_latest(self, session_id: str, phone: str, latest: str | None) -> Reply:
-        """Gateways that send only the latest input; the first request of a session dials in."""
-        return retry_on_stale_connection(lambda: self._answer_latest(session_id, phone, latest))
-
-    def _answer_path(self, session_id: str, phone: str, text: str | None) -> Reply:
+    def _answer_path(self, session: Session, session_id: str, phone: str, text: str | None) -> Reply:
         inputs = [_clean(part) for part in (text or "").split("*")] if text else []
         key = _state_key(session_id)
         if not inputs:  # the path replays from here, so a dial-in keeps nothing: it only reads
-            with self.sessions() as session:
-                return self._advance(session, key, phone, None, [], _path_hash([]), keep=False)
-        with self.sessions() as session:
-            stored = self.state.get(key, session)
-            if stored and stored.get("phone") == phone:
-                if stored.get("depth") == len(inputs) and stored.get("path") == _path_hash(inputs):
-                    return Reply(stored.get("text", ""), end_session=bool(stored.get("end")))  # a gateway retry
-                if stored.get("depth") == len(inputs) - 1 and stored.get("path") == _path_hash(inputs[:-1]):
-                    return self._advance(session, key, phone, stored, inputs[-1:], _path_hash(inputs))
-            if len(inputs) > MAX_STEPS:
-                inputs = []  # too long to replay: start again
-            return self._advance(session, key, phone, None, inputs, _path_hash(inputs))
+            return self._advance(session, key, phone, None, [], _path_hash([]), keep=False)
+        stored = self.state.get(key, session)
+        if stored and stored.get("phone") == phone:
+            if stored.get("depth") == len(inputs) and stored.get("path") == _path_hash(inputs):
+                return Reply(stored.get("text", ""), end_session=bool(stored.get("end")))  # a gateway retry
+            if stored.get("depth") == len(inputs) - 1 and stored.get("path") == _path_hash(inputs[:-1]):
+                return self._advance(session, key, phone, stored, inputs[-1:], _path_hash(inputs))
+        if len(inputs) > MAX_STEPS:
+            inputs = []  # too long to replay: start again
+        return self._advance(session, key, phone, None, inputs, _path_hash(inputs))
 
-    def _answer_latest(self, session_id: str, phone: str, latest: str | None) -> Reply:
+    def _answer_latest(self, session: Session, session_id: str, phone: str, latest: str | None) -> Reply:
         key = _state_key(session_id)
-        with self.sessions() as session:
-            stored = self.state.get(key, session)
-            if not stored or stored.get("phone") != phone:
-                return self._advance(session, key, phone, None, [], "")
-            return self._advance(session, key, phone, stored, [_clean(latest)], "")
+        stored = self.state.get(key, session)
+        if not stored or stored.get("phone") != phone:
+            return self._advance(session, key, phone, None, [], "")
+        return self._advance(session, key, phone, stored, [_clean(latest)], "")
 
     # -- the machine ----------------------------------------------------------------------------
     def _advance(self, session: Session, key: str, phone: str, stored: dict | None, inputs: list[str], path: str,
