@@ -12,14 +12,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot.keyboards import pack
 from core.storage.db import transaction
 from core.conversation.messages import Inbound, Reply
 from core.outbox.writes import enqueue
 
 logger = logging.getLogger(__name__)
 
-Outgoing = tuple[str, "dict[str, Any] | None"]  # (text, buttons for bot.keyboards.pack)
+Outgoing = tuple[str, "dict[str, Any] | None"]  # (text, buttons: the outbox row's `buttons`, bot.keyboards)
 
 
 def dialog_of(runtime):  # noqa: ANN001, ANN201
@@ -58,7 +57,7 @@ def queue_replies(session: Session, channel: str, address: str, outgoing: list[O
     for index, (text, markup) in enumerate(outgoing):
         if not text or not text.strip():
             continue
-        row = enqueue(session, channel=channel, address=address, text=pack(text, markup), kind="reply",
+        row = enqueue(session, channel=channel, address=address, text=text, buttons=markup, kind="reply",
                       key=f"{key}:{index}", person_id=person_id)
         queued += row is not None
     return queued

@@ -17,7 +17,7 @@ import threading
 import warnings
 from datetime import timedelta
 
-from bot.keyboards import TELEGRAM_TEXT_LIMIT, to_telegram, unpack
+from bot.keyboards import TELEGRAM_TEXT_LIMIT, to_telegram
 from core.outbox.dispatch import PermanentError, SendResult, TemporaryError
 from core.conversation.render import fit_chars
 
@@ -69,7 +69,7 @@ class TelegramSender:
     def send(self, message) -> SendResult:  # noqa: ANN001 - core.models.OutboxMessage
         from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
-        text, markup = unpack(message.text)
+        text, markup = message.text, message.buttons
         text = fit_chars(text, TELEGRAM_TEXT_LIMIT)
         future = asyncio.run_coroutine_threadsafe(self._send_message(message.address, text, markup), self._running_loop())
         try:

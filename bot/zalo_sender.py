@@ -57,7 +57,7 @@ class ZaloSender:
         return body if isinstance(body, dict) else {}
 
     def send(self, message) -> SendResult:  # noqa: ANN001 - core.models.OutboxMessage
-        text = fit_chars(plain_text(message.text), TEXT_LIMIT)
+        text = fit_chars(plain_text(message.text, message.buttons), TEXT_LIMIT)
         token = self.tokens.access_token()
         body = self._post(token, message.address, text)
         if _code(body) in TOKEN_ERRORS:
