@@ -7,11 +7,12 @@ the outbox senders of the channels whose credentials are configured.
 from __future__ import annotations
 
 import logging
+from core.parts import RuntimeParts
 
 logger = logging.getLogger(__name__)
 
 
-def init_app(app, runtime) -> None:  # noqa: ANN001
+def init_app(app, runtime: RuntimeParts) -> None:  # noqa: ANN001
     from bot import telegram, zalo
 
     telegram.init_app(app, runtime)
