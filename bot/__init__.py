@@ -7,12 +7,17 @@ the outbox senders of the channels whose credentials are configured.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
+
 from core.parts import RuntimeParts
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 logger = logging.getLogger(__name__)
 
 
-def init_app(app, runtime: RuntimeParts) -> None:  # noqa: ANN001
+def init_app(app: Flask, runtime: RuntimeParts) -> None:
     from bot import telegram, zalo
 
     telegram.init_app(app, runtime)

@@ -27,7 +27,7 @@ import logging
 import re
 from datetime import datetime, timedelta, timezone
 
-from flask import Blueprint, Response, abort, jsonify, request
+from flask import Blueprint, Flask, Response, abort, jsonify, request
 
 from core.parts import RuntimeParts
 from bot.conversation import Outgoing, ask_dialog, encodable, queue_in_transaction
@@ -188,5 +188,5 @@ def make_blueprint(runtime: RuntimeParts) -> Blueprint:
     return blueprint
 
 
-def init_app(app, runtime: RuntimeParts) -> None:  # noqa: ANN001
+def init_app(app: Flask, runtime: RuntimeParts) -> None:
     app.register_blueprint(make_blueprint(runtime))
