@@ -55,9 +55,10 @@ class Turn:
     @classmethod
     def on_menu(cls, session: Session, inbound: Inbound, clock, settings, state: StateStore) -> Turn:
         """A USSD menu step: the menu keeps its own position, so no memory is recalled, and the
-        language is the person's own (a stranger's USSD menu is in Vietnamese)."""
+        language is the person's own (a stranger's USSD menu is in Vietnamese). The gateway
+        adapter has already put the caller's phone in E.164."""
         asker = resolve(session, inbound.channel, inbound.sender, clock.current_period())
-        kind, address = identity_key(inbound.channel, inbound.sender)
+        kind, address = "phone", inbound.sender
         t = translator(asker.language or "vi")  # shared per language: no Locale parsed per screen
         ctx = AnswerContext(session, t, inbound.channel, clock, settings, actor=f"{inbound.channel}:{address}"[:80])
         return cls(session, inbound, asker, kind, address, ctx, state)

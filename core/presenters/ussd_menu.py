@@ -6,8 +6,9 @@ turn's session and retries a stale connection; the menu answers it in that sessi
 Gateways differ in what they send: Africa's Talking sends the whole path typed so far ("1*2*9"),
 others only the latest input (`path_inbound`, `latest_inbound`). The menu keeps its position in
 the state store (database or Redis) for SESSION_TTL seconds, keyed by the gateway's session id and
-bound to the caller's phone; a session's end event forgets it. A full path whose state is lost is replayed from the start, so an
-Africa's Talking dial-in keeps nothing: it writes no row and takes no write turn.
+bound to the caller's phone; a session's end event forgets it. A full path whose state is lost is
+replayed from the start, so an Africa's Talking dial-in keeps nothing: it writes no row and takes
+no write turn.
 
 Main menu for a known phone: 1 this month's money, 2 payment days and place, 3 amount and why,
 4 past months (9 next, 0 back), 5 register / guardian, 6 officer or complaint; "00" goes back to
@@ -87,39 +88,40 @@ class UssdMenu:
             session.commit()
             return Reply("", end_session=True)
         if inbound.provider_meta.get("typed") == "path":
-            return self._answer_path(session, inbound.session_id, inbound.sender, inbound.text)
-        return self._answer_latest(session, inbound.session_id, inbound.sender, inbound.text)
+            return self._answer_path(session, inbound)
+        return self._answer_latest(session, inbound)
 
-    def _answer_path(self, session: Session, session_id: str, phone: str, text: str | None) -> Reply:
+    def _answer_path(self, session: Session, inbound: Inbound) -> Reply:
+        session_id, phone, text = inbound.session_id, inbound.sender, inbound.text
         inputs = [_clean(part) for part in (text or "").split("*")] if text else []
         key = _state_key(session_id)
         if not inputs:  # the path replays from here, so a dial-in keeps nothing: it only reads
-            return self._advance(session, key, phone, None, [], _path_hash([]), keep=False)
+            return self._advance(session, key, inbound, None, [], _path_hash([]), keep=False)
         stored = self.state.get(key, session)
         if stored and stored.get("phone") == phone:
             if stored.get("depth") == len(inputs) and stored.get("path") == _path_hash(inputs):
                 return Reply(stored.get("text", ""), end_session=bool(stored.get("end")))  # a gateway retry
             if stored.get("depth") == len(inputs) - 1 and stored.get("path") == _path_hash(inputs[:-1]):
-                return self._advance(session, key, phone, stored, inputs[-1:], _path_hash(inputs))
+                return self._advance(session, key, inbound, stored, inputs[-1:], _path_hash(inputs))
         if len(inputs) > MAX_STEPS:
             inputs = []  # too long to replay: start again
-        return self._advance(session, key, phone, None, inputs, _path_hash(inputs))
+        return self._advance(session, key, inbound, None, inputs, _path_hash(inputs))
 
-    def _answer_latest(self, session: Session, session_id: str, phone: str, latest: str | None) -> Reply:
-        key = _state_key(session_id)
+    def _answer_latest(self, session: Session, inbound: Inbound) -> Reply:
+        key = _state_key(inbound.session_id)
         stored = self.state.get(key, session)
-        if not stored or stored.get("phone") != phone:
-            return self._advance(session, key, phone, None, [], "")
-        return self._advance(session, key, phone, stored, [_clean(latest)], "")
+        if not stored or stored.get("phone") != inbound.sender:
+            return self._advance(session, key, inbound, None, [], "")
+        return self._advance(session, key, inbound, stored, [_clean(inbound.text)], "")
 
     # -- the machine ----------------------------------------------------------------------------
-    def _advance(self, session: Session, key: str, phone: str, stored: dict | None, inputs: list[str], path: str,
-                 keep: bool = True) -> Reply:
+    def _advance(self, session: Session, key: str, inbound: Inbound, stored: dict | None, inputs: list[str],
+                 path: str, keep: bool = True) -> Reply:
         """One turn in one transaction: the menu position is written with the answers' audit rows
         and any registration step, and commits with them. Without `keep` the position is not
         written: the next request's path replays it (a dial-in, where no step has run)."""
-        turn = self._turn(session, phone)
-        st = dict(stored) if stored else self._fresh(turn, phone)
+        turn = Turn.on_menu(session, inbound, self.clock, self.settings, self.state)
+        st = dict(stored) if stored else self._fresh(turn, inbound.sender)
         for value in inputs:
             self._step(turn, st, value)
         if not _fits(turn, st):
@@ -134,10 +136,6 @@ class UssdMenu:
                 self.state.set(key, st, SESSION_TTL, session)
         session.commit()
         return reply
-
-    def _turn(self, session: Session, phone: str) -> Turn:
-        inbound = Inbound(channel="ussd", sender=phone, text="")
-        return Turn.on_menu(session, inbound, self.clock, self.settings, self.state)
 
     def _fresh(self, turn: Turn, phone: str) -> dict:
         st = {"phone": phone, "depth": 0}
