@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint bench catalogs compile install install-test clean browser
+.PHONY: run test lint bench catalogs compile install install-test clean browser promtool kannel
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -45,7 +45,7 @@ run: compile
 	$(BIN)/ansinh serve --dev --host $(HOST) --port $(PORT)
 
 ## test: install the test dependencies and run the whole suite
-test: install-test compile browser
+test: install-test compile browser promtool kannel
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 ## browser: Debian's chromium for the console's browser tests (skipped quietly when apt is not ours)
@@ -53,6 +53,19 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || \
 	  echo "chromium not installed: browser tests will be skipped"; }
+
+## promtool: Debian's prometheus package, whose promtool checks docs/monitoring's alert rules (skipped when apt is not ours)
+promtool:
+	@command -v promtool >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null) || \
+	  echo "promtool not installed: the alert rules get the structural check only"; }
+
+## kannel: Debian's Kannel (bearerbox, smsbox) and its fake SMSC for the Kannel SMS tests
+kannel:
+	@{ command -v bearerbox && { command -v fakesmsc || test -x /usr/lib/kannel/test/fakesmsc; }; } >/dev/null 2>&1 || \
+	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq kannel kannel-extras >/dev/null) || \
+	  echo "kannel not installed: the Kannel SMS tests will be skipped"; }
 
 lint: install-test
 	$(PY) -m pip install -q ruff

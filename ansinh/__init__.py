@@ -21,7 +21,8 @@ from core.settings import Settings
 logger = logging.getLogger(__name__)
 
 
-def create_app(settings: Settings | None = None, clock: Clock | None = None, runtime: Runtime | None = None) -> Flask:
+def create_app(settings: Settings | None = None, clock: Clock | None = None,
+               runtime: Runtime | None = None) -> Flask:
     settings = settings or Settings.from_env()
     runtime = runtime or Runtime(settings, clock)
     app = Flask(__name__, instance_relative_config=False)
@@ -29,10 +30,15 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None, run
     app.extensions["ansinh"] = runtime
     app.session_interface = CookieSessions()
     security_headers.install(app)
+    from ansinh import observed_requests, readiness
+
+    observed_requests.init_app(app, runtime)  # request ids, request log lines, metrics, /metrics
+    readiness.init_app(app, runtime)
     if settings.trusted_proxies > 0:
         # Behind nginx the client address is the proxy's for everyone; believe exactly as many
         # X-Forwarded-For hops as there are proxies, so per-address limits see the real client.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies,
+                                x_proto=settings.trusted_proxies)
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)
@@ -52,7 +58,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None, run
     @app.get("/healthz")
     def healthz():
         up = ping(runtime.engine)
-        return jsonify(status="ok" if up else "unavailable", database="up" if up else "down"), 200 if up else 503
+        return jsonify(status="ok" if up else "unavailable",
+                       database="up" if up else "down"), 200 if up else 503
 
     import bot
     import console

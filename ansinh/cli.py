@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import logging
 import pkgutil
 
 import click
@@ -11,13 +10,14 @@ import click
 from ansinh import commands
 from ansinh.cli_errors import VietnameseGroup
 from ansinh.cli_support import CliState
+from ansinh.logs import configure as configure_logging
 
 
 @click.group(cls=VietnameseGroup, help="AnSinh: social-assistance payments, answered in plain Vietnamese.")
 @click.option("-v", "--verbose", is_flag=True, help="log at INFO level")
 @click.pass_context
 def main(ctx: click.Context, verbose: bool) -> None:
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    configure_logging(verbose)
     ctx.ensure_object(CliState)
 
 

@@ -26,8 +26,10 @@ def dispatcher_command(verbose: bool = False) -> list[str]:
 
 
 class DispatcherProcess:
-    def __init__(self, command: list[str], now=time.monotonic):  # noqa: ANN001 - a clock, for tests
+    def __init__(self, command: list[str], now=time.monotonic,
+                 on_exit=None):  # noqa: ANN001 - a clock, for tests
         self.command = command
+        self.on_exit = on_exit  # called with the pid of a child that ended (its metrics files)
         self.now = now
         self.process: subprocess.Popen | None = None
         self.started_at = 0.0
@@ -50,6 +52,8 @@ class DispatcherProcess:
             logger.info("dispatcher process %s started", self.process.pid)
 
     def _ended(self) -> None:
+        if self.on_exit is not None:
+            self.on_exit(self.process.pid)
         if self.reloading:
             self.reloading, self.next_start = False, 0.0
         else:  # a crash: again at once if it had been running a while, else after 2, 4 … 60 s

@@ -12,6 +12,7 @@ import socket
 import threading
 import time
 
+from core.counting import count
 from core.outbox.dispatch import Dispatcher
 
 logger = logging.getLogger(__name__)
@@ -50,12 +51,15 @@ def run_scheduler(runtime, stop: threading.Event, interval: float = 3600.0) -> N
         try:
             run_scheduled(runtime.sessions, runtime.settings, runtime.clock)
             purge_old_messages(runtime.sessions, runtime.clock, runtime.settings.message_retention_days)
+            count("scheduler_run", outcome="ok")
         except Exception:  # noqa: BLE001 - an outage must not stop the loop
             logger.exception("scheduled notifications failed; will retry")
+            count("scheduler_run", outcome="failed")
         stop.wait(interval)
 
 
-def start_dispatchers(runtime, concurrency: int = 1, stop: threading.Event | None = None) -> tuple[threading.Event, list[threading.Thread]]:
+def start_dispatchers(runtime, concurrency: int = 1,
+                      stop: threading.Event | None = None) -> tuple[threading.Event, list[threading.Thread]]:
     """Start `concurrency` dispatcher threads (one on SQLite, whose writers queue anyway) and the
     scheduler that queues reminders and receipt questions."""
     stop = stop or threading.Event()
@@ -67,14 +71,18 @@ def start_dispatchers(runtime, concurrency: int = 1, stop: threading.Event | Non
     threads = []
     for index in range(max(1, concurrency)):
         worker_id = f"{socket.gethostname()}:{os.getpid()}:{index}"
-        dispatcher = Dispatcher(runtime.sessions, senders, runtime.clock, runtime.settings, worker_id=worker_id,
-                                rate_limiter=runtime.send_rate_limiter, on_permanent_failure=runtime.on_permanent_failure,
+        dispatcher = Dispatcher(runtime.sessions, senders, runtime.clock, runtime.settings,
+                                worker_id=worker_id,
+                                rate_limiter=runtime.send_rate_limiter,
+                                on_permanent_failure=runtime.on_permanent_failure,
                                 before_batch=(lambda: drain_spools(runtime)) if index == 0 else None)
-        thread = threading.Thread(target=dispatcher.run_forever, args=(stop,), name=f"dispatch-{index}", daemon=True)
+        thread = threading.Thread(target=dispatcher.run_forever, args=(stop,), name=f"dispatch-{index}",
+                                  daemon=True)
         thread.start()
         threads.append(thread)
     if runtime.settings.scheduler_interval > 0:
-        scheduler = threading.Thread(target=run_scheduler, args=(runtime, stop, runtime.settings.scheduler_interval),
+        scheduler = threading.Thread(target=run_scheduler,
+                                     args=(runtime, stop, runtime.settings.scheduler_interval),
                                      name="scheduler", daemon=True)
         scheduler.start()
         threads.append(scheduler)

@@ -10,13 +10,16 @@ import secrets
 import sys
 import threading
 
+from gunicorn import glogging
 from gunicorn.app.base import BaseApplication
 from gunicorn.arbiter import Arbiter
 
 from ansinh.dispatch_process import DispatcherProcess, dispatcher_command
+from ansinh.logs import JsonFormatter, json_wanted
+from ansinh.metrics_files import mark_dead, metrics_directory, worker_exited
 
-# Request threads per worker (`ansinh serve --threads`). 2 and 4 were measured back to back on 2
-# cores: run-to-run spread (±40 %) was larger than any difference (BENCHMARKS.md, web).
+# Request threads per worker (`ansinh serve --threads`): 2 and 4 did not differ beyond the noise
+# (BENCHMARKS.md, web).
 THREADS = 4
 # Settings that older gunicorn versions do not know (and need not: they have no control socket).
 NEWER_SETTINGS = {"control_socket_disable"}
@@ -76,8 +79,8 @@ class _Gunicorn(BaseApplication):
 def warm_up(app) -> None:
     """Before the first caller: load what the first request would (NLU tables, catalogs, Babel's
     locale data, a database connection), then move everything alive now out of the garbage
-    collector's way (gc.freeze), so its full collections scan only per-request garbage; they had
-    paused a worker ~40 ms each."""
+    collector's way (gc.freeze), so its full collections scan only per-request garbage and stop
+    pausing the worker."""
     import gc
     import logging
     from datetime import date
@@ -105,6 +108,16 @@ def warm_up(app) -> None:
     gc.freeze()
 
 
+class JsonLogger(glogging.Logger):
+    """gunicorn's own lines (boot, workers) as JSON too, with ANSINH_LOG_FORMAT=json."""
+
+    def setup(self, cfg) -> None:  # noqa: ANN001
+        super().setup(cfg)
+        for log in (self.error_log, self.access_log):
+            for handler in log.handlers:
+                handler.setFormatter(JsonFormatter())
+
+
 def _no_thread_at_fork(server, worker) -> None:  # noqa: ANN001 - gunicorn's pre_fork hook
     """Say so loudly if anything ever starts a thread in the master again."""
     others = [thread.name for thread in threading.enumerate() if thread is not threading.main_thread()]
@@ -119,10 +132,15 @@ def _ready(worker) -> None:  # noqa: ANN001 - gunicorn's post_worker_init hook
 def serve_with_gunicorn(host: str, port: int, workers: int, dispatch: bool, threads: int = THREADS) -> None:
     # Every worker (and the dispatcher) must sign with the same key; the demo's generated one is shared here.
     os.environ.setdefault("ANSINH_SECRET_KEY", secrets.token_hex(32))
-    options = {"bind": f"{host}:{port}", "workers": workers, "worker_class": "gthread", "threads": max(1, threads),
+    options = {"bind": f"{host}:{port}", "workers": workers, "worker_class": "gthread",
+               "threads": max(1, threads),
                "timeout": 30, "graceful_timeout": 10,
-               "pre_fork": _no_thread_at_fork, "post_worker_init": _ready,
+               "pre_fork": _no_thread_at_fork, "post_worker_init": _ready, "child_exit": worker_exited,
                # gunicorn's control socket is a thread in the master, at one path shared by every instance
                "control_socket_disable": True}
+    if json_wanted():
+        options["logger_class"] = JsonLogger
     verbose = logging.getLogger().isEnabledFor(logging.INFO)
-    _Gunicorn(options, DispatcherProcess(dispatcher_command(verbose)) if dispatch else None).run()
+    with metrics_directory():  # before the first fork: every worker and the dispatcher inherit it
+        dispatcher = DispatcherProcess(dispatcher_command(verbose), on_exit=mark_dead) if dispatch else None
+        _Gunicorn(options, dispatcher).run()

@@ -54,16 +54,19 @@ class Runtime:
 
     @cached_property
     def send_rate_limiter(self):
-        """Provider send limits (Telegram 30/s overall, 1/s per chat; Zalo alike), shared via Redis when set."""
+        """Provider send limits (Telegram 30/s overall, 1/s per chat; Zalo alike), shared via Redis when
+        set."""
         from core.outbox.ratelimit import make_send_rate_limiter
 
         return make_send_rate_limiter(self.settings)
 
     def on_permanent_failure(self, session, message, error) -> None:  # noqa: ANN001
         """Called in the transaction that marks a message failed; channel rules plug in here."""
+        from core.notify.channels import fall_back
         from core.outbox.delivery import handle_permanent_failure
 
         handle_permanent_failure(session, message, error, self.clock)
+        fall_back(session, message, error, self.settings)
 
     def close(self) -> None:
         if "engine" in self.__dict__:

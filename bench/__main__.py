@@ -2,7 +2,8 @@
 
     python -m bench                 # all
     python -m bench nlu import      # some
-    BENCH_DATABASE_URL=postgresql+psycopg://… BENCH_NATIONAL_ROWS=300000 python -m bench national  # 3.3M-row import (bench/national_bench.py)
+    BENCH_DATABASE_URL=postgresql+psycopg://… BENCH_NATIONAL_ROWS=300000 python -m bench national  # 3.3M-row
+    import (bench/national_bench.py)
 
 Results go to bench/results/latest.json; BENCHMARKS.md summarises them with the machine and date.
 """
@@ -28,7 +29,8 @@ def _benchmarks(selected: list[str]) -> list[str]:
 def main(argv: list[str]) -> int:
     results = {
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "machine": {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count()},
+        "machine": {"python": platform.python_version(), "platform": platform.platform(),
+                    "cpus": os.cpu_count()},
         "benchmarks": {},
     }
     failed = False

@@ -20,7 +20,7 @@ from core.clock import FakeClock
 from core.storage.db import make_engine, make_session_factory, transaction, upgrade
 from core.conversation.dialog import Dialog
 from core.conversation import personal
-from core.conversation.messages import Inbound
+from core.conversation.inbound_reply import Inbound
 from core.storage.reference import seed_reference
 from core.settings import Settings
 from core.storage.state import MemoryStateStore
@@ -28,7 +28,8 @@ from core.storage.state import MemoryStateStore
 
 def _turns(dialog: Dialog, n: int, tag: str) -> list[float]:
     """n strangers (distinct numbers, so none is ever refused) each asking once."""
-    dialog.handle(Inbound(channel="sms", sender="+84909999999", text="TC BT0001"))  # warm up the parser and catalogs
+    # Warm up the parser and catalogs
+    dialog.handle(Inbound(channel="sms", sender="+84909999999", text="TC BT0001"))
     times = []
     for i in range(n):
         started = time.perf_counter()
@@ -44,13 +45,16 @@ def _webhook_turns(url: str, n: int, tag: str) -> list[float]:
 
     from ansinh import create_app
 
-    settings = Settings(database_url=url, secret_key="bench", quiet_hours="off", public_url="http://bench.local",
-                        twilio_account_sid="AC" + "0" * 32, twilio_auth_token="bench-token", twilio_from="+15005550006")
+    settings = Settings(database_url=url, secret_key="bench", quiet_hours="off",
+                        public_url="http://bench.local",
+                        twilio_account_sid="AC" + "0" * 32, twilio_auth_token="bench-token",
+                        twilio_from="+15005550006")
     client = create_app(settings).test_client()
     validator = RequestValidator("bench-token")
     times = []
     for i in range(n + 1):
-        fields = {"MessageSid": f"SM{tag}{uuid.uuid4().hex[:30]}", "AccountSid": "AC" + "0" * 32, "From": f"+848{tag}{i:06d}",
+        fields = {"MessageSid": f"SM{tag}{uuid.uuid4().hex[:30]}", "AccountSid": "AC" + "0" * 32,
+                  "From": f"+848{tag}{i:06d}",
                   "To": "+15005550006", "Body": f"TC BT{i:05d}", "NumMedia": "0"}
         signature = validator.compute_signature("http://bench.local/sms/twilio", fields)
         started = time.perf_counter()
@@ -63,7 +67,8 @@ def _webhook_turns(url: str, n: int, tag: str) -> list[float]:
 
 def _ms(times: list[float]) -> dict:
     ordered = sorted(times)
-    return {"median_ms": round(statistics.median(ordered) * 1000, 2), "p95_ms": round(ordered[int(len(ordered) * 0.95)] * 1000, 2)}
+    return {"median_ms": round(statistics.median(ordered) * 1000, 2),
+            "p95_ms": round(ordered[int(len(ordered) * 0.95)] * 1000, 2)}
 
 
 def run(n: int = 500, url: str | None = None, redis_url: str | None = None) -> dict:

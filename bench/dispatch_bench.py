@@ -49,17 +49,20 @@ def run() -> dict:
                 session.execute(text("DELETE FROM outbox"))
                 session.execute(insert(OutboxMessage), [
                     {"idempotency_key": f"bench:{workers}:{i}", "channel": "sms", "address": f"+8491{i:07d}",
-                     "text": f"Thong bao {i}", "kind": "broadcast", "priority": 9, "status": "queued", "attempts": 0}
+                     "text": f"Thong bao {i}", "kind": "broadcast", "priority": 9, "status": "queued",
+                     "attempts": 0}
                     for i in range(MESSAGES)])
             standin, _ = twilio_standin()
             env = {k: v for k, v in os.environ.items() if not k.startswith(("ANSINH_", "TWILIO_"))}
             env.update(ANSINH_DATABASE_URL=url, ANSINH_QUIET_HOURS="off", ANSINH_SECRET_KEY="bench",
                        ANSINH_IDENTIFIER_KEY="bench-identifiers",
-                       ANSINH_SCHEDULER_INTERVAL="0", TWILIO_ACCOUNT_SID="AC" + "1" * 32, TWILIO_AUTH_TOKEN="t",
+                       ANSINH_SCHEDULER_INTERVAL="0", TWILIO_ACCOUNT_SID="AC" + "1" * 32,
+                       TWILIO_AUTH_TOKEN="t",
                        TWILIO_FROM="+15005550006", TWILIO_API_BASE_URL=standin.url)
             started = time.perf_counter()
             procs = [subprocess.Popen([str(Path(sys.executable).parent / "ansinh"), "worker"], env=env,
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(workers)]
+                                      stdout=subprocess.DEVNULL,
+                                      stderr=subprocess.DEVNULL) for _ in range(workers)]
             try:
                 deadline = time.time() + 600
                 while time.time() < deadline:

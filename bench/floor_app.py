@@ -32,7 +32,8 @@ from twilio.request_validator import RequestValidator, compare
 from core.storage.sqlite_writes import LockingConnection, write_lock_for
 
 USSD_TTL, MEMORY_TTL, SEEN_TTL = 180, 45 * 60, 7 * 24 * 3600
-ASKER = ("SELECT identities.id, identities.verified, persons.id, persons.language, contacts.role, beneficiaries.*, payments.* "
+ASKER = ("SELECT identities.id, identities.verified, persons.id, persons.language, contacts.role, "
+         "beneficiaries.*, payments.* "
          "FROM identities JOIN persons ON persons.id = identities.person_id "
          "LEFT OUTER JOIN contacts ON contacts.person_id = persons.id AND contacts.removed_at IS NULL "
          "LEFT OUTER JOIN beneficiaries ON beneficiaries.id = contacts.beneficiary_id "
@@ -76,7 +77,8 @@ class SqliteFloor:
     def _db(self) -> sqlite3.Connection:
         connection = getattr(self.local, "connection", None)
         if connection is None:
-            connection = self.local.connection = sqlite3.connect(self.path, factory=LockingConnection, check_same_thread=False)
+            connection = self.local.connection = sqlite3.connect(self.path, factory=LockingConnection,
+                                                                 check_same_thread=False)
             connection.write_lock = write_lock_for(self.path)
             connection.execute("PRAGMA synchronous=NORMAL")
             connection.execute("PRAGMA busy_timeout=15000")
@@ -110,7 +112,9 @@ class SqliteFloor:
         except sqlite3.IntegrityError:  # a twin delivery committed first
             connection.rollback()
             raise Twin from None
-        connection.execute(SET_STATE, (key, json.dumps({"intent": "payment_status"}), now() + timedelta(seconds=MEMORY_TTL)))
+        connection.execute(SET_STATE,
+                           (key, json.dumps({"intent": "payment_status"}),
+                            now() + timedelta(seconds=MEMORY_TTL)))
         connection.execute(AUDIT, audit_row("sms", phone, who))
         connection.commit()
 
@@ -165,7 +169,8 @@ class PostgresRedisFloor:
         connection.commit()
         self.redis.set(seen, TWIML, ex=SEEN_TTL)
         value = json.dumps({"intent": "payment_status"})
-        if memory is None or memory.decode() != value or ttl_ms < 30 * 60 * 1000:  # AnSinh skips an unchanged memory too
+        # AnSinh skips an unchanged memory too
+        if memory is None or memory.decode() != value or ttl_ms < 30 * 60 * 1000:
             self.redis.set(key, value, ex=MEMORY_TTL)
 
 

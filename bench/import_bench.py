@@ -21,12 +21,16 @@ BENEFICIARIES = 60_738
 TODAY = date(2026, 11, 26)
 PERIOD = "11/2026"
 HEADERS = ["Mã đối tượng", "Họ và tên", "Ngày sinh", "Giới tính", "Số CCCD", "Mã xã", "Địa chỉ", "Chế độ",
-           "Diện đối tượng", "Hệ số", "Số tiền hàng tháng", "Hình thức nhận", "Đơn vị chi trả", "Số tài khoản",
+           "Diện đối tượng", "Hệ số", "Số tiền hàng tháng", "Hình thức nhận", "Đơn vị chi trả",
+           "Số tài khoản",
            "Số điện thoại", "Người giám hộ", "SĐT người giám hộ", "Quan hệ"]
-FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Phan", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Tôn Thất"]
+FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Phan", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương",
+          "Tôn Thất"]
 MIDDLE = ["Văn", "Thị", "Hữu", "Đình", "Thị Thanh", "Công", "Ngọc"]
-GIVEN = ["Lài", "Tư", "Mai", "Bảy", "Sáu", "Hùng", "Hoa", "Lan", "Cúc", "Đào", "Sen", "Tâm", "Phúc", "Lộc", "An"]
-PREFIXES = ["91", "94", "88", "98", "97", "96", "86", "90", "93", "70", "76", "77", "78", "79", "83", "84", "32", "35"]
+GIVEN = ["Lài", "Tư", "Mai", "Bảy", "Sáu", "Hùng", "Hoa", "Lan", "Cúc", "Đào", "Sen", "Tâm", "Phúc", "Lộc",
+         "An"]
+PREFIXES = ["91", "94", "88", "98", "97", "96", "86", "90", "93", "70", "76", "77", "78", "79", "83", "84",
+            "32", "35"]
 
 
 def _phone(index: int, old_style: bool) -> str:
@@ -56,21 +60,29 @@ def write_files(folder: Path, units: list[str], seed: int = 46) -> tuple[Path, P
             amount = int(500_000 * float(CATEGORIES[category][2]))
             method = rng.choices(["Tiền mặt", "Viettel Money", "Tài khoản"], [21, 44, 35])[0]
             account = f"{rng.randrange(10**11, 10**12)}" if method == "Tài khoản" else ""
-            birth = str(rng.randrange(1926, 1960)) if i % 4 else f"{rng.randrange(1, 29):02d}/{rng.randrange(1, 13):02d}/{rng.randrange(1926, 1960)}"
+            birth = (
+                str(rng.randrange(1926, 1960))
+                if i % 4
+                else f"{rng.randrange(1, 29):02d}/{rng.randrange(1, 13):02d}/{rng.randrange(1926, 1960)}"
+            )
             own_phone = _phone(i, i % 50 == 0) if i % 10 < 7 else ""
             if i % 10 >= 6 and (guardian is None or i % 3 == 0):  # some guardians look after two or three
-                guardian = (f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}", _phone(200_000 + i, False))
+                guardian = (f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}",
+                            _phone(200_000 + i, False))
             g_name, g_phone = guardian if i % 10 >= 6 else ("", "")
             b_writer.writerow([
                 code, f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}", birth,
                 rng.choice(["Nam", "Nữ"]), f"046{rng.randrange(10**8, 10**9)}" if i % 2 else "",
-                units[i % len(units)], f"Thôn {i % 17 + 1}", programme, category, "", f"{amount:,}".replace(",", "."),
+                units[i % len(units)], f"Thôn {i % 17 + 1}", programme, category, "",
+                f"{amount:,}".replace(",", "."),
                 method, "Viettel" if method == "Viettel Money" else "Bưu điện", account, own_phone,
                 g_name, g_phone, "con" if g_name else "",
             ])
-            status = rng.choices(["Đã chi trả", "Không thành công", "Bị trả về", "Chờ chi trả"], [90, 5, 2, 3])[0]
+            status = rng.choices(["Đã chi trả", "Không thành công", "Bị trả về", "Chờ chi trả"],
+                                 [90, 5, 2, 3])[0]
             p_writer.writerow([PERIOD, code, amount, status, "05/11/2026" if status == "Đã chi trả" else "",
-                               method, f"GD{i:08d}" if status == "Đã chi trả" and method != "Tiền mặt" else "",
+                               method,
+                               f"GD{i:08d}" if status == "Đã chi trả" and method != "Tiền mặt" else "",
                                "Tài khoản bị khóa" if status == "Không thành công" else ""])
     return beneficiaries, payments
 
@@ -93,7 +105,12 @@ def run() -> dict:
             from sqlalchemy import select
 
             from core.models import Unit
-            units = list(session.scalars(select(Unit.code).where(Unit.parent_code == HUE_PROVINCE_CODE).order_by(Unit.code)))
+
+            units = list(
+                session.scalars(
+                    select(Unit.code).where(Unit.parent_code == HUE_PROVINCE_CODE).order_by(Unit.code)
+                )
+            )
         beneficiaries, payments = write_files(folder, units)
 
         def read_only() -> int:
@@ -101,10 +118,12 @@ def run() -> dict:
                 return sum(1 for _ in csv.DictReader(handle))
 
         baseline, _cpu, rows = _seconds(read_only)
-        first, first_cpu, report = _seconds(lambda: import_file(sessions, "beneficiaries", beneficiaries, today=TODAY))
+        first, first_cpu, report = _seconds(lambda: import_file(sessions, "beneficiaries", beneficiaries,
+                                                                today=TODAY))
         again, again_cpu, report_again = _seconds(
             lambda: import_file(sessions, "beneficiaries", beneficiaries, today=TODAY))
-        paying, paying_cpu, pay_report = _seconds(lambda: import_file(sessions, "payments", payments, today=TODAY))
+        paying, paying_cpu, pay_report = _seconds(lambda: import_file(sessions, "payments", payments,
+                                                                      today=TODAY))
         engine.dispose()
     result = {
         "rows": rows,

@@ -49,7 +49,8 @@ def memory(pid: int) -> dict[str, float]:
         name, value = line.split(":", 1)
         fields[name] = int(value.split()[0]) * 1024
     uss = fields["Private_Clean"] + fields["Private_Dirty"]
-    return {"rss": round(fields["Rss"] / MB, 1), "pss": round(fields["Pss"] / MB, 1), "uss": round(uss / MB, 1)}
+    return {"rss": round(fields["Rss"] / MB, 1), "pss": round(fields["Pss"] / MB, 1),
+            "uss": round(uss / MB, 1)}
 
 
 def children(pid: int) -> list[int]:
@@ -101,7 +102,8 @@ def _web(env: dict, bodies: dict[str, list[dict]]) -> dict:
             deadline = time.time() + 30
             while len(children(server.pid)) < 2 and time.time() < deadline:
                 time.sleep(0.2)
-            _post(port, [("/ussd/africastalking", bodies["ussd"][0])])  # each worker imports lazily on first use
+            # Each worker imports lazily on first use
+            _post(port, [("/ussd/africastalking", bodies["ussd"][0])])
             samples = {"idle": _workers_memory(server.pid)}
             for batch in (1, 2):
                 sms = bodies["sms"][(batch - 1) * REQUESTS: batch * REQUESTS]
@@ -128,7 +130,8 @@ def _queue(url: str, count: int) -> None:
 
     engine = make_engine(url)
     with make_session_factory(engine).begin() as session:
-        enqueue_many(session, [{"idempotency_key": f"membench:{i}", "channel": "sms", "address": f"+8491{i:07d}",
+        enqueue_many(session,
+                     [{"idempotency_key": f"membench:{i}", "channel": "sms", "address": f"+8491{i:07d}",
                                 "text": f"Thong bao so {i}: tien thang 11/2026 da ve.", "kind": "broadcast"}
                                for i in range(count)])
     engine.dispose()
@@ -141,7 +144,8 @@ def _left(sessions) -> int:
 
     with sessions() as session:
         return session.scalar(select(func.count()).select_from(OutboxMessage).where(
-            OutboxMessage.status.in_(("queued", "sending")), OutboxMessage.idempotency_key.like("membench:%")))
+            OutboxMessage.status.in_(("queued", "sending")),
+            OutboxMessage.idempotency_key.like("membench:%")))
 
 
 _MODULES = ("import sys; from ansinh.cli import main; main(['worker', '--once'], standalone_mode=False);"
@@ -178,7 +182,8 @@ def _dispatcher(env: dict, workdir: Path) -> dict:
         deadline = time.time() + 900
         while time.time() < deadline:
             left = _left(sessions)
-            samples.append({"s": round(time.perf_counter() - started, 1), "sent": MESSAGES - left, **memory(worker.pid)})
+            samples.append({"s": round(time.perf_counter() - started, 1), "sent": MESSAGES - left,
+                            **memory(worker.pid)})
             if left == 0:
                 break
             time.sleep(0.5)
@@ -191,7 +196,8 @@ def _dispatcher(env: dict, workdir: Path) -> dict:
     keys = {idempotency_key(r) for r in standin.requests_to(MESSAGES_PATH, "POST")}
     return {
         "messages": MESSAGES, "delivered_to_standin": len(keys), "seconds": samples[-1]["s"],
-        "idle_imports_baseline": baseline, "worker_first": samples[0], "worker_at_10pct": sent[0] if sent else None,
+        "idle_imports_baseline": baseline, "worker_first": samples[0],
+        "worker_at_10pct": sent[0] if sent else None,
         "worker_end": samples[-1], "worker_peak_rss": max(s["rss"] for s in samples),
         "uss_ratio_end": round(samples[-1]["uss"] / baseline["uss"], 2),
         "rss_growth_10pct_to_end_mb": round(samples[-1]["rss"] - sent[0]["rss"], 1) if sent else None,
@@ -206,7 +212,8 @@ def run() -> dict:
     url, folder, schema = _database()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ANSINH_", "TWILIO_"))}
     env.update({
-        "ANSINH_DATABASE_URL": url, "ANSINH_SECRET_KEY": "bench", "ANSINH_IDENTIFIER_KEY": "bench-identifiers",
+        "ANSINH_DATABASE_URL": url, "ANSINH_SECRET_KEY": "bench",
+        "ANSINH_IDENTIFIER_KEY": "bench-identifiers",
         "ANSINH_PUBLIC_URL": PUBLIC_URL,
         "TWILIO_AUTH_TOKEN": AUTH_TOKEN, "TWILIO_ACCOUNT_SID": "AC" + "0" * 32, "TWILIO_FROM": "+15005550006",
         "ANSINH_QUIET_HOURS": "off", "ANSINH_USSD_SECRET": USSD_KEY,

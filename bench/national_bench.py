@@ -35,7 +35,8 @@ from core.storage.reference import CATEGORIES, seed_reference
 SCHEMA = "bench_national"
 TODAY = date(2026, 11, 26)
 PERIOD = "11/2026"
-PAYMENT_HEADERS = ["Kỳ chi trả", "Mã đối tượng", "Số tiền", "Trạng thái", "Ngày chi trả", "Hình thức", "Mã giao dịch",
+PAYMENT_HEADERS = ["Kỳ chi trả", "Mã đối tượng", "Số tiền", "Trạng thái", "Ngày chi trả", "Hình thức",
+                   "Mã giao dịch",
                    "Ghi chú"]
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
@@ -45,7 +46,8 @@ def _phone(index: int) -> str:
     return f"0{PREFIXES[index % len(PREFIXES)]}{index // len(PREFIXES) + 1_000_000:07d}"
 
 
-def write_files(folder: Path, units: list[tuple[str, str]], rows: int, payments: bool, seed: int = 34) -> tuple[Path, Path | None]:
+def write_files(folder: Path, units: list[tuple[str, str]], rows: int, payments: bool,
+                seed: int = 34) -> tuple[Path, Path | None]:
     """Deterministic synthetic lists: every unit of the 34 provinces (2025), Vietnamese names, birth
     dates, categories and their amounts, own and guardians' phones, bank accounts."""
     rng = random.Random(seed)
@@ -71,7 +73,9 @@ def write_files(folder: Path, units: list[tuple[str, str]], rows: int, payments:
             method = "Tiền mặt" if pick < 0.21 else "Viettel Money" if pick < 0.65 else "Tài khoản"
             account = f"{rng.randrange(10**11, 10**12)}" if method == "Tài khoản" else ""
             year = rng.randrange(1926, 1966)
-            birth = str(year) if i % 4 == 0 else f"{rng.randrange(1, 29):02d}/{rng.randrange(1, 13):02d}/{year}"
+            birth = (
+                str(year) if i % 4 == 0 else f"{rng.randrange(1, 29):02d}/{rng.randrange(1, 13):02d}/{year}"
+            )
             own_phone = _phone(i) if i % 10 < 7 else ""
             if i % 10 >= 6 and i % 3 == 0:  # some guardians look after two or three
                 guardian = (names[rng.randrange(len(names))], _phone(10_000_000 + i))
@@ -201,14 +205,17 @@ def run() -> dict:
 
         with transaction(sessions) as session:
             seed_reference(session)
-            units = sorted(session.execute(select(Unit.parent_code, Unit.code).where(Unit.parent_code.isnot(None))).all())
+            units = sorted(session.execute(select(Unit.parent_code,
+                                                  Unit.code).where(Unit.parent_code.isnot(None))).all())
         with tempfile.TemporaryDirectory(prefix="ansinh-national-") as tmp:
             generated, _, (path, pay_path) = _timed(lambda: write_files(Path(tmp), units, rows, payments))
-            result.update(units=len(units), provinces=len({p for p, _ in units}), file_mib=round(path.stat().st_size / 2**20),
+            result.update(units=len(units), provinces=len({p for p, _ in units}),
+                          file_mib=round(path.stat().st_size / 2**20),
                           generate_seconds=round(generated, 1))
             floor, _, copied = _timed(lambda: _copy_floor(url, path))
             rss_before = MemorySampler.rss_mib()
-            result["load_average_before"] = [round(x, 1) for x in os.getloadavg()]  # other work on the machine
+            # Other work on the machine
+            result["load_average_before"] = [round(x, 1) for x in os.getloadavg()]
             server_before = server_cpu_seconds()
             with MemorySampler() as memory:
                 wall, cpu, report = _timed(lambda: import_file(sessions, "beneficiaries", path, today=TODAY,
@@ -216,10 +223,12 @@ def run() -> dict:
             result.update(
                 copy_floor_seconds=round(floor, 1), copy_floor_rows=copied,
                 import_seconds=round(wall, 1), import_cpu_seconds=round(cpu, 1),
-                server_cpu_seconds=round(server_cpu_seconds() - server_before, 1) if server_before is not None else None,
+                server_cpu_seconds=round(server_cpu_seconds() - server_before,
+                                         1) if server_before is not None else None,
                 rows_per_second=round(rows / wall), ratio_import_to_copy=round(wall / floor, 1),
                 created=report.created, rejected=report.rejected, rss_before_import_mib=round(rss_before, 1),
-                **memory.summary(), ru_maxrss_mib=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+                **memory.summary(),
+                ru_maxrss_mib=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
                 target_met=wall <= 300 * rows / 3_300_000 and report.rejected == 0,  # 5 minutes for 3.3 M
                 load_average_after=[round(x, 1) for x in os.getloadavg()],
             )
@@ -227,15 +236,18 @@ def run() -> dict:
                 result["tables"] = {name: session.scalar(text(f"SELECT count(*) FROM {name}")) for name in (
                     "beneficiaries", "beneficiary_categories", "persons", "identities", "contacts")}
             if reimport:
-                again, again_cpu, second = _timed(lambda: import_file(sessions, "beneficiaries", path, today=TODAY))
+                again, again_cpu, second = _timed(lambda: import_file(sessions, "beneficiaries", path,
+                                                                      today=TODAY))
                 result.update(reimport_seconds=round(again, 1), reimport_cpu_seconds=round(again_cpu, 1),
-                              reimport_unchanged=second.unchanged, reimport_written=second.created + second.updated)
+                              reimport_unchanged=second.unchanged,
+                              reimport_written=second.created + second.updated)
             if pay_path:
                 with MemorySampler() as pay_memory:
                     paying, paying_cpu, pay_report = _timed(lambda: import_file(
                         sessions, "payments", pay_path, today=TODAY, listeners=registered_listeners()))
                 result.update(payments_seconds=round(paying, 1), payments_cpu_seconds=round(paying_cpu, 1),
-                              payments_created=pay_report.created, payments_rss_peak_mib=pay_memory.summary()["rss_peak_mib"])
+                              payments_created=pay_report.created,
+                              payments_rss_peak_mib=pay_memory.summary()["rss_peak_mib"])
     finally:
         engine.dispose()
         _schema(url, create=False)

@@ -1,12 +1,17 @@
 """NLU throughput: messages per second that core.nlu.parse reads on one core, over the labelled
 corpus (repeated for at least 2 seconds), against the baseline of merely folding the same messages
 with core.vietnamese_text.fold in the same run. Target: at least 5,000 messages per second.
+Then the accuracy on labelled files (bench/nlu_scoring.py): the development halves of the blind
+batches in tests/data, or the files named in BENCH_NLU_FILES (comma-separated; aggregate numbers
+only; name a held-out half there to score it).
 
     python -m bench nlu          # or: python bench/nlu_bench.py
+    BENCH_NLU_FILES=/path/dev_a.jsonl,/path/holdout_a.jsonl make bench BENCH=nlu
 """
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from datetime import date
@@ -16,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script
     sys.path.insert(0, str(ROOT))
 
+from bench.nlu_scoring import score_file, summary_line
 from core.nlu import parse
 from core.vietnamese_text import fold
 
@@ -23,6 +29,8 @@ CORPUS = ROOT / "tests" / "data" / "nlu_corpus.jsonl"
 TODAY = date(2026, 11, 26)
 MIN_SECONDS = 2.0
 TARGET = 5000
+# The development halves only: a held-out half is scored when named, not on every run.
+BLIND = sorted((ROOT / "tests" / "data").glob("nlu_blind_*_dev.jsonl"))
 
 
 def _messages() -> list[str]:
@@ -57,7 +65,14 @@ def run() -> dict:
         "meets_target": nlu >= TARGET,
     }
     print(f"nlu: {nlu:,.0f} messages/s ({len(messages)} messages), fold alone {baseline:,.0f}/s, "
-          f"one parse costs {baseline / nlu:.1f} folds; target {TARGET:,}/s {'met' if nlu >= TARGET else 'MISSED'}")
+          f"one parse costs {baseline / nlu:.1f} folds; target {TARGET:,}/s "
+          f"{'met' if nlu >= TARGET else 'MISSED'}")
+    named = [Path(p) for p in os.environ.get("BENCH_NLU_FILES", "").split(",") if p.strip()]
+    result["accuracy"] = []
+    for path in named or BLIND:
+        numbers, _misses = score_file(path)
+        print(summary_line(numbers))
+        result["accuracy"].append(numbers)
     return result
 
 

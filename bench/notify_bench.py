@@ -27,15 +27,22 @@ TODAY = date(2026, 11, 26)
 def populate(sessions, n: int) -> None:
     with transaction(sessions) as session:
         session.execute(insert(Beneficiary), [
-            {"id": i, "code": f"B{i:06d}", "full_name": f"Nguyễn Thị Lài {i}", "name_ascii": f"nguyen thi lai {i}", "gender": "nu",
-                 "birth_year": 1940, "unit_code": "19786", "programme_code": "TCXH", "monthly_amount": 750_000, "method": "ewallet",
+            {"id": i, "code": f"B{i:06d}", "full_name": f"Nguyễn Thị Lài {i}",
+             "name_ascii": f"nguyen thi lai {i}", "gender": "nu",
+                 "birth_year": 1940, "unit_code": "19786", "programme_code": "TCXH",
+             "monthly_amount": 750_000, "method": "ewallet",
                  "provider": "Viettel Money"} for i in range(1, n + 1)])
-        session.execute(insert(Person), [{"id": i, "language": "vi", "preferred_channel": "sms"} for i in range(1, 2 * n + 1)])
-        session.execute(insert(Identity), [{"person_id": i, "kind": "phone", "address": f"+8491{i:07d}", "verified": True}
+        session.execute(insert(Person),
+                        [{"id": i, "language": "vi", "preferred_channel": "sms"} for i in range(1,
+                                                                                                2 * n + 1)])
+        session.execute(insert(Identity),
+                        [{"person_id": i, "kind": "phone", "address": f"+8491{i:07d}", "verified": True}
                                            for i in range(1, 2 * n + 1)])
-        session.execute(insert(Contact), [{"person_id": i, "beneficiary_id": i, "role": "self", "consent": True}
+        session.execute(insert(Contact),
+                        [{"person_id": i, "beneficiary_id": i, "role": "self", "consent": True}
                                           for i in range(1, n + 1)]
-                        + [{"person_id": n + i, "beneficiary_id": i, "role": "guardian", "consent": True} for i in range(1, n + 1)])
+                        + [{"person_id": n + i, "beneficiary_id": i, "role": "guardian",
+                            "consent": True} for i in range(1, n + 1)])
 
 
 def run(n: int = 10_000, url: str | None = None) -> dict:
@@ -73,12 +80,18 @@ def run(n: int = 10_000, url: str | None = None) -> dict:
     print(f"re-import of the same file: {results['reimport_s']:.2f} s")
     with sessions() as session:
         results["outbox_rows"] = session.scalar(select(func.count()).select_from(OutboxMessage))
-    results["ratio_with_to_without"] = round(results["import_with_messages_s"] / results["import_without_messages_s"], 1)
+    results["ratio_with_to_without"] = round(
+        results["import_with_messages_s"] / results["import_without_messages_s"], 1
+    )
     results["cpu_ms_per_message"] = round(
         (results["import_with_messages_cpu_s"] - results["import_without_messages_cpu_s"]) * 1000
         / max(1, results["outbox_rows"]), 3)
     results["ms_per_message"] = round(
-        (results["import_with_messages_s"] - results["import_without_messages_s"]) * 1000 / max(1, results["outbox_rows"]), 3)
+        (results["import_with_messages_s"] - results["import_without_messages_s"])
+        * 1000
+        / max(1, results["outbox_rows"]),
+        3,
+    )
     engine.dispose()
     return results
 

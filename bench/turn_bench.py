@@ -31,15 +31,19 @@ BIN = Path(sys.executable).parent
 REQUESTS = int(os.environ.get("BENCH_TURNS", "2000"))
 WARM = 50
 CALLGRIND_REQUESTS = 200
-ROUTES = ("bare_ussd", "bare_sms", "floor_ussd", "floor_sms", "ussd", "sms")  # floor_*: bench/floor_app.py
+# floor_*: bench/floor_app.py; *_unmetered: the app with ANSINH_METRICS=0, against which "ussd" and "sms"
+# (metrics on, in prometheus_client's multiprocess mode as under gunicorn) give the metrics' cost.
+ROUTES = ("bare_ussd", "bare_sms", "floor_ussd", "floor_sms", "ussd_unmetered", "sms_unmetered", "ussd",
+          "sms")
 
 
 def _environs(route: str, count: int) -> list[dict]:
     """WSGI environs of the web benchmark's own request bodies (bench.web_bench._bodies)."""
     from werkzeug.test import EnvironBuilder
 
-    bodies = _bodies(_phones(dict(os.environ)), count)["ussd" if route.endswith("ussd") else "sms"]
-    if route.endswith("ussd"):
+    kind = "ussd" if "ussd" in route else "sms"
+    bodies = _bodies(_phones(dict(os.environ)), count)[kind]
+    if kind == "ussd":
         return [EnvironBuilder(path="/ussd/africastalking", method="POST", data=b["body"],
                                content_type="application/x-www-form-urlencoded",
                                headers={"X-AnSinh-Key": b["key"]}).get_environ() for b in bodies]
@@ -97,35 +101,57 @@ def measure(route: str, count: int) -> dict:
 def _child(route: str, count: int, env: dict, valgrind: bool) -> tuple[dict | None, int | None]:
     command = [str(BIN / "python"), "-m", "bench.turn_bench", "--one", route, str(count)]
     if valgrind:
-        command = ["valgrind", "--tool=callgrind", "--instr-atstart=no", "--callgrind-out-file=/dev/null"] + command
+        command = ["valgrind", "--tool=callgrind", "--instr-atstart=no",
+                   "--callgrind-out-file=/dev/null"] + command
         env = {**env, "BENCH_UNDER_CALLGRIND": "1"}
     done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, check=True)
     collected = re.search(r"Collected : (\d+)", done.stderr)
     return json.loads(done.stdout.strip().splitlines()[-1]), int(collected.group(1)) if collected else None
 
 
+def _route_env(route: str, env: dict, workdir: Path) -> dict:
+    """Metrics off for the unmetered baseline; for the app itself a fresh PROMETHEUS_MULTIPROC_DIR,
+    so its counters are written to files as in `ansinh serve --workers N`."""
+    if route.endswith("_unmetered"):
+        return {**env, "ANSINH_METRICS": "0"}
+    if route in ("ussd", "sms"):
+        folder = Path(tempfile.mkdtemp(prefix=f"metrics-{route}-", dir=workdir))
+        return {**env, "PROMETHEUS_MULTIPROC_DIR": str(folder)}
+    return env
+
+
 def run() -> dict:
     workdir = Path(tempfile.mkdtemp(prefix="ansinh-turn-"))
     env = demo_environment(workdir)
-    results: dict = {"database": env["ANSINH_DATABASE_URL"].split(":")[0], "redis": bool(env.get("ANSINH_REDIS_URL")),
+    results: dict = {"database": env["ANSINH_DATABASE_URL"].split(":")[0],
+                     "redis": bool(env.get("ANSINH_REDIS_URL")),
                      "requests": REQUESTS}
     callgrind = os.environ.get("BENCH_CALLGRIND") == "1" and shutil.which("valgrind") is not None
     for route in ROUTES:
         if route.startswith("floor") and results["database"] != "sqlite" and not results["redis"]:
             continue
-        results[route], _ = _child(route, REQUESTS, env, valgrind=False)
+        results[route], _ = _child(route, REQUESTS, _route_env(route, env, workdir), valgrind=False)
         if callgrind:  # counted only while the 200 measured requests run
-            _, collected = _child(route, CALLGRIND_REQUESTS, env, valgrind=True)
+            _, collected = _child(route, CALLGRIND_REQUESTS, _route_env(route, env, workdir), valgrind=True)
             results[route]["instructions"] = collected // CALLGRIND_REQUESTS
     for route in ("ussd", "sms"):
-        bare = results[f"bare_{route}"]
+        bare, unmetered = results[f"bare_{route}"], results[f"{route}_unmetered"]
+        results[f"ratio_{route}_metrics_cpu"] = round(results[route]["cpu_us"] / unmetered["cpu_us"], 3)
+        if callgrind:
+            results[f"ratio_{route}_metrics_instructions"] = round(
+                results[route]["instructions"] / unmetered["instructions"], 3)
         results[f"ratio_{route}_cpu"] = round(results[route]["cpu_us"] / bare["cpu_us"], 2)
         if callgrind:
-            results[f"ratio_{route}_instructions"] = round(results[route]["instructions"] / bare["instructions"], 2)
+            results[f"ratio_{route}_instructions"] = round(
+                results[route]["instructions"] / bare["instructions"], 2
+            )
         if f"floor_{route}" in results:
-            results[f"ratio_floor_{route}_cpu"] = round(results[f"floor_{route}"]["cpu_us"] / bare["cpu_us"], 2)
+            results[f"ratio_floor_{route}_cpu"] = round(results[f"floor_{route}"]["cpu_us"] / bare["cpu_us"],
+                                                        2)
             if callgrind:
-                results[f"ratio_floor_{route}_instructions"] = round(results[f"floor_{route}"]["instructions"] / bare["instructions"], 2)
+                results[f"ratio_floor_{route}_instructions"] = round(
+                    results[f"floor_{route}"]["instructions"] / bare["instructions"], 2
+                )
     shutil.rmtree(workdir, ignore_errors=True)
     return results
 

@@ -36,7 +36,8 @@ WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 THREADS = int(os.environ.get("BENCH_THREADS", "4"))  # `ansinh serve`'s default
 AUTH_TOKEN = "bench-token"
 USSD_KEY = "bench-ussd-secret"  # ANSINH_USSD_SECRET: every USSD request carries it, as a gateway does
-SMS_BODIES = int(os.environ.get("BENCH_SMS_BODIES", "48000"))  # more than one run sends: no repeated MessageSid
+# More than one run sends: no repeated MessageSid
+SMS_BODIES = int(os.environ.get("BENCH_SMS_BODIES", "48000"))
 USSD_BODIES = int(os.environ.get("BENCH_USSD_BODIES", "48000"))  # likewise: no repeated sessionId
 WARMUP = os.environ.get("BENCH_WARMUP", "2s")
 APOLOGY = "Xin loi"  # how both apologies begin (USSD and SMS, Vietnamese, ASCII)
@@ -81,13 +82,15 @@ def demo_environment(workdir: Path) -> dict:
 def _phones(env: dict) -> list[str]:
     """Phones on file in the demo, taken from the database (a mix of beneficiaries and guardians)."""
     code = (
-        "from ansinh.runtime import Runtime; from core.settings import Settings; from sqlalchemy import select;"
+        "from ansinh.runtime import Runtime; from core.settings import Settings; from sqlalchemy import "
+        "select;"
         "from core.models import Identity;"
         "rt=Runtime(Settings.from_env());"
         "s=rt.sessions();"
         "print('\\n'.join(s.scalars(select(Identity.address).where(Identity.kind=='phone').limit(2000))))"
     )
-    out = subprocess.run([str(BIN / "python"), "-c", code], env=env, capture_output=True, text=True, check=True)
+    out = subprocess.run([str(BIN / "python"), "-c", code], env=env, capture_output=True, text=True,
+                         check=True)
     return [line for line in out.stdout.split() if line]
 
 
@@ -109,8 +112,10 @@ def _lua(bodies: list[dict], path: Path) -> None:
         '  return wrk.format("POST", nil, h, b.body)\nend\n'
         # Apologies are answers too (HTTP 200): count them so errors cannot pass for throughput.
         "apologies = 0\nlocal all_threads = {}\n"
-        "local first_setup = setup\nsetup = function(thread)\n  first_setup(thread)\n  table.insert(all_threads, thread)\nend\n"
-        f'response = function(status, headers, body)\n  if string.find(body, "{APOLOGY}", 1, true) then apologies = apologies + 1 end\nend\n'
+        "local first_setup = setup\nsetup = function(thread)\n  first_setup(thread)\n  "
+        "table.insert(all_threads, thread)\nend\n"
+        f'response = function(status, headers, body)\n  if string.find(body, "{APOLOGY}", 1, true) then '
+        f'apologies = apologies + 1 end\nend\n'
         'done = function(summary, latency, requests)\n  local n = 0\n'
         '  for _, t in ipairs(all_threads) do n = n + (t:get("apologies") or 0) end\n'
         '  io.write("apologies: " .. n .. "\\n")\nend\n',
@@ -120,7 +125,8 @@ def _lua(bodies: list[dict], path: Path) -> None:
 
 def _wrk(url: str, script: Path, connections: int, offset: int) -> dict:
     threads = min(2, connections)
-    out = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{DURATION}", "--latency", "-s", str(script), url,
+    out = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{DURATION}", "--latency", "-s",
+                          str(script), url,
                           "--", str(offset)],
                          capture_output=True, text=True, timeout=120, check=False).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
@@ -132,7 +138,8 @@ def _wrk(url: str, script: Path, connections: int, offset: int) -> dict:
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     apologies = re.search(r"apologies: (\d+)", out)
     return {"rps": round(rps, 1), "p50_ms": round(latency["50"], 2), "p99_ms": round(latency["99"], 2),
-            "non_2xx": int(non2xx.group(1)) if non2xx else 0, "apologies": int(apologies.group(1)) if apologies else None}
+            "non_2xx": int(non2xx.group(1)) if non2xx else 0,
+            "apologies": int(apologies.group(1)) if apologies else None}
 
 
 def _bodies(phones: list[str], count: int | None = None) -> dict[str, list[dict]]:
@@ -142,15 +149,18 @@ def _bodies(phones: list[str], count: int | None = None) -> dict[str, list[dict]
     validator = RequestValidator(AUTH_TOKEN)
     ussd, sms = [], []
     run = time.time_ns()
-    for i in range(USSD_BODIES if count is None else count):  # half dial in, half choose 1 (this month's money) on a new session
-        ussd.append({"body": urlencode({"sessionId": f"b{run}-{i}", "serviceCode": "*384*46#", "phoneNumber": phones[i % len(phones)],
+    # Half dial in, half choose 1 (this month's money) on a new session
+    for i in range(USSD_BODIES if count is None else count):
+        ussd.append({"body": urlencode({"sessionId": f"b{run}-{i}", "serviceCode": "*384*46#",
+                                        "phoneNumber": phones[i % len(phones)],
                                         "networkCode": "45204", "text": "1" if i % 2 else ""}),
                      "key": USSD_KEY})
     # Every SMS request carries its own MessageSid, so none is answered from the dedupe store.
     for i in range(SMS_BODIES if count is None else count):
         params = {"MessageSid": f"SMbench{run}{i:08d}", "From": phones[i % len(phones)], "To": "+15005550006",
                   "Body": "tien thang nay ve chua"}
-        sms.append({"body": urlencode(params), "sig": validator.compute_signature(PUBLIC_URL + "/sms/twilio", params)})
+        sms.append({"body": urlencode(params),
+                    "sig": validator.compute_signature(PUBLIC_URL + "/sms/twilio", params)})
     return {"ussd": ussd, "sms": sms}
 
 
@@ -172,7 +182,8 @@ def _warm_up(url: str, script: Path, body: dict, offset: int) -> None:
     deadline = time.time() + 60
     while True:
         try:
-            with urllib.request.urlopen(urllib.request.Request(url, data=body["body"].encode(), headers=headers), timeout=5):
+            with urllib.request.urlopen(urllib.request.Request(url, data=body["body"].encode(),
+                                                               headers=headers), timeout=5):
                 break
         except OSError:
             if time.time() > deadline:
@@ -186,10 +197,12 @@ def _serve(env: dict, port: int, kind: str) -> subprocess.Popen:
     """`kind`: "ansinh", or "bare" / "floor" (bench/bare_app.py, bench/floor_app.py) under the same
     gunicorn configuration."""
     if kind in ("bare", "floor"):
-        cmd = [str(BIN / "gunicorn"), "-w", str(WORKERS), "-k", "gthread", "--threads", str(THREADS), "-b", f"127.0.0.1:{port}",
+        cmd = [str(BIN / "gunicorn"), "-w", str(WORKERS), "-k", "gthread", "--threads", str(THREADS), "-b",
+               f"127.0.0.1:{port}",
                f"bench.{kind}_app:create_app()"]
     else:
-        cmd = [str(BIN / "ansinh"), "serve", "--workers", str(WORKERS), "--threads", str(THREADS), "--port", str(port),
+        cmd = [str(BIN / "ansinh"), "serve", "--workers", str(WORKERS), "--threads", str(THREADS), "--port",
+               str(port),
                "--no-dispatch"]
     return subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
@@ -200,11 +213,13 @@ def run() -> dict:
     workdir = Path(tempfile.mkdtemp(prefix="ansinh-bench-"))
     env = demo_environment(workdir)
     bodies = _bodies(_phones(env))
-    results: dict = {"database": env["ANSINH_DATABASE_URL"].split(":")[0], "redis": bool(env.get("ANSINH_REDIS_URL")),
+    results: dict = {"database": env["ANSINH_DATABASE_URL"].split(":")[0],
+                     "redis": bool(env.get("ANSINH_REDIS_URL")),
                      "workers": WORKERS, "threads": THREADS, "duration": DURATION}
     # bench/floor_app.py too: AnSinh's statements and nothing else (BENCH_FLOOR=0: not). It knows
     # SQLite, and PostgreSQL with Redis (production mode).
-    floor = os.environ.get("BENCH_FLOOR", "1") != "0" and (results["database"] == "sqlite" or results["redis"])
+    floor = os.environ.get("BENCH_FLOOR",
+                           "1") != "0" and (results["database"] == "sqlite" or results["redis"])
     for kind in ("bare", "floor", "ansinh") if floor else ("bare", "ansinh"):
         port = _free_port()
         server = _serve(env, port, kind)
@@ -213,7 +228,8 @@ def run() -> dict:
             for route, path in (("ussd", "/ussd/africastalking"), ("sms", "/sms/twilio")):
                 script = workdir / f"{route}.lua"
                 _lua(bodies[route], script)
-                _warm_up(f"http://127.0.0.1:{port}{path}", script, bodies[route][-1], 3 * len(bodies[route]) // 4)
+                _warm_up(f"http://127.0.0.1:{port}{path}", script, bodies[route][-1],
+                         3 * len(bodies[route]) // 4)
                 for level, connections in enumerate(CONCURRENCY):
                     key = f"{kind}_{route}_c{connections}"
                     offset = level * len(bodies[route]) // 4  # the last quarter is the warm-up's
@@ -224,9 +240,12 @@ def run() -> dict:
     for route in ("ussd", "sms"):
         for connections in CONCURRENCY:
             app, bare = results[f"ansinh_{route}_c{connections}"], results[f"bare_{route}_c{connections}"]
-            results[f"ratio_{route}_c{connections}"] = round(app["rps"] / bare["rps"], 3) if bare["rps"] else None
+            results[f"ratio_{route}_c{connections}"] = round(app["rps"] / bare["rps"],
+                                                             3) if bare["rps"] else None
             if floor and bare["rps"]:
-                results[f"ratio_floor_{route}_c{connections}"] = round(results[f"floor_{route}_c{connections}"]["rps"] / bare["rps"], 3)
+                results[f"ratio_floor_{route}_c{connections}"] = round(
+                    results[f"floor_{route}_c{connections}"]["rps"] / bare["rps"], 3
+                )
     shutil.rmtree(workdir, ignore_errors=True)
     return results
 

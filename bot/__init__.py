@@ -2,7 +2,8 @@
 
 `init_app(app, runtime)` registers both webhooks (each refuses requests it cannot authenticate,
 so an unconfigured channel is simply closed); `make_senders(settings, sessions, clock)` returns
-the outbox senders of the channels whose credentials are configured.
+the outbox senders of the channels whose credentials are configured (ZNS: bot/zalo_zns.py, with
+ZALO_ZNS_TEMPLATES; its file is checked here, at start).
 """
 from __future__ import annotations
 
@@ -34,5 +35,17 @@ def make_senders(settings, sessions, clock) -> dict:  # noqa: ANN001
         from bot.zalo_sender import ZaloSender
         from bot.zalo_tokens import ZaloTokens
 
-        senders["zalo"] = ZaloSender(settings, ZaloTokens(settings, sessions, clock))
+        from core.storage.state import make_state_store
+
+        senders["zalo"] = ZaloSender(settings, ZaloTokens(settings, sessions, clock),
+                                     state=make_state_store(settings, sessions, clock))
+    from core.notify.channels import notify_channels, zns_configured
+    from core.notify.zns_templates import load_templates
+
+    notify_channels(settings)  # a wrong order or template file stops the start, named in Vietnamese
+    if zns_configured(settings) and load_templates(settings.zalo_zns_templates) is not None:
+        from bot.zalo_tokens import ZaloTokens
+        from bot.zalo_zns import ZnsSender
+
+        senders["zns"] = ZnsSender(settings, ZaloTokens(settings, sessions, clock))
     return senders

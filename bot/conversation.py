@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from core.parts import RuntimeParts
 from core.storage.db import transaction
-from core.conversation.messages import Inbound, Reply
+from core.conversation.inbound_reply import Inbound, Reply
 from core.outbox.writes import enqueue
 
 logger = logging.getLogger(__name__)
@@ -50,7 +50,8 @@ def queue_replies(session: Session, channel: str, address: str, outgoing: list[O
     return queued
 
 
-def queue_in_transaction(runtime: RuntimeParts, channel: str, address: str, outgoing: list[Outgoing], key: str) -> int:
+def queue_in_transaction(runtime: RuntimeParts, channel: str, address: str, outgoing: list[Outgoing],
+                         key: str) -> int:
     with transaction(runtime.sessions) as session:
         return queue_replies(session, channel, address, outgoing, key)
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from core.conversation.chat_menu import main_menu, share_phone_label
 from core.i18n import Translator
-from core.conversation.messages import Choice
+from core.conversation.inbound_reply import Choice
 
 logger = logging.getLogger(__name__)
 TELEGRAM_TEXT_LIMIT = 4096
@@ -56,7 +56,8 @@ def to_telegram(markup: dict[str, Any] | None):
     if not markup:
         return None
     if markup.get("choices"):
-        rows = [[InlineKeyboardButton(str(label), callback_data=_callback_data(value))] for label, value in markup["choices"]]
+        rows = [[InlineKeyboardButton(str(label), callback_data=_callback_data(value))] for label,
+                value in markup["choices"]]
         return InlineKeyboardMarkup(rows)
     labels = list(markup.get("menu") or [])
     if not labels and not markup.get("contact"):

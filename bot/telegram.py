@@ -27,7 +27,7 @@ from bot.keyboards import choices_markup, menu_markup
 from core.conversation import chat_people
 from core.conversation.chat_menu import button_question, text_only_note
 from core.i18n import Translator
-from core.conversation.messages import Inbound
+from core.conversation.inbound_reply import Inbound
 
 logger = logging.getLogger(__name__)
 CHANNEL = "telegram"
@@ -39,7 +39,8 @@ def _welcome(runtime: RuntimeParts, chat_id: str) -> list[Outgoing]:
     return [(text, menu_markup(language, with_contact=not linked))]
 
 
-def _share_contact(runtime: RuntimeParts, chat_id: str, user_id: str, contact) -> list[Outgoing]:  # noqa: ANN001
+def _share_contact(runtime: RuntimeParts, chat_id: str, user_id: str,
+                   contact) -> list[Outgoing]:  # noqa: ANN001
     text, language, linked = chat_people.share_contact(runtime, CHANNEL, chat_id, user_id, contact.user_id,
                                                        contact.phone_number)
     return [(text, menu_markup(language, with_contact=False) if linked else None)]
@@ -47,7 +48,9 @@ def _share_contact(runtime: RuntimeParts, chat_id: str, user_id: str, contact) -
 
 def _converse(runtime: RuntimeParts, chat_id: str, text: str, meta: dict[str, Any]) -> list[Outgoing]:
     was_linked = chat_people.is_linked(runtime, CHANNEL, chat_id)
-    replies = ask_dialog(runtime, Inbound(channel=CHANNEL, sender=chat_id, text=button_question(text), provider_meta=meta))
+    replies = ask_dialog(runtime,
+                         Inbound(channel=CHANNEL, sender=chat_id, text=button_question(text),
+                                 provider_meta=meta))
     outgoing: list[Outgoing] = [(reply.text, choices_markup(reply.choices)) for reply in replies]
     if outgoing and not was_linked and chat_people.is_linked(runtime, CHANNEL, chat_id):
         # Just linked by a one-time code: give the big buttons with the confirmation.
@@ -72,7 +75,13 @@ def answer_update(runtime: RuntimeParts, update) -> None:  # noqa: ANN001 - tele
     message, callback = update.message, update.callback_query
     outgoing: list[Outgoing] = []
     # Telegram's chat and user ids are integers; anything else is not from Telegram.
-    if chat is not None and user is not None and chat.type == "private" and _is_id(chat.id) and _is_id(user.id):
+    if (
+        chat is not None
+        and user is not None
+        and chat.type == "private"
+        and _is_id(chat.id)
+        and _is_id(user.id)
+    ):
         chat_id, meta = str(chat.id), {"update_id": update.update_id, "user_id": user.id}
         if message is not None and message.contact is not None:
             outgoing = _share_contact(runtime, chat_id, str(user.id), message.contact)

@@ -30,7 +30,12 @@ def build_application(runtime: RuntimeParts):  # noqa: ANN201
         logger.error("telegram update failed: %s", context.error, exc_info=context.error)
 
     settings = runtime.settings
-    application = Application.builder().token(settings.telegram_bot_token).base_url(settings.telegram_api_base_url).build()
+    application = (
+        Application.builder()
+        .token(settings.telegram_bot_token)
+        .base_url(settings.telegram_api_base_url)
+        .build()
+    )
     application.add_handler(TypeHandler(Update, hand_update))
     application.add_error_handler(log_error)
     return application
@@ -39,7 +44,8 @@ def build_application(runtime: RuntimeParts):  # noqa: ANN201
 def run_polling(runtime: RuntimeParts, poll_timeout: int = 20) -> None:
     """Block until SIGINT/SIGTERM."""
     application = build_application(runtime)
-    application.run_polling(allowed_updates=["message", "callback_query"], timeout=poll_timeout, drop_pending_updates=False)
+    application.run_polling(allowed_updates=["message", "callback_query"], timeout=poll_timeout,
+                            drop_pending_updates=False)
 
 
 async def set_webhook(settings, url: str) -> bool:  # noqa: ANN001

@@ -71,7 +71,8 @@ class TelegramSender:
 
         text, markup = message.text, message.buttons
         text = fit_chars(text, TELEGRAM_TEXT_LIMIT)
-        future = asyncio.run_coroutine_threadsafe(self._send_message(message.address, text, markup), self._running_loop())
+        future = asyncio.run_coroutine_threadsafe(self._send_message(message.address, text, markup),
+                                                  self._running_loop())
         try:
             sent = future.result(timeout=SEND_TIMEOUT)
         except concurrent.futures.TimeoutError as error:

@@ -15,7 +15,11 @@ Wire protocol (Zalo OA webhook):
   user_send_<other> (image, sticker, audio…) → a short "please write" note.
   follow          {"follower": {"id"}} → a greeting that says how to link (DK <code> <year>).
   unfollow        {"follower": {"id"}} → the Zalo identity is opted out.
-  user_received_message / user_seen_message {"message": {"msg_ids": […]}} → delivery receipts.
+  user_received_message / user_seen_message {"message": {"msg_ids": […]}} → delivery receipts;
+                  ZNS sends user_received_message with {"message": {"msg_id", "tracking_id",
+                  "delivery_time"}}: the ZNS row whose provider id is msg_id is delivered.
+  Each user_send_* message id is remembered for 48 hours, so answers go as replies to it
+  (bot/zalo_replies.py).
   Anything else is acknowledged with 200 and ignored.
 """
 from __future__ import annotations
@@ -31,12 +35,13 @@ from flask import Blueprint, Flask, Response, abort, jsonify, request
 
 from core.parts import RuntimeParts
 from bot.conversation import Outgoing, ask_dialog, encodable, queue_in_transaction
+from bot.zalo_replies import remember_user_message
 from core.conversation import chat_people
 from core.conversation.chat_menu import text_only_note, welcome_text, with_choices_as_lines
 from core.storage.db import transaction
 from core.i18n import Translator
 from core.conversation.linking import set_chat_opt_out
-from core.conversation.messages import Inbound
+from core.conversation.inbound_reply import Inbound
 from core.outbox.writes import record_receipt
 
 logger = logging.getLogger(__name__)
@@ -57,7 +62,8 @@ def signature_ok(settings, raw_body: bytes, event: dict, header: str | None) -> 
     given = header.strip()
     if given.lower().startswith("mac="):
         given = given[4:].strip()
-    expected = expected_signature(settings.zalo_app_id, raw_body, str(event.get("timestamp", "")), settings.zalo_oa_secret_key)
+    expected = expected_signature(settings.zalo_app_id, raw_body, str(event.get("timestamp", "")),
+                                  settings.zalo_oa_secret_key)
     return hmac.compare_digest(given.lower().encode("ascii", "replace"), expected.encode("ascii"))
 
 
@@ -94,9 +100,12 @@ def _plain(value) -> bool:  # noqa: ANN001
 
 
 def _user_text(runtime: RuntimeParts, user_id: str, text: str, msg_id: str) -> list[Outgoing]:
-    replies = ask_dialog(runtime, Inbound(channel=CHANNEL, sender=user_id, text=text, provider_meta={"msg_id": msg_id}))
+    replies = ask_dialog(runtime,
+                         Inbound(channel=CHANNEL, sender=user_id, text=text,
+                                 provider_meta={"msg_id": msg_id}))
     t = Translator(_language(runtime, user_id)) if any(reply.choices for reply in replies) else None
-    return [(with_choices_as_lines(reply.text, reply.choices, t) if t else reply.text, None) for reply in replies]
+    return [(with_choices_as_lines(reply.text, reply.choices, t) if t else reply.text,
+             None) for reply in replies]
 
 
 def _language(runtime: RuntimeParts, user_id: str) -> str:
@@ -148,6 +157,8 @@ def handle_event(runtime: RuntimeParts, event: dict) -> None:
         return
     user_id = str((event.get("follower") or event.get("sender") or {}).get("id") or "")
     outgoing: list[Outgoing] = []
+    if user_id and name.startswith("user_send_") and getattr(runtime, "state", None) is not None:
+        remember_user_message(runtime.state, user_id, key, runtime.clock.now())
     if not user_id:
         pass
     elif name == "user_send_text":

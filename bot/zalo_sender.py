@@ -3,6 +3,8 @@
     POST {ZALO_API_BASE_URL}/v3.0/oa/message/cs
     header access_token: <OA access token>
     {"recipient": {"user_id": "<the user's id for this OA>"}, "message": {"text": "…"}}
+    (within 48 hours of the user's message, recipient also carries "message_id": a free reply,
+    bot/zalo_replies.py)
     → HTTP 200 {"error": 0, "message": "Success", "data": {"message_id": "…", "user_id": "…"}}
       or HTTP 200 {"error": -216, "message": "Access token is invalid"}
 
@@ -19,6 +21,7 @@ import logging
 import requests
 
 from bot.keyboards import plain_text
+from bot.zalo_replies import reply_target
 from bot.zalo_tokens import ZaloTokens
 from core.outbox.dispatch import PermanentError, SendResult, TemporaryError
 from core.conversation.render import fit_chars
@@ -34,16 +37,19 @@ TEMPORARY_ERRORS = frozenset({-32, -211, -218, -500})  # rate limit, out of quot
 class ZaloSender:
     channel = "zalo"
 
-    def __init__(self, settings, tokens: ZaloTokens, http: requests.Session | None = None):
+    def __init__(self, settings, tokens: ZaloTokens, http: requests.Session | None = None,
+                 state=None):  # noqa: ANN001
         self.settings = settings
         self.tokens = tokens
         self.http = http or tokens.http
+        self.state = state  # core.storage.state store: the users' latest message ids (bot/zalo_replies.py)
 
-    def _post(self, access_token: str, user_id: str, text: str) -> dict:
+    def _post(self, access_token: str, recipient: dict, text: str) -> dict:
         url = self.settings.zalo_api_base_url.rstrip("/") + "/v3.0/oa/message/cs"
         try:
             response = self.http.post(url, headers={"access_token": access_token},
-                                      json={"recipient": {"user_id": user_id}, "message": {"text": text}}, timeout=TIMEOUT)
+                                      json={"recipient": recipient, "message": {"text": text}},
+                                      timeout=TIMEOUT)
         except requests.RequestException as error:
             raise TemporaryError(f"zalo: {type(error).__name__}") from error
         if response.status_code == 429 or response.status_code >= 500:
@@ -58,11 +64,15 @@ class ZaloSender:
 
     def send(self, message) -> SendResult:  # noqa: ANN001 - core.models.OutboxMessage
         text = fit_chars(plain_text(message.text, message.buttons), TEXT_LIMIT)
+        recipient = {"user_id": message.address}
+        answered = reply_target(self.state, message, self.tokens.clock.now())
+        if answered:
+            recipient["message_id"] = answered
         token = self.tokens.access_token()
-        body = self._post(token, message.address, text)
+        body = self._post(token, recipient, text)
         if _code(body) in TOKEN_ERRORS:
             logger.info("zalo refused the access token (%s); renewing", _code(body))
-            body = self._post(self.tokens.refresh(stale=token), message.address, text)
+            body = self._post(self.tokens.refresh(stale=token), recipient, text)
         return _result(body)
 
 

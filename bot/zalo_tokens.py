@@ -35,7 +35,8 @@ TIMEOUT = 10.0
 
 
 class ZaloTokens:
-    def __init__(self, settings, sessions: sessionmaker[Session], clock: Clock, http: requests.Session | None = None):
+    def __init__(self, settings, sessions: sessionmaker[Session], clock: Clock,
+                 http: requests.Session | None = None):
         self.settings = settings
         self.sessions = sessions
         self.clock = clock
@@ -51,7 +52,8 @@ class ZaloTokens:
         try:
             with session.begin_nested():
                 row = ProviderToken(provider=PROVIDER, access_token=self.settings.zalo_access_token,
-                                    refresh_token=self.settings.zalo_refresh_token, updated_at=self.clock.now())
+                                    refresh_token=self.settings.zalo_refresh_token,
+                                    updated_at=self.clock.now())
                 session.add(row)
                 session.flush()
             return row
@@ -89,7 +91,8 @@ class ZaloTokens:
             response = self.http.post(
                 url,
                 headers={"secret_key": self.settings.zalo_app_secret or ""},
-                data={"refresh_token": refresh_token, "app_id": self.settings.zalo_app_id, "grant_type": "refresh_token"},
+                data={"refresh_token": refresh_token, "app_id": self.settings.zalo_app_id,
+                      "grant_type": "refresh_token"},
                 timeout=TIMEOUT,
             )
         except requests.RequestException as error:
@@ -99,6 +102,7 @@ class ZaloTokens:
         except ValueError:
             answer = {}
         if response.status_code != 200 or not answer.get("access_token") or not answer.get("refresh_token"):
-            logger.error("zalo token refresh refused: HTTP %s, error %s", response.status_code, answer.get("error"))
+            logger.error("zalo token refresh refused: HTTP %s, error %s", response.status_code,
+                         answer.get("error"))
             raise TemporaryError(f"zalo oauth: HTTP {response.status_code} error {answer.get('error')}")
         return answer

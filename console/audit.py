@@ -40,7 +40,8 @@ def audit_log():
         codes = scope_codes(s)
         if codes is not None:
             ours = select(Beneficiary.id).where(Beneficiary.unit_code.in_(codes))
-            query = query.where(or_(AuditLog.actor == f"officer:{g.officer.username}", AuditLog.beneficiary_id.in_(ours)))
+            query = query.where(or_(AuditLog.actor == f"officer:{g.officer.username}",
+                                    AuditLog.beneficiary_id.in_(ours)))
         recorded = actor
         if actor:
             actors, recorded = _actors(actor)
@@ -49,13 +50,16 @@ def audit_log():
             group = action.replace("%", "")
             query = query.where(or_(AuditLog.action == group, AuditLog.action.like(group + ".%")))
         if code:
-            query = query.where(AuditLog.beneficiary_id.in_(select(Beneficiary.id).where(Beneficiary.code == code)))
+            query = query.where(
+                AuditLog.beneficiary_id.in_(select(Beneficiary.id).where(Beneficiary.code == code))
+            )
         if before:
             query = query.where(AuditLog.id < before)
         rows = list(s.scalars(query.order_by(AuditLog.id.desc()).limit(PAGE)))
         people = dict(s.execute(select(Beneficiary.id, Beneficiary.code).where(
             Beneficiary.id.in_({r.beneficiary_id for r in rows if r.beneficiary_id}))).all())
         audit(s, "audit.view", who=recorded, what=action, code=code)
-    return render_template("console/audit.html", rows=rows, people=people, actor=actor, action=action, code=code,
+    return render_template("console/audit.html", rows=rows, people=people, actor=actor, action=action,
+                           code=code,
                            groups=list(LABELS["audit_group"]),
                            next_before=rows[-1].id if len(rows) == PAGE else None)

@@ -21,6 +21,7 @@ from console.web import (
     tr,
 )
 from core.abuse import make_guard, wait_minutes
+from core.counting import count
 from core.broadcasts.lifecycle import covers
 from core.i18n import N_
 from core.models import AuditLog, Beneficiary, Broadcast, Complaint, Officer
@@ -46,6 +47,7 @@ def login():
             except LoginFailed as failure:
                 error = str(failure)
                 audit(s, "login.failed", username=username)
+                count("login_failed")
             else:
                 g.officer = found
                 audit(s, "login")
@@ -69,7 +71,8 @@ def _too_many_attempts(template: str, refused: SignInLimited, **context):
     """429 with Retry-After; the password was not even looked at."""
     logger.warning("console sign-in attempts limited (%s)",
                    "blocked" if any(v.blocked for v in refused.verdicts) else "slowed")
-    error = tr()._("Too many failed sign-ins from here or for this account. Please wait %(minutes)s minutes and try again.",
+    error = tr()._("Too many failed sign-ins from here or for this account. Please wait %(minutes)s minutes "
+                   "and try again.",
                    minutes=wait_minutes(refused.verdicts))
     return render_template(template, error=error, **context), 429, {"Retry-After": str(refused.retry_after)}
 

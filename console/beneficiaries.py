@@ -9,7 +9,7 @@ import re
 from flask import flash, g, redirect, render_template, request, url_for
 from sqlalchemy import or_, select
 
-from console.web import audit, bp, db, forbidden, login_required, scope_codes, tr
+from console.web import audit, bp, db, forbidden, login_required, not_found_page, scope_codes, tr
 from console.wording import sees_full_phones
 from core.models import (
     Beneficiary,
@@ -81,36 +81,51 @@ def beneficiaries():
     with db() as s:
         if text.strip():
             results = search(s, text, scope_codes(s))
-            units = dict(s.execute(select(Unit.code, Unit.name).where(Unit.code.in_({b.unit_code for b in results}))).all())
+            units = dict(
+                s.execute(
+                    select(Unit.code, Unit.name).where(Unit.code.in_({b.unit_code for b in results}))
+                ).all()
+            )
             audit(s, "beneficiary.search", query=_audited_query(text), results=len(results))
     return render_template("console/beneficiaries.html", q=text, results=results, units=units, limit=LIMIT)
 
 
-def _load(s, code: str):
+def in_scope(s, code: str, *, refusal: str | None = None, erased_missing: bool = False):
+    """(beneficiary, unit, None) when the officer may act on the beneficiary with this code, else
+    (None, None, the 404 or 403 page). A refusal is audited under `refusal` when one is given; with
+    `erased_missing`, an erased beneficiary is not found either."""
     beneficiary = s.scalar(select(Beneficiary).where(Beneficiary.code == code.strip().upper()))
-    if beneficiary is None:
-        return None, None
+    if beneficiary is None or (erased_missing and beneficiary.erased_at is not None):
+        return None, None, not_found_page(tr()._("There is no beneficiary with this code."))
     unit = s.get(Unit, beneficiary.unit_code)
-    return beneficiary, unit
+    if not can_act_on(g.officer, unit.code, unit.parent_code):
+        if refusal:
+            audit(s, refusal, beneficiary.id)
+        return None, None, forbidden()
+    return beneficiary, unit, None
 
 
 @bp.get("/beneficiaries/<code>")
 @login_required
 def beneficiary(code: str):
     with db() as s:
-        person_b, unit = _load(s, code)
-        if person_b is None:
-            return render_template("console/error.html", message=tr()._("There is no beneficiary with this code.")), 404
-        if not can_act_on(g.officer, unit.code, unit.parent_code):
-            audit(s, "beneficiary.view_refused", person_b.id)
-            return forbidden()
+        person_b, unit, refused = in_scope(s, code, refusal="beneficiary.view_refused")
+        if refused is not None:
+            return refused
         full_phones = sees_full_phones(unit.code)
         contacts = []
-        for contact, person in s.execute(select(Contact, Person).join(Person, Person.id == Contact.person_id)
-                                         .where(Contact.beneficiary_id == person_b.id).order_by(Contact.role != "self", Contact.id)):
-            identities = list(s.scalars(select(Identity).where(Identity.person_id == person.id).order_by(Identity.id)))
+        for contact, person in s.execute(
+            select(Contact, Person)
+            .join(Person, Person.id == Contact.person_id)
+            .where(Contact.beneficiary_id == person_b.id)
+            .order_by(Contact.role != "self", Contact.id)
+        ):
+            identities = list(
+                s.scalars(select(Identity).where(Identity.person_id == person.id).order_by(Identity.id))
+            )
             contacts.append({"contact": contact, "person": person, "identities": [
-                {"kind": i.kind, "address": _shown(i, full_phones), "verified": i.verified, "opted_out": i.opted_out}
+                {"kind": i.kind, "address": _shown(i, full_phones), "verified": i.verified,
+                 "opted_out": i.opted_out}
                 for i in identities]})
         categories = list(s.execute(select(Category.code, Category.name, Category.coefficient)
                                     .where(Category.code.in_(person_b.category_codes))))
@@ -122,9 +137,11 @@ def beneficiary(code: str):
         complaints = list(s.scalars(select(Complaint).where(Complaint.beneficiary_id == person_b.id)
                                     .order_by(Complaint.id.desc()).limit(20)))
         audit(s, "beneficiary.view", person_b.id, full_phones=full_phones)
-    return render_template("console/beneficiary.html", b=person_b, unit=unit, contacts=contacts, categories=categories,
+    return render_template("console/beneficiary.html", b=person_b, unit=unit, contacts=contacts,
+                           categories=categories,
                            programme=programme, payments=payments, messages=messages, complaints=complaints,
-                           full_phones=full_phones, may_erase=may_erase(g.officer, unit), mask=lambda a, kind="phone": a if full_phones and kind == "phone" else _mask(a))
+                           full_phones=full_phones, may_erase=may_erase(g.officer, unit), mask=lambda a,
+                           kind="phone": a if full_phones and kind == "phone" else _mask(a))
 
 
 def _mask(address: str | None) -> str:
@@ -145,11 +162,9 @@ def remove_contact(code: str, person_id: int):
 
     t = tr()
     with db() as s:
-        person_b, unit = _load(s, code)
-        if person_b is None:
-            return render_template("console/error.html", message=t._("There is no beneficiary with this code.")), 404
-        if not can_act_on(g.officer, unit.code, unit.parent_code):
-            return forbidden()
+        person_b, _unit, refused = in_scope(s, code)
+        if refused is not None:
+            return refused
         try:
             remove_guardian(s, person_b.id, person_id, actor_name(g.officer), "console")
         except ActionRefused as refused:

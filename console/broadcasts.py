@@ -9,7 +9,7 @@ from datetime import datetime, time
 from flask import flash, g, jsonify, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from console.web import audit, bp, db, forbidden, login_required, runtime, tr
+from console.web import audit, bp, db, forbidden, login_required, not_found_page, runtime, tr
 from core.broadcasts.lifecycle import (
     approve,
     check_approver,
@@ -45,7 +45,9 @@ def _visible(s, broadcast: Broadcast) -> bool:
 @login_required
 def broadcasts():
     with db() as s:
-        rows = [b for b in s.scalars(select(Broadcast).order_by(Broadcast.id.desc()).limit(300)) if _visible(s, b)][:100]
+        rows = [
+            b for b in s.scalars(select(Broadcast).order_by(Broadcast.id.desc()).limit(300)) if _visible(s, b)
+        ][:100]
         authors = {id_: full_name or username for id_, username, full_name
                    in s.execute(select(Officer.id, Officer.username, Officer.full_name))}
     return render_template("console/broadcasts.html", rows=rows, authors=authors)
@@ -53,7 +55,8 @@ def broadcasts():
 
 def _form_values() -> dict:
     form = request.form
-    return {"text": form.get("text", ""), "units": form.getlist("units"), "categories": form.getlist("categories"),
+    return {"text": form.get("text", ""), "units": form.getlist("units"),
+            "categories": form.getlist("categories"),
             "method": form.get("method") or None, "status": form.get("status") or None,
             "period": form.get("period") or None, "channel": form.get("channel") or None,
             "send_date": form.get("send_date") or "", "send_time": form.get("send_time") or ""}
@@ -101,27 +104,31 @@ def _compose_page(s, values: dict, shown=None, status_code: int = 200, held: str
 @bp.route("/broadcasts/new", methods=["GET", "POST"])
 @login_required
 def broadcast_new():
-    rt = runtime()
+    app_runtime = runtime()
     values = _form_values() if request.method == "POST" else {
-        "text": "", "units": [], "categories": [], "method": None, "status": None, "period": None, "channel": None,
+        "text": "", "units": [], "categories": [], "method": None, "status": None, "period": None,
+        "channel": None,
         "send_date": "", "send_time": ""}
     with db() as s:
         if request.method == "GET":
             return _compose_page(s, values)
         try:
-            filters = make_filters(s, g.officer, rt.clock, units=values["units"], categories=values["categories"],
+            filters = make_filters(s, g.officer, app_runtime.clock, units=values["units"],
+                                   categories=values["categories"],
                                    method=values["method"], status=values["status"], period=_period(values),
                                    channel=values["channel"])
             scheduled = _scheduled(values)
             if request.form.get("action") == "create":
-                created = create_broadcast(s, g.officer, values["text"], filters, rt.clock, scheduled)
-                flash(tr()._("Broadcast created for %(count)s people; it waits for another officer's approval.",
+                created = create_broadcast(s, g.officer, values["text"], filters, app_runtime.clock,
+                                           scheduled)
+                flash(tr()._("Broadcast created for %(count)s people; it waits for another officer's "
+                             "approval.",
                              count=tr().number(created.recipients)), "ok")
                 new_id = created.id
             else:
-                shown = preview(s, rt.settings, rt.clock, values["text"], filters)
+                shown = preview(s, app_runtime.settings, app_runtime.clock, values["text"], filters)
                 audit(s, "broadcast.preview", recipients=shown.recipients)
-                held = held_until(rt.settings, rt.clock, scheduled)
+                held = held_until(app_runtime.settings, app_runtime.clock, scheduled)
                 held = _held_note(held, if_approved_now=scheduled is None)
                 return _compose_page(s, values, shown, held=held)
         except OfficerError as error:
@@ -133,14 +140,14 @@ def broadcast_new():
 @bp.get("/broadcasts/<int:broadcast_id>")
 @login_required
 def broadcast_show(broadcast_id: int):
-    rt = runtime()
+    app_runtime = runtime()
     with db() as s:
         broadcast = s.get(Broadcast, broadcast_id)
         if broadcast is None:
-            return render_template("console/error.html", message=tr()._("There is no broadcast number %(id)s.", id=broadcast_id)), 404
+            return not_found_page(tr()._("There is no broadcast number %(id)s.", id=broadcast_id))
         if not _visible(s, broadcast):
             return forbidden()
-        data = summary(s, broadcast, rt.clock.now())
+        data = summary(s, broadcast, app_runtime.clock.now())
         try:
             check_approver(s, broadcast, g.officer)
             may_approve = True
@@ -149,7 +156,9 @@ def broadcast_show(broadcast_id: int):
         else:
             why_not = None
         filters = broadcast.filters or {}
-        unit_names = [name for (name,) in s.execute(select(Unit.name).where(Unit.code.in_(filters.get("units") or [])))]
+        unit_names = [
+            name for (name,) in s.execute(select(Unit.name).where(Unit.code.in_(filters.get("units") or [])))
+        ]
         scope_name = s.get(Unit, filters["scope"]).name if filters.get("scope") else None
         names = dict(s.execute(select(Officer.id, Officer.full_name)).all())
         logins = dict(s.execute(select(Officer.id, Officer.username)).all())
@@ -158,8 +167,10 @@ def broadcast_show(broadcast_id: int):
         chosen = filters.get("categories") or []
         categories = list(s.scalars(select(Category.name).where(Category.code.in_(chosen))))
         pending = broadcast.status == "pending_approval"
-        shown = samples(s, rt.settings, rt.clock, broadcast.text, filters) if pending else []
-        held = None if data["status"] in FINAL else held_until(rt.settings, rt.clock, broadcast.scheduled_at)
+        shown = samples(s, app_runtime.settings, app_runtime.clock, broadcast.text,
+                        filters) if pending else []
+        held = None if data["status"] in FINAL else held_until(app_runtime.settings, app_runtime.clock,
+                                                               broadcast.scheduled_at)
         audit(s, "broadcast.view", broadcast=broadcast_id)
     return render_template("console/broadcast_show.html", b=broadcast, data=data, may_approve=may_approve,
                            why_not=why_not, unit_names=unit_names, scope_name=scope_name, people=people,
@@ -184,19 +195,19 @@ def _held_note(held: datetime | None, if_approved_now: bool) -> str | None:
 @bp.post("/broadcasts/<int:broadcast_id>/<any(approve, reject):decision>")
 @login_required
 def broadcast_decide(broadcast_id: int, decision: str):
-    rt = runtime()
+    app_runtime = runtime()
     t = tr()
     with db() as s:
         broadcast = s.get(Broadcast, broadcast_id)
         if broadcast is None:
-            return render_template("console/error.html", message=t._("There is no broadcast number %(id)s.", id=broadcast_id)), 404
+            return not_found_page(t._("There is no broadcast number %(id)s.", id=broadcast_id))
         try:
             if decision == "approve":
-                queued = approve(s, broadcast, g.officer, rt.settings, rt.clock)
+                queued = approve(s, broadcast, g.officer, app_runtime.settings, app_runtime.clock)
                 flash(t._("Broadcast %(id)s approved: %(count)s messages queued.", id=broadcast_id,
                           count=t.number(queued)), "ok")
             else:
-                reject(s, broadcast, g.officer, rt.clock)
+                reject(s, broadcast, g.officer, app_runtime.clock)
                 flash(t._("The broadcast will not be sent."), "ok")
         except OfficerError as error:
             s.rollback()

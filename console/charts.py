@@ -12,7 +12,8 @@ def percent(share: float, digits: int = 0) -> str:
     return f"{share * 100:.{digits}f}".replace(".", ",") + "%"
 
 
-def unit_bars(rows: list[tuple[str, float, float]], first_label: str, second_label: str, width: int = 900) -> Markup:
+def unit_bars(rows: list[tuple[str, float, float]], first_label: str, second_label: str,
+              width: int = 900) -> Markup:
     """rows: (unit name, share paid through an account, share with an account), shares 0..1. Each
     unit has two bars one above the other, each with its own share written just after its end."""
     left, bar_area, row_height = 230, width - 230 - 50, 26
@@ -22,7 +23,8 @@ def unit_bars(rows: list[tuple[str, float, float]], first_label: str, second_lab
     for tick in (0, 25, 50, 75, 100):
         x = left + bar_area * tick / 100
         parts.append(f'<line x1="{x:.1f}" y1="28" x2="{x:.1f}" y2="{height - 12}" stroke="#e3e8ee"/>'
-                     f'<text x="{x:.1f}" y="{height}" text-anchor="middle" fill="#5b6776" font-size="10">{tick}%</text>')
+                     f'<text x="{x:.1f}" y="{height}" text-anchor="middle" fill="#5b6776" '
+                     f'font-size="10">{tick}%</text>')
     for index, (name, paid, accounts) in enumerate(rows):
         y = 30 + index * row_height
         parts.append(f'<text x="{left - 6}" y="{y + 15}" text-anchor="end" fill="#1d2733">'
@@ -46,7 +48,8 @@ def trend_line(points: list[tuple[str, float]], caption: str, width: int = 900, 
     for tick in (0, 25, 50, 75, 100):
         y = top + plot_h * (1 - tick / 100)
         parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="#e3e8ee"/>'
-                     f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#5b6776" font-size="10">{tick}%</text>')
+                     f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#5b6776" '
+                     f'font-size="10">{tick}%</text>')
     if points:
         step = plot_w / max(1, len(points) - 1)
         coords = [(left + (step * i if len(points) > 1 else plot_w / 2), top + plot_h * (1 - share))
@@ -54,11 +57,13 @@ def trend_line(points: list[tuple[str, float]], caption: str, width: int = 900, 
         path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
         parts.append(f'<polyline points="{path}" fill="none" stroke="{BAR_COLOURS[0]}" stroke-width="3"/>')
         for (x, y), (label, share) in zip(coords, points):
-            parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{BAR_COLOURS[0]}"><title>{escape(label)}: '
+            parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" '
+                         f'fill="{BAR_COLOURS[0]}"><title>{escape(label)}: '
                          f'{percent(share, 1)}</title></circle>'
                          f'<text x="{x:.1f}" y="{y - 8:.1f}" text-anchor="middle" font-size="11">'
                          f'{percent(share)}</text>'
-                         f'<text x="{x:.1f}" y="{height - 18}" text-anchor="middle" fill="#5b6776">{escape(label)}</text>')
+                         f'<text x="{x:.1f}" y="{height - 18}" text-anchor="middle" '
+                         f'fill="#5b6776">{escape(label)}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
 

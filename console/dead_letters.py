@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 
-from console.web import audit, bp, db, forbidden, login_required, scope_codes, tr
+from console.web import audit, bp, db, forbidden, login_required, not_found_page, scope_codes, tr
 from core.outbox import dead_letters
 from core.i18n import N_
 from core.models import OutboxMessage
@@ -12,7 +12,9 @@ from core.models import OutboxMessage
 _OUTCOMES = {
     dead_letters.REQUEUED: ("ok", N_("The message is queued to be sent again.")),
     dead_letters.NOT_DEAD: ("error", N_("This message is no longer given up; nothing was changed.")),
-    dead_letters.ONE_TIME_CODE: ("error", N_("One-time codes are not sent again: they have expired. The person can ask for a new code.")),
+    dead_letters.ONE_TIME_CODE: ("error",
+                                 N_("One-time codes are not sent again: they have expired. The person can "
+                                    "ask for a new code.")),
 }
 
 
@@ -34,12 +36,13 @@ def dead_letter_retry(message_id: int):
     with db() as s:
         message = s.get(OutboxMessage, message_id, with_for_update=True)
         if message is None:
-            return render_template("console/error.html", message=t._("There is no such message.")), 404
+            return not_found_page(t._("There is no such message."))
         if not dead_letters.in_scope(s, message, scope_codes(s)):
             return forbidden()
         outcome = dead_letters.requeue(s, message)
         if outcome == dead_letters.REQUEUED:
-            audit(s, "outbox.requeue", message.beneficiary_id, message=message.id, channel=message.channel, kind=message.kind)
+            audit(s, "outbox.requeue", message.beneficiary_id, message=message.id, channel=message.channel,
+                  kind=message.kind)
     category, msgid = _OUTCOMES[outcome]
     flash(t._(msgid), category)
     return redirect(url_for("console.dead_letter_list"))

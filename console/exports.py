@@ -19,7 +19,8 @@ from core.reports.indicators import Indicators
 
 
 def indicator_rows(data: Indicators, t: Translator, scope_label: str) -> tuple[list[str], list[list]]:
-    header = [t._("Group"), t._("Name"), t._("Beneficiaries"), t._("With an account"), t._("Share with an account"),
+    header = [t._("Group"), t._("Name"), t._("Beneficiaries"), t._("With an account"),
+              t._("Share with an account"),
               t._("Paid through an account"), t._("Share paid through an account")]
     rows: list[list] = []
 
@@ -34,11 +35,13 @@ def indicator_rows(data: Indicators, t: Translator, scope_label: str) -> tuple[l
         add(t._("Payment provider"), row)
     for row in data.by_unit:
         add(t._("Unit"), row)
-    rows.append([t._("Units paying electronically"), f"{data.units_electronic}/{data.units_total}", data.units_total,
+    rows.append([t._("Units paying electronically"), f"{data.units_electronic}/{data.units_total}",
+                 data.units_total,
                  "", "", data.units_electronic, round(data.units_share * 100, 2)])
     if data.former_units_total:
         rows.append([t._("Communes paying electronically, before the 2025 merger"),
-                     f"{data.former_units_electronic}/{data.former_units_total}", data.former_units_total, "", "",
+                     f"{data.former_units_electronic}/{data.former_units_total}", data.former_units_total,
+                     "", "",
                      data.former_units_electronic, round(data.former_units_share * 100, 2)])
     return header, rows
 
@@ -89,7 +92,8 @@ def to_xlsx(header: list[str], rows: list[list], title: str) -> bytes:
         sheet.append(row)
     for line in sheet.iter_rows():
         for cell in line:
-            if isinstance(cell.value, str) and cell.data_type == "f":  # openpyxl takes "=…" text for a formula
+            # Openpyxl takes "=…" text for a formula
+            if isinstance(cell.value, str) and cell.data_type == "f":
                 cell.data_type = "s"
     for index, width in enumerate((22, 34, 14, 16, 14, 20, 16), start=1):
         sheet.column_dimensions[chr(64 + index)].width = width

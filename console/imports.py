@@ -22,7 +22,7 @@ from sqlalchemy import or_, select
 
 from console.exports import to_csv
 from console.jobs import get_job, progress, start_import
-from console.web import audit, bp, db, login_required, runtime, tr
+from console.web import audit, bp, db, login_required, not_found_page, runtime, tr
 from core.imports import KINDS
 from core.models import AuditLog
 from core.vietnamese_text import strip_diacritics
@@ -63,7 +63,8 @@ def import_upload():
     if len(data) > MAX_BYTES:
         flash(t._("The file is too large (at most 30 MB)."), "error")
         return redirect(url_for("console.imports"))
-    job_id = start_import(runtime(), g.officer, kind, name, data, inline=current_app.config.get("CONSOLE_IMPORT_INLINE", False))
+    job_id = start_import(runtime(), g.officer, kind, name, data,
+                          inline=current_app.config.get("CONSOLE_IMPORT_INLINE", False))
     with db() as s:
         audit(s, "import.upload", kind=kind, file=name, job=job_id)
     return redirect(url_for("console.import_job", job_id=job_id))
@@ -76,12 +77,16 @@ def _own_job(job_id: str) -> dict | None:
     return job
 
 
+def _unknown_job():
+    return not_found_page(tr()._("This import is not known (results are kept for a day)."))
+
+
 @bp.get("/imports/<job_id>")
 @login_required
 def import_job(job_id: str):
     job = _own_job(job_id)
     if job is None:
-        return render_template("console/error.html", message=tr()._("This import is not known (results are kept for a day).")), 404
+        return _unknown_job()
     moving = {"row": 0, "rows": None, "percent": None, **progress(job_id)}
     return render_template("console/import_job.html", job=job, job_id=job_id, moving=moving)
 
@@ -102,14 +107,15 @@ def import_status(job_id: str):
 def import_errors_csv(job_id: str):
     job = _own_job(job_id)
     if job is None:
-        return render_template("console/error.html", message=tr()._("This import is not known (results are kept for a day).")), 404
+        return _unknown_job()
     t = tr()
     # The column is a header from the file: maybe "=cmd|…"; to_csv makes every cell inert.
     rows = ([error["row"], error["column"], error["message"]] for error in job.get("errors") or [])
     report = to_csv([t._("Row"), t._("Column"), t._("Problem")], rows)
     with db() as s:
         audit(s, "import.errors_download", job=job_id, file=job.get("file"))
-    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", strip_diacritics(os.path.splitext(job.get("file") or "import")[0]))
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "_",
+                  strip_diacritics(os.path.splitext(job.get("file") or "import")[0]))
     filename = f"loi-{stem[:80]}.csv"
     return Response(report, mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -8,7 +8,7 @@ from flask import Response, g, render_template, request
 
 from console.charts import trend_line, unit_bars
 from console.exports import indicator_rows, to_csv, to_xlsx
-from console.web import audit, bp, db, login_required, runtime, scope_codes, tr
+from console.web import audit, bp, db, login_required, not_found_page, runtime, scope_codes, tr
 from core.reports.indicators import compute, default_period, periods, trend
 from core.models import Unit
 
@@ -42,7 +42,8 @@ def indicators():
         audit(s, "indicators.view", period=period)
     bars = unit_bars([(r.label, r.paid_share, r.account_share) for r in data.by_unit],
                      t._("Paid through an account"), t._("With an account"))
-    line = trend_line([(t.period(p.period), p.paid_share) for p in points], t._("Paid through an account, by period"))
+    line = trend_line([(t.period(p.period), p.paid_share) for p in points],
+                      t._("Paid through an account, by period"))
     return render_template("console/indicators.html", period=period, periods=known, data=data, bars=bars,
                            line=line, points=points, scope_label=scope_label)
 
@@ -51,7 +52,7 @@ def indicators():
 @login_required
 def indicators_export(fmt: str):
     if fmt not in ("csv", "xlsx"):
-        return render_template("console/error.html", message=tr()._("This page does not exist.")), 404
+        return not_found_page(tr()._("This page does not exist."))
     t = tr()
     with db() as s:
         period, _, data, _, scope_label = _load(s, request.args.get("period"))
@@ -62,4 +63,5 @@ def indicators_export(fmt: str):
     if fmt == "csv":
         return Response(to_csv(header, rows), mimetype="text/csv; charset=utf-8", headers=disposition)
     body = to_xlsx(header, rows, t._("Indicators %(period)s", period=t.period(period)).replace("/", "-"))
-    return Response(body, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", headers=disposition)
+    return Response(body, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers=disposition)

@@ -45,7 +45,8 @@ def import_listeners(runtime) -> list:
     if NotifyOnImport is not None:
         listeners.append(NotifyOnImport(runtime.settings, runtime.clock))
     for listener in registered_listeners():
-        if type(listener).__name__ == "CliNotifier" or (NotifyOnImport and isinstance(listener, NotifyOnImport)):
+        if type(listener).__name__ == "CliNotifier" or (NotifyOnImport and isinstance(listener,
+                                                                                      NotifyOnImport)):
             continue
         listeners.append(listener)
     return listeners
@@ -84,14 +85,16 @@ def progress(job_id: str) -> dict:
     return {"row": row, "rows": rows, "percent": min(99, 100 * row // rows) if rows else None}
 
 
-def start_import(runtime, officer: Officer, kind: str, filename: str, data: bytes, inline: bool = False) -> str:
+def start_import(runtime, officer: Officer, kind: str, filename: str, data: bytes,
+                 inline: bool = False) -> str:
     """Save the upload to a temporary file and import it in a thread (or now, when `inline`)."""
     job_id = secrets.token_urlsafe(12)
     suffix = os.path.splitext(filename)[1].lower()[:6] or ".csv"
     handle, path = tempfile.mkstemp(prefix="ansinh-import-", suffix=suffix)
     with os.fdopen(handle, "wb") as out:
         out.write(data)
-    runtime.state.set(_key(job_id), {"status": "running", "officer_id": officer.id, "kind": kind, "file": filename,
+    runtime.state.set(_key(job_id),
+                      {"status": "running", "officer_id": officer.id, "kind": kind, "file": filename,
                                      "started": time.time(), "size": len(data)}, TTL)
     args = (runtime, job_id, officer.id, kind, filename, path)
     _PROGRESS[job_id] = (0, rows_in(data, suffix))
@@ -114,8 +117,10 @@ def _run(runtime, job_id: str, officer_id: int, kind: str, filename: str, path: 
             with runtime.sessions.begin() as session:
                 record_disclosure(session, actor_name(officer), f"import.{kind}.refused", None, "console",
                                   {"file": filename, "rows": len(refused)})
-            state.update(status="refused", total=0, created=0, updated=0, unchanged=0, rejected=len({e.row for e in refused}),
-                         errors=[_error(e) for e in refused[:ERRORS_KEPT]], errors_total=len(refused), notifications=0)
+            state.update(status="refused", total=0, created=0, updated=0, unchanged=0,
+                         rejected=len({e.row for e in refused}),
+                         errors=[_error(e) for e in refused[:ERRORS_KEPT]], errors_total=len(refused),
+                         notifications=0)
         else:
             rows = _PROGRESS.get(job_id, (0, None))[1]
 
@@ -132,12 +137,14 @@ def _run(runtime, job_id: str, officer_id: int, kind: str, filename: str, path: 
             state.update(status="done", total=report.total, created=report.created, updated=report.updated,
                          unchanged=report.unchanged, rejected=report.rejected, notifications=queued,
                          outcome=outcome, headline=headline, warnings=report.warnings(t),
-                         errors=[_error(e) for e in report.errors[:ERRORS_KEPT]], errors_total=len(report.errors))
+                         errors=[_error(e) for e in report.errors[:ERRORS_KEPT]],
+                         errors_total=len(report.errors))
     except ImportFileError as error:
         state.update(status="failed", message=str(error))
     except Exception:
         logger.exception("console import %s failed", job_id)
-        state.update(status="failed", message=t._("The import failed unexpectedly; nothing was imported. Please try again."))
+        state.update(status="failed",
+                     message=t._("The import failed unexpectedly; nothing was imported. Please try again."))
     finally:
         _PROGRESS.pop(job_id, None)
         try:

@@ -13,7 +13,8 @@ LABELS: dict[str, dict[str, str]] = {
     "method": {"cash": N_("Cash"), "account": N_("Bank account"), "ewallet": N_("E-wallet")},
     "broadcast_status": {
         "pending_approval": N_("Waiting for approval"), "approved": N_("Approved, waiting for its time"),
-        "sending": N_("Sending"), "done": N_("Sent"), "rejected": N_("Rejected"), "cancelled": N_("Withdrawn"),
+        "sending": N_("Sending"), "done": N_("Sent"), "rejected": N_("Rejected"),
+        "cancelled": N_("Withdrawn"),
     },
     "outbox_status": {
         "queued": N_("Waiting to be sent"), "sending": N_("Being sent"), "sent": N_("Sent to the network"),
@@ -25,13 +26,21 @@ LABELS: dict[str, dict[str, str]] = {
         "not_received": N_("Money not received"), "short_paid": N_("Short-paid"), "fees": N_("Fees charged"),
         "scam": N_("Scam"), "change": N_("Reported change"), "other": N_("Other"),
     },
-    "contact_role": {"self": N_("Beneficiary"), "guardian": N_("Guardian"), "authorised": N_("Authorised person")},
+    "contact_role": {"self": N_("Beneficiary"), "guardian": N_("Guardian"),
+                     "authorised": N_("Authorised person")},
     "officer_role": {"commune": N_("Commune officer"), "province": N_("Province administrator")},
     "import_kind": {
         "beneficiaries": N_("Beneficiary list"), "payments": N_("Payment list or provider results"),
         "schedules": N_("Cash payment days"),
     },
-    "channel": {"sms": "SMS", "zalo": "Zalo", "telegram": "Telegram", "ussd": "USSD", "console": N_("Console"), "cli": N_("Command line")},
+    "topic": {
+        "payment_paid": N_("Payment made"), "payment_failed": N_("Payment failed or returned"),
+        "payment_on_hold": N_("Payment on hold"), "cash_day": N_("Cash payment days"),
+        "receipt_question": N_("Question: money received?"), "complaint_answered": N_("Complaint answered"),
+        "broadcast": N_("Broadcast"),
+    },
+    "channel": {"sms": "SMS", "zalo": "Zalo OA", "zns": "Zalo ZNS", "telegram": "Telegram", "ussd": "USSD",
+                "console": N_("Console"), "cli": N_("Command line")},
     # where a consent came from: a channel, or the commune's own list
     "consent_channel": {
         "import": N_("the commune's list"), "console": N_("Console"), "cli": N_("Command line"), "sms": "SMS",
@@ -67,7 +76,9 @@ LABELS: dict[str, dict[str, str]] = {
         "import.payments.refused": N_("Refused: a list with rows outside the unit"),
         "import.schedules.refused": N_("Refused: a list with rows outside the unit"),
         "indicators.view": N_("Read the indicators"), "indicators.export": N_("Exported the indicators"),
-        "outbox.dead_list": N_("Read the messages not sent"), "outbox.requeue": N_("Sent a message again"),
+        "outbox.dead_list": N_("Read the messages not sent"),
+        "outbox.channel_costs": N_("Read the channels and costs"),
+        "outbox.requeue": N_("Sent a message again"),
         "privacy.export": N_("Exported personal data"),
         "privacy.refused": N_("Refused: personal data outside the unit"),
         "privacy.erase_person": N_("Erased a contact person"),

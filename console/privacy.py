@@ -9,19 +9,20 @@ import json
 from flask import Response, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from console.beneficiaries import _load
+from console.beneficiaries import in_scope
 from console.web import (
     audit,
     bp,
     db,
-    forbidden,
+    error_page,
     login_required,
+    not_found_page,
     runtime,
     scope_codes,
     tr,
 )
 from core.models import Contact, Identity, Person
-from core.officers.accounts import actor_name, can_act_on
+from core.officers.accounts import actor_name
 from core.phones import mask_phone
 from core.privacy import may_erase
 from core.privacy.erase import erase_beneficiary, erase_person
@@ -31,18 +32,13 @@ from core.privacy.export import export_beneficiary, export_person
 def _json(data: dict, filename: str) -> Response:
     body = json.dumps(data, ensure_ascii=False, indent=2)
     return Response(body, mimetype="application/json",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"',
+                             "Cache-Control": "no-store"})
 
 
 def _beneficiary_in_scope(s, code: str):
     """(beneficiary, unit, None) or (None, None, an error response)."""
-    beneficiary, unit = _load(s, code)
-    if beneficiary is None or beneficiary.erased_at is not None:
-        return None, None, (render_template("console/error.html", message=tr()._("There is no beneficiary with this code.")), 404)
-    if not can_act_on(g.officer, unit.code, unit.parent_code):
-        audit(s, "privacy.refused", beneficiary.id)
-        return None, None, forbidden()
-    return beneficiary, unit, None
+    return in_scope(s, code, refusal="privacy.refused", erased_missing=True)
 
 
 def _erasable(s, code: str):
@@ -54,7 +50,7 @@ def _erasable(s, code: str):
 
 
 def _not_a_contact():
-    return render_template("console/error.html", message=tr()._("This person is not a contact of this beneficiary.")), 404
+    return not_found_page(tr()._("This person is not a contact of this beneficiary."))
 
 
 def _contact_person(s, beneficiary_id: int, person_id: int) -> Person | None:
@@ -103,7 +99,8 @@ def erase_form(code: str):
         if refused:
             return refused
         person, phone = _asked_person(s, beneficiary.id)
-    return render_template("console/erase.html", b=beneficiary, person=person, phone=mask_phone(phone) if phone else None)
+    return render_template("console/erase.html", b=beneficiary, person=person,
+                           phone=mask_phone(phone) if phone else None)
 
 
 def _asked_person(s, beneficiary_id: int) -> tuple[Person | None, str | None]:
@@ -113,8 +110,7 @@ def _asked_person(s, beneficiary_id: int) -> tuple[Person | None, str | None]:
 
 
 def _not_allowed():
-    return render_template("console/error.html",
-                           message=tr()._("Only a province administrator may erase personal data.")), 403
+    return error_page(tr()._("Only a province administrator may erase personal data."), 403)
 
 
 @bp.post("/beneficiaries/<code>/erase")
@@ -129,9 +125,11 @@ def erase_beneficiary_post(code: str):
         if typed != beneficiary.code.upper():
             flash(t._("The code you typed does not match. Nothing was erased."), "error")
             return render_template("console/erase.html", b=beneficiary, person=None, phone=None), 400
-        erase_beneficiary(s, beneficiary, actor_name(g.officer), "console", runtime().clock.now(), runtime().state)
+        erase_beneficiary(s, beneficiary, actor_name(g.officer), "console", runtime().clock.now(),
+                          runtime().state)
         kept_as = beneficiary.code
-    flash(t._("The beneficiary's personal data was erased. Payments are kept for accounting under the code %(code)s.",
+    flash(t._("The beneficiary's personal data was erased. Payments are kept for accounting under the code "
+              "%(code)s.",
               code=kept_as), "ok")
     return redirect(url_for("console.beneficiaries"))
 

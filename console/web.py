@@ -41,7 +41,8 @@ def setup(app: Flask, runtime) -> None:
     app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)  # only the console's forms are checked
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", SESSION_HOURS * 3600)
     app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
-                      SESSION_COOKIE_SECURE=public_https, PERMANENT_SESSION_LIFETIME=timedelta(hours=SESSION_HOURS))
+                      SESSION_COOKIE_SECURE=public_https,
+                      PERMANENT_SESSION_LIFETIME=timedelta(hours=SESSION_HOURS))
     csrf.init_app(app)
     install_gettext(app)
     from console import (  # noqa: F401
@@ -49,6 +50,7 @@ def setup(app: Flask, runtime) -> None:
         auth,
         beneficiaries,
         broadcasts,
+        channel_costs,
         complaints,
         dead_letters,
         import_examples,
@@ -106,7 +108,8 @@ def login_required(view):
     @functools.wraps(view)
     def wrapped(*args, **kwargs):
         if getattr(g, "officer", None) is None:
-            return redirect(url_for("console.login", next=request.full_path if request.query_string else request.path))
+            return redirect(url_for("console.login",
+                                    next=request.full_path if request.query_string else request.path))
         return view(*args, **kwargs)
 
     return wrapped
@@ -168,16 +171,27 @@ def common():
 @bp.errorhandler(CSRFError)
 def csrf_failed(error):
     logger.info("console CSRF failure: %s", error.description)
-    message = tr()._("The form expired or was sent from elsewhere. Please open the page again and retry.")
-    return render_template("console/error.html", message=message), 400
+    return error_page(
+        tr()._("The form expired or was sent from elsewhere. Please open the page again and retry."), 400
+    )
 
 
 @bp.app_errorhandler(404)
 def not_found(error):
     if request.path.startswith("/console"):
-        return render_template("console/error.html", message=tr()._("This page does not exist.")), 404
+        return not_found_page(tr()._("This page does not exist."))
     return error
 
 
+def error_page(message: str, status: int):
+    """The console's error page: one sentence for the officer, with the HTTP status."""
+    return render_template("console/error.html", message=message), status
+
+
+def not_found_page(message: str):
+    """404, saying what is not there."""
+    return error_page(message, 404)
+
+
 def forbidden():
-    return render_template("console/error.html", message=tr()._("This is outside your unit.")), 403
+    return error_page(tr()._("This is outside your unit."), 403)

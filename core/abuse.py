@@ -22,6 +22,7 @@ from sqlalchemy import case, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from core.counting import count
 from core.storage.db import upsert_insert
 from core.models import RateCounter
 
@@ -34,7 +35,8 @@ LIMITS: dict[str, tuple[str, ...]] = {
     "otp_sender": ("5 per 5 minutes", "15 per 1 day"),
     "unverified_personal": ("10 per 1 minute", "40 per 1 hour"),
     "console_login": ("10 per 1 minute", "30 per 1 hour"),  # per client address, whatever the username
-    "console_login_pair": ("5 per 15 minutes",),  # per username and address: the lockout, minus the denial of service
+    # Per username and address: the lockout, minus the denial of service
+    "console_login_pair": ("5 per 15 minutes",),
     "inbound_sender": ("30 per 1 minute", "300 per 1 hour"),
 }
 
@@ -54,7 +56,8 @@ class DatabaseStorage(Storage):
 
     STORAGE_SCHEME = ["ansinh+db"]
 
-    def __init__(self, sessions: sessionmaker[Session] | None = None, session: Session | None = None, **options):
+    def __init__(self, sessions: sessionmaker[Session] | None = None, session: Session | None = None,
+                 **options):
         super().__init__(None, **options)
         self.sessions = sessions
         self.session = session
@@ -91,13 +94,17 @@ class DatabaseStorage(Storage):
                 return self._upsert(session, insert, key, now, expiry, amount)
         for _ in range(3):  # a concurrent first insert makes us retry the update
             with self._writing() as session:
-                session.execute(delete(RateCounter).where(RateCounter.key == key, RateCounter.expires_at <= now))
-                updated = session.execute(update(RateCounter).where(RateCounter.key == key).values(count=RateCounter.count + amount))
+                session.execute(delete(RateCounter).where(RateCounter.key == key,
+                                                          RateCounter.expires_at <= now))
+                updated = session.execute(
+                    update(RateCounter).where(RateCounter.key == key).values(count=RateCounter.count + amount)
+                )
                 if updated.rowcount:
                     return session.scalar(select(RateCounter.count).where(RateCounter.key == key))
                 try:
                     with session.begin_nested():
-                        session.add(RateCounter(key=key, count=amount, expires_at=now + timedelta(seconds=expiry)))
+                        session.add(RateCounter(key=key, count=amount,
+                                                expires_at=now + timedelta(seconds=expiry)))
                     return amount
                 except IntegrityError:
                     continue
@@ -171,16 +178,18 @@ class AbuseGuard:
         try:
             return work(self.limiter, scope, key)
         except Exception as error:  # noqa: BLE001 - Redis down: degrade to the fallback, log once
+            count("store_error", store="redis")
             if self.fallback is None:
                 raise
             if not self._warned:
-                logger.warning("abuse-limit storage unavailable (%s); using the database", type(error).__name__)
+                logger.warning("abuse-limit storage unavailable (%s); using the database",
+                               type(error).__name__)
                 self._warned = True
             return work(self.fallback, scope, key)
 
     def hit(self, scope: str, key: str) -> Verdict:
         """Count one attempt; say whether it may go ahead and, if not, for how long to wait."""
-        return self._degrading(self._hit, scope, key)
+        return _counted(self._degrading(self._hit, scope, key), scope)
 
     def _hit(self, limiter: FixedWindowRateLimiter, scope: str, key: str) -> Verdict:
         items = self._items[scope]
@@ -194,7 +203,7 @@ class AbuseGuard:
     def check(self, scope: str, key: str) -> Verdict:
         """Whether one more attempt would be allowed, without counting it: for limits that count
         only what failed (console logins) or only what was given (one-time codes)."""
-        return self._degrading(self._test, scope, key)
+        return _counted(self._degrading(self._test, scope, key), scope)
 
     def _test(self, limiter: FixedWindowRateLimiter, scope: str, key: str) -> Verdict:
         refused = None
@@ -202,7 +211,8 @@ class AbuseGuard:
         for index, item in enumerate(items):
             if not limiter.test(item, scope, key):
                 reset_at = limiter.get_window_stats(item, scope, key).reset_time
-                refused = Verdict(False, max(1, math.ceil(reset_at - time.time())), blocked=index == len(items) - 1)
+                refused = Verdict(False, max(1, math.ceil(reset_at - time.time())),
+                                  blocked=index == len(items) - 1)
         return refused or Verdict(True)
 
     def clear(self, scope: str, key: str) -> None:
@@ -211,6 +221,12 @@ class AbuseGuard:
     def _clear(self, limiter: FixedWindowRateLimiter, scope: str, key: str) -> None:
         for item in self._items[scope]:
             limiter.clear(item, scope, key)
+
+
+def _counted(verdict: Verdict, scope: str) -> Verdict:
+    if not verdict.allowed:
+        count("rate_limited", scope=scope)
+    return verdict
 
 
 def wait_minutes(verdicts) -> int:
@@ -226,12 +242,14 @@ def refusal_text(t, verdicts, hotline: str) -> str | None:
         return None
     minutes = wait_minutes(refused)
     if any(v.blocked for v in refused):
-        return t._("Too many attempts. AnSinh will not answer such questions from here for %(minutes)s minutes. If you need help, please call the hotline %(hotline)s.",
+        return t._("Too many attempts. AnSinh will not answer such questions from here for %(minutes)s "
+                   "minutes. If you need help, please call the hotline %(hotline)s.",
                    minutes=minutes, hotline=hotline)
     return t._("Too many attempts. Please wait %(minutes)s minutes and try again.", minutes=minutes)
 
 
-def make_guard(settings, sessions: sessionmaker[Session] | None = None, session: Session | None = None) -> AbuseGuard:
+def make_guard(settings, sessions: sessionmaker[Session] | None = None,
+               session: Session | None = None) -> AbuseGuard:
     """The guard for a process (`sessions`) or for one turn inside its transaction (`session`)."""
     storage = make_storage(settings, sessions, session)
     has_db = sessions is not None or session is not None

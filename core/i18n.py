@@ -54,6 +54,25 @@ def NP_(context: str, msgid: str) -> str:
     return msgid
 
 
+def N_also_ussd(msgid: str) -> str:
+    """Marks a sentence for the catalogs twice, as the full text and as its short USSD variant
+    (context "ussd"), so that it is written once; `t._(msgid)` and `t.p_("ussd", msgid)` read them."""
+    return msgid
+
+
+def extract_python(fileobj, keywords, comment_tags, options):  # noqa: ANN001 - Babel's signature
+    """Babel's Python extraction, reading `N_also_ussd("…")` as its two entries (babel.cfg, tests)."""
+    from babel.messages.extract import extract_python as extract_plain
+
+    for lineno, funcname, message, comments in extract_plain(fileobj, [*keywords, "N_also_ussd"],
+                                                             comment_tags, options):
+        if funcname == "N_also_ussd":
+            yield lineno, "_", message, comments
+            yield lineno, "p_", ("ussd", message), comments
+        else:
+            yield lineno, funcname, message, comments
+
+
 @lru_cache(maxsize=8)
 def _load(language: str, directory: str) -> NullTranslations:
     return _catalog_translations(language, Path(directory))

@@ -51,24 +51,49 @@ class Settings:
     redis_url: str | None = None  # ANSINH_REDIS_URL: sessions, rate limits, dedupe keys
     secret_key: str = ""  # ANSINH_SECRET_KEY: required outside the demo
     public_url: str = "http://127.0.0.1:5000"  # ANSINH_PUBLIC_URL: signature checks behind a proxy
-    trusted_proxies: int = 0  # ANSINH_TRUSTED_PROXIES: reverse proxies in front whose X-Forwarded-For is believed
+    # ANSINH_TRUSTED_PROXIES: reverse proxies in front whose X-Forwarded-For is believed
+    trusted_proxies: int = 0
     sms_encoding: str = "gsm7"  # ANSINH_SMS_ENCODING: gsm7 strips diacritics, ucs2 keeps them
     ussd_unicode: bool = False  # ANSINH_USSD_UNICODE
     timezone: str = "Asia/Ho_Chi_Minh"  # ANSINH_TIMEZONE
     quiet_hours: str = "21:00-07:00"  # ANSINH_QUIET_HOURS, or "off"
     sms_max_segments: int = 3
     ussd_max_chars: int = 182
-    ussd_outage_pause: float = 3.0  # ANSINH_USSD_OUTAGE_PAUSE: after a database failure, apologise at once this long
+    # ANSINH_USSD_OUTAGE_PAUSE: after a database failure, apologise at once this long
+    ussd_outage_pause: float = 3.0
     outbox_max_attempts: int = 6  # ANSINH_OUTBOX_MAX_ATTEMPTS: then the message is dead
     outbox_lease_seconds: int = 120  # ANSINH_OUTBOX_LEASE_SECONDS: a claimed row is reclaimed after this
-    message_retention_days: int = 180  # ANSINH_MESSAGE_RETENTION_DAYS: sent messages kept this long; 0 keeps all
-    scheduler_interval: int = 3600  # ANSINH_SCHEDULER_INTERVAL: seconds between reminder/receipt runs; 0 turns it off
+    # ANSINH_MESSAGE_RETENTION_DAYS: sent messages kept this long; 0 keeps all
+    message_retention_days: int = 180
+    # ANSINH_SCHEDULER_INTERVAL: seconds between reminder/receipt runs; 0 turns it off
+    scheduler_interval: int = 3600
     sms_spool_dir: str = "instance/spool/sms"  # ANSINH_SMS_SPOOL_DIR: SMS kept while the database is down
     dispatch_in_process: bool = True  # ANSINH_DISPATCH_IN_PROCESS: `ansinh serve` runs one dispatcher
+    sms_provider: str = ""  # ANSINH_SMS_PROVIDER: twilio / kannel / smpp / simulator; "" the configured one
     twilio_account_sid: str | None = None
     twilio_auth_token: str | None = None
     twilio_from: str | None = None
     twilio_api_base_url: str = "https://api.twilio.com"
+    smpp_host: str | None = None  # SMPP_HOST: the carrier's SMSC (`ansinh smpp` binds as a transceiver)
+    smpp_port: int = 2775  # SMPP_PORT
+    smpp_system_id: str | None = None  # SMPP_SYSTEM_ID: the bind's account, given by the carrier
+    smpp_password: str | None = None  # SMPP_PASSWORD: at most 8 characters (SMPP 3.4)
+    smpp_system_type: str = ""  # SMPP_SYSTEM_TYPE: as the carrier asks, often empty
+    smpp_source_addr: str | None = None  # SMPP_SOURCE_ADDR: short number or brandname of outbound SMS
+    smpp_max_tps: float = 10.0  # SMPP_MAX_TPS: submit_sm per second the carrier allows; 0 no limit
+    smpp_window: int = 10  # SMPP_WINDOW: submit_sm sent but not yet acknowledged, at most
+    smpp_enquire_link: float = 30.0  # SMPP_ENQUIRE_LINK: seconds of silence before an enquire_link
+    smpp_reconnect_min: float = 1.0  # SMPP_RECONNECT_MIN: first wait after a lost link, doubling
+    smpp_reconnect_max: float = 60.0  # SMPP_RECONNECT_MAX: longest wait between two binds
+    # KANNEL_SENDSMS_URL: smsbox's sendsms (http://host:13013/cgi-bin/sendsms)
+    kannel_sendsms_url: str | None = None
+    kannel_username: str | None = None  # KANNEL_USERNAME / KANNEL_PASSWORD: the sendsms-user group
+    kannel_password: str | None = None
+    kannel_from: str | None = None  # KANNEL_FROM: the short number or brandname
+    kannel_smsc: str | None = None  # KANNEL_SMSC: the smsc-id to send through (optional)
+    # KANNEL_SECRET: the `key` Kannel puts in get-url and dlr-url; unset: closed
+    kannel_secret: str | None = None
+    kannel_allowed_ips: str = ""  # KANNEL_ALLOWED_IPS: comma-separated CIDRs of the Kannel hosts; "" any
     telegram_bot_token: str | None = None
     telegram_webhook_secret: str | None = None
     telegram_api_base_url: str = "https://api.telegram.org/bot"
@@ -79,11 +104,25 @@ class Settings:
     zalo_app_secret: str | None = None
     zalo_api_base_url: str = "https://openapi.zalo.me"
     zalo_oauth_base_url: str = "https://oauth.zaloapp.com"
+    # ZALO_ZNS_BASE_URL: template messages by phone
+    zalo_zns_base_url: str = "https://business.openapi.zalo.me"
+    zalo_zns_templates: str | None = None  # ZALO_ZNS_TEMPLATES: JSON file of templates per topic
+    zalo_zns_timeout: float = 10.0  # ZALO_ZNS_TIMEOUT: seconds to wait for ZNS's answer, then retry later
+    # ANSINH_NOTIFY_CHANNELS: e.g. "zns,sms"; unset: zns,sms with ZNS set up
+    notify_channels: str | None = None
+    prices: str = ""  # ANSINH_PRICES: VND per unit, e.g. "sms=350,zns=200" (per SMS segment, per ZNS message)
     simulator: str = "auto"  # ANSINH_SIMULATOR: auto (on when no SMS provider is configured) / on / off
     ussd_secret: str | None = None  # ANSINH_USSD_SECRET: USSD gateway routes require it; unset: closed
     ussd_allowed_ips: str = ""  # ANSINH_USSD_ALLOWED_IPS: comma-separated CIDRs of the gateways; "" any
     hotline: str = "1900 0000"  # ANSINH_HOTLINE: the province's help line, said in answers
-    deployment: tuple[str, ...] = ()  # from the environment only: what makes this no demo (deployment_variables)
+    metrics: bool = True  # ANSINH_METRICS: 0 turns the Prometheus counting off (the benchmark's baseline)
+    metrics_token: str | None = None  # ANSINH_METRICS_TOKEN: bearer token that may read /metrics
+    # ANSINH_METRICS_ALLOWED_IPS: CIDRs that may read /metrics; neither set: 404
+    metrics_allowed_ips: str = ""
+    # ANSINH_READY_OUTBOX_LAG: seconds the oldest due message may wait before /readyz fails
+    ready_outbox_lag: int = 900
+    # From the environment only: what makes this no demo (deployment_variables)
+    deployment: tuple[str, ...] = ()
     extra: dict = field(default_factory=dict)
 
     @property
@@ -110,11 +149,13 @@ class Settings:
 
             load_dotenv(env_file, override=False)
         values: dict = {}
-        prefixed = {"twilio_", "telegram_", "zalo_"}
+        prefixed = {"twilio_", "telegram_", "zalo_", "smpp_", "kannel_"}
         for f in fields(cls):
             if f.name in ("extra", "deployment"):
                 continue
-            name = f.name.upper() if any(f.name.startswith(p) for p in prefixed) else "ANSINH_" + f.name.upper()
+            name = (
+                f.name.upper() if any(f.name.startswith(p) for p in prefixed) else "ANSINH_" + f.name.upper()
+            )
             raw = _env(name)
             if raw is None:
                 continue

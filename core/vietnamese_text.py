@@ -35,7 +35,8 @@ class _CharTable(dict):
         super().__init__()
         self.convert = convert
 
-    LIMIT = 8192  # Vietnamese and the usual symbols fill a few hundred; strangers' text cannot grow it further
+    # Vietnamese and the usual symbols fill a few hundred; strangers' text cannot grow it further
+    LIMIT = 8192
 
     def __missing__(self, code: int) -> str:
         value = self.convert(chr(code))

@@ -1,6 +1,7 @@
 """Add or update one message in the vi and en catalogs, safely when several people edit at once.
 
-    python scripts/catalog.py "Your payment for %(period)s" --vi "Tiền tháng %(period)s" [--en "…"] [--ctx ussd]
+    python scripts/catalog.py "Your payment for %(period)s" --vi "Tiền tháng %(period)s" [--en "…"] [--ctx
+    ussd]
 
 `make catalogs` later re-extracts messages.pot from the code and keeps these translations.
 """
@@ -29,7 +30,8 @@ def _save(language: str, catalog: Catalog) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     catalog.fuzzy = False  # a fuzzy header would make pybabel compile skip the whole catalog
     with path.open("wb") as handle:
-        write_po(handle, catalog, width=76, sort_output=True, omit_header=False, include_previous=False)  # as pybabel
+        # As pybabel
+        write_po(handle, catalog, width=76, sort_output=True, omit_header=False, include_previous=False)
 
 
 def add(msgid: str, vi: str, en: str | None, ctx: str | None, comment: str | None) -> None:

@@ -48,20 +48,27 @@ for name, headers in (("ussd_no_key", {}), ("ussd_wrong_key", {"X-AnSinh-Key": "
                       ("ussd_gateway_key", USSD_KEY)):
     results[name] = requests.post(BASE + "/ussd/africastalking", data=ussd, headers=headers).status_code
 # malformed
-r = requests.post(URL, data=b"\xff\xfe\x00garbage=\xc3(", headers={"Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": "x"})
+r = requests.post(URL, data=b"\xff\xfe\x00garbage=\xc3(",
+                  headers={"Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": "x"})
 results["invalid_utf8"] = r.status_code
 results["huge_body"] = requests.post(BASE + "/ussd/africastalking", headers=USSD_KEY, data={
     "sessionId": "h", "phoneNumber": "+84905000002", "text": "1" * 5_000_000}).status_code
 results["ussd_sql_injection"] = requests.post(BASE + "/ussd/africastalking", headers=USSD_KEY, data={
     "sessionId": "i", "phoneNumber": "' OR 1=1 --", "text": "{{7*7}}"}).status_code
 results["telegram_no_secret"] = requests.post(BASE + "/telegram/webhook", json={"update_id": 1}).status_code
-results["zalo_bad_signature"] = requests.post(BASE + "/zalo/webhook", data=json.dumps({"event_name": "user_send_text"}), headers={"X-ZEvent-Signature": "mac=00", "Content-Type": "application/json"}).status_code
+results["zalo_bad_signature"] = requests.post(BASE + "/zalo/webhook",
+                                              data=json.dumps({"event_name": "user_send_text"}),
+                                              headers={"X-ZEvent-Signature": "mac=00",
+                                                       "Content-Type": "application/json"}).status_code
 # enumeration of codes and birth years from one stranger phone
 stranger = "+8490" + str(uuid.uuid4().int)[:7]
 answers = [sms(stranger, f"DK BT46{n:05d} {1930 + n % 30}").text for n in range(1, 61)]
 results["enum_statuses"] = sorted({x[:110] for x in answers[-3:]})
-results["enum_codes_sent"] = db.execute("select count(*) from outbox where kind not in ('notification','broadcast','reply')").fetchone()[0]
-personal = [sms(stranger, f"tien thang {m} ve chua").text for m in range(1, 13)] + [sms(stranger, "so tien bao nhieu").text for _ in range(40)]
+results["enum_codes_sent"] = db.execute("select count(*) from outbox where kind not in "
+                                        "('notification','broadcast','reply')").fetchone()[0]
+personal = [sms(stranger, f"tien thang {m} ve chua").text for m in range(1, 13)] + [
+    sms(stranger, "so tien bao nhieu").text for _ in range(40)
+]
 results["stranger_personal_last"] = personal[-1][:200]
 # console password spraying
 s = requests.Session()
@@ -69,6 +76,8 @@ codes = []
 for n in range(12):
     page = s.get(BASE + "/console/login").text
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    codes.append(s.post(BASE + "/console/login", data={"username": f"canbo{n}", "password": "123456", "csrf_token": token}).status_code)
+    codes.append(s.post(BASE + "/console/login",
+                        data={"username": f"canbo{n}", "password": "123456",
+                              "csrf_token": token}).status_code)
 results["console_spray"] = codes
 print(json.dumps(results, ensure_ascii=False, indent=1))

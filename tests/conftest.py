@@ -106,10 +106,10 @@ def session(sessions):
 
 @pytest.fixture
 def runtime(settings, clock, engine, sessions) -> Runtime:
-    rt = Runtime(settings, clock)
-    rt.__dict__["engine"] = engine  # share the session's engine instead of opening another
-    rt.__dict__["sessions"] = sessions
-    return rt
+    app_runtime = Runtime(settings, clock)
+    app_runtime.__dict__["engine"] = engine  # share the session's engine instead of opening another
+    app_runtime.__dict__["sessions"] = sessions
+    return app_runtime
 
 
 @pytest.fixture
@@ -166,9 +166,11 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_sep("-", f"fuzzing: {sum(REQUESTS.values())} generated requests")
         for route, count in sorted(REQUESTS.items()):
             terminalreporter.write_line(f"  {route}: {count}")
-        terminalreporter.write_line("  statuses: " + ", ".join(f"{k} {v}" for k, v in sorted(STATUSES.items())))
+        terminalreporter.write_line("  statuses: " + ", ".join(f"{k} {v}" for k,
+                                                               v in sorted(STATUSES.items())))
     if FILES:
         terminalreporter.write_sep("-", f"import fuzzing: {sum(FILES.values())} generated files")
         for path in sorted({p for p, _ in FILES}):
             outcomes = ", ".join(f"{o} {n}" for (p, o), n in sorted(FILES.items()) if p == path)
-            terminalreporter.write_line(f"  {path}: {sum(n for (p, _), n in FILES.items() if p == path)} ({outcomes})")
+            terminalreporter.write_line(f"  {path}: {sum(n for (p, _), n in FILES.items() if p == path)} "
+                                        f"({outcomes})")

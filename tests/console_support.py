@@ -31,19 +31,25 @@ def _person(session: Session, name: str, phone: str | None, *, opted_out: bool =
     session.add(person)
     session.flush()
     if phone:
-        session.add(Identity(person_id=person.id, kind="phone", address=phone, verified=True, verified_by="on_file"))
+        session.add(Identity(person_id=person.id, kind="phone", address=phone, verified=True,
+                             verified_by="on_file"))
     for kind, address in extra:
-        session.add(Identity(person_id=person.id, kind=kind, address=address, verified=True, verified_by="otp"))
+        session.add(Identity(person_id=person.id, kind=kind, address=address, verified=True,
+                             verified_by="otp"))
     return person
 
 
 def make_beneficiary(session: Session, code: str, name: str, unit: str = THUAN_HOA, *, method: str = "cash",
-                     phone: str | None = None, guardian_phone: str | None = None, guardian_consent: bool = True,
-                     opted_out: bool = False, categories: tuple[str, ...] = ("NCT_80",), amount: int = 500_000,
+                     phone: str | None = None, guardian_phone: str | None = None,
+                     guardian_consent: bool = True,
+                     opted_out: bool = False, categories: tuple[str, ...] = ("NCT_80",),
+                     amount: int = 500_000,
                      has_account: bool = False, provider: str | None = None, account_last4: str | None = None,
                      chat: tuple[tuple[str, str], ...] = (), channel: str = "sms") -> Beneficiary:
-    beneficiary = Beneficiary(code=code, full_name=name, name_ascii=fold(name), unit_code=unit, programme_code="TCXH",
-                              monthly_amount=amount, method=method, provider=provider, has_account=has_account,
+    beneficiary = Beneficiary(code=code, full_name=name, name_ascii=fold(name), unit_code=unit,
+                              programme_code="TCXH",
+                              monthly_amount=amount, method=method, provider=provider,
+                              has_account=has_account,
                               account_last4=account_last4, active=True)
     session.add(beneficiary)
     session.flush()
@@ -54,15 +60,18 @@ def make_beneficiary(session: Session, code: str, name: str, unit: str = THUAN_H
         session.add(Contact(person_id=own.id, beneficiary_id=beneficiary.id, role="self", consent=True))
     if guardian_phone:
         guardian = _person(session, f"Con của {name}", guardian_phone)
-        session.add(Contact(person_id=guardian.id, beneficiary_id=beneficiary.id, role="guardian", relation="con",
+        session.add(Contact(person_id=guardian.id, beneficiary_id=beneficiary.id, role="guardian",
+                            relation="con",
                             consent=guardian_consent))
     session.flush()
     return beneficiary
 
 
-def make_payment(session: Session, beneficiary: Beneficiary, period: str, status: str = "paid", method: str = "cash",
+def make_payment(session: Session, beneficiary: Beneficiary, period: str, status: str = "paid",
+                 method: str = "cash",
                  amount: int | None = None, provider: str | None = None, paid_on=None) -> Payment:
-    payment = Payment(beneficiary_id=beneficiary.id, period=period, amount=amount or beneficiary.monthly_amount or 0,
+    payment = Payment(beneficiary_id=beneficiary.id, period=period,
+                      amount=amount or beneficiary.monthly_amount or 0,
                       status=status, method=method, provider=provider, paid_on=paid_on)
     session.add(payment)
     session.flush()
@@ -81,7 +90,8 @@ def csrf_token(client) -> str:
 
 
 def sign_in(client, username: str, password: str = PASSWORD):
-    return client.post("/console/login", data={"username": username, "password": password, "csrf_token": csrf_token(client)})
+    return client.post("/console/login",
+                       data={"username": username, "password": password, "csrf_token": csrf_token(client)})
 
 
 def post(client, url: str, data: dict | None = None, **kwargs):

@@ -176,7 +176,9 @@ def console_urls(app, walk: Walk, officer: str) -> list[tuple[str, str]]:
                       for pid in walk.person_ids.get(code, [])]
         else:
             unknown = [name for name in arguments if name not in values]
-            assert not unknown, f"console route {rule.rule} needs {unknown}: add them to tests/console_walk.py"
+            assert not unknown, (
+                f"console route {rule.rule} needs {unknown}: add them to tests/console_walk.py"
+            )
             choices = itertools.product(*(values[a] for a in arguments))
             combos = [dict(zip(arguments, chosen)) for chosen in choices]
         for combo in combos:

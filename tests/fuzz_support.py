@@ -25,7 +25,8 @@ NASTY = st.sampled_from([
 ])
 TEXT = st.one_of(st.text(max_size=200), NASTY, st.text(st.characters(codec="utf-8"), max_size=40))
 PHONE = st.one_of(
-    st.sampled_from(["+84978451203", "0978451203", "01662718345", "+84905318246", "0909123000", "", "+", "abc"]),
+    st.sampled_from(["+84978451203", "0978451203", "01662718345", "+84905318246", "0909123000", "", "+",
+                     "abc"]),
     st.text(max_size=30), st.from_regex(r"\+?[0-9]{0,16}", fullmatch=True),
 )
 RAW = st.binary(max_size=2048)  # invalid UTF-8 and worse
@@ -34,9 +35,17 @@ BROKEN_TEXT = st.builds("{}{}{}".format, st.text(max_size=8), st.characters(cate
                         st.text(max_size=8))
 # Any JSON value, nested, including broken text: what a signed but malformed event may carry anywhere.
 JSON_JUNK = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20) | BROKEN_TEXT,
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
-    max_leaves=12)
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False)
+    | st.text(max_size=20)
+    | BROKEN_TEXT,
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
+    max_leaves=12,
+)
 
 
 def json_ascii(value) -> bytes:

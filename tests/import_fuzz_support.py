@@ -25,7 +25,8 @@ COLUMNS = {"beneficiaries": BENEFICIARY_COLUMNS, "payments": PAYMENT_COLUMNS, "s
 # state record the attempt itself and are left out.
 WRITTEN = ("beneficiaries", "beneficiary_categories", "persons", "identities", "contacts", "payments",
            "cash_schedules", "outbox")
-VIETNAMESE = re.compile(r"[àáảãạăắằẳẵặâấầẩẫậđèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵ]", re.IGNORECASE)
+VIETNAMESE = re.compile(r"[àáảãạăắằẳẵặâấầẩẫậđèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵ]",
+                        re.IGNORECASE)
 UNITS = ["19786", "19945", "19975", "19777", "19810", "19815"]
 CODES = [f"HUE-000{i}" for i in range(1, 7)] + [f"FZ-{i:03d}" for i in range(30)]
 
@@ -44,7 +45,8 @@ def vietnamese(text: str) -> bool:
 GOOD = {
     "ma_doi_tuong": st.sampled_from(CODES),
     "ho_ten": st.sampled_from(["Nguyễn Thị Lài", "LÊ VĂN TƯ", "Hồ Thị Mai", "Phan Văn Bảy", "Đặng Thị Ửng"]),
-    "ngay_sinh": st.sampled_from(["12/03/1938", "1941", "5/7/1950", "1946-02-20", "01.01.1945", date(1940, 2, 29)]),
+    "ngay_sinh": st.sampled_from(["12/03/1938", "1941", "5/7/1950", "1946-02-20", "01.01.1945",
+                                  date(1940, 2, 29)]),
     "gioi_tinh": st.sampled_from(["Nam", "Nữ", "nu", "F"]),
     "so_cccd": st.sampled_from(["046138000123", "079045001234", "123456789"]),
     "ma_xa": st.one_of(st.sampled_from(UNITS), st.sampled_from([19786, 19815.0])),
@@ -56,7 +58,8 @@ GOOD = {
     "hinh_thuc": st.sampled_from(["Tiền mặt", "Tài khoản", "Ví điện tử", "Viettel Money"]),
     "don_vi_chi_tra": st.sampled_from(["Bưu điện Huế", "Viettel", "=HYPERLINK(\"http://x.vn\",\"bấm\")"]),
     "so_tai_khoan": st.sampled_from(["1234 5678 90123", "VN0012345678"]),
-    "so_dien_thoai": st.sampled_from(["0912345678", "+84 912 345 680", "01682345678", "0905.111.222", 912345681]),
+    "so_dien_thoai": st.sampled_from(["0912345678", "+84 912 345 680", "01682345678", "0905.111.222",
+                                      912345681]),
     "nguoi_giam_ho": st.sampled_from(["Trần Văn Hùng", "Phan Thị Hoa"]),
     "sdt_nguoi_giam_ho": st.sampled_from(["0905111222", "(+84)912345682"]),
     "quan_he": st.sampled_from(["con", "cháu", "được ủy quyền"]),
@@ -74,9 +77,11 @@ BAD = st.one_of(
     NASTY,
     st.sampled_from([
         "abc", "-500.000", "1.000.000.000.000", "999999999999", "31/02/1940", "12/03/2099", "2099", "0",
-        "0912345678901", "+1 202 555 0100", "=HYPERLINK(\"http://evil.example\",\"Bấm vào đây\")", "=1+2", "@SUM(A1)",
+        "0912345678901", "+1 202 555 0100", "=HYPERLINK(\"http://evil.example\",\"Bấm vào đây\")", "=1+2",
+        "@SUM(A1)",
         "#REF!", "#N/A", "#VALUE!", "😀👵", "\x00", "\x07bell", "\x1b]0;pwned\x07", "Ngu\u0303ye\u0302\u0303n",
-        "A" * 300, "9" * 40, "¹²³", "١٢٣٤٥", "٠٩١٢٣٤٥٦٧٨", "\u202eNguyễn", "\ufffd\ufffd", "1e999", "NaN", " ",
+        "A" * 300, "9" * 40, "¹²³", "١٢٣٤٥", "٠٩١٢٣٤٥٦٧٨", "\u202eNguyễn", "\ufffd\ufffd", "1e999", "NaN",
+        " ",
         "NCT_80;KHONG_CO", "13/2026", "25h-26h", "đến", "Tài khoản (ngân hàng)",
     ]),
     st.text(max_size=30),
@@ -112,7 +117,8 @@ def sheets(draw, kind: str | None = None, good_only: bool = False) -> Sheet:
     headers = [draw(header_of(c)) for c in chosen]
     keys: list[str | None] = [c.key for c in chosen]
     if not good_only:
-        for extra in draw(st.lists(st.sampled_from(["Ghi chú khác", "", "STT", "Cột lạ 😀", "=1+1"]), max_size=2)):
+        for extra in draw(st.lists(st.sampled_from(["Ghi chú khác", "", "STT", "Cột lạ 😀", "=1+1"]),
+                                   max_size=2)):
             headers.append(extra)
             keys.append(None)
         if headers and draw(st.integers(0, 9)) == 0:  # the same column twice
@@ -122,7 +128,10 @@ def sheets(draw, kind: str | None = None, good_only: bool = False) -> Sheet:
     headers, keys = [headers[i] for i in order], [keys[i] for i in order]
     rows = []
     for _ in range(draw(st.integers(0, 2 if good_only else 7))):
-        row = [draw(GOOD[key]) if key and (good_only or draw(st.integers(0, 3)) > 0) else draw(BAD) for key in keys]
+        row = [
+            draw(GOOD[key]) if key and (good_only or draw(st.integers(0, 3)) > 0) else draw(BAD)
+            for key in keys
+        ]
         if not good_only:
             shape = draw(st.integers(0, 9))
             if shape == 0:
@@ -158,7 +167,12 @@ for _base in "aeiouyAEIOUYôöÔÖ":
             _VNI_ENCODE[_char] = _base.encode("cp1252") + bytes([_mark])
 for _mark in range(0xC0, 0x100):
     _char = decode_vni(bytes([_mark]))
-    if len(_char) == 1 and not _char.isascii() and _char not in _VNI_ENCODE and unicodedata.combining(_char) == 0:
+    if (
+        len(_char) == 1
+        and not _char.isascii()
+        and _char not in _VNI_ENCODE
+        and unicodedata.combining(_char) == 0
+    ):
         _VNI_ENCODE[_char] = bytes([_mark])
 
 
@@ -234,6 +248,24 @@ def to_xlsx(sheet: Sheet, *, title_rows: int = 0, extra_sheets: int = 0, merged:
         other.append(["Ghi chú", "=SUM(A1:A3)"])
     out = io.BytesIO()
     book.save(out)
+    return fixed_in_time(out.getvalue())
+
+
+_SAVED_AT = re.compile(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z?")
+
+
+def fixed_in_time(data: bytes) -> bytes:
+    """The same zipped workbook with its save times fixed: Hypothesis replays a drawn file and cuts
+    it at drawn offsets, so its bytes (and their compressed length) may not depend on the clock."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as archive:
+        for entry in source.infolist():
+            content = source.read(entry)
+            if entry.filename.endswith(".xml"):
+                content = _SAVED_AT.sub(b"2026-11-26T09:00:00Z", content)
+            fixed = zipfile.ZipInfo(entry.filename, date_time=(2026, 11, 26, 9, 0, 0))
+            fixed.compress_type = entry.compress_type
+            archive.writestr(fixed, content)
     return out.getvalue()
 
 
@@ -243,7 +275,10 @@ def to_old_workbook(sheet: Sheet, suffix: str, title_rows: int = 0) -> bytes:
 
     rows = [["DANH SÁCH CHI TRẢ TRỢ CẤP XÃ HỘI THÁNG 11/2026"]] * title_rows + [sheet.headers]
     rows += [[_old_value(v) for v in row] for row in sheet.rows]
-    return to_xls(rows) if suffix == ".xls" else to_ods(rows)
+    if suffix == ".xls":
+        return to_xls(rows)
+    to_ods(rows)  # odfpy declares in a document the namespaces it met in earlier ones: warm it up
+    return fixed_in_time(to_ods(rows))
 
 
 def _old_value(value: object) -> object:
@@ -256,7 +291,8 @@ def _old_value(value: object) -> object:
 
 def _xlsx_value(value: object) -> object:
     if isinstance(value, str):
-        return "".join(c for c in value if c in "\t\n\r" or ord(c) >= 0x20)[:32767] or None  # what XML can hold
+        # What XML can hold
+        return "".join(c for c in value if c in "\t\n\r" or ord(c) >= 0x20)[:32767] or None
     if isinstance(value, int) and abs(value) > 2**53:
         return str(value)
     return value
@@ -270,18 +306,22 @@ def _zip(files: dict[str, bytes]) -> bytes:
     return out.getvalue()
 
 
-NO_SHEETS = _zip({
-    "[Content_Types].xml": b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
-                           b'content-types"><Override PartName="/xl/workbook.xml" ContentType="application/vnd.'
-                           b'openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>',
-    "_rels/.rels": b'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
-                   b'relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/'
-                   b'2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
-    "xl/workbook.xml": b'<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
-                       b'2006/main"><sheets/></workbook>',
-})
+NO_SHEETS = _zip(
+    {
+        "[Content_Types].xml": b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+        b'content-types"><Override PartName="/xl/workbook.xml" ContentType="application/vnd.'
+        b'openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>',
+        "_rels/.rels": b'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+        b'relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/'
+        b'2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        "xl/workbook.xml": b'<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+        b'2006/main"><sheets/></workbook>',
+    }
+)
 NOT_A_WORKBOOK = _zip({"hello.txt": "Xin chào".encode()})
-ENCRYPTED = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504 + "EncryptionInfo".encode("utf-16-le") + b"\0" * 200
+ENCRYPTED = (
+    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504 + "EncryptionInfo".encode("utf-16-le") + b"\0" * 200
+)
 
 
 @st.composite
@@ -316,8 +356,10 @@ def import_files(draw, kind: str | None = None) -> tuple[str, bytes, str]:
             data = data[: draw(st.integers(0, len(data)))]
         return sheet.kind, data, draw(st.sampled_from([f"danh-sach{suffix}", "tai-ve"]))
     data = draw(st.one_of(st.binary(max_size=3000), st.sampled_from([NO_SHEETS, NOT_A_WORKBOOK, ENCRYPTED,
-                                                                     b"\xd0\xcf\x11\xe0" + b"\0" * 300, b"PK\x03\x04"])))
-    return sheet.kind, data, draw(st.sampled_from(["danh-sach.xlsx", "danh-sach.csv", "bang.xls", "bang.ods", "x"]))
+                                                                     b"\xd0\xcf\x11\xe0" + b"\0" * 300,
+                                                                     b"PK\x03\x04"])))
+    return sheet.kind, data, draw(st.sampled_from(["danh-sach.xlsx", "danh-sach.csv", "bang.xls", "bang.ods",
+                                                   "x"]))
 
 
 # -- what the database holds ---------------------------------------------------------------------
@@ -340,7 +382,9 @@ def snapshot(session, canonical: bool = False) -> tuple[dict[str, int], str]:
             for column in table.columns:
                 value = row[column.name]
                 if canonical and value is not None:
-                    target = next(iter(column.foreign_keys)).column.table.name if column.foreign_keys else None
+                    target = (
+                        next(iter(column.foreign_keys)).column.table.name if column.foreign_keys else None
+                    )
                     if column.name == "id" and name in ranks:
                         value = ranks[name][value]
                     elif target in ranks:

@@ -61,7 +61,8 @@ def link(session, who: Person, whom: Beneficiary, role: str = "guardian", consen
     return c
 
 
-def set_officer(session, unit: str = UNIT, name: str | None = "Trần Thị Hoa", phone: str | None = "+842343822123") -> Unit:
+def set_officer(session, unit: str = UNIT, name: str | None = "Trần Thị Hoa",
+                phone: str | None = "+842343822123") -> Unit:
     u = session.get(Unit, unit)
     u.officer_name, u.officer_phone = name, phone
     session.flush()
@@ -77,7 +78,8 @@ def payment_row(code: str, status: str = "Đã chi trả", period: str = "11/202
 def import_payments(sessions, settings, clock, rows: list[dict], today: date | None = None):
     """One import transaction, as `ansinh import payments` does it, with the notifier listening."""
     with sessions.begin() as session:
-        report = import_rows(session, "payments", list(enumerate(rows, start=2)), today=today or clock.today(),
+        report = import_rows(session, "payments", list(enumerate(rows, start=2)),
+                             today=today or clock.today(),
                              listeners=[NotifyOnImport(settings, clock)])
     assert report.rejected == 0, [e.message for e in report.errors]
     return report

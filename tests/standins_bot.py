@@ -69,13 +69,16 @@ class TelegramBotApi:
         params = _params(request)
         if method == "getMe":
             return Canned(200, {"ok": True, "result": {"id": BOT_ID, "is_bot": True, "first_name": "AnSinh",
-                                                       "username": "ansinh_test_bot", "can_join_groups": False,
-                                                       "can_read_all_group_messages": False, "supports_inline_queries": False}})
+                                                       "username": "ansinh_test_bot",
+                                                       "can_join_groups": False,
+                                                       "can_read_all_group_messages": False,
+                                                       "supports_inline_queries": False}})
         if method == "sendMessage":
             chat_id = int(params.get("chat_id"))
             return Canned(200, {"ok": True, "result": {
                 "message_id": next(self._message_ids), "date": int(time.time()),
-                "chat": {"id": chat_id, "type": "private"}, "from": {"id": BOT_ID, "is_bot": True, "first_name": "AnSinh"},
+                "chat": {"id": chat_id, "type": "private"},
+                "from": {"id": BOT_ID, "is_bot": True, "first_name": "AnSinh"},
                 "text": params.get("text", "")}})
         if method == "getUpdates":
             with self._lock:
@@ -96,7 +99,8 @@ class TelegramBotApi:
 def private_message(update_id: int, user_id: int, text: str | None = None, contact: dict | None = None,
                     first_name: str = "Hùng") -> dict:
     """A Bot API Update for a private chat (chat id == user id, as Telegram does)."""
-    message = {"message_id": update_id, "date": 1795000000, "chat": {"id": user_id, "type": "private", "first_name": first_name},
+    message = {"message_id": update_id, "date": 1795000000,
+               "chat": {"id": user_id, "type": "private", "first_name": first_name},
                "from": {"id": user_id, "is_bot": False, "first_name": first_name, "language_code": "vi"}}
     if text is not None:
         message["text"] = text
@@ -146,7 +150,9 @@ class ZaloApi:
         with self._lock:
             self.delivered.append(request.json)
             message_id = f"zmsg{next(self._message_ids):06d}"
-        return Canned(200, {"error": 0, "message": "Success", "data": {"message_id": message_id, "user_id": user_id}})
+        return Canned(200,
+                      {"error": 0, "message": "Success",
+                       "data": {"message_id": message_id, "user_id": user_id}})
 
     def oauth(self, request: RecordedRequest) -> Canned:
         form = request.form
@@ -155,7 +161,9 @@ class ZaloApi:
                 return Canned(200, {"error": -14014, "error_name": "Invalid refresh token"})
             generation = next(self._generation)
             self.valid_access, self.valid_refresh = f"access-{generation}", f"refresh-{generation}"
-            return Canned(200, {"access_token": self.valid_access, "refresh_token": self.valid_refresh, "expires_in": "90000"})
+            return Canned(200,
+                          {"access_token": self.valid_access, "refresh_token": self.valid_refresh,
+                           "expires_in": "90000"})
 
     def attempts(self) -> list[dict]:
         """Every message/cs request, refused ones included."""

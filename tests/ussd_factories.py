@@ -31,17 +31,20 @@ def person_with_phone(session, phone: str, name: str, language: str = "vi") -> P
     person = Person(name=name, language=language, preferred_channel="sms")
     session.add(person)
     session.flush()
-    session.add(Identity(person_id=person.id, kind="phone", address=phone, verified=True, verified_by="on_file"))
+    session.add(Identity(person_id=person.id, kind="phone", address=phone, verified=True,
+                         verified_by="on_file"))
     return person
 
 
 def beneficiary(session, code: str, name: str, *, birth: date | None = None, birth_year: int | None = None,
-                gender: str = "nu", unit_code: str = "19945", categories=("NCT_NGHEO_60",), coefficient: str = "1.5",
+                gender: str = "nu", unit_code: str = "19945", categories=("NCT_NGHEO_60",),
+                coefficient: str = "1.5",
                 amount: int = 750_000, method: str = "ewallet", provider: str | None = "Viettel Money",
                 account_last4: str | None = None) -> Beneficiary:
     row = Beneficiary(code=code, full_name=name, name_ascii=name.lower(), birth_date=birth,
                       birth_year=birth.year if birth else birth_year, gender=gender, unit_code=unit_code,
-                      programme_code="TCXH", coefficient=Decimal(coefficient), monthly_amount=amount, method=method,
+                      programme_code="TCXH", coefficient=Decimal(coefficient), monthly_amount=amount,
+                      method=method,
                       provider=provider, account_last4=account_last4, has_account=method != "cash")
     session.add(row)
     session.flush()
@@ -51,7 +54,8 @@ def beneficiary(session, code: str, name: str, *, birth: date | None = None, bir
 
 
 def contact(session, person: Person, who: Beneficiary, role: str, relation: str | None = None) -> None:
-    session.add(Contact(person_id=person.id, beneficiary_id=who.id, role=role, relation=relation, consent=True))
+    session.add(Contact(person_id=person.id, beneficiary_id=who.id, role=role, relation=relation,
+                        consent=True))
 
 
 def payment(session, who: Beneficiary, period: str, status: str = "paid", paid_on: date | None = None,
@@ -72,25 +76,30 @@ class World:
 
 def build_world(sessions) -> World:
     with sessions.begin() as session:
-        lai = beneficiary(session, "BT4600001", "Nguyễn Thị Lài", birth=date(1951, 3, 12), account_last4="1203")
+        lai = beneficiary(session, "BT4600001", "Nguyễn Thị Lài", birth=date(1951, 3, 12),
+                          account_last4="1203")
         contact(session, person_with_phone(session, LAI_PHONE, "Nguyễn Thị Lài"), lai, "self")
         contact(session, person_with_phone(session, HUNG_PHONE, "Trần Văn Hùng"), lai, "guardian", "con")
         for period, day in (("2026-08", 5), ("2026-09", 5), ("2026-10", 5), ("2026-11", 5)):
             payment(session, lai, period, paid_on=date(int(period[:4]), int(period[5:]), day))
         payment(session, lai, "2026-12", status="scheduled")
 
-        tho = beneficiary(session, "BT4600002", "Hồ Văn Thọ", birth_year=1939, gender="nam", unit_code=CASH_UNIT,
-                          categories=("NCT_80",), coefficient="1.0", amount=500_000, method="cash", provider="VNPost")
+        tho = beneficiary(session, "BT4600002", "Hồ Văn Thọ", birth_year=1939, gender="nam",
+                          unit_code=CASH_UNIT,
+                          categories=("NCT_80",), coefficient="1.0", amount=500_000, method="cash",
+                          provider="VNPost")
         contact(session, person_with_phone(session, THO_PHONE, "Hồ Văn Thọ"), tho, "self")
         payment(session, tho, "2026-11", paid_on=date(2026, 11, 3))
         payment(session, tho, "2026-12", status="scheduled")
         session.add(CashSchedule(unit_code=CASH_UNIT, period="2026-12", start_date=date(2026, 12, 2),
                                  end_date=date(2026, 12, 3), hours="7h30-11h00", place=THO_PLACE))
 
-        loc = beneficiary(session, "BT4600004", "Phan Văn Lộc", birth=date(1940, 2, 2), gender="nam", unit_code="19777",
+        loc = beneficiary(session, "BT4600004", "Phan Văn Lộc", birth=date(1940, 2, 2), gender="nam",
+                          unit_code="19777",
                           categories=("NCT_80",), coefficient="1.0", amount=500_000)
         sen = beneficiary(session, "BT4600005", "Trần Thị Sen", birth=date(1949, 10, 10), unit_code="19777",
-                          categories=("NCT_80",), coefficient="1.0", amount=500_000, method="cash", provider=None)
+                          categories=("NCT_80",), coefficient="1.0", amount=500_000, method="cash",
+                          provider=None)
         quang = person_with_phone(session, QUANG_PHONE, "Phan Văn Quang")
         contact(session, quang, loc, "guardian", "con")
         contact(session, quang, sen, "guardian", "con")
@@ -126,7 +135,8 @@ def worker_env(database_url: str, twilio_base_url: str | None, **extra: str) -> 
                ANSINH_IDENTIFIER_KEY="test-identifier-key", ANSINH_PUBLIC_URL="http://testserver",
                ANSINH_USSD_SECRET=USSD_SECRET)
     if twilio_base_url:
-        env.update(TWILIO_ACCOUNT_SID="AC" + "1" * 32, TWILIO_AUTH_TOKEN="standin-token", TWILIO_FROM="+15005550006",
+        env.update(TWILIO_ACCOUNT_SID="AC" + "1" * 32, TWILIO_AUTH_TOKEN="standin-token",
+                   TWILIO_FROM="+15005550006",
                    TWILIO_API_BASE_URL=twilio_base_url)
     env.update(extra)
     return env

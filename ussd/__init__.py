@@ -1,10 +1,11 @@
 """USSD and SMS for basic phones, and the phone simulator.
 
 `init_app(app, runtime)` registers the USSD gateways (ussd.ussd, behind ussd.gateway_guard),
-Twilio's SMS webhooks (ussd.sms) and the simulator (ussd.simulator, when enabled);
-`make_senders(settings, sessions, clock)` gives the dispatcher its "sms" sender: Twilio when
-credentials are configured, otherwise the simulator's, which marks messages delivered so the
-simulator's inbox shows them.
+Twilio's SMS webhooks (ussd.sms), Kannel's (ussd.kannel) and the simulator (ussd.simulator, when
+enabled); `make_senders(settings, sessions, clock)` gives the dispatcher its "sms" sender: the
+provider ussd.sms_providers chooses (ANSINH_SMS_PROVIDER, else the configured one), otherwise the
+simulator's, which marks messages delivered so the simulator's inbox shows them.
+For `smpp` no process but `ansinh smpp` (the one holding the bind, ussd.smpp_sender) sends SMS.
 """
 from __future__ import annotations
 
@@ -15,10 +16,6 @@ from core.settings import SMS_GATEWAY_PREFIXES
 
 logger = logging.getLogger(__name__)
 SMS_GATEWAY_FIELDS = tuple(prefix.lower() for prefix in SMS_GATEWAY_PREFIXES)
-
-
-def twilio_configured(settings) -> bool:
-    return bool(settings.twilio_account_sid and settings.twilio_auth_token and settings.twilio_from)
 
 
 def sms_provider_configured(settings) -> bool:
@@ -41,29 +38,47 @@ def simulator_enabled(settings) -> bool:
     return not sms_provider_configured(settings)
 
 
+def check_settings(settings) -> None:
+    """Gateway and SMS settings that cannot be read raise ValueError in one Vietnamese line, so
+    `serve` and `worker` stop at the start rather than at the first message."""
+    from ussd.gateway_guard import parse_networks
+    from ussd.kannel import kannel_networks
+    from ussd.sms_providers import check_sms_provider
+
+    parse_networks(settings.ussd_allowed_ips)
+    kannel_networks(settings)
+    check_sms_provider(settings)
+
+
 def init_app(app, runtime) -> None:
-    from ussd import gateway_guard, simulator, sms, ussd
+    from ussd import gateway_guard, kannel, simulator, sms, ussd
     from ussd.services import EXTENSION, ChannelServices
 
     app.extensions[EXTENSION] = ChannelServices(runtime)
     gateway_guard.install(app, runtime.settings)
+    kannel.install(app, runtime.settings)
     app.register_blueprint(ussd.bp)
     app.register_blueprint(sms.bp)
+    app.register_blueprint(kannel.bp)
     if simulator_enabled(runtime.settings):
         app.register_blueprint(simulator.bp)
 
 
 def make_senders(settings, sessions, clock) -> dict:
-    """{"sms": sender}: Twilio with credentials, else the simulator's (the demo). Where the
-    simulator is on, its sender keeps each one-time code for the simulator's inbox (the phone on
-    file that would have received it is the simulator's); the outbox loses it as everywhere."""
-    if twilio_configured(settings):
-        from ussd.twilio_sender import TwilioSender
+    """{"sms": sender}: the chosen provider's (ussd.sms_providers), else the simulator's (the demo).
+    Where the simulator is on, its sender keeps each one-time code for the simulator's inbox (the
+    phone on file that would have received it is the simulator's); the outbox loses it as everywhere."""
+    from ussd.sms_providers import build_sms_sender, chosen_sms_provider
 
-        return {"sms": TwilioSender(settings)}
+    if chosen_sms_provider(settings) == "smpp":
+        logger.info("ANSINH_SMS_PROVIDER=smpp: SMS are sent by `ansinh smpp`, which holds the bind")
+        return {}
+    sender = build_sms_sender(settings)
+    if sender is not None:
+        return {"sms": sender}
     from ussd.sms_provider import SimulatorSender
 
-    logger.info("no Twilio credentials: SMS go to the phone simulator's inbox")
+    logger.info("no SMS provider configured: SMS go to the phone simulator's inbox")
     codes = None
     if simulator_enabled(settings):
         from core.clock import Clock

@@ -23,7 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from core.outbox.dispatch import REDACTED_OTP
 from core.i18n import Translator
-from core.conversation.messages import Inbound
+from core.conversation.inbound_reply import Inbound
 from core.models import OutboxMessage
 from core.presenters.ussd_menu import path_inbound
 from core.privacy.erase import ERASED_TEXT
@@ -82,14 +82,15 @@ def status_label(t: Translator, status: str) -> str:
     }.get(status, status)
 
 
-def inbox_text(row: OutboxMessage, chan, t: Translator) -> str:
+def inbox_text(row: OutboxMessage, channel_services, t: Translator) -> str:
     """What the phone received. A sent one-time code is read from where the demo's sender kept it
     (ussd.sms_provider); once it has expired, or text that was removed, is said in Vietnamese."""
     if row.kind == "otp" and row.text == REDACTED_OTP:
-        return shown_code(chan.runtime.state, row.id) or t._("A one-time code was sent here; it has expired.")
+        return shown_code(channel_services.runtime.state,
+                          row.id) or t._("A one-time code was sent here; it has expired.")
     if row.text == ERASED_TEXT:
         return t._("This message was erased with the person's data.")
-    return render_for_channel(row.text, "sms", chan.settings)
+    return render_for_channel(row.text, "sms", channel_services.settings)
 
 
 def size_of(text: str) -> dict:
@@ -122,9 +123,11 @@ def ussd_step():
     session_id = "sim-" + str(data.get("session") or "")[:64]
     if not phone or session_id == "sim-":
         return _bad(Translator("vi")._("Please choose a demo person or enter a phone number."))
-    chan = services()
-    line = answered(lambda: menu_reply(path_inbound(session_id, phone, str(data.get("text") or "")[:MAX_FIELD])))
-    return jsonify(screen=line[4:], end=line.startswith("END "), wire=line, chars=len(line), limit=ussd_limit(chan.settings))
+    channel_services = services()
+    line = answered(lambda: menu_reply(path_inbound(session_id, phone,
+                                                    str(data.get("text") or "")[:MAX_FIELD])))
+    return jsonify(screen=line[4:], end=line.startswith("END "), wire=line, chars=len(line),
+                   limit=ussd_limit(channel_services.settings))
 
 
 @bp.post("/simulator/sms")
@@ -137,9 +140,11 @@ def sms_message():
         return _bad(t._("Please choose a demo person or enter a phone number."))
     if not text.strip():
         return _bad(t._("Please write a message first."))
-    chan = services()
-    replies = chan.dialog.handle(Inbound(channel="sms", sender=phone, text=text, provider_meta={"provider": "simulator"}))
-    shown = [render_for_channel(reply.text, "sms", chan.settings) for reply in replies if reply.text]
+    channel_services = services()
+    replies = channel_services.dialog.handle(Inbound(channel="sms", sender=phone, text=text,
+                                                     provider_meta={"provider": "simulator"}))
+    shown = [render_for_channel(reply.text, "sms",
+                                channel_services.settings) for reply in replies if reply.text]
     return jsonify(sent=size_of(text), replies=[{"text": body, "size": size_of(body)} for body in shown])
 
 
@@ -153,20 +158,26 @@ def inbox():
     phone = caller_phone(request.args.get("phone"))
     if not phone:
         return jsonify(messages=[])
-    chan = services()
+    channel_services = services()
     try:
-        with chan.runtime.sessions() as session:
+        with channel_services.runtime.sessions() as session:
             rows = list(session.scalars(
                 select(OutboxMessage).where(OutboxMessage.channel == "sms", OutboxMessage.address == phone)
                 .order_by(OutboxMessage.id.desc()).limit(INBOX_SIZE)))
     except SQLAlchemyError:
-        return jsonify(messages=[], error=Translator("vi")._("Sorry, something went wrong. Please try again later or call the hotline %(hotline)s.",
-                                                                  hotline=chan.settings.hotline)), 503
-    tz, t = chan.runtime.clock.tz, Translator("vi")
+        return jsonify(
+            messages=[],
+            error=Translator("vi")._(
+                "Sorry, something went wrong. Please try again later or call the hotline %(hotline)s.",
+                hotline=channel_services.settings.hotline,
+            ),
+        ), 503
+    tz, t = channel_services.runtime.clock.tz, Translator("vi")
     messages = []
     for row in rows:
-        body = inbox_text(row, chan, t)
+        body = inbox_text(row, channel_services, t)
         at = row.sent_at or row.created_at
-        messages.append({"id": row.id, "text": body, "kind": row.kind, "status": status_label(t, row.status), "size": size_of(body),
+        messages.append({"id": row.id, "text": body, "kind": row.kind, "status": status_label(t, row.status),
+                         "size": size_of(body),
                          "at": at.astimezone(tz).strftime("%H:%M %d/%m") if at else ""})
     return jsonify(messages=messages)

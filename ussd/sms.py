@@ -27,7 +27,7 @@ from twilio.request_validator import RequestValidator, compare
 from twilio.twiml.messaging_response import MessagingResponse
 
 from core.i18n import Translator
-from core.conversation.messages import Inbound, Reply
+from core.conversation.inbound_reply import Inbound, Reply
 from core.outbox.writes import record_receipt
 from core.conversation.render import render_for_channel
 from ussd.services import services
@@ -74,66 +74,71 @@ def _xml(body: str) -> Response:
 
 @bp.post("/sms/twilio")
 def twilio_inbound() -> Response:
-    chan = services()
-    settings = chan.settings
+    channel_services = services()
+    settings = channel_services.settings
     if not signed_by_twilio(settings):
         abort(403)
     form = request.form
     sid = (form.get("MessageSid") or form.get("SmsSid") or "").strip()
     meta = {"provider": PROVIDER, "message_sid": sid, "to": form.get("To", "")}
-    inbound = Inbound(channel="sms", sender=caller_phone(form.get("From")), text=(form.get("Body") or "")[:MAX_BODY],
+    inbound = Inbound(channel="sms", sender=caller_phone(form.get("From")),
+                      text=(form.get("Body") or "")[:MAX_BODY],
                       session_id=None, provider_meta=meta)
     try:
-        result = chan.dialog.answer(inbound, raise_unavailable=True)
+        result = channel_services.dialog.answer(inbound, raise_unavailable=True)
         if result.in_flight:  # a twin delivery is still committing: ask for a retry
             logger.info("Twilio delivered %s twice at once: the other delivery answers", sid)
             return Response("", status=503, headers={"Retry-After": "5"})
         if result.repeated:
             logger.info("Twilio redelivered %s: same answer, no second effect", sid)
-            if result.recorded is not None and result.recorded.startswith("<"):  # kept as TwiML by older code
+            if result.recorded is not None and result.recorded.startswith("<"):  # kept as TwiML before
                 return _xml(result.recorded)
         response = _xml(twiml(result.replies, settings))
         if spool_of(settings).has_pending():  # the database is back: answer what it kept, after this reply
-            response.call_on_close(lambda: drain_sms_spool(chan.runtime))
+            response.call_on_close(lambda: drain_sms_spool(channel_services.runtime))
         return response
     except (OperationalError, InterfaceError) as error:
         # Twilio never delivers it again: keep it on disk and answer it when the database is back.
         logger.warning("SMS webhook: database unavailable (%s); message kept for later", type(error).__name__)
-        return _keep_for_later(chan, inbound)
+        return _keep_for_later(channel_services, inbound)
     except SQLAlchemyError as error:
         logger.warning("SMS answered with an apology: database error %s", type(error).__name__)
     except Exception:  # Twilio gets TwiML, the log gets the trace
         logger.exception("SMS webhook failed")
     t = Translator("vi")
-    sorry = t._("Sorry, something went wrong. Please try again later or call the hotline %(hotline)s.", hotline=settings.hotline)
+    sorry = t._("Sorry, something went wrong. Please try again later or call the hotline %(hotline)s.",
+                hotline=settings.hotline)
     return _xml(twiml([Reply(sorry)], settings))
 
 
-def _keep_for_later(chan, inbound: Inbound) -> Response:  # noqa: ANN001
+def _keep_for_later(channel_services, inbound: Inbound) -> Response:  # noqa: ANN001
     try:
-        keep_for_later(chan.settings, inbound, chan.runtime.clock.now().isoformat())
+        keep_for_later(channel_services.settings, inbound, channel_services.runtime.clock.now().isoformat())
     except OSError:  # nowhere to keep it: an error, so Twilio tries the number's fallback URL
-        logger.exception("SMS could not be kept in the spool %s", chan.settings.sms_spool_dir)
+        logger.exception("SMS could not be kept in the spool %s", channel_services.settings.sms_spool_dir)
         return Response("", status=503, headers={"Retry-After": "5"})
     t = Translator("vi")
     note = t._("We have your message and will answer it as soon as we can.")
-    return _xml(twiml([Reply(note)], chan.settings))
+    return _xml(twiml([Reply(note)], channel_services.settings))
 
 
 @bp.post("/sms/twilio/status")
 def twilio_status() -> Response:
-    chan = services()
-    if not signed_by_twilio(chan.settings):
+    channel_services = services()
+    if not signed_by_twilio(channel_services.settings):
         abort(403)
     form = request.form
-    sid, status = (form.get("MessageSid") or form.get("SmsSid") or "").strip(), (form.get("MessageStatus") or form.get("SmsStatus") or "")
+    sid, status = (
+        (form.get("MessageSid") or form.get("SmsSid") or "").strip(),
+        (form.get("MessageStatus") or form.get("SmsStatus") or ""),
+    )
     error = form.get("ErrorCode") or None
     if not sid:
         return Response("", status=204)
     try:
-        with chan.runtime.sessions.begin() as session:
+        with channel_services.runtime.sessions.begin() as session:
             message = record_receipt(session, sid, status, error=f"twilio error {error}" if error else None,
-                                     at=chan.runtime.clock.now())
+                                     at=channel_services.runtime.clock.now())
         logger.info("receipt %s %s for outbox %s", sid, status, message.id if message is not None else "?")
     except SQLAlchemyError as error_:
         logger.warning("receipt %s not recorded: %s", sid, type(error_).__name__)

@@ -3,7 +3,8 @@
 Twilio does not deliver an inbound message again: after an error or a timeout it calls the
 number's fallback URL once, then gives up. So when the database cannot take a signed message, the
 webhook keeps it in a spool (core.storage.spool, in settings.sms_spool_dir) under its MessageSid and tells
-the person that the answer will come. `drain_sms_spool` later runs each kept message through the
+the person that the answer will come. Kannel's get-url (ussd.kannel) keeps its messages here too,
+under their SMSC id, with "provider": "kannel". `drain_sms_spool` later runs each kept message through the
 conversation as the webhook would have, in one transaction with its MessageSid (core.storage.dedupe) and
 its answers queued in the outbox, which sends them by SMS. So a message is answered once, even if
 Twilio's fallback delivers it again, or two processes drain the same folder.
@@ -17,10 +18,9 @@ from __future__ import annotations
 import logging
 import uuid
 
-from core.conversation.dialog import queue_replies
-from core.storage.db import database_unavailable, transaction
-from core.conversation.messages import Inbound
+from core.conversation.inbound_reply import Inbound
 from core.storage.spool import FileSpool, SpooledMessage
+from ussd.outbox_answer import answer_by_outbox
 
 logger = logging.getLogger(__name__)
 PROVIDER = "twilio"
@@ -34,10 +34,12 @@ def spool_of(settings) -> FileSpool:
 def keep_for_later(settings, inbound: Inbound, received_at: str) -> bool:
     """Write the message to the spool (durably); False when its MessageSid was already waiting."""
     sid = str(inbound.provider_meta.get("message_sid") or "")
+    provider = str(inbound.provider_meta.get("provider") or PROVIDER)
     key = sid or f"no-sid-{uuid.uuid4().hex}"
-    record = {"provider": PROVIDER, "message_sid": sid, "key": key, "sender": inbound.sender,
-              "text": inbound.text, "to": str(inbound.provider_meta.get("to") or ""), "received_at": received_at}
-    return spool_of(settings).put(f"{PROVIDER}:{key}", record)
+    record = {"provider": provider, "message_sid": sid, "key": key, "sender": inbound.sender,
+              "text": inbound.text, "to": str(inbound.provider_meta.get("to") or ""),
+              "received_at": received_at}
+    return spool_of(settings).put(f"{provider}:{key}", record)
 
 
 def drain_sms_spool(runtime, limit: int = BATCH) -> int:  # runtime: ansinh.runtime.Runtime
@@ -69,21 +71,8 @@ def _answer(runtime, message: SpooledMessage) -> bool | None:
     """One kept message through the conversation: True once it is answered (now or before),
     False while a redelivery of it is being answered, None when the database is still down."""
     record = message.record
+    provider = record.get("provider") or PROVIDER
     sid, key = record.get("message_sid") or "", record.get("key") or message.path.stem
     inbound = Inbound(channel="sms", sender=record["sender"], text=record.get("text") or "", session_id=None,
-                      provider_meta={"provider": PROVIDER, "message_sid": sid, "to": record.get("to", "")})
-    try:
-        result = runtime.dialog.answer(inbound, raise_unavailable=True, outbox_key=f"{PROVIDER}:{key}")
-        if result.in_flight:
-            return False  # a redelivery is being answered right now: look again next time
-        if result.repeated:
-            logger.info("kept SMS %s was answered meanwhile (a redelivery); not answered twice", sid)
-        elif not result.committed:  # the turn failed for another reason and answered its apology: send that
-            with transaction(runtime.sessions) as session:
-                queue_replies(session, inbound, result.replies, f"{PROVIDER}:{key}")
-    except Exception as error:
-        if database_unavailable(error):
-            logger.info("SMS spool: the database is still unavailable (%s)", type(error).__name__)
-            return None
-        raise
-    return True
+                      provider_meta={"provider": provider, "message_sid": sid, "to": record.get("to", "")})
+    return answer_by_outbox(runtime.dialog, runtime.sessions, inbound, provider=provider, key=key)

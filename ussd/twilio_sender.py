@@ -45,7 +45,8 @@ class ReroutedHttpClient(TwilioHttpClient):
         parts = urlsplit(url)
         if not parts.netloc.endswith(TWILIO_HOST_SUFFIX):
             return url
-        return urlunsplit((self._scheme, self._netloc, self._prefix + parts.path, parts.query, parts.fragment))
+        return urlunsplit((self._scheme, self._netloc, self._prefix + parts.path, parts.query,
+                           parts.fragment))
 
     def request(self, method, url, *args, **kwargs):
         response = super().request(method, self.rewrite(url), *args, **kwargs)
@@ -81,7 +82,8 @@ class TwilioSender(SmsSender):
         sender = self.settings.twilio_from or ""
         origin = {"messaging_service_sid": sender} if sender.startswith("MG") else {"from_": sender}
         try:
-            message = self.client.messages.create(to=to, body=body, status_callback=self.status_callback(key), **origin)
+            message = self.client.messages.create(to=to, body=body,
+                                                  status_callback=self.status_callback(key), **origin)
         except TwilioRestException as error:
             raise self._classify(error) from error
         except (requests.Timeout, requests.ConnectionError) as error:

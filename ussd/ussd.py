@@ -23,7 +23,7 @@ from flask import Blueprint, Response, request
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 
 from core.i18n import Translator
-from core.conversation.messages import Inbound, Reply
+from core.conversation.inbound_reply import Inbound, Reply
 from core.phones import normalize_phone
 from core.presenters.ussd_menu import latest_inbound, path_inbound
 from core.conversation.render import fit_chars, ussd_limit
@@ -51,23 +51,26 @@ def wire(reply: Reply, settings) -> str:
 
 def apology(settings) -> Reply:
     t = Translator("vi")
-    return Reply(t.p_("ussd", "Sorry, the service is busy. Please try again in a few minutes. Hotline: %(hotline)s.",
+    return Reply(t.p_("ussd",
+                      "Sorry, the service is busy. Please try again in a few minutes. Hotline: %(hotline)s.",
                       hotline=settings.hotline), end_session=True)
 
 
 def answered(compute) -> str:
     """The wire line of one USSD step: the menu's reply, or an apology when anything fails. The
     gateway routes and the phone simulator's own route both answer through it."""
-    chan = services()
-    settings = chan.settings
-    if time.monotonic() < chan.database_down_until:
+    channel_services = services()
+    settings = channel_services.settings
+    if time.monotonic() < channel_services.database_down_until:
         return wire(apology(settings), settings)
     try:
         reply = compute()
     except SQLAlchemyError as error:
         logger.warning("USSD answered with an apology: database error %s", type(error).__name__)
         if isinstance(error, (OperationalError, InterfaceError)):
-            chan.database_down_until = time.monotonic() + chan.settings.ussd_outage_pause
+            channel_services.database_down_until = (
+                time.monotonic() + channel_services.settings.ussd_outage_pause
+            )
         reply = apology(settings)
     except Exception:  # a caller on a basic phone gets an apology, never a 500
         logger.exception("USSD request failed")
@@ -87,7 +90,8 @@ def _answer(compute) -> Response:
 
 def _invalid(settings) -> Response:
     t = Translator("vi")
-    return Response(wire(Reply(t.p_("ussd", "This request could not be read. Please dial again."), end_session=True), settings),
+    return Response(wire(Reply(t.p_("ussd", "This request could not be read. Please dial again."),
+                               end_session=True), settings),
                     mimetype="text/plain")
 
 

@@ -11,7 +11,7 @@ import click
 from ansinh.cli_support import pass_state
 from core.clock import FakeClock
 from core.i18n import translator
-from core.conversation.messages import Inbound
+from core.conversation.inbound_reply import Inbound
 from core.phones import normalize_phone
 from core.conversation.render import render_for_channel
 
@@ -26,9 +26,13 @@ def _fail(message: str) -> None:
 
 
 def register(main: click.Group) -> None:
-    @main.command(help="one turn of the conversation as that sender; prints the reply as the channel shows it")
-    @click.option("--from", "sender", required=True, help="phone number (sms, ussd) or chat id (telegram, zalo)")
-    @click.option("--channel", default="sms", show_default=True, type=click.Choice(CHANNELS, case_sensitive=False))
+    @main.command(
+        help="one turn of the conversation as that sender; prints the reply as the channel shows it"
+    )
+    @click.option("--from", "sender", required=True,
+                  help="phone number (sms, ussd) or chat id (telegram, zalo)")
+    @click.option("--channel", default="sms", show_default=True,
+                  type=click.Choice(CHANNELS, case_sensitive=False))
     @click.option("--today", default=None, help="YYYY-MM-DD: answer as if it were that day (09:00)")
     @click.argument("text", nargs=-1)
     @pass_state
@@ -54,7 +58,8 @@ def register(main: click.Group) -> None:
                 _fail(t._("«%(value)s» is not a date (YYYY-MM-DD).", value=today))
             from core.conversation.dialog import Dialog
 
-            dialog = Dialog(runtime.sessions, FakeClock(day, runtime.settings.timezone), runtime.settings, runtime.state)
+            dialog = Dialog(runtime.sessions, FakeClock(day, runtime.settings.timezone), runtime.settings,
+                            runtime.state)
         replies = dialog.handle(Inbound(channel=channel, sender=sender, text=message))
         for reply in replies:
             click.echo(render_for_channel(reply.text, channel, runtime.settings))

@@ -17,9 +17,12 @@ def register(main: click.Group) -> None:
         pass
 
     @bot.command(help="run the Telegram bot by long polling, or register its webhook")
-    @click.option("--polling", is_flag=True, help="fetch updates with getUpdates and answer them (development)")
-    @click.option("--set-webhook", "webhook_url", metavar="URL", help="register URL as the webhook, with TELEGRAM_WEBHOOK_SECRET")
-    @click.option("--no-dispatch", is_flag=True, help="with --polling: leave queued answers to `ansinh worker`")
+    @click.option("--polling", is_flag=True,
+                  help="fetch updates with getUpdates and answer them (development)")
+    @click.option("--set-webhook", "webhook_url", metavar="URL",
+                  help="register URL as the webhook, with TELEGRAM_WEBHOOK_SECRET")
+    @click.option("--no-dispatch", is_flag=True,
+                  help="with --polling: leave queued answers to `ansinh worker`")
     @pass_state
     def telegram(state, polling: bool, webhook_url: str | None, no_dispatch: bool) -> None:
         t, settings = translator("vi"), state.settings

@@ -32,7 +32,9 @@ def parse_local_time(text: str | None, tz) -> datetime | None:
     try:
         return datetime.strptime(text.strip(), "%Y-%m-%d %H:%M").replace(tzinfo=tz)
     except ValueError:
-        raise BroadcastError(N_("Write the time as YYYY-MM-DD HH:MM, for example 2026-12-01 07:30.")) from None
+        raise BroadcastError(
+            N_("Write the time as YYYY-MM-DD HH:MM, for example 2026-12-01 07:30.")
+        ) from None
 
 
 def _load(session, broadcast_id: int) -> Broadcast:
@@ -47,18 +49,22 @@ def register(main: click.Group) -> None:
     def broadcast() -> None:
         pass
 
-    @broadcast.command("create", help="write a broadcast; it waits for another officer's approval. Prints its id last.")
+    @broadcast.command("create",
+                       help="write a broadcast; it waits for another officer's approval. Prints its id last.")
     @click.option("--as", "username", required=True, help="the officer writing it")
-    @click.option("--text", required=True, help="the message; fields {ho_ten} {so_tien} {ky} {ngay_chi_tra} {dia_diem}")
+    @click.option("--text", required=True,
+                  help="the message; fields {ho_ten} {so_tien} {ky} {ngay_chi_tra} {dia_diem}")
     @click.option("--unit", "units", multiple=True, metavar="CODE", help="target unit (repeatable)")
-    @click.option("--category", "categories", multiple=True, metavar="CODE", help="beneficiary category (repeatable)")
+    @click.option("--category", "categories", multiple=True, metavar="CODE",
+                  help="beneficiary category (repeatable)")
     @click.option("--method", type=click.Choice(METHODS), help="how they are paid")
     @click.option("--status", type=click.Choice(PAYMENT_STATUSES), help="payment status in --period")
     @click.option("--period", metavar="YYYY-MM", help="period of --status and of the fields")
     @click.option("--channel", type=click.Choice(CHANNELS), help="only people on this channel")
     @click.option("--at", "at", metavar="YYYY-MM-DD HH:MM", help="send later, at this local time")
     @pass_state
-    def broadcast_create(state, username, text, units, categories, method, status, period, channel, at) -> None:
+    def broadcast_create(state, username, text, units, categories, method, status, period, channel,
+                         at) -> None:
         runtime = state.runtime
         t = translator("vi")
         try:
@@ -67,7 +73,8 @@ def register(main: click.Group) -> None:
                 filters = make_filters(session, officer, runtime.clock, units=units, categories=categories,
                                        method=method, status=status, period=period, channel=channel)
                 scheduled = parse_local_time(at, runtime.clock.tz)
-                created = create_broadcast(session, officer, text, filters, runtime.clock, scheduled, via="cli")
+                created = create_broadcast(session, officer, text, filters, runtime.clock, scheduled,
+                                           via="cli")
                 new_id, recipients = created.id, created.recipients
         except OfficerError as error:
             _fail(error)
@@ -84,11 +91,13 @@ def register(main: click.Group) -> None:
         try:
             with transaction(runtime.sessions) as session:
                 officer = require_officer(session, username)
-                queued = approve(session, _load(session, broadcast_id), officer, runtime.settings, runtime.clock, via="cli")
+                queued = approve(session, _load(session, broadcast_id), officer, runtime.settings,
+                                 runtime.clock, via="cli")
         except OfficerError as error:
             _fail(error)
         t = translator("vi")
-        click.echo(t._("Broadcast %(id)s approved: %(count)s messages queued.", id=broadcast_id, count=t.number(queued)))
+        click.echo(t._("Broadcast %(id)s approved: %(count)s messages queued.", id=broadcast_id,
+                       count=t.number(queued)))
 
     @broadcast.command("show", help="the broadcast's status and delivery counts, as JSON")
     @click.argument("broadcast_id", type=int)

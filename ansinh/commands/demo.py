@@ -78,12 +78,17 @@ def register(main: click.Group) -> None:
         people, payments, schedules = (summary.reports[k] for k in ("beneficiaries", "payments", "schedules"))
         click.echo(t._("Demo province of Huế loaded: %(units)s communes and wards, %(people)s beneficiaries, "
                        "%(payments)s monthly payments, %(schedules)s cash-payment days.",
-                       units=t.number(summary.units), people=t.number(people.total), payments=t.number(payments.total),
+                       units=t.number(summary.units), people=t.number(people.total),
+                       payments=t.number(payments.total),
                        schedules=t.number(schedules.total)))
-        click.echo(t._("This run: %(created)s added, %(updated)s changed, %(unchanged)s already there.",
-                       created=t.number(sum(r.created for r in summary.reports.values())),
-                       updated=t.number(sum(r.updated for r in summary.reports.values()) + summary.units_updated),
-                       unchanged=t.number(sum(r.unchanged for r in summary.reports.values()))))
+        click.echo(
+            t._(
+                "This run: %(created)s added, %(updated)s changed, %(unchanged)s already there.",
+                created=t.number(sum(r.created for r in summary.reports.values())),
+                updated=t.number(sum(r.updated for r in summary.reports.values()) + summary.units_updated),
+                unchanged=t.number(sum(r.unchanged for r in summary.reports.values())),
+            )
+        )
         months = demo_months(today)
         click.echo(t._("Dated from %(today)s: results up to %(report)s (the month that reproduces the "
                        "province's report), %(coming)s waiting for payment.", today=t.date(today),

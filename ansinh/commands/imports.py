@@ -37,7 +37,8 @@ def _today(value: str | None, state) -> date:
 def echo_report(report: ImportReport) -> None:
     t = translator("vi")
     click.echo(t._(
-        "Rows: %(total)s · new: %(created)s · updated: %(updated)s · unchanged: %(unchanged)s · rejected: %(rejected)s",
+        "Rows: %(total)s · new: %(created)s · updated: %(updated)s · unchanged: %(unchanged)s · rejected: "
+        "%(rejected)s",
         total=report.total, created=report.created, updated=report.updated, unchanged=report.unchanged,
         rejected=report.rejected,
     ))
@@ -49,7 +50,8 @@ def echo_report(report: ImportReport) -> None:
         for error in report.errors:
             click.echo(error.line(t))
     if report.unlisted_rows:
-        click.echo(t._("… and %(count)s more rejected rows, not listed: fix the rows above and import the file again "
+        click.echo(t._("… and %(count)s more rejected rows, not listed: fix the rows above and import the "
+                       "file again "
                        "to see them.", count=report.unlisted_rows))
     warnings = report.warnings(t)
     if warnings:

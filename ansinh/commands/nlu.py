@@ -26,12 +26,14 @@ def classify_lines(lines, today: date):
         if number == 0:
             text = text.lstrip("\ufeff")
         result = parse(text, today)
-        record = {"text": text, "intent": result.intent, "slots": result.slots, "confidence": result.confidence}
+        record = {"text": text, "intent": result.intent, "slots": result.slots,
+                  "confidence": result.confidence}
         yield (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 def register(main: click.Group) -> None:
-    @main.command(help="read one message per line on stdin; write one JSON object per line: text, intent, slots, confidence")
+    @main.command(help="read one message per line on stdin; write one JSON object per line: text, intent, "
+                       "slots, confidence")
     @click.option("--today", default=None, metavar="YYYY-MM-DD",
                   help=f"resolve months against this date (default: today in {TIMEZONE})")
     def nlu(today: str | None) -> None:
@@ -39,7 +41,8 @@ def register(main: click.Group) -> None:
             try:
                 day = date.fromisoformat(today)
             except ValueError:
-                click.echo(translator("vi")._("«%(value)s» is not a date (YYYY-MM-DD).", value=today), err=True)
+                click.echo(translator("vi")._("«%(value)s» is not a date (YYYY-MM-DD).", value=today),
+                           err=True)
                 raise SystemExit(2) from None
         else:
             day = Clock(TIMEZONE).today()

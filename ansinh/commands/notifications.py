@@ -62,7 +62,9 @@ def register_import_listener() -> bool:
 
 def _period(ctx, param, value: str | None) -> str | None:
     if value is not None and not _PERIOD.match(value.strip()):
-        raise click.BadParameter(translator("vi")._("The period must look like YYYY-MM, for example 2026-11."))
+        raise click.BadParameter(
+            translator("vi")._("The period must look like YYYY-MM, for example 2026-11.")
+        )
     return value.strip() if value else None
 
 
@@ -72,7 +74,8 @@ def _day(ctx, param, value: str | None) -> date | None:
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
-        raise click.BadParameter(translator("vi")._("The date must look like YYYY-MM-DD, for example 2026-11-26.")) from None
+        raise click.BadParameter(translator("vi")._("The date must look like YYYY-MM-DD, for example "
+                                                    "2026-11-26.")) from None
 
 
 def register(main: click.Group) -> None:
@@ -83,8 +86,10 @@ def register(main: click.Group) -> None:
         pass
 
     @notifications.command(help="queued/sent/delivered/failed/dead messages by channel")
-    @click.option("--period", callback=_period, help="YYYY-MM: a payment's period, else the month it was queued")
-    @click.option("--kind", type=click.Choice(["reply", "otp", "notification", "broadcast"]), help="only this kind")
+    @click.option("--period", callback=_period,
+                  help="YYYY-MM: a payment's period, else the month it was queued")
+    @click.option("--kind", type=click.Choice(["reply", "otp", "notification", "broadcast"]),
+                  help="only this kind")
     @click.option("--json", "as_json", is_flag=True, help="print JSON instead of a table")
     @pass_state
     def stats(state, period: str | None, kind: str | None, as_json: bool) -> None:
@@ -95,7 +100,8 @@ def register(main: click.Group) -> None:
             result = delivery_stats(session, period, runtime.settings.timezone, kind)
         click.echo(json.dumps(result.as_dict(), ensure_ascii=False) if as_json else format_table(result))
 
-    @notifications.command("run-scheduled", help="queue the reminders and receipt questions due on a day (idempotent)")
+    @notifications.command("run-scheduled",
+                           help="queue the reminders and receipt questions due on a day (idempotent)")
     @click.option("--today", callback=_day, help="YYYY-MM-DD; default: today in ANSINH_TIMEZONE")
     @click.option("--json", "as_json", is_flag=True, help="print JSON")
     @pass_state
@@ -109,5 +115,11 @@ def register(main: click.Group) -> None:
                                    "receipt_questions": result.receipt_questions}))
             return
         t = translator("vi")
-        click.echo(t._("%(day)s: %(reminders)s cash-day reminders and %(questions)s receipt questions queued.",
-                       day=t.date(result.day), reminders=result.reminders, questions=result.receipt_questions))
+        click.echo(
+            t._(
+                "%(day)s: %(reminders)s cash-day reminders and %(questions)s receipt questions queued.",
+                day=t.date(result.day),
+                reminders=result.reminders,
+                questions=result.receipt_questions,
+            )
+        )

@@ -44,7 +44,8 @@ def register(main: click.Group) -> None:
     @officer.command("create", help="create a console account (a commune officer needs --unit)")
     @click.argument("username")
     @click.option("--role", type=click.Choice(["commune", "province"]), required=True)
-    @click.option("--unit", "unit_code", metavar="CODE", help="official unit code: the commune/ward, or the province")
+    @click.option("--unit", "unit_code", metavar="CODE",
+                  help="official unit code: the commune/ward, or the province")
     @click.option("--full-name", default=None, help="the officer's full name, as shown in the console")
     @click.option("--password-stdin", is_flag=True, help="read the password from the first line of stdin")
     @pass_state
@@ -56,7 +57,8 @@ def register(main: click.Group) -> None:
             with transaction(state.runtime.sessions) as session:
                 account = create_officer(session, username, password, role, unit_code, full_name)
                 name, where = account.username, account.unit_code or "*"
-                record_disclosure(session, "cli", "officer.create", None, "cli", {"username": name, "role": role, "unit": where})
+                record_disclosure(session, "cli", "officer.create", None, "cli",
+                                  {"username": name, "role": role, "unit": where})
         except OfficerError as error:
             click.echo(str(error), err=True)
             sys.exit(1)
@@ -78,7 +80,8 @@ def register(main: click.Group) -> None:
         ("enable", True, "enable a disabled account again (old sessions stay ended)",
          N_("Account %(username)s enabled again.")),
     ):
-        officer.command(name, help=help_text)(click.argument("username")(pass_state(_switch(name, active, done))))
+        officer.command(name,
+                        help=help_text)(click.argument("username")(pass_state(_switch(name, active, done))))
 
 
 def _switch(name: str, active: bool, done: str):

@@ -37,9 +37,11 @@ def register(main: click.Group) -> None:
     def person() -> None:
         pass
 
-    @person.command("export", help="everything held about a beneficiary (code) or a contact person (phone), as JSON")
+    @person.command("export",
+                    help="everything held about a beneficiary (code) or a contact person (phone), as JSON")
     @click.argument("who")
-    @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="write to this file instead of stdout")
+    @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
+                  help="write to this file instead of stdout")
     @pass_state
     def person_export(state, who: str, output: str | None) -> None:
         require_identifier_key(state)  # erasures are remembered by keyed hash
@@ -47,15 +49,18 @@ def register(main: click.Group) -> None:
         with transaction(runtime.sessions) as session:
             subject = find_subject(session, who)
             if subject is None:
-                _fail(t._("No beneficiary has the code %(code)s, and it is not a phone number.", code=who[:40]))
+                _fail(t._("No beneficiary has the code %(code)s, and it is not a phone number.",
+                          code=who[:40]))
             now, actor = runtime.clock.now(), _actor()
             if subject.beneficiary is not None:
                 data = export_beneficiary(session, subject.beneficiary, actor, now)
-                record_disclosure(session, actor, "privacy.export", subject.beneficiary.id, "cli", {"subject": "beneficiary"}, at=now)
+                record_disclosure(session, actor, "privacy.export", subject.beneficiary.id, "cli",
+                                  {"subject": "beneficiary"}, at=now)
             else:
                 data = export_person(session, subject.person, subject.phone, actor, now)
                 person_id = subject.person.id if subject.person else None
-                record_disclosure(session, actor, "privacy.export", None, "cli", {"subject": "person", "person_id": person_id}, at=now)
+                record_disclosure(session, actor, "privacy.export", None, "cli",
+                                  {"subject": "person", "person_id": person_id}, at=now)
         body = json.dumps(data, ensure_ascii=False, indent=2)
         if output:
             try:
@@ -78,15 +83,19 @@ def register(main: click.Group) -> None:
         with transaction(runtime.sessions) as session:
             subject = find_subject(session, who)
             if subject is None or (subject.beneficiary is None and subject.person is None):
-                _fail(t._("Nobody to erase: no beneficiary has this code and no one holds this phone number."))
+                _fail(
+                    t._("Nobody to erase: no beneficiary has this code and no one holds this phone number.")
+                )
             if not yes:
-                typed = click.prompt(t._("This cannot be undone. Type %(who)s again to confirm", who=who.strip()), default="")
+                typed = click.prompt(t._("This cannot be undone. Type %(who)s again to confirm",
+                                         who=who.strip()), default="")
                 if typed.strip().upper() != who.strip().upper():
                     _fail(t._("What you typed does not match. Nothing was erased."))
             now, actor = runtime.clock.now(), _actor()
             if subject.beneficiary is not None:
                 result = erase_beneficiary(session, subject.beneficiary, actor, "cli", now, runtime.state)
-                done = t._("Beneficiary erased: payments are kept under the code %(code)s.", code=subject.beneficiary.code)
+                done = t._("Beneficiary erased: payments are kept under the code %(code)s.",
+                           code=subject.beneficiary.code)
             else:
                 result = erase_person(session, subject.person, actor, "cli", now, runtime.state)
                 done = t._("The person reached at %(phone)s was erased.", phone=mask_phone(subject.phone))
@@ -96,7 +105,8 @@ def register(main: click.Group) -> None:
                        persons=result.persons, contacts=result.contacts, cancelled=result.messages_cancelled,
                        blanked=result.messages_blanked, complaints=result.complaints_blanked))
 
-    @person.command("allow-reimport", help="let the next import create an erased beneficiary code again (re-enrolment)")
+    @person.command("allow-reimport",
+                    help="let the next import create an erased beneficiary code again (re-enrolment)")
     @click.argument("code")
     @pass_state
     def person_allow_reimport(state, code: str) -> None:
@@ -105,7 +115,8 @@ def register(main: click.Group) -> None:
         with transaction(runtime.sessions) as session:
             removed = allow_reimport(session, code)
             if removed:
-                record_disclosure(session, _actor(), "privacy.allow_reimport", None, "cli", {}, at=runtime.clock.now())
+                record_disclosure(session, _actor(), "privacy.allow_reimport", None, "cli", {},
+                                  at=runtime.clock.now())
         if not removed:
             _fail(t._("The code %(code)s was not erased.", code=code[:40]))
         click.echo(t._("The next import may create %(code)s again.", code=code[:40]))

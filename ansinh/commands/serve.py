@@ -55,14 +55,16 @@ def register(main: click.Group) -> None:
     def serve(state, host: str, port: int, workers: int, threads: int, dev: bool, no_dispatch: bool) -> None:
         from ansinh import create_app
         from ansinh.dispatching import start_dispatchers, stop_dispatchers
-        from ussd.gateway_guard import parse_networks
+        from ansinh.observed_requests import metrics_networks
+        from ussd import check_settings
 
         require_identifier_key(state)
         runtime = state.runtime
-        try:  # a gateway allow-list that cannot be read stops the start, in one line
-            parse_networks(runtime.settings.ussd_allowed_ips)
+        try:  # a gateway allow-list or SMS provider that cannot be read stops the start, in one line
+            check_settings(runtime.settings)
         except ValueError as error:
             raise CliFailure(str(error)) from None
+        metrics_networks(runtime.settings.metrics_allowed_ips)  # a bad entry: SettingsError names it
         dispatch = runtime.settings.dispatch_in_process and not no_dispatch
         _check_address(host, port)
         echo_links(runtime.settings, local_base_url(host, port))

@@ -10,6 +10,7 @@ import time
 
 import click
 
+from ansinh.cli_errors import CliFailure
 from ansinh.cli_support import pass_state, require_identifier_key
 
 
@@ -27,13 +28,27 @@ def register(main: click.Group) -> None:
 
         require_identifier_key(state)
         runtime = state.runtime
+        # Counted into `ansinh serve`'s PROMETHEUS_MULTIPROC_DIR when it started us
+        if runtime.settings.metrics:
+            from ansinh.metrics import install
+
+            install(runtime)
+
+        try:  # an SMS provider that cannot be read stops the start, in one line
+            from ussd import check_settings
+
+            check_settings(runtime.settings)
+        except ValueError as error:
+            raise CliFailure(str(error)) from None
         stop = threading.Event()
         stop_on_signals(stop)
         if once:
             # Its own worker id, so leases taken by a --once run never look like another worker's.
             worker_id = f"{socket.gethostname()}:{os.getpid()}:once"
-            dispatcher = Dispatcher(runtime.sessions, runtime.senders, runtime.clock, runtime.settings, worker_id=worker_id,
-                                    rate_limiter=runtime.send_rate_limiter, on_permanent_failure=runtime.on_permanent_failure)
+            dispatcher = Dispatcher(runtime.sessions, runtime.senders, runtime.clock, runtime.settings,
+                                    worker_id=worker_id,
+                                    rate_limiter=runtime.send_rate_limiter,
+                                    on_permanent_failure=runtime.on_permanent_failure)
             kept = drain_spools(runtime)  # SMS kept while the database was down: their answers go now
             if kept:
                 click.echo(f"answered {kept} SMS kept while the database was down")

@@ -11,5 +11,6 @@ from ansinh.demo.generator import DemoData, generate
 from ansinh.demo.identities import DEMO_IDENTITIES, STRANGER_PHONE, identity_cards
 from ansinh.demo.loader import DemoSummary, load_demo, loaded_months, write_officer_files
 
-__all__ = ["DEMO_IDENTITIES", "STRANGER_PHONE", "DemoData", "DemoMonths", "DemoSummary", "demo_months", "generate",
+__all__ = ["DEMO_IDENTITIES", "STRANGER_PHONE", "DemoData", "DemoMonths", "DemoSummary", "demo_months",
+           "generate",
            "identity_cards", "load_demo", "loaded_months", "write_officer_files"]

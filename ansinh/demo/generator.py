@@ -74,7 +74,11 @@ def _provider_slots(rng: random.Random, provider: str, scale: float, units: list
     for unit in units:
         if not unit.pays_electronically:
             for _ in range(unit.size - len(by_unit[unit.code])):
-                slot = ACCOUNT_CASH if rng.random() * (counts[ACCOUNT_CASH] + counts[NO_ACCOUNT]) < counts[ACCOUNT_CASH] else NO_ACCOUNT
+                slot = (
+                    ACCOUNT_CASH
+                    if rng.random() * (counts[ACCOUNT_CASH] + counts[NO_ACCOUNT]) < counts[ACCOUNT_CASH]
+                    else NO_ACCOUNT
+                )
                 counts[slot] -= 1
                 by_unit[unit.code].append(slot)
     if min(counts.values()) < 0:

@@ -26,12 +26,14 @@ IDENTITY_PEOPLE = [
     DemoPerson(code="BT4600001", name="Nguyễn Thị Lài", birth="12/03/1951", gender="Nữ", unit_code="19945",
                address="Thôn Lương Viện, Xã Phú Vinh", categories=["NCT_NGHEO_60"], method="ewallet",
                provider=VIETTEL, has_account=True, account="0978451203", national_id="046151004821",
-               phone="0978451203", guardian_name="Trần Văn Hùng", guardian_phone="0905318246", relation="con"),
+               phone="0978451203", guardian_name="Trần Văn Hùng", guardian_phone="0905318246",
+               relation="con"),
     DemoPerson(code="BT4600002", name="Hồ Văn Thọ", birth="1939", gender="Nam", unit_code=CASH_ONLY_UNIT,
                address="Thôn Bình Thành, Xã Bình Điền", categories=["NCT_80"], method="cash",
                provider=VNPOST, has_account=False, phone="01662718345"),
     DemoPerson(code="BT4600003", name="Lê Thị Bảo Ngọc", birth="14/08/2016", gender="Nữ", unit_code="19975",
-               address="Tổ 9, Phường Hương Thủy", categories=["TE_MC_4_16"], method="account", provider=VNPOST,
+               address="Tổ 9, Phường Hương Thủy", categories=["TE_MC_4_16"], method="account",
+               provider=VNPOST,
                has_account=True, account="108876543210", guardian_name="Phan Thị Mận",
                guardian_phone="0935602417", relation="bà nội"),
     DemoPerson(code="BT4600004", name="Phan Văn Lộc", birth="02/02/1940", gender="Nam", unit_code="19777",
@@ -130,7 +132,8 @@ DEMO_IDENTITIES: list[dict[str, str]] = [
      "try": N_("Holds two categories; ask why she gets 1,000,000đ (the higher coefficient, 2, applies).")},
     {"role": ROLE_AUTHORISED, "name": "Ngô Thị Hạnh", "code": "BT4600007", "phone": "0868530927",
      "birth": "05/05/1978",
-     "try": N_("A neighbour authorised to collect for a man with an especially severe disability, in cash although "
+     "try": N_("A neighbour authorised to collect for a man with an especially severe disability, in cash "
+               "although "
                "he has an account: ask about his money.")},
     {"role": ROLE_STRANGER, "name": "", "code": "", "phone": STRANGER_PHONE, "birth": "",
      "try": N_("A phone not on file: any question about a payment gets no personal details, only how to "

@@ -38,12 +38,15 @@ HEADERS = {
     "so_cccd": "Số CCCD", "ma_xa": "Mã xã", "dia_chi": "Địa chỉ", "che_do": "Chế độ",
     "dien_doi_tuong": "Diện đối tượng", "he_so": "Hệ số", "so_tien": "Số tiền hàng tháng",
     "hinh_thuc": "Hình thức nhận", "don_vi_chi_tra": "Đơn vị chi trả", "so_tai_khoan": "Số tài khoản",
-    "so_dien_thoai": "Số điện thoại", "nguoi_giam_ho": "Người giám hộ", "sdt_nguoi_giam_ho": "SĐT người giám hộ",
+    "so_dien_thoai": "Số điện thoại", "nguoi_giam_ho": "Người giám hộ",
+    "sdt_nguoi_giam_ho": "SĐT người giám hộ",
     "quan_he": "Quan hệ",
 }
 PAYMENT_HEADERS = {
-    "ky_chi_tra": "Kỳ chi trả", "ma_doi_tuong": "Mã đối tượng", "so_tien": "Số tiền", "trang_thai": "Trạng thái",
-    "ngay_chi_tra": "Ngày chi trả", "hinh_thuc": "Hình thức", "ma_giao_dich": "Mã giao dịch", "ghi_chu": "Ghi chú",
+    "ky_chi_tra": "Kỳ chi trả", "ma_doi_tuong": "Mã đối tượng", "so_tien": "Số tiền",
+    "trang_thai": "Trạng thái",
+    "ngay_chi_tra": "Ngày chi trả", "hinh_thuc": "Hình thức", "ma_giao_dich": "Mã giao dịch",
+    "ghi_chu": "Ghi chú",
 }
 SCHEDULE_HEADERS = {
     "ky_chi_tra": "Kỳ chi trả", "ma_xa": "Mã xã", "hinh_thuc": "Hình thức", "tu_ngay": "Từ ngày",
@@ -84,7 +87,9 @@ def set_unit_officers(session: Session, data: DemoData) -> int:
             changed += 1
     missing = set(wanted) - set(session.scalars(select(Unit.code).where(Unit.code.in_(list(wanted)))))
     if missing:
-        raise LookupError(f"units missing from the reference data: {sorted(missing)}; run `ansinh db upgrade`")
+        raise LookupError(
+            f"units missing from the reference data: {sorted(missing)}; run `ansinh db upgrade`"
+        )
     return changed
 
 

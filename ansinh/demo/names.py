@@ -81,7 +81,9 @@ def person_name(rng: random.Random, gender: str, age: int, family: str | None = 
     if family is None and rng.random() < 0.02:
         if woman:
             return f"Tôn Nữ Thị {rng.choice(OLD_WOMEN if age >= 45 else YOUNG_WOMEN)}"
-        return f"Nguyễn Phước {rng.choice(ROYAL_GENERATION)} {rng.choice(OLD_MEN if age >= 45 else YOUNG_MEN)}"
+        return (
+            f"Nguyễn Phước {rng.choice(ROYAL_GENERATION)} {rng.choice(OLD_MEN if age >= 45 else YOUNG_MEN)}"
+        )
     family = family or family_name(rng)
     if age >= 45:
         middle = rng.choice(OLD_MIDDLE_W if woman else OLD_MIDDLE_M)

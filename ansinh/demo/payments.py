@@ -109,7 +109,8 @@ def outcomes(rng: random.Random, person: DemoPerson, cash_days: dict[str, list[d
     return result
 
 
-def payment_row(person: DemoPerson, period: str, outcome: Outcome, transaction_id: str | None = None) -> dict[str, str]:
+def payment_row(person: DemoPerson, period: str, outcome: Outcome,
+                transaction_id: str | None = None) -> dict[str, str]:
     if transaction_id is None and outcome.status == "paid" and person.electronic:
         transaction_id = f"{TX_PREFIX[person.method]}{outcome.paid_on:%y%m%d}{person.code[4:]}"
     return {

@@ -22,18 +22,22 @@ METHOD_WRITTEN = {"cash": "Tiền mặt", "account": "Tài khoản", "ewallet": 
 CATEGORY_MIX = [
     ("NCT_80", 22, 80, 101, False), ("HTXH_75", 20, 75, 79, False), ("HTXH_70_NGHEO", 3, 70, 74, False),
     ("NCT_NGHEO_60", 4, 60, 79, False), ("NCT_NGHEO_80", 2, 80, 98, False), ("NCT_75_DTTS", 1, 75, 79, True),
-    ("NCT_CONG_DONG", 0.5, 62, 95, False), ("NKT_NANG", 19, 16, 59, False), ("NKT_NANG_TE_NCT", 8, 60, 95, False),
+    ("NCT_CONG_DONG", 0.5, 62, 95, False), ("NKT_NANG", 19, 16, 59, False),
+    ("NKT_NANG_TE_NCT", 8, 60, 95, False),
     ("NKT_DBN", 7, 16, 59, False), ("NKT_DBN_TE_NCT", 4, 60, 95, False), ("TE_MC_U4", 0.3, 0, 3, False),
     ("TE_MC_4_16", 2, 4, 15, False), ("TE_16_22", 1, 16, 21, False), ("TE_HIV_U4", 0.1, 0, 3, False),
-    ("TE_HIV_4_16", 0.2, 4, 15, False), ("DON_THAN", 3, 22, 50, False), ("NKT_NANG_TE_NCT:child", 1.5, 3, 15, False),
+    ("TE_HIV_4_16", 0.2, 4, 15, False), ("DON_THAN", 3, 22, 50, False),
+    ("NKT_NANG_TE_NCT:child", 1.5, 3, 15, False),
     ("NKT_DBN_TE_NCT:child", 1.4, 2, 15, False),
 ]
 _MIX_WEIGHTS = [m[1] for m in CATEGORY_MIX]
 # A few people hold two categories: the higher coefficient applies (DOMAIN.md).
-SECOND_CATEGORY = {"NCT_80": "NKT_NANG_TE_NCT", "NCT_NGHEO_80": "NKT_DBN_TE_NCT", "NCT_NGHEO_60": "NKT_NANG_TE_NCT"}
+SECOND_CATEGORY = {"NCT_80": "NKT_NANG_TE_NCT", "NCT_NGHEO_80": "NKT_DBN_TE_NCT",
+                   "NCT_NGHEO_60": "NKT_NANG_TE_NCT"}
 ELDER_RELATIONS = [("con", None, 55), ("con dâu", "nu", 8), ("con rể", "nam", 4), ("cháu", None, 22),
                    ("vợ", "nu", 3), ("chồng", "nam", 3), ("em", None, 5)]
-CHILD_RELATIONS = [("bà nội", "nu", 25), ("bà ngoại", "nu", 25), ("ông nội", "nam", 10), ("cô ruột", "nu", 12),
+CHILD_RELATIONS = [("bà nội", "nu", 25), ("bà ngoại", "nu", 25), ("ông nội", "nam", 10),
+                   ("cô ruột", "nu", 12),
                    ("dì ruột", "nu", 12), ("chú ruột", "nam", 8), ("chị gái", "nu", 8)]
 ADULT_RELATIONS = [("mẹ", "nu", 35), ("cha", "nam", 15), ("vợ", "nu", 15), ("chồng", "nam", 10),
                    ("anh", "nam", 10), ("chị", "nu", 10), ("con", None, 5)]
@@ -141,7 +145,11 @@ class PersonFactory:
             guardian_age = rng.randint(35, 75)
         elif age < 60:
             relation, gender, _w = _pick(rng, ADULT_RELATIONS)
-            guardian_age = rng.randint(age, age + 30) if relation in ("mẹ", "cha") else rng.randint(max(age - 5, 18), age + 10)
+            guardian_age = (
+                rng.randint(age, age + 30)
+                if relation in ("mẹ", "cha")
+                else rng.randint(max(age - 5, 18), age + 10)
+            )
         else:
             shared = [g for g in self._open_guardians.get(unit.code, []) if g[3] > 0]
             if shared and rng.random() < 0.25:
@@ -151,7 +159,8 @@ class PersonFactory:
             relation, gender, _w = _pick(rng, ELDER_RELATIONS)
             guardian_age = rng.randint(25, 35) if relation == "cháu" else rng.randint(40, 65)
         gender = gender or rng.choice(["nam", "nu"])
-        same_family = relation in ("con", "cháu", "ông nội", "chú ruột", "chị gái", "em", "anh", "chị") and gender == "nam"
+        same_family = relation in ("con", "cháu", "ông nội", "chú ruột", "chị gái", "em", "anh",
+                                   "chị") and gender == "nam"
         name = names.person_name(rng, gender, guardian_age, family if same_family else None)
         phone = self._phone()[1]
         if age >= 60 and relation in ("con", "cháu", "con dâu") and rng.random() < 0.15:
@@ -173,11 +182,22 @@ class PersonFactory:
         address = (names.ward_address(rng, unit.name) if unit.kind == "phuong"
                    else names.commune_address(rng, unit.name, unit.villages))
         own_phone = age >= 14 and rng.random() < (0.93 if age < 75 else 0.86)
-        needs_guardian = age < 16 or rng.random() < (0.55 if age >= 75 else 0.45 if "DBN" in category else 0.12)
+        needs_guardian = age < 16 or rng.random() < (
+            0.55 if age >= 75 else 0.45 if "DBN" in category else 0.12
+        )
         person = DemoPerson(
-            code=code, name=name, birth=birth, gender="Nữ" if gender == "nu" else "Nam", unit_code=unit.code,
-            address=address, categories=categories, provider=unit.provider, has_account=has_account,
-            method=("ewallet" if unit.provider.startswith("Viettel") else "account") if electronic else "cash",
+            code=code,
+            name=name,
+            birth=birth,
+            gender="Nữ" if gender == "nu" else "Nam",
+            unit_code=unit.code,
+            address=address,
+            categories=categories,
+            provider=unit.provider,
+            has_account=has_account,
+            method=("ewallet" if unit.provider.startswith("Viettel") else "account")
+            if electronic
+            else "cash",
             national_id=names.national_id(rng, gender, birth_year) if rng.random() < 0.8 else None,
             paid_in_report=paid_in_report,
         )

@@ -54,22 +54,33 @@ def payment_amount(ctx: AnswerContext, beneficiary: Beneficiary) -> str:
     whom = officer_phrase(ctx, unit)
     level = standard_level(ctx.session, beneficiary.programme_code, ctx.today, beneficiary.unit_code)
     coefficient = coefficient_of(ctx, beneficiary)
-    computed = int((Decimal(level.amount) * coefficient).to_integral_value()) if level and coefficient else None
+    computed = (
+        int((Decimal(level.amount) * coefficient).to_integral_value()) if level and coefficient else None
+    )
     monthly = beneficiary.monthly_amount or computed
     required: list[str] = []
     optional: list[str] = []
     if beneficiary.programme_code == "HTXH":
-        required.append(t._("Social pension of %(name)s: %(amount)s a month.", name=name, amount=t.money(monthly)))
-        optional.append(t._("It is for people aged 75 or more without a pension, or 70 to 74 in poor or near-poor households (Decree 176/2025/ND-CP)."))
-        optional.append(t._("A person who qualifies for both the allowance and the social pension gets the higher one, not both."))
+        required.append(t._("Social pension of %(name)s: %(amount)s a month.", name=name,
+                            amount=t.money(monthly)))
+        optional.append(t._("It is for people aged 75 or more without a pension, or 70 to 74 in poor or "
+                            "near-poor households (Decree 176/2025/ND-CP)."))
+        optional.append(t._("A person who qualifies for both the allowance and the social pension gets the "
+                            "higher one, not both."))
     elif computed is not None:
         required.append(ctx.pick(
-            t._("Monthly allowance of %(name)s: standard level %(level)s × coefficient %(coefficient)s = %(amount)s.",
-                name=name, level=t.money(level.amount), coefficient=t.number(coefficient), amount=t.money(computed)),
-            t.p_("ussd", "Monthly allowance of %(name)s: standard level %(level)s × coefficient %(coefficient)s = %(amount)s.",
-                 name=capitalised(name), level=t.money(level.amount), coefficient=t.number(coefficient), amount=t.money(computed))))
+            t._("Monthly allowance of %(name)s: standard level %(level)s × coefficient %(coefficient)s = "
+                "%(amount)s.",
+                name=name, level=t.money(level.amount), coefficient=t.number(coefficient),
+                amount=t.money(computed)),
+            t.p_("ussd",
+                 "Monthly allowance of %(name)s: standard level %(level)s × coefficient %(coefficient)s = "
+                 "%(amount)s.",
+                 name=capitalised(name), level=t.money(level.amount), coefficient=t.number(coefficient),
+                 amount=t.money(computed))))
         if monthly != computed:
-            required.append(t._("The commune's list shows %(listed)s a month; please ask %(whom)s about the difference.",
+            required.append(t._("The commune's list shows %(listed)s a month; please ask %(whom)s about the "
+                                "difference.",
                                 listed=t.money(monthly), whom=whom))
         if len(category_codes(ctx, beneficiary)) > 1:
             optional.append(t._("A person in several categories gets the highest coefficient only."))
@@ -77,15 +88,21 @@ def payment_amount(ctx: AnswerContext, beneficiary: Beneficiary) -> str:
     elif monthly:
         required.append(t._("Monthly allowance of %(name)s: %(amount)s.", name=name, amount=t.money(monthly)))
     else:
-        required.append(t._("The monthly amount of %(name)s is not on record yet. Please ask %(whom)s.", name=name, whom=whom))
+        required.append(t._("The monthly amount of %(name)s is not on record yet. Please ask %(whom)s.",
+                            name=name, whom=whom))
     last = _last_payment(ctx, beneficiary)
     if last is not None and monthly and last.amount != monthly:
         required.append(ctx.pick(
-            t._("The payment for %(period)s was %(paid)s instead of %(monthly)s: it may include arrears or a deduction. Please ask %(whom)s if unsure.",
+            t._("The payment for %(period)s was %(paid)s instead of %(monthly)s: it may include arrears or a "
+                "deduction. Please ask %(whom)s if unsure.",
                 period=t.period(last.period), paid=t.money(last.amount), monthly=t.money(monthly), whom=whom),
-            t.p_("ussd", "The payment for %(period)s was %(paid)s instead of %(monthly)s: it may include arrears or a deduction. Please ask %(whom)s if unsure.",
-                 period=t.period(last.period), paid=t.money(last.amount), monthly=t.money(monthly), whom=whom)))
-    ctx.disclose("payment_amount", beneficiary, period=ctx.clock.current_period(), amount=monthly)  # after the reads
+            t.p_("ussd",
+                 "The payment for %(period)s was %(paid)s instead of %(monthly)s: it may include arrears or "
+                 "a deduction. Please ask %(whom)s if unsure.",
+                 period=t.period(last.period), paid=t.money(last.amount), monthly=t.money(monthly),
+                 whom=whom)))
+    # After the reads
+    ctx.disclose("payment_amount", beneficiary, period=ctx.clock.current_period(), amount=monthly)
     return ctx.compose(required, optional)
 
 
@@ -98,7 +115,8 @@ def brief_amount(ctx: AnswerContext, beneficiary: Beneficiary) -> str:
     name = capitalised(addressed(ctx, beneficiary))
     if beneficiary.programme_code != "HTXH" and level and coefficient:
         computed = int((Decimal(level.amount) * coefficient).to_integral_value())
-        return t._("%(name)s: %(level)s × %(coefficient)s = %(amount)s a month.", name=name, level=t.money(level.amount),
+        return t._("%(name)s: %(level)s × %(coefficient)s = %(amount)s a month.", name=name,
+                   level=t.money(level.amount),
                    coefficient=t.number(coefficient), amount=t.money(computed))
     amount = beneficiary.monthly_amount or (level.amount if level else None)
     return t._("%(name)s: %(amount)s a month.", name=name, amount=t.money(amount))

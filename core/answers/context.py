@@ -122,7 +122,8 @@ def how_paid(ctx: AnswerContext, beneficiary: Beneficiary, method: str | None, p
     method = method or beneficiary.method
     provider = provider or beneficiary.provider
     if method == "ewallet":
-        return t._("into the %(provider)s e-wallet", provider=provider) if provider else t._("into an e-wallet")
+        return t._("into the %(provider)s e-wallet",
+                   provider=provider) if provider else t._("into an e-wallet")
     if method == "account":
         account = masked_account(beneficiary)
         if account and provider:
@@ -153,7 +154,8 @@ def officer_phrase(ctx: AnswerContext, unit: Unit | UnitInfo | None) -> str:
     if ctx.is_ussd and unit is not None and unit.officer_phone:  # a screen has no room for the name
         return t._("the officer on %(phone)s", phone=national_phone(unit.officer_phone))
     if unit is not None and unit.officer_name and unit.officer_phone:
-        return t._("officer %(officer)s (%(phone)s)", officer=unit.officer_name, phone=national_phone(unit.officer_phone))
+        return t._("officer %(officer)s (%(phone)s)", officer=unit.officer_name,
+                   phone=national_phone(unit.officer_phone))
     if unit is not None and unit.officer_phone:
         return t._("the commune office (%(phone)s)", phone=national_phone(unit.officer_phone))
     if unit is not None:

@@ -52,7 +52,8 @@ def how_amounts_work(ctx: AnswerContext) -> str:
     t = ctx.t
     level = standard_level(ctx.session, "TCXH", ctx.today)
     pension = standard_level(ctx.session, "HTXH", ctx.today)
-    parts = [t._("The monthly allowance is the standard level (%(level)s) × a coefficient from 1 to 3 set by the category of beneficiary.",
+    parts = [t._("The monthly allowance is the standard level (%(level)s) × a coefficient from 1 to 3 set by "
+                 "the category of beneficiary.",
                  level=t.money(level.amount if level else None))]
     if pension is not None:
         parts.append(t._("The social pension is %(amount)s a month.", amount=t.money(pension.amount)))
@@ -62,29 +63,38 @@ def how_amounts_work(ctx: AnswerContext) -> str:
 def register_hint(ctx: AnswerContext) -> str:
     t = ctx.t
     if ctx.channel in ("telegram", "zalo"):
-        return t._("To link this chat to a beneficiary, send: DK <beneficiary code> <date of birth>. A code will be sent to the phone number on file.")
-    return ctx.pick(t._("To register, text: DK <beneficiary code> <date of birth>, for example DK 123456 15/03/1945."),
-                    t.p_("ussd", "To register, text: DK <beneficiary code> <date of birth>, for example DK 123456 15/03/1945."))
+        return t._("To link this chat to a beneficiary, send: DK <beneficiary code> <date of birth>. A code "
+                   "will be sent to the phone number on file.")
+    return ctx.pick(t._("To register, text: DK <beneficiary code> <date of birth>, for example DK 123456 "
+                        "15/03/1945."),
+                    t.p_("ussd",
+                         "To register, text: DK <beneficiary code> <date of birth>, for example DK 123456 "
+                         "15/03/1945."))
 
 
 def stranger_personal(ctx: AnswerContext) -> str:
     """Instead of personal data: why not, how to register, whom to call."""
     t = ctx.t
     head = ctx.pick(
-        t._("To protect personal data, AnSinh only tells payment details to phone numbers on the commune's list."),
-        t.p_("ussd", "To protect personal data, AnSinh only tells payment details to phone numbers on the commune's list."))
+        t._("To protect personal data, AnSinh only tells payment details to phone numbers on the commune's "
+            "list."),
+        t.p_("ussd",
+             "To protect personal data, AnSinh only tells payment details to phone numbers on the commune's "
+             "list."))
     call = t._("Or call the hotline %(hotline)s.", hotline=ctx.settings.hotline)
     return ctx.compose([head, register_hint(ctx)], [call])
 
 
 def not_yours(ctx: AnswerContext) -> str:
-    return ctx.t._("This number is not registered for that beneficiary. Text the name of the person you look after, or register with DK.")
+    return ctx.t._("This number is not registered for that beneficiary. Text the name of the person you look "
+                   "after, or register with DK.")
 
 
 def greeting(ctx: AnswerContext, name: str | None) -> str:
     t = ctx.t
     hello = t._("Hello %(name)s!", name=name) if name else t._("Hello!")
-    return ctx.compose([hello, t._("AnSinh answers questions about the monthly social allowance.")], [menu(ctx, verified=bool(name))])
+    return ctx.compose([hello, t._("AnSinh answers questions about the monthly social allowance.")],
+                       [menu(ctx, verified=bool(name))])
 
 
 def thanks(ctx: AnswerContext) -> str:
@@ -97,16 +107,19 @@ def menu(ctx: AnswerContext, verified: bool) -> str:
     if ctx.is_ussd:
         return t.p_("ussd", "Text: TC payment, LICH cash days, LS history, GIUP help, HUY stop.")
     if ctx.channel == "sms":
-        text = t._("Text: TC this month's payment, TC 10 for month 10, LICH cash days, LS past payments, GIUP help, HUY stop messages, EN English.")
+        text = t._("Text: TC this month's payment, TC 10 for month 10, LICH cash days, LS past payments, "
+                   "GIUP help, HUY stop messages, EN English.")
     else:
-        text = t._("You can ask: has this month's money come, when and where to collect cash, why this amount, how to withdraw, whom to call.")
+        text = t._("You can ask: has this month's money come, when and where to collect cash, why this "
+                   "amount, how to withdraw, whom to call.")
     if not verified:
         text = f"{text} {register_hint(ctx)}"
     return text
 
 
 def help_text(ctx: AnswerContext, verified: bool) -> str:
-    return ctx.compose([menu(ctx, verified)], [ctx.t._("Or call the hotline %(hotline)s.", hotline=ctx.settings.hotline)])
+    return ctx.compose([menu(ctx, verified)],
+                       [ctx.t._("Or call the hotline %(hotline)s.", hotline=ctx.settings.hotline)])
 
 
 def unknown(ctx: AnswerContext, verified: bool) -> str:
@@ -117,7 +130,8 @@ def elsewhere(ctx: AnswerContext, verified: bool) -> str:
     """Understood, but another office's business: say whose, rather than "did not understand"."""
     t = ctx.t
     return ctx.compose([t._("AnSinh answers only about the monthly social allowance."),
-                        t._("Pensions, health insurance and unemployment benefit: ask Social Insurance (BHXH). "
+                        t._("Pensions, health insurance and unemployment benefit: ask Social Insurance "
+                            "(BHXH). "
                             "Veterans' allowances and disaster relief: ask the commune People's Committee.")],
                        [menu(ctx, verified)])
 

@@ -29,12 +29,15 @@ HISTORY_PAGE_CHAT = 6
 # Built once, as plain rows (answers only read a payment): no ORM objects on the webhook path.
 _P = Payment.__table__
 _COLUMNS = [_P.c[name] for name in PAYMENT_COLUMNS]
-_ONE_PERIOD = select(*_COLUMNS).where(_P.c.beneficiary_id == bindparam("beneficiary_id"), _P.c.period == bindparam("period"))
-_LATEST_UP_TO = (select(*_COLUMNS).where(_P.c.beneficiary_id == bindparam("beneficiary_id"), _P.c.period <= bindparam("period"))
+_ONE_PERIOD = select(*_COLUMNS).where(_P.c.beneficiary_id == bindparam("beneficiary_id"),
+                                      _P.c.period == bindparam("period"))
+_LATEST_UP_TO = (select(*_COLUMNS).where(_P.c.beneficiary_id == bindparam("beneficiary_id"),
+                                         _P.c.period <= bindparam("period"))
                  .order_by(_P.c.period.desc()).limit(1))
 
 
-def find_payment(ctx: AnswerContext, beneficiary: Beneficiary, period: str | None) -> tuple[PaymentView | None, str]:
+def find_payment(ctx: AnswerContext, beneficiary: Beneficiary,
+                 period: str | None) -> tuple[PaymentView | None, str]:
     """The named period's payment; without a period, this month's or else the latest one known.
     A payment read with the beneficiary (core.conversation.identity.resolve) is not read again."""
     target = period or ctx.clock.current_period()
@@ -88,11 +91,13 @@ def payment_status(ctx: AnswerContext, beneficiary: Beneficiary, period: str | N
     payment, shown_period = find_payment(ctx, beneficiary, period)
     text = _status_text(ctx, beneficiary, payment, shown_period)
     # Recorded after the reads, so the audit row is written with the commit, not mid-answer.
-    ctx.disclose("payment_status", beneficiary, period=shown_period, status=payment.status if payment else None)
+    ctx.disclose("payment_status", beneficiary, period=shown_period,
+                 status=payment.status if payment else None)
     return text
 
 
-def _status_text(ctx: AnswerContext, beneficiary: Beneficiary, payment: Payment | None, shown_period: str) -> str:
+def _status_text(ctx: AnswerContext, beneficiary: Beneficiary, payment: Payment | None,
+                 shown_period: str) -> str:
     t = ctx.t
     name = addressed(ctx, beneficiary)
     values = {"period": t.period(shown_period), "name": name}
@@ -110,9 +115,11 @@ def _status_text(ctx: AnswerContext, beneficiary: Beneficiary, payment: Payment 
                        how=how, date=t.date(payment.paid_on), **values)
         return t._("The allowance for %(period)s of %(name)s: %(amount)s, paid %(how)s.", how=how, **values)
     if status in ("scheduled", "sent"):
-        head = (t._("The allowance for %(period)s of %(name)s (%(amount)s) is not paid yet: waiting for payment.", **values)
+        head = (t._("The allowance for %(period)s of %(name)s (%(amount)s) is not paid yet: waiting for "
+                    "payment.", **values)
                 if status == "scheduled" else
-                t._("The allowance for %(period)s of %(name)s (%(amount)s) has been sent to the paying agency and is not paid yet.", **values))
+                t._("The allowance for %(period)s of %(name)s (%(amount)s) has been sent to the paying "
+                    "agency and is not paid yet.", **values))
         if (payment.method or beneficiary.method) != "cash":  # a transfer's usual days, when room is left
             return ctx.compose([head], when_money_comes(ctx, beneficiary, shown_period, payment.method,
                                                         payment.provider))
@@ -123,26 +130,45 @@ def _status_text(ctx: AnswerContext, beneficiary: Beneficiary, payment: Payment 
         return fitting(ctx, build)
     reason = _reason(ctx, payment)
     if status in ("failed", "returned"):
-        next_step = ctx.pick(t._("Please call %(whom)s to get the money paid again. Hotline: %(hotline)s.", **call),
-                             t.p_("ussd", "Please call %(whom)s to get the money paid again. Hotline: %(hotline)s.", **call))
+        next_step = ctx.pick(t._("Please call %(whom)s to get the money paid again. Hotline: %(hotline)s.",
+                                 **call),
+                             t.p_("ussd",
+                                  "Please call %(whom)s to get the money paid again. Hotline: %(hotline)s.",
+                                  **call))
 
         def failed(why: str) -> str:
             if status == "failed":
-                head = ctx.pick(t._("The payment for %(period)s of %(name)s (%(amount)s) failed: %(reason)s.", reason=why, **values),
-                                t.p_("ussd", "The payment for %(period)s of %(name)s (%(amount)s) failed: %(reason)s.", reason=why, **values))
+                head = ctx.pick(
+                    t._(
+                        "The payment for %(period)s of %(name)s (%(amount)s) failed: %(reason)s.",
+                        reason=why,
+                        **values,
+                    ),
+                    t.p_(
+                        "ussd",
+                        "The payment for %(period)s of %(name)s (%(amount)s) failed: %(reason)s.",
+                        reason=why,
+                        **values,
+                    ),
+                )
             else:
-                head = ctx.pick(t._("The payment for %(period)s of %(name)s (%(amount)s) was returned: %(reason)s.", reason=why, **values),
-                                t.p_("ussd", "The payment for %(period)s of %(name)s (%(amount)s) was returned: %(reason)s.", reason=why, **values))
+                head = ctx.pick(t._("The payment for %(period)s of %(name)s (%(amount)s) was returned: "
+                                    "%(reason)s.", reason=why, **values),
+                                t.p_("ussd",
+                                     "The payment for %(period)s of %(name)s (%(amount)s) was returned: "
+                                     "%(reason)s.", reason=why, **values))
             return ctx.compose([head, next_step])
 
         return _with_reason_that_fits(ctx, failed, reason)
     if status == "on_hold":
         def held(why: str) -> str:
-            return ctx.compose([t._("The allowance for %(period)s of %(name)s is on hold: %(reason)s.", reason=why, **values)],
+            return ctx.compose([t._("The allowance for %(period)s of %(name)s is on hold: %(reason)s.",
+                                    reason=why, **values)],
                                [t._("Please call %(whom)s for details. Hotline: %(hotline)s.", **call)])
 
         return _with_reason_that_fits(ctx, held, reason)
-    return t._("The allowance for %(period)s of %(name)s: %(amount)s, %(status)s.", status=status_words(ctx, payment), **values)
+    return t._("The allowance for %(period)s of %(name)s: %(amount)s, %(status)s.",
+               status=status_words(ctx, payment), **values)
 
 
 def _with_reason_that_fits(ctx: AnswerContext, build, reason: str) -> str:
@@ -159,7 +185,8 @@ def brief_status(ctx: AnswerContext, beneficiary: Beneficiary, period: str | Non
     """One short line for a guardian who looks after several people: 'Bà …: 750.000đ, đã chi trả …'."""
     t = ctx.t
     payment, shown_period = find_payment(ctx, beneficiary, period)
-    ctx.disclose("payment_status", beneficiary, period=shown_period, status=payment.status if payment else None, brief=True)
+    ctx.disclose("payment_status", beneficiary, period=shown_period,
+                 status=payment.status if payment else None, brief=True)
     name = capitalised(addressed(ctx, beneficiary))
     if payment is None:
         return t._("%(name)s: %(period)s, no record yet.", name=name, period=t.period(shown_period))
@@ -176,7 +203,12 @@ def payment_history(ctx: AnswerContext, beneficiary: Beneficiary, page: int = 0)
     t = ctx.t
     size = page_size(ctx.channel)
     page = max(0, int(page))
-    total = ctx.session.scalar(select(func.count()).select_from(Payment).where(Payment.beneficiary_id == beneficiary.id)) or 0
+    total = (
+        ctx.session.scalar(
+            select(func.count()).select_from(Payment).where(Payment.beneficiary_id == beneficiary.id)
+        )
+        or 0
+    )
     rows = list(ctx.session.scalars(
         select(Payment).where(Payment.beneficiary_id == beneficiary.id)
         .order_by(Payment.period.desc()).offset(page * size).limit(size)))
@@ -186,7 +218,8 @@ def payment_history(ctx: AnswerContext, beneficiary: Beneficiary, page: int = 0)
         if page:
             return t._("There are no earlier payments."), False
         return t._("There are no payments on record for %(name)s yet.", name=name), False
-    head = t._("Payments of %(name)s:", name=name) if page == 0 else t._("Earlier payments of %(name)s:", name=name)
+    head = t._("Payments of %(name)s:", name=name) if page == 0 else t._("Earlier payments of %(name)s:",
+                                                                         name=name)
     lines = [t._("%(period)s: %(amount)s, %(status)s", period=t.period(p.period), amount=t.money(p.amount),
                  status=status_words(ctx, p)) for p in rows]
     return "\n".join([head] + lines), (page + 1) * size < total

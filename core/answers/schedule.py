@@ -36,7 +36,8 @@ def days_phrase(ctx: AnswerContext, slot: CashSlot, short: bool = False) -> str:
         start, end = short_date(ctx, slot.start), short_date(ctx, slot.end)
         if slot.start == slot.end:
             return t.p_("ussd", "on %(start)s, %(hours)s, at %(place)s", start=start, **values)
-        return t.p_("ussd", "from %(start)s to %(end)s, %(hours)s, at %(place)s", start=start, end=end, **values)
+        return t.p_("ussd", "from %(start)s to %(end)s, %(hours)s, at %(place)s", start=start, end=end,
+                    **values)
     if slot.start == slot.end:
         return t._("on %(start)s, %(hours)s, at %(place)s", start=t.date(slot.start), **values)
     return t._("from %(start)s to %(end)s, %(hours)s, at %(place)s",
@@ -148,7 +149,8 @@ def payment_schedule(ctx: AnswerContext, beneficiary: Beneficiary, period: str |
     ctx.disclose("payment_schedule", beneficiary, period=days.next_period or days.period)
     if not days.coming:
         if period and not days.past:
-            head = t._("There are no cash days for %(period)s at %(unit)s yet.", period=t.period(period), unit=unit_name)
+            head = t._("There are no cash days for %(period)s at %(unit)s yet.", period=t.period(period),
+                       unit=unit_name)
         else:
             head = t._("There are no upcoming cash days at %(unit)s yet.", unit=unit_name)
         optional = [t._("The commune will announce them (usually between the 2nd and the 10th).")]
@@ -173,10 +175,13 @@ def _coming_head(ctx: AnswerContext, days: CashDays, name: str, level: int = 0) 
     when = t.period(days.next_period)
     if len(days.coming) == 1:
         shown = days_phrase(ctx, days.coming[0], short=ctx.is_ussd)
-        return ctx.pick(t._("Cash for %(period)s for %(name)s: %(days)s.", period=when, name=name, days=shown),
-                        t.p_("ussd", "Cash for %(period)s for %(name)s: %(days)s.", period=when, name=name, days=shown))
+        return ctx.pick(t._("Cash for %(period)s for %(name)s: %(days)s.", period=when, name=name,
+                            days=shown),
+                        t.p_("ussd", "Cash for %(period)s for %(name)s: %(days)s.", period=when, name=name,
+                             days=shown))
     head = ctx.pick(t._("Cash for %(period)s for %(name)s, at any of these places:", period=when, name=name),
-                    t.p_("ussd", "Cash for %(period)s for %(name)s, at any of these places:", period=when, name=name))
+                    t.p_("ussd", "Cash for %(period)s for %(name)s, at any of these places:", period=when,
+                         name=name))
     lines = [f"- {days_phrase(ctx, slot, short=ctx.is_ussd)}" for slot in days.coming]
     if level < 3:
         return "\n".join([head] + lines)
@@ -204,9 +209,13 @@ def _transfer_schedule(ctx: AnswerContext, beneficiary: Beneficiary, period: str
                    period=t.period(target), name=name, how=how,
                    start=t.date(window[0].start), end=t.date(window[-1].end))
     else:
-        head = t._("The allowance of %(name)s is paid %(how)s, usually within the first 10 days of the month.",
-                   name=name, how=how)
-    payment = ctx.session.scalar(select(Payment).where(Payment.beneficiary_id == beneficiary.id, Payment.period == target))
+        head = t._(
+            "The allowance of %(name)s is paid %(how)s, usually within the first 10 days of the month.",
+            name=name,
+            how=how,
+        )
+    payment = ctx.session.scalar(select(Payment).where(Payment.beneficiary_id == beneficiary.id,
+                                                       Payment.period == target))
     optional = []
     if payment is not None:
         from core.answers.payments import status_words
@@ -220,7 +229,8 @@ def _transfer_schedule(ctx: AnswerContext, beneficiary: Beneficiary, period: str
 def _coming_period(ctx: AnswerContext, beneficiary: Beneficiary) -> str:
     """This month while its money is still on the way, else next month."""
     current = ctx.clock.current_period()
-    status = ctx.session.scalar(select(Payment.status).where(Payment.beneficiary_id == beneficiary.id, Payment.period == current))
+    status = ctx.session.scalar(select(Payment.status).where(Payment.beneficiary_id == beneficiary.id,
+                                                             Payment.period == current))
     return current if status in ("scheduled", "sent") else period_add(current, 1)
 
 

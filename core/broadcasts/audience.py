@@ -55,7 +55,9 @@ def beneficiary_ids(filters: dict):
     if units:
         query = query.where(Beneficiary.unit_code.in_(list(units)))
     elif filters.get("scope"):
-        query = query.where(Beneficiary.unit_code.in_(select(Unit.code).where(Unit.parent_code == filters["scope"])))
+        query = query.where(
+            Beneficiary.unit_code.in_(select(Unit.code).where(Unit.parent_code == filters["scope"]))
+        )
     if filters.get("categories"):
         query = query.where(exists().where(
             BeneficiaryCategory.beneficiary_id == Beneficiary.id,
@@ -78,7 +80,8 @@ def _links(session: Session, ids) -> list[tuple]:
     contact allowed to hear, once per verified identity of its person that did not opt out (kind
     and address None when there is none); self links first, oldest identity first. One query, so
     the audience is walked once, not once for the links and again for the addresses."""
-    heard = and_(Identity.person_id == Contact.person_id, Identity.verified.is_(True), Identity.opted_out.is_(False))
+    heard = and_(Identity.person_id == Contact.person_id, Identity.verified.is_(True),
+                 Identity.opted_out.is_(False))
     query = (
         select(Contact.id, Contact.beneficiary_id, Contact.person_id, Contact.role, Person.preferred_channel,
                Identity.kind, Identity.address)
@@ -138,7 +141,8 @@ def template_values(session: Session, beneficiary_ids_: Iterable[int], period: s
     payments: dict[int, tuple] = {}
     for ids in _id_lists(session, wanted):
         for row in session.execute(select(Beneficiary.id, Beneficiary.full_name, Beneficiary.unit_code,
-                                          Beneficiary.monthly_amount, Beneficiary.method).where(ids(Beneficiary.id))):
+                                          Beneficiary.monthly_amount,
+                                          Beneficiary.method).where(ids(Beneficiary.id))):
             people[row[0]] = row
         for row in session.execute(select(Payment.beneficiary_id, Payment.amount, Payment.paid_on)
                                    .where(Payment.period == period, ids(Payment.beneficiary_id))):
@@ -156,7 +160,8 @@ def template_values(session: Session, beneficiary_ids_: Iterable[int], period: s
             day, place = at_unit[unit_code]
         elif payment is not None and payment[2] is not None:
             day = dates(payment[2])
-        values[beneficiary_id] = {"ho_ten": name, "so_tien": money(amount) if amount else "", "ky": period_text,
+        values[beneficiary_id] = {"ho_ten": name, "so_tien": money(amount) if amount else "",
+                                  "ky": period_text,
                                   "ngay_chi_tra": day, "dia_diem": place}
     return values
 

@@ -24,6 +24,8 @@ from core.i18n import translator
 from core.models import Broadcast, Category, Officer, OutboxMessage
 from core.models.payments import PAYMENT_STATUSES
 from core.models.people import CHANNELS, METHODS
+from core.notify.channels import choose
+from core.notify.zns_fields import day
 from core.officers.accounts import N_, actor_name, can_act_on, check_units
 from core.outbox.bulk import enqueue_many
 from core.conversation.render import ManyRenderer
@@ -131,7 +133,9 @@ def covers(officer: Officer, broadcast: Broadcast, session: Session) -> bool:
     filters = broadcast.filters or {}
     units = filters.get("units")
     if not units:
-        return officer.role == "province" and (officer.unit_code is None or officer.unit_code == filters.get("scope"))
+        return officer.role == "province" and (
+            officer.unit_code is None or officer.unit_code == filters.get("scope")
+        )
     from core.models import Unit
 
     parents = dict(session.execute(select(Unit.code, Unit.parent_code).where(Unit.code.in_(units))).all())
@@ -147,7 +151,8 @@ def check_approver(session: Session, broadcast: Broadcast, officer: Officer) -> 
         raise BroadcastError(N_("Your authority does not cover every unit this broadcast targets."))
 
 
-def approve(session: Session, broadcast: Broadcast, officer: Officer, settings, clock: Clock, via: str = "console") -> int:
+def approve(session: Session, broadcast: Broadcast, officer: Officer, settings, clock: Clock,
+            via: str = "console") -> int:
     """Approve and fan out in one transaction; returns how many messages were queued. The row is
     locked first (PostgreSQL), so two officers approving at once cannot both fan out."""
     session.refresh(broadcast, with_for_update=True)
@@ -162,7 +167,8 @@ def approve(session: Session, broadcast: Broadcast, officer: Officer, settings, 
     return queued
 
 
-def reject(session: Session, broadcast: Broadcast, officer: Officer, clock: Clock, via: str = "console") -> None:
+def reject(session: Session, broadcast: Broadcast, officer: Officer, clock: Clock,
+           via: str = "console") -> None:
     """Turn a broadcast down (a would-be approver) or withdraw it (its author)."""
     session.refresh(broadcast, with_for_update=True)
     if broadcast.status != "pending_approval":
@@ -173,7 +179,8 @@ def reject(session: Session, broadcast: Broadcast, officer: Officer, clock: Cloc
         broadcast.status = "rejected"
     else:
         raise BroadcastError(N_("Your authority does not cover every unit this broadcast targets."))
-    record_disclosure(session, actor_name(officer), f"broadcast.{broadcast.status}", None, via, {"broadcast": broadcast.id})
+    record_disclosure(session, actor_name(officer), f"broadcast.{broadcast.status}", None, via,
+                      {"broadcast": broadcast.id})
 
 
 def fan_out(session: Session, broadcast: Broadcast, settings, clock: Clock) -> int:
@@ -184,22 +191,28 @@ def fan_out(session: Session, broadcast: Broadcast, settings, clock: Clock) -> i
     period = filters.get("period") or clock.current_period()
     values = template_values(session, [r.beneficiary_id for r in recipients], period, translator("vi"),
                              clock.today())
-    not_before = broadcast.scheduled_at if broadcast.scheduled_at and broadcast.scheduled_at > clock.now() else None
+    not_before = (
+        broadcast.scheduled_at if broadcast.scheduled_at and broadcast.scheduled_at > clock.now() else None
+    )
     parts = split_template(broadcast.text)
     renderers: dict[str, ManyRenderer] = {}
     rendered: dict[tuple[int, str], str] = {}  # a beneficiary's self and guardians read the same text
     rows = []
     for recipient in recipients:
         key = (recipient.beneficiary_id, recipient.channel)
+        pieces = fill_pieces(parts, values.get(recipient.beneficiary_id, {}))
         if key not in rendered:
             renderer = renderers.get(recipient.channel) or renderers.setdefault(
                 recipient.channel, ManyRenderer(recipient.channel, settings))
-            rendered[key] = renderer.render(fill_pieces(parts, values.get(recipient.beneficiary_id, {})))
+            rendered[key] = renderer.render(pieces)
+        fields = {"content": "".join(pieces), "date": day(clock.today())}
+        channel, template_data = choose(settings, recipient.channel, recipient.address, "broadcast", fields)
         rows.append({
             "idempotency_key": f"bc:{broadcast.id}:p{recipient.person_id}:{recipient.channel}",
-            "channel": recipient.channel, "address": recipient.address, "text": rendered[key],
+            "channel": channel, "address": recipient.address, "text": rendered[key],
             "kind": "broadcast", "not_before": not_before, "person_id": recipient.person_id,
             "beneficiary_id": recipient.beneficiary_id, "ref": f"broadcast:{broadcast.id}",
+            "topic": "broadcast", "template_data": template_data,
         })
     added = enqueue_many(session, rows)
     broadcast.recipients = len(rows)
@@ -209,14 +222,16 @@ def fan_out(session: Session, broadcast: Broadcast, settings, clock: Clock) -> i
 
 def delivery_counts(session: Session, broadcast_id: int) -> dict[str, int]:
     counts = dict.fromkeys(DELIVERY_STATUSES, 0)
-    query = (select(OutboxMessage.status, func.count()).where(OutboxMessage.ref == f"broadcast:{broadcast_id}")
+    query = (select(OutboxMessage.status,
+                    func.count()).where(OutboxMessage.ref == f"broadcast:{broadcast_id}")
              .group_by(OutboxMessage.status))
     for status, count in session.execute(query):
         counts[status] = counts.get(status, 0) + count
     return counts
 
 
-def refresh_status(session: Session, broadcast: Broadcast, now: datetime, counts: dict[str, int] | None = None) -> str:
+def refresh_status(session: Session, broadcast: Broadcast, now: datetime,
+                   counts: dict[str, int] | None = None) -> str:
     """approved (waiting for its time) -> sending -> done, from the outbox rows."""
     if broadcast.status not in ("approved", "sending", "done"):
         return broadcast.status
@@ -237,7 +252,8 @@ def summary(session: Session, broadcast: Broadcast, now: datetime) -> dict:
     refresh_status(session, broadcast, now, counts)
     return {
         "id": broadcast.id, "status": broadcast.status, "recipients": broadcast.recipients,
-        "queued": counts["queued"] + counts["sending"], "sent": counts["sent"], "delivered": counts["delivered"],
+        "queued": counts["queued"] + counts["sending"], "sent": counts["sent"],
+        "delivered": counts["delivered"],
         "failed": counts["failed"], "dead": counts["dead"],
         "scheduled_at": broadcast.scheduled_at.isoformat() if broadcast.scheduled_at else None,
         "approved_at": broadcast.approved_at.isoformat() if broadcast.approved_at else None,

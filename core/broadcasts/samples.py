@@ -48,7 +48,8 @@ def samples(session: Session, settings, clock: Clock, text: str, filters: dict,
     _, recipients = find_recipients(session, filters)
     chosen = _varied(recipients, count)
     period = filters.get("period") or clock.current_period()
-    values = template_values(session, [r.beneficiary_id for r in chosen], period, translator("vi"), clock.today())
+    values = template_values(session, [r.beneficiary_id for r in chosen], period, translator("vi"),
+                             clock.today())
     shown = []
     for recipient in chosen:
         filled = fill(text, values.get(recipient.beneficiary_id, {}))

@@ -37,10 +37,12 @@ def check_template(text: str) -> str:
     known = ", ".join(f"{{{name}}}" for name in FIELDS)
     for name in template_fields(text):
         if name.strip() not in FIELDS:
-            raise BroadcastError(N_("Unknown field {%(field)s}. You may use: %(fields)s."), field=name, fields=known)
+            raise BroadcastError(N_("Unknown field {%(field)s}. You may use: %(fields)s."), field=name,
+                                 fields=known)
     if "{" in _FIELD.sub("", text) or "}" in _FIELD.sub("", text):
-        raise BroadcastError(N_("A brace is not closed. Write fields like {ho_ten}; you may use: %(fields)s."),
-                             fields=known)
+        raise BroadcastError(
+            N_("A brace is not closed. Write fields like {ho_ten}; you may use: %(fields)s."), fields=known
+        )
     return text
 
 

@@ -24,6 +24,7 @@ from core.models import (
     Person,
     utcnow,
 )
+from core.notify.channels import choose
 from core.notify.errors import ActionRefused
 from core.notify.recipients import CHANNEL_KIND, reach_person
 from core.outbox.writes import enqueue
@@ -37,7 +38,8 @@ def _now(clock: Clock | None):
     return clock.now() if clock is not None else utcnow()
 
 
-def _event(session: Session, complaint: Complaint, actor: str, action: str, note: str | None, clock: Clock | None,
+def _event(session: Session, complaint: Complaint, actor: str, action: str, note: str | None,
+           clock: Clock | None,
            **audit) -> ComplaintEvent:
     now = _now(clock)
     event = ComplaintEvent(complaint=complaint, at=now, actor=actor[:60], action=action, note=note)
@@ -51,18 +53,21 @@ def _event(session: Session, complaint: Complaint, actor: str, action: str, note
 
 def _open(complaint: Complaint) -> None:
     if complaint.status == "resolved":
-        raise ActionRefused(N_("Complaint %(number)s is already resolved."), number=complaint.number or complaint.id)
+        raise ActionRefused(N_("Complaint %(number)s is already resolved."),
+                            number=complaint.number or complaint.id)
 
 
 def assign(session: Session, complaint: Complaint, officer_username: str, actor: str, *,
            clock: Clock | None = None) -> ComplaintEvent:
     """Give the ticket to an officer of its unit (or a province officer); it is then in progress."""
     _open(complaint)
-    officer = session.scalar(select(Officer).where(Officer.username == officer_username, Officer.active.is_(True)))
+    officer = session.scalar(select(Officer).where(Officer.username == officer_username,
+                                                   Officer.active.is_(True)))
     if officer is None:
         raise ActionRefused(N_("There is no officer %(username)s."), username=officer_username)
     if officer.role != "province" and complaint.unit_code and officer.unit_code != complaint.unit_code:
-        raise ActionRefused(N_("Officer %(username)s does not work for this commune."), username=officer_username)
+        raise ActionRefused(N_("Officer %(username)s does not work for this commune."),
+                            username=officer_username)
     complaint.officer = officer.username
     complaint.status = "in_progress"
     return _event(session, complaint, actor, "assigned", officer.username, clock, officer=officer.username)
@@ -80,10 +85,12 @@ def reply(session: Session, complaint: Complaint, text: str, actor: str, *, sett
     event = _event(session, complaint, actor, "replied", text, clock)
     t = translator(_language(session, complaint))
     message = t._("Answer to your complaint %(number)s: %(text)s", number=complaint.number, text=text)
-    return _tell(session, complaint, message, f"complaint:{complaint.id}:reply:{event.id}", settings)
+    return _tell(session, complaint, message, f"complaint:{complaint.id}:reply:{event.id}", settings,
+                 answer=text)
 
 
-def resolve(session: Session, complaint: Complaint, actor: str, note: str | None, *, settings: Settings | None = None,
+def resolve(session: Session, complaint: Complaint, actor: str, note: str | None, *,
+            settings: Settings | None = None,
             clock: Clock | None = None) -> OutboxMessage | None:
     """Close the ticket and tell the person, with the officer's note when there is one."""
     _open(complaint)
@@ -92,7 +99,8 @@ def resolve(session: Session, complaint: Complaint, actor: str, note: str | None
     event = _event(session, complaint, actor, "resolved", note, clock)
     t = translator(_language(session, complaint))
     if note:
-        message = t._("Your complaint %(number)s has been resolved: %(note)s", number=complaint.number, note=note)
+        message = t._("Your complaint %(number)s has been resolved: %(note)s", number=complaint.number,
+                      note=note)
     else:
         message = t._("Your complaint %(number)s has been resolved. Thank you.", number=complaint.number)
     return _tell(session, complaint, message, f"complaint:{complaint.id}:resolved:{event.id}", settings)
@@ -116,13 +124,21 @@ def _reply_address(session: Session, complaint: Complaint) -> tuple[str, str] | 
     return None
 
 
-def _tell(session: Session, complaint: Complaint, text: str, key: str, settings: Settings | None) -> OutboxMessage | None:
+def _tell(session: Session, complaint: Complaint, text: str, key: str, settings: Settings | None,
+          answer: str | None = None) -> OutboxMessage | None:
+    """Queue `text` to the person; a ZNS template shows `answer` (the officer's words) or `text`."""
     target = _reply_address(session, complaint)
     if target is None:
         logger.warning("complaint %s: nobody to tell", complaint.number)
         return None
     channel, address = target
     settings = settings or Settings.from_env()
-    return enqueue(session, channel=channel, address=address, text=render_for_channel(text, channel, settings),
-                   kind="reply", key=key, person_id=complaint.person_id, beneficiary_id=complaint.beneficiary_id,
-                   ref=f"complaint:{complaint.id}")
+    fields = {"complaint_number": complaint.number, "answer": answer or text, "hotline": settings.hotline}
+    route, template_data = choose(settings, channel, address, "complaint_answered", fields)
+    row = enqueue(session, channel=route, address=address, text=render_for_channel(text, channel, settings),
+                  kind="reply", key=key, person_id=complaint.person_id,
+                  beneficiary_id=complaint.beneficiary_id,
+                  ref=f"complaint:{complaint.id}")
+    if row is not None:
+        row.topic, row.template_data = "complaint_answered", template_data
+    return row

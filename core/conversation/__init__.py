@@ -1,6 +1,6 @@
 """The conversation: one inbound message in, the replies out, on any channel.
 
-`messages` (Inbound, Reply) is what channels speak with the core; `dialog` runs a turn
+`inbound_reply` (Inbound, Reply) is what channels speak with the core; `dialog` runs a turn
 (`turn`, `choose`, `personal`, `service`); who is writing (`identity`), linking a phone or
 a chat (`registration`, `linking`), questions everyone asks (`knowledge`), channel limits
 (`render`) and the chats' welcome and buttons (`chat_menu`).

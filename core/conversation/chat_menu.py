@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from core.i18n import LANGUAGES, NP_, Translator, translator
 from core.conversation.identity import resolve
-from core.conversation.messages import Choice
+from core.conversation.inbound_reply import Choice
 from core.vietnamese_text import fold
 
 logger = logging.getLogger(__name__)
@@ -66,11 +66,13 @@ def welcome_text(session: Session, channel: str, sender: str, hotline: str) -> s
         return t._("Hello! This is AnSinh, for questions about the monthly social allowance. "
                    "Press a button below or write your question, for example: has this month's money come?")
     if channel == "telegram":
-        how = t._("To see your own allowance or a relative's, press the button \"Share my phone number\" below, "
+        how = t._("To see your own allowance or a relative's, press the button \"Share my phone number\" "
+                  "below, "
                   "or send: DK <beneficiary code> <year of birth>, for example DK BT4600001 1941.")
     else:
         how = t._("To see your own allowance or a relative's, send: DK <beneficiary code> <year of birth>, "
-                  "for example DK BT4600001 1941. A confirmation code will be sent by SMS to the phone number on file.")
+                  "for example DK BT4600001 1941. A confirmation code will be sent by SMS to the phone "
+                  "number on file.")
     head = t._("Hello! This is AnSinh, for questions about the monthly social allowance.")
     tail = t._("Questions: hotline %(hotline)s.", hotline=hotline)
     return f"{head}\n{how}\n{tail}"

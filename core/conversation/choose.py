@@ -11,7 +11,8 @@ from core.vietnamese_text import fold
 logger = logging.getLogger(__name__)
 
 # Words that come before a name when people speak of someone (Huế forms included: mệ, ôn, o).
-TITLES = ("me", "ba", "on", "ong", "chau", "co", "o", "chu", "bac", "di", "cau", "mu", "anh", "chi", "em", "be",
+TITLES = ("me", "ba", "on", "ong", "chau", "co", "o", "chu", "bac", "di", "cau", "mu", "anh", "chi", "em",
+          "be",
           "thim", "mo", "cu", "cua")
 KEYWORDS = ("tc", "lich", "ls", "muc", "dk")
 _WORD = re.compile(r"\w+", re.UNICODE)

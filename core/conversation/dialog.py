@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.conversation import registration
 from core.clock import Clock
+from core.counting import count
 from core.storage.db import (
     database_unavailable,
     is_stale_connection,
@@ -24,11 +25,11 @@ from core.storage.db import (
     retry_on_stale_connection,
 )
 from core.storage.dedupe import IN_FLIGHT, AlreadyAnswered, Dedupe
-from core.conversation import personal, service
+from core.conversation import clarify, personal, service
 from core.conversation.choose import named_in
 from core.conversation.turn import Turn
 from core.i18n import Translator
-from core.conversation.messages import Inbound, Reply
+from core.conversation.inbound_reply import Inbound, Reply
 from core.settings import Settings
 from core.storage.state import StateStore
 from core.vietnamese_text import fold
@@ -38,12 +39,14 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-PERSONAL_INTENTS = ("payment_status", "payment_schedule", "payment_amount", "payment_history", "payment_method")
+PERSONAL_INTENTS = ("payment_status", "payment_schedule", "payment_amount", "payment_history",
+                    "payment_method")
 # Words a button or a short SMS sends that need no understanding.
 MORE_WORDS = {"tiep", "xem tiep", "more", "next", "9"}
 RESUME_WORDS = {"bat", "bat lai", "start", "resume"}
 OFFICER_WORDS = {"canbo", "can bo"}
-KEYWORD_INTENTS = {"tc": "payment_status", "lich": "payment_schedule", "ls": "payment_history", "dk": "register"}
+KEYWORD_INTENTS = {"tc": "payment_status", "lich": "payment_schedule", "ls": "payment_history",
+                   "dk": "register"}
 
 
 @dataclass(frozen=True)
@@ -171,6 +174,7 @@ class Dialog:
                 self.dedupe.record(session, *message, encode_replies([] if outbox_key is not None else replies))
             turn.save()
             session.commit()
+            count("turn", channel=inbound.channel, intent=turn.intent)
             return TurnResult(replies, committed=True)
         except Exception as error:
             session.rollback()
@@ -183,20 +187,26 @@ class Dialog:
 
     def _apology(self, inbound: Inbound) -> list[Reply]:
         t = Translator((inbound.locale or "vi")[:2].lower())
-        return [Reply(t._("Sorry, something went wrong. Please try again later or call the hotline %(hotline)s.",
+        return [Reply(t._("Sorry, something went wrong. Please try again later or call the hotline "
+                          "%(hotline)s.",
                           hotline=self.settings.hotline))]
 
     def _route(self, turn: Turn) -> list[Reply]:
         text = turn.text.strip()
         if not text:
             return service.small_talk(turn, "help")
+        pending = turn.memory.pop("ask", None)  # a choice offered last turn is answered now or never
         confirmed = registration.confirm(turn.ctx, turn.kind, turn.address, text)
         if confirmed is not None:
             return turn.reply(confirmed)
+        folded = fold(text).strip(" .!?")
+        chosen = clarify.picked(turn, pending, folded)
+        if chosen is not None:
+            turn.intent = chosen
+            return _answer(turn, chosen)
         receipt = self._receipt_answer(turn, text)
         if receipt is not None:
             return turn.reply(receipt)
-        folded = fold(text).strip(" .!?")
         if folded in MORE_WORDS:
             more = personal.more_history(turn)
             if more is not None:
@@ -207,25 +217,19 @@ class Dialog:
             return service.contact_officer(turn)
         parsed = self.parser(text, turn.ctx.today)
         turn.slots = dict(parsed.slots or {})
-        if getattr(parsed, "elsewhere", False):  # another office's money: not a follow-up of the last question
+        # Another office's money: not a follow-up of the last question
+        if getattr(parsed, "elsewhere", False):
             turn.intent = "unknown"
             return service.elsewhere(turn)
         intent = self._follow_up(turn, _keyword_first(turn, folded, parsed.intent))
         turn.intent = intent
         logger.debug("intent %s slots %s", intent, turn.slots)
-        if intent in PERSONAL_INTENTS:
-            return personal.personal(turn, intent)
-        if intent == "register":
-            return service.register(turn)
-        if intent in ("report_change", "complaint"):
-            return service.complaint(turn, intent)
-        if intent == "contact_officer":
-            return service.contact_officer(turn)
-        if intent == "stop":
-            return service.stop(turn)
-        if intent == "change_language":
-            return service.change_language(turn)
-        return service.small_talk(turn, intent)
+        unsure = tuple(getattr(parsed, "choices", ()) or ())
+        if unsure and intent == parsed.intent and set(unsure) - {clarify.OTHER}:  # weak or close: ask
+            return clarify.offer(turn, unsure, getattr(parsed, "topic", None))
+        if intent == "unknown" and getattr(parsed, "topic", None):
+            return clarify.out_of_scope(turn, parsed.topic)
+        return _answer(turn, intent)
 
     def _receipt_answer(self, turn: Turn, text: str) -> str | None:
         """"1"/"2"/"chưa" right after "Đã nhận được tiền tháng 11 chưa?" answers that question."""
@@ -233,7 +237,8 @@ class Dialog:
             return None
         from core.notify.receipts import answer_receipt
 
-        return answer_receipt(turn.session, turn.asker.person_id, text, turn.inbound.channel, self.clock, turn.t, self.settings.hotline)
+        return answer_receipt(turn.session, turn.asker.person_id, text, turn.inbound.channel, self.clock,
+                              turn.t, self.settings.hotline)
 
     @staticmethod
     def _follow_up(turn: Turn, intent: str) -> str:
@@ -243,9 +248,27 @@ class Dialog:
             return intent
         last = turn.memory.get("intent")
         named = named_in(turn.text, turn.asker.beneficiaries)
-        if last in PERSONAL_INTENTS and (turn.slots.get("period") or turn.slots.get("beneficiary_code") or named):
+        if last in PERSONAL_INTENTS and (
+            turn.slots.get("period") or turn.slots.get("beneficiary_code") or named
+        ):
             return last
         return "payment_status" if named else intent
+
+
+def _answer(turn: Turn, intent: str) -> list[Reply]:
+    if intent in PERSONAL_INTENTS:
+        return personal.personal(turn, intent)
+    if intent == "register":
+        return service.register(turn)
+    if intent in ("report_change", "complaint"):
+        return service.complaint(turn, intent)
+    if intent == "contact_officer":
+        return service.contact_officer(turn)
+    if intent == "stop":
+        return service.stop(turn)
+    if intent == "change_language":
+        return service.change_language(turn)
+    return service.small_talk(turn, intent)
 
 
 def _keyword_first(turn: Turn, folded: str, intent: str) -> str:

@@ -107,7 +107,13 @@ def identity_key(channel: str, sender: str) -> tuple[str, str]:
 # Built once (on the hot path building a statement costs more than running it): the identity, its
 # person and that person's current contacts' beneficiaries in one round trip, as plain rows; with a
 # period, each beneficiary's payment of that period too.
-_I, _P, _C, _B, _PAY = Identity.__table__, Person.__table__, Contact.__table__, Beneficiary.__table__, Payment.__table__
+_I, _P, _C, _B, _PAY = (
+    Identity.__table__,
+    Person.__table__,
+    Contact.__table__,
+    Beneficiary.__table__,
+    Payment.__table__,
+)
 _HEAD = (_I.c.id.label("identity_id"), _I.c.verified, _P.c.id.label("person_id"), _P.c.language, _C.c.role)
 _PEOPLE = (_I.join(_P, _P.c.id == _I.c.person_id)
            .outerjoin(_C, and_(_C.c.person_id == _P.c.id, _C.c.removed_at.is_(None)))
@@ -115,8 +121,11 @@ _PEOPLE = (_I.join(_P, _P.c.id == _I.c.person_id)
 _SENDER = and_(_I.c.kind == bindparam("kind"), _I.c.address == bindparam("address"))
 _ASKER = select(*_HEAD, *[_B.c[name] for name in _VIEW_COLUMNS]).select_from(_PEOPLE).where(_SENDER)
 _ASKER_AND_PAYMENTS = (
-    select(*_HEAD, *[_B.c[name] for name in _VIEW_COLUMNS], *[_PAY.c[name].label(f"payment_{name}") for name in PAYMENT_COLUMNS])
-    .select_from(_PEOPLE.outerjoin(_PAY, and_(_PAY.c.beneficiary_id == _B.c.id, _PAY.c.period == bindparam("period"))))
+    select(*_HEAD, *[_B.c[name] for name in _VIEW_COLUMNS],
+           *[_PAY.c[name].label(f"payment_{name}") for name in PAYMENT_COLUMNS])
+    .select_from(_PEOPLE.outerjoin(_PAY,
+                                   and_(_PAY.c.beneficiary_id == _B.c.id,
+                                        _PAY.c.period == bindparam("period"))))
     .where(_SENDER))
 _VIEW_END = len(_HEAD) + len(_VIEW_COLUMNS)
 

@@ -43,12 +43,14 @@ def _phone_on_file(session: Session, phone: str) -> Identity | None:
     return session.scalar(
         select(Identity)
         .join(Contact, Contact.person_id == Identity.person_id)
-        .where(Identity.kind == "phone", Identity.address == phone, Identity.verified.is_(True), Contact.removed_at.is_(None))
+        .where(Identity.kind == "phone", Identity.address == phone, Identity.verified.is_(True),
+               Contact.removed_at.is_(None))
         .limit(1)
     )
 
 
-def attach_chat_identity(session: Session, channel: str, address: str, person: Person, verified_by: str, clock: Clock) -> Identity:
+def attach_chat_identity(session: Session, channel: str, address: str, person: Person, verified_by: str,
+                         clock: Clock) -> Identity:
     """Make the chat `address` a verified identity of `person` (moving it from a placeholder person)."""
     identity = session.scalar(select(Identity).where(Identity.kind == channel, Identity.address == address))
     if identity is None:
@@ -78,8 +80,10 @@ def link_by_shared_contact(session: Session, channel: str, sender_id: str, conta
         return LinkOutcome(NOT_ON_FILE)
     person = on_file.person
     attach_chat_identity(session, channel, str(sender_id), person, "contact_share", clock)
-    record_disclosure(session, actor=f"{channel}:{sender_id}", action="link.contact_share", beneficiary_id=None,
-                      channel=channel, detail={"phone": mask_phone(e164), "person_id": person.id}, at=clock.now())
+    record_disclosure(session, actor=f"{channel}:{sender_id}", action="link.contact_share",
+                      beneficiary_id=None,
+                      channel=channel, detail={"phone": mask_phone(e164), "person_id": person.id},
+                      at=clock.now())
     return LinkOutcome(LINKED, person_id=person.id, phone=e164)
 
 
@@ -88,15 +92,18 @@ def contact_share_reply(outcome: LinkOutcome, t: Translator, hotline: str) -> st
         return t._("Thank you. This chat is now linked to the phone number %(phone)s. "
                    "Press a button below or write your question.", phone=mask_phone(outcome.phone))
     if outcome.status == NOT_OWN_CONTACT:
-        return t._("Sorry, only your own phone number can be shared. Press the button \"Share my phone number\" below, "
+        return t._("Sorry, only your own phone number can be shared. Press the button \"Share my phone "
+                   "number\" below, "
                    "or send: DK <beneficiary code> <year of birth>.")
-    return t._("This phone number is not on the commune's list. Please send: DK <beneficiary code> <year of birth>, "
+    return t._("This phone number is not on the commune's list. Please send: DK <beneficiary code> <year of "
+               "birth>, "
                "or call the hotline %(hotline)s.", hotline=hotline)
 
 
 def set_chat_opt_out(session: Session, channel: str, address: str, opted_out: bool) -> bool:
     """Zalo unfollow (True) or follow again (False); True when an identity changed."""
-    identity = session.scalar(select(Identity).where(Identity.kind == channel, Identity.address == str(address)))
+    identity = session.scalar(select(Identity).where(Identity.kind == channel,
+                                                     Identity.address == str(address)))
     if identity is None or identity.opted_out == opted_out:
         return False
     identity.opted_out = opted_out

@@ -12,14 +12,15 @@ from core.answers.context import addressed, capitalised
 from core.answers.schedule import brief_schedule
 from core.conversation.choose import given_name
 from core.conversation.turn import Turn
-from core.conversation.messages import Choice, Reply
+from core.conversation.inbound_reply import Choice, Reply
 from core.models import Beneficiary
 
 logger = logging.getLogger(__name__)
 
 MAX_BRIEF_LINES = 5
 # The keyword a chat button sends back to ask the same question about one person.
-_BUTTON_KEYWORD = {"payment_status": "TC", "payment_schedule": "LICH", "payment_history": "LS", "payment_amount": "TC"}
+_BUTTON_KEYWORD = {"payment_status": "TC", "payment_schedule": "LICH", "payment_history": "LS",
+                   "payment_amount": "TC"}
 
 
 def _stranger(turn: Turn, intent: str) -> list[Reply]:
@@ -38,7 +39,8 @@ def _too_many_questions(turn: Turn) -> str | None:
     """Someone not (yet) on file who keeps asking about payments, codes or birth years is slowed,
     then refused for a while (core.abuse `unverified_personal`): each answer costs an SMS and
     may be an enumeration. The answer never depended on the guess, so nothing leaks either way."""
-    verdict = make_guard(turn.ctx.settings, session=turn.session).hit("unverified_personal", f"{turn.kind}:{turn.address}")
+    verdict = make_guard(turn.ctx.settings, session=turn.session).hit("unverified_personal",
+                                                                      f"{turn.kind}:{turn.address}")
     if verdict.allowed:
         return None
     logger.warning("personal questions limited for a %s sender", turn.kind)
@@ -47,7 +49,8 @@ def _too_many_questions(turn: Turn) -> str | None:
 
 def _follow_ups(turn: Turn) -> list[Choice]:
     t = turn.t
-    return [Choice(t._("Cash days"), "LICH"), Choice(t._("Past payments"), "LS"), Choice(t._("Call the officer"), "CANBO")]
+    return [Choice(t._("Cash days"), "LICH"), Choice(t._("Past payments"), "LS"),
+            Choice(t._("Call the officer"), "CANBO")]
 
 
 def _pick_one(turn: Turn, people: list[Beneficiary], intent: str) -> list[Reply]:
@@ -70,9 +73,11 @@ def _brief(turn: Turn, people: list[Beneficiary], lines: list[str], header: str,
     body = "\n".join([header] + shown) if header else "\n".join(shown)
     keyword = _BUTTON_KEYWORD.get(intent, "TC")
     if turn.ctx.is_chat:
-        choices = [Choice(capitalised(addressed(turn.ctx, b)), f"{keyword} {b.full_name}") for b in people[:MAX_BRIEF_LINES]]
+        choices = [Choice(capitalised(addressed(turn.ctx, b)),
+                          f"{keyword} {b.full_name}") for b in people[:MAX_BRIEF_LINES]]
         return turn.reply(body, choices)
-    hint = t._("For details, text the keyword and the name, for example: %(example)s.", example=f"{keyword} {given_name(people[0])}")
+    hint = t._("For details, text the keyword and the name, for example: %(example)s.",
+               example=f"{keyword} {given_name(people[0])}")
     return turn.reply(turn.ctx.compose([body], [hint], sep="\n"))
 
 

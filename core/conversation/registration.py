@@ -36,7 +36,8 @@ _SIX_DIGITS = re.compile(r"\d{6}")
 
 
 def _hash(settings, kind: str, address: str, code: str) -> str:
-    return hmac.new(settings.secret_key.encode(), f"{kind}:{address}:{code}".encode(), hashlib.sha256).hexdigest()
+    return hmac.new(settings.secret_key.encode(), f"{kind}:{address}:{code}".encode(),
+                    hashlib.sha256).hexdigest()
 
 
 def _birth_matches(beneficiary: Beneficiary, dob: str) -> bool:
@@ -66,7 +67,9 @@ def phone_on_file(session, beneficiary: Beneficiary) -> tuple[Identity, Contact]
 
 
 def _neutral(ctx: AnswerContext) -> str:
-    return ctx.t._("The details do not match our records, or no phone number is on file. Please check the beneficiary code and date of birth, or ask the People's Committee of your commune. Hotline: %(hotline)s.",
+    return ctx.t._("The details do not match our records, or no phone number is on file. Please check the "
+                   "beneficiary code and date of birth, or ask the People's Committee of your commune. "
+                   "Hotline: %(hotline)s.",
                    hotline=ctx.settings.hotline)
 
 
@@ -74,13 +77,15 @@ def _too_many_attempts(ctx: AnswerContext, kind: str, address: str, code: str) -
     """Codes and birth years cannot be guessed at leisure: each sender and each beneficiary code
     gets a few tries a minute, then waits, then is blocked for the day (core.abuse)."""
     guard = make_guard(ctx.settings, session=ctx.session)
-    verdicts = (guard.hit("register_sender", f"{kind}:{address}"), guard.hit("register_code", code.strip().upper()))
+    verdicts = (guard.hit("register_sender", f"{kind}:{address}"),
+                guard.hit("register_code", code.strip().upper()))
     refused = [v for v in verdicts if not v.allowed]
     if not refused:
         return None
     logger.warning("registration attempts limited for a %s sender", kind)
     if any(v.blocked for v in refused):
-        return ctx.t._("Too many attempts. Please try again tomorrow, or ask the People's Committee of your commune.")
+        return ctx.t._("Too many attempts. Please try again tomorrow, or ask the People's Committee of your "
+                       "commune.")
     minutes = max(1, -(-max(v.retry_after for v in refused) // 60))
     return ctx.t._("Too many attempts. Please wait %(minutes)s minutes and try again.", minutes=minutes)
 
@@ -96,7 +101,8 @@ def _too_many_codes(ctx: AnswerContext, kind: str, address: str, count: bool) ->
         return None
     logger.warning("one-time codes limited for a %s sender", kind)
     if verdict.blocked:
-        return ctx.t._("Too many attempts. Please try again tomorrow, or ask the People's Committee of your commune.")
+        return ctx.t._("Too many attempts. Please try again tomorrow, or ask the People's Committee of your "
+                       "commune.")
     return ctx.t._("Too many codes were asked for from here. Please wait %(minutes)s minutes and try again.",
                    minutes=wait_minutes([verdict]))
 
@@ -106,30 +112,36 @@ def start(ctx: AnswerContext, state: StateStore, asker: Asker, kind: str, addres
     """Handle 'DK <code> <dob>': send a one-time code to a phone on file, or say why not."""
     t = ctx.t
     if not code or not dob:
-        return t._("To register, text: DK <beneficiary code> <date of birth>, for example DK 123456 15/03/1945.")
+        return t._("To register, text: DK <beneficiary code> <date of birth>, for example DK 123456 "
+                   "15/03/1945.")
     refusal = _too_many_attempts(ctx, kind, address, code) or _too_many_codes(ctx, kind, address, count=False)
     if refusal is not None:
         return refusal
-    beneficiary = ctx.session.scalar(select(Beneficiary).where(func.upper(Beneficiary.code) == code.strip().upper()))
+    beneficiary = ctx.session.scalar(
+        select(Beneficiary).where(func.upper(Beneficiary.code) == code.strip().upper())
+    )
     if beneficiary is None or not _birth_matches(beneficiary, dob):
         logger.info("registration mismatch from %s", kind)
         return _neutral(ctx)
     if asker.verified and asker.role_for(beneficiary.id):
-        return t._("You are already registered for %(name)s. Text TC to see this month's payment.", name=addressed(ctx, beneficiary))
+        return t._("You are already registered for %(name)s. Text TC to see this month's payment.",
+                   name=addressed(ctx, beneficiary))
     on_file = phone_on_file(ctx.session, beneficiary)
     if on_file is None:
         return _neutral(ctx)
     phone_identity, owner_contact = on_file
     now = ctx.clock.now()
     recent = ctx.session.scalar(select(func.count()).select_from(OtpChallenge).where(
-        OtpChallenge.beneficiary_id == beneficiary.id, OtpChallenge.created_at > now - timedelta(hours=1))) or 0
+        OtpChallenge.beneficiary_id == beneficiary.id,
+        OtpChallenge.created_at > now - timedelta(hours=1))) or 0
     if recent >= MAX_CODES_PER_HOUR:
         return t._("Several codes were sent in the last hour. Please try again later.")
     refusal = _too_many_codes(ctx, kind, address, count=True)
     if refusal is not None:
         return refusal
     for open_challenge in ctx.session.scalars(select(OtpChallenge).where(
-            OtpChallenge.identity_kind == kind, OtpChallenge.identity_address == address, OtpChallenge.used_at.is_(None))):
+            OtpChallenge.identity_kind == kind, OtpChallenge.identity_address == address,
+        OtpChallenge.used_at.is_(None))):
         open_challenge.expires_at = now  # only the newest code counts
     code_value = f"{secrets.randbelow(10 ** 6):06d}"
     challenge = OtpChallenge(
@@ -139,20 +151,26 @@ def start(ctx: AnswerContext, state: StateStore, asker: Asker, kind: str, addres
     ctx.session.add(challenge)
     ctx.session.flush()
     owner_t = Translator(phone_identity.person.language)
-    via = kind.capitalize() if kind != "phone" else owner_t._("the number %(phone)s", phone=mask_phone(address))
-    text = owner_t._("AnSinh: code %(code)s to register %(via)s for payment news of %(name)s. Valid 5 minutes. Never read this code to anyone who calls you.",
+    via = kind.capitalize() if kind != "phone" else owner_t._("the number %(phone)s",
+                                                              phone=mask_phone(address))
+    text = owner_t._("AnSinh: code %(code)s to register %(via)s for payment news of %(name)s. Valid 5 "
+                     "minutes. Never read this code to anyone who calls you.",
                      code=code_value, via=via, name=beneficiary.full_name)
-    enqueue(ctx.session, channel="sms", address=phone_identity.address, text=render_for_channel(text, "sms", ctx.settings),
-            kind="otp", key=f"otp:{challenge.id}", person_id=phone_identity.person_id, beneficiary_id=beneficiary.id,
+    enqueue(ctx.session, channel="sms", address=phone_identity.address,
+            text=render_for_channel(text, "sms", ctx.settings),
+            kind="otp", key=f"otp:{challenge.id}", person_id=phone_identity.person_id,
+            beneficiary_id=beneficiary.id,
             ref=f"otp:{challenge.id}")
     logger.info("one-time code %s sent for beneficiary %s", challenge.id, beneficiary.id)
-    return t._("A 6-digit code has been sent by SMS to the number %(phone)s on file. Please reply with that code within 5 minutes.",
+    return t._("A 6-digit code has been sent by SMS to the number %(phone)s on file. Please reply with that "
+               "code within 5 minutes.",
                phone=mask_phone(phone_identity.address))
 
 
 def open_challenge(session, kind: str, address: str) -> OtpChallenge | None:
     return session.scalar(select(OtpChallenge).where(
-        OtpChallenge.identity_kind == kind, OtpChallenge.identity_address == address, OtpChallenge.used_at.is_(None))
+        OtpChallenge.identity_kind == kind, OtpChallenge.identity_address == address,
+        OtpChallenge.used_at.is_(None))
         .order_by(OtpChallenge.id.desc()).limit(1))
 
 
@@ -168,19 +186,22 @@ def confirm(ctx: AnswerContext, kind: str, address: str, text: str) -> str | Non
     now = ctx.clock.now()
     if challenge.expires_at <= now or challenge.attempts >= MAX_TRIES:
         challenge.used_at = now
-        return t._("The code has expired or was tried too many times. Text DK <beneficiary code> <date of birth> again for a new code.")
+        return t._("The code has expired or was tried too many times. Text DK <beneficiary code> <date of "
+                   "birth> again for a new code.")
     if not hmac.compare_digest(challenge.code_hash, _hash(ctx.settings, kind, address, digits)):
         challenge.attempts += 1
         left = MAX_TRIES - challenge.attempts
         if left <= 0:
             challenge.used_at = now
-            return t._("The code has expired or was tried too many times. Text DK <beneficiary code> <date of birth> again for a new code.")
+            return t._("The code has expired or was tried too many times. Text DK <beneficiary code> <date "
+                       "of birth> again for a new code.")
         return t._("The code is not correct. You have %(left)s tries left.", left=left)
     challenge.used_at = now
     beneficiary = ctx.session.get(Beneficiary, challenge.beneficiary_id)
     _link(ctx, challenge, kind, address)
     logger.info("a %s identity was linked to beneficiary %s", kind, challenge.beneficiary_id)
-    return t._("Registered. You can now ask about the allowance of %(name)s. Text TC to see this month's payment.",
+    return t._("Registered. You can now ask about the allowance of %(name)s. Text TC to see this month's "
+               "payment.",
                name=addressed(ctx, beneficiary))
 
 
@@ -188,11 +209,13 @@ def _link(ctx: AnswerContext, challenge: OtpChallenge, kind: str, address: str) 
     """Attach the sender to the beneficiary, as the code's holder agreed."""
     session, now = ctx.session, ctx.clock.now()
     identity = session.scalar(select(Identity).where(Identity.kind == kind, Identity.address == address))
-    owner_identity = session.scalar(select(Identity).where(Identity.kind == "phone", Identity.address == challenge.sent_to))
+    owner_identity = session.scalar(select(Identity).where(Identity.kind == "phone",
+                                                           Identity.address == challenge.sent_to))
     if kind != "phone" and owner_identity is not None and not (identity is not None and identity.verified):
         # A new chat of the phone's owner: it joins that person, who is already on file.
         if identity is None:
-            identity = Identity(person_id=owner_identity.person_id, kind=kind, address=address, created_at=now)
+            identity = Identity(person_id=owner_identity.person_id, kind=kind, address=address,
+                                created_at=now)
             session.add(identity)
         identity.person_id = owner_identity.person_id
         _verify(identity, now)
@@ -201,7 +224,8 @@ def _link(ctx: AnswerContext, challenge: OtpChallenge, kind: str, address: str) 
         _ensure_contact(ctx, person.id, challenge.beneficiary_id, challenge.role)
         return
     if identity is None:
-        person = Person(language=ctx.t.language, preferred_channel="sms" if kind == "phone" else kind, created_at=now)
+        person = Person(language=ctx.t.language, preferred_channel="sms" if kind == "phone" else kind,
+                        created_at=now)
         session.add(person)
         session.flush()
         identity = Identity(person_id=person.id, kind=kind, address=address, created_at=now)
@@ -218,9 +242,11 @@ def _verify(identity: Identity, now) -> None:
 
 def _ensure_contact(ctx: AnswerContext, person_id: int, beneficiary_id: int, role: str) -> None:
     now = ctx.clock.now()
-    contact = ctx.session.scalar(select(Contact).where(Contact.person_id == person_id, Contact.beneficiary_id == beneficiary_id))
+    contact = ctx.session.scalar(select(Contact).where(Contact.person_id == person_id,
+                                                       Contact.beneficiary_id == beneficiary_id))
     if contact is None:
-        ctx.session.add(Contact(person_id=person_id, beneficiary_id=beneficiary_id, role=role, source="registration",
+        ctx.session.add(Contact(person_id=person_id, beneficiary_id=beneficiary_id, role=role,
+                                source="registration",
                                 consent=True, consent_at=now, consent_channel=ctx.channel, created_at=now))
     elif contact.removed_at is not None or not contact.consent:
         contact.removed_at = contact.consent_withdrawn_at = contact.consent_withdrawn_channel = None

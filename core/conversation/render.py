@@ -83,7 +83,8 @@ class ManyRenderer:
             else:
                 shown = to_gsm7(piece) if self._fold else piece
                 gsm = is_gsm7(shown)
-                known = (shown, gsm, sms_size(shown).characters if gsm else 0, len(shown.encode("utf-16-le")) // 2)
+                known = (shown, gsm, sms_size(shown).characters if gsm else 0,
+                         len(shown.encode("utf-16-le")) // 2)
             if len(self._pieces) < MAX_PIECES and (len(piece) <= LONGEST_KEPT or len(words) == 1):
                 self._pieces[piece] = known
         return known

@@ -9,7 +9,7 @@ from core.complaints import tickets as complaints
 from core.conversation import registration
 from core.answers.context import addressed
 from core.conversation.turn import Turn
-from core.conversation.messages import Choice, Reply
+from core.conversation.inbound_reply import Choice, Reply
 from core.vietnamese_text import fold
 
 logger = logging.getLogger(__name__)
@@ -22,16 +22,19 @@ def register(turn: Turn) -> list[Reply]:
         return resume(turn)
     if not code and turn.asker.knows_anyone:
         names = ", ".join(addressed(turn.ctx, b) for b, _role in turn.asker.beneficiaries[:3])
-        return turn.reply(turn.t._("This number is registered for: %(names)s. To add someone, text DK <beneficiary code> <date of birth>.",
+        return turn.reply(turn.t._("This number is registered for: %(names)s. To add someone, text DK "
+                                   "<beneficiary code> <date of birth>.",
                                    names=names))
-    return turn.reply(registration.start(turn.ctx, turn.state, turn.asker, turn.kind, turn.address, code, dob))
+    return turn.reply(registration.start(turn.ctx, turn.state, turn.asker, turn.kind, turn.address, code,
+                                         dob))
 
 
 def complaint(turn: Turn, intent: str) -> list[Reply]:
     people, _ = turn.targets()
     beneficiary = people[0] if len(people) == 1 else None
     ticket = complaints.file_complaint(turn.ctx, text=turn.text, intent=intent, beneficiary=beneficiary,
-                                       person=turn.asker.person, reply_to=turn.address, period=turn.slots.get("period"))
+                                       person=turn.asker.person, reply_to=turn.address,
+                                       period=turn.slots.get("period"))
     if beneficiary is None and people:
         ticket.unit_code = people[0].unit_code
     return turn.reply(complaints.acknowledge(turn.ctx, ticket))
@@ -54,7 +57,8 @@ def stop(turn: Turn) -> list[Reply]:
         return turn.reply(t._("This number receives no messages from AnSinh."))
     person.opted_out, person.opted_out_at = True, turn.ctx.clock.now()
     logger.info("person %s opted out via %s", person.id, turn.inbound.channel)
-    return turn.reply(turn.ctx.compose([t._("AnSinh will send you no more notices. You can still ask questions at any time."),
+    return turn.reply(turn.ctx.compose([t._("AnSinh will send you no more notices. You can still ask "
+                                            "questions at any time."),
                                         t._("To receive notices again, text BAT.")]))
 
 
@@ -70,7 +74,13 @@ def change_language(turn: Turn) -> list[Reply]:
     wanted = (turn.slots.get("language") or "").lower()[:2]
     if wanted not in ("vi", "en"):
         folded = fold(turn.text)
-        wanted = "vi" if ("vi" in folded.split() or "viet" in folded) else "en" if turn.t.language == "vi" else "vi"
+        wanted = (
+            "vi"
+            if ("vi" in folded.split() or "viet" in folded)
+            else "en"
+            if turn.t.language == "vi"
+            else "vi"
+        )
     turn.set_language(wanted)
     t = turn.t
     if wanted == "en":
@@ -78,7 +88,7 @@ def change_language(turn: Turn) -> list[Reply]:
     return turn.reply(t._("AnSinh will reply in Vietnamese from now on. Text EN for English."))
 
 
-def _menu_choices(turn: Turn) -> list[Choice]:
+def menu_choices(turn: Turn) -> list[Choice]:
     t = turn.t
     if not turn.asker.knows_anyone:
         return [Choice(t._("How to register"), "DK"), Choice(t._("Who qualifies"), "ai được hưởng trợ cấp"),
@@ -90,18 +100,22 @@ def _menu_choices(turn: Turn) -> list[Choice]:
 
 def elsewhere(turn: Turn) -> list[Reply]:
     """A question about another office's money (a pension, health insurance): say whose it is."""
-    return turn.reply(answers.elsewhere(turn.ctx, turn.asker.knows_anyone), _menu_choices(turn))
+    return turn.reply(answers.elsewhere(turn.ctx, turn.asker.knows_anyone), menu_choices(turn))
 
 
 def small_talk(turn: Turn, intent: str) -> list[Reply]:
     ctx, verified = turn.ctx, turn.asker.knows_anyone
     if intent == "greeting":
-        return turn.reply(answers.greeting(ctx, answers.guidance.greeting_name(ctx, turn.asker.beneficiaries) if verified else None),
-                          _menu_choices(turn))
+        return turn.reply(
+            answers.greeting(
+                ctx, answers.guidance.greeting_name(ctx, turn.asker.beneficiaries) if verified else None
+            ),
+            menu_choices(turn),
+        )
     if intent == "thanks":
         return turn.reply(answers.thanks(ctx))
     if intent == "help":
-        return turn.reply(answers.help_text(ctx, verified), _menu_choices(turn))
+        return turn.reply(answers.help_text(ctx, verified), menu_choices(turn))
     if intent == "eligibility":
         return turn.reply(answers.eligibility(ctx, turn.text))
-    return turn.reply(answers.unknown(ctx, verified), _menu_choices(turn))
+    return turn.reply(answers.unknown(ctx, verified), menu_choices(turn))

@@ -15,14 +15,15 @@ from core.answers import AnswerContext
 from core.conversation import choose
 from core.i18n import Translator, translator
 from core.conversation.identity import Asker, BeneficiaryView, identity_key, resolve
-from core.conversation.messages import Choice, Inbound, Reply
+from core.conversation.inbound_reply import Choice, Inbound, Reply
 from core.models import Beneficiary
 from core.storage.state import Recalled, StateStore
 
 logger = logging.getLogger(__name__)
 
 MEMORY_TTL = 30 * 60  # a follow-up within half an hour is about the same person
-MEMORY_KEPT = MEMORY_TTL * 3 // 2  # written to last longer, so an unchanged memory need not be rewritten every turn
+# Written to last longer, so an unchanged memory need not be rewritten every turn
+MEMORY_KEPT = MEMORY_TTL * 3 // 2
 LANGUAGE_TTL = 365 * 24 * 3600  # strangers' language choice
 
 
@@ -42,14 +43,17 @@ class Turn:
 
     @classmethod
     def begin(cls, session: Session, inbound: Inbound, clock, settings, state: StateStore) -> Turn:
-        asker = resolve(session, inbound.channel, inbound.sender, clock.current_period())  # with this month's payments
+        # With this month's payments
+        asker = resolve(session, inbound.channel, inbound.sender, clock.current_period())
         kind, address = identity_key(inbound.channel, inbound.sender)
         language = asker.language \
-            or (state.get(f"lang:{kind}:{address}", session) or {}).get("language") or (inbound.locale or "vi")[:2].lower()
+            or (state.get(f"lang:{kind}:{address}",
+                          session) or {}).get("language") or (inbound.locale or "vi")[:2].lower()
         ctx = AnswerContext(session=session, t=translator(language), channel=inbound.channel, clock=clock,
                             settings=settings, actor=f"{inbound.channel}:{address}")
         recalled = state.recall(f"dialog:{kind}:{address}", session)
-        memory = copy.deepcopy(recalled.value) if recalled is not None else {}  # save() compares it with what was stored
+        # Save() compares it with what was stored
+        memory = copy.deepcopy(recalled.value) if recalled is not None else {}
         return cls(session, inbound, asker, kind, address, ctx, state, memory, recalled=recalled)
 
     @classmethod
@@ -97,7 +101,8 @@ class Turn:
             person.language = language
             self.asker.language = language
         else:
-            self.state.set(f"lang:{self.kind}:{self.address}", {"language": language}, LANGUAGE_TTL, self.session)
+            self.state.set(f"lang:{self.kind}:{self.address}", {"language": language}, LANGUAGE_TTL,
+                           self.session)
         self.ctx.t = translator(language)
 
     def targets(self) -> tuple[list[Beneficiary], bool]:

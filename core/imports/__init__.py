@@ -10,12 +10,14 @@ May import: privacy, storage, models and the loose modules."""
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from core import counting
 from core.storage.db import transaction
 from core.imports.beneficiaries import BeneficiaryImport
 from core.imports.bulk import fewer_collections, quick_handoffs
@@ -115,8 +117,10 @@ def file_kind(headers: Sequence[str], chosen: str) -> str | None:
 def _refuse(report: ImportReport, headers: Sequence[str], layout) -> None:
     found = file_kind(headers, report.kind)
     if found is not None:
-        report.refuse(N_("This file is a %(found)s, not a %(chosen)s, so nothing was imported. Import it again as a "
-                         "%(found)s, or choose the right file."), found=KIND_NOUNS[found], chosen=KIND_NOUNS[report.kind])
+        report.refuse(N_("This file is a %(found)s, not a %(chosen)s, so nothing was imported. Import it "
+                         "again as a "
+                         "%(found)s, or choose the right file."), found=KIND_NOUNS[found],
+                      chosen=KIND_NOUNS[report.kind])
         return
     report.errors = missing_column_errors(layout)
     report.refuse(N_("The file lacks the required columns %(columns)s, so nothing was imported."),
@@ -143,6 +147,7 @@ def import_file(session_factory: sessionmaker[Session], kind: str, path: str | P
                 listeners: Sequence[Listener] = (), filename: str | None = None, actor: str = "cli",
                 chunk_size: int | None = None, progress: Callable[[int], None] | None = None) -> ImportReport:
     """Read a file and import it in one transaction; raises ImportFileError when unreadable."""
+    started = time.monotonic()
     table = read_table(path, filename)
     name = filename or (Path(path).name if not isinstance(path, (bytes, bytearray)) else None)
     with transaction(session_factory) as session:
@@ -155,6 +160,9 @@ def import_file(session_factory: sessionmaker[Session], kind: str, path: str | P
             **({"unknown_providers": {written: rows for written, rows in report.unknown_providers.values()}}
                if report.unknown_providers else {}),
         }))
+    counting.count("import_rows", report.total - report.rejected, kind=kind, outcome="accepted")
+    counting.count("import_rows", report.rejected, kind=kind, outcome="rejected")
+    counting.count("import_seconds", time.monotonic() - started, kind=kind)
     logger.info("imported %s from %s: %d rows, %d new, %d updated, %d rejected",
                 kind, name, report.total, report.created, report.updated, report.rejected)
     return report

@@ -17,18 +17,7 @@ from functools import lru_cache
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from core.imports.bulk import (
-    ChunkWriter,
-    SeenKeys,
-    allocate_ids,
-    chunk_rows,
-    chunks,
-    in_chunks,
-    insert_rows,
-    on_postgresql,
-    select_in,
-    update_by_id,
-)
+from core.imports import bulk
 from core.imports.columns import Layout, ParseContext, parse_row
 from core.imports.context import StandardLevels, load_context
 from core.imports.foreign_keys import SetWiseKeys
@@ -44,8 +33,10 @@ logger = logging.getLogger(__name__)
 
 # Beneficiary field -> the columns it comes from; a field is written only when one is in the file.
 FIELD_SOURCES = {
-    "full_name": ("ho_ten",), "name_ascii": ("ho_ten",), "birth_date": ("ngay_sinh",), "birth_year": ("ngay_sinh",),
-    "gender": ("gioi_tinh",), "national_id_hash": ("so_cccd",), "unit_code": ("ma_xa",), "address": ("dia_chi",),
+    "full_name": ("ho_ten",), "name_ascii": ("ho_ten",), "birth_date": ("ngay_sinh",),
+    "birth_year": ("ngay_sinh",),
+    "gender": ("gioi_tinh",), "national_id_hash": ("so_cccd",), "unit_code": ("ma_xa",),
+    "address": ("dia_chi",),
     "programme_code": ("che_do", "dien_doi_tuong"), "coefficient": ("he_so", "dien_doi_tuong"),
     "monthly_amount": ("so_tien", "he_so", "dien_doi_tuong"), "method": ("hinh_thuc",),
     "provider": ("don_vi_chi_tra",), "account_last4": ("so_tai_khoan",), "account_hash": ("so_tai_khoan",),
@@ -83,12 +74,12 @@ class BeneficiaryImport:
 
     def run(self, rows: Iterable[tuple[int, Mapping[str, object]]]) -> None:
         """Validate and write the rows a chunk at a time, all in the caller's transaction."""
-        self.seen_codes = SeenKeys(self.session)
-        self.seen_phones = SeenKeys(self.session)
+        self.seen_codes = bulk.SeenKeys(self.session)
+        self.seen_phones = bulk.SeenKeys(self.session)
         self.deferred: list[Wanted] = []
         with self.keys:  # the writer has stopped before the triggers come back
-            with ChunkWriter(self._chunk, background=on_postgresql(self.session)) as writer:
-                for chunk in in_chunks(rows, self.chunk_size or chunk_rows(self.session)):
+            with bulk.ChunkWriter(self._chunk, background=bulk.on_postgresql(self.session)) as writer:
+                for chunk in bulk.in_chunks(rows, self.chunk_size or bulk.chunk_rows(self.session)):
                     records: dict[str, dict] = {}
                     first_row: dict[str, int] = {}
                     errors_by_row: dict[int, list[RowError]] = {}
@@ -97,7 +88,10 @@ class BeneficiaryImport:
                         values, errors = parse_row(number, raw, self.layout, self.ctx)
                         code = values.get("ma_doi_tuong")
                         if code and code in first_row:
-                            errors.append(RowError(number, self.layout.header("ma_doi_tuong"), BadValue(N_("Code «%(code)s» already appears on row %(row)s."), code=code, row=first_row[code]).message()))
+                            errors.append(RowError(number, self.layout.header("ma_doi_tuong"),
+                                                   BadValue(N_("Code «%(code)s» already appears on row "
+                                                               "%(row)s."), code=code,
+                                                            row=first_row[code]).message()))
                         elif code:
                             first_row[code] = number
                         if errors:
@@ -108,7 +102,8 @@ class BeneficiaryImport:
             if self.deferred:
                 PeopleSync(self.session, self.now, self.seen_phones).run(self.deferred)
 
-    def _chunk(self, records: dict[str, dict], first_row: dict[str, int], errors_by_row: dict[int, list]) -> None:
+    def _chunk(self, records: dict[str, dict], first_row: dict[str, int],
+               errors_by_row: dict[int, list]) -> None:
         """Drop codes met in an earlier chunk (an error on the later row), report the chunk's
         problems, then write its good rows. A file of more than one chunk has its foreign keys
         checked set-wise from the second chunk on, where the role allows (core.imports.foreign_keys)."""
@@ -159,7 +154,8 @@ class BeneficiaryImport:
         birth_date, birth_year = values["ngay_sinh"]
         national_id = values.get("so_cccd")
         row = {
-            "full_name": values["ho_ten"], "name_ascii": _folded_name(values["ho_ten"]), "birth_date": birth_date,
+            "full_name": values["ho_ten"], "name_ascii": _folded_name(values["ho_ten"]),
+            "birth_date": birth_date,
             "birth_year": birth_year, "gender": values.get("gioi_tinh"),
             "national_id_hash": self.hashed(national_id) if national_id else None,
             "unit_code": values["ma_xa"], "address": values.get("dia_chi"), "programme_code": programme,
@@ -186,8 +182,9 @@ class BeneficiaryImport:
         return {"new": new, "fields": fields, "categories": categories, "links": links}
 
     def _write(self, records: dict[str, dict]) -> None:
-        existing = {code: (bid, row_hash) for code, bid, row_hash in select_in(
-            self.session, select(Beneficiary.code, Beneficiary.id, Beneficiary.row_hash), Beneficiary.code, records,
+        existing = {code: (bid, row_hash) for code, bid, row_hash in bulk.select_in(
+            self.session, select(Beneficiary.code, Beneficiary.id, Beneficiary.row_hash), Beneficiary.code,
+            records,
         )}
         new_codes = [code for code in records if code not in existing]
         changed = {code: existing[code][0] for code in records
@@ -197,24 +194,27 @@ class BeneficiaryImport:
         self.report.unchanged += len(records) - len(new_codes) - len(changed)
 
         new_rows = [records[c]["new"] for c in new_codes]
-        ids = dict(zip(new_codes, allocate_ids(self.session, Beneficiary, len(new_rows))))
+        ids = dict(zip(new_codes, bulk.allocate_ids(self.session, Beneficiary, len(new_rows))))
         for row, new_id in zip(new_rows, ids.values()):
             row["id"] = new_id
-        insert_rows(self.session, Beneficiary, new_rows)
-        update_by_id(self.session, Beneficiary, [
+        bulk.insert_rows(self.session, Beneficiary, new_rows)
+        bulk.update_by_id(self.session, Beneficiary, [
             {"id": bid, **records[code]["fields"], "active": True, "updated_at": self.now}
             for code, bid in changed.items()
         ])
         ids.update(changed)
         if self.layout.has("dien_doi_tuong"):
-            for chunk in chunks(list(changed.values()), 500):
-                self.session.execute(delete(BeneficiaryCategory).where(BeneficiaryCategory.beneficiary_id.in_(chunk)))
-            insert_rows(self.session, BeneficiaryCategory, [
+            for chunk in bulk.chunks(list(changed.values()), 500):
+                self.session.execute(
+                    delete(BeneficiaryCategory).where(BeneficiaryCategory.beneficiary_id.in_(chunk))
+                )
+            bulk.insert_rows(self.session, BeneficiaryCategory, [
                 {"beneficiary_id": ids[code], "category_code": category}
                 for code in (*new_codes, *changed) for category in records[code]["categories"]
             ])
         if self.slots:
-            wanted = [Wanted(ids[code], code not in changed, records[code]["links"]) for code in (*new_codes, *changed)]
+            wanted = [Wanted(ids[code], code not in changed, records[code]["links"]) for code in (*new_codes,
+                                                                                                  *changed)]
             sync = PeopleSync(self.session, self.now, self.seen_phones, defer=True)
             sync.run(wanted)
             self.deferred.extend(sync.deferred)

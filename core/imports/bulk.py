@@ -138,7 +138,8 @@ def _defaults(table, keys: Iterable[str]) -> dict:
 
 # PostgreSQL type of each SQLAlchemy type the import tables use, for binary COPY.
 _COPY_TYPES = {"VARCHAR": "text", "TEXT": "text", "INTEGER": "int4", "BIGINT": "int8", "SMALLINT": "int2",
-               "DATE": "date", "NUMERIC": "numeric", "BOOLEAN": "bool", "TIMESTAMP WITH TIME ZONE": "timestamptz"}
+               "DATE": "date", "NUMERIC": "numeric", "BOOLEAN": "bool",
+               "TIMESTAMP WITH TIME ZONE": "timestamptz"}
 
 
 def _copy_type(column, dialect) -> str:
@@ -160,20 +161,24 @@ def _remember_last(process):
 
 def copy_rows(session: Session, model, rows: list[dict]) -> None:
     """COPY rows into the model's table over the session's own connection (same transaction), in
-    binary with the column types given, so psycopg's C code encodes the values (eight times
-    cheaper than text rows formatted in Python, measured)."""
+    binary with the column types given, so psycopg's C code encodes the values (far
+    cheaper than text rows formatted in Python)."""
     table = model.__table__
     dialect = session.get_bind().dialect
     names = list(rows[0])
     extra = _defaults(table, names)
     columns = [table.c[name] for name in (*names, *extra)]
     processors = [(i, _remember_last(process)) for i, column in enumerate(columns)
-                  if not isinstance(column.type, Boolean) and (process := column.type._cached_bind_processor(dialect))]
+                  if not isinstance(column.type,
+                                    Boolean) and (process := column.type._cached_bind_processor(dialect))]
     fixed = tuple(extra.values())
     pick = itemgetter(*names) if len(names) > 1 else (lambda row: (row[names[0]],))
     statement = f"COPY {table.name} ({', '.join(c.name for c in columns)}) FROM STDIN (FORMAT BINARY)"
     try:
-        with session.connection().connection.dbapi_connection.cursor() as cursor, cursor.copy(statement) as copy:
+        with (
+            session.connection().connection.dbapi_connection.cursor() as cursor,
+            cursor.copy(statement) as copy,
+        ):
             copy.set_types([_copy_type(column, dialect) for column in columns])
             for row in rows:
                 values = (*pick(row), *fixed)
@@ -207,11 +212,12 @@ def allocate_ids(session: Session, model, count: int) -> list[int]:
     table = model.__table__
     if session.get_bind().dialect.name == "postgresql":
         # The sequence is looked up once and written into the statement as a regclass constant:
-        # `nextval(pg_get_serial_sequence(…))` repeats the catalogue look-up for every id (5× slower).
+        # `nextval(pg_get_serial_sequence(…))` repeats the catalogue look-up for every id.
         sequence = session.scalar(text("SELECT pg_get_serial_sequence(:table, 'id')"), {"table": table.name})
         literal = "'" + sequence.replace("'", "''") + "'"
         ids = session.scalar(  # one string, not `count` result rows or an array parsed element by element
-            text(f"SELECT array_to_string(array_agg(nextval({literal}::regclass)), ',') FROM generate_series(1, :n)"),
+            text(f"SELECT array_to_string(array_agg(nextval({literal}::regclass)), ',') FROM "
+                 f"generate_series(1, :n)"),
             {"n": count},
         )
         return list(map(int, ids.split(",")))
@@ -241,7 +247,8 @@ def _update_unnest(session: Session, table, rows: Sequence[dict]) -> None:
     """One UPDATE … FROM unnest(arrays) for rows with the same keys."""
     dialect = session.get_bind().dialect
     names = list(rows[0])
-    arrays = ", ".join(f"CAST(:a{i} AS {table.c[name].type.compile(dialect)}[])" for i, name in enumerate(names))
+    arrays = ", ".join(f"CAST(:a{i} AS {table.c[name].type.compile(dialect)}[])" for i,
+                       name in enumerate(names))
     assignments = ", ".join(f"{name} = v.{name}" for name in names if name != "id")
     statement = text(f"UPDATE {table.name} SET {assignments} FROM unnest({arrays}) AS v({', '.join(names)}) "
                      f"WHERE {table.name}.id = v.id")
@@ -279,15 +286,16 @@ class WhileImporting:
 
 
 # An import allocates millions of small objects that live for one chunk; Python's default (a
-# young-generation collection every 700 allocations, each older one scanning the chunk) took a
-# third of the time spent building rows. Collect every 50,000 instead; memory stays flat.
+# young-generation collection every 700 allocations, each older one scanning the chunk) is much of
+# the time spent building rows. Collect every 50,000 instead; memory stays flat.
 fewer_collections = WhileImporting(gc.get_threshold, lambda thresholds: gc.set_threshold(*thresholds),
                                    lambda before: (50_000, *before[1:]))
 
 # The writer thread waits on PostgreSQL many times per chunk, and after each wait it needs the GIL
 # back from the thread parsing the next chunk, which CPython hands over only every switch interval
-# (5 ms by default). At 0.5–1 ms an import of 300,000 rows took 15–20 % less time (BENCHMARKS.md).
-quick_handoffs = WhileImporting(sys.getswitchinterval, sys.setswitchinterval, lambda before: min(before, 0.001))
+# (5 ms by default): a shorter interval gives it back sooner (BENCHMARKS.md).
+quick_handoffs = WhileImporting(sys.getswitchinterval, sys.setswitchinterval,
+                                lambda before: min(before, 0.001))
 
 
 class ChunkWriter:
@@ -368,7 +376,7 @@ class SeenKeys:
                 self.memory.setdefault(key, row)
             return earlier
         # Look up first, then COPY only the new keys: one index probe and one insert per key,
-        # where `INSERT … ON CONFLICT DO NOTHING` and a second look-up cost three (measured).
+        # where `INSERT … ON CONFLICT DO NOTHING` and a second look-up cost three.
         earlier = dict(self.session.execute(
             text(f"SELECT key, row_no FROM {self.table} WHERE key = ANY({_KEYS})"), _joined(keys)).all())
         self._copy([(key, row) for key, row in keys.items() if key not in earlier])
@@ -388,4 +396,5 @@ class SeenKeys:
         keys = set(keys)
         if not keys or self.memory is not None:
             return {key for key in keys if key in (self.memory or {})}
-        return set(self.session.scalars(text(f"SELECT key FROM {self.table} WHERE key = ANY({_KEYS})"), _joined(keys)))
+        return set(self.session.scalars(text(f"SELECT key FROM {self.table} WHERE key = ANY({_KEYS})"),
+                                        _joined(keys)))

@@ -27,7 +27,8 @@ class ParseContext:
 
     today: date
     units: frozenset[str] = frozenset()
-    categories: Mapping[str, tuple[str, Decimal]] = field(default_factory=dict)  # code -> (programme, coefficient)
+    # Code -> (programme, coefficient)
+    categories: Mapping[str, tuple[str, Decimal]] = field(default_factory=dict)
     providers: ProviderNames = field(default_factory=lambda: ProviderNames({}))
 
 
@@ -66,7 +67,8 @@ def parse_provider(text: str, ctx: ParseContext) -> str:
     return ctx.providers.canonical(written) or written
 
 
-CODE = Column("ma_doi_tuong", "Mã đối tượng", lambda t, c: parse_code(t), True, ("Mã ĐT", "Mã số đối tượng", "code"))
+CODE = Column("ma_doi_tuong", "Mã đối tượng", lambda t, c: parse_code(t), True,
+              ("Mã ĐT", "Mã số đối tượng", "code"))
 PERIOD = Column("ky_chi_tra", "Kỳ chi trả", lambda t, c: v.parse_period(t), True,
                 ("Kỳ", "Tháng", "Tháng chi trả", "period"))
 UNIT = Column("ma_xa", "Mã xã", lambda t, c: v.parse_unit_code(t, c.units), True,
@@ -96,7 +98,8 @@ BENEFICIARY_COLUMNS: tuple[Column, ...] = (
     Column("so_dien_thoai", "Số điện thoại", lambda t, c: v.parse_phone(t),
            aliases=("SĐT", "Số ĐT", "Điện thoại", "ĐT", "SĐT đối tượng", "phone")),
     Column("nguoi_giam_ho", "Người giám hộ", _text(120),
-           aliases=("Họ tên người giám hộ", "Người được ủy quyền", "Người giám hộ/được ủy quyền", "guardian_name")),
+           aliases=("Họ tên người giám hộ", "Người được ủy quyền", "Người giám hộ/được ủy quyền",
+                    "guardian_name")),
     Column("sdt_nguoi_giam_ho", "SĐT người giám hộ", lambda t, c: v.parse_phone(t),
            aliases=("Số điện thoại người giám hộ", "Điện thoại người giám hộ", "SĐT người được ủy quyền",
                     "Số ĐT người giám hộ", "guardian_phone")),
@@ -166,7 +169,8 @@ class Layout:
 
     headers: dict[str, str]  # column key -> header in the file
     columns: tuple[Column, ...]
-    parsed: dict[tuple[str, str], object] = field(default_factory=dict)  # (key, text) -> value, REPEATING only
+    # (key, text) -> value, REPEATING only
+    parsed: dict[tuple[str, str], object] = field(default_factory=dict)
 
     def has(self, key: str) -> bool:
         return key in self.headers
@@ -208,7 +212,8 @@ def missing_column_errors(layout: Layout) -> list[RowError]:
 _MISSING = object()
 
 
-def parse_row(row: int, raw: Mapping[str, object], layout: Layout, ctx: ParseContext) -> tuple[dict, list[RowError]]:
+def parse_row(row: int, raw: Mapping[str, object], layout: Layout,
+              ctx: ParseContext) -> tuple[dict, list[RowError]]:
     """Typed values of one row by column key (None for an empty cell), and its problems."""
     values: dict[str, object] = {}
     errors: list[RowError] = []

@@ -17,7 +17,8 @@ def load_context(session: Session, today: date) -> ParseContext:
     categories = {code: (programme, Decimal(coefficient))
                   for code, programme, coefficient in session.execute(
                       select(Category.code, Category.programme_code, Category.coefficient))}
-    return ParseContext(today=today, units=units, categories=categories, providers=ProviderNames.load(session))
+    return ParseContext(today=today, units=units, categories=categories,
+                        providers=ProviderNames.load(session))
 
 
 class StandardLevels:

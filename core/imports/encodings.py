@@ -19,7 +19,15 @@ _TCVN3 = ("ÀẢÃÁẠẶẬÈẺẼÉẸỆÌỈĨÍỊÒỎÕÓỌỘỜỞ�
 _TCVN3_TABLE = {0x80 + i: c for i, c in enumerate(_TCVN3)}
 
 # VNI writes a base letter followed by a mark byte (Windows-1252 letters in the font).
-_ACUTE, _GRAVE, _HOOK, _TILDE, _DOT, _CIRC, _BREVE = "\u0301", "\u0300", "\u0309", "\u0303", "\u0323", "\u0302", "\u0306"
+_ACUTE, _GRAVE, _HOOK, _TILDE, _DOT, _CIRC, _BREVE = (
+    "\u0301",
+    "\u0300",
+    "\u0309",
+    "\u0303",
+    "\u0323",
+    "\u0302",
+    "\u0306",
+)
 _VNI_MARKS = {
     "ù": _ACUTE, "ø": _GRAVE, "û": _HOOK, "õ": _TILDE, "ï": _DOT, "â": _CIRC, "ê": _BREVE,
     "á": _CIRC + _ACUTE, "à": _CIRC + _GRAVE, "å": _CIRC + _HOOK, "ã": _CIRC + _TILDE, "ä": _CIRC + _DOT,
@@ -37,7 +45,8 @@ def decode_tcvn3(data: bytes) -> str:
 
 
 def decode_vni(data: bytes) -> str:
-    return unicodedata.normalize("NFC", "".join(_VNI_TABLE.get(c, c) for c in data.decode("cp1252", "replace")))
+    return unicodedata.normalize("NFC",
+                                 "".join(_VNI_TABLE.get(c, c) for c in data.decode("cp1252", "replace")))
 
 
 def _decode_cp1258(data: bytes) -> str:

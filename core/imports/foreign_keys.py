@@ -1,10 +1,10 @@
 """Foreign keys checked set-wise, a batch at a time, in a large import on PostgreSQL.
 
 PostgreSQL checks a foreign key with one query and one row lock per written row: about seven per
-beneficiary, two thirds of the server's CPU in a national import (3.3 million rows, measured in
-BENCHMARKS.md). When the database role may set `session_replication_role` (a superuser, or on
-PostgreSQL 15 and later after `GRANT SET ON PARAMETER session_replication_role TO <role>`), an
-import larger than one chunk turns those per-row triggers off for its own transaction, as
+beneficiary, most of the server's CPU in a national import (BENCHMARKS.md). When the database
+role may set `session_replication_role` (a superuser, or on PostgreSQL 15 and later after
+`GRANT SET ON PARAMETER session_replication_role TO <role>`), an import larger than one chunk turns
+those per-row triggers off for its own transaction, as
 `pg_restore --disable-triggers` does, and checks each batch it writes instead
 (`core.imports.bulk.insert_rows` and `update_by_id` call `check`): per key, one query finds every
 row pointed at, and one more takes the lock a trigger would have taken (FOR KEY SHARE) on those

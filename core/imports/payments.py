@@ -12,17 +12,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.imports.bulk import (
-    ChunkWriter,
-    SeenKeys,
-    allocate_ids,
-    chunk_rows,
-    in_chunks,
-    insert_rows,
-    on_postgresql,
-    select_in,
-    update_by_id,
-)
+from core.imports import bulk
 from core.imports.columns import Layout, parse_row
 from core.imports.context import load_context
 from core.imports.problems import N_, BadValue, ImportReport, PaymentChanged, RowError
@@ -45,9 +35,9 @@ class PaymentImport:
 
     def run(self, rows: Iterable[tuple[int, Mapping[str, object]]]) -> None:
         """Validate and write the rows a chunk at a time, all in the caller's transaction."""
-        self.seen_keys = SeenKeys(self.session)
-        with ChunkWriter(self._chunk, background=on_postgresql(self.session)) as writer:
-            for chunk in in_chunks(rows, self.chunk_size or chunk_rows(self.session)):
+        self.seen_keys = bulk.SeenKeys(self.session)
+        with bulk.ChunkWriter(self._chunk, background=bulk.on_postgresql(self.session)) as writer:
+            for chunk in bulk.in_chunks(rows, self.chunk_size or bulk.chunk_rows(self.session)):
                 records: list[tuple[int, dict]] = []
                 seen: dict[tuple[str, str], int] = {}
                 errors_by_row: dict[int, list[RowError]] = {}
@@ -56,7 +46,9 @@ class PaymentImport:
                     values, errors = parse_row(number, raw, self.layout, self.ctx)
                     key = (values.get("ma_doi_tuong"), values.get("ky_chi_tra"))
                     if all(key) and key in seen:
-                        errors.append(RowError(number, self.layout.header("ma_doi_tuong"), BadValue(N_("Code «%(code)s» already has a row for %(period)s on row %(row)s."),
+                        errors.append(RowError(number, self.layout.header("ma_doi_tuong"),
+                                               BadValue(N_("Code «%(code)s» already has a row for %(period)s "
+                                                           "on row %(row)s."),
                             code=key[0], period=f"{key[1][5:]}/{key[1][:4]}", row=seen[key]).message()))
                     elif all(key):
                         seen[key] = number
@@ -74,7 +66,8 @@ class PaymentImport:
         for key, first in earlier.items():
             code, period = key.split("\x1f")
             number = seen[(code, period)]
-            errors_by_row.setdefault(number, []).append(RowError(number, self.layout.header("ma_doi_tuong"), BadValue(
+            errors_by_row.setdefault(number,
+                                     []).append(RowError(number, self.layout.header("ma_doi_tuong"), BadValue(
                 N_("Code «%(code)s» already has a row for %(period)s on row %(row)s."),
                 code=code, period=f"{period[5:]}/{period[:4]}", row=first).message()))
         if earlier:
@@ -85,14 +78,15 @@ class PaymentImport:
             self._write(records)
 
     def _write(self, records: list[tuple[int, dict]]) -> None:
-        beneficiaries = {row.code: row for row in select_in(
+        beneficiaries = {row.code: row for row in bulk.select_in(
             self.session,
-            select(Beneficiary.code, Beneficiary.id, Beneficiary.monthly_amount, Beneficiary.method, Beneficiary.provider),
+            select(Beneficiary.code, Beneficiary.id, Beneficiary.monthly_amount, Beneficiary.method,
+                   Beneficiary.provider),
             Beneficiary.code,
             [values["ma_doi_tuong"] for _, values in records],
         )}
         periods = sorted({values["ky_chi_tra"] for _, values in records})
-        existing = {(row.beneficiary_id, row.period): row for row in select_in(
+        existing = {(row.beneficiary_id, row.period): row for row in bulk.select_in(
             self.session,
             select(Payment.id, Payment.beneficiary_id, Payment.period, Payment.amount, Payment.status,
                    Payment.method, Payment.paid_on, Payment.transaction_id, Payment.note)
@@ -105,14 +99,21 @@ class PaymentImport:
         for number, values in records:
             beneficiary = beneficiaries.get(values["ma_doi_tuong"])
             if beneficiary is None:
-                self._error(number, "ma_doi_tuong", N_("No beneficiary has the code «%(code)s»."), code=values["ma_doi_tuong"])
+                self._error(number, "ma_doi_tuong", N_("No beneficiary has the code «%(code)s»."),
+                            code=values["ma_doi_tuong"])
                 continue
             current = existing.get((beneficiary.id, values["ky_chi_tra"]))
             change = self._changes(values, current)
             if current is None:
-                amount = values.get("so_tien") if values.get("so_tien") is not None else beneficiary.monthly_amount
+                amount = (
+                    values.get("so_tien") if values.get("so_tien") is not None else beneficiary.monthly_amount
+                )
                 if amount is None:
-                    self._error(number, "so_tien", N_("No amount: the file gives none and the beneficiary has no monthly amount."))
+                    self._error(
+                        number,
+                        "so_tien",
+                        N_("No amount: the file gives none and the beneficiary has no monthly amount."),
+                    )
                     continue
                 inserts.append({
                     "beneficiary_id": beneficiary.id, "period": values["ky_chi_tra"], "amount": amount,
@@ -128,11 +129,12 @@ class PaymentImport:
                 updates.append({"id": current.id, **change, "updated_at": self.now})
             else:
                 self.report.unchanged += 1
-        for payment_id, row in zip(allocate_ids(self.session, Payment, len(inserts)), inserts):
+        for payment_id, row in zip(bulk.allocate_ids(self.session, Payment, len(inserts)), inserts):
             row["id"] = payment_id
-            self.report.events.append(PaymentChanged(payment_id, row["beneficiary_id"], row["period"], None, row["status"]))
-        insert_rows(self.session, Payment, inserts)
-        update_by_id(self.session, Payment, updates)
+            self.report.events.append(PaymentChanged(payment_id, row["beneficiary_id"], row["period"], None,
+                                                     row["status"]))
+        bulk.insert_rows(self.session, Payment, inserts)
+        bulk.update_by_id(self.session, Payment, updates)
         self.report.created += len(inserts)
         self.report.updated += len(updates)
         logger.info("payments: %d new, %d changed", len(inserts), len(updates))

@@ -71,14 +71,16 @@ class PeopleSync:
         phones = [link.phone for w in wanted for link in w.links.values() if link]
         for identity_id, address, person_id, verified in select_in(
             self.session,
-            select(Identity.id, Identity.address, Identity.person_id, Identity.verified).where(Identity.kind == "phone"),
+            select(Identity.id, Identity.address, Identity.person_id,
+                   Identity.verified).where(Identity.kind == "phone"),
             Identity.address,
             phones,
         ):
             self.owner[address] = person_id
             self.identity_of[address] = (identity_id, verified)
         contacts, person_phones, person_names = self._existing(wanted)
-        self.file_phones = self.seen_phones.which(address for rows in person_phones.values() for _, address in rows)
+        self.file_phones = self.seen_phones.which(address for rows in person_phones.values() for _,
+                                                  address in rows)
         for item in wanted:
             self._plan(item, contacts.get(item.beneficiary_id, []), person_phones, person_names)
         self._write()
@@ -112,7 +114,9 @@ class PeopleSync:
         if link.phone in self.owner:
             return self.owner[link.phone]
         for contact in current:
-            same_person = slot == "self" or fold(person_names.get(contact.person_id) or "") == fold(link.name or "")
+            same_person = slot == "self" or fold(person_names.get(contact.person_id) or "") == fold(
+                link.name or ""
+            )
             if not same_person:
                 continue
             for index, (identity_id, address) in enumerate(person_phones.get(contact.person_id, [])):
@@ -139,7 +143,9 @@ class PeopleSync:
             for contact in existing:
                 if contact.role not in SLOT_ROLES[slot] or contact.removed_at is not None:
                     continue
-                if slot != "self" and fold(person_names.get(contact.person_id) or "") != fold(link.name or ""):
+                if slot != "self" and fold(person_names.get(contact.person_id) or "") != fold(
+                    link.name or ""
+                ):
                     continue
                 if any(address not in self.file_phones and address != link.phone
                        for _, address in person_phones.get(contact.person_id, [])):
@@ -165,7 +171,8 @@ class PeopleSync:
             if contact is None:
                 self.contact_inserts.append(self._contact_row(person, item.beneficiary_id, link))
             elif (contact.role, contact.relation, contact.removed_at) != (link.role, link.relation, None):
-                row = {"id": contact.id, "role": link.role, "relation": link.relation, "removed_at": None, "consent": True}
+                row = {"id": contact.id, "role": link.role, "relation": link.relation, "removed_at": None,
+                       "consent": True}
                 if contact.removed_at is not None:  # listed again: consent as on the officers' list
                     row.update(consent_at=self.now, consent_channel="import", consent_withdrawn_at=None,
                                consent_withdrawn_channel=None)
@@ -174,11 +181,13 @@ class PeopleSync:
         for contact in existing:
             if (contact.person_id not in desired and contact.source == "import" and contact.removed_at is None
                     and contact.role in managed_roles):
-                self.contact_updates.append({"id": contact.id, "removed_at": self.now, "consent_withdrawn_at": self.now,
+                self.contact_updates.append({"id": contact.id, "removed_at": self.now,
+                                             "consent_withdrawn_at": self.now,
                                              "consent_withdrawn_channel": "import"})
 
     def _contact_row(self, person: int, beneficiary_id: int, link: Link) -> dict:
-        return {"person_id": person, "beneficiary_id": beneficiary_id, "role": link.role, "relation": link.relation,
+        return {"person_id": person, "beneficiary_id": beneficiary_id, "role": link.role,
+                "relation": link.relation,
                 "source": "import", "consent": True, "consent_at": self.now, "consent_channel": "import",
                 "removed_at": None, "created_at": self.now}
 
@@ -207,4 +216,5 @@ class PeopleSync:
         insert_rows(self.session, Contact, self.contact_inserts)
         update_by_id(self.session, Contact, self.contact_updates)
         logger.info("people: %d new persons, %d moved numbers, %d new contacts, %d contact changes",
-                    len(self.new_persons), len(self.moved), len(self.contact_inserts), len(self.contact_updates))
+                    len(self.new_persons), len(self.moved), len(self.contact_inserts),
+                    len(self.contact_updates))

@@ -60,7 +60,8 @@ class RowError:
 
     def line(self, t: Translator | None = None) -> str:
         return (t or translator("vi"))._(
-            "Row %(row)s, column «%(column)s»: %(message)s", row=self.row, column=self.column, message=self.message
+            "Row %(row)s, column «%(column)s»: %(message)s", row=self.row, column=self.column,
+            message=self.message
         )
 
 
@@ -139,12 +140,14 @@ class ImportReport:
             values = {k: t._(v) if k in TRANSLATED_VALUES else v for k, v in values.items()}
             return "error", t._(msgid, **values)
         if self.rejected and not self.accepted:
-            return "error", t._("No row was imported: every row has a problem. Fix the rows below and import the "
+            return "error", t._("No row was imported: every row has a problem. Fix the rows below and import "
+                                "the "
                                 "file again.")
         if not self.total:
             return "warn", t._("The file has no rows under its header: nothing was imported.")
         if self.rejected:
-            return "warn", t._("Good rows were imported; the rows below were rejected. Fix them and import the file "
+            return "warn", t._("Good rows were imported; the rows below were rejected. Fix them and import "
+                               "the file "
                                "again.")
         return "ok", t._("Every row was imported.")
 

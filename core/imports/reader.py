@@ -35,8 +35,10 @@ _ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")  # a stream of password-p
 WORKBOOK_SUFFIXES = (".xls", ".xlsx", ".xlsm", ".ods")
 HEAD_BYTES = 1_000_000  # enough of a workbook's start to tell its format and whether it is encrypted
 HEADER_SCAN = 20
-UNREADABLE = N_("The file cannot be read: it must be a CSV, an Excel (.xlsx or .xls) or a LibreOffice (.ods) file.")
-PROTECTED = N_("The workbook is protected with a password. Remove the password in Excel (File > Info > Protect "
+UNREADABLE = N_("The file cannot be read: it must be a CSV, an Excel (.xlsx or .xls) or a LibreOffice (.ods) "
+                "file.")
+PROTECTED = N_("The workbook is protected with a password. Remove the password in Excel (File > Info > "
+               "Protect "
                "Workbook) and save it again.")
 
 
@@ -117,13 +119,15 @@ def refuse_legacy_headers(headers: list[str]) -> None:
 
     name = suspected_in_text(headers, is_vietnamese_header)
     if name == DOUBLE_UTF8:
-        raise ImportFileError(N_("The Vietnamese letters in this file were garbled by a wrong conversion (UTF-8 read "
+        raise ImportFileError(N_("The Vietnamese letters in this file were garbled by a wrong conversion "
+                                 "(UTF-8 read "
                                  "as Latin-1). Open the original file and save it again as «CSV UTF-8»."))
     if name:
         raise ImportFileError(LEGACY_MESSAGE, encoding=name)
 
 
-LEGACY_MESSAGE = N_("The file is written in the old %(encoding)s Vietnamese encoding. Convert it to Unicode (for example "
+LEGACY_MESSAGE = N_("The file is written in the old %(encoding)s Vietnamese encoding. Convert it to Unicode "
+                    "(for example "
                     "with Unikey's converter) or, in Excel, save it again as «CSV UTF-8».")
 
 
@@ -189,7 +193,8 @@ def _csv_lines(reader) -> Iterator[tuple[int, list]]:
             number += 1
             yield number, cells
     except csv.Error:
-        raise ImportFileError(N_("Row %(row)s cannot be read: a cell is far too long or a quote is not closed."),
+        raise ImportFileError(N_("Row %(row)s cannot be read: a cell is far too long or a quote is not "
+                                 "closed."),
                               row=number + 1) from None
 
 
@@ -255,7 +260,9 @@ def _checked_lines(text: io.TextIOWrapper) -> Iterator[str]:
             yield line
     except UnicodeDecodeError:
         logger.info("import file is not UTF-8 after its start")
-        raise ImportFileError(N_("The file is not UTF-8 text. In Excel, save it again as «CSV UTF-8».")) from None
+        raise ImportFileError(
+            N_("The file is not UTF-8 text. In Excel, save it again as «CSV UTF-8».")
+        ) from None
     finally:
         text.close()
 
@@ -278,7 +285,8 @@ def read_table(path_or_bytes: str | Path | bytes, filename: str | None = None) -
                 if len(data) == HEAD_BYTES and calamine_format(data, filename.lower()) is None:
                     data += handle.read()
         except OSError:
-            raise ImportFileError(N_("The file cannot be found or opened: %(name)s"), name=str(path)) from None
+            raise ImportFileError(N_("The file cannot be found or opened: %(name)s"),
+                                  name=str(path)) from None
     name = (filename or "").lower()
     if data.startswith(XLS_MAGIC) and _ENCRYPTED_MARK in data[:HEAD_BYTES]:
         raise ImportFileError(PROTECTED)

@@ -42,13 +42,15 @@ class ScheduleImport:
             key = (values.get("ma_xa"), values.get("ky_chi_tra"), start, values.get("dia_diem"))
             if all(key) and key in seen:
                 errors.append(RowError(number, self.layout.header("dia_diem"),
-                                       self._message(N_("The same schedule already appears on row %(row)s."), row=seen[key])))
+                                       self._message(N_("The same schedule already appears on row %(row)s."),
+                                                     row=seen[key])))
             elif all(key):
                 seen[key] = number
             if errors:
                 self.report.errors.extend(errors)
                 continue
-            record = {"unit_code": key[0], "period": key[1], "start_date": start, "place": key[3], "end_date": end}
+            record = {"unit_code": key[0], "period": key[1], "start_date": start, "place": key[3],
+                      "end_date": end}
             if self.layout.has("gio"):
                 record["hours"] = values.get("gio")
             if values.get("hinh_thuc"):
@@ -69,7 +71,8 @@ class ScheduleImport:
         inserts: list[dict] = []
         updates: list[dict] = []
         for record in records:
-            current = existing.get((record["unit_code"], record["period"], record["start_date"], record["place"]))
+            current = existing.get((record["unit_code"], record["period"], record["start_date"],
+                                    record["place"]))
             if current is None:
                 inserts.append({"method": "cash", "hours": None, **record, "created_at": self.now})
                 continue
@@ -82,7 +85,8 @@ class ScheduleImport:
         key_columns = ("unit_code", "period", "start_date", "place")
         ids = {tuple(found[1:]): found[0] for found in
                insert_returning(self.session, CashSchedule, inserts, "id", *key_columns)}
-        self.report.events.extend(ScheduleSet(ids[tuple(row[k] for k in key_columns)], row["unit_code"], row["period"])
+        self.report.events.extend(ScheduleSet(ids[tuple(row[k] for k in key_columns)], row["unit_code"],
+                                              row["period"])
                                   for row in inserts)
         update_by_id(self.session, CashSchedule, updates)
         self.report.created += len(inserts)

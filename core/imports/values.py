@@ -44,8 +44,10 @@ METHODS = {
 STATUSES = {
     "scheduled": "scheduled", "cho chi tra": "scheduled", "chua chi tra": "scheduled",
     "sent": "sent", "da chuyen": "sent", "da chuyen cho don vi chi tra": "sent", "da chuyen tien": "sent",
-    "paid": "paid", "da chi tra": "paid", "da nhan": "paid", "thanh cong": "paid", "chi tra thanh cong": "paid",
-    "failed": "failed", "khong thanh cong": "failed", "chi tra khong thanh cong": "failed", "that bai": "failed",
+    "paid": "paid", "da chi tra": "paid", "da nhan": "paid", "thanh cong": "paid",
+    "chi tra thanh cong": "paid",
+    "failed": "failed", "khong thanh cong": "failed", "chi tra khong thanh cong": "failed",
+    "that bai": "failed",
     "returned": "returned", "bi tra ve": "returned", "tra ve": "returned", "hoan tra": "returned",
     "on_hold": "on_hold", "on hold": "on_hold", "tam dung": "on_hold", "tam dung chi tra": "on_hold",
 }
@@ -62,7 +64,8 @@ def parse_text(text: str, limit: int) -> str:
     if len(value) > limit:
         raise BadValue(N_("Too long: at most %(limit)s characters."), limit=limit)
     if UNSAFE.search(value) or "\ufffd" in value:
-        raise BadValue(N_("The text contains invisible control characters or unreadable letters; type it again."))
+        raise BadValue(N_("The text contains invisible control characters or unreadable letters; type it "
+                          "again."))
     return value
 
 
@@ -76,7 +79,8 @@ def parse_amount(text: str) -> int:
     if digits is None or len(digits) > 12:
         raise BadValue(N_("«%(value)s» is not a valid amount (for example 750.000)."), value=text)
     if int(digits) > MAX_AMOUNT:
-        raise BadValue(N_("«%(value)s» is too large for an allowance (at most 100.000.000 đồng)."), value=text)
+        raise BadValue(N_("«%(value)s» is too large for an allowance (at most 100.000.000 đồng)."),
+                       value=text)
     return int(digits)
 
 
@@ -86,7 +90,12 @@ def parse_coefficient(text: str) -> Decimal:
         value = Decimal(text.strip().replace(",", "."))
     except InvalidOperation:
         value = None
-    if value is None or not value.is_finite() or not 0 < value < 100 or value != value.quantize(Decimal("0.01")):
+    if (
+        value is None
+        or not value.is_finite()
+        or not 0 < value < 100
+        or value != value.quantize(Decimal("0.01"))
+    ):
         raise BadValue(N_("«%(value)s» is not a valid coefficient (for example 1,5)."), value=text)
     return value.quantize(Decimal("0.01"))
 
@@ -139,7 +148,8 @@ def parse_period(text: str) -> str:
     elif day := _date_or_none(text.strip()):
         year, month = day.year, day.month
     if year is None or not 1 <= month <= 12 or not 2000 <= year <= 2100:
-        raise BadValue(N_("«%(value)s» is not a valid payment period (MM/YYYY, for example 11/2026)."), value=text)
+        raise BadValue(N_("«%(value)s» is not a valid payment period (MM/YYYY, for example 11/2026)."),
+                       value=text)
     return f"{year:04d}-{month:02d}"
 
 
@@ -164,13 +174,15 @@ def parse_method(text: str) -> str:
         return "ewallet"
     if key not in METHODS and key.startswith(("tai khoan", "ngan hang", "the ")):
         return "account"
-    return _lookup(METHODS, text, N_("«%(value)s» is not a payment method (Tiền mặt, Tài khoản or Ví điện tử)."))
+    return _lookup(METHODS, text,
+                   N_("«%(value)s» is not a payment method (Tiền mặt, Tài khoản or Ví điện tử)."))
 
 
 def parse_status(text: str) -> str:
     return _lookup(
         STATUSES, text,
-        N_("«%(value)s» is not a payment status (Chờ chi trả, Đã chuyển, Đã chi trả, Không thành công, Bị trả về, Tạm dừng)."),
+        N_("«%(value)s» is not a payment status (Chờ chi trả, Đã chuyển, Đã chi trả, Không thành công, Bị "
+           "trả về, Tạm dừng)."),
     )
 
 

@@ -79,7 +79,8 @@ def read_calamine(source: Path | bytes, suffix: str) -> Table:
         raise ImportFileError(PROTECTED) from None
     except Exception as exc:  # noqa: BLE001 - calamine's errors (CalamineError, XmlError, ZipError…) alike
         logger.info("cannot open %s workbook: %s: %s", suffix, type(exc).__name__, exc)
-        raise ImportFileError(N_("The %(format)s file is damaged and cannot be read. Open it in Excel or LibreOffice "
+        raise ImportFileError(N_("The %(format)s file is damaged and cannot be read. Open it in Excel or "
+                                 "LibreOffice "
                                  "and save it again."), format=suffix) from None
     return _sheet_table(_guarded_rows(sheet.iter_rows), workbook.close)
 
@@ -125,5 +126,6 @@ def _guarded_rows(iter_rows) -> Iterator[tuple[int, list]]:
         raise
     except Exception as exc:  # noqa: BLE001 - as in read_xlsx
         logger.info("workbook damaged after row %s: %s: %s", number, type(exc).__name__, exc)
-        raise ImportFileError(N_("The workbook is damaged from row %(row)s on. Open it in Excel and save it again."),
+        raise ImportFileError(N_("The workbook is damaged from row %(row)s on. Open it in Excel and save it "
+                                 "again."),
                               row=number + 1) from None

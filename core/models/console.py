@@ -24,7 +24,8 @@ class Officer(Base):
     role: Mapped[str] = mapped_column(String(12))  # commune / province
     unit_code: Mapped[str | None] = mapped_column(ForeignKey("units.code"))
     active: Mapped[bool] = mapped_column(default=True)
-    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")  # carried in the cookie; +1 ends all
+    # Carried in the cookie; +1 ends all
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -9,7 +9,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from core.models.base import Base, utcnow
 
-OUTBOX_STATUSES = ("queued", "sending", "sent", "delivered", "failed", "dead", "cancelled")  # cancelled: erased
+# Cancelled: erased
+OUTBOX_STATUSES = ("queued", "sending", "sent", "delivered", "failed", "dead", "cancelled")
 # Lower number goes first: a waiting person before notifications before bulk announcements.
 PRIORITY_REPLY, PRIORITY_OTP, PRIORITY_NOTIFICATION, PRIORITY_BULK = 0, 0, 5, 9
 
@@ -20,7 +21,7 @@ class OutboxMessage(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     idempotency_key: Mapped[str] = mapped_column(String(160), unique=True)
-    channel: Mapped[str] = mapped_column(String(10))  # sms / telegram / zalo
+    channel: Mapped[str] = mapped_column(String(10))  # sms / telegram / zalo / zns
     address: Mapped[str] = mapped_column(String(64))
     text: Mapped[str] = mapped_column(Text)
     buttons: Mapped[dict | None] = mapped_column(JSON)  # a chat reply's keyboard (bot.keyboards), None for plain text
@@ -32,9 +33,12 @@ class OutboxMessage(Base):
     provider_id: Mapped[str | None] = mapped_column(String(128), index=True)
     last_error: Mapped[str | None] = mapped_column(Text)
     person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"), index=True)
-    beneficiary_id: Mapped[int | None] = mapped_column(ForeignKey("beneficiaries.id", ondelete="SET NULL"), index=True)
+    beneficiary_id: Mapped[int | None] = mapped_column(ForeignKey("beneficiaries.id", ondelete="SET NULL"),
+                                                       index=True)
     payment_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id", ondelete="SET NULL"), index=True)
     ref: Mapped[str | None] = mapped_column(String(60), index=True)  # e.g. "broadcast:12"
+    topic: Mapped[str | None] = mapped_column(String(30), index=True)  # core.notify.channels.TOPICS
+    template_data: Mapped[str | None] = mapped_column(Text)  # zns: JSON {"template_id", "template_data"}
     fallback_of: Mapped[int | None] = mapped_column(ForeignKey("outbox.id", ondelete="SET NULL"), index=True)
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     claimed_until: Mapped[datetime | None]

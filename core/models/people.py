@@ -51,7 +51,8 @@ class Beneficiary(Base):
     categories: Mapped[list["BeneficiaryCategory"]] = relationship(
         back_populates="beneficiary", cascade="all, delete-orphan", lazy="selectin"
     )
-    contacts: Mapped[list["Contact"]] = relationship(back_populates="beneficiary", cascade="all, delete-orphan")
+    contacts: Mapped[list["Contact"]] = relationship(back_populates="beneficiary",
+                                                     cascade="all, delete-orphan")
 
     @property
     def category_codes(self) -> list[str]:
@@ -61,7 +62,8 @@ class Beneficiary(Base):
 class BeneficiaryCategory(Base):
     __tablename__ = "beneficiary_categories"
 
-    beneficiary_id: Mapped[int] = mapped_column(ForeignKey("beneficiaries.id", ondelete="CASCADE"), primary_key=True)
+    beneficiary_id: Mapped[int] = mapped_column(ForeignKey("beneficiaries.id", ondelete="CASCADE"),
+                                                primary_key=True)
     category_code: Mapped[str] = mapped_column(ForeignKey("categories.code"), primary_key=True)
 
     beneficiary: Mapped[Beneficiary] = relationship(back_populates="categories")
@@ -93,7 +95,8 @@ class Identity(Base):
     verified: Mapped[bool] = mapped_column(default=False)
     verified_at: Mapped[datetime | None]
     verified_by: Mapped[str | None] = mapped_column(String(30))  # on_file / contact_share / otp
-    opted_out: Mapped[bool] = mapped_column(default=False)  # this channel only (Zalo unfollow, Telegram block)
+    # This channel only (Zalo unfollow, Telegram block)
+    opted_out: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     person: Mapped[Person] = relationship(back_populates="identities")
@@ -116,8 +119,10 @@ class Contact(Base):
     source: Mapped[str] = mapped_column(String(20), default="import")  # import / registration / officer
     consent: Mapped[bool] = mapped_column(default=False)
     consent_at: Mapped[datetime | None]
-    consent_channel: Mapped[str | None] = mapped_column(String(20))  # sms / ussd / telegram / zalo / console / import
-    consent_withdrawn_at: Mapped[datetime | None]  # the link was ended (guardian removed, by whom: the audit log)
+    # Sms / ussd / telegram / zalo / console / import
+    consent_channel: Mapped[str | None] = mapped_column(String(20))
+    # The link was ended (guardian removed, by whom: the audit log)
+    consent_withdrawn_at: Mapped[datetime | None]
     consent_withdrawn_channel: Mapped[str | None] = mapped_column(String(20))
     removed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

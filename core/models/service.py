@@ -17,7 +17,8 @@ class Complaint(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str | None] = mapped_column(String(20), unique=True)  # PA-2026-000123
-    beneficiary_id: Mapped[int | None] = mapped_column(ForeignKey("beneficiaries.id", ondelete="SET NULL"), index=True)
+    beneficiary_id: Mapped[int | None] = mapped_column(ForeignKey("beneficiaries.id", ondelete="SET NULL"),
+                                                       index=True)
     person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
     unit_code: Mapped[str | None] = mapped_column(ForeignKey("units.code"), index=True)
     category: Mapped[str] = mapped_column(String(30))  # not_received, short_paid, fees, scam, change, other

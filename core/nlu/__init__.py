@@ -12,22 +12,32 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 from core.nlu.fuzzy import ENGLISH_WORDS, vietnamese_syllables
 from core.nlu.keywords import parse_keyword
 from core.nlu.language import requested_language
+from core.nlu.lexicon import (
+    Explanation,
+    Lexicon,
+    compile_lexicon,
+    matched_rules,
+    read_rules,
+    rule_files,
+)
 from core.nlu.normalize import Normalized, Normalizer, ends_with
-from core.nlu.periods import extract_period
-from core.nlu.scoring import Lexicon, compile_lexicon, decide, matched_phrases, score
-from core.nlu.slots import extract_slots
+from core.nlu.periods import asked_month
+from core.nlu.scoring import decide, matched_phrases, score
+from core.nlu.slots import PHONE, extract_slots
+from core.nlu.unsure import choices_for
 
 logger = logging.getLogger(__name__)
 
 INTENTS = ("greeting", "thanks", "help", "payment_status", "payment_schedule", "payment_amount",
            "payment_history", "payment_method", "eligibility", "register", "report_change", "complaint",
            "contact_officer", "stop", "change_language", "unknown")
-__all__ = ["INTENTS", "Parse", "parse"]
+PAYMENT_INTENTS = ("payment_status", "payment_schedule", "payment_amount", "payment_history",
+                   "payment_method")
+__all__ = ["INTENTS", "Explanation", "Parse", "explain", "parse"]
 
 
 @dataclass(frozen=True)
@@ -36,24 +46,33 @@ class Parse:
     slots: dict[str, str]  # period, beneficiary_code, dob, national_id, phone (E.164), language
     confidence: float  # 0..1
     elsewhere: bool = False  # "unknown" because it is another office's business (pensions, BHYT …)
+    choices: tuple[str, ...] = ()  # unsure: the likely meanings to offer, best first (core.nlu.unsure)
+    topic: str | None = None  # out of scope or unsure: what else it may be about (papers, health, other_aid)
 
 
 OPENERS = frozenset(("xin", "cho", "muon", "phep", "em", "toi", "minh", "con", "chau", "giup"))
 PAST = frozenset(("thang", "truoc", "nam", "do", "xua", "nay", "ay"))  # "hồi tháng 8": back then, not "hỏi"
 ASKED_BONUS = 0.5
-_OPENER = re.compile(rf"\b(?:{'|'.join(OPENERS)})\s+hoi\b(?!\s+(?:{'|'.join(PAST)})\b)")  # _after_opener, on text
+REFUSALS = {("khong", "can"), ("chang", "can"), ("khoi", "can"), ("chua", "can"), ("no", "need"),
+            ("don", "t")}
+WANTED = frozenset(("only", "just"))  # "không cần X, chỉ cần Y": Y is the question
+WANTED_AFTER_CHI = {("can",), ("la",), ("muon",), ("hoi",), ("xin",)}
+# _after_opener, on text
+_OPENER = re.compile(rf"\b(?:{'|'.join(OPENERS)})\s+hoi\b(?!\s+(?:{'|'.join(PAST)})\b)")
+TOPICS = {"__papers": "papers", "__health": "health", "__aid": "other_aid"}  # tags of rules/shared.txt
+OUT_OF_SCOPE = frozenset((*TOPICS, "__places", "__chat", "__wrong"))  # count unless this allowance is named
 OTHER_PROGRAMME = 5.0  # pensions, war veterans' pay, flood relief … named without this allowance
+TOPIC_DAMPING = 0.5  # what in-scope words weigh in a message about another topic
 _ASKED_CHUA = re.compile(r"\bchua(?:\s+(?:roi|vay|rua|a|ha|o|nhi|he|hi|nghe|ne)){0,2}\s*[,.;!?]")
-QUESTION_WORDS = frozenset(("nhieu", "may", "sao", "gi", "nao", "dau", "khi", "ai"))  # and a closing chưa/không
-RULE_FILES = sorted(Path(__file__).resolve().parent.glob("rules_*.txt"))
+QUESTION_WORDS = frozenset(("nhieu", "may", "sao", "gi", "nao", "dau", "khi", "ai",
+                            "nghi"))  # and a closing chưa/không; "đề nghị" asks in a letter
 
 
 def _build() -> tuple[Normalizer, Lexicon]:
     """Rules are normalised like messages; the real normaliser then knows their words for typo fixes."""
     protected = vietnamese_syllables() | ENGLISH_WORDS
     bootstrap = Normalizer(set(), protected)  # the same words kept unfolded ("all", "cccd") as in messages
-    texts = [path.read_text(encoding="utf-8") for path in RULE_FILES]
-    lexicon = compile_lexicon(texts, lambda phrase: bootstrap.normalize(phrase).tokens)
+    lexicon = compile_lexicon(read_rules(rule_files(), lambda phrase: bootstrap.normalize(phrase).tokens))
     return Normalizer(set(lexicon.vocabulary), protected, lexicon.prefixes), lexicon
 
 
@@ -70,24 +89,32 @@ def parse(text: str, today: date) -> Parse:
         intent, keyword_slots = keyword
         slots.update(keyword_slots)
         return Parse(intent, slots, 0.99)
-    period = _period(norm, today)
+    period, only_a_day, asked_at = _period(norm, today)
     if period:
         slots["period"] = period
     asking = norm.question or not QUESTION_WORDS.isdisjoint(norm.tokens) \
         or ends_with(norm.tokens, "chua") or ends_with(norm.tokens, "khong")
-    scores, elsewhere = _scores(norm, slots, today)
+    seen: list = []
+    scores, elsewhere = _scores(norm, slots, today, seen, asked_at)
     intent, confidence = decide(scores, asking)
-    if intent == "payment_amount" and slots.get("period") == today.strftime("%Y-%m"):
-        del slots["period"]  # "why so little this month": the current month is the default, not a query
     if intent == "unknown" and not norm.tokens:
         confidence = 0.9
     if intent == "change_language":
         slots["language"] = requested_language(norm.tokens)
-    return Parse(intent, slots, confidence, elsewhere=intent == "unknown" and elsewhere)
+    if only_a_day and intent not in PAYMENT_INTENTS:
+        slots.pop("period", None)  # "mất ngày 28/11", "chuyển từ 15/11/2026": a day, not a payment month
+    elsewhere = intent == "unknown" and elsewhere
+    choices = choices_for(scores, intent, elsewhere, "beneficiary_code" in slots)
+    topic = next((TOPICS[tag] for tag in TOPICS if tag in seen[0]), None) \
+        if (intent == "unknown" or choices) and not elsewhere else None
+    return Parse(intent, slots, confidence, elsewhere=elsewhere, choices=choices, topic=topic)
 
 
-def _scores(norm: Normalized, slots: dict[str, str], today: date) -> tuple[dict[str, float], bool]:
-    """Per-intent scores, and whether the message is about another office's money."""
+def _scores(norm: Normalized, slots: dict[str, str], today: date, seen: list | None = None,
+            asked_at: int | None = None) -> tuple[dict[str, float], bool]:
+    """Per-intent scores, and whether the message is about another office's money. `seen`, when
+    given, receives the phrases found in the whole message and in the question after "xin hỏi"
+    (or, of several months, from the one asked about: "tháng 10 lãnh rồi, còn tháng 11 …")."""
     virtual = []
     if ends_with(_without_trailing_code(norm.tokens), "chua") or _ASKED_CHUA.search(norm.folded):
         virtual.append("__qchua")  # "… về chưa" or "… về chưa, mà …": has it happened yet?
@@ -98,18 +125,45 @@ def _scores(norm: Normalized, slots: dict[str, str], today: date) -> tuple[dict[
         virtual.append("__code")
     if "phone" in slots:
         virtual.append("__phone")
-    found = matched_phrases(_LEXICON, norm.tokens, virtual)
+        if len(PHONE.findall(norm.folded)) > 1:
+            virtual.append("__phones")  # "0905123456 -> 0779123456": a new number
+    tokens = _without_refused(norm)
+    found = matched_phrases(_LEXICON, tokens, virtual)
     scores = score(_LEXICON, found)
     elsewhere = "__other" in found and "__ours" not in found
-    if elsewhere:  # "lương hưu tháng 12 có tăng không": another office's money
-        scores["unknown"] = scores.get("unknown", 0.0) + OTHER_PROGRAMME
-    asked = _after_opener(norm.tokens)
+    topics = OUT_OF_SCOPE.intersection(found)
+    anchored = "__ours" in found or "period" in slots and topics != {"__aid"} \
+        or "__money" in found and not topics & {"__aid", "__papers"}  # "tách thửa mất bao nhiêu tiền"
+    if topics & TOPICS.keys() and not anchored:  # "thủ tục kết hôn": procedure words count for ours only
+        scores = {intent: value * TOPIC_DAMPING for intent, value in scores.items()}
+    if elsewhere or (topics and not anchored):
+        scores["unknown"] = scores.get("unknown", 0.0) + OTHER_PROGRAMME  # another office's money or business
+    asked = _after_opener(tokens)
+    if not asked and asked_at:
+        asked = _NORMALIZER.normalize(norm.lower[asked_at:]).tokens
+    asked_found = matched_phrases(_LEXICON, asked, virtual) if asked else set()
     if asked:  # "Kính gửi cán bộ, tôi là con ông Thành … xin hỏi tiền tháng 10 đã chi chưa"
-        for intent, value in score(_LEXICON, matched_phrases(_LEXICON, asked, virtual)).items():
+        for intent, value in score(_LEXICON, asked_found).items():
             scores[intent] = scores.get(intent, 0.0) + ASKED_BONUS * value
+    if seen is not None:
+        seen.extend((found, asked_found))
     if future and scores.get("payment_status"):
         scores["payment_status"] -= 1.0
     return scores, elsewhere
+
+
+def _without_refused(norm: Normalized) -> tuple[str, ...]:
+    """"Không cần lịch sử, chỉ cần biết …", "đừng dừng tin nhắn, chỉ là đổi số": what is refused
+    before "chỉ / only / just" is blanked out, so that only what is wanted counts."""
+    tokens = norm.tokens
+    for i in range(len(tokens) - 1):
+        pair = tokens[i:i + 2]
+        if pair in REFUSALS or (tokens[i] == "dung" and "đừng" in norm.lower):
+            end = next((j for j in range(i + 1, len(tokens)) if tokens[j] in WANTED
+                        or tokens[j] == "chi" and tokens[j + 1:j + 2] in WANTED_AFTER_CHI), None)
+            if end is not None:
+                return tokens[:i] + ("_",) * (end - i) + tokens[end:]
+    return tokens
 
 
 def _after_opener(tokens: tuple[str, ...]) -> tuple[str, ...]:
@@ -121,17 +175,11 @@ def _after_opener(tokens: tuple[str, ...]) -> tuple[str, ...]:
     return ()
 
 
-def _period(norm: Normalized, today: date) -> str | None:
-    """The month asked about: the first one named, or, when a month is named after the last
-    "xin hỏi", that one ("cháu tròn 4 tuổi vào tháng 12, xin hỏi từ tháng 1 …" asks about January)."""
-    period = extract_period(norm.lower, norm.folded, today)
-    if period is None:
-        return None
+def _period(norm: Normalized, today: date) -> tuple[str | None, bool, int | None]:
+    """The month asked about (core.nlu.periods.asked_month); a month named after the last
+    "xin hỏi" is the question's ("cháu tròn 4 tuổi vào tháng 12, xin hỏi từ tháng 1 …")."""
     openers = list(_OPENER.finditer(norm.folded))
-    if not openers:
-        return period
-    start = openers[-1].end()
-    return extract_period(norm.lower[start:], norm.folded[start:], today) or period
+    return asked_month(norm.lower, norm.folded, today, openers[-1].end() if openers else 0)
 
 
 def _without_trailing_code(tokens: tuple[str, ...]) -> tuple[str, ...]:
@@ -143,11 +191,16 @@ def _without_trailing_code(tokens: tuple[str, ...]) -> tuple[str, ...]:
     return tokens
 
 
-def explain(text: str, today: date) -> tuple[tuple[str, ...], dict[str, float]]:
-    """The tokens and per-intent scores behind a parse, for tuning and test failure reports."""
+def explain(text: str, today: date) -> Explanation:
+    """Why a message reads as it does: its tokens, the per-intent scores, and each matched rule
+    with its file and line (`print(explain("tiền về chưa", date.today()))`)."""
     norm = _NORMALIZER.normalize(text)
     slots = extract_slots(norm.folded, today)
-    period = _period(norm, today)
+    period, _only_a_day, asked_at = _period(norm, today)
     if period:
         slots["period"] = period
-    return norm.tokens, _scores(norm, slots, today)[0]
+    seen: list = []
+    scores, _elsewhere = _scores(norm, slots, today, seen, asked_at)
+    found, asked_found = seen
+    return Explanation(norm.tokens, scores, matched_rules(_LEXICON, found),
+                       matched_rules(_LEXICON, asked_found, ASKED_BONUS))

@@ -28,7 +28,12 @@ def _within_one_edit(a: str, b: str) -> bool:
         diff = [i for i in range(la) if a[i] != b[i]]
         if len(diff) == 1:
             return True
-        return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+        return (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
+        )
     if la > lb:
         a, b = b, a
     return any(b[:i] + b[i + 1:] == a for i in range(len(b)))
@@ -78,13 +83,20 @@ class Corrector:
         logger.debug("typo %s -> %s", word, candidates[0])
         return candidates[0]
 
-    def in_context(self, tokens: tuple[str, ...], phrases: frozenset[str], marked: list[bool]) -> tuple[str, ...]:
+    def in_context(self, tokens: tuple[str, ...], phrases: frozenset[str], marked: list[bool]) -> tuple[str,
+                                                                                                        ...]:
         """Fix slips that spell another real word ("teng anh", "bao nieu", "hung dan"): a word the
         rules do not know, typed without diacritics, becomes a known word one edit away when that
         makes a known phrase with its neighbour."""
         fixed = list(tokens)
         for i, word in enumerate(tokens):
-            if marked[i] or word in self._vocabulary or len(word) < 3 or len(word) > MAX_LENGTH or not word.isalpha():
+            if (
+                marked[i]
+                or word in self._vocabulary
+                or len(word) < 3
+                or len(word) > MAX_LENGTH
+                or not word.isalpha()
+            ):
                 continue
             if i and tokens[i - 1] in PLACE_TITLES:
                 continue  # a place's name ("phường Thủy Xuân"), not a slip for "phương thức"
@@ -98,7 +110,11 @@ class Corrector:
                 continue
             before = fixed[i - 1] + " " if i else ""
             after = " " + tokens[i + 1] if i + 1 < len(tokens) else ""
-            fits = [c for c in neighbours if (before and before + c in phrases) or (after and c + after in phrases)]
+            fits = [
+                c
+                for c in neighbours
+                if (before and before + c in phrases) or (after and c + after in phrases)
+            ]
             if len(fits) == 1:
                 fixed[i] = fits[0]
         return tuple(fixed)
@@ -117,6 +133,21 @@ _RHYMES = (
 )
 
 
+def _spelt_right(onset: str, rhyme: str) -> bool:
+    """Vietnamese spelling: "ghe", "nghe", "ke", never "ge", "nge", "ce", "ka"."""
+    front = rhyme[:1] in ("e", "i", "y")
+    if onset in ("g", "ng", "c"):
+        return not front or onset == "g" and rhyme.startswith("i")  # "gi…" is its own onset
+    if onset in ("gh", "ngh", "k"):
+        return front
+    return True
+
+
+# Every syllable of two letters or more, spelt as Vietnamese is: for words typed without spaces.
+SYLLABLES = frozenset(onset + rhyme for onset in _ONSETS for rhyme in _RHYMES
+                      if len(onset + rhyme) >= 2 and _spelt_right(onset, rhyme))
+
+
 def vietnamese_syllables() -> set[str]:
     """Every plausible Vietnamese syllable, folded: real words that must not be 'corrected'."""
     return {onset + rhyme for onset in _ONSETS for rhyme in _RHYMES if len(onset + rhyme) >= MIN_LENGTH - 1}
@@ -124,12 +155,16 @@ def vietnamese_syllables() -> set[str]:
 
 # Everyday English the typo fixer must leave alone ("phone" is not a misspelt "phong").
 ENGLISH_WORDS = frozenset((
-    "about", "account", "address", "again", "all", "allowance", "also", "alone", "amount", "another", "anyone",
-    "anything", "apply", "april", "arrive", "arrived", "asking", "august", "back", "bank", "been", "before", "bill",
+    "about", "account", "address", "again", "all", "allowance", "also", "alone", "amount", "another",
+    "anyone",
+    "anything", "apply", "april", "arrive", "arrived", "asking", "august", "back", "bank", "been", "before",
+    "bill",
     "being", "below", "block", "blocked", "called", "calling", "cancel", "cannot", "card", "cards", "cash",
-    "change", "changed", "charge", "charged", "cheat", "call", "collect", "come", "coming", "contact", "could",
+    "change", "changed", "charge", "charged", "cheat", "call", "collect", "come", "coming", "contact",
+    "could",
     "daughter", "dead", "death", "december", "did", "didn", "does", "done", "dont", "down", "each",
-    "eligible", "else", "email", "english", "every", "father", "february", "fee", "fees", "feel", "find", "fine", "free", "full",
+    "eligible", "else", "email", "english", "every", "father", "february", "fee", "fees", "feel", "find",
+    "fine", "free", "full",
     "first", "for", "from", "gave", "getting", "give", "given", "going", "good", "grandfather",
     "grandmother", "great", "guardian", "have", "hello", "help", "here", "history", "home", "house",
     "hours", "how", "husband", "information", "into", "january", "july", "june", "just", "know", "last",
@@ -137,12 +172,14 @@ ENGLISH_WORDS = frozenset((
     "money", "month", "monthly", "more", "most", "moved", "much", "need", "needs", "never", "news", "next",
     "none", "not", "notify", "november", "number", "october", "office", "officer", "only", "open", "other",
     "paid", "password", "passed", "payment", "payments", "people", "person", "phone", "please", "pocket",
-    "previous", "problem", "question", "quit", "receive", "received", "reply", "right", "same", "scam", "see", "seen", "sent",
+    "previous", "problem", "question", "quit", "receive", "received", "reply", "right", "same", "scam",
+    "see", "seen", "sent",
     "send", "sending", "september", "should", "show", "since", "small", "smaller", "some", "someone",
     "something", "soon", "sorry", "speak", "start", "statement", "still", "stole", "stolen", "stop",
     "subscribe", "sure", "switch", "take", "talk", "tell", "than", "thank", "thanks", "that", "their",
     "them", "then", "there", "these", "they", "thing", "this", "those", "time", "today", "told", "transfer",
-    "transferred", "update", "updates", "usually", "very", "vietnamese", "wait", "wallet", "want", "week", "well",
+    "transferred", "update", "updates", "usually", "very", "vietnamese", "wait", "wallet", "want", "week",
+    "well",
     "were", "what", "when", "where", "which", "while", "who", "whom", "whose", "why", "will", "wife",
     "with", "withdraw", "without", "work", "would", "wrong", "year", "yesterday", "your",
 ))

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from core.nlu.fuzzy import Corrector
+from core.nlu.fuzzy import SYLLABLES, Corrector
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +35,8 @@ _AMOUNT = re.compile(r"\d{1,3}(?:[.,]\d{3})+(?:d|vnd)?|\d+k")
 _REPEATS = re.compile(r"([a-z])\1{2,}|([a-np-tv-z])\2")  # keep the "uu" of cứu/hưu, the "oo" of xoong
 _MONTH_TOKEN = re.compile(r"(?:t|th|thg|thang)(\d{1,2})")
 _HOUR_TOKEN = re.compile(r"\d{1,2}h\d{0,2}")
+_GLUED_NUMBER = re.compile(r"([a-z]{4,}?)(\d{1,2})")  # "tienthang12"
+MIN_GLUED = 6  # shorter unknown words are typos, not words typed without spaces
 
 # Spelled out whatever the diacritics (keys are folded, after repeated letters are collapsed).
 ALWAYS = {
@@ -47,14 +49,16 @@ ALWAYS = {
     "vs": "voi", "ng": "nguoi", "sdt": "so dien thoai", "dthoai": "dien thoai",
     "bit": "biet", "mun": "muon", "ntn": "the nao", "bh": "bay gio", "bg": "bay gio",
     "wa": "qua", "cx": "cung", "ni": "nay", "ki": "ky", "dky": "dang ky",
-    "dangky": "dang ky", "dangki": "dang ky", "thg": "thang", "th": "thang", "ck": "chuyen khoan", "nv": "nhan vien",
+    "dangky": "dang ky", "dangki": "dang ky", "thg": "thang", "th": "thang", "ck": "chuyen khoan",
+    "nv": "nhan vien",
     "cb": "can bo", "ubnd": "uy ban", "ub": "uy ban", "mk": "mat khau", "mik": "minh", "mn": "moi nguoi",
     "ak": "a", "ah": "a", "uh": "u", "oke": "ok", "okie": "ok", "okay": "ok", "oki": "ok",
     "thanks": "thanks", "thank": "thanks", "tks": "thanks", "thx": "thanks", "tnx": "thanks",
     "khoong": "khong", "gium": "giup", "giumg": "giup", "dum": "giup",
     "ad": "admin", "hdan": "huong dan", "hd": "huong dan", "lsu": "lich su",
     "tb": "thong bao", "cccd": "cccd",
-    "tui": "toi", "ib": "nhan tin", "sms": "tin nhan", "bhxh": "bao hiem", "tr": "trieu", "trc": "truoc", "hdsd": "huong dan su dung",
+    "tui": "toi", "ib": "nhan tin", "sms": "tin nhan", "bhxh": "bao hiem", "tr": "trieu", "trc": "truoc",
+    "hdsd": "huong dan su dung",
 }
 # Spelled out only when typed without any diacritics (the diacritic forms mean other words).
 BARE = {"vo": "vao", "rua": "vay", "lanh": "nhan", "hong": "khong", "rang": "sao"}
@@ -66,7 +70,8 @@ MARKED = {
     "mần": "lam", "răng": "sao", "đt": "dien thoai", "dừng": "ngung", "chị": "chij", "hỉ": "nhi",
     "nỏ": "khong", "bão": "bao lut",  # Huế "nỏ" is "không"; "bão" with its mark is only a storm
 }
-GI_BEFORE = {"ten", "lam", "cai", "vi", "de", "may", "la", "noi", "hoi", "nhan", "muon", "co", "duoc", "nhung"}
+GI_BEFORE = {"ten", "lam", "cai", "vi", "de", "may", "la", "noi", "hoi", "nhan", "muon", "co", "duoc",
+             "nhung"}
 HELLO = {"hi", "chao", "hello", "alo", "helo"}
 GI_AFTER = {"vay", "the", "do", "roi", "ha", "he", "hi", "a", "nua", "het", "ca"}
 DK_REGISTER_AFTER = {"nhan", "tin", "thong", "so", "cho", "lai", "dich", "theo", "lam", "nguoi",
@@ -119,10 +124,14 @@ class Normalizer:
                 out = "thang #"
             elif _HOUR_TOKEN.fullmatch(folded):
                 out = "# gio"
+            elif (glued := _GLUED_NUMBER.fullmatch(folded)) and (pieces := split_glued(glued.group(1))):
+                out = " ".join(pieces) + " #"
             elif any(c.isdigit() for c in folded):
                 out = "#"
             else:
                 out = self._corrector.correct(folded)
+                if out == folded and len(folded) >= MIN_GLUED and not self._corrector.knows(folded):
+                    out = " ".join(split_glued(folded) or (folded,))
         result = tuple(out.split())
         if len(self._cache) > 50000:
             self._cache.clear()
@@ -147,9 +156,18 @@ class Normalizer:
                 expanded = ("nhieu",)
             elif raw == "bn" and tokens[-1:] and tokens[-1] in HELLO:
                 expanded = ("ban",)  # "hi bn": a friend, not "bao nhiêu"
-            elif expanded == ("ngan",) and index and (raws[index - 1].isdigit() or tokens[-1:] in (["tram"], ["chuc"], ["muoi"])):
+            elif (
+                expanded == ("ngan",)
+                and index
+                and (raws[index - 1].isdigit() or tokens[-1:] in (["tram"], ["chuc"], ["muoi"]))
+            ):
                 expanded = ("nghin",)
-            elif raw == "tang" and (index and raws[index - 1].isdigit() or raws[index + 1:index + 2] and raws[index + 1].isdigit()):
+            elif raw == "tang" and (
+                index
+                and raws[index - 1].isdigit()
+                or raws[index + 1 : index + 2]
+                and raws[index + 1].isdigit()
+            ):
                 expanded = ("thang",)  # "2 tang", "tang 12": "tháng" without its h (not "tăng")
             elif expanded == ("hi",) and tokens:
                 expanded = ("nhi",)
@@ -160,8 +178,28 @@ class Normalizer:
             marked.extend([not raw.isascii()] * len(expanded))
             if tokens[-3:] == ["nhu", "the", "nao"]:
                 del tokens[-3], marked[-3]  # "như thế nào" asks what "thế nào" asks
-        fixed = self._corrector.in_context(tuple(tokens), self._phrases, marked) if self._phrases else tuple(tokens)
+        fixed = self._corrector.in_context(tuple(tokens), self._phrases,
+                                           marked) if self._phrases else tuple(tokens)
         return Normalized(lower, folded, fixed, "?" in text)
+
+
+def split_glued(word: str) -> tuple[str, ...] | None:
+    """'phattienmat' -> ('phat', 'tien', 'mat'): words typed without spaces, when the whole is
+    two or more Vietnamese syllables (the fewest), each spelt out as a typed word would be."""
+    count = len(word)
+    best: list[tuple[str, ...] | None] = [None] * (count + 1)
+    best[0] = ()
+    for start in range(count):
+        if best[start] is None:
+            continue
+        for end in range(start + 2, min(count, start + 7) + 1):
+            piece = word[start:end]
+            if piece in SYLLABLES and (best[end] is None or len(best[start]) + 1 < len(best[end])):
+                best[end] = best[start] + (piece,)
+    pieces = best[count]
+    if not pieces or len(pieces) < 2:
+        return None
+    return tuple(part for piece in pieces for part in ALWAYS.get(piece, piece).split())
 
 
 def _collapse(word: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
 from datetime import date
 
 logger = logging.getLogger(__name__)
@@ -14,12 +15,14 @@ _REPEATS = re.compile(r"([a-z])\1+")
 _ANCHOR = re.compile(  # cheap test: could this message name a month at all?
     r"\b(?:t+h+a*n*g+[sfr]?|thnag|tahng|tang|th|k[yi]|month|january|february|march|april|may|june"
     r"|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|oct|nov|dec)\b|\bt(?:h|hg|hang)?\.?\d|\d[/.\-]\d"
-    r"|thang(?:nay|ni|truoc|sau|toi)\b")
+    r"|thang(?:nay|ni|truoc|sau|toi)\b|thang\d"
+)
 _GLUED = re.compile(r"[a-z]*thang(nay|ni|truoc|sau|toi)")  # "tienthangni": typed without spaces
 MONTH_WORDS = {"thang", "thangs", "thangf", "thnag", "thng", "tahng", "thag", "thg", "th", "t", "tang"}
 PERIOD_WORDS = {"ky", "ki"}  # "kỳ này / kỳ trước / kỳ tới"
 SPACED_ONLY_GLUED = {"t"}  # "t10", "t.10" but not "t 10" (t is also "tôi")
-RELATIVE = {"nay": 0, "ni": 0, "truoc": -1, "roi": -1, "r": -1, "rui": -1, "qua": -1, "sau": 1, "toi": 1, "den": 1, "ke": 1}
+RELATIVE = {"nay": 0, "ni": 0, "truoc": -1, "trc": -1,  # "trc": teencode
+            "roi": -1, "r": -1, "rui": -1, "qua": -1, "sau": 1, "toi": 1, "den": 1, "ke": 1}
 RELATIVE_PAIRS = {("hien", "tai"): 0, ("vua", "roi"): -1, ("vua", "qua"): -1, ("ke", "tiep"): 1,
                   ("truoc", "nua"): -2}
 NAMED = {"gieng": 1, "chap": 12, "mot": 1, "hai": 2, "ba": 3, "tu": 4, "nam": 5, "bay": 7, "tam": 8,
@@ -29,12 +32,14 @@ COUNTING = {"may", "cac", "nhung", "moi", "hang", "vai", "mot", "hai", "ba", "bo
 NOT_A_MONTH_AFTER = {"tuoi", "nguoi", "lan", "nghin", "ngan", "trieu", "k", "dong", "d", "vnd", "gio",
                      "h", "phut", "nam", "tr", "xuat", "cai"}
 BA_IS_FATHER_BEFORE = {"toi", "tui", "minh", "em", "noi", "ngoai", "cua", "no", "anh", "chi", "con", "u"}
-YEAR_WORDS = {("nam", "nay"): 0, ("nam", "ni"): 0, ("nam", "ngoai"): -1, ("nam", "truoc"): -1, ("nam", "roi"): -1,
+YEAR_WORDS = {("nam", "nay"): 0, ("nam", "ni"): 0, ("nam", "ngoai"): -1, ("nam", "truoc"): -1,
+              ("nam", "roi"): -1,
               ("nam", "sau"): 1, ("nam", "toi"): 1}
 ENGLISH_MONTHS = {name: i + 1 for i, name in enumerate((
     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
     "november", "december"))}
-ENGLISH_MONTHS.update({"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sept": 9, "oct": 10,
+ENGLISH_MONTHS.update({"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sept": 9,
+                       "oct": 10,
                        "nov": 11, "dec": 12})  # not "sep": that is "sếp", the boss
 ENGLISH_RELATIVE = {"this": 0, "last": -1, "previous": -1, "next": 1}
 DATE_WORDS = {"ngay", "mung", "hom", "bua"}
@@ -93,39 +98,52 @@ def _year_after(tokens: list[str], index: int, today: date) -> int | None:
 
 def extract_period(lower: str, folded: str, today: date) -> str | None:
     """The first month mentioned, as YYYY-MM, or None."""
+    return next((period for period, _start, _day in mentions(lower, folded, today)), None)
+
+
+def mentions(lower: str, folded: str, today: date) -> Iterator[tuple[str, int, bool]]:
+    """Every month mentioned, in order, as (YYYY-MM, where its words start in `folded`, whether it
+    is the month of a full date such as "28/11" or "15/11/2026": a day something happened)."""
     if not _ANCHOR.search(folded):
-        return None
+        return
     spans = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(folded)]
     tokens = [_REPEATS.sub(r"\1", s[0]) for s in spans]
+    taken = -1  # the last token a month was read from ("tháng 10/2026" is one month)
     for i, word in enumerate(tokens):
+        if i <= taken:
+            continue
         nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
         prev = tokens[i - 1] if i else ""
         if word in MONTH_WORDS or word in PERIOD_WORDS:
             found = _after_month_word(tokens, spans, lower, folded, i, today)
             if found:
-                return found
+                taken = i + 1
+                yield found, spans[i][1], False
         elif glued := _GLUED.fullmatch(word):
-            return shift(today, RELATIVE[glued.group(1)])
+            yield shift(today, RELATIVE[glued.group(1)]), spans[i][1], False
+        elif word.endswith("thang") and nxt.isdigit() and spans[i][2] == spans[i + 1][1] \
+                and (found := _resolve(int(nxt), None, today)):
+            taken = i + 1  # "tienthang12": typed without spaces
+            yield found, spans[i][1], False
         elif word in ENGLISH_RELATIVE and nxt == "month":
-            return shift(today, ENGLISH_RELATIVE[word])
+            yield shift(today, ENGLISH_RELATIVE[word]), spans[i][1], False
         elif word in ENGLISH_MONTHS and (word != "may" or prev in ("in", "of", "for")):
             year = int(nxt) if nxt.isdigit() and len(nxt) == 4 else None
             found = _resolve(ENGLISH_MONTHS[word], year, today)
             if found:
-                return found
+                yield found, spans[i][1], False
         elif word[:1].isdigit() and not word.isdigit():
             parsed = _numeric(word)
             if parsed and parsed[1] is not None:
                 found = _resolve(parsed[0], parsed[1], today)
                 if found:
-                    return found
+                    yield found, spans[i][1], word.count("/") + word.count("-") + word.count(".") == 2
             elif parsed is None and prev in DATE_WORDS and word.count("/") == 1:
                 day, month = word.split("/")
                 if day.isdigit() and month.isdigit() and int(day) <= 31:
                     found = _resolve(int(month), None, today)
                     if found:
-                        return found
-    return None
+                        yield found, spans[i][1], True
 
 
 def _after_month_word(tokens, spans, lower: str, folded: str, i: int, today: date) -> str | None:
@@ -142,8 +160,10 @@ def _after_month_word(tokens, spans, lower: str, folded: str, i: int, today: dat
             return None
         if word in ("th", "t") and prev.isdigit():
             return None
-        apart = i + 2 < len(spans) and folded[spans[i + 1][2]:spans[i + 2][1]].strip() != ""  # "tháng 9, người phát …"
-        counted = after in NOT_A_MONTH_AFTER and not (after == "nguoi" and word == "thang")  # "tháng 10 người phát…"
+        # "tháng 9, người phát …"
+        apart = i + 2 < len(spans) and folded[spans[i + 1][2]:spans[i + 2][1]].strip() != ""
+        # "tháng 10 người phát…"
+        counted = after in NOT_A_MONTH_AFTER and not (after == "nguoi" and word == "thang")
         if prev in ("moi", "hang") or counted and not apart \
                 and not (after == "nam" and _year_after(tokens, i + 2, today)):
             return None
@@ -187,3 +207,28 @@ def _after_month_word(tokens, spans, lower: str, folded: str, i: int, today: dat
             return None
         return _resolve(NAMED[nxt], _year_after(tokens, i + 2, today), today)
     return None
+
+
+_COMPARED = re.compile(r"(?:\bhon|\bso voi|\bnhu|\bbang|\bkhac|\bthan|\binstead of|\bcompared (?:to|with)"
+                       r"|\bvs"
+                       r"|\bcuoi|\bdau|\bgiua)\W*$")  # or a time of the month ("giờ đã cuối tháng 11")
+_LISTED = re.compile(r"^\S+\W*\S*\W*(?:(?:va|voi|hoac|and|or|,)\W*)?$")  # "tháng 8, tháng 9": one list
+
+
+def asked_month(lower: str, folded: str, today: date, after: int = 0) -> tuple[str | None, bool, int | None]:
+    """The month a message asks about, and whether only a full date named it. Of several months,
+    the last one named after `after` (the last "xin hỏi"): people tell what happened first and ask
+    last ("tháng 10 lãnh rồi, còn tháng 11 thì răng"), except the month a change is measured
+    against ("tháng 12 nhiều hơn tháng 11"). A day ("chết ngày 28/11") counts when no month does.
+    Third: where the asked month's words start when another month came before it, else None."""
+    found = list(mentions(lower, folded, today))
+    if not found:
+        return None, False, None
+    months = [m for m in found if not m[2]] or found
+    later = [m for m in months if m[1] >= after] or months
+    asked = [m for m in later if not _COMPARED.search(folded[max(0, m[1] - 16):m[1]])] or later
+    last = len(asked) - 1
+    while last and _LISTED.match(folded[asked[last - 1][1]:asked[last][1]]):
+        last -= 1  # a list of months is about its first ("xem lại tiền tháng 8, tháng 9")
+    period, start, day = asked[last]
+    return period, day, start if start > found[0][1] else None

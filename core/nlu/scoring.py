@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import logging
 import math
-import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+
+from core.nlu.lexicon import Lexicon
 
 logger = logging.getLogger(__name__)
 
@@ -19,58 +19,6 @@ QUESTIONS = ("payment_status", "payment_schedule", "payment_amount", "payment_hi
              "eligibility", "complaint", "stop")  # what a hello or a thanks may come with
 # A real question scoring this much wins over the greeting or thanks around it.
 YIELDS = {"greeting": 3.0, "thanks": 4.0}
-_RULE = re.compile(r"^(-?\d+(?:\.\d+)?)\s+(.+?)\s*$")
-
-
-@dataclass(frozen=True)
-class Lexicon:
-    phrases: dict[str, tuple[tuple[str, float], ...]]
-    pairs: dict[str, tuple[tuple[str, str, float], ...]]
-    tags: dict[str, tuple[str, ...]]  # phrase -> tags it raises ("ở đâu" -> __where)
-    prefixes: frozenset[str]  # every phrase and its leading words: where to stop extending a match
-    vocabulary: frozenset[str]
-
-
-def compile_lexicon(texts: Iterable[str], tokenize) -> Lexicon:
-    """Parse the `## intent` / `weight phrase [+ phrase]` tables; `tokenize` normalises a phrase.
-    A section named `## __tag` lists phrases that raise that tag, for rules such as `__where + tien mat`."""
-    phrases: dict[str, list[tuple[str, float]]] = {}
-    pairs: dict[str, list[tuple[str, str, float]]] = {}
-    tags: dict[str, list[str]] = {}
-    intent = None
-    for text in texts:
-        for line in text.splitlines():
-            line = line.strip()
-            if line.startswith("## "):
-                intent = line[3:].strip()
-                continue
-            if intent and intent.startswith("__") and line and not line.startswith("#"):
-                tags.setdefault(_phrase(line, tokenize), []).append(intent)
-                continue
-            match = _RULE.match(line)
-            if not line or line.startswith("#") or not match or intent is None:
-                continue
-            weight = float(match.group(1))
-            parts = [_phrase(p.strip(), tokenize) for p in match.group(2).split(" + ")]
-            if len(parts) == 1:
-                phrases.setdefault(parts[0], []).append((intent, weight))
-            else:
-                pairs.setdefault(parts[0], []).append((parts[1], intent, weight))
-                phrases.setdefault(parts[1], [])
-    words = [p.split() for p in list(phrases) + list(pairs) + list(tags) if not p.startswith("__")]
-    return Lexicon(
-        phrases={k: tuple(v) for k, v in phrases.items()},
-        pairs={k: tuple(v) for k, v in pairs.items()},
-        tags={k: tuple(v) for k, v in tags.items()},
-        prefixes=frozenset(" ".join(w[:n]) for w in words for n in range(1, len(w) + 1)),
-        vocabulary=frozenset(t for w in words for t in w if t.isalpha()),
-    )
-
-
-def _phrase(text: str, tokenize) -> str:
-    if text.startswith("__"):
-        return text
-    return " ".join(tokenize(text.replace("#", "1")))
 
 
 def matched_phrases(lexicon: Lexicon, tokens: tuple[str, ...], virtual: Iterable[str]) -> set[str]:
@@ -111,7 +59,8 @@ def decide(scores: dict[str, float], asking: bool = True) -> tuple[str, float]:
         return "unknown", round(0.9 - 0.4 * min(best / THRESHOLD, 1.0), 3)
     top, intent = ranked[0]
     if intent in YIELDS:  # "chào o, … tiền tháng trước lãnh được chưa": the question, not the hello
-        wanted = QUESTIONS if asking or intent == "greeting" else ("stop",)  # "cảm ơn, tắt thông báo giúp"
+        # "cảm ơn, tắt thông báo giúp", "cảm ơn nhiều, rút tiền bị trừ phí": a request or a grievance
+        wanted = QUESTIONS if asking or intent == "greeting" else ("stop", "complaint")
         asked = [(s, i) for s, i in ranked if i in wanted and s >= YIELDS[intent]]
         if asked:
             top, intent = asked[0]

@@ -10,7 +10,7 @@ from core.phones import normalize_phone
 
 logger = logging.getLogger(__name__)
 
-_PHONE = re.compile(r"(?<![\w+])(\+\s?84|84|0)[ .\-]?(\d{2,4})[ .\-]?(\d{3,4})[ .\-]?(\d{3,4})(?![\w])")
+PHONE = re.compile(r"(?<![\w+])(\+\s?84|84|0)[ .\-]?(\d{2,4})[ .\-]?(\d{3,4})[ .\-]?(\d{3,4})(?![\w])")
 _CODE = re.compile(r"(?<![\w])([a-z]{1,4})?(\d{5,12})(?![\w])")
 _ID_CUE = re.compile(r"(?:cccd|cmnd|can cuoc|chung minh|cmt|dinh danh)\D{0,20}$")
 _CODE_CUE = re.compile(r"(?:\bma\b|\bma so\b|\bma doi tuong\b|\bmdt\b|\bdk\b|\bdang ky\b)\D{0,25}$")
@@ -45,7 +45,7 @@ def extract_slots(folded: str, today: date) -> dict[str, str]:
     """Identifiers found in free text (the SMS keywords are parsed in keywords.py)."""
     slots: dict[str, str] = {}
     taken: list[tuple[int, int]] = []
-    for match in _PHONE.finditer(folded):
+    for match in PHONE.finditer(folded):
         phone = normalize_phone(match.group())
         if phone:
             slots.setdefault("phone", phone)

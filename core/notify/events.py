@@ -25,7 +25,8 @@ from core.models import Beneficiary, CashSchedule, Payment, Unit
 from core.notify.audience import unpaid_cash
 from core.notify.queue import Outgoing, Renderers, enqueue_many, outgoing
 from core.notify.recipients import chunks, recipients_for_many
-from core.notify.texts import RememberingTranslator, payment_text, schedule_text
+from core.notify.sentences import RememberingTranslator, payment_text, schedule_text
+from core.notify.zns_fields import PAYMENT_TOPICS, cash_fields, payment_fields
 
 logger = logging.getLogger(__name__)
 NOTIFIED_STATUSES = ("paid", "failed", "returned", "on_hold")
@@ -65,8 +66,14 @@ def notify_payments(session: Session, events: list, settings, clock: Clock) -> i
         return 0
     rows: list[tuple[Payment, Beneficiary]] = []
     for chunk in chunks(list(wanted)):
-        rows.extend(session.execute(select(Payment, Beneficiary).join(Beneficiary, Beneficiary.id == Payment.beneficiary_id)
-                                    .where(Payment.id.in_(chunk)).execution_options(populate_existing=True)))
+        rows.extend(
+            session.execute(
+                select(Payment, Beneficiary)
+                .join(Beneficiary, Beneficiary.id == Payment.beneficiary_id)
+                .where(Payment.id.in_(chunk))
+                .execution_options(populate_existing=True)
+            )
+        )
     units = _units(session, {b.unit_code for _, b in rows})
     recipients = recipients_for_many(session, [b.id for _, b in rows])
     items: list[Outgoing] = []
@@ -74,10 +81,14 @@ def notify_payments(session: Session, events: list, settings, clock: Clock) -> i
     for payment, beneficiary in rows:
         status = wanted[payment.id]
         for r in recipients.get(beneficiary.id, []):
-            text = payment_text(translators[r.language], payment, beneficiary, units.get(beneficiary.unit_code), r.role,
+            text = payment_text(translators[r.language], payment, beneficiary,
+                                units.get(beneficiary.unit_code), r.role,
                                 status, today, settings.hotline)
             items.append(outgoing(settings, r, payment_key(payment.id, status, r.person_id, r.channel), text,
-                                  f"notify.payment_{status}", renderers, payment_id=payment.id, ref=f"payment:{payment.id}"))
+                                  f"notify.payment_{status}", renderers, payment_id=payment.id,
+                                  ref=f"payment:{payment.id}",
+                                  topic=PAYMENT_TOPICS[status],
+                                  fields=payment_fields(payment, beneficiary, today, settings.hotline)))
     return enqueue_many(session, items, clock.now())
 
 
@@ -109,7 +120,8 @@ def notify_schedules(session: Session, schedule_ids: list[int], settings, clock:
                 key = f"sched:{unit_code}:{period}:{digest}:b{beneficiary.id}:p{r.person_id}:{r.channel}"
                 items.append(outgoing(settings, r, key, text, "notify.cash_schedule", renderers,
                                       payment_id=payment.id if payment else None,
-                                      ref=f"schedule:{coming[0].id}"))
+                                      ref=f"schedule:{coming[0].id}", topic="cash_day",
+                                      fields=cash_fields(coming, beneficiary)))
     return enqueue_many(session, items, clock.now())
 
 

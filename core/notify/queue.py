@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session
 from core.storage.db import upsert_insert
 from core.models import AuditLog, OutboxMessage
 from core.models.outbox import PRIORITY_NOTIFICATION
+from core.notify.channels import choose
 from core.notify.recipients import Recipient, chunks
-from core.notify.texts import Sentence
+from core.notify.sentences import Sentence
 from core.outbox.writes import enqueue
 from core.conversation.render import ManyRenderer, render_for_channel
 from core.vietnamese_text import sms_size, to_gsm7
@@ -36,6 +37,9 @@ class Outgoing:
     payment_id: int | None = None
     ref: str | None = None
     not_before: datetime | None = None
+    topic: str | None = None  # core.notify.zns_templates.TOPICS
+    channel: str | None = None  # where it goes when not the recipient's (core.notify.channels.choose)
+    template_data: str | None = None  # zns: the template and its parameters, JSON
 
 
 class Renderers(dict):
@@ -60,7 +64,8 @@ def fits(text: str, channel: str, settings, renderers: Renderers | None = None) 
     return sms_size(shown).segments <= settings.sms_max_segments
 
 
-def compose(parts: str | Sequence[Sentence], channel: str, settings, renderers: Renderers | None = None) -> str:
+def compose(parts: str | Sequence[Sentence], channel: str, settings,
+            renderers: Renderers | None = None) -> str:
     """All sentences when they fit the channel, else without the optional ones (last first), then
     with shorter variants; rendering cuts what still does not fit."""
     if isinstance(parts, str):
@@ -80,13 +85,19 @@ def compose(parts: str | Sequence[Sentence], channel: str, settings, renderers: 
 
 
 def outgoing(settings, recipient: Recipient, key: str, text: str | Sequence[Sentence], action: str,
-             renderers: Renderers | None = None, **extra) -> Outgoing:
+             renderers: Renderers | None = None, fields: dict | None = None, **extra) -> Outgoing:
     """An Outgoing whose text is rendered for the recipient's channel (what is sent is what was
-    counted). Pass one Renderers to every outgoing() of a batch to render it faster."""
+    counted). Pass one Renderers to every outgoing() of a batch to render it faster. With a topic
+    and its template `fields`, a phone recipient may be reached by ZNS instead (core.notify.channels)."""
+    channel, template_data = choose(settings, recipient.channel, recipient.address, extra.get("topic"),
+                                    fields)
+    if channel != recipient.channel:
+        extra.update(channel=channel, template_data=template_data)
     composed = compose(text, recipient.channel, settings, renderers)
     if renderers is not None:
         return Outgoing(key, recipient, renderers[recipient.channel].render([composed]), action, **extra)
-    return Outgoing(key, recipient, render_for_channel(composed, recipient.channel, settings), action, **extra)
+    return Outgoing(key, recipient, render_for_channel(composed, recipient.channel, settings), action,
+                    **extra)
 
 
 def _insert_statement(session: Session):
@@ -103,7 +114,11 @@ def enqueue_many(session: Session, items: list[Outgoing], now: datetime) -> int:
     unique = list({item.key: item for item in items}.values())
     existing: set[str] = set()
     for chunk in chunks([item.key for item in unique]):
-        existing.update(session.scalars(select(OutboxMessage.idempotency_key).where(OutboxMessage.idempotency_key.in_(chunk))))
+        existing.update(
+            session.scalars(
+                select(OutboxMessage.idempotency_key).where(OutboxMessage.idempotency_key.in_(chunk))
+            )
+        )
     fresh = [item for item in unique if item.key not in existing]
     if not fresh:
         return 0
@@ -126,21 +141,31 @@ def enqueue_many(session: Session, items: list[Outgoing], now: datetime) -> int:
 
 def _row(item: Outgoing, now: datetime) -> dict:
     r = item.recipient
-    return {"idempotency_key": item.key, "channel": r.channel, "address": r.address, "text": item.text, "kind": "notification",
-                "priority": PRIORITY_NOTIFICATION, "not_before": item.not_before, "status": "queued", "attempts": 0,
-                "person_id": r.person_id, "beneficiary_id": r.beneficiary_id, "payment_id": item.payment_id, "ref": item.ref,
-                "created_at": now}
+    return {"idempotency_key": item.key, "channel": item.channel or r.channel, "address": r.address,
+            "text": item.text,
+                "kind": "notification", "priority": PRIORITY_NOTIFICATION, "not_before": item.not_before,
+            "status": "queued",
+                "attempts": 0, "person_id": r.person_id, "beneficiary_id": r.beneficiary_id,
+            "payment_id": item.payment_id,
+                "ref": item.ref, "topic": item.topic, "template_data": item.template_data, "created_at": now}
 
 
 def _enqueue_one(session: Session, item: Outgoing):
     r = item.recipient
-    return enqueue(session, channel=r.channel, address=r.address, text=item.text, kind="notification", key=item.key,
-                   not_before=item.not_before, person_id=r.person_id, beneficiary_id=r.beneficiary_id,
-                   payment_id=item.payment_id, ref=item.ref)
+    row = enqueue(session, channel=item.channel or r.channel, address=r.address, text=item.text,
+                  kind="notification",
+                  key=item.key, not_before=item.not_before, person_id=r.person_id,
+                  beneficiary_id=r.beneficiary_id,
+                  payment_id=item.payment_id, ref=item.ref)
+    if row is not None:
+        row.topic, row.template_data = item.topic, item.template_data
+    return row
 
 
 def _audit(item: Outgoing, now: datetime) -> dict:
     r = item.recipient
-    return {"at": now, "actor": f"{r.channel}:{r.address}"[:80], "action": item.action[:40], "beneficiary_id": r.beneficiary_id,
-                "channel": r.channel, "detail": {"person_id": r.person_id, "role": r.role, "key": item.key,
+    channel = item.channel or r.channel
+    return {"at": now, "actor": f"{channel}:{r.address}"[:80], "action": item.action[:40],
+            "beneficiary_id": r.beneficiary_id,
+                "channel": channel, "detail": {"person_id": r.person_id, "role": r.role, "key": item.key,
                                            "payment_id": item.payment_id}}

@@ -20,11 +20,12 @@ from core.privacy.audit import record_disclosure
 from core.clock import Clock, period_add
 from core.i18n import Translator, translator
 from core.models import Beneficiary, CashSchedule, Identity, Payment, ReceiptCheck, Unit
-from core.notify import wording as w
+from core.notify import phrases as w
 from core.complaints.opening import open_not_received
 from core.notify.queue import enqueue_many, outgoing
 from core.notify.recipients import CHANNEL_KIND, recipients_for_many
-from core.notify.texts import receipt_question
+from core.notify.sentences import receipt_question
+from core.notify.zns_fields import receipt_fields
 from core.vietnamese_text import fold
 
 logger = logging.getLogger(__name__)
@@ -67,14 +68,17 @@ def queue_receipt_questions(session: Session, settings, clock: Clock, today: dat
             continue
         try:
             with session.begin_nested():
-                session.add(ReceiptCheck(payment_id=payment.id, person_id=chosen.person_id, channel=chosen.channel,
+                session.add(ReceiptCheck(payment_id=payment.id, person_id=chosen.person_id,
+                                         channel=chosen.channel,
                                          asked_at=clock.now()))
         except IntegrityError:  # another run asked at the same moment
             continue
         busy.add(chosen.person_id)
         text = receipt_question(translator(chosen.language), payment, beneficiary, chosen.role, today)
-        items.append(outgoing(settings, chosen, f"receipt:{payment.id}:p{chosen.person_id}:{chosen.channel}", text,
-                              "notify.receipt_question", payment_id=payment.id, ref=f"payment:{payment.id}"))
+        items.append(outgoing(settings, chosen, f"receipt:{payment.id}:p{chosen.person_id}:{chosen.channel}",
+                              text,
+                              "notify.receipt_question", payment_id=payment.id, ref=f"payment:{payment.id}",
+                              topic="receipt_question", fields=receipt_fields(payment, beneficiary)))
     return enqueue_many(session, items, clock.now())
 
 
@@ -131,7 +135,8 @@ def answer_receipt(session: Session, person_id: int, text: str, channel: str, cl
     check.answer, check.answered_at = answer, clock.now()
     actor = f"{channel}:person:{person_id}"
     if answer == "received":
-        record_disclosure(session, actor, "receipt.received", beneficiary.id, channel, {"payment_id": payment.id})
+        record_disclosure(session, actor, "receipt.received", beneficiary.id, channel,
+                          {"payment_id": payment.id})
         return t._("Thank you for confirming.")
     identity = session.scalar(select(Identity.address).where(
         Identity.person_id == person_id, Identity.kind == CHANNEL_KIND.get(channel, "phone")))
@@ -143,7 +148,8 @@ def answer_receipt(session: Session, person_id: int, text: str, channel: str, cl
     unit = session.get(Unit, beneficiary.unit_code)
     caller = w.capitalized(w.officer(t, unit))
     text = t._("We noted that the %(period)s allowance has not arrived. Ticket number: %(number)s. "
-               "%(officer)s will call you.", period=t.period(payment.period), number=complaint.number, officer=caller)
+               "%(officer)s will call you.", period=t.period(payment.period), number=complaint.number,
+               officer=caller)
     if hotline:
         text = text + " " + t._("Hotline: %(hotline)s.", hotline=hotline)
     return text

@@ -79,7 +79,8 @@ def recipients_for_many(session: Session, beneficiary_ids: Iterable[int]) -> dic
             select(Contact.id, Contact.beneficiary_id, Contact.person_id, Contact.role,
                    Person.preferred_channel, Person.language)
             .join(Person, Person.id == Contact.person_id)
-            .where(Contact.beneficiary_id.in_(chunk), Contact.removed_at.is_(None), Person.opted_out.is_(False))
+            .where(Contact.beneficiary_id.in_(chunk), Contact.removed_at.is_(None),
+                   Person.opted_out.is_(False))
             .where((Contact.role == "self") | (Contact.consent.is_(True)))
         )
         links.extend(session.execute(query))
@@ -91,7 +92,8 @@ def recipients_for_many(session: Session, beneficiary_ids: Iterable[int]) -> dic
         channel = pick_channel(person_addresses, preferred)
         if channel is None:
             continue
-        result[beneficiary_id].append(Recipient(person_id, beneficiary_id, role, channel, person_addresses[channel],
+        result[beneficiary_id].append(Recipient(person_id, beneficiary_id, role, channel,
+                                                person_addresses[channel],
                                                 language or "vi", contact_id))
     return result
 

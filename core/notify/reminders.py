@@ -20,7 +20,8 @@ from core.models import CashSchedule
 from core.notify.audience import unpaid_cash
 from core.notify.queue import Outgoing, enqueue_many, outgoing
 from core.notify.recipients import recipients_for_many
-from core.notify.texts import reminder_text
+from core.notify.sentences import reminder_text
+from core.notify.zns_fields import cash_fields
 
 logger = logging.getLogger(__name__)
 DAYS_BEFORE = 2
@@ -50,6 +51,7 @@ def queue_reminders(session: Session, settings, clock: Clock, today: date) -> in
                     key = f"remind:{slot.id}:{tag}:b{beneficiary.id}:p{r.person_id}:{r.channel}"
                     items.append(outgoing(settings, r, key, text, "notify.cash_reminder",
                                           payment_id=payment.id if payment else None,
-                                          ref=f"schedule:{slot.id}",
+                                          ref=f"schedule:{slot.id}", topic="cash_day",
+                                          fields=cash_fields([slot], beneficiary),
                                           not_before=morning if on_the_day else None))
     return enqueue_many(session, items, clock.now())

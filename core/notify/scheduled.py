@@ -23,7 +23,8 @@ class ScheduledRun:
     receipt_questions: int
 
 
-def run_scheduled(sessions: sessionmaker[Session], settings, clock: Clock, today: date | None = None) -> ScheduledRun:
+def run_scheduled(sessions: sessionmaker[Session], settings, clock: Clock,
+                  today: date | None = None) -> ScheduledRun:
     """Queue what is due on `today` (the clock's local date by default); each part commits alone."""
     day = today or clock.today()
     with transaction(sessions) as session:

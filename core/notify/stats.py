@@ -74,7 +74,8 @@ def delivery_stats(session: Session, period: str | None = None, timezone: str = 
         start, end = month_bounds(period, timezone)
         query = query.outerjoin(Payment, Payment.id == OutboxMessage.payment_id).where(or_(
             and_(OutboxMessage.payment_id.is_not(None), Payment.period == period),
-            and_(OutboxMessage.payment_id.is_(None), OutboxMessage.created_at >= start, OutboxMessage.created_at < end),
+            and_(OutboxMessage.payment_id.is_(None), OutboxMessage.created_at >= start,
+                 OutboxMessage.created_at < end),
         ))
     by_channel: dict[str, ChannelStats] = {}
     for channel, status, count in session.execute(query):
@@ -87,7 +88,8 @@ def delivery_stats(session: Session, period: str | None = None, timezone: str = 
 
 def format_table(stats: DeliveryStats) -> str:
     header = ("channel", *COLUMNS, "total")
-    rows = [(row.channel, *(getattr(row, c) for c in COLUMNS), row.total) for row in [*stats.channels, stats.totals]]
+    rows = [(row.channel, *(getattr(row, c) for c in COLUMNS), row.total) for row in [*stats.channels,
+                                                                                      stats.totals]]
     widths = [max(len(str(v)) for v in column) for column in zip(header, *rows)]
     lines = []
     for values in (header, *rows):

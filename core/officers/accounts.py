@@ -61,7 +61,8 @@ def create_officer(session: Session, username: str, password: str, role: str, un
     """Validate and add an account (flushed, not committed)."""
     username = (username or "").strip().lower()
     if not _USERNAME.fullmatch(username):
-        raise OfficerError(N_("A username is 2 to 60 letters, digits, dots, dashes or underscores, without spaces."))
+        raise OfficerError(N_("A username is 2 to 60 letters, digits, dots, dashes or underscores, without "
+                              "spaces."))
     if role not in OFFICER_ROLES:
         raise OfficerError(N_("The role must be commune or province."))
     _check_password(password)
@@ -78,7 +79,8 @@ def create_officer(session: Session, username: str, password: str, role: str, un
             raise OfficerError(N_("A province administrator's unit must be a province."))
     if session.scalar(select(Officer.id).where(Officer.username == username)) is not None:
         raise OfficerError(N_("The username %(username)s is already taken."), username=username)
-    officer = Officer(username=username, password_hash=hash_password(password), role=role, unit_code=unit_code,
+    officer = Officer(username=username, password_hash=hash_password(password), role=role,
+                      unit_code=unit_code,
                       full_name=(full_name or "").strip() or None, active=True, session_epoch=0)
     session.add(officer)
     session.flush()
@@ -173,7 +175,9 @@ def scope_unit_codes(session: Session, officer: Officer) -> list[str] | None:
         return [officer.unit_code]
     if officer.unit_code is None:
         return None
-    return list(session.scalars(select(Unit.code).where(Unit.parent_code == officer.unit_code).order_by(Unit.code)))
+    return list(
+        session.scalars(select(Unit.code).where(Unit.parent_code == officer.unit_code).order_by(Unit.code))
+    )
 
 
 def scope_units(session: Session, officer: Officer, only: Iterable[str] | None = None) -> list[Unit]:

@@ -53,7 +53,9 @@ def rows_outside_scope(session: Session, officer: Officer, kind: str, source: by
         for row, record in table:
             code = _unit_code(record.get(header) or "")
             if code and code in parents and not can_act_on(officer, code, parents.get(code)):
-                errors.append(RowError(row, header, t._("This row is for unit %(code)s, outside your scope; nothing was imported.", code=code)))
+                errors.append(RowError(row, header,
+                                       t._("This row is for unit %(code)s, outside your scope; nothing was "
+                                           "imported.", code=code)))
                 if len(errors) >= limit:
                     break
         return errors
@@ -72,11 +74,14 @@ def rows_outside_scope(session: Session, officer: Officer, kind: str, source: by
     codes = list(dict.fromkeys(code for _, code in rows))
     for start in range(0, len(codes), 500):
         chunk = codes[start:start + 500]
-        units.update(session.execute(select(Beneficiary.code, Beneficiary.unit_code).where(Beneficiary.code.in_(chunk))).all())
+        units.update(session.execute(select(Beneficiary.code,
+                                            Beneficiary.unit_code).where(Beneficiary.code.in_(chunk))).all())
     for row, code in rows:
         unit = units.get(code)
         if unit is not None and not can_act_on(officer, unit, parents.get(unit)):
-            errors.append(RowError(row, header, t._("Beneficiary %(code)s belongs to another unit, outside your scope; nothing was imported.", code=code)))
+            errors.append(RowError(row, header,
+                                   t._("Beneficiary %(code)s belongs to another unit, outside your scope; "
+                                       "nothing was imported.", code=code)))
             if len(errors) >= limit:
                 break
     return errors

@@ -16,11 +16,15 @@ from core.outbox.writes import DEFAULT_PRIORITY, KINDS
 logger = logging.getLogger(__name__)
 CHUNK = 5000  # rows per INSERT statement
 _COLUMNS = ("idempotency_key", "channel", "address", "text", "kind", "priority", "not_before", "status",
-            "attempts", "person_id", "beneficiary_id", "payment_id", "ref", "created_at")
+            "attempts", "person_id", "beneficiary_id", "payment_id", "ref", "topic", "template_data",
+            "created_at")
 
 
-_PG_TYPES = {"priority": "integer", "attempts": "integer", "person_id": "integer", "beneficiary_id": "integer",
-             "payment_id": "integer", "not_before": "timestamptz", "created_at": "timestamptz", "text": "text"}
+_PG_TYPES = {"priority": "integer", "attempts": "integer", "person_id": "integer",
+             "beneficiary_id": "integer",
+             "payment_id": "integer", "not_before": "timestamptz", "created_at": "timestamptz",
+             "text": "text",
+             "template_data": "text"}
 _PG_INSERT = text(
     f"INSERT INTO outbox ({', '.join(_COLUMNS)}) SELECT * FROM unnest("
     + ", ".join(f"CAST(:{c} AS {_PG_TYPES.get(c, 'varchar')}[])" for c in _COLUMNS)
@@ -59,7 +63,9 @@ def _copy_postgresql(session: Session, rows: list[tuple]) -> int:
 def _insert_sqlite(session: Session, rows: list[tuple]) -> int:
     """Multi-row INSERTs (SQLAlchemy's "insertmanyvalues"); RETURNING names only the rows written."""
     table = OutboxMessage.__table__
-    statement = sqlite.insert(table).on_conflict_do_nothing(index_elements=["idempotency_key"]).returning(table.c.id)
+    statement = (
+        sqlite.insert(table).on_conflict_do_nothing(index_elements=["idempotency_key"]).returning(table.c.id)
+    )
     return len(session.execute(statement, [dict(zip(_COLUMNS, row)) for row in rows]).all())
 
 
@@ -71,7 +77,9 @@ def _values(row: dict, now) -> tuple:
     priority = get("priority")
     return (get("idempotency_key"), get("channel"), get("address"), get("text"), kind,
             DEFAULT_PRIORITY[kind] if priority is None else priority, get("not_before"), "queued", 0,
-            get("person_id"), get("beneficiary_id"), get("payment_id"), get("ref"), get("created_at") or now)
+            get("person_id"), get("beneficiary_id"), get("payment_id"), get("ref"), get("topic"),
+            get("template_data"),
+            get("created_at") or now)
 
 
 def enqueue_many(session: Session, rows: Sequence[dict]) -> int:

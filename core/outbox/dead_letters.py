@@ -57,7 +57,8 @@ def _scope(codes: list[str] | None):
 
 
 def mask_numbers(text: str | None) -> str:
-    """Digit runs of 6 or more (phones, accounts, codes; not error codes like 20503) become '…' plus at most their last 4 digits."""
+    """Digit runs of 6 or more (phones, accounts, codes; not error codes like 20503) become '…' plus at most
+    their last 4 digits."""
     def masked(match: re.Match) -> str:
         digits = match.group(0).lstrip("+")
         return "…" + digits[-4:] if len(digits) >= 9 else "…"
@@ -86,15 +87,18 @@ def list_dead(session: Session, codes: list[str] | None, limit: int = 200) -> li
     if scope is not None:
         query = query.where(scope)
     rows = session.execute(query.order_by(OutboxMessage.id.desc()).limit(limit)).all()
-    return [DeadLetter(id=m.id, channel=m.channel, recipient=mask_phone(m.address), kind=m.kind, attempts=m.attempts,
-                       last_error=mask_numbers(m.last_error)[:300], created_at=m.created_at, preview=preview(m),
+    return [DeadLetter(id=m.id, channel=m.channel, recipient=mask_phone(m.address), kind=m.kind,
+                       attempts=m.attempts,
+                       last_error=mask_numbers(m.last_error)[:300], created_at=m.created_at,
+                       preview=preview(m),
                        beneficiary_code=code, unit_code=unit, ref=m.ref)
             for m, code, unit in rows]
 
 
 def in_scope(session: Session, message: OutboxMessage, codes: list[str] | None) -> bool:
     scope = _scope(codes)
-    return scope is None or session.scalar(select(OutboxMessage.id).where(OutboxMessage.id == message.id, scope)) is not None
+    return scope is None or session.scalar(select(OutboxMessage.id).where(OutboxMessage.id == message.id,
+                                                                          scope)) is not None
 
 
 REQUEUED, NOT_DEAD, ONE_TIME_CODE = "requeued", "not_dead", "one_time_code"

@@ -17,12 +17,14 @@ CHAT_CHANNELS = ("telegram", "zalo")
 def handle_permanent_failure(session: Session, message: OutboxMessage, error, clock) -> None:  # noqa: ANN001
     if message.channel not in CHAT_CHANNELS:
         return
-    identity = session.scalar(select(Identity).where(Identity.kind == message.channel, Identity.address == message.address))
+    identity = session.scalar(select(Identity).where(Identity.kind == message.channel,
+                                                     Identity.address == message.address))
     if identity is not None and getattr(error, "opt_out", False):
         identity.opted_out = True
     if message.kind in ("notification", "broadcast") and identity is not None:
         phone = session.scalar(
-            select(Identity).where(Identity.person_id == identity.person_id, Identity.kind == "phone", Identity.verified.is_(True))
+            select(Identity).where(Identity.person_id == identity.person_id, Identity.kind == "phone",
+                                   Identity.verified.is_(True))
         )
         if phone is not None and not phone.opted_out:
             enqueue(session, channel="sms", address=phone.address, text=message.text, kind=message.kind,

@@ -20,6 +20,7 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.clock import Clock
+from core.counting import count
 from core.models import OutboxMessage
 from core.outbox.writes import DIRECT_KINDS
 
@@ -82,6 +83,18 @@ def backoff(attempts: int, base: float = 5.0, cap: float = 3600.0) -> float:
     return min(cap, base * (2 ** max(0, attempts - 1))) * random.uniform(0.8, 1.2)
 
 
+def provider_of(sender: Sender) -> str:
+    """A sender's provider for counting: its `provider` attribute, else its class name without
+    "Sender" (TwilioSender: twilio)."""
+    return getattr(sender, "provider", None) or type(sender).__name__.removesuffix("Sender").lower()
+
+
+def _counted_error(sender: Sender, message: OutboxMessage, error: Exception) -> None:
+    """The provider's own error code when the sender kept one (`code`), else the exception's kind."""
+    code = getattr(error, "code", None) or type(error).__name__
+    count("provider_error", channel=message.channel, provider=provider_of(sender), code=str(code)[:40])
+
+
 class Dispatcher:
     def __init__(self, sessions: sessionmaker[Session], senders: dict[str, Sender], clock: Clock, settings,
                  worker_id: str = "dispatcher", rate_limiter=None, on_permanent_failure=None,
@@ -92,7 +105,8 @@ class Dispatcher:
         self.settings = settings
         self.worker_id = worker_id
         self.rate_limiter = rate_limiter  # core.outbox.ratelimit.SendRateLimiter or None
-        self.on_permanent_failure = on_permanent_failure  # callback(session, message, error): opt-outs, fallbacks
+        # Callback(session, message, error): opt-outs, fallbacks
+        self.on_permanent_failure = on_permanent_failure
         self.before_batch = before_batch  # callable run by the loop before each batch (answering kept SMS)
 
     # -- claiming -----------------------------------------------------------------------------
@@ -100,7 +114,8 @@ class Dispatcher:
         now = self.clock.now()
         lease = self._lease()
         due = or_(
-            and_(OutboxMessage.status == "queued", or_(OutboxMessage.not_before.is_(None), OutboxMessage.not_before <= now)),
+            and_(OutboxMessage.status == "queued",
+                 or_(OutboxMessage.not_before.is_(None), OutboxMessage.not_before <= now)),
             and_(OutboxMessage.status == "sending", OutboxMessage.claimed_until < now),
         )
         with self.sessions.begin() as session:
@@ -120,7 +135,8 @@ class Dispatcher:
             return messages
 
     def _lease(self) -> timedelta:
-        return timedelta(seconds=getattr(self.settings, "outbox_lease_seconds", None) or LEASE.total_seconds())
+        return timedelta(seconds=getattr(self.settings, "outbox_lease_seconds",
+                                         None) or LEASE.total_seconds())
 
     def _still_ours(self, message: OutboxMessage) -> bool:
         """A claim with more than half its lease left is ours without asking the database (another
@@ -175,6 +191,7 @@ class Dispatcher:
                 self._release(message, not_before=later, count_attempt=False)
                 return
         if self.rate_limiter is not None and not self.rate_limiter.allow(message):
+            count("rate_limited", scope=f"send:{message.channel}")
             self._release(message, not_before=now + timedelta(seconds=1), count_attempt=False)
             return
         if not self._still_ours(message):
@@ -184,13 +201,17 @@ class Dispatcher:
         try:
             result = sender.send(message)
         except TemporaryError as error:
-            self._retry(message, str(error), error.retry_after)
+            _counted_error(sender, message, error)
+            self._retry(message, str(error), error.retry_after, provider_of(sender))
         except PermanentError as error:
-            self._fail(message, str(error), error)
+            _counted_error(sender, message, error)
+            self._fail(message, str(error), error, provider=provider_of(sender))
         except Exception as error:  # noqa: BLE001 - an unknown failure is treated as temporary
             logger.warning("send of outbox %s failed: %s", message.id, type(error).__name__)
-            self._retry(message, f"{type(error).__name__}: {error}", None)
+            _counted_error(sender, message, error)
+            self._retry(message, f"{type(error).__name__}: {error}", None, provider_of(sender))
         else:
+            count("send", channel=message.channel, provider=provider_of(sender), outcome=result.status)
             values = dict(
                 status=result.status, provider_id=result.provider_id, sent_at=self.clock.now(),
                 attempts=OutboxMessage.attempts + 1, claimed_until=None, last_error=None,
@@ -199,7 +220,11 @@ class Dispatcher:
             if message.kind == "otp":
                 values["text"] = REDACTED_OTP  # a one-time code is kept only until it has left
             with self.sessions.begin() as session:
-                session.execute(update(OutboxMessage).where(OutboxMessage.id == message.id).values(**values))
+                mine = update(OutboxMessage).where(OutboxMessage.id == message.id)
+                if session.execute(mine.where(OutboxMessage.status == "sending").values(**values)).rowcount == 0:
+                    # A delivery report outran this commit (it names the outbox id): keep its status.
+                    kept = ("status", "delivered_at", "last_error")
+                    session.execute(mine.values(**{k: v for k, v in values.items() if k not in kept}))
 
     def _release(self, message: OutboxMessage, not_before: datetime, count_attempt: bool) -> None:
         with self.sessions.begin() as session:
@@ -208,11 +233,13 @@ class Dispatcher:
                 values["attempts"] = OutboxMessage.attempts + 1
             session.execute(update(OutboxMessage).where(OutboxMessage.id == message.id).values(**values))
 
-    def _retry(self, message: OutboxMessage, error: str, retry_after: float | None) -> None:
+    def _retry(self, message: OutboxMessage, error: str, retry_after: float | None,
+               provider: str = "") -> None:
         attempts = message.attempts + 1
         if attempts >= self.settings.outbox_max_attempts:
-            self._fail(message, error, None, dead=True)
+            self._fail(message, error, None, dead=True, provider=provider)
             return
+        count("send", channel=message.channel, provider=provider, outcome="retry")
         delay = retry_after if retry_after is not None else backoff(attempts)
         with self.sessions.begin() as session:
             session.execute(
@@ -222,7 +249,9 @@ class Dispatcher:
                 )
             )
 
-    def _fail(self, message: OutboxMessage, error: str, cause: PermanentError | None, dead: bool = False) -> None:
+    def _fail(self, message: OutboxMessage, error: str, cause: PermanentError | None, dead: bool = False,
+              provider: str = "") -> None:
+        count("send", channel=message.channel, provider=provider, outcome="dead" if dead else "failed")
         with self.sessions.begin() as session:
             row = session.get(OutboxMessage, message.id)
             row.status = "dead" if dead else "failed"

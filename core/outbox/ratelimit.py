@@ -15,6 +15,8 @@ from limits import RateLimitItem, parse
 from limits.storage import MemoryStorage, Storage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
+from core.counting import count
+
 logger = logging.getLogger(__name__)
 
 
@@ -51,7 +53,8 @@ class SendRateLimiter:
             return True
         overall, per_address = items
         try:
-            if per_address is not None and not self.limiter.test(per_address, message.channel, message.address):
+            if per_address is not None and not self.limiter.test(per_address, message.channel,
+                                                                 message.address):
                 return False
             if not self.limiter.hit(overall, message.channel):
                 return False
@@ -59,6 +62,7 @@ class SendRateLimiter:
                 self.limiter.hit(per_address, message.channel, message.address)
             return True
         except Exception as error:  # noqa: BLE001 - a limiter outage must not stop delivery
+            count("store_error", store="redis")
             if not self._warned:
                 logger.warning("send rate limiter unavailable (%s); sending without it", type(error).__name__)
                 self._warned = True
@@ -72,5 +76,6 @@ def make_send_rate_limiter(settings, rates: dict[str, ChannelRates] | None = Non
         try:
             storage = storage_from_string(settings.redis_url)
         except Exception as error:  # noqa: BLE001 - a bad URL or missing driver: keep sending
-            logger.warning("Redis rate-limit storage unavailable (%s); counting in memory", type(error).__name__)
+            logger.warning("Redis rate-limit storage unavailable (%s); counting in memory",
+                           type(error).__name__)
     return SendRateLimiter(rates, storage)

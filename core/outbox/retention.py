@@ -33,7 +33,8 @@ def purge_old_messages(sessions: sessionmaker[Session], clock, days: int, batch:
     with sessions.begin() as session:
         removed += session.execute(delete(SeenMessage).where(SeenMessage.at < cutoff)).rowcount or 0
         session.execute(delete(StateEntry).where(StateEntry.expires_at < clock.now()))
-        session.execute(delete(RateCounter).where(RateCounter.expires_at < clock.now()))  # abuse-limit windows that ended
+        # Abuse-limit windows that ended
+        session.execute(delete(RateCounter).where(RateCounter.expires_at < clock.now()))
     if removed:
         logger.info("retention: removed %s message records older than %s days", removed, days)
     return removed

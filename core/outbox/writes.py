@@ -12,13 +12,15 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from core.counting import count
 from core.models import OutboxMessage, utcnow
 from core.models.outbox import PRIORITY_BULK, PRIORITY_NOTIFICATION, PRIORITY_OTP, PRIORITY_REPLY
 
 logger = logging.getLogger(__name__)
 
 KINDS = ("reply", "otp", "notification", "broadcast")
-DEFAULT_PRIORITY = {"reply": PRIORITY_REPLY, "otp": PRIORITY_OTP, "notification": PRIORITY_NOTIFICATION, "broadcast": PRIORITY_BULK}
+DEFAULT_PRIORITY = {"reply": PRIORITY_REPLY, "otp": PRIORITY_OTP, "notification": PRIORITY_NOTIFICATION,
+                    "broadcast": PRIORITY_BULK}
 # Kinds that go out even in quiet hours and to people who opted out: a person is waiting for them.
 DIRECT_KINDS = frozenset({"reply", "otp"})
 
@@ -76,12 +78,20 @@ _RECEIPT_STATUS = {
 }
 
 
-def record_receipt(session: Session, provider_id: str, provider_status: str, error: str | None = None, at: datetime | None = None) -> OutboxMessage | None:
+def record_receipt(session: Session, provider_id: str, provider_status: str, error: str | None = None,
+                   at: datetime | None = None) -> OutboxMessage | None:
     """Apply a delivery receipt; a late 'sent' never downgrades 'delivered'. Unknown ids are ignored."""
     message = session.scalar(select(OutboxMessage).where(OutboxMessage.provider_id == provider_id))
+    return apply_receipt(message, provider_status, error, at) if message is not None else None
+
+
+def apply_receipt(message: OutboxMessage, provider_status: str, error: str | None = None,
+                  at: datetime | None = None) -> OutboxMessage | None:
+    """A receipt for a row already found (by the outbox id a provider echoes back); None if unknown."""
     status = _RECEIPT_STATUS.get((provider_status or "").strip().lower())
-    if message is None or status is None:
+    if status is None:
         return None
+    count("receipt", channel=message.channel, status=status)
     if status == "delivered":
         message.status, message.delivered_at = "delivered", at or utcnow()
     elif status == "failed" and message.status != "delivered":

@@ -37,7 +37,8 @@ def parse_birth(value: str) -> str | None:
     value = value.strip()
     if re.fullmatch(r"(19|20)\d\d", value):
         return value
-    match = re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-]((?:19|20)\d\d)", value) or re.fullmatch(r"(\d\d)(\d\d)((?:19|20)\d\d)", value)
+    match = re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-]((?:19|20)\d\d)",
+                         value) or re.fullmatch(r"(\d\d)(\d\d)((?:19|20)\d\d)", value)
     if match is None:
         return None
     try:
@@ -54,63 +55,65 @@ class Flows:
 
     # -- registration ---------------------------------------------------------------------------
     @staticmethod
-    def begin_registration(st: dict) -> None:
-        st.update(screen="register", reg={"step": "code", "back": st.get("screen", "menu")})
+    def begin_registration(menu_state: dict) -> None:
+        menu_state.update(screen="register", reg={"step": "code", "back": menu_state.get("screen", "menu")})
 
-    def registration_step(self, turn, st: dict, value: str) -> None:
-        reg = st.setdefault("reg", {"step": "code"})
+    def registration_step(self, turn, menu_state: dict, value: str) -> None:
+        reg = menu_state.setdefault("reg", {"step": "code"})
         step = reg.get("step", "code")
         if value == "0" and step in ("code", "dob"):
-            st["screen"] = reg.get("back", "menu")
-            st.pop("reg", None)
+            menu_state["screen"] = reg.get("back", "menu")
+            menu_state.pop("reg", None)
         elif step == "code":
             if _CODE.fullmatch(value):
                 reg.update(step="dob", code=value.upper())
             else:
-                st["error"] = "code"
+                menu_state["error"] = "code"
         elif step == "dob":
-            self._submit(turn, st, reg, value)
+            self._submit(turn, menu_state, reg, value)
         else:
-            self._confirm(turn, st, reg, value)
+            self._confirm(turn, menu_state, reg, value)
 
-    def _submit(self, turn, st: dict, reg: dict, value: str) -> None:
+    def _submit(self, turn, menu_state: dict, reg: dict, value: str) -> None:
         birth = parse_birth(value)
         if birth is None:
-            st["error"] = "birth"
+            menu_state["error"] = "birth"
             return
         before = registration.open_challenge(turn.session, "phone", turn.address)
-        note = registration.start(turn.ctx, self.state_store, turn.asker, "phone", turn.address, reg.get("code"), birth)
+        note = registration.start(turn.ctx, self.state_store, turn.asker, "phone", turn.address,
+                                  reg.get("code"), birth)
         after = registration.open_challenge(turn.session, "phone", turn.address)
         if after is not None and (before is None or after.id != before.id):
             reg.update(step="otp", challenge=after.id, sent_to=mask_phone(after.sent_to))
             reg.pop("code", None)
         else:
-            st.pop("reg", None)
-            st.update(screen="answer", kind="note", note=note, page=0, back="home")
+            menu_state.pop("reg", None)
+            menu_state.update(screen="answer", kind="note", note=note, page=0, back="home")
 
-    def _confirm(self, turn, st: dict, reg: dict, value: str) -> None:
+    def _confirm(self, turn, menu_state: dict, reg: dict, value: str) -> None:
         note = registration.confirm(turn.ctx, "phone", turn.address, value)
         if note is None:
-            st["error"] = "otp"
+            menu_state["error"] = "otp"
             return
         challenge = turn.session.get(OtpChallenge, reg.get("challenge"))
         if challenge is not None and challenge.used_at is None:
             reg["note"] = note  # a wrong code with tries left: ask again
             return
-        st.pop("reg", None)
-        st.update(screen="answer", kind="note", note=note, page=0, back="home")
+        menu_state.pop("reg", None)
+        menu_state.update(screen="answer", kind="note", note=note, page=0, back="home")
         turn.asker = resolve(turn.session, "ussd", turn.address)  # newly linked: the start menu changes
 
     # -- complaints -----------------------------------------------------------------------------
-    def file_complaint(self, turn, st: dict, value: str) -> bool:
+    def file_complaint(self, turn, menu_state: dict, value: str) -> bool:
         choice = COMPLAINT_CHOICES.get(value)
-        beneficiary = turn.beneficiary_with_id(st.get("b"))
+        beneficiary = turn.beneficiary_with_id(menu_state.get("b"))
         if choice is None:
             return False
         category, label = choice
-        complaint = complaints.file_complaint(turn.ctx, text=turn.t._(label), intent="complaint", beneficiary=beneficiary,
+        complaint = complaints.file_complaint(turn.ctx, text=turn.t._(label), intent="complaint",
+                                              beneficiary=beneficiary,
                                               person=turn.asker.person, reply_to=turn.address,
                                               period=self.clock.current_period(), category=category)
         note = complaints.acknowledge(turn.ctx, complaint)
-        st.update(screen="answer", kind="note", note=note, page=0, back="menu")
+        menu_state.update(screen="answer", kind="note", note=note, page=0, back="menu")
         return True

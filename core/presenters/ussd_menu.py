@@ -25,8 +25,9 @@ from sqlalchemy.orm import Session
 
 from core.presenters import ussd_flows
 from core.clock import Clock
-from core.conversation.messages import SESSION_CONTINUE, SESSION_END, SESSION_NEW, Inbound, Reply
+from core.conversation.inbound_reply import SESSION_CONTINUE, SESSION_END, SESSION_NEW, Inbound, Reply
 from core.conversation.turn import Turn
+from core.counting import count
 from core.presenters.ussd_screens import Screens
 
 logger = logging.getLogger(__name__)
@@ -41,10 +42,12 @@ PERSONAL_ANSWERS = ("status", "schedule", "amount")
 STRANGER_ITEMS = {"1": "info", "2": "register", "3": "contact_officer"}
 
 
-def _fits(turn: Turn, st: dict) -> bool:
+def _fits(turn: Turn, menu_state: dict) -> bool:
     """Does a screen that shows one beneficiary still have one this caller may ask about?"""
-    personal = st.get("screen") in PERSONAL_SCREENS or (st.get("screen") == "answer" and st.get("kind") in PERSONAL_ANSWERS)
-    return not personal or turn.beneficiary_with_id(st.get("b")) is not None
+    personal = menu_state.get("screen") in PERSONAL_SCREENS or (
+        menu_state.get("screen") == "answer" and menu_state.get("kind") in PERSONAL_ANSWERS
+    )
+    return not personal or turn.beneficiary_with_id(menu_state.get("b")) is not None
 
 
 def _clean(raw: str | None) -> str:
@@ -57,7 +60,9 @@ def _path_hash(inputs: list[str]) -> str:
 
 def _state_key(session_id: str) -> str:
     raw = str(session_id or "")
-    return "ussd:" + (raw if len(raw) <= 100 and raw.isprintable() else hashlib.sha256(raw.encode()).hexdigest())
+    return "ussd:" + (
+        raw if len(raw) <= 100 and raw.isprintable() else hashlib.sha256(raw.encode()).hexdigest()
+    )
 
 
 def path_inbound(session_id: str, phone: str, text: str | None) -> Inbound:
@@ -66,9 +71,11 @@ def path_inbound(session_id: str, phone: str, text: str | None) -> Inbound:
                    event=SESSION_CONTINUE if text else SESSION_NEW, provider_meta=_WHOLE_PATH)
 
 
-def latest_inbound(session_id: str, phone: str, latest: str | None) -> Inbound:
-    """Gateways that send only the latest input; the first request of a session dials in."""
-    return Inbound(channel="ussd", sender=phone, text=latest or "", session_id=session_id, event=SESSION_CONTINUE)
+def latest_inbound(session_id: str, phone: str, latest: str | None, dial_in: bool = False) -> Inbound:
+    """Gateways that send only the latest input; the first request of a session dials in, and so
+    does one marked `dial_in` (SMPP reuses its small session numbers)."""
+    return Inbound(channel="ussd", sender=phone, text=latest or "", session_id=session_id,
+                   event=SESSION_NEW if dial_in else SESSION_CONTINUE)
 
 
 _WHOLE_PATH = {"typed": "path"}
@@ -100,7 +107,8 @@ class UssdMenu:
         stored = self.state.get(key, session)
         if stored and stored.get("phone") == phone:
             if stored.get("depth") == len(inputs) and stored.get("path") == _path_hash(inputs):
-                return Reply(stored.get("text", ""), end_session=bool(stored.get("end")))  # a gateway retry
+                # A gateway retry
+                return Reply(stored.get("text", ""), end_session=bool(stored.get("end")))
             if stored.get("depth") == len(inputs) - 1 and stored.get("path") == _path_hash(inputs[:-1]):
                 return self._advance(session, key, inbound, stored, inputs[-1:], _path_hash(inputs))
         if len(inputs) > MAX_STEPS:
@@ -108,147 +116,152 @@ class UssdMenu:
         return self._advance(session, key, inbound, None, inputs, _path_hash(inputs))
 
     def _answer_latest(self, session: Session, inbound: Inbound) -> Reply:
+        """SESSION_NEW dials in even when the gateway reuses a session number (SMPP's are small)."""
         key = _state_key(inbound.session_id)
-        stored = self.state.get(key, session)
+        stored = None if inbound.event == SESSION_NEW else self.state.get(key, session)
         if not stored or stored.get("phone") != inbound.sender:
             return self._advance(session, key, inbound, None, [], "")
         return self._advance(session, key, inbound, stored, [_clean(inbound.text)], "")
 
     # -- the machine ----------------------------------------------------------------------------
-    def _advance(self, session: Session, key: str, inbound: Inbound, stored: dict | None, inputs: list[str],
-                 path: str, keep: bool = True) -> Reply:
+    def _advance(self, session: Session, key: str, inbound: Inbound, stored: dict | None,
+                 inputs: list[str], path: str, keep: bool = True) -> Reply:
         """One turn in one transaction: the menu position is written with the answers' audit rows
         and any registration step, and commits with them. Without `keep` the position is not
         written: the next request's path replays it (a dial-in, where no step has run)."""
         turn = Turn.on_menu(session, inbound, self.clock, self.settings, self.state)
-        st = dict(stored) if stored else self._fresh(turn, inbound.sender)
+        menu_state = dict(stored) if stored else self._fresh(turn, inbound.sender)
         for value in inputs:
-            self._step(turn, st, value)
-        if not _fits(turn, st):
-            self._home(turn, st)  # the contact was removed meanwhile
-        reply = Screens(turn, self.settings).render(st)
-        st.update(text=reply.text, end=reply.end_session, depth=st.get("depth", 0) + len(inputs), path=path)
-        st.pop("error", None)
+            self._step(turn, menu_state, value)
+        if not _fits(turn, menu_state):
+            self._home(turn, menu_state)  # the contact was removed meanwhile
+        reply = Screens(turn, self.settings).render(menu_state)
+        menu_state.update(text=reply.text, end=reply.end_session,
+                          depth=menu_state.get("depth", 0) + len(inputs), path=path)
+        menu_state.pop("error", None)
         if keep:
             if reply.end_session:
                 self.state.delete(key, session)
             else:
-                self.state.set(key, st, SESSION_TTL, session)
+                self.state.set(key, menu_state, SESSION_TTL, session)
         session.commit()
+        count("turn", channel="ussd",
+              intent=f"menu:{menu_state.get('kind') or menu_state.get('screen') or 'home'}")
         return reply
 
     def _fresh(self, turn: Turn, phone: str) -> dict:
-        st = {"phone": phone, "depth": 0}
-        self._home(turn, st)
-        return st
+        menu_state = {"phone": phone, "depth": 0}
+        self._home(turn, menu_state)
+        return menu_state
 
-    def _home(self, turn: Turn, st: dict) -> None:
+    def _home(self, turn: Turn, menu_state: dict) -> None:
         for field in ("b", "page", "pages", "sub", "subs", "more", "kind", "reg", "note", "back"):
-            st.pop(field, None)
+            menu_state.pop(field, None)
         if not turn.known:
-            st["screen"] = "stranger"
+            menu_state["screen"] = "stranger"
         elif len(turn.asker.beneficiaries) == 1:
-            st.update(screen="menu", b=turn.asker.beneficiaries[0][0].id)
+            menu_state.update(screen="menu", b=turn.asker.beneficiaries[0][0].id)
         else:
-            st.update(screen="pick", page=0)
+            menu_state.update(screen="pick", page=0)
 
-    def _step(self, turn: Turn, st: dict, value: str) -> None:
-        st.pop("error", None)
+    def _step(self, turn: Turn, menu_state: dict, value: str) -> None:
+        menu_state.pop("error", None)
         if value == HOME:
-            self._home(turn, st)
+            self._home(turn, menu_state)
             return
-        screen = st.get("screen", "stranger")
+        screen = menu_state.get("screen", "stranger")
         handler = getattr(self, f"_on_{screen}", None)
-        if handler is None or not _fits(turn, st):
-            self._home(turn, st)  # the state no longer fits (a contact was removed meanwhile)
+        if handler is None or not _fits(turn, menu_state):
+            self._home(turn, menu_state)  # the state no longer fits (a contact was removed meanwhile)
             return
-        handler(turn, st, value)
+        handler(turn, menu_state, value)
 
-    def _on_stranger(self, turn: Turn, st: dict, value: str) -> None:
+    def _on_stranger(self, turn: Turn, menu_state: dict, value: str) -> None:
         item = STRANGER_ITEMS.get(value)
         if item is None:
-            st["error"] = "choice"
+            menu_state["error"] = "choice"
         elif item == "register":
-            self.flows.begin_registration(st)
+            self.flows.begin_registration(menu_state)
         else:
-            st.update(screen="answer", kind=item, page=0, back="stranger")
+            menu_state.update(screen="answer", kind=item, page=0, back="stranger")
 
-    def _on_pick(self, turn: Turn, st: dict, value: str) -> None:
+    def _on_pick(self, turn: Turn, menu_state: dict, value: str) -> None:
         people = turn.asker.beneficiaries
-        page, size = st.get("page", 0), Screens.PICK_PAGE
+        page, size = menu_state.get("page", 0), Screens.PICK_PAGE
         if value == NEXT and (page + 1) * size < len(people):
-            st["page"] = page + 1
+            menu_state["page"] = page + 1
         elif value == BACK and page > 0:
-            st["page"] = page - 1
+            menu_state["page"] = page - 1
         elif value.isdigit() and 1 <= int(value) <= min(size, len(people) - page * size):
-            st.update(screen="menu", b=people[page * size + int(value) - 1][0].id)
-            st.pop("page", None)
+            menu_state.update(screen="menu", b=people[page * size + int(value) - 1][0].id)
+            menu_state.pop("page", None)
         else:
-            st["error"] = "choice"
+            menu_state["error"] = "choice"
 
-    def _on_menu(self, turn: Turn, st: dict, value: str) -> None:
+    def _on_menu(self, turn: Turn, menu_state: dict, value: str) -> None:
         item = MENU_ITEMS.get(value)
         if value == BACK and len(turn.asker.beneficiaries) > 1:
-            self._home(turn, st)
+            self._home(turn, menu_state)
         elif item is None:
-            st["error"] = "choice"
+            menu_state["error"] = "choice"
         elif item == "history":
-            st.update(screen="history", page=0)
+            menu_state.update(screen="history", page=0)
         elif item == "register":
-            self.flows.begin_registration(st)
+            self.flows.begin_registration(menu_state)
         elif item == "contact":
-            st["screen"] = "contact"
+            menu_state["screen"] = "contact"
         else:
-            st.update(screen="answer", kind=item, page=0, back="menu")
+            menu_state.update(screen="answer", kind=item, page=0, back="menu")
 
-    def _on_answer(self, turn: Turn, st: dict, value: str) -> None:
-        page = st.get("page", 0)
-        if value == NEXT and page + 1 < st.get("pages", page + 2):  # unknown while replaying: the renderer clamps
-            st["page"] = page + 1
+    def _on_answer(self, turn: Turn, menu_state: dict, value: str) -> None:
+        page = menu_state.get("page", 0)
+        # Unknown while replaying: the renderer clamps
+        if value == NEXT and page + 1 < menu_state.get("pages", page + 2):
+            menu_state["page"] = page + 1
         elif value == BACK and page > 0:
-            st["page"] = page - 1
-        elif value == BACK and st.get("back") == "home":
-            self._home(turn, st)
+            menu_state["page"] = page - 1
+        elif value == BACK and menu_state.get("back") == "home":
+            self._home(turn, menu_state)
         elif value == BACK:
-            st["screen"] = st.get("back", "menu")
+            menu_state["screen"] = menu_state.get("back", "menu")
             for field in ("kind", "page", "pages", "back", "note"):
-                st.pop(field, None)
+                menu_state.pop(field, None)
         else:
-            st["error"] = "choice"
+            menu_state["error"] = "choice"
 
-    def _on_history(self, turn: Turn, st: dict, value: str) -> None:
+    def _on_history(self, turn: Turn, menu_state: dict, value: str) -> None:
         """Pages of core.answers' history ('page'), each cut into screens ('sub')."""
-        page, sub = st.get("page", 0), st.get("sub", 0)
-        if value == NEXT and sub + 1 < st.get("subs", sub + 2):
-            st["sub"] = sub + 1
-        elif value == NEXT and st.get("more", True):
-            st.update(page=page + 1, sub=0)
+        page, sub = menu_state.get("page", 0), menu_state.get("sub", 0)
+        if value == NEXT and sub + 1 < menu_state.get("subs", sub + 2):
+            menu_state["sub"] = sub + 1
+        elif value == NEXT and menu_state.get("more", True):
+            menu_state.update(page=page + 1, sub=0)
         elif value == BACK and sub > 0:
-            st["sub"] = sub - 1
+            menu_state["sub"] = sub - 1
         elif value == BACK and page > 0:
-            st.update(page=page - 1, sub=0)
+            menu_state.update(page=page - 1, sub=0)
         elif value == BACK:
-            st["screen"] = "menu"
+            menu_state["screen"] = "menu"
             for field in ("page", "sub", "subs", "more"):
-                st.pop(field, None)
+                menu_state.pop(field, None)
         else:
-            st["error"] = "choice"
+            menu_state["error"] = "choice"
 
-    def _on_contact(self, turn: Turn, st: dict, value: str) -> None:
+    def _on_contact(self, turn: Turn, menu_state: dict, value: str) -> None:
         if value == "1":
-            st.update(screen="answer", kind="contact_officer", page=0, back="contact")
+            menu_state.update(screen="answer", kind="contact_officer", page=0, back="contact")
         elif value == "2":
-            st["screen"] = "complaint"
+            menu_state["screen"] = "complaint"
         elif value == BACK:
-            st["screen"] = "menu"
+            menu_state["screen"] = "menu"
         else:
-            st["error"] = "choice"
+            menu_state["error"] = "choice"
 
-    def _on_complaint(self, turn: Turn, st: dict, value: str) -> None:
+    def _on_complaint(self, turn: Turn, menu_state: dict, value: str) -> None:
         if value == BACK:
-            st["screen"] = "contact"
-        elif not self.flows.file_complaint(turn, st, value):
-            st["error"] = "choice"
+            menu_state["screen"] = "contact"
+        elif not self.flows.file_complaint(turn, menu_state, value):
+            menu_state["error"] = "choice"
 
-    def _on_register(self, turn: Turn, st: dict, value: str) -> None:
-        self.flows.registration_step(turn, st, value)
+    def _on_register(self, turn: Turn, menu_state: dict, value: str) -> None:
+        self.flows.registration_step(turn, menu_state, value)

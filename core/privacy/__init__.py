@@ -31,8 +31,11 @@ def find_subject(session: Session, query: str) -> Subject | None:
     text = (query or "").strip()[:40]
     if not text:
         return None
-    beneficiary = session.scalar(select(Beneficiary).where(func.upper(Beneficiary.code) == text.replace(" ", "").upper(),
-                                                           Beneficiary.erased_at.is_(None)))
+    beneficiary = session.scalar(
+        select(Beneficiary).where(
+            func.upper(Beneficiary.code) == text.replace(" ", "").upper(), Beneficiary.erased_at.is_(None)
+        )
+    )
     if beneficiary is not None:
         return Subject(beneficiary=beneficiary)
     phone = normalize_phone(text)

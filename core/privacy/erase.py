@@ -88,7 +88,11 @@ def erase_person(session: Session, person: Person, actor: str, channel: str, now
     session.execute(delete(OtpChallenge).where(or_(OtpChallenge.identity_address.in_(addresses),
                                                    OtpChallenge.sent_to.in_(phones)))
                     .execution_options(synchronize_session=False))
-    session.execute(delete(ReceiptCheck).where(ReceiptCheck.person_id == person.id).execution_options(synchronize_session=False))
+    session.execute(
+        delete(ReceiptCheck)
+        .where(ReceiptCheck.person_id == person.id)
+        .execution_options(synchronize_session=False)
+    )
     result.contacts += session.execute(delete(Contact).where(Contact.person_id == person.id)
                                        .execution_options(synchronize_session=False)).rowcount or 0
     result.identities += session.execute(delete(Identity).where(Identity.person_id == person.id)
@@ -118,7 +122,10 @@ def erase_beneficiary(session: Session, beneficiary: Beneficiary, actor: str, ch
     result.contacts += session.execute(delete(Contact).where(Contact.beneficiary_id == beneficiary.id)
                                        .execution_options(synchronize_session=False)).rowcount or 0
     for person in people:
-        others = session.scalar(select(func.count()).select_from(Contact).where(Contact.person_id == person.id)) or 0
+        others = (
+            session.scalar(select(func.count()).select_from(Contact).where(Contact.person_id == person.id))
+            or 0
+        )
         if others == 0:
             erase_person(session, person, actor, channel, now, state, result)
     _blank_messages(session, OutboxMessage.beneficiary_id == beneficiary.id, result)
@@ -128,9 +135,12 @@ def erase_beneficiary(session: Session, beneficiary: Beneficiary, actor: str, ch
     beneficiary.code = pseudonym(beneficiary.code)
     beneficiary.full_name, beneficiary.name_ascii = "", ""
     beneficiary.birth_date = beneficiary.birth_year = beneficiary.gender = beneficiary.address = None
-    beneficiary.national_id_hash = beneficiary.account_hash = beneficiary.account_last4 = beneficiary.row_hash = None
+    beneficiary.national_id_hash = beneficiary.account_hash = beneficiary.account_last4 = (
+        beneficiary.row_hash
+    ) = None
     beneficiary.active, beneficiary.erased_at = False, now
-    record_disclosure(session, actor, "privacy.erase_beneficiary", beneficiary.id, channel, result.as_detail(), at=now)
+    record_disclosure(session, actor, "privacy.erase_beneficiary", beneficiary.id, channel,
+                      result.as_detail(), at=now)
     session.flush()
     logger.info("beneficiary %s anonymised by %s", beneficiary.id, actor)
     return result
@@ -152,7 +162,8 @@ def _blank_messages(session: Session, which, result: ErasureResult) -> None:
         .execution_options(synchronize_session=False)).rowcount or 0
     result.messages_blanked += session.execute(
         update(OutboxMessage).where(which, OutboxMessage.address != ERASED_ADDRESS)
-        .values(text=ERASED_TEXT, buttons=None, address=ERASED_ADDRESS, last_error=None)
+        .values(text=ERASED_TEXT, buttons=None, address=ERASED_ADDRESS, last_error=None,
+                template_data=None)
         .execution_options(synchronize_session=False)).rowcount or 0
 
 

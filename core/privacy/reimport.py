@@ -25,12 +25,15 @@ def skip_erased_codes(session: Session, records: dict[str, dict], first_row: dic
     key = identifier_key()  # read once, not per code
     hashes = {hash_identifier(code, key): code for code in records}
     erased = {}
-    for subject_hash, at in select_in(session, select(Erasure.subject_hash, Erasure.at).where(Erasure.kind == "beneficiary"),
+    for subject_hash, at in select_in(session,
+                                      select(Erasure.subject_hash,
+                                             Erasure.at).where(Erasure.kind == "beneficiary"),
                                       Erasure.subject_hash, hashes):
         erased[hashes[subject_hash]] = at
     for code, at in erased.items():
         del records[code]
-        note = BadValue(N_("Code «%(code)s» was erased on %(date)s (the person left the programme); the row was skipped. "
+        note = BadValue(N_("Code «%(code)s» was erased on %(date)s (the person left the programme); the row "
+                           "was skipped. "
                            "If they enrol again, a province administrator must first allow it."),
                         code=code, date=at.strftime("%d/%m/%Y")).message()
         report.errors.append(RowError(first_row[code], column, note))

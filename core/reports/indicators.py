@@ -75,7 +75,8 @@ _PAID_THROUGH = and_(Payment.status == "paid",
                      func.coalesce(Payment.method, Beneficiary.method).in_(ELECTRONIC))
 
 
-def compute(session: Session, period: str, unit_codes: list[str] | None = None, no_provider: str = "") -> Indicators:
+def compute(session: Session, period: str, unit_codes: list[str] | None = None,
+            no_provider: str = "") -> Indicators:
     """The indicators for `period` over `unit_codes` (None: every unit)."""
     result = Indicators(period=period)
     listed = _scoped(
@@ -121,7 +122,9 @@ def periods(session: Session, unit_codes: list[str] | None = None, with_results:
     if with_results:
         query = query.where(Payment.status.in_(RESULT_STATUSES))
     if unit_codes is not None:
-        query = query.join(Beneficiary, Beneficiary.id == Payment.beneficiary_id).where(Beneficiary.unit_code.in_(unit_codes))
+        query = query.join(Beneficiary, Beneficiary.id == Payment.beneficiary_id).where(
+            Beneficiary.unit_code.in_(unit_codes)
+        )
     return sorted(session.scalars(query))
 
 

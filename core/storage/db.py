@@ -38,12 +38,13 @@ def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 20, echo: 
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         on_disk = bool(database) and database != ":memory:"
         # Last in, first out: each SQLite connection has its own page cache, emptied whenever another
-        # connection has written; handing back the connection used last keeps one cache warm (a
-        # worker's request threads had taken turns on cold ones: its CPU per USSD screen at one
-        # client went from 2.1-2.2 to 1.4 ms, BENCHMARKS.md "night").
-        pool = {"pool_size": pool_size, "max_overflow": max_overflow, "pool_use_lifo": True} if on_disk else {}
+        # connection has written; handing back the connection used last keeps one cache warm
+        # instead of request threads taking turns on cold ones (BENCHMARKS.md).
+        pool = {"pool_size": pool_size, "max_overflow": max_overflow,
+                "pool_use_lifo": True} if on_disk else {}
         engine = create_engine(url, echo=echo, **pool,
-                               connect_args={"timeout": 15, "check_same_thread": False, "factory": LockingConnection})
+                               connect_args={"timeout": 15, "check_same_thread": False,
+                                             "factory": LockingConnection})
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):
@@ -56,7 +57,7 @@ def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 20, echo: 
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA busy_timeout=15000")
             # Reads straight from the mapped file: after another connection's commit empties this
-            # one's page cache, nothing is copied back in (a write + commit measured 71 -> 14 us).
+            # one's page cache, nothing is copied back in.
             cursor.execute("PRAGMA mmap_size=268435456")
             cursor.close()
 
@@ -90,11 +91,12 @@ def lazy_begin_sessions(factory: sessionmaker[Session]) -> sessionmaker[Session]
     (core.privacy.audit) runs that INSERT alone: two round trips of a webhook turn's five.
 
     Their connections stay in autocommit mode, in a pool of their own: switching a pooled
-    connection's isolation level at every checkout cost about 50 us, more than a round trip."""
+    connection's isolation level at every checkout costs more than a round trip."""
     bind = factory.kw.get("bind")
     if bind is None or bind.dialect.name != "postgresql":
         return factory
-    return sessionmaker(_autocommit_twin(bind), expire_on_commit=False, info=dict(factory.kw.get("info") or {}))
+    return sessionmaker(_autocommit_twin(bind), expire_on_commit=False,
+                        info=dict(factory.kw.get("info") or {}))
 
 
 # In a statement: the last write of its commit, atomic by itself (core.storage.pg_writes).
@@ -110,7 +112,8 @@ def _autocommit_twin(engine: Engine) -> Engine:
     with _TWINS_GUARD:
         twin = _TWINS.get(engine)
         if twin is None:
-            twin = _TWINS[engine] = create_engine(engine.url, isolation_level="AUTOCOMMIT", pool=engine.pool.recreate())
+            twin = _TWINS[engine] = create_engine(engine.url, isolation_level="AUTOCOMMIT",
+                                                  pool=engine.pool.recreate())
 
             @event.listens_for(twin, "connect")
             def _lazy_begin(dbapi_connection, _record) -> None:
@@ -137,7 +140,8 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
 _AFTER_COMMIT = "ansinh.after_commit"
 
 
-def after_commit(session: Session, action: Callable[[], None], otherwise: Callable[[], None] | None = None) -> None:
+def after_commit(session: Session, action: Callable[[], None],
+                 otherwise: Callable[[], None] | None = None) -> None:
     """Run `action` once the session's transaction has committed, or `otherwise` if it ends
     without committing (rolled back or closed). For what lives outside the database (Redis) and
     must not run ahead of the rows it goes with: a USSD screen kept for gateway retries must not

@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.clock import Clock
+from core.counting import count
 from core.storage.db import after_commit
 from core.models import SeenMessage
 
@@ -56,7 +57,8 @@ class Dedupe(Protocol):
 
 
 _TABLE = SeenMessage.__table__  # statements built once: building costs more than running them
-_FIND = select(_TABLE.c.response).where(_TABLE.c.provider == bindparam("provider"), _TABLE.c.message_id == bindparam("message_id"))
+_FIND = select(_TABLE.c.response).where(_TABLE.c.provider == bindparam("provider"),
+                                        _TABLE.c.message_id == bindparam("message_id"))
 _ADD = insert(_TABLE)
 
 
@@ -95,12 +97,15 @@ class DatabaseDedupe:
             raise AlreadyAnswered() from None
 
     def _add(self, session: Session, provider: str, message_id: str, response: str | None) -> None:
-        session.execute(_ADD, {"provider": provider[:20], "message_id": message_id[:MAX_ID], "response": response or "",
+        session.execute(_ADD,
+                        {"provider": provider[:20], "message_id": message_id[:MAX_ID],
+                         "response": response or "",
                                "at": self.clock.now()})
         self._writes += 1
         if self._writes % PURGE_EVERY == 0:
             oldest = select(SeenMessage.id).order_by(SeenMessage.id).limit(PURGE_BATCH).scalar_subquery()
-            session.execute(delete(SeenMessage).where(SeenMessage.id.in_(oldest), SeenMessage.at < self.clock.now() - KEEP)
+            session.execute(delete(SeenMessage).where(SeenMessage.id.in_(oldest),
+                                                      SeenMessage.at < self.clock.now() - KEEP)
                             .execution_options(synchronize_session=False))
 
 
@@ -115,6 +120,7 @@ class RedisDedupe:
         return f"{self.prefix}{provider}:{message_id[:MAX_ID]}"
 
     def _degrade(self, error: Exception) -> Dedupe:
+        count("store_error", store="redis")
         if not self._warned:
             logger.warning("Redis unavailable (%s); using the database for dedupe", type(error).__name__)
             self._warned = True
@@ -129,7 +135,8 @@ class RedisDedupe:
 
     def remember(self, provider: str, message_id: str, response: str | None) -> None:
         try:
-            self.client.set(self._key(provider, message_id), response or "", nx=True, ex=int(KEEP.total_seconds()))
+            self.client.set(self._key(provider, message_id), response or "", nx=True,
+                            ex=int(KEEP.total_seconds()))
         except Exception as error:  # noqa: BLE001
             self._degrade(error).remember(provider, message_id, response)
 

@@ -30,15 +30,18 @@ CATEGORIES = {
     "DON_THAN": ("TCXH", "Người đơn thân nghèo đang nuôi con (mỗi con)", "1.0"),
     "NCT_NGHEO_60": ("TCXH", "Người cao tuổi nghèo không có người phụng dưỡng, 60 đến 80 tuổi", "1.5"),
     "NCT_NGHEO_80": ("TCXH", "Người cao tuổi nghèo không có người phụng dưỡng, từ 80 tuổi", "2.0"),
-    "NCT_75_DTTS": ("TCXH", "Người 75 đến 80 tuổi thuộc hộ nghèo, cận nghèo ở xã dân tộc thiểu số miền núi", "1.0"),
+    "NCT_75_DTTS": ("TCXH", "Người 75 đến 80 tuổi thuộc hộ nghèo, cận nghèo ở xã dân tộc thiểu số miền núi",
+                    "1.0"),
     "NCT_80": ("TCXH", "Người từ 80 tuổi không có lương hưu", "1.0"),
-    "NCT_CONG_DONG": ("TCXH", "Người cao tuổi nghèo đủ điều kiện vào cơ sở, được chăm sóc tại cộng đồng", "3.0"),
+    "NCT_CONG_DONG": ("TCXH", "Người cao tuổi nghèo đủ điều kiện vào cơ sở, được chăm sóc tại cộng đồng",
+                      "3.0"),
     "NKT_NANG": ("TCXH", "Người khuyết tật nặng", "1.5"),
     "NKT_NANG_TE_NCT": ("TCXH", "Người khuyết tật nặng là trẻ em hoặc người cao tuổi", "2.0"),
     "NKT_DBN": ("TCXH", "Người khuyết tật đặc biệt nặng", "2.0"),
     "NKT_DBN_TE_NCT": ("TCXH", "Người khuyết tật đặc biệt nặng là trẻ em hoặc người cao tuổi", "2.5"),
     "HTXH_75": ("HTXH", "Người từ 75 tuổi không có lương hưu (trợ cấp hưu trí xã hội)", "1.0"),
-    "HTXH_70_NGHEO": ("HTXH", "Người 70 đến 74 tuổi thuộc hộ nghèo, cận nghèo (trợ cấp hưu trí xã hội)", "1.0"),
+    "HTXH_70_NGHEO": ("HTXH", "Người 70 đến 74 tuổi thuộc hộ nghèo, cận nghèo (trợ cấp hưu trí xã hội)",
+                      "1.0"),
 }
 
 # (programme, effective from, amount, legal basis)
@@ -49,7 +52,8 @@ STANDARD_LEVELS = [
     ("HTXH", date(2025, 7, 1), 500_000, "Nghị định 176/2025/NĐ-CP"),
 ]
 
-_KIND = {"tỉnh": "tinh", "thành phố trung ương": "thanh_pho", "xã": "xa", "phường": "phuong", "đặc khu": "dac_khu"}
+_KIND = {"tỉnh": "tinh", "thành phố trung ương": "thanh_pho", "xã": "xa", "phường": "phuong",
+         "đặc khu": "dac_khu"}
 
 
 def seed_units(session: Session, province_codes: list[str] | None = None) -> int:
@@ -72,7 +76,8 @@ def seed_units(session: Session, province_codes: list[str] | None = None) -> int
             continue
         code = f"{int(ward.code):05d}"
         if code not in existing:
-            session.add(Unit(code=code, name=ward.name, kind=_KIND[ward.division_type.value], parent_code=province_code))
+            session.add(Unit(code=code, name=ward.name, kind=_KIND[ward.division_type.value],
+                             parent_code=province_code))
             added += 1
     return added
 
@@ -85,18 +90,24 @@ def seed_reference(session: Session) -> None:
     session.flush()
     for code, (programme, name, coefficient) in CATEGORIES.items():
         if session.get(Category, code) is None:
-            session.add(Category(code=code, programme_code=programme, name=name, coefficient=Decimal(coefficient)))
-    known = {(l.programme_code, l.effective_from) for l in session.scalars(select(StandardLevel).where(StandardLevel.unit_code.is_(None)))}
+            session.add(Category(code=code, programme_code=programme, name=name,
+                                 coefficient=Decimal(coefficient)))
+    known = {
+        (l.programme_code, l.effective_from)
+        for l in session.scalars(select(StandardLevel).where(StandardLevel.unit_code.is_(None)))
+    }
     for programme, start, amount, basis in STANDARD_LEVELS:
         if (programme, start) not in known:
-            session.add(StandardLevel(programme_code=programme, effective_from=start, amount=amount, legal_basis=basis))
+            session.add(StandardLevel(programme_code=programme, effective_from=start, amount=amount,
+                                      legal_basis=basis))
     seed_units(session)
     seed_providers(session)
     rename_stored(session)
     session.flush()
 
 
-def standard_level(session: Session, programme_code: str, on: date, unit_code: str | None = None) -> StandardLevel | None:
+def standard_level(session: Session, programme_code: str, on: date,
+                   unit_code: str | None = None) -> StandardLevel | None:
     """The level in force on a date: a province's own (higher) level wins over the national one."""
     candidates = [None]
     if unit_code:

@@ -48,8 +48,10 @@ class ReferenceCache:
         if cached is not None and cached[0] > now:
             return cached[1]
         row = session.get(Unit, code)
-        info = None if row is None else UnitInfo(row.code, row.name, row.kind, row.parent_code, row.officer_name,
-                                                 row.officer_phone, row.office_address, bool(row.pays_electronically))
+        info = None if row is None else UnitInfo(row.code, row.name, row.kind, row.parent_code,
+                                                 row.officer_name,
+                                                 row.officer_phone, row.office_address,
+                                                 bool(row.pays_electronically))
         with self._lock:
             self._units[code] = (now + self.ttl, info)
         return info

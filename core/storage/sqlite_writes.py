@@ -1,7 +1,8 @@
 """Writers of one SQLite file take turns here instead of in SQLite's busy handler.
 
 SQLite admits one writer at a time; a writer that finds the file locked sleeps and retries
-(1, 2, 5, 10, 15 … 100 ms apart), so under concurrent webhooks a 1 ms turn waited 100–400 ms.
+(1, 2, 5, 10, 15 … 100 ms apart), so under concurrent webhooks a short turn waits far longer
+than it runs.
 A connection made by `connect_args={"factory": LockingConnection}` takes a lock just before its
 first write statement and gives it back when its transaction ends: a thread lock inside the
 process (woken at once) and an flock on `<database>.writelock` across processes (gunicorn
@@ -107,7 +108,8 @@ class LockingConnection(sqlite3.Connection):
             return
         self._holding = self.write_lock.acquire(self.lock_timeout)
         if not self._holding:  # what SQLite's own busy timeout would have said, after the same wait
-            raise sqlite3.OperationalError(f"database is locked (no write turn within {self.lock_timeout:.0f} s)")
+            raise sqlite3.OperationalError(f"database is locked (no write turn within "
+                                           f"{self.lock_timeout:.0f} s)")
 
     def _end(self) -> None:
         if self._holding:

@@ -17,7 +17,8 @@ from tests.e2e.test_telegram_bot import (
 )
 from tests.standins_bot import private_message
 
-BORROWED_FIXTURES = (bot_api, family, settings)  # from the Telegram tests: the stand-in Bot API and the family
+# From the Telegram tests: the stand-in Bot API and the family
+BORROWED_FIXTURES = (bot_api, family, settings)
 PROBER_TG = 333333333
 
 
@@ -29,7 +30,9 @@ def replies_to(sessions, chat_id: int) -> list[str]:
 
 def test_a_stranger_chat_probing_codes_is_slowed_and_a_linked_chat_is_not(client, sessions, family):
     for n in range(12):
-        assert post(client, private_message(500 + n, PROBER_TG, f"TC {BENEFICIARY_CODE[:-1]}{n % 10} 19{40 + n}")).status_code == 200
+        assert post(client,
+                    private_message(500 + n, PROBER_TG,
+                                    f"TC {BENEFICIARY_CODE[:-1]}{n % 10} 19{40 + n}")).status_code == 200
     texts = replies_to(sessions, PROBER_TG)
     assert len(texts) == 12
     assert all("danh sách" in t for t in texts[:10]), texts[:10]

@@ -25,7 +25,8 @@ from tests.ussd_factories import (
 
 _ids = itertools.count(1)
 # amounts, masked phones on file, names (as SMS/USSD spell them and with diacritics), dates paid
-SECRETS = (LAI_AMOUNT_VI, "500.000", "1203", "8345", "6150", "Nguyen Thi Lai", "Ho Van Tho", "Phan Van Loc", "Tran Thi Sen",
+SECRETS = (LAI_AMOUNT_VI, "500.000", "1203", "8345", "6150", "Nguyen Thi Lai", "Ho Van Tho", "Phan Van Loc",
+           "Tran Thi Sen",
            "Lài", "Thọ", "Lộc", "05/11", "03/11", "12/03/1951")
 CODES = ("BT4600001", "BT4600002", "BT4600004", "BT4600005", "BT4600003", "BT4600009")
 
@@ -60,7 +61,8 @@ def probes():
     """What an enumerator sends: keywords with codes, codes with birth years, plain questions."""
     for n in itertools.count():
         code, year = CODES[n % len(CODES)], 1935 + n % 30
-        yield (f"TC {code}", f"LS {code} {year}", f"tien cua {code} sinh nam {year} ve chua", f"LICH {code}")[n % 4]
+        yield (f"TC {code}", f"LS {code} {year}", f"tien cua {code} sinh nam {year} ve chua",
+               f"LICH {code}")[n % 4]
 
 
 def _leaks(text: str) -> list[str]:
@@ -79,11 +81,17 @@ def test_fifty_probes_by_sms_are_slowed_then_blocked_and_leak_nothing(client, se
     replies += [sms(client, settings, STRANGER_PHONE, next(probe)) for _ in range(8)]
     assert len(replies) == 50
     blocked = replies[-8:]
-    assert all("tam ngung tra loi" in r and "1900 0000" in r for r in blocked), blocked  # blocked, with the hotline
+    # Blocked, with the hotline
+    assert all("tam ngung tra loi" in r and "1900 0000" in r for r in blocked), blocked
     assert all(not _leaks(r) for r in replies), [(r, _leaks(r)) for r in replies if _leaks(r)]
     with sessions() as session:
         assert session.scalar(select(func.count()).select_from(OtpChallenge)) == 0
-        assert session.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.action.like("disclose%"))) == 0
+        assert (
+            session.scalar(
+                select(func.count()).select_from(AuditLog).where(AuditLog.action.like("disclose%"))
+            )
+            == 0
+        )
     # The beneficiary herself, and another stranger, are not affected.
     assert LAI_AMOUNT_VI in sms(client, settings, LAI_PHONE, "TC")
     assert "danh sach" in sms(client, settings, "+84909123999", "TC BT4600001")
@@ -109,7 +117,10 @@ def test_fifty_codes_and_birth_years_by_ussd_are_slowed_then_blocked(client, set
     assert "ngay mai" in right and "1203" not in right
     with sessions() as session:
         assert session.scalar(select(func.count()).select_from(OtpChallenge)) == 0
-        assert session.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.kind == "otp")) == 0
+        assert (
+            session.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.kind == "otp"))
+            == 0
+        )
     # The same phone is blocked by SMS too (one count per number), but Lài's menu answers as ever.
     assert "ngay mai" in sms(client, settings, STRANGER_PHONE, "DK BT4600001 12/03/1951")
     assert LAI_AMOUNT_VI in ussd(client, LAI_PHONE, "1")
@@ -131,7 +142,10 @@ def test_one_sender_gets_at_most_five_codes_in_five_minutes(client, settings, wo
     assert sms(client, settings, STRANGER_PHONE, "DK BT4600005 1900") == sixth
     with sessions() as session:
         assert session.scalar(select(func.count()).select_from(OtpChallenge)) == 5
-        assert session.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.kind == "otp")) == 5
+        assert (
+            session.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.kind == "otp"))
+            == 5
+        )
     # Another sender still gets a code for the same person.
     assert session_codes_after(client, settings, sessions, "+84909123001", "DK BT4600005 10/10/1949") == 6
 

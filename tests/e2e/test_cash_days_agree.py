@@ -27,7 +27,8 @@ POST_OFFICE = "Bưu điện văn hóa xã Bình Điền"
 OFFICE = "UBND xã Bình Điền, thôn Bình Thành"
 THO_TELEGRAM = 333333333
 SECRET = telegram.SECRET
-bot_api, settings = telegram.bot_api, telegram.settings  # the Bot API stand-in and the settings that point at it
+# The Bot API stand-in and the settings that point at it
+bot_api, settings = telegram.bot_api, telegram.settings
 DECEMBER_DAYS = {"02/12", "03/12", "04/12", "05/12"}
 
 
@@ -67,7 +68,8 @@ def _ussd(client, choice: str) -> str:
     screens, text = [], choice
     while True:
         response = client.post("/ussd/africastalking", data={
-            "sessionId": f"cash-days-{choice}", "serviceCode": "*384*46#", "phoneNumber": THO_PHONE, "text": text},
+            "sessionId": f"cash-days-{choice}", "serviceCode": "*384*46#", "phoneNumber": THO_PHONE,
+            "text": text},
             headers=USSD_AUTH)
         body = response.get_data(as_text=True)
         assert response.status_code == 200 and len(body) <= 182, body
@@ -116,14 +118,16 @@ def _days(text: str) -> set[str]:
     return set(re.findall(r"\b\d\d/\d\d\b", text))
 
 
-def test_on_the_7th_every_path_says_both_points_are_over_and_where_to_go(client, settings, runtime, bot_api, world):
+def test_on_the_7th_every_path_says_both_points_are_over_and_where_to_go(client, settings, runtime, bot_api,
+                                                                         world):
     answers = _answers(client, settings, runtime, bot_api)
     for path, text in answers.items():
         assert _days(text) == DECEMBER_DAYS, (path, text)
         assert re.search(r"da chi ngay 02/12-03/12", text, re.IGNORECASE), (path, text)
         assert "Nhan tien mat" not in text and "Con chi" not in text, (path, text)
         if not path.startswith("ussd"):
-            assert "Nha van hoa thon Binh Thanh" in text and "Buu dien van hoa xa Binh Dien" in text, (path, text)
+            assert "Nha van hoa thon Binh Thanh" in text and "Buu dien van hoa xa Binh Dien" in text, (path,
+                                                                                                       text)
     for path in ("sms status", "telegram status", "cli status"):
         assert "Chua nhan thi den UBND xa Binh Dien, thon Binh Thanh" in answers[path], answers[path]
     assert "0905111222" in answers["ussd status"]

@@ -30,7 +30,8 @@ WAIT = 60_000  # ms: a ceiling for slow shared machines, not a timing assertion
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed (make browser)"),
+    pytest.mark.skipif(not os.path.exists(CHROMIUM),
+                       reason="Debian's chromium is not installed (make browser)"),
 ]
 
 
@@ -71,7 +72,8 @@ def ward(sessions):
     with sessions.begin() as session:
         make_officer(session, "lan", "commune", THUAN_HOA)
         make_officer(session, "tinh", "province", "46")
-        lai = make_beneficiary(session, "BT4600001", "Nguyễn Thị Lài", THUAN_HOA, method="ewallet", has_account=True,
+        lai = make_beneficiary(session, "BT4600001", "Nguyễn Thị Lài", THUAN_HOA, method="ewallet",
+                               has_account=True,
                                provider="Viettel Money", phone="+84978451203", guardian_phone="+84905318246")
         make_payment(session, lai, "2026-10", "paid", "ewallet")
         make_payment(session, lai, "2026-11", "paid", "ewallet")
@@ -129,7 +131,8 @@ def test_sign_in_with_a_wrong_then_the_right_password(page, ward):
 def test_an_import_with_errors_shows_the_report(page, ward, tmp_path):
     bad = tmp_path / "danh-sach-loi.csv"
     bad.write_text(
-        "Mã đối tượng,Họ và tên,Ngày sinh,Giới tính,Mã xã,Diện đối tượng,Số tiền hàng tháng,Hình thức nhận,Số điện thoại\n"
+        "Mã đối tượng,Họ và tên,Ngày sinh,Giới tính,Mã xã,Diện đối tượng,Số tiền hàng tháng,Hình thức "
+        "nhận,Số điện thoại\n"
         "HUE-0301,Lê Thị Một,12/05/1941,Nữ,19786,NCT_80,500.000,Tiền mặt,0912345691\n"
         "HUE-0306,Trần Văn Sai,31/02/1940,Nam,19786,NCT_80,500.000,Tiền mặt,0912345696\n"
         "HUE-0307,Trần Văn Bảy,1938,Nam,19786,NCT_99,năm trăm,Séc,12345\n", encoding="utf-8")
@@ -191,7 +194,12 @@ def test_a_broadcast_from_composition_to_delivery(page, ward, runtime):
     assert page.inner_text("#delivery-status") == "Đã gửi xong"
     shot(page, "broadcast-delivered")
     with ward() as session:
-        assert session.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == "delivered")) == 3
+        assert (
+            session.scalar(
+                select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == "delivered")
+            )
+            == 3
+        )
 
 
 def test_the_indicators_page(page, ward):

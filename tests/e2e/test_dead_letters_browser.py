@@ -17,7 +17,8 @@ from tests.e2e.test_console_browser import (
     ward,
 )
 
-BORROWED_FIXTURES = (browser, page, server, ward, pytestmark)  # the console browser tests' chromium, server, ward; skip without chromium
+# The console browser tests' chromium, server, ward; skip without chromium
+BORROWED_FIXTURES = (browser, page, server, ward, pytestmark)
 
 
 class RefusingSms:
@@ -32,7 +33,8 @@ class RefusingSms:
 def test_an_officer_sends_a_given_up_message_again(page, ward, clock, settings):
     with ward.begin() as session:
         lai = session.scalar(select(Beneficiary.id).where(Beneficiary.code == "BT4600001"))
-        message = enqueue(session, channel="sms", address="+84978451203", text="Tiền tháng 11/2026 đã về: 500.000đ",
+        message = enqueue(session, channel="sms", address="+84978451203",
+                          text="Tiền tháng 11/2026 đã về: 500.000đ",
                           kind="notification", key="browser-dead-1", beneficiary_id=lai)
         message_id = message.id
     dispatcher = Dispatcher(ward, {"sms": RefusingSms()}, clock, settings)
@@ -43,7 +45,9 @@ def test_an_officer_sends_a_given_up_message_again(page, ward, clock, settings):
     page.wait_for_selector("text=Xin chào")
     page.click("header.top nav >> text=Chưa gửi được")
     row = page.wait_for_selector(f"#dead-{message_id}")
-    assert "…1203" in row.inner_text() and "HTTP 503" in row.inner_text() and "500.000" not in row.inner_text()
+    assert (
+        "…1203" in row.inner_text() and "HTTP 503" in row.inner_text() and "500.000" not in row.inner_text()
+    )
     shot(page, "dead-letters")
     row.query_selector("button").click()
     page.wait_for_selector("text=Tin nhắn đã được đưa vào hàng đợi để gửi lại.")

@@ -17,12 +17,15 @@ from tests.fuzz_support import BROKEN_TEXT, JSON_JUNK, PHONE, RAW, TEXT, fuzz_se
 from tests.ussd_factories import USSD_AUTH, USSD_SECRET
 
 APP_ID, OA_SECRET, TG_SECRET = "fuzz-app", "fuzz-oa-secret", "fuzz-tg-secret"
+KANNEL_KEY = "fuzz-kannel-key"
 
 
 @pytest.fixture
 def settings(settings):
-    return settings.with_(zalo_app_id=APP_ID, zalo_oa_secret_key=OA_SECRET, zalo_access_token="a", zalo_refresh_token="r",
-                          telegram_bot_token="7000000001:FUZZ", telegram_webhook_secret=TG_SECRET)
+    return settings.with_(zalo_app_id=APP_ID, zalo_oa_secret_key=OA_SECRET, zalo_access_token="a",
+                          zalo_refresh_token="r",
+                          telegram_bot_token="7000000001:FUZZ", telegram_webhook_secret=TG_SECRET,
+                          kannel_secret=KANNEL_KEY)
 
 
 @pytest.fixture
@@ -38,18 +41,23 @@ def _consistent(sessions) -> None:
         if session.bind.dialect.name == "sqlite":
             assert list(session.execute(text("PRAGMA foreign_key_check"))) == []
             assert session.execute(text("PRAGMA integrity_check")).scalar() == "ok"
-        orphans = session.scalar(select(func.count()).select_from(Identity).outerjoin(Person).where(Person.id.is_(None)))
+        orphans = session.scalar(
+            select(func.count()).select_from(Identity).outerjoin(Person).where(Person.id.is_(None))
+        )
         assert orphans == 0
         assert session.scalar(select(func.count()).select_from(OutboxMessage).where(
             (OutboxMessage.address == "") | (OutboxMessage.text == ""))) == 0
-        assert session.scalar(select(func.count()).select_from(Contact).where(Contact.person_id.is_(None))) == 0
+        assert (
+            session.scalar(select(func.count()).select_from(Contact).where(Contact.person_id.is_(None))) == 0
+        )
 
 
 FORM_VALUE = st.one_of(TEXT, st.integers().map(str), st.just(""))
 
 
 @fuzz_settings
-@given(fields=st.dictionaries(st.sampled_from(["sessionId", "serviceCode", "phoneNumber", "networkCode", "text", "input", "x"]),
+@given(fields=st.dictionaries(st.sampled_from(["sessionId", "serviceCode", "phoneNumber", "networkCode",
+                                               "text", "input", "x"]),
                               FORM_VALUE, max_size=6),
        path=st.sampled_from(["/ussd/africastalking", "/ussd/session"]), as_json=st.booleans(),
        raw=st.one_of(st.none(), RAW),
@@ -74,7 +82,8 @@ def test_ussd_routes(client, demo, sessions, fields, path, as_json, raw, credent
 
 
 @fuzz_settings
-@given(body=TEXT, sender=PHONE, sid=st.one_of(st.text(max_size=40), st.uuids().map(str)), signed=st.booleans(),
+@given(body=TEXT, sender=PHONE, sid=st.one_of(st.text(max_size=40), st.uuids().map(str)),
+       signed=st.booleans(),
        extra=st.dictionaries(st.text(max_size=10), FORM_VALUE, max_size=3), raw=st.one_of(st.none(), RAW))
 def test_sms_routes(client, demo, sessions, settings, body, sender, sid, signed, extra, raw):
     params = {**extra, "MessageSid": sid, "From": sender, "To": "+15005550006", "Body": body}
@@ -83,19 +92,52 @@ def test_sms_routes(client, demo, sessions, settings, body, sender, sid, signed,
         headers["X-Twilio-Signature"] = RequestValidator(settings.twilio_auth_token).compute_signature(
             settings.public_url + "/sms/twilio", params)
     if raw is not None:
-        response = client.post("/sms/twilio", data=raw, headers=headers, content_type="application/x-www-form-urlencoded")
+        response = client.post("/sms/twilio", data=raw, headers=headers,
+                               content_type="application/x-www-form-urlencoded")
     else:
         response = client.post("/sms/twilio", data=params, headers=headers)
     record("/sms/twilio", response.status_code)
     assert response.status_code < 500
-    status = client.post("/sms/twilio/status", data={"MessageSid": sid, "MessageStatus": body[:20]}, headers=headers)
+    status = client.post("/sms/twilio/status", data={"MessageSid": sid, "MessageStatus": body[:20]},
+                         headers=headers)
     record("/sms/twilio/status", status.status_code)
     assert status.status_code < 500
 
 
+@fuzz_settings
+@given(sender=PHONE, octets=st.one_of(RAW, TEXT.map(lambda t: t.encode("utf-8", "surrogatepass")),
+                                      TEXT.map(lambda t: t.encode("utf-16-be", "surrogatepass"))),
+       coding=st.sampled_from(["0", "1", "2", "", "9", "x"]),
+       charset=st.sampled_from(["UTF-8", "UTF-16BE", "8-BIT", "", "no"]),
+       sid=st.text(max_size=200), key=st.sampled_from([KANNEL_KEY] * 4 + [None, "wrong"]), post=st.booleans(),
+       outbox=st.one_of(st.integers(-5, 10**12).map(str), st.text(max_size=20)), status=st.one_of(
+           st.sampled_from(["1", "2", "4", "8", "16"]), st.text(max_size=6)))
+def test_kannel_routes(client, demo, sessions, sender, octets, coding, charset, sid, key, post, outbox,
+                       status):
+    from urllib.parse import quote, quote_from_bytes
+
+    fields = {"from": sender, "to": "8079", "coding": coding, "charset": charset, "id": sid}
+    if key is not None:
+        fields["key"] = key
+    query = "&".join(f"{k}={quote(v, safe='')}" for k,
+                     v in fields.items()) + "&text=" + quote_from_bytes(octets, safe="")
+    if post:
+        response = client.post("/sms/kannel", data=query, content_type="application/x-www-form-urlencoded")
+    else:
+        response = client.get("/sms/kannel?" + query)
+    record("/sms/kannel", response.status_code)
+    assert response.status_code < 500
+    assert (response.status_code == 403) == (key != KANNEL_KEY)
+    report = {"outbox": outbox, "status": status, **({"key": key} if key is not None else {})}
+    dlr = client.get("/sms/kannel/dlr", query_string=report)
+    record("/sms/kannel/dlr", dlr.status_code)
+    assert dlr.status_code < 500 and (dlr.status_code == 403) == (key != KANNEL_KEY)
+
+
 def _zalo_event(draw_text, user, event_name, msg_id, timestamp):
     return {"app_id": APP_ID, "event_name": event_name, "sender": {"id": user}, "recipient": {"id": "oa"},
-            "follower": {"id": user}, "message": {"text": draw_text, "msg_id": msg_id}, "timestamp": timestamp}
+            "follower": {"id": user}, "message": {"text": draw_text, "msg_id": msg_id},
+            "timestamp": timestamp}
 
 
 NOW_MS = int(TODAY.timestamp() * 1000)  # the app's FakeClock: a signed event is fresh near it
@@ -108,23 +150,29 @@ FLAWLESS = ["none"] * 5
 
 @fuzz_settings
 @given(message=TEXT, user=st.one_of(st.text(max_size=30), st.integers().map(str)),
-       event_name=st.sampled_from(["user_send_text", "follow", "unfollow", "user_received_message", "user_seen_message", "x"]),
+       event_name=st.sampled_from(["user_send_text", "follow", "unfollow", "user_received_message",
+                                   "user_seen_message", "x"]),
        msg_id=st.text(max_size=40), age_ms=st.integers(-FIVE_MINUTES_MS, FIVE_MINUTES_MS),
        flaw=st.sampled_from(FLAWLESS + ["stale", "odd timestamp", "reshaped", "broken text"]),
-       stale_ms=st.integers(FIVE_MINUTES_MS + 1, 10**13), odd_timestamp=st.one_of(st.text(max_size=20), JSON_JUNK),
+       stale_ms=st.integers(FIVE_MINUTES_MS + 1, 10**13),
+       odd_timestamp=st.one_of(st.text(max_size=20), JSON_JUNK),
        reshaped=st.dictionaries(
-           st.sampled_from(["message", "sender", "follower", "recipient", "event_name", "timestamp"]), JSON_JUNK,
+           st.sampled_from(["message", "sender", "follower", "recipient", "event_name", "timestamp"]),
+           JSON_JUNK,
            min_size=1, max_size=2),
        broken=BROKEN_TEXT, broken_where=st.sampled_from(["text", "user", "msg_id"]),
        mode=st.sampled_from(["signed"] * 4 + ["unsigned", "raw", "json"]), raw=RAW, junk=JSON_JUNK)
-def test_zalo_webhook(client, demo, message, user, event_name, msg_id, age_ms, flaw, stale_ms, odd_timestamp, reshaped,
+def test_zalo_webhook(client, demo, message, user, event_name, msg_id, age_ms, flaw, stale_ms, odd_timestamp,
+                      reshaped,
                       broken, broken_where, mode, raw, junk):
     """Signed events, fresh or stale, of the right shape or with a part replaced by any JSON value."""
     if flaw == "broken text":
         message, user, msg_id = [broken if broken_where == where else value
                                  for where, value in (("text", message), ("user", user), ("msg_id", msg_id))]
-    timestamp = {"stale": str(NOW_MS - stale_ms), "odd timestamp": odd_timestamp}.get(flaw, str(NOW_MS + age_ms))
-    event = {**_zalo_event(message, user, event_name, msg_id, timestamp), **(reshaped if flaw == "reshaped" else {})}
+    timestamp = {"stale": str(NOW_MS - stale_ms), "odd timestamp": odd_timestamp}.get(flaw,
+                                                                                      str(NOW_MS + age_ms))
+    event = {**_zalo_event(message, user, event_name, msg_id, timestamp),
+             **(reshaped if flaw == "reshaped" else {})}
     body = json_ascii(event)
     headers = {"Content-Type": "application/json"}
     if mode == "raw":
@@ -148,13 +196,16 @@ def test_zalo_webhook(client, demo, message, user, event_name, msg_id, age_ms, f
 @given(message=TEXT, chat_id=st.one_of(st.integers(), st.text(max_size=20)), update_id=st.integers(),
        secret=st.sampled_from([TG_SECRET] * 4 + ["", "wrong"]), contact=st.booleans(), phone=PHONE,
        send_raw=st.sampled_from([False] * 3 + [True]), raw=RAW,
-       junk=st.dictionaries(st.text(max_size=10), st.one_of(st.none(), st.integers(), st.text(max_size=20)), max_size=4),
+       junk=st.dictionaries(st.text(max_size=10), st.one_of(st.none(), st.integers(), st.text(max_size=20)),
+                            max_size=4),
        flaw=st.sampled_from(FLAWLESS + ["update_id", "fields", "reshaped", "broken text"]), odd=JSON_JUNK,
-       odd_fields=st.dictionaries(st.sampled_from(["text", "chat", "from", "contact", "date", "message_id"]), JSON_JUNK,
+       odd_fields=st.dictionaries(st.sampled_from(["text", "chat", "from", "contact", "date", "message_id"]),
+                                  JSON_JUNK,
                                   min_size=1, max_size=3),
        reshaped=st.dictionaries(st.sampled_from(["message", "callback_query", "edited_message"]), JSON_JUNK,
                                 min_size=1, max_size=2), broken=BROKEN_TEXT)
-def test_telegram_webhook(client, demo, message, chat_id, update_id, secret, contact, phone, send_raw, raw, junk, flaw,
+def test_telegram_webhook(client, demo, message, chat_id, update_id, secret, contact, phone, send_raw, raw,
+                          junk, flaw,
                           odd, odd_fields, reshaped, broken):
     """Updates with the right secret and an update_id that is not an integer, fields of the message
     replaced by any JSON value, whole parts replaced, or text that is not valid Unicode."""
@@ -176,7 +227,9 @@ def test_telegram_webhook(client, demo, message, chat_id, update_id, secret, con
     assert response.status_code < 500
     if secret != TG_SECRET:
         assert response.status_code == 403
-    elif not send_raw and (flaw == "broken text" and not contact or flaw == "update_id" and not _integer(odd)):
+    elif not send_raw and (
+        flaw == "broken text" and not contact or flaw == "update_id" and not _integer(odd)
+    ):
         assert response.status_code == 400
 
 
@@ -186,8 +239,10 @@ def _integer(value) -> bool:
 
 @fuzz_settings
 @given(username=TEXT, password=TEXT, csrf=st.one_of(st.none(), st.text(max_size=40)), path=st.sampled_from(
-    ["/console/login", "/console/beneficiaries", "/console/imports", "/console/broadcasts/new", "/console/complaints"]),
-    query=st.dictionaries(st.sampled_from(["q", "period", "page", "unit", "next"]), TEXT, max_size=3), raw=st.one_of(st.none(), RAW))
+    ["/console/login", "/console/beneficiaries", "/console/imports", "/console/broadcasts/new",
+     "/console/complaints"]),
+    query=st.dictionaries(st.sampled_from(["q", "period", "page", "unit", "next"]), TEXT, max_size=3),
+       raw=st.one_of(st.none(), RAW))
 def test_console_routes(client, demo, username, password, csrf, path, query, raw):
     form = {"username": username, "password": password}
     if csrf is not None:

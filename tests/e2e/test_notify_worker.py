@@ -49,7 +49,8 @@ def ansinh(sessions, database_url_for_run, twilio, tmp_path):
     command = [str(Path(sys.executable).with_name("ansinh"))]
 
     def run(*args: str) -> subprocess.CompletedProcess:
-        done = subprocess.run([*command, *args], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120,
+        done = subprocess.run([*command, *args], env=env, cwd=tmp_path, capture_output=True, text=True,
+                              timeout=120,
                               check=False)
         assert done.returncode == 0, done.stdout + done.stderr
         return done
@@ -69,12 +70,17 @@ def _sms(twilio) -> list[dict]:
     return [request.form for request in twilio.requests_to(MESSAGES_PATH, "POST")]
 
 
-def test_imported_results_reach_each_person_once_across_reimports_and_a_killed_worker(ansinh, twilio, tmp_path):
+def test_imported_results_reach_each_person_once_across_reimports_and_a_killed_worker(ansinh, twilio,
+                                                                                      tmp_path):
     today = Clock().today()  # the worker runs on the real clock: the payments are this month's
     period, paid_on = today.strftime("%m/%Y"), today.strftime("%d/%m/%Y")
     ansinh("import", "beneficiaries", _file(tmp_path, "doi_tuong.csv", BENEFICIARIES))
-    first = _file(tmp_path, "ket_qua_1.csv", PAYMENTS + f"{period},HUE-0001,750.000,Đã chi trả,{paid_on},Ví điện tử,\n"
-                                                         f"{period},HUE-0002,750.000,Chờ chi trả,,Tiền mặt,\n")
+    first = _file(
+        tmp_path,
+        "ket_qua_1.csv",
+        PAYMENTS + f"{period},HUE-0001,750.000,Đã chi trả,{paid_on},Ví điện tử,\n"
+        f"{period},HUE-0002,750.000,Chờ chi trả,,Tiền mặt,\n",
+    )
     ansinh("import", "payments", first)
 
     worker = ansinh.start("worker")
@@ -93,7 +99,8 @@ def test_imported_results_reach_each_person_once_across_reimports_and_a_killed_w
     assert "handled 0" in ansinh("worker", "--once").stdout
     assert len(_sms(twilio)) == 2
 
-    second = _file(tmp_path, "ket_qua_2.csv", PAYMENTS + f"{period},HUE-0002,750.000,Đã chi trả,{paid_on},Tiền mặt,\n")
+    second = _file(tmp_path, "ket_qua_2.csv",
+                   PAYMENTS + f"{period},HUE-0002,750.000,Đã chi trả,{paid_on},Tiền mặt,\n")
     ansinh("import", "payments", second)
     ansinh("worker", "--once")  # the restarted worker
     ansinh("import", "payments", second)

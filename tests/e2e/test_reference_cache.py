@@ -32,7 +32,9 @@ def test_a_change_made_elsewhere_shows_once_the_entry_expires(client, settings, 
     _set_officer_phone(sessions, "+84234111222")
     assert "0234111222" in _ask_officer(client, settings)
     with engine.begin() as connection:  # another process: this one's sessions see no ORM change
-        connection.execute(Unit.__table__.update().where(Unit.code == "19945").values(officer_phone="+84234555666"))
+        connection.execute(
+            Unit.__table__.update().where(Unit.code == "19945").values(officer_phone="+84234555666")
+        )
     assert "0234111222" in _ask_officer(client, settings)  # still the cached entry
     with sessions() as session:
         cache_of(session).ttl = 0.0

@@ -29,7 +29,8 @@ def sim(runtime, sessions):
 
 def test_simulator_is_off_where_twilio_is_configured(client):
     assert client.get("/simulator").status_code == 404
-    assert client.post("/simulator/ussd", json={"phone": LAI_PHONE, "session": "x", "text": "1"}).status_code == 404
+    assert client.post("/simulator/ussd",
+                       json={"phone": LAI_PHONE, "session": "x", "text": "1"}).status_code == 404
 
 
 def test_simulator_is_on_in_the_demo(runtime):
@@ -75,7 +76,8 @@ def test_ussd_step_shows_the_screen_and_counts_it(sim):
     start = sim.post("/simulator/ussd", json={"phone": "0978451203", "session": "s1", "text": ""}).get_json()
     assert start["end"] is False and start["screen"].startswith("Chao ba Nguyen Thi Lai")
     assert start["chars"] == len(start["wire"]) <= start["limit"] == 182
-    answer = sim.post("/simulator/ussd", json={"phone": "0978451203", "session": "s1", "text": "1"}).get_json()
+    answer = sim.post("/simulator/ussd",
+                      json={"phone": "0978451203", "session": "s1", "text": "1"}).get_json()
     assert LAI_AMOUNT_VI in answer["screen"]
 
 
@@ -83,7 +85,11 @@ def test_sms_turn_answers_with_sizes(sim):
     data = sim.post("/simulator/sms", json={"phone": LAI_PHONE, "text": "tiền tháng ni về chưa"}).get_json()
     assert data["sent"]["encoding"] == "UCS-2"
     [reply] = data["replies"]
-    assert LAI_AMOUNT_VI in reply["text"] and reply["size"]["encoding"] == "GSM-7" and reply["size"]["segments"] <= 3
+    assert (
+        LAI_AMOUNT_VI in reply["text"]
+        and reply["size"]["encoding"] == "GSM-7"
+        and reply["size"]["segments"] <= 3
+    )
 
 
 @pytest.mark.parametrize("text, encoding, characters, segments", [
@@ -98,11 +104,17 @@ def test_size_counts_like_a_phone(sim, text, encoding, characters, segments):
 
 
 def test_one_time_code_shows_in_the_inbox_of_the_phone_on_file(sim):
-    reply = sim.post("/simulator/sms", json={"phone": STRANGER_PHONE, "text": "DK BT4600001 12/03/1951"}).get_json()
+    reply = sim.post("/simulator/sms",
+                     json={"phone": STRANGER_PHONE, "text": "DK BT4600001 12/03/1951"}).get_json()
     assert "1203" in reply["replies"][0]["text"]
     assert sim.get(f"/simulator/inbox?phone={STRANGER_PHONE}").get_json()["messages"] == []
     [message] = sim.get("/simulator/inbox?phone=0978451203").get_json()["messages"]
-    assert message["kind"] == "otp" and message["status"] == "đang chờ gửi" and re.search(r"\b\d{6}\b", message["text"]) and message["size"]["encoding"] == "GSM-7"
+    assert (
+        message["kind"] == "otp"
+        and message["status"] == "đang chờ gửi"
+        and re.search(r"\b\d{6}\b", message["text"])
+        and message["size"]["encoding"] == "GSM-7"
+    )
 
 
 @pytest.mark.parametrize("url, payload", [

@@ -25,7 +25,8 @@ ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
-pytestmark = [pytest.mark.browser, pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (make browser)")]
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (make browser)")]
 
 
 @pytest.fixture
@@ -54,7 +55,8 @@ def page(server):
         context = browser.new_context(viewport={"width": 1200, "height": 900})
         page = context.new_page()
         outside = []
-        page.on("request", lambda request: None if request.url.startswith(server) else outside.append(request.url))
+        page.on("request",
+                lambda request: None if request.url.startswith(server) else outside.append(request.url))
         problems = watch_console(page)
         response = page.goto(f"{server}/simulator")
         assert "default-src 'self'" in response.headers["content-security-policy"]

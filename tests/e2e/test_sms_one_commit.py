@@ -30,7 +30,8 @@ def _count(sessions, model, *where) -> int:
         return session.scalar(select(func.count()).select_from(model).where(*where))
 
 
-def test_one_commit_holds_the_answer_the_audit_row_the_memory_and_the_message_id(app, client, settings, world, runtime, sessions):
+def test_one_commit_holds_the_answer_the_audit_row_the_memory_and_the_message_id(app, client, settings,
+                                                                                 world, runtime, sessions):
     commits = []
 
     def count_commit(connection):
@@ -120,7 +121,8 @@ def test_a_turn_that_fails_is_not_remembered(app, client, settings, world, sessi
     assert "1900" in sorry and LAI_AMOUNT_VI not in sorry
     assert _count(sessions, SeenMessage, SeenMessage.message_id == fields["MessageSid"]) == 0
     monkeypatch.undo()
-    assert LAI_AMOUNT_VI in messages(signed_post(client, settings, "/sms/twilio", fields))[0]  # Twilio's retry
+    # Twilio's retry
+    assert LAI_AMOUNT_VI in messages(signed_post(client, settings, "/sms/twilio", fields))[0]
     assert _count(sessions, SeenMessage, SeenMessage.message_id == fields["MessageSid"]) == 1
 
 
@@ -136,7 +138,8 @@ def test_an_unchanged_memory_is_rewritten_only_as_it_nears_its_end(client, setti
             writes.append(statement)
 
     def ask() -> str:
-        return messages(signed_post(client, settings, "/sms/twilio", inbound(LAI_PHONE, "tien thang nay ve chua")))[0]
+        return messages(signed_post(client, settings, "/sms/twilio",
+                                    inbound(LAI_PHONE, "tien thang nay ve chua")))[0]
 
     event.listen(Engine, "before_cursor_execute", watch)
     try:

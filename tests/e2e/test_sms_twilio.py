@@ -27,7 +27,8 @@ def world(sessions):
 def signed_post(client, settings, path: str, fields: dict, token: str | None = None, query: str = ""):
     url = settings.public_url + path + (f"?{query}" if query else "")
     signature = RequestValidator(token or settings.twilio_auth_token).compute_signature(url, fields)
-    return client.post(path + (f"?{query}" if query else ""), data=fields, headers={"X-Twilio-Signature": signature})
+    return client.post(path + (f"?{query}" if query else ""), data=fields,
+                       headers={"X-Twilio-Signature": signature})
 
 
 def inbound(phone: str, body: str, sid: str | None = None) -> dict:
@@ -43,7 +44,8 @@ def messages(response) -> list[str]:
 
 
 def test_signed_question_is_answered_with_the_amount_in_gsm7(client, settings, world):
-    texts = messages(signed_post(client, settings, "/sms/twilio", inbound(LAI_PHONE, "tien thang nay ve chua")))
+    texts = messages(signed_post(client, settings, "/sms/twilio",
+                                 inbound(LAI_PHONE, "tien thang nay ve chua")))
     assert texts and LAI_AMOUNT_VI in " ".join(texts)
     for text in texts:
         assert is_gsm7(text), text
@@ -55,8 +57,10 @@ def test_keywords_are_answered_too(client, settings, world):
     assert LAI_AMOUNT_VI in " ".join(texts)
 
 
-def test_another_offices_money_is_sent_to_that_office_not_answered_from_the_last_question(client, settings, world):
-    first = messages(signed_post(client, settings, "/sms/twilio", inbound(LAI_PHONE, "tien thang 12 ve chua")))
+def test_another_offices_money_is_sent_to_that_office_not_answered_from_the_last_question(client, settings,
+                                                                                          world):
+    first = messages(signed_post(client, settings, "/sms/twilio",
+                                 inbound(LAI_PHONE, "tien thang 12 ve chua")))
     assert "12/2026" in " ".join(first)  # the memory now holds a question about a month
     texts = messages(signed_post(client, settings, "/sms/twilio",
                                  inbound(LAI_PHONE, "Lương hưu của ba tôi tháng 12 có tăng không")))
@@ -66,7 +70,8 @@ def test_another_offices_money_is_sent_to_that_office_not_answered_from_the_last
 
 
 def test_stranger_gets_no_amount(client, settings, world):
-    texts = messages(signed_post(client, settings, "/sms/twilio", inbound(STRANGER_PHONE, "tien thang nay ve chua")))
+    texts = messages(signed_post(client, settings, "/sms/twilio",
+                                 inbound(STRANGER_PHONE, "tien thang nay ve chua")))
     assert texts and LAI_AMOUNT_VI not in " ".join(texts)
 
 
@@ -77,10 +82,13 @@ def test_missing_or_bad_signature_is_403(client, world, headers):
 
 
 def test_signature_of_another_token_or_url_is_403(client, settings, world):
-    assert signed_post(client, settings, "/sms/twilio", inbound(LAI_PHONE, "TC"), token="other").status_code == 403
+    assert signed_post(client, settings, "/sms/twilio", inbound(LAI_PHONE, "TC"),
+                       token="other").status_code == 403
     fields = inbound(LAI_PHONE, "TC")
-    wrong_url = RequestValidator(settings.twilio_auth_token).compute_signature("http://localhost/sms/twilio", fields)
-    assert client.post("/sms/twilio", data=fields, headers={"X-Twilio-Signature": wrong_url}).status_code == 403
+    wrong_url = RequestValidator(settings.twilio_auth_token).compute_signature("http://localhost/sms/twilio",
+                                                                               fields)
+    assert client.post("/sms/twilio", data=fields,
+                       headers={"X-Twilio-Signature": wrong_url}).status_code == 403
 
 
 def test_signature_over_the_url_with_its_default_port_is_accepted(client, settings, world):
@@ -95,9 +103,12 @@ def test_signature_over_the_url_with_its_default_port_is_accepted(client, settin
 
 def test_tampered_body_is_403(client, settings, world):
     fields = inbound(LAI_PHONE, "TC")
-    signature = RequestValidator(settings.twilio_auth_token).compute_signature(settings.public_url + "/sms/twilio", fields)
+    signature = RequestValidator(settings.twilio_auth_token).compute_signature(
+        settings.public_url + "/sms/twilio", fields
+    )
     fields["From"] = "+84905318246"
-    assert client.post("/sms/twilio", data=fields, headers={"X-Twilio-Signature": signature}).status_code == 403
+    assert client.post("/sms/twilio", data=fields,
+                       headers={"X-Twilio-Signature": signature}).status_code == 403
 
 
 def test_redelivered_message_sid_has_no_second_effect(client, settings, world, sessions):
@@ -107,7 +118,14 @@ def test_redelivered_message_sid_has_no_second_effect(client, settings, world, s
     assert again.status_code == 200 and again.get_data() == first.get_data()
     with sessions() as session:
         assert session.scalar(select(func.count()).select_from(Complaint)) == 1
-        assert session.scalar(select(func.count()).select_from(SeenMessage).where(SeenMessage.message_id == fields["MessageSid"])) == 1
+        assert (
+            session.scalar(
+                select(func.count())
+                .select_from(SeenMessage)
+                .where(SeenMessage.message_id == fields["MessageSid"])
+            )
+            == 1
+        )
 
 
 def test_redelivered_question_is_disclosed_once(client, settings, world, sessions):
@@ -115,12 +133,18 @@ def test_redelivered_question_is_disclosed_once(client, settings, world, session
     signed_post(client, settings, "/sms/twilio", fields)
     signed_post(client, settings, "/sms/twilio", fields)
     with sessions() as session:
-        assert session.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.action.like("disclose.%"))) == 1
+        assert (
+            session.scalar(
+                select(func.count()).select_from(AuditLog).where(AuditLog.action.like("disclose.%"))
+            )
+            == 1
+        )
 
 
 def _sent_message(sessions, provider_id: str) -> int:
     with sessions.begin() as session:
-        row = enqueue(session, channel="sms", address=LAI_PHONE, text="x", kind="notification", key="k-receipt")
+        row = enqueue(session, channel="sms", address=LAI_PHONE, text="x", kind="notification",
+                      key="k-receipt")
         row.status, row.provider_id = "sent", provider_id
         return row.id
 
@@ -128,7 +152,8 @@ def _sent_message(sessions, provider_id: str) -> int:
 def test_status_callback_marks_delivered(client, settings, sessions):
     message_id = _sent_message(sessions, "SMdelivered0001")
     response = signed_post(client, settings, "/sms/twilio/status",
-                           {"MessageSid": "SMdelivered0001", "MessageStatus": "delivered", "AccountSid": "AC1"},
+                           {"MessageSid": "SMdelivered0001", "MessageStatus": "delivered",
+                            "AccountSid": "AC1"},
                            query="ik=k-receipt")
     assert response.status_code == 204
     with sessions() as session:
@@ -147,7 +172,8 @@ def test_status_callback_records_failure_with_error_code(client, settings, sessi
 
 def test_status_callback_needs_a_signature(client, sessions):
     message_id = _sent_message(sessions, "SMunsigned")
-    response = client.post("/sms/twilio/status", data={"MessageSid": "SMunsigned", "MessageStatus": "delivered"})
+    response = client.post("/sms/twilio/status",
+                           data={"MessageSid": "SMunsigned", "MessageStatus": "delivered"})
     assert response.status_code == 403
     with sessions() as session:
         assert session.get(OutboxMessage, message_id).status == "sent"
@@ -160,3 +186,44 @@ def test_signature_checked_against_public_url_behind_a_proxy(runtime, world):
     client = create_app(runtime.settings, runtime=runtime).test_client()
     texts = messages(signed_post(client, runtime.settings, "/sms/twilio", inbound(LAI_PHONE, "TC")))
     assert LAI_AMOUNT_VI in " ".join(texts)
+
+
+UNSURE = "Bao gio tien thang 11 ve"  # when, or whether: the NLU reads both about as well
+
+
+def _ask(client, settings, body: str):
+    return signed_post(client, settings, "/sms/twilio", inbound(LAI_PHONE, body))
+
+
+def _numbered(text: str) -> dict[str, str]:
+    """{"Tien da ve chua": "2", …} from the lines "2. Tien da ve chua" of a choice."""
+    return {line.split(". ", 1)[1]: line.split(".", 1)[0] for line in text.splitlines() if line[:1].isdigit()}
+
+
+def test_an_unsure_reading_asks_with_numbers_and_the_number_answers_the_question(client, settings, world):
+    [offer] = messages(signed_post(client, settings, "/sms/twilio", inbound(LAI_PHONE, UNSURE)))
+    assert is_gsm7(offer) and sms_size(offer).segments <= settings.sms_max_segments
+    numbers = _numbered(offer)
+    assert "Tien da ve chua" in numbers and "Khac: goi can bo" in numbers and len(numbers) <= 4
+    assert LAI_AMOUNT_VI not in offer
+    answer = messages(_ask(client, settings, numbers["Tien da ve chua"]))
+    assert LAI_AMOUNT_VI in " ".join(answer) and "11/2026" in " ".join(answer)  # the month of the question
+    again = messages(_ask(client, settings, numbers["Tien da ve chua"]))
+    assert LAI_AMOUNT_VI not in " ".join(again)  # a choice is answered once: a later "2" is not a pick
+
+
+def test_other_calls_the_officer_and_a_new_question_forgets_the_choice(client, settings, world):
+    numbers = _numbered(messages(signed_post(client, settings, "/sms/twilio", inbound(LAI_PHONE, UNSURE)))[0])
+    officer = messages(_ask(client, settings, numbers["Khac: goi can bo"]))
+    assert any(ch.isdigit() for ch in " ".join(officer)) and "Tien da ve chua" not in " ".join(officer)
+    messages(signed_post(client, settings, "/sms/twilio", inbound(LAI_PHONE, UNSURE)))
+    messages(signed_post(client, settings, "/sms/twilio", inbound(LAI_PHONE, "cam on")))
+    after = messages(_ask(client, settings, numbers["Tien da ve chua"]))
+    assert LAI_AMOUNT_VI not in " ".join(after)
+
+
+def test_an_out_of_scope_question_is_told_whom_to_ask(client, settings, world):
+    texts = messages(signed_post(client, settings, "/sms/twilio",
+                                 inbound(LAI_PHONE, "Cho hoi tram y te xa may gio mo cua")))
+    joined = " ".join(texts)
+    assert "tro cap" in joined and "tram y te" in joined and LAI_AMOUNT_VI not in joined

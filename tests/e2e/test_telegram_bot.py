@@ -42,7 +42,8 @@ def family(sessions):
 @pytest.fixture
 def send_all(runtime):
     """Run the dispatcher over what is due, with the runtime's Telegram sender."""
-    dispatcher = Dispatcher(runtime.sessions, {"telegram": runtime.senders["telegram"]}, runtime.clock, runtime.settings,
+    dispatcher = Dispatcher(runtime.sessions, {"telegram": runtime.senders["telegram"]}, runtime.clock,
+                            runtime.settings,
                             on_permanent_failure=runtime.on_permanent_failure)
 
     def run() -> int:
@@ -89,21 +90,24 @@ def test_start_greets_in_vietnamese_with_big_buttons_and_a_share_phone_button(cl
     assert "DK <mã đối tượng> <năm sinh>" in message["text"]
     keyboard = message["reply_markup"]
     buttons = [button for row in keyboard["keyboard"] for button in row]
-    assert [b["text"] for b in buttons] == ["Tiền tháng này", "Lịch chi trả", "Số tiền", "Lịch sử", "Liên hệ cán bộ",
+    assert [b["text"] for b in buttons] == ["Tiền tháng này", "Lịch chi trả", "Số tiền", "Lịch sử",
+                                            "Liên hệ cán bộ",
                                             "Chia sẻ số điện thoại"]
     assert buttons[-1].get("request_contact") is True
     assert not any(b.get("request_contact") for b in buttons[:-1])
     assert keyboard.get("is_persistent") is True and not keyboard.get("resize_keyboard")
 
 
-def test_guardian_shares_own_contact_then_asks_and_is_told_the_amount(client, runtime, bot_api, send_all, family):
+def test_guardian_shares_own_contact_then_asks_and_is_told_the_amount(client, runtime, bot_api, send_all,
+                                                                      family):
     post(client, private_message(1, GUARDIAN_TG, "/start"))
     post(client, private_message(2, GUARDIAN_TG, contact=own_contact(GUARDIAN_TG)))
     send_all()
     linked = texts_to(bot_api, GUARDIAN_TG)[-1]
     assert "…5678" in linked
     with runtime.sessions() as session:
-        identity = session.scalar(select(Identity).where(Identity.kind == "telegram", Identity.address == str(GUARDIAN_TG)))
+        identity = session.scalar(select(Identity).where(Identity.kind == "telegram",
+                                                         Identity.address == str(GUARDIAN_TG)))
         assert identity.verified and identity.verified_by == "contact_share"
         assert identity.person_id == family.guardian.id  # the same person as the phone on file
     linked_keyboard = bot_api.sent()[-1]["reply_markup"]["keyboard"]
@@ -115,11 +119,13 @@ def test_guardian_shares_own_contact_then_asks_and_is_told_the_amount(client, ru
     assert AMOUNT_VI in answer
     with runtime.sessions() as session:
         assert session.scalar(select(func.count()).select_from(AuditLog).where(
-            AuditLog.actor == f"telegram:{GUARDIAN_TG}", AuditLog.beneficiary_id == family.beneficiary.id)) >= 1
+            AuditLog.actor == f"telegram:{GUARDIAN_TG}",
+            AuditLog.beneficiary_id == family.beneficiary.id)) >= 1
 
 
 @pytest.mark.parametrize("contact_user_id", [GUARDIAN_TG, None])
-def test_forwarded_contact_of_someone_else_is_refused_and_learns_nothing(client, runtime, bot_api, send_all, family,
+def test_forwarded_contact_of_someone_else_is_refused_and_learns_nothing(client, runtime, bot_api, send_all,
+                                                                         family,
                                                                          contact_user_id):
     contact = {"phone_number": GUARDIAN_PHONE, "first_name": "Hùng"}
     if contact_user_id is not None:
@@ -132,7 +138,8 @@ def test_forwarded_contact_of_someone_else_is_refused_and_learns_nothing(client,
     assert answer  # still answered
     assert AMOUNT_VI not in answer and "Lài" not in answer and "5678" not in answer
     with runtime.sessions() as session:
-        assert session.scalar(select(Identity).where(Identity.kind == "telegram", Identity.address == str(STRANGER_TG),
+        assert session.scalar(select(Identity).where(Identity.kind == "telegram",
+                                                     Identity.address == str(STRANGER_TG),
                                                      Identity.verified.is_(True))) is None
         assert session.scalar(select(func.count()).select_from(AuditLog).where(
             AuditLog.actor == f"telegram:{STRANGER_TG}", AuditLog.beneficiary_id.is_not(None))) == 0
@@ -171,7 +178,8 @@ def test_blocked_by_the_user_opts_the_chat_out(client, runtime, bot_api, send_al
     with runtime.sessions() as session:
         row = session.scalar(select(OutboxMessage).where(OutboxMessage.idempotency_key.like("telegram:51:%")))
         assert row.status == "failed" and "blocked" in row.last_error
-        identity = session.scalar(select(Identity).where(Identity.kind == "telegram", Identity.address == str(GUARDIAN_TG)))
+        identity = session.scalar(select(Identity).where(Identity.kind == "telegram",
+                                                         Identity.address == str(GUARDIAN_TG)))
         assert identity.opted_out is True
 
 
@@ -215,7 +223,8 @@ def test_an_inline_button_press_is_answered_and_its_spinner_stopped(client, bot_
     press = {"update_id": 92, "callback_query": {
         "id": "4382bfdwdsb323b2d9", "chat_instance": "-1", "data": history_button["callback_data"],
         "from": {"id": GUARDIAN_TG, "is_bot": False, "first_name": "Hùng"},
-        "message": {"message_id": 5, "date": 1795000000, "chat": {"id": GUARDIAN_TG, "type": "private"}, "text": "…"}}}
+        "message": {"message_id": 5, "date": 1795000000, "chat": {"id": GUARDIAN_TG, "type": "private"},
+                    "text": "…"}}}
     response = post(client, press)
     assert response.status_code == 200
     assert response.get_json() == {"method": "answerCallbackQuery", "callback_query_id": "4382bfdwdsb323b2d9"}
@@ -239,11 +248,32 @@ def _with(update: dict, **message) -> dict:
     json.dumps(_with(private_message(32, GUARDIAN_TG, "x"), text=["LS"])).encode(),
     json.dumps(private_message(33, GUARDIAN_TG, "ti\ud83d")).encode(),  # text ending in half an emoji
     json.dumps({"update_id": 35, "callback_query": {
-        "id": "q", "chat_instance": "-1", "data": {"d": 1}, "from": {"id": GUARDIAN_TG, "is_bot": False, "first_name": "F"},
-        "message": {"message_id": 5, "date": 1795000000, "chat": {"id": GUARDIAN_TG, "type": "private"}}}}).encode(),
+        "id": "q", "chat_instance": "-1", "data": {"d": 1},
+        "from": {"id": GUARDIAN_TG, "is_bot": False, "first_name": "F"},
+        "message": {"message_id": 5, "date": 1795000000,
+                    "chat": {"id": GUARDIAN_TG, "type": "private"}}}}).encode(),
     b"[" * 100_000,
 ])
 def test_a_malformed_update_with_the_right_secret_is_a_400(client, runtime, body):
     assert _raw(client, body).status_code == 400
     with runtime.sessions() as session:
         assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
+
+
+def test_an_unsure_question_offers_buttons_and_a_tap_answers_it(client, bot_api, send_all, family):
+    post(client, private_message(300, GUARDIAN_TG, contact=own_contact(GUARDIAN_TG)))
+    post(client, private_message(301, GUARDIAN_TG, "Bao giờ tiền tháng 11 về"))
+    send_all()
+    offer = bot_api.sent()[-1]
+    buttons = {b["text"]: b["callback_data"] for row in offer["reply_markup"]["inline_keyboard"] for b in row}
+    assert "Tiền đã về chưa" in buttons and "Khác: gọi cán bộ" in buttons and len(buttons) <= 4
+    assert AMOUNT_VI not in offer["text"]
+    press = {"update_id": 302, "callback_query": {
+        "id": "unsure-tap", "chat_instance": "-1", "data": buttons["Tiền đã về chưa"],
+        "from": {"id": GUARDIAN_TG, "is_bot": False, "first_name": "Hùng"},
+        "message": {"message_id": 6, "date": 1795000000, "chat": {"id": GUARDIAN_TG, "type": "private"},
+                    "text": "…"}}}
+    assert post(client, press).status_code == 200
+    send_all()
+    answer = texts_to(bot_api, GUARDIAN_TG)[-1]
+    assert AMOUNT_VI in answer and "11/2026" in answer

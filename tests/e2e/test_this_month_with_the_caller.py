@@ -65,18 +65,22 @@ def test_the_ussd_answer_for_this_month_reads_no_payment_of_its_own(client, worl
     assert _payment_reads(statements) == []
 
 
-def test_an_sms_about_this_month_reads_no_payment_of_its_own_and_one_about_another_month_does(client, settings, world,
+def test_an_sms_about_this_month_reads_no_payment_of_its_own_and_one_about_another_month_does(client,
+                                                                                              settings, world,
                                                                                               statements):
-    now = messages(signed_post(client, settings, "/sms/twilio", inbound(LAI_PHONE, "tien thang nay ve chua")))[0]
+    now = messages(signed_post(client, settings, "/sms/twilio",
+                               inbound(LAI_PHONE, "tien thang nay ve chua")))[0]
     assert LAI_AMOUNT_VI in now and "11/2026" in now
     assert _payment_reads(statements) == []
     statements.clear()
-    october = messages(signed_post(client, settings, "/sms/twilio", inbound(LAI_PHONE, "tien thang 10 ve chua")))[0]
+    october = messages(signed_post(client, settings, "/sms/twilio",
+                                   inbound(LAI_PHONE, "tien thang 10 ve chua")))[0]
     assert LAI_AMOUNT_VI in october and "10/2026" in october
     assert len(_payment_reads(statements)) == 1
 
 
 def test_a_guardian_of_two_hears_both_from_the_one_read(client, settings, world, statements):
-    both = messages(signed_post(client, settings, "/sms/twilio", inbound(QUANG_PHONE, "tien thang nay ve chua")))[0]
+    both = messages(signed_post(client, settings, "/sms/twilio",
+                                inbound(QUANG_PHONE, "tien thang nay ve chua")))[0]
     assert "Phan Van Loc" in both and "Tran Thi Sen" in both and "500.000" in both
     assert _payment_reads(statements) == []

@@ -54,7 +54,8 @@ def test_paid_beneficiary_hears_her_amount(client, world, sessions):
     assert body.startswith("CON ") and LAI_AMOUNT_VI in body and "05/11/2026" in body
     with sessions() as session:
         assert session.scalar(select(func.count()).select_from(AuditLog).where(
-            AuditLog.action == "disclose.payment_status", AuditLog.beneficiary_id == world.lai.id, AuditLog.channel == "ussd")) == 1
+            AuditLog.action == "disclose.payment_status", AuditLog.beneficiary_id == world.lai.id,
+            AuditLog.channel == "ussd")) == 1
 
 
 def test_cash_beneficiary_hears_next_months_cash_point(client, world):
@@ -75,7 +76,9 @@ def test_five_hundred_nines_are_answered(client, world):
     assert dial(client, LAI_PHONE, "*".join(["1"] * 400)).startswith("CON ")
 
 
-@pytest.mark.parametrize("text", ["abc", "1**2", "*", "#", "0", "00", "7", "1*0*0*0", "4*9*9*9*9", "\u0000", "é", "6*2*9"])
+@pytest.mark.parametrize("text",
+                         ["abc", "1**2", "*", "#", "0", "00", "7", "1*0*0*0", "4*9*9*9*9", "\u0000", "é",
+                          "6*2*9"])
 def test_junk_is_answered_never_a_500(client, world, text):
     dial(client, LAI_PHONE, text)
 
@@ -117,7 +120,12 @@ def test_repeated_request_gets_the_same_screen(client, world, sessions):
     first = dial(client, LAI_PHONE, "1", "retry-1")
     assert dial(client, LAI_PHONE, "1", "retry-1") == first
     with sessions() as session:
-        assert session.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.action == "disclose.payment_status")) == 1
+        assert (
+            session.scalar(
+                select(func.count()).select_from(AuditLog).where(AuditLog.action == "disclose.payment_status")
+            )
+            == 1
+        )
 
 
 def test_dial_in_writes_nothing_and_the_next_path_replays_it(client, world, runtime):

@@ -73,10 +73,12 @@ def test_every_screen_of_every_path_fits_and_breaks_where_it_may(client, demo):
                 if not after.startswith(error):
                     paged += 1
                     seams += 1
-                    assert seam_problem(body, after) is None, (phone, path, seam_problem(body, after), body, after)
+                    assert seam_problem(body, after) is None, (phone, path, seam_problem(body, after), body,
+                                                               after)
             if body.startswith(error) and body.endswith("..."):
                 shown = next(screens[path[:n]] for n in range(len(path) - 1, -1, -1)
-                             if not screens[path[:n]].startswith(error))  # the page the wrong key was typed on
+                             # The page the wrong key was typed on
+                             if not screens[path[:n]].startswith(error))
                 # each replayed path files its complaint again, under the next number
                 kept = COMPLAINT_NUMBER.sub("PA-#", body[len(error) + 1:-3])
                 whole = COMPLAINT_NUMBER.sub("PA-#", split(shown)[0])

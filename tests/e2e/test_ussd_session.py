@@ -22,10 +22,10 @@ from tests.ussd_factories import (
 
 @pytest.fixture
 def store_runtime(settings, clock, engine, sessions):
-    rt = Runtime(settings.with_(redis_url=REDIS_URL) if REDIS_URL else settings, clock)
-    rt.__dict__["engine"], rt.__dict__["sessions"] = engine, sessions
+    app_runtime = Runtime(settings.with_(redis_url=REDIS_URL) if REDIS_URL else settings, clock)
+    app_runtime.__dict__["engine"], app_runtime.__dict__["sessions"] = engine, sessions
     build_world(sessions)
-    return rt
+    return app_runtime
 
 
 @pytest.fixture
@@ -38,7 +38,12 @@ def send(client, session_id: str, value: str | None, phone: str = LAI_PHONE, as_
     response = client.post("/ussd/session", json=fields, headers=USSD_AUTH) if as_json else client.post(
         "/ussd/session", data={k: v for k, v in fields.items() if v is not None}, headers=USSD_AUTH)
     body = response.get_data(as_text=True)
-    assert response.status_code == 200 and body.startswith(("CON ", "END ")) and len(body) <= 182 and body.isascii(), body
+    assert (
+        response.status_code == 200
+        and body.startswith(("CON ", "END "))
+        and len(body) <= 182
+        and body.isascii()
+    ), body
     return body
 
 
@@ -73,7 +78,8 @@ def test_position_expires(client, store_runtime, clock):
     if REDIS_URL:
         ttl = store_runtime.state.client.ttl(store_runtime.state.prefix + "ussd:" + sid)
         assert 0 < ttl <= SESSION_TTL
-        store_runtime.state.client.delete(store_runtime.state.prefix + "ussd:" + sid)  # as Redis does at expiry
+        # As Redis does at expiry
+        store_runtime.state.client.delete(store_runtime.state.prefix + "ussd:" + sid)
     else:
         clock.advance(seconds=SESSION_TTL + 1)
     assert send(client, sid, "1") == menu  # a new session starts at the menu

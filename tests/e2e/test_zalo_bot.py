@@ -12,8 +12,14 @@ from sqlalchemy import func, select
 from core.storage.db import transaction
 from core.outbox.dispatch import Dispatcher
 from core.models import Identity, OutboxMessage, ProviderToken
+from tests.bot_factory import (
+    AMOUNT_VI,
+    BENEFICIARY_CODE,
+    BIRTH_YEAR,
+    GUARDIAN_PHONE,
+    make_family,
+)
 from tests.conftest import TODAY
-from tests.bot_factory import AMOUNT_VI, BENEFICIARY_CODE, BIRTH_YEAR, GUARDIAN_PHONE, make_family
 from tests.standins.server import StandIn
 from tests.standins_bot import ZaloApi
 
@@ -38,7 +44,8 @@ def settings(settings, zalo_api):
 
 @pytest.fixture
 def send_all(runtime):
-    dispatcher = Dispatcher(runtime.sessions, {"zalo": runtime.senders["zalo"]}, runtime.clock, runtime.settings,
+    dispatcher = Dispatcher(runtime.sessions, {"zalo": runtime.senders["zalo"]}, runtime.clock,
+                            runtime.settings,
                             on_permanent_failure=runtime.on_permanent_failure)
 
     def run() -> int:
@@ -96,13 +103,15 @@ def outbox(runtime, **where) -> list[OutboxMessage]:
 def test_unsigned_and_badly_signed_events_are_refused(client, runtime):
     event = text_event("tiền tháng này về chưa")
     raw = json.dumps(event, ensure_ascii=False).encode("utf-8")
-    assert client.post("/zalo/webhook", data=raw, headers={"Content-Type": "application/json"}).status_code == 403
+    assert client.post("/zalo/webhook", data=raw,
+                       headers={"Content-Type": "application/json"}).status_code == 403
     bad = "mac=" + signature(raw, event["timestamp"], secret="not-the-secret")
     assert client.post("/zalo/webhook", data=raw, headers={"X-ZEvent-Signature": bad}).status_code == 403
     tampered = raw.replace("tháng này".encode(), "tháng trước".encode())
     assert tampered != raw
     good_for_original = "mac=" + signature(raw, event["timestamp"])
-    assert client.post("/zalo/webhook", data=tampered, headers={"X-ZEvent-Signature": good_for_original}).status_code == 403
+    assert client.post("/zalo/webhook", data=tampered,
+                       headers={"X-ZEvent-Signature": good_for_original}).status_code == 403
     assert outbox(runtime) == []
 
 
@@ -116,7 +125,8 @@ def test_webhook_is_closed_without_zalo_settings(client, runtime):
     assert post(client, follow_event("follow")).status_code == 403
 
 
-def test_register_by_code_then_ask_and_get_the_amount_through_the_send_api(client, runtime, zalo_api, send_all):
+def test_register_by_code_then_ask_and_get_the_amount_through_the_send_api(client, runtime, zalo_api,
+                                                                           send_all):
     with transaction(runtime.sessions) as session:
         make_family(session)
     assert post(client, text_event(f"DK {BENEFICIARY_CODE} {BIRTH_YEAR}")).status_code == 200
@@ -135,7 +145,8 @@ def test_register_by_code_then_ask_and_get_the_amount_through_the_send_api(clien
         identity = session.scalar(select(Identity).where(Identity.kind == "zalo", Identity.address == USER))
         assert identity.verified and identity.person.identities  # joined the person on file
         token = session.get(ProviderToken, "zalo")
-        assert token.refresh_token == zalo_api.valid_refresh != "refresh-0"  # the new single-use token is stored
+        # The new single-use token is stored
+        assert token.refresh_token == zalo_api.valid_refresh != "refresh-0"
         assert token.access_token == zalo_api.valid_access
     assert [r.status for r in outbox(runtime, channel="zalo")] == ["sent"] * 3
     assert len(outbox(runtime, channel="sms")) == 1
@@ -205,7 +216,8 @@ def test_a_user_who_cannot_be_reached_is_opted_out(client, runtime, zalo_api, se
 
 
 def test_other_events_are_acknowledged_and_ignored(client, runtime):
-    event = {"app_id": APP_ID, "event_name": "oa_send_text", "sender": {"id": OA_ID}, "recipient": {"id": USER},
+    event = {"app_id": APP_ID, "event_name": "oa_send_text", "sender": {"id": OA_ID},
+             "recipient": {"id": USER},
              "message": {"text": "hi", "msg_id": "oa1"}, "timestamp": stamp()}
     assert post(client, event).status_code == 200
     assert outbox(runtime) == []
@@ -245,3 +257,61 @@ def test_an_event_without_a_timestamp_or_one_more_than_5_minutes_away_is_refused
 def test_a_signed_event_of_the_wrong_shape_is_a_400(client, runtime, change):
     assert post(client, {**text_event("xin chào"), **change}).status_code == 400
     assert outbox(runtime) == []
+
+
+def test_an_unsure_question_lists_numbered_choices_and_the_number_answers_it(client, runtime, zalo_api,
+                                                                              send_all):
+    with transaction(runtime.sessions) as session:
+        make_family(session)
+    post(client, text_event(f"DK {BENEFICIARY_CODE} {BIRTH_YEAR}"))
+    [otp] = outbox(runtime, channel="sms")
+    post(client, text_event(re.search(r"\b(\d{6})\b", otp.text).group(1)))
+    post(client, text_event("Bao giờ tiền tháng 11 về"))
+    send_all()
+    offer = zalo_api.texts_to(USER)[-1]
+    picks = dict(re.findall(r"- (.+): nhắn (\d)", offer))
+    assert "Tiền đã về chưa" in picks and "Khác: gọi cán bộ" in picks and AMOUNT_VI not in offer
+    post(client, text_event(picks["Tiền đã về chưa"]))
+    send_all()
+    assert AMOUNT_VI in zalo_api.texts_to(USER)[-1]
+
+
+# Answers as replies: within 48 hours of a user's message the OA's answer names that message
+# (recipient.message_id, billed as a free reply); later messages go by user_id alone.
+def recipients(zalo_api) -> list[dict]:
+    return [attempt["recipient"] for attempt in zalo_api.attempts()]
+
+
+def test_an_answer_is_sent_as_a_reply_to_the_message_it_answers(client, zalo_api, send_all):
+    post(client, text_event("xin chào", msg_id="msg-hello-1"))
+    send_all()
+    assert recipients(zalo_api) == [{"user_id": USER, "message_id": "msg-hello-1"}]
+
+
+def test_an_answer_queued_more_than_48_hours_after_the_message_goes_by_user_id(client, runtime, zalo_api,
+                                                                               send_all):
+    post(client, text_event("xin chào", msg_id="msg-hello-2"))
+    runtime.clock.advance(hours=49)
+    send_all()
+    assert recipients(zalo_api) == [{"user_id": USER}]
+
+
+def test_another_message_within_48_hours_replies_to_the_users_latest(client, runtime, zalo_api, send_all):
+    from core.outbox.writes import enqueue
+
+    post(client, text_event("xin chào", msg_id="msg-first"))
+    post(client, text_event("cảm ơn", msg_id="msg-latest"))
+    send_all()
+    runtime.clock.advance(hours=47)
+    with transaction(runtime.sessions) as session:
+        enqueue(session, channel="zalo", address=USER, text="Khiếu nại của bạn đã được trả lời.",
+                kind="reply",
+                key="complaint:1:reply:1")
+    send_all()
+    assert recipients(zalo_api)[-1] == {"user_id": USER, "message_id": "msg-latest"}
+    runtime.clock.advance(hours=2)
+    with transaction(runtime.sessions) as session:
+        enqueue(session, channel="zalo", address=USER, text="Tiền tháng 11 đã về.", kind="notification",
+                key="n:1")
+    send_all()
+    assert recipients(zalo_api)[-1] == {"user_id": USER}

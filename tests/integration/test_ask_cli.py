@@ -25,7 +25,9 @@ def ask(runtime):
     state._runtime = runtime
 
     def ask(sender: str, *text: str, channel: str = "sms", expect: int = 0) -> str:
-        result = CliRunner().invoke(main, ["ask", "--from", sender, "--channel", channel, "--today", "2026-11-26", *text],
+        result = CliRunner().invoke(main,
+                                    ["ask", "--from", sender, "--channel", channel, "--today", "2026-11-26",
+                                     *text],
                                     obj=state)
         assert result.exit_code == expect, result.output
         assert "Traceback" not in result.output

@@ -29,7 +29,8 @@ def _command() -> list[str]:
 
 
 def _environment(database_url: str, api_url: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ANSINH_", "TWILIO_", "TELEGRAM_", "ZALO_"))}
+    env = {k: v for k,
+           v in os.environ.items() if not k.startswith(("ANSINH_", "TWILIO_", "TELEGRAM_", "ZALO_"))}
     env.update(ANSINH_DATABASE_URL=database_url, ANSINH_SECRET_KEY="test-secret", ANSINH_QUIET_HOURS="off",
                TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=f"{api_url}/bot")
     return env
@@ -53,17 +54,22 @@ def test_polling_answers_start_contact_share_question_and_refuses_a_forwarded_co
         bot_api, family_this_month, database_url_for_run, tmp_path):
     bot_api.queue_updates(
         [private_message(1, GUARDIAN_TG, "/start")],
-        [private_message(2, GUARDIAN_TG, contact={"phone_number": GUARDIAN_PHONE, "first_name": "Hùng", "user_id": GUARDIAN_TG})],
+        [private_message(2, GUARDIAN_TG,
+                         contact={"phone_number": GUARDIAN_PHONE, "first_name": "Hùng",
+                                  "user_id": GUARDIAN_TG})],
         [private_message(3, GUARDIAN_TG, "Tiền tháng này của mẹ về chưa?")],
-        [private_message(4, STRANGER_TG, contact={"phone_number": GUARDIAN_PHONE, "first_name": "Hùng", "user_id": GUARDIAN_TG})],
+        [private_message(4, STRANGER_TG,
+                         contact={"phone_number": GUARDIAN_PHONE, "first_name": "Hùng",
+                                  "user_id": GUARDIAN_TG})],
         [private_message(5, STRANGER_TG, "Tiền tháng này của mẹ về chưa?")],
     )
     process = subprocess.Popen(_command() + ["bot", "telegram", "--polling"], cwd=tmp_path,
                                env=_environment(database_url_for_run, bot_api.standin.url),
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
-        done = bot_api.standin.wait_for(lambda requests: sum(r.path.endswith("/sendMessage") for r in requests) >= 5,
-                                        timeout=30)
+        done = bot_api.standin.wait_for(
+            lambda requests: sum(r.path.endswith("/sendMessage") for r in requests) >= 5, timeout=30
+        )
     finally:
         process.terminate()
         try:
@@ -71,13 +77,18 @@ def test_polling_answers_start_contact_share_question_and_refuses_a_forwarded_co
         except subprocess.TimeoutExpired:
             process.kill()
             output, _ = process.communicate()
-    assert done, f"expected five answers, got {[m['text'][:40] for m in bot_api.sent()]}; the process said:\n{output[:3000]}"
+    assert done, (
+        f"expected five answers, got {[m['text'][:40] for m in bot_api.sent()]}; the process "
+        f"said:\n{output[:3000]}"
+    )
     assert bot_api.calls("getUpdates"), "the process never polled"
     to_guardian = [m for m in bot_api.sent() if str(m["chat_id"]) == str(GUARDIAN_TG)]
     to_stranger = [m for m in bot_api.sent() if str(m["chat_id"]) == str(STRANGER_TG)]
     greeting, linked, answer = to_guardian
     assert greeting["text"].startswith("Xin chào ông/bà")
-    assert any(button.get("request_contact") for row in greeting["reply_markup"]["keyboard"] for button in row)
+    assert any(
+        button.get("request_contact") for row in greeting["reply_markup"]["keyboard"] for button in row
+    )
     assert "…5678" in linked["text"]
     assert AMOUNT_VI in answer["text"]
     refusal, stranger_answer = to_stranger

@@ -40,7 +40,8 @@ def commune(sessions):
         make_officer(session, "lan", "commune", THUAN_HOA)
         make_officer(session, "hoa", "commune", PHU_VINH)
         make_officer(session, "tinh", "province", "46")
-        make_beneficiary(session, "BT001", "Nguyễn Thị Lài", THUAN_HOA, phone="+84978451203", guardian_phone="+84905318246")
+        make_beneficiary(session, "BT001", "Nguyễn Thị Lài", THUAN_HOA, phone="+84978451203",
+                         guardian_phone="+84905318246")
         make_beneficiary(session, "BT002", "Hồ Văn Thọ", THUAN_HOA, phone="+84382718345", opted_out=True)
         make_beneficiary(session, "BT003", "Phan Thị Mận", THUAN_HOA, phone="+84935602417",
                          guardian_phone="+84935602000", guardian_consent=False)
@@ -85,9 +86,12 @@ def test_approval_by_a_province_administrator_queues_exactly_the_commune(cli, co
     with commune() as session:
         rows = list(session.scalars(select(OutboxMessage).order_by(OutboxMessage.address)))
     assert sorted(r.address for r in rows) == ["+84905318246", "+84935602417", "+84978451203"]
-    assert all(r.kind == "broadcast" and r.ref == f"broadcast:{broadcast_id}" and r.priority == 9 for r in rows)
+    assert all(
+        r.kind == "broadcast" and r.ref == f"broadcast:{broadcast_id}" and r.priority == 9 for r in rows
+    )
     texts = {r.address: r.text for r in rows}
-    assert texts["+84978451203"] == strip_diacritics("Kính gửi Nguyễn Thị Lài: tiền tháng 11/2026 đã về, ông/bà nhớ nhận.")
+    assert texts["+84978451203"] == strip_diacritics("Kính gửi Nguyễn Thị Lài: tiền tháng 11/2026 đã về, "
+                                                     "ông/bà nhớ nhận.")
     assert all(is_gsm7(r.text) for r in rows)
 
     shown = cli("broadcast", "show", str(broadcast_id))
@@ -103,7 +107,8 @@ def test_opted_out_channels_and_categories_filter_the_audience(cli, commune):
     with commune.begin() as session:
         identity = session.scalar(select(Identity).where(Identity.address == "+84905318246"))
         identity.opted_out = True
-        make_beneficiary(session, "BT005", "Trần Văn Hải", THUAN_HOA, phone="+84912000005", categories=("NKT_NANG",))
+        make_beneficiary(session, "BT005", "Trần Văn Hải", THUAN_HOA, phone="+84912000005",
+                         categories=("NKT_NANG",))
     created = cli("broadcast", "create", "--as", "lan", "--text", "Họp dân", "--category", "NCT_80")
     broadcast_id = created.output.strip().splitlines()[-1]
     assert cli("broadcast", "approve", broadcast_id, "--as", "tinh").exit_code == 0
@@ -113,7 +118,8 @@ def test_opted_out_channels_and_categories_filter_the_audience(cli, commune):
 
 
 def test_a_province_broadcast_needs_a_province_approver(cli, commune):
-    created = cli("broadcast", "create", "--as", "tinh", "--text", "Mở tài khoản miễn phí", "--method", "cash",
+    created = cli("broadcast", "create", "--as", "tinh", "--text", "Mở tài khoản miễn phí", "--method",
+                  "cash",
                   "--at", "2026-11-27 08:00")
     assert created.exit_code == 0, created.output
     broadcast_id = created.output.strip().splitlines()[-1]
@@ -139,9 +145,12 @@ def test_officer_create_from_stdin(cli, sessions):
     ok = cli("officer", "create", "Mai", "--role", "commune", "--unit", HUONG_THUY, "--password-stdin",
              "--full-name", "Trần Thị Mai", stdin="mat-khau-dai\n")
     assert ok.exit_code == 0, ok.output
-    again = cli("officer", "create", "mai", "--role", "commune", "--unit", HUONG_THUY, "--password-stdin", stdin="x" * 10 + "\n")
+    again = cli("officer", "create", "mai", "--role", "commune", "--unit", HUONG_THUY, "--password-stdin",
+                stdin="x" * 10 + "\n")
     assert again.exit_code == 1 and "đã có" in again.stderr
-    short = cli("officer", "create", "lan2", "--role", "commune", "--unit", HUONG_THUY, "--password-stdin", stdin="ngan\n")
+    short = cli("officer", "create", "lan2", "--role", "commune", "--unit", HUONG_THUY, "--password-stdin",
+                stdin="ngan\n")
     assert short.exit_code == 1 and "8" in short.stderr
-    no_unit = cli("officer", "create", "lan3", "--role", "commune", "--password-stdin", stdin="mat-khau-dai\n")
+    no_unit = cli("officer", "create", "lan3", "--role", "commune", "--password-stdin",
+                  stdin="mat-khau-dai\n")
     assert no_unit.exit_code == 1

@@ -44,7 +44,8 @@ def dead(runtime, sessions, clock, twilio_failing):
         make_officer(session, "vinh", "commune", PHU_VINH)
         note = enqueue(session, channel="sms", address=PHONE, text=TEXT, kind="notification", key="n-1",
                        beneficiary_id=lai.id, person_id=person_id)
-        code = enqueue(session, channel="sms", address=PHONE, text="AnSinh: ma 654321", kind="otp", key="otp-1",
+        code = enqueue(session, channel="sms", address=PHONE, text="AnSinh: ma 654321", kind="otp",
+                       key="otp-1",
                        person_id=person_id)
         ids = note.id, code.id
     runtime.settings = runtime.settings.with_(twilio_api_base_url=standin.url)
@@ -60,7 +61,9 @@ def test_refused_messages_go_dead_after_the_attempts(sessions, runtime, dead, tw
     with sessions() as session:
         rows = list(session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
     assert [(r.status, r.attempts) for r in rows] == [("dead", runtime.settings.outbox_max_attempts)] * 2
-    assert len(standin.requests) == 2 * runtime.settings.outbox_max_attempts and all(r.last_error for r in rows)
+    assert len(standin.requests) == 2 * runtime.settings.outbox_max_attempts and all(
+        r.last_error for r in rows
+    )
     assert "654321" not in rows[1].text  # a one-time code that never left is not kept either
 
 
@@ -81,7 +84,10 @@ def test_the_units_officer_sees_them_masked_and_another_unit_does_not(app, clien
     assert post(other, f"/console/dead-letters/{note_id}/retry").status_code == 403
     with sessions() as session:
         assert session.get(OutboxMessage, note_id).status == "dead"
-        assert session.scalar(select(AuditLog.actor).where(AuditLog.action == "outbox.dead_list")) == "officer:lan"
+        assert (
+            session.scalar(select(AuditLog.actor).where(AuditLog.action == "outbox.dead_list"))
+            == "officer:lan"
+        )
 
 
 def test_retry_requeues_and_the_message_leaves_when_twilio_is_back(client, sessions, dead, twilio_failing):

@@ -50,7 +50,11 @@ def test_a_person_can_have_an_account_and_still_not_be_paid_through_it(full):
     with_account = [r for r in full.beneficiaries if r["so_tai_khoan"] and r["ma_doi_tuong"] not in paid]
     assert len(with_account) == (33_940 - 21_334) + (14_307 - 11_720)
     in_cash = [r for r in with_account if r["hinh_thuc"] == "Tiền mặt"]
-    failed = {r["ma_doi_tuong"] for r in full.payments if r["ky_chi_tra"] == "11/2026" and r["trang_thai"] != "Đã chi trả"}
+    failed = {
+        r["ma_doi_tuong"]
+        for r in full.payments
+        if r["ky_chi_tra"] == "11/2026" and r["trang_thai"] != "Đã chi trả"
+    }
     assert 14_000 < len(in_cash) < len(with_account)  # the others are paid electronically, not in 11/2026
     assert all(r["ma_doi_tuong"] in failed for r in with_account if r["hinh_thuc"] != "Tiền mặt")
 
@@ -73,7 +77,9 @@ def test_categories_fit_the_ages(full, category, youngest, oldest):
 
 
 def test_nct_80_people_were_born_in_1946_or_before(full):
-    years = [int(r["ngay_sinh"][-4:]) for r in full.beneficiaries if "NCT_80" in r["dien_doi_tuong"].split(";")]
+    years = [
+        int(r["ngay_sinh"][-4:]) for r in full.beneficiaries if "NCT_80" in r["dien_doi_tuong"].split(";")
+    ]
     assert max(years) <= 1946
 
 
@@ -129,7 +135,8 @@ def test_every_unit_has_cash_days_between_the_2nd_and_the_10th(full):
 
 
 def test_the_same_seed_gives_the_same_province_and_another_seed_another():
-    first, again, other = generate(seed=46, scale=0.01), generate(seed=46, scale=0.01), generate(seed=7, scale=0.01)
+    first, again, other = generate(seed=46, scale=0.01), generate(seed=46, scale=0.01), generate(seed=7,
+                                                                                                 scale=0.01)
     assert first.beneficiaries == again.beneficiaries and first.payments == again.payments
     assert first.schedules == again.schedules and first.unit_officers() == again.unit_officers()
     assert first.beneficiaries != other.beneficiaries
@@ -150,4 +157,8 @@ def test_the_committed_officer_files_are_what_the_generator_writes(full, tmp_pat
     for path in write_officer_files(tmp_path, full):
         committed = OFFICER_FILES / path.name
         assert committed.read_bytes() == path.read_bytes(), f"regenerate {committed} with write_officer_files"
-    assert (OFFICER_FILES / "beneficiaries.csv").read_bytes().startswith(b"\xef\xbb\xbfM\xc3\xa3 \xc4\x91\xe1\xbb\x91i")
+    assert (
+        (OFFICER_FILES / "beneficiaries.csv")
+        .read_bytes()
+        .startswith(b"\xef\xbb\xbfM\xc3\xa3 \xc4\x91\xe1\xbb\x91i")
+    )

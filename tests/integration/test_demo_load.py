@@ -39,7 +39,8 @@ def test_ratios_per_provider_and_in_total_are_the_provinces(sessions):
     paid_through = case((Payment.status == "paid", case((Payment.method != "cash", 1), else_=0)), else_=0)
     with sessions() as session:
         rows = session.execute(select(Beneficiary.provider, func.count(),
-                                      func.sum(case((Beneficiary.has_account, 1), else_=0)), func.sum(paid_through))
+                                      func.sum(case((Beneficiary.has_account, 1), else_=0)),
+                                      func.sum(paid_through))
                                .join(Payment, Payment.beneficiary_id == Beneficiary.id)
                                .where(Payment.period == "2026-11").group_by(Beneficiary.provider)).all()
     totals = [0, 0, 0]
@@ -47,7 +48,9 @@ def test_ratios_per_provider_and_in_total_are_the_provinces(sessions):
         (reported_accounts, reported_paid), (exact_accounts, exact_paid) = REPORTED[provider]
         assert abs(100 * accounts / count - reported_accounts) <= 0.5
         assert abs(100 * electronic / count - reported_paid) <= 0.5
-        assert abs(accounts / count - exact_accounts) <= 0.005 and abs(electronic / count - exact_paid) <= 0.005
+        assert (
+            abs(accounts / count - exact_accounts) <= 0.005 and abs(electronic / count - exact_paid) <= 0.005
+        )
         totals = [totals[0] + count, totals[1] + accounts, totals[2] + electronic]
     assert abs(100 * totals[1] / totals[0] - 79) <= 0.5
     assert abs(100 * totals[2] / totals[0] - 54) <= 0.5
@@ -57,13 +60,20 @@ def test_all_40_units_hold_people_and_39_pay_electronically(loaded):
     with loaded() as session:
         units = session.scalars(select(Unit).where(Unit.parent_code == "46")).all()
         used = set(session.scalars(select(Beneficiary.unit_code).distinct()))
-        electronic_people = set(session.scalars(select(Beneficiary.unit_code).where(Beneficiary.method != "cash")))
+        electronic_people = set(
+            session.scalars(select(Beneficiary.unit_code).where(Beneficiary.method != "cash"))
+        )
     assert len(units) == 40 and used == {u.code for u in units}
-    assert sorted(u.kind for u in units).count("phuong") == 21 and sorted(u.kind for u in units).count("xa") == 19
+    assert (
+        sorted(u.kind for u in units).count("phuong") == 21
+        and sorted(u.kind for u in units).count("xa") == 19
+    )
     assert sum(u.pays_electronically for u in units) == 39
     cash_only = [u for u in units if not u.pays_electronically]
     assert cash_only[0].code not in electronic_people
-    assert all(u.officer_name and u.officer_phone and u.office_address.startswith(f"UBND {u.name}") for u in units)
+    assert all(
+        u.officer_name and u.officer_phone and u.office_address.startswith(f"UBND {u.name}") for u in units
+    )
 
 
 def test_a_second_load_changes_nothing(loaded):
@@ -92,7 +102,8 @@ def _beneficiary(session, code: str) -> Beneficiary:
 
 
 def _payment(session, code: str, period: str) -> Payment:
-    return session.scalars(select(Payment).join(Beneficiary).where(Beneficiary.code == code, Payment.period == period)).one()
+    return session.scalars(select(Payment).join(Beneficiary).where(Beneficiary.code == code,
+                                                                   Payment.period == period)).one()
 
 
 def _contacts(session, phone: str) -> list[tuple[str, str, str | None]]:
@@ -109,7 +120,8 @@ def test_the_documented_identities_hold_what_the_docs_promise(loaded):
             "Nguyễn Thị Lài", 750_000, Decimal("1.5"), "ewallet", "Viettel Money")
         assert lai.category_codes == ["NCT_NGHEO_60"]
         paid = _payment(session, "BT4600001", "2026-11")
-        assert (paid.status, paid.paid_on, paid.amount, paid.method) == ("paid", date(2026, 11, 5), 750_000, "ewallet")
+        assert (paid.status, paid.paid_on, paid.amount, paid.method) == ("paid", date(2026, 11, 5), 750_000,
+                                                                         "ewallet")
         assert paid.transaction_id
         assert _payment(session, "BT4600001", "2026-12").status == "scheduled"
         assert _contacts(session, "+84978451203") == [("BT4600001", "self", None)]
@@ -117,7 +129,8 @@ def test_the_documented_identities_hold_what_the_docs_promise(loaded):
 
         assert _contacts(session, "+84362718345") == [("BT4600002", "self", None)]  # on file as 01662718345
         assert _beneficiary(session, "BT4600002").method == "cash"
-        days = session.scalars(select(CashSchedule).where(CashSchedule.unit_code == "20035", CashSchedule.period == "2026-12")
+        days = session.scalars(select(CashSchedule).where(CashSchedule.unit_code == "20035",
+                                                          CashSchedule.period == "2026-12")
                                .order_by(CashSchedule.start_date)).all()
         assert (days[0].start_date, days[0].end_date, days[0].hours, days[0].place) == (
             date(2026, 12, 2), date(2026, 12, 3), "7h30-11h00", "Nhà văn hóa thôn Bình Thành")
@@ -128,7 +141,8 @@ def test_the_documented_identities_hold_what_the_docs_promise(loaded):
         assert (failed.status, failed.note) == ("failed", "Tài khoản bị khóa")
         assert _contacts(session, "+84935602417") == [("BT4600003", "guardian", "bà nội")]
 
-        assert _contacts(session, "+84983246150") == [("BT4600004", "guardian", "con"), ("BT4600005", "guardian", "con")]
+        assert _contacts(session, "+84983246150") == [("BT4600004", "guardian", "con"),
+                                                      ("BT4600005", "guardian", "con")]
         assert _payment(session, "BT4600005", "2026-11").method == "cash"
 
         cuc = _beneficiary(session, "BT4600006")
@@ -139,7 +153,9 @@ def test_the_documented_identities_hold_what_the_docs_promise(loaded):
         assert tai.method == "cash" and tai.has_account
         assert [c[1] for c in _contacts(session, "+84868530927")] == ["authorised"]
 
-        assert not session.scalar(select(func.count()).select_from(Identity).where(Identity.address == "+84909123000"))
+        assert not session.scalar(
+            select(func.count()).select_from(Identity).where(Identity.address == "+84909123000")
+        )
     assert STRANGER_PHONE == "0909123000"
 
 

@@ -10,8 +10,6 @@ import os
 import shutil
 import socket
 import threading
-from contextlib import contextmanager
-from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import func, select
@@ -132,13 +130,16 @@ def outage(settings, sessions, engine, database_url_for_run):
 
 def _sms(client, settings, sid: str, body: str):
     params = {"MessageSid": sid, "From": "+84912345678", "To": "+15005550006", "Body": body}
-    signature = RequestValidator(settings.twilio_auth_token).compute_signature(settings.public_url + "/sms/twilio", params)
+    signature = RequestValidator(settings.twilio_auth_token).compute_signature(
+        settings.public_url + "/sms/twilio", params
+    )
     return client.post("/sms/twilio", data=params, headers={"X-Twilio-Signature": signature})
 
 
 def test_outage_and_recovery(outage, settings):
     client, cut, restore, runtime = outage
-    ussd = {"sessionId": "s1", "serviceCode": "*384*46#", "phoneNumber": "+84912345678", "networkCode": "45204", "text": "1"}
+    ussd = {"sessionId": "s1", "serviceCode": "*384*46#", "phoneNumber": "+84912345678",
+            "networkCode": "45204", "text": "1"}
     assert "750.000d" in client.post("/ussd/africastalking", data=ussd,
                                      headers=USSD_AUTH).get_data(as_text=True)
 
@@ -168,7 +169,8 @@ def test_a_database_restart_costs_no_caller_an_apology(outage, settings, databas
     if make_url(database_url_for_run).get_backend_name() != "postgresql":
         pytest.skip("SQLite has no connections to lose")
     client, cut, restore, runtime = outage
-    ussd = {"sessionId": "r1", "serviceCode": "*384*46#", "phoneNumber": "+84912345678", "networkCode": "45204", "text": "1"}
+    ussd = {"sessionId": "r1", "serviceCode": "*384*46#", "phoneNumber": "+84912345678",
+            "networkCode": "45204", "text": "1"}
     assert "750.000d" in client.post("/ussd/africastalking", data=ussd,
                                      headers=USSD_AUTH).get_data(as_text=True)
     assert "750.000d" in _sms(client, settings, "SMrestart0", "tien thang nay").get_data(as_text=True)

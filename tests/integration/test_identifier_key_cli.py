@@ -26,7 +26,8 @@ def _ansinh(database_url: str, tmp_path, *args: str, **variables: str) -> subpro
     """Run a command as an operator would, from an empty folder (no .env) with only these variables."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(CONFIG_PREFIXES)}
     env.update(ANSINH_DATABASE_URL=database_url, **variables)
-    return subprocess.run(ansinh_command(*args), env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60,
+    return subprocess.run(ansinh_command(*args), env=env, cwd=tmp_path, capture_output=True, text=True,
+                          timeout=60,
                           check=False)
 
 
@@ -37,7 +38,8 @@ def _ansinh(database_url: str, tmp_path, *args: str, **variables: str) -> subpro
     (("import", "beneficiaries", "{file}"), "ZALO_OA_SECRET_KEY"),
     (("import", "beneficiaries", "{file}"), "SMPP_PASSWORD"),
 ])
-def test_a_deployment_without_an_identifier_key_refuses_to_start(command, variable, database_url_for_run, sessions,
+def test_a_deployment_without_an_identifier_key_refuses_to_start(command, variable, database_url_for_run,
+                                                                 sessions,
                                                                   data_dir, tmp_path):
     args = [a.format(port=_free_port(), file=data_dir / "import_beneficiaries.csv") for a in command]
     done = _ansinh(database_url_for_run, tmp_path, *args, **{variable: "set-in-production"})
@@ -51,7 +53,8 @@ def test_a_deployment_without_an_identifier_key_refuses_to_start(command, variab
 
 
 def test_the_public_demo_key_typed_in_is_no_key(database_url_for_run, sessions, data_dir, tmp_path):
-    done = _ansinh(database_url_for_run, tmp_path, "import", "beneficiaries", str(data_dir / "import_beneficiaries.csv"),
+    done = _ansinh(database_url_for_run, tmp_path, "import", "beneficiaries",
+                   str(data_dir / "import_beneficiaries.csv"),
                    TELEGRAM_BOT_TOKEN="7000000001:prod", ANSINH_IDENTIFIER_KEY="ansinh/identifier/v1")
     assert done.returncode == 2 and "ANSINH_IDENTIFIER_KEY" in done.stderr
 
@@ -60,7 +63,8 @@ def test_the_public_demo_key_typed_in_is_no_key(database_url_for_run, sessions, 
     {},  # the demo: no provider, no secret key
     {"TWILIO_AUTH_TOKEN": "set-in-production", "ANSINH_IDENTIFIER_KEY": "0123456789abcdef" * 4},
 ])
-def test_the_demo_and_a_deployment_with_a_key_import(variables, database_url_for_run, sessions, data_dir, tmp_path):
+def test_the_demo_and_a_deployment_with_a_key_import(variables, database_url_for_run, sessions, data_dir,
+                                                     tmp_path):
     done = _ansinh(database_url_for_run, tmp_path, "import", "beneficiaries",
                    str(data_dir / "import_beneficiaries.csv"), **variables)
     assert done.returncode == 0, done.stdout + done.stderr

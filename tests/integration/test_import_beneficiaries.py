@@ -39,7 +39,8 @@ def people_of(sessions, code: str) -> set[tuple]:
             .join(Person, Person.id == Contact.person_id).join(Identity, Identity.person_id == Person.id)
             .join(Beneficiary, Beneficiary.id == Contact.beneficiary_id).where(Beneficiary.code == code)
         )
-        return {(phone, name, role, relation, removed is not None) for phone, name, role, relation, removed in rows}
+        return {(phone, name, role, relation, removed is not None) for phone, name, role, relation,
+                removed in rows}
 
 
 def write(tmp_path, name: str, body: str):
@@ -50,25 +51,33 @@ def write(tmp_path, name: str, body: str):
 
 def test_officers_list_is_imported_with_its_people(sessions, data_dir):
     report = import_file(sessions, "beneficiaries", data_dir / "import_beneficiaries.csv", today=TODAY)
-    assert (report.total, report.created, report.updated, report.unchanged, report.rejected) == (6, 6, 0, 0, 0)
+    assert (report.total, report.created, report.updated, report.unchanged, report.rejected) == (6, 6, 0, 0,
+                                                                                                 0)
     with sessions() as s:
         lai = s.scalars(select(Beneficiary).where(Beneficiary.code == "HUE-0001")).one()
-        assert (lai.name_ascii, lai.birth_date, lai.gender, lai.unit_code) == ("nguyen thi lai", date(1938, 3, 12), "nu", "19786")
+        assert (lai.name_ascii, lai.birth_date, lai.gender,
+                lai.unit_code) == ("nguyen thi lai", date(1938, 3, 12), "nu", "19786")
         assert lai.national_id_hash == hash_identifier("046138000123")
         stored = " ".join(str(v) for v in s.execute(text("SELECT * FROM beneficiaries")).all())
         assert "046138000123" not in stored and "1234567890123" not in stored
         mai = s.scalars(select(Beneficiary).where(Beneficiary.code == "HUE-0003")).one()
         # no amount and no coefficient in the file: 500.000đ × the NKT_DBN coefficient 2.0
-        assert (mai.coefficient, mai.monthly_amount, mai.method, mai.has_account) == (Decimal("2.00"), 1_000_000, "account", True)
+        assert (mai.coefficient, mai.monthly_amount, mai.method,
+                mai.has_account) == (Decimal("2.00"), 1_000_000, "account", True)
         assert (mai.account_last4, mai.account_hash) == ("0123", hash_identifier("1234567890123"))
         tu = s.scalars(select(Beneficiary).where(Beneficiary.code == "HUE-0002")).one()
-        assert (tu.birth_date, tu.birth_year, tu.coefficient, tu.monthly_amount) == (None, 1941, Decimal("1.50"), 750_000)
+        assert (tu.birth_date, tu.birth_year, tu.coefficient, tu.monthly_amount) == (None, 1941,
+                                                                                     Decimal("1.50"), 750_000)
         assert sorted(tu.category_codes) == ["NCT_80", "NKT_NANG"] and tu.method == "ewallet"
-        assert s.scalars(select(Beneficiary.programme_code).where(Beneficiary.code == "HUE-0004")).one() == "HTXH"
+        assert (
+            s.scalars(select(Beneficiary.programme_code).where(Beneficiary.code == "HUE-0004")).one()
+            == "HTXH"
+        )
         identity = s.scalars(select(Identity).where(Identity.address == "+84382345678")).one()
         assert (identity.kind, identity.verified, identity.verified_by) == ("phone", True, "on_file")
         contact = s.scalars(select(Contact).where(Contact.person_id == identity.person_id)).one()
-        assert (contact.role, contact.consent, contact.consent_channel, contact.source) == ("self", True, "import", "import")
+        assert (contact.role, contact.consent, contact.consent_channel,
+                contact.source) == ("self", True, "import", "import")
         assert s.scalars(select(AuditLog.action)).all() == ["import.beneficiaries"]
     assert people_of(sessions, "HUE-0001") == {
         ("+84912345678", "Nguyễn Thị Lài", "self", None, False),
@@ -78,7 +87,8 @@ def test_officers_list_is_imported_with_its_people(sessions, data_dir):
         ("+84912345681", "Phan Văn Bảy", "self", None, False),
         ("+84912345682", "Phan Thị Hoa", "authorised", "được ủy quyền", False),
     }
-    assert people_of(sessions, "HUE-0006") == {("+84382345699", "Nguyễn Văn An", "guardian", "ông nội", False)}
+    assert people_of(sessions,
+                     "HUE-0006") == {("+84382345699", "Nguyễn Văn An", "guardian", "ông nội", False)}
 
 
 def test_one_guardian_of_two_beneficiaries_is_one_person(sessions, data_dir):
@@ -86,7 +96,9 @@ def test_one_guardian_of_two_beneficiaries_is_one_person(sessions, data_dir):
     with sessions() as s:
         guardians = s.scalars(select(Person).join(Identity).where(Identity.address == "+84905111222")).all()
         assert len(guardians) == 1
-        codes = s.scalars(select(Beneficiary.code).join(Contact).where(Contact.person_id == guardians[0].id)).all()
+        codes = s.scalars(
+            select(Beneficiary.code).join(Contact).where(Contact.person_id == guardians[0].id)
+        ).all()
         assert sorted(codes) == ["HUE-0001", "HUE-0002"]
 
 
@@ -107,7 +119,8 @@ def test_snake_case_and_bom_tab_files(sessions, data_dir):
     bom = import_file(sessions, "beneficiaries", data_dir / "import_beneficiaries_bom.csv", today=TODAY)
     assert (snake.created, snake.rejected, bom.created, bom.rejected) == (2, 0, 2, 0)
     assert people_of(sessions, "HUE-0102") == {("+84935123456", "Đặng Thị Thu", "guardian", "con gái", False)}
-    assert people_of(sessions, "HUE-0201") == {("+84792345678", "Hoàng Thị Nở", "self", None, False)}  # 0121 -> 079
+    # 0121 -> 079
+    assert people_of(sessions, "HUE-0201") == {("+84792345678", "Hoàng Thị Nở", "self", None, False)}
     with sessions() as s:
         assert s.scalar(select(Beneficiary.monthly_amount).where(Beneficiary.code == "HUE-0202")) == 750_000
 
@@ -123,7 +136,8 @@ def test_bad_rows_are_listed_and_good_rows_kept(sessions, data_dir):
         "Dòng 8, cột «Số điện thoại»: «12345» không phải là số điện thoại Việt Nam hợp lệ.",
         "Dòng 9, cột «Mã đối tượng»: Mã «HUE-0301» đã có ở dòng 2.",
         "Dòng 10, cột «Mã đối tượng»: Ô này không được để trống.",
-        "Dòng 10, cột «Hình thức nhận»: «Séc» không phải là hình thức nhận hợp lệ (Tiền mặt, Tài khoản hoặc Ví điện tử).",
+        "Dòng 10, cột «Hình thức nhận»: «Séc» không phải là hình thức nhận hợp lệ (Tiền mặt, Tài khoản hoặc "
+        "Ví điện tử).",
     ]
     with sessions() as s:
         assert sorted(s.scalars(select(Beneficiary.code))) == [f"HUE-030{i}" for i in range(1, 6)]
@@ -168,7 +182,8 @@ def test_reimport_moves_a_changed_phone_and_removes_a_dropped_guardian(sessions,
 
 def test_a_file_without_the_phone_columns_leaves_people_alone(sessions, tmp_path):
     import_file(sessions, "beneficiaries", write(tmp_path, "a.csv", HEADER
-                + "HUE-1,Lê Thị Một,1940,19786,NCT_80,500000,0912345601,Trần Văn Con,0905000001,con\n"), today=TODAY)
+                + "HUE-1,Lê Thị Một,1940,19786,NCT_80,500000,0912345601,Trần Văn Con,0905000001,con\n"),
+                today=TODAY)
     report = import_file(sessions, "beneficiaries", write(
         tmp_path, "b.csv", "Mã đối tượng,Họ tên,Năm sinh,Mã xã\nHUE-1,Lê Thị Một,1940,19786\n"), today=TODAY)
     assert report.updated == 1
@@ -180,9 +195,11 @@ def test_a_file_without_the_phone_columns_leaves_people_alone(sessions, tmp_path
 def test_xlsx_list(sessions, tmp_path):
     book = Workbook()
     sheet = book.active
-    sheet.append(["Mã đối tượng", "Họ và tên", "Ngày sinh", "Mã xã", "Diện đối tượng", "Hệ số", "Số tiền hàng tháng",
+    sheet.append(["Mã đối tượng", "Họ và tên", "Ngày sinh", "Mã xã", "Diện đối tượng", "Hệ số",
+                  "Số tiền hàng tháng",
                   "Hình thức nhận", "Số điện thoại"])
-    sheet.append(["HUE-X1", "Tôn Nữ Thị Hà", datetime(1939, 5, 4), 19786, "NCT_80", 1, 500000.0, "Tiền mặt", 1682345600])
+    sheet.append(["HUE-X1", "Tôn Nữ Thị Hà", datetime(1939, 5, 4), 19786, "NCT_80", 1, 500000.0, "Tiền mặt",
+                  1682345600])
     sheet.append(["HUE-X2", "Hồ Văn Ba", 1944, "19786", "NKT_NANG", 1.5, None, "Viettel Money", "0912345600"])
     path = tmp_path / "danh_sach.xlsx"
     book.save(path)
@@ -213,7 +230,8 @@ def test_listeners_run_inside_the_transaction(sessions, data_dir):
     def listener(session, events):
         seen.append(session.scalar(select(func.count()).select_from(Beneficiary)))
 
-    import_file(sessions, "beneficiaries", io.BytesIO((data_dir / "import_beneficiaries.csv").read_bytes()).getvalue(),
+    import_file(sessions, "beneficiaries",
+                io.BytesIO((data_dir / "import_beneficiaries.csv").read_bytes()).getvalue(),
                 filename="ds.csv", today=TODAY, listeners=[listener])
     assert seen == [6]
 
@@ -222,7 +240,8 @@ def test_a_one_row_correction_to_a_large_list(sessions, data_dir, tmp_path):
     """A short file against many stored rows takes the chunked look-up path."""
     import_file(sessions, "beneficiaries", data_dir / "import_beneficiaries.csv", today=TODAY)
     fix = write(tmp_path, "sua.csv", "Mã đối tượng,Họ và tên,Ngày sinh,Mã xã,Số điện thoại,Người giám hộ,"
-                "SĐT người giám hộ,Quan hệ\nHUE-0002,Lê Văn Tư,1941,19786,+84 912 345 680,Trần Văn Hùng,0905111333,cháu\n")
+                "SĐT người giám hộ,Quan hệ\nHUE-0002,Lê Văn Tư,1941,19786,+84 912 345 680,Trần Văn "
+                "Hùng,0905111333,cháu\n")
     report = import_file(sessions, "beneficiaries", fix, today=TODAY)
     assert (report.created, report.updated) == (0, 1)
     # the guardian has a new number: the same person, reachable at it for both people they look after

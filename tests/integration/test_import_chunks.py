@@ -51,14 +51,16 @@ def state(sessions) -> dict:
     """What the imports wrote, without ids or times: who may ask about whom, at which number."""
     with sessions() as s:
         return {
-            "beneficiaries": set(s.execute(select(Beneficiary.code, Beneficiary.full_name, Beneficiary.monthly_amount,
+            "beneficiaries": set(s.execute(select(Beneficiary.code, Beneficiary.full_name,
+                                                  Beneficiary.monthly_amount,
                                                   Beneficiary.row_hash)).all()),
             "categories": set(s.execute(select(Beneficiary.code, BeneficiaryCategory.category_code)
                                         .join(BeneficiaryCategory)).all()),
             "contacts": set(s.execute(
                 select(Beneficiary.code, Identity.address, Person.name, Contact.role, Contact.relation,
                        Contact.removed_at.is_(None))
-                .join(Contact, Contact.beneficiary_id == Beneficiary.id).join(Person, Person.id == Contact.person_id)
+                .join(Contact, Contact.beneficiary_id == Beneficiary.id).join(Person,
+                                                                              Person.id == Contact.person_id)
                 .join(Identity, Identity.person_id == Person.id)).all()),
             "numbers_per_person": sorted(s.execute(select(func.count()).select_from(Identity)
                                                    .group_by(Identity.person_id)).scalars()),
@@ -72,7 +74,8 @@ def wipe(sessions) -> None:
 
 
 def import_both(sessions, tmp_path, chunk_size: int | None) -> tuple[dict, list]:
-    reports = [import_file(sessions, "beneficiaries", write(tmp_path, name, body), today=TODAY, chunk_size=chunk_size)
+    reports = [import_file(sessions, "beneficiaries", write(tmp_path, name, body), today=TODAY,
+                           chunk_size=chunk_size)
                for name, body in (("dot1.csv", FIRST), ("dot2.csv", SECOND))]
     return state(sessions), [(r.total, r.created, r.updated, r.unchanged, r.rejected) for r in reports]
 
@@ -91,9 +94,11 @@ def test_chunks_of_any_size_write_what_one_chunk_writes(sessions, tmp_path, chun
 
 
 def test_reimport_in_other_chunks_changes_nothing(sessions, data_dir):
-    first = import_file(sessions, "beneficiaries", data_dir / "import_beneficiaries.csv", today=TODAY, chunk_size=2)
+    first = import_file(sessions, "beneficiaries", data_dir / "import_beneficiaries.csv", today=TODAY,
+                        chunk_size=2)
     before = state(sessions)
-    again = import_file(sessions, "beneficiaries", data_dir / "import_beneficiaries.csv", today=TODAY, chunk_size=4)
+    again = import_file(sessions, "beneficiaries", data_dir / "import_beneficiaries.csv", today=TODAY,
+                        chunk_size=4)
     assert (first.created, again.created, again.updated, again.unchanged, again.rejected) == (6, 0, 0, 6, 0)
     assert state(sessions) == before
 
@@ -105,7 +110,8 @@ def test_a_code_repeated_in_a_later_chunk_is_an_error_on_the_later_row(sessions,
         "HUE-3,Hồ Thị Ba,1942,19777,NKT_DBN,,,,,\n"
         "hue-1,Người Khác,1950,19786,NCT_80,500000,,,,\n"
     )
-    report = import_file(sessions, "beneficiaries", write(tmp_path, "trung.csv", body), today=TODAY, chunk_size=2)
+    report = import_file(sessions, "beneficiaries", write(tmp_path, "trung.csv", body), today=TODAY,
+                         chunk_size=2)
     assert (report.created, report.rejected) == (3, 1)
     assert [(e.row, e.column, e.message) for e in report.errors] == [
         (5, "Mã đối tượng", "Mã «HUE-1» đã có ở dòng 2.")]
@@ -116,7 +122,8 @@ def test_a_code_repeated_in_a_later_chunk_is_an_error_on_the_later_row(sessions,
 def test_bad_rows_in_a_late_chunk_are_reported_and_earlier_chunks_kept(sessions, tmp_path):
     body = HEADER + "".join(f"HUE-{i},Lê Thị Một,1940,19786,NCT_80,500000,,,,\n" for i in range(1, 6)) \
         + "HUE-6,Lê Thị Sáu,31/02/1940,19786,NCT_80,500000,,,,\n"
-    report = import_file(sessions, "beneficiaries", write(tmp_path, "muon.csv", body), today=TODAY, chunk_size=2)
+    report = import_file(sessions, "beneficiaries", write(tmp_path, "muon.csv", body), today=TODAY,
+                         chunk_size=2)
     assert (report.total, report.created, report.rejected) == (6, 5, 1)
     assert [(e.row, e.column) for e in report.errors] == [(7, "Ngày sinh")]
 
@@ -128,7 +135,8 @@ def failing_insert(sessions):
     with sessions.begin() as s:
         if dialect == "postgresql":
             s.execute(text("CREATE FUNCTION refuse_hue_0006() RETURNS trigger AS $$ BEGIN "
-                           "IF NEW.code = 'HUE-0006' THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END $$ "
+                           "IF NEW.code = 'HUE-0006' THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END "
+                           "$$ "
                            "LANGUAGE plpgsql"))
             s.execute(text("CREATE TRIGGER refuse_hue_0006 BEFORE INSERT ON beneficiaries FOR EACH ROW "
                            "EXECUTE FUNCTION refuse_hue_0006()"))
@@ -137,14 +145,17 @@ def failing_insert(sessions):
                            "WHEN NEW.code = 'HUE-0006' BEGIN SELECT RAISE(ABORT, 'refused'); END"))
     yield
     with sessions.begin() as s:
-        s.execute(text("DROP TRIGGER refuse_hue_0006" + (" ON beneficiaries" if dialect == "postgresql" else "")))
+        s.execute(
+            text("DROP TRIGGER refuse_hue_0006" + (" ON beneficiaries" if dialect == "postgresql" else ""))
+        )
         if dialect == "postgresql":
             s.execute(text("DROP FUNCTION refuse_hue_0006()"))
 
 
 def test_a_database_error_in_the_last_chunk_leaves_nothing_written(sessions, data_dir, failing_insert):
     with pytest.raises(SQLAlchemyError):
-        import_file(sessions, "beneficiaries", data_dir / "import_beneficiaries.csv", today=TODAY, chunk_size=2)
+        import_file(sessions, "beneficiaries", data_dir / "import_beneficiaries.csv", today=TODAY,
+                    chunk_size=2)
     with sessions() as s:
         for model in (Beneficiary, BeneficiaryCategory, Person, Identity, Contact, AuditLog):
             assert s.scalar(select(func.count()).select_from(model)) == 0, model.__name__
@@ -157,7 +168,8 @@ def test_payments_in_chunks(sessions, data_dir, tmp_path):
     path = write(tmp_path, "ket_qua.csv", body)
     report = import_file(sessions, "payments", path, today=TODAY, chunk_size=2)
     assert (report.created, report.rejected, len(report.events)) == (6, 1, 6)
-    assert [(e.row, e.message) for e in report.errors] == [(8, "Mã «HUE-0002» đã có dòng kỳ 11/2026 ở dòng 3.")]
+    assert [(e.row, e.message) for e in report.errors] == [(8,
+                                                            "Mã «HUE-0002» đã có dòng kỳ 11/2026 ở dòng 3.")]
     with sessions() as s:
         assert set(s.scalars(select(Payment.status))) == {"paid"}
     again = import_file(sessions, "payments", path, today=TODAY, chunk_size=3)
@@ -167,8 +179,10 @@ def test_payments_in_chunks(sessions, data_dir, tmp_path):
 def test_the_error_list_is_bounded_but_every_rejected_row_counted(sessions, tmp_path):
     rows = MAX_LISTED_ERRORS + 5
     body = HEADER + "".join(f"HUE-{i},Lê Thị Một,31/02/1940,19786,NCT_80,500000,,,,\n" for i in range(rows))
-    report = import_file(sessions, "beneficiaries", write(tmp_path, "sai.csv", body), today=TODAY, chunk_size=300)
-    assert (report.total, report.created, report.rejected, len(report.errors)) == (rows, 0, rows, MAX_LISTED_ERRORS)
+    report = import_file(sessions, "beneficiaries", write(tmp_path, "sai.csv", body), today=TODAY,
+                         chunk_size=300)
+    assert (report.total, report.created, report.rejected, len(report.errors)) == (rows, 0, rows,
+                                                                                   MAX_LISTED_ERRORS)
     assert report.errors[0].row == 2
 
 
@@ -186,6 +200,7 @@ def test_the_officer_is_told_how_many_rejected_rows_are_not_listed(sessions, set
     assert lines[0].endswith(f"bị từ chối: {rows}")
     assert lines[1].startswith("Chưa nhập được dòng nào")  # every row was rejected
     assert lines[2] == f"Các lỗi ({MAX_LISTED_ERRORS}):"
-    assert lines[-1] == ("… và còn 5 dòng bị từ chối nữa chưa liệt kê ở đây: ông/bà sửa các dòng trên rồi nhập lại "
+    assert lines[-1] == ("… và còn 5 dòng bị từ chối nữa chưa liệt kê ở đây: ông/bà sửa các dòng trên rồi "
+                         "nhập lại "
                          "tệp để xem tiếp.")
     assert len(lines) == 3 + MAX_LISTED_ERRORS + 1

@@ -17,7 +17,8 @@ def run(sessions, settings):
     runner = CliRunner()
 
     def invoke(*args: str):
-        return runner.invoke(main, ["import", *map(str, args)], env={"ANSINH_DATABASE_URL": settings.database_url})
+        return runner.invoke(main, ["import", *map(str, args)],
+                             env={"ANSINH_DATABASE_URL": settings.database_url})
 
     return invoke
 
@@ -25,9 +26,13 @@ def run(sessions, settings):
 def test_clean_file_exits_0_with_counts(run, sessions, data_dir):
     result = run("beneficiaries", data_dir / "import_beneficiaries.csv", "--today", "2026-11-26")
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == "Tổng số dòng: 6 · thêm mới: 6 · cập nhật: 0 · không đổi: 0 · bị từ chối: 0"
+    assert (
+        result.output.strip() == "Tổng số dòng: 6 · thêm mới: 6 · cập nhật: 0 · không đổi: 0 · bị từ chối: 0"
+    )
     again = run("beneficiaries", data_dir / "import_beneficiaries.csv")
-    assert again.output.strip() == "Tổng số dòng: 6 · thêm mới: 0 · cập nhật: 0 · không đổi: 6 · bị từ chối: 0"
+    assert (
+        again.output.strip() == "Tổng số dòng: 6 · thêm mới: 0 · cập nhật: 0 · không đổi: 6 · bị từ chối: 0"
+    )
     with sessions() as s:
         assert s.scalar(select(func.count()).select_from(Beneficiary)) == 6
 
@@ -38,7 +43,9 @@ def test_rejected_rows_exit_1_with_one_line_each(run, data_dir):
     lines = result.output.strip().splitlines()
     assert lines[0] == "Tổng số dòng: 9 · thêm mới: 5 · cập nhật: 0 · không đổi: 0 · bị từ chối: 4"
     assert lines[1] == "Các lỗi (8):"
-    assert "Dòng 7, cột «Ngày sinh»: «31/02/1940» không phải là ngày hợp lệ (dd/mm/yyyy hoặc năm sinh)." in lines
+    assert (
+        "Dòng 7, cột «Ngày sinh»: «31/02/1940» không phải là ngày hợp lệ (dd/mm/yyyy hoặc năm sinh)." in lines
+    )
     assert len(lines) == 10
 
 
@@ -47,7 +54,8 @@ def test_payments_call_the_registered_listeners(run, sessions, data_dir):
 
     def listener(session, events):
         heard.append(sorted(e.new_status for e in events))
-        assert session.scalar(select(func.count()).select_from(Payment)) == 6  # same transaction, before commit
+        # Same transaction, before commit
+        assert session.scalar(select(func.count()).select_from(Payment)) == 6
 
     run("beneficiaries", data_dir / "import_beneficiaries.csv")
     register_listener(listener)
@@ -97,14 +105,19 @@ def test_missing_column_exits_1_and_writes_nothing(run, sessions, tmp_path):
 
 
 @pytest.mark.parametrize("chosen, file, says", [
-    ("beneficiaries", "import_payments.csv", ("Tệp này là danh sách chi trả, không phải danh sách đối tượng, nên "
-                                              "chưa nhập dòng nào. Hãy nhập lại tệp này với loại «danh sách chi trả», "
+    ("beneficiaries", "import_payments.csv",
+     ("Tệp này là danh sách chi trả, không phải danh sách đối tượng, nên "
+                                              "chưa nhập dòng nào. Hãy nhập lại tệp này với loại «danh sách "
+                                              "chi trả», "
                                               "hoặc chọn đúng tệp.")),
-    ("payments", "import_beneficiaries.csv", ("Tệp này là danh sách đối tượng, không phải danh sách chi trả, nên "
+    ("payments", "import_beneficiaries.csv",
+     ("Tệp này là danh sách đối tượng, không phải danh sách chi trả, nên "
                                               "chưa nhập dòng nào.")),
-    ("beneficiaries", "import_schedules.csv", "Tệp này là lịch chi trả tiền mặt, không phải danh sách đối tượng"),
+    ("beneficiaries", "import_schedules.csv",
+     "Tệp này là lịch chi trả tiền mặt, không phải danh sách đối tượng"),
 ])
-def test_the_wrong_kind_of_file_is_named_and_nothing_counts_as_imported(run, sessions, data_dir, chosen, file, says):
+def test_the_wrong_kind_of_file_is_named_and_nothing_counts_as_imported(run, sessions, data_dir, chosen,
+                                                                        file, says):
     rows = len((data_dir / file).read_text(encoding="utf-8").strip().splitlines()) - 1
     result = run(chosen, data_dir / file)
     assert result.exit_code == 1
@@ -129,7 +142,8 @@ def test_old_excel_list_with_a_bad_row_and_a_damaged_one(run, sessions, tmp_path
     from tests.old_workbooks import to_xls
 
     sheet = [["DANH SÁCH ĐỐI TƯỢNG"], [],
-             ["Mã đối tượng", "Họ và tên", "Ngày sinh", "Mã xã", "Diện đối tượng", "Đơn vị chi trả", "Số điện thoại"],
+             ["Mã đối tượng", "Họ và tên", "Ngày sinh", "Mã xã", "Diện đối tượng", "Đơn vị chi trả",
+              "Số điện thoại"],
              ["HUE-1", "Lê Thị Một", date(1941, 5, 12), 19786, "NCT_80", "ViettelPay", "0912345678"],
              ["HUE-2", "Lê Văn Hai", 1940, "19786", "NCT_80", "Bưu điện", 912345679],
              ["HUE-3", "Lê Văn Ba", "31/02/1940", 19786, "NCT_80", None, None]]
@@ -147,4 +161,7 @@ def test_old_excel_list_with_a_bad_row_and_a_damaged_one(run, sessions, tmp_path
     damaged.write_bytes(path.read_bytes()[:2000])
     result = run("beneficiaries", damaged)
     assert result.exit_code == 2 and "Traceback" not in result.output
-    assert result.stderr.strip() == "Tệp .xls bị hỏng, không đọc được. Hãy mở tệp bằng Excel hoặc LibreOffice rồi lưu lại."
+    assert (
+        result.stderr.strip()
+        == "Tệp .xls bị hỏng, không đọc được. Hãy mở tệp bằng Excel hoặc LibreOffice rồi lưu lại."
+    )

@@ -25,7 +25,8 @@ def postgresql_only(engine):
 
 
 def _rows(count: int):
-    return [(i + 2, {"Mã đối tượng": f"HUE-{i}", "Họ và tên": "Lê Thị Một", "Ngày sinh": "1940", "Mã xã": "19786",
+    return [(i + 2,
+             {"Mã đối tượng": f"HUE-{i}", "Họ và tên": "Lê Thị Một", "Ngày sinh": "1940", "Mã xã": "19786",
                      "Diện đối tượng": "NCT_80", "Số điện thoại": f"09123456{i:02d}"}) for i in range(count)]
 
 
@@ -37,7 +38,8 @@ def test_a_file_of_several_chunks_is_written_whole_and_the_triggers_come_back(se
     assert (report.created, report.rejected) == (5, 0)
     with sessions() as s:
         assert s.scalar(select(Contact.id).join(Identity, Identity.person_id == Contact.person_id)
-                        .join(Beneficiary).where(Beneficiary.code == "HUE-4", Identity.address == "+84912345604"))
+                        .join(Beneficiary).where(Beneficiary.code == "HUE-4",
+                                                 Identity.address == "+84912345604"))
 
 
 def test_a_batch_pointing_at_no_row_is_refused(sessions):
@@ -47,7 +49,8 @@ def test_a_batch_pointing_at_no_row_is_refused(sessions):
         with SetWiseKeys(s, ours={}) as keys:
             assert keys.turn_off_triggers()
             with pytest.raises(DanglingKey, match="contacts.person_id"):
-                insert_rows(s, Contact, [{"person_id": 987654, "beneficiary_id": beneficiary.id, "role": "self"}])
+                insert_rows(s, Contact,
+                            [{"person_id": 987654, "beneficiary_id": beneficiary.id, "role": "self"}])
 
 
 def test_rows_pointed_at_stay_locked_until_the_import_ends(sessions, engine):

@@ -22,7 +22,8 @@ def beneficiaries(sessions, data_dir):
 
 def payments(sessions) -> dict[str, tuple]:
     with sessions() as s:
-        rows = s.execute(select(Beneficiary.code, Payment.period, Payment.amount, Payment.status, Payment.method,
+        rows = s.execute(select(Beneficiary.code, Payment.period, Payment.amount, Payment.status,
+                                Payment.method,
                                 Payment.paid_on, Payment.transaction_id, Payment.note).join(Beneficiary))
         return {row[0]: tuple(row[1:]) for row in rows}
 
@@ -30,7 +31,8 @@ def payments(sessions) -> dict[str, tuple]:
 def test_payment_results_are_upserted_with_events(sessions, data_dir, beneficiaries):
     report = import_file(sessions, "payments", data_dir / "import_payments.csv", today=TODAY)
     assert (report.total, report.created, report.updated, report.rejected) == (7, 6, 0, 1)
-    assert [e.line() for e in report.errors] == ["Dòng 8, cột «Mã đối tượng»: Không có đối tượng nào mang mã «HUE-9999»."]
+    assert [e.line() for e in report.errors] == ["Dòng 8, cột «Mã đối tượng»: Không có đối tượng nào mang mã "
+                                                 "«HUE-9999»."]
     stored = payments(sessions)
     assert stored["HUE-0002"] == ("2026-11", 750_000, "paid", "ewallet", date(2026, 11, 2), "VTM123456", None)
     assert stored["HUE-0003"] == ("2026-11", 1_000_000, "failed", "account", None, None, "Tài khoản bị khóa")
@@ -40,7 +42,8 @@ def test_payment_results_are_upserted_with_events(sessions, data_dir, beneficiar
     with sessions() as s:
         ids = dict(s.execute(select(Payment.beneficiary_id, Payment.id)).all())
     assert sorted(report.events, key=lambda e: e.payment_id) == sorted(
-        [PaymentChanged(ids[beneficiaries[code]], beneficiaries[code], "2026-11", None, row[2]) for code, row in stored.items()],
+        [PaymentChanged(ids[beneficiaries[code]], beneficiaries[code], "2026-11", None, row[2]) for code,
+         row in stored.items()],
         key=lambda e: e.payment_id)
 
 
@@ -54,7 +57,8 @@ def test_the_same_results_twice_send_nothing_twice(sessions, data_dir, beneficia
 
 def test_only_a_changed_status_is_an_event(sessions, tmp_path, beneficiaries):
     first = tmp_path / "ds_11.csv"
-    first.write_text(PAYMENTS_HEADER + "11/2026,HUE-0003,1.000.000,Đã chuyển,,\n11/2026,HUE-0001,500.000,Đã chuyển,,\n",
+    first.write_text(PAYMENTS_HEADER + "11/2026,HUE-0003,1.000.000,Đã chuyển,,\n11/2026,HUE-0001,500.000,Đã "
+                                       "chuyển,,\n",
                      encoding="utf-8")
     import_file(sessions, "payments", first, today=TODAY)
     results = tmp_path / "kq_11.csv"
@@ -71,21 +75,26 @@ def test_only_a_changed_status_is_an_event(sessions, tmp_path, beneficiaries):
 
 def test_a_new_payment_without_an_amount_takes_the_monthly_amount(sessions, tmp_path, beneficiaries):
     path = tmp_path / "ds.csv"
-    path.write_text("ky_chi_tra,ma_doi_tuong,trang_thai\n2026-12,HUE-0003,Chờ chi trả\n2026-12,HUE-0001,sai\n",
-                    encoding="utf-8")
+    path.write_text(
+        "ky_chi_tra,ma_doi_tuong,trang_thai\n2026-12,HUE-0003,Chờ chi trả\n2026-12,HUE-0001,sai\n",
+        encoding="utf-8",
+    )
     report = import_file(sessions, "payments", path, today=TODAY)
     assert [e.line() for e in report.errors] == [(
-        "Dòng 3, cột «trang_thai»: «sai» không phải là trạng thái hợp lệ (Chờ chi trả, Đã chuyển, Đã chi trả, "
+        "Dòng 3, cột «trang_thai»: «sai» không phải là trạng thái hợp lệ (Chờ chi trả, Đã chuyển, Đã chi "
+        "trả, "
         "Không thành công, Bị trả về, Tạm dừng).")]
     assert payments(sessions)["HUE-0003"][:4] == ("2026-12", 1_000_000, "scheduled", "account")
 
 
 def test_a_duplicate_row_in_the_file_is_an_error_on_the_later_row(sessions, tmp_path, beneficiaries):
     path = tmp_path / "ds.csv"
-    path.write_text(PAYMENTS_HEADER + "11/2026,HUE-0001,500000,Đã chi trả,,\n2026-11,HUE-0001,500000,Bị trả về,,\n",
+    path.write_text(PAYMENTS_HEADER + "11/2026,HUE-0001,500000,Đã chi trả,,\n2026-11,HUE-0001,500000,Bị trả "
+                                      "về,,\n",
                     encoding="utf-8")
     report = import_file(sessions, "payments", path, today=TODAY)
-    assert [e.line() for e in report.errors] == ["Dòng 3, cột «Mã đối tượng»: Mã «HUE-0001» đã có dòng kỳ 11/2026 ở dòng 2."]
+    assert [e.line() for e in report.errors] == ["Dòng 3, cột «Mã đối tượng»: Mã «HUE-0001» đã có dòng kỳ "
+                                                 "11/2026 ở dòng 2."]
     assert payments(sessions)["HUE-0001"][2] == "paid"
 
 
@@ -95,7 +104,8 @@ def test_cash_schedules(sessions, data_dir, tmp_path):
     assert all(isinstance(e, ScheduleSet) for e in report.events) and len(report.events) == 3
     with sessions() as s:
         rows = s.execute(select(CashSchedule.unit_code, CashSchedule.start_date, CashSchedule.end_date,
-                                CashSchedule.hours, CashSchedule.place).order_by(CashSchedule.start_date)).all()
+                                CashSchedule.hours,
+                                CashSchedule.place).order_by(CashSchedule.start_date)).all()
     assert [tuple(r) for r in rows] == [
         ("19786", date(2026, 12, 2), date(2026, 12, 4), "7h30-11h00", "Nhà văn hóa tổ 5 phường Thuận Hóa"),
         ("19815", date(2026, 12, 3), date(2026, 12, 3), "7h00-11h00", "Bưu điện An Cựu"),
@@ -109,4 +119,6 @@ def test_cash_schedules(sessions, data_dir, tmp_path):
                      "12/2026,19815,05/12/2026,01/12/2026,7h-11h,Bưu điện An Cựu\n", encoding="utf-8")
     changed = import_file(sessions, "schedules", moved, today=TODAY)
     assert (changed.updated, len(changed.events), changed.events[0].unit_code) == (1, 1, "19815")
-    assert [e.line() for e in changed.errors] == ["Dòng 3, cột «Đến ngày»: Đến ngày không được trước từ ngày."]
+    assert [e.line() for e in changed.errors] == [
+        "Dòng 3, cột «Đến ngày»: Đến ngày không được trước từ ngày."
+    ]

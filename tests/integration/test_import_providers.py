@@ -57,7 +57,8 @@ def test_the_names_officers_write_are_one_provider_each(sessions, tmp_path):
     assert list(stored(sessions).values()) == list(WRITTEN.values())
     payments = tmp_path / "chi_tra.csv"  # the indicators count the people on the period's payee list
     payments.write_text("Kỳ chi trả,Mã đối tượng,Số tiền,Trạng thái,Ngày chi trả,Hình thức\n" + "".join(
-        f"11/2026,HUE-{i:04d},500.000,Đã chi trả,05/11/2026,Ví điện tử\n" for i in range(1, len(WRITTEN) + 1)),
+        f"11/2026,HUE-{i:04d},500.000,Đã chi trả,05/11/2026,Ví điện tử\n" for i in range(1,
+                                                                                         len(WRITTEN) + 1)),
         encoding="utf-8")
     assert import_file(sessions, "payments", payments, today=TODAY).rejected == 0
     with sessions() as session:

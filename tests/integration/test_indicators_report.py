@@ -24,8 +24,10 @@ REPORT = {  # DOMAIN.md, "What the province reported" (November 2023)
     "beneficiaries": 60_738, "with_account": 48_247, "paid_via_account": 33_054,
     "units_total": 40, "units_electronic": 39, "former_units_total": 141, "former_units_electronic": 137,
     "providers": [
-        {"name": "Viettel Money", "beneficiaries": 35_219, "with_account": 33_940, "paid_via_account": 21_334},
-        {"name": "VNPost – VietinBank", "beneficiaries": 25_519, "with_account": 14_307, "paid_via_account": 11_720},
+        {"name": "Viettel Money", "beneficiaries": 35_219, "with_account": 33_940,
+         "paid_via_account": 21_334},
+        {"name": "VNPost – VietinBank", "beneficiaries": 25_519, "with_account": 14_307,
+         "paid_via_account": 11_720},
     ],
 }
 SMALL = 0.02
@@ -113,7 +115,8 @@ def test_the_page_opens_on_the_latest_month_with_results_and_defines_each_figure
 def test_ansinh_indicators_for_one_unit_in_vietnamese_and_bad_input(cli, sessions):
     load_demo(sessions, date(2026, 12, 7), scale=SMALL)
     cash_only = json.loads(cli("indicators", "--unit", "20035", "--json"))
-    assert (cash_only["units_total"], cash_only["units_electronic"], cash_only["paid_via_account"]) == (1, 0, 0)
+    assert (cash_only["units_total"], cash_only["units_electronic"], cash_only["paid_via_account"]) == (1, 0,
+                                                                                                        0)
     assert (cash_only["former_units_total"], cash_only["former_units_electronic"]) == (4, 0)
     assert [p["name"] for p in cash_only["providers"]] == ["VNPost – VietinBank"]
     province = json.loads(cli("indicators", "--unit", "46", "--json"))

@@ -98,13 +98,15 @@ def test_a_lone_audit_row_runs_alone_and_one_beside_other_changes_does_not(lazy)
     finally:
         event.remove(Engine, "after_cursor_execute", watch)
     assert alone == [("INSERT alone", IDLE)]  # no BEGIN before it, nothing open after it
-    assert seen[0] == ("INSERT", seen[0][1]) and seen[0][1] != IDLE and all(status != IDLE for _, status in seen)
+    assert seen[0] == ("INSERT", seen[0][1]) and seen[0][1] != IDLE and all(status != IDLE for _,
+                                                                            status in seen)
     with lazy() as session:
         assert session.scalar(select(func.count()).select_from(AuditLog)) == 2
         assert session.scalar(select(func.count()).select_from(Person)) == 1
 
 
-def test_an_sms_status_answer_opens_no_transaction_when_redis_keeps_the_rest(settings, clock, engine, sessions):
+def test_an_sms_status_answer_opens_no_transaction_when_redis_keeps_the_rest(settings, clock, engine,
+                                                                             sessions):
     """Production mode: the memory and the MessageSid live in Redis, so the turn's only database
     write is its disclosure row, which commits by itself; a complaint writes more and begins."""
     from ansinh import create_app
@@ -124,17 +126,30 @@ def test_an_sms_status_answer_opens_no_transaction_when_redis_keeps_the_rest(set
 
     event.listen(Engine, "after_cursor_execute", watch)
     try:
-        assert LAI_AMOUNT_VI in messages(signed_post(client, settings, "/sms/twilio", inbound(LAI_PHONE, "tien thang nay ve chua", sid=f"SM{uuid.uuid4().hex}")))[0]
+        assert LAI_AMOUNT_VI in messages(signed_post(client, settings, "/sms/twilio",
+                                                     inbound(LAI_PHONE, "tien thang nay ve chua",
+                                                             sid=f"SM{uuid.uuid4().hex}")))[0]
         answer_statuses = list(statuses)
         statuses.clear()
-        assert messages(signed_post(client, settings, "/sms/twilio", inbound(LAI_PHONE, "khieu nai: chua nhan duoc tien",
-                                                                                 sid=f"SM{uuid.uuid4().hex}")))[0]
+        assert messages(
+            signed_post(
+                client,
+                settings,
+                "/sms/twilio",
+                inbound(LAI_PHONE, "khieu nai: chua nhan duoc tien", sid=f"SM{uuid.uuid4().hex}"),
+            )
+        )[0]
     finally:
         event.remove(Engine, "after_cursor_execute", watch)
     assert answer_statuses and all(status == IDLE for status in answer_statuses)
     assert any(status != IDLE for status in statuses)  # the complaint's rows were written in a transaction
     with sessions() as session:
-        assert session.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.action == "disclose.payment_status")) == 1
+        assert (
+            session.scalar(
+                select(func.count()).select_from(AuditLog).where(AuditLog.action == "disclose.payment_status")
+            )
+            == 1
+        )
         assert session.scalar(select(func.count()).select_from(Complaint)) == 1
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from twilio.request_validator import RequestValidator
 
 from core.clock import Clock
-from core.demo.calendar import demo_months
+from ansinh.demo.calendar import demo_months
 from core.models import Beneficiary, OutboxMessage
 from tests.processes import free_port, pending, wait_until
 from tests.standins.twilio import MESSAGES_PATH, idempotency_key, twilio_standin
@@ -45,7 +45,8 @@ def _post(url: str, form: dict, headers: dict | None = None) -> tuple[int, str]:
 
 
 def _run(env, *args: str, stdin: str | None = None) -> str:
-    result = subprocess.run(ansinh_command(*args), env=env, input=stdin, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(ansinh_command(*args), env=env, input=stdin, capture_output=True, text=True,
+                            timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout
 
@@ -60,7 +61,8 @@ def _up(port: int) -> bool:
 
 def test_two_web_processes_and_three_workers(scaled, database_url_for_run, sessions, tmp_path):
     standin, _provider = twilio_standin(delay=0.005, dedupe=False)
-    env = worker_env(database_url_for_run, standin.url, ANSINH_REDIS_URL=scaled, ANSINH_OUTBOX_LEASE_SECONDS="30",
+    env = worker_env(database_url_for_run, standin.url, ANSINH_REDIS_URL=scaled,
+                     ANSINH_OUTBOX_LEASE_SECONDS="30",
                      ANSINH_SCHEDULER_INTERVAL="0", ANSINH_SIMULATOR="off")
     _run(env, "demo", "--scale", "0.02")  # dated from today, as the servers' clock is
     today = Clock().today()
@@ -71,14 +73,18 @@ def test_two_web_processes_and_three_workers(scaled, database_url_for_run, sessi
     ports = [free_port(), free_port()]
     try:
         for port in ports:
-            processes.append(subprocess.Popen(ansinh_command("serve", "--workers", "1", "--port", str(port), "--no-dispatch"),
-                                              env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            processes.append(subprocess.Popen(ansinh_command("serve", "--workers", "1", "--port", str(port),
+                                                             "--no-dispatch"),
+                                              env=env, cwd=tmp_path, stdout=subprocess.DEVNULL,
+                                              stderr=subprocess.DEVNULL))
         for index in range(3):
-            processes.append(subprocess.Popen(ansinh_command("worker", "--concurrency", "2"), env=env, cwd=tmp_path,
+            processes.append(subprocess.Popen(ansinh_command("worker", "--concurrency", "2"), env=env,
+                                              cwd=tmp_path,
                                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         assert wait_until(lambda: all(_up(p) for p in ports), 60), "web processes did not come up"
 
-        run_id = uuid.uuid4().hex[:12]  # Redis outlives test runs: a reused MessageSid would be answered from dedupe
+        # Redis outlives test runs: a reused MessageSid would be answered from dedupe
+        run_id = uuid.uuid4().hex[:12]
         # USSD: a session's first screen on one process, its next input on the other (state in Redis).
         for n in range(10):
             first, second = ports[n % 2], ports[(n + 1) % 2]
@@ -91,11 +97,13 @@ def test_two_web_processes_and_three_workers(scaled, database_url_for_run, sessi
 
         # SMS on both processes, signed as Twilio signs.
         validator = RequestValidator("standin-token")
-        for n, text in enumerate(["tien thang nay ve chua", "TC", "rang it rua", f"DK {LAI_CODE} 12/03/1951"]):
+        for n, text in enumerate(["tien thang nay ve chua", "TC", "rang it rua",
+                                  f"DK {LAI_CODE} 12/03/1951"]):
             sender = NEWCOMER if text.startswith("DK") else "+84978451203"
             form = {"MessageSid": f"SMmp{run_id}{n}", "From": sender, "To": "+15005550006", "Body": text}
             signature = validator.compute_signature("http://testserver/sms/twilio", form)
-            status, twiml = _post(f"http://127.0.0.1:{ports[n % 2]}/sms/twilio", form, {"X-Twilio-Signature": signature})
+            status, twiml = _post(f"http://127.0.0.1:{ports[n % 2]}/sms/twilio", form,
+                                  {"X-Twilio-Signature": signature})
             assert status == 200 and "<Response>" in twiml
             if n == 0:
                 assert "750.000d" in twiml
@@ -107,10 +115,13 @@ def test_two_web_processes_and_three_workers(scaled, database_url_for_run, sessi
         # A broadcast to Lài's commune, approved by a province administrator.
         with sessions() as session:
             unit = session.scalar(select(Beneficiary.unit_code).where(Beneficiary.code == LAI_CODE))
-        _run(env, "officer", "create", "lan", "--role", "commune", "--unit", unit, "--password-stdin", stdin="mat-khau-dai-1\n")
-        _run(env, "officer", "create", "tinh", "--role", "province", "--password-stdin", stdin="mat-khau-dai-2\n")
+        _run(env, "officer", "create", "lan", "--role", "commune", "--unit", unit, "--password-stdin",
+             stdin="mat-khau-dai-1\n")
+        _run(env, "officer", "create", "tinh", "--role", "province", "--password-stdin",
+             stdin="mat-khau-dai-2\n")
         broadcast_id = _run(env, "broadcast", "create", "--as", "lan", "--unit", unit,
-                            "--text", "Thông báo: chi trả tiền mặt tháng 12 từ ngày 02/12.").strip().splitlines()[-1]
+                            "--text",
+                            "Thông báo: chi trả tiền mặt tháng 12 từ ngày 02/12.").strip().splitlines()[-1]
         _run(env, "broadcast", "approve", broadcast_id, "--as", "tinh")
 
         assert wait_until(lambda: pending(sessions) == 0, 240), "messages still queued"
@@ -129,8 +140,14 @@ def test_two_web_processes_and_three_workers(scaled, database_url_for_run, sessi
     keys = Counter(idempotency_key(r) for r in requests)
     assert keys and max(keys.values()) == 1, "a message was sent twice"
     with sessions() as session:
-        sent = session.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == "sent"))
-        otps = session.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.kind == "otp"))
+        sent = session.scalar(
+            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == "sent")
+        )
+        otps = session.scalar(
+            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.kind == "otp")
+        )
     assert sent == len(requests)
-    assert otps == 1 and any(r.form.get("To") == "+84978451203" and "BT" not in r.form.get("Body", "") for r in requests)
+    assert otps == 1 and any(
+        r.form.get("To") == "+84978451203" and "BT" not in r.form.get("Body", "") for r in requests
+    )
     assert shown["recipients"] > 0 and shown["sent"] == shown["recipients"]

@@ -46,15 +46,18 @@ def family(sessions):
 def test_paid_reaches_beneficiary_and_guardian_once_each_in_their_words(sessions, settings, clock, family):
     import_payments(sessions, settings, clock, [payment_row("HUE-0001")])
     assert texts_to(sessions, SON_PHONE) == [
-        ("Tien tro cap thang 11/2026 cua ba Nguyen Thi Lai (750.000d) da vao vi Viettel Money ngay 05/11/2026. "
+        ("Tien tro cap thang 11/2026 cua ba Nguyen Thi Lai (750.000d) da vao vi Viettel Money ngay "
+         "05/11/2026. "
         "Rut tien mien phi.")
     ]
     assert texts_to(sessions, LAI_PHONE) == [
-        "Tien tro cap thang 11/2026 cua ba (750.000d) da vao vi Viettel Money ngay 05/11/2026. Rut tien mien phi."
+        "Tien tro cap thang 11/2026 cua ba (750.000d) da vao vi Viettel Money ngay 05/11/2026. Rut tien mien "
+        "phi."
     ]
     keys = {m.idempotency_key for m in outbox(sessions)}
     payment_id = outbox(sessions)[0].payment_id
-    assert keys == {f"pay:{payment_id}:paid:p{family['me']}:sms", f"pay:{payment_id}:paid:p{family['son']}:sms"}
+    assert keys == {f"pay:{payment_id}:paid:p{family['me']}:sms",
+                    f"pay:{payment_id}:paid:p{family['son']}:sms"}
     assert {m.kind for m in outbox(sessions)} == {"notification"}
 
 
@@ -86,7 +89,8 @@ def test_failed_says_why_what_to_do_and_whom_to_call(sessions, settings, clock, 
     import_payments(sessions, settings, clock, [payment_row("HUE-0001", "Không thành công", paid_on="",
                                                             method="Tài khoản", note="Tài khoản bị khóa")])
     (text,) = texts_to(sessions, SON_PHONE)
-    assert text == ("Tien tro cap thang 11/2026 cua ba Nguyen Thi Lai (750.000d) chua chi tra duoc: Tai khoan bi khoa. "
+    assert text == ("Tien tro cap thang 11/2026 cua ba Nguyen Thi Lai (750.000d) chua chi tra duoc: Tai "
+                    "khoan bi khoa. "
                     "Xin mang CCCD den don vi chi tra de mo khoa tai khoan. "
                     f"Xin goi can bo Tran Thi Hoa (02343822123) hoac tong dai {settings.hotline}.")
 
@@ -98,7 +102,8 @@ def test_failed_says_why_what_to_do_and_whom_to_call(sessions, settings, clock, 
     ("", "Tien van duoc giu lai, xa se sap xep chi tra lai."),
 ])
 def test_failed_advice_follows_the_reason(sessions, settings, clock, family, note, advice):
-    import_payments(sessions, settings, clock, [payment_row("HUE-0001", "Không thành công", paid_on="", note=note)])
+    import_payments(sessions, settings, clock,
+                    [payment_row("HUE-0001", "Không thành công", paid_on="", note=note)])
     (text,) = texts_to(sessions, SON_PHONE)
     assert advice in text
 
@@ -108,7 +113,8 @@ def test_failed_advice_follows_the_reason(sessions, settings, clock, family, not
     ("Tạm dừng", "dang tam dung chi tra: Nguoi nhan da chuyen di"),
 ])
 def test_returned_and_on_hold_are_told_with_the_reason(sessions, settings, clock, family, status, words):
-    import_payments(sessions, settings, clock, [payment_row("HUE-0001", status, paid_on="", note="Người nhận đã chuyển đi")])
+    import_payments(sessions, settings, clock,
+                    [payment_row("HUE-0001", status, paid_on="", note="Người nhận đã chuyển đi")])
     (text,) = texts_to(sessions, SON_PHONE)
     assert words in text and "Tran Thi Hoa" in text and settings.hotline in text
 
@@ -120,7 +126,8 @@ def test_scheduled_and_sent_tell_nobody(sessions, settings, clock, family):
 
 
 def test_history_is_imported_quietly(sessions, settings, clock, family):
-    import_payments(sessions, settings, clock, [payment_row("HUE-0001", period="08/2026", paid_on="05/08/2026")])
+    import_payments(sessions, settings, clock,
+                    [payment_row("HUE-0001", period="08/2026", paid_on="05/08/2026")])
     assert outbox(sessions) == []
 
 
@@ -142,24 +149,33 @@ def test_channels_consent_and_opt_outs(sessions, settings, clock):
     import_payments(sessions, settings, clock, [payment_row("HUE-0001")])
     sent = {(m.channel, m.address): m.text for m in outbox(sessions)}
     assert set(sent) == {("telegram", "5551"), ("sms", "+84905000002"), ("sms", "+84905000007")}
-    assert sent[("telegram", "5551")].startswith("Tiền trợ cấp tháng 11/2026 của bà Nguyễn Thị Lài (750.000đ)")
-    assert sent[("sms", "+84905000007")] == ("The 11/2026 allowance for Mrs Nguyen Thi Lai (750,000 VND) reached the "
-                                             "Viettel Money wallet on 05/11/2026. Withdrawing it is free of charge.")
+    assert sent[("telegram",
+                 "5551")].startswith("Tiền trợ cấp tháng 11/2026 của bà Nguyễn Thị Lài (750.000đ)")
+    assert sent[("sms",
+                 "+84905000007")] == ("The 11/2026 allowance for Mrs Nguyen Thi Lai (750,000 VND) reached "
+                                      "the "
+                                             "Viettel Money wallet on 05/11/2026. Withdrawing it is free of "
+                                             "charge.")
 
 
 def test_a_guardian_of_two_hears_once_per_beneficiary(sessions, settings, clock):
     with sessions.begin() as session:
         grandma = beneficiary(session, "HUE-0001", "Nguyễn Thị Lài")
-        child = beneficiary(session, "HUE-0009", "Lê Văn An", gender="nam", born=date(2016, 5, 1), method="cash",
+        child = beneficiary(session, "HUE-0009", "Lê Văn An", gender="nam", born=date(2016, 5, 1),
+                            method="cash",
                             provider=None, amount=750_000)
         aunt = person(session, phone=SON_PHONE)
         link(session, aunt, grandma)
         link(session, aunt, child)
     import_payments(sessions, settings, clock, [payment_row("HUE-0001"),
-                                                payment_row("HUE-0009", method="Tiền mặt", paid_on="03/11/2026")])
+                                                payment_row("HUE-0009", method="Tiền mặt",
+                                                            paid_on="03/11/2026")])
     assert sorted(texts_to(sessions, SON_PHONE)) == [
-        ("Tien tro cap thang 11/2026 cua ba Nguyen Thi Lai (750.000d) da vao vi Viettel Money ngay 05/11/2026. "
-        "Rut tien mien phi."),
+        (
+            "Tien tro cap thang 11/2026 cua ba Nguyen Thi Lai (750.000d) da vao vi Viettel Money ngay "
+            "05/11/2026. "
+            "Rut tien mien phi."
+        ),
         "Tien tro cap thang 11/2026 cua chau Le Van An (750.000d) da duoc nhan bang tien mat ngay 03/11/2026.",
     ]
 
@@ -194,7 +210,8 @@ def test_messages_are_written_in_the_import_transaction(sessions, settings, cloc
         raise RuntimeError("the import fails after the notifier ran")
 
     with pytest.raises(RuntimeError):
-        import_file(sessions, "payments", path, today=clock.today(), listeners=[NotifyOnImport(settings, clock), crash])
+        import_file(sessions, "payments", path, today=clock.today(),
+                    listeners=[NotifyOnImport(settings, clock), crash])
     assert outbox(sessions) == []
 
 
@@ -204,7 +221,9 @@ def test_long_names_places_and_reasons_stay_within_three_sms(sessions, settings,
         b = beneficiary(session, "HUE-0001", long_name, provider="Viettel Money Chi nhánh Thừa Thiên Huế cũ")
         link(session, person(session, phone=SON_PHONE), b)
         set_officer(session, name="Nguyễn Phước Bửu Long Hoàng Thượng", phone="+842343822123")
-    note = "Tài khoản không tồn tại hoặc đã bị đóng do quá hạn không giao dịch trên mười hai tháng liên tục " * 3
+    note = (
+        "Tài khoản không tồn tại hoặc đã bị đóng do quá hạn không giao dịch trên mười hai tháng liên tục " * 3
+    )
     for status in ("Không thành công", "Bị trả về", "Tạm dừng", "Đã chi trả"):
         import_payments(sessions, settings, clock, [payment_row("HUE-0001", status, note=note[:250])])
     texts = texts_to(sessions, SON_PHONE)
@@ -229,5 +248,6 @@ def test_cash_days_reach_unpaid_cash_beneficiaries_of_the_unit(sessions, setting
         "04/12/2026 (7h30-11h00) tai Nha van hoa to 5. Nho mang theo CCCD.")
     ]
     assert len(outbox(sessions)) == 1
-    import_schedules(sessions, settings, clock, [schedule_row("12/2026", "02/12/2026", "04/12/2026", hours="13h-16h")])
+    import_schedules(sessions, settings, clock,
+                     [schedule_row("12/2026", "02/12/2026", "04/12/2026", hours="13h-16h")])
     assert len(texts_to(sessions, "+84905000001")) == 2  # corrected hours are announced again

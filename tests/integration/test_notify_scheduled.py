@@ -64,18 +64,25 @@ def test_cash_reminders_two_days_before_and_on_the_morning(cli, sessions, settin
     assert run(cli, "2026-11-30")["reminders"] == 2  # Lài and her son; Tư is paid by e-wallet
     assert run(cli, "2026-11-30")["reminders"] == 0  # cron and the worker both ran: nothing twice
     assert texts_to(sessions, SON)[-1] == (
-        "Nhac lich: 2 ngay nua chi tra tien tro cap thang 12/2026 cua ba Nguyen Thi Lai bang tien mat tu ngay "
+        "Nhac lich: 2 ngay nua chi tra tien tro cap thang 12/2026 cua ba Nguyen Thi Lai bang tien mat tu "
+        "ngay "
         "02/12 den ngay 04/12/2026 (7h30-11h00) tai Nha van hoa to 5. Nho mang theo CCCD.")
     assert run(cli, "2026-12-02")["reminders"] == 2
-    morning = [m for m in outbox(sessions) if m.idempotency_key.startswith("remind:") and ":day:" in m.idempotency_key]
-    assert {m.not_before.astimezone(clock.tz) for m in morning} == {datetime(2026, 12, 2, 7, 0, tzinfo=clock.tz)}
+    morning = [
+        m
+        for m in outbox(sessions)
+        if m.idempotency_key.startswith("remind:") and ":day:" in m.idempotency_key
+    ]
+    assert {m.not_before.astimezone(clock.tz) for m in morning} == {datetime(2026, 12, 2, 7, 0,
+                                                                             tzinfo=clock.tz)}
     assert morning[0].text.startswith("Hom nay: chi tra tien tro cap thang 12/2026")
     assert len(outbox(sessions)) == before + 4
 
 
 def test_reminders_skip_those_already_paid(cli, sessions, settings, clock, people):
     import_schedules(sessions, settings, clock, [schedule_row("12/2026", "02/12/2026")])
-    import_payments(sessions, settings, clock, [payment_row("HUE-0001", period="12/2026", paid_on="01/12/2026",
+    import_payments(sessions, settings, clock,
+                    [payment_row("HUE-0001", period="12/2026", paid_on="01/12/2026",
                                                             method="Tiền mặt")])
     assert run(cli, "2026-11-30")["reminders"] == 0
 
@@ -85,14 +92,17 @@ def test_receipt_question_three_days_after_an_ewallet_credit_once(cli, sessions,
     assert run(cli, "2026-11-07")["receipt_questions"] == 0
     assert run(cli, "2026-11-08")["receipt_questions"] == 1
     assert run(cli, "2026-11-09")["receipt_questions"] == 0
-    assert texts_to(sessions, TU)[-1] == ("Xin hoi ong da nhan duoc tien tro cap thang 11/2026 (750.000d) chua? "
+    assert texts_to(sessions,
+                    TU)[-1] == ("Xin hoi ong da nhan duoc tien tro cap thang 11/2026 (750.000d) chua? "
                                           "Tra loi 1 = da nhan, 2 = chua.")
 
 
-def test_cash_receipt_question_after_the_last_cash_day_to_the_beneficiary(cli, sessions, settings, clock, people):
+def test_cash_receipt_question_after_the_last_cash_day_to_the_beneficiary(cli, sessions, settings, clock,
+                                                                          people):
     import_schedules(sessions, settings, clock, [schedule_row("11/2026", "02/11/2026", "04/11/2026"),
                                                  schedule_row("11/2026", "06/11/2026", place="UBND phường")])
-    import_payments(sessions, settings, clock, [payment_row("HUE-0001", method="Tiền mặt", paid_on="03/11/2026")])
+    import_payments(sessions, settings, clock,
+                    [payment_row("HUE-0001", method="Tiền mặt", paid_on="03/11/2026")])
     assert run(cli, "2026-11-06")["receipt_questions"] == 0
     assert run(cli, "2026-11-07")["receipt_questions"] == 1
     with sessions() as session:
@@ -108,7 +118,8 @@ def test_the_first_guardian_is_asked_when_the_beneficiary_has_no_phone(cli, sess
         link(session, uncle, child)
     import_payments(sessions, settings, clock, [payment_row("HUE-0009")])
     assert run(cli, "2026-11-08")["receipt_questions"] == 1
-    assert texts_to(sessions, SON)[-1].startswith("Xin hoi chau Le Van An da nhan duoc tien tro cap thang 11/2026")
+    assert texts_to(sessions,
+                    SON)[-1].startswith("Xin hoi chau Le Van An da nhan duoc tien tro cap thang 11/2026")
     assert texts_to(sessions, "+84905000009")[-1].startswith("Tien tro cap")  # only the paid message
 
 
@@ -121,12 +132,14 @@ def test_one_open_question_per_person_at_a_time(cli, sessions, settings, clock, 
     assert run(cli, "2026-11-08")["receipt_questions"] == 1
     assert run(cli, "2026-11-09")["receipt_questions"] == 0  # "1" would be ambiguous
     with sessions.begin() as session:
-        assert answer_receipt(session, aunt.id, "1", "sms", clock, Translator("vi")) == "Cảm ơn ông/bà đã xác nhận."
+        assert answer_receipt(session, aunt.id, "1", "sms", clock,
+                              Translator("vi")) == "Cảm ơn ông/bà đã xác nhận."
     assert run(cli, "2026-11-09")["receipt_questions"] == 1
 
 
 def _asked(cli, sessions, settings, clock, people) -> int:
-    import_payments(sessions, settings, clock, [payment_row("HUE-0001", method="Tiền mặt", paid_on="03/11/2026")])
+    import_payments(sessions, settings, clock,
+                    [payment_row("HUE-0001", method="Tiền mặt", paid_on="03/11/2026")])
     assert run(cli, "2026-11-05")["receipt_questions"] == 1
     return people["me"]
 
@@ -134,8 +147,10 @@ def _asked(cli, sessions, settings, clock, people) -> int:
 def test_answer_received(cli, sessions, settings, clock, people):
     me = _asked(cli, sessions, settings, clock, people)
     with sessions.begin() as session:
-        assert answer_receipt(session, me, "Đã nhận", "sms", clock, Translator("vi")) == "Cảm ơn ông/bà đã xác nhận."
-        assert answer_receipt(session, me, "1", "sms", clock, Translator("vi")) is None  # nothing open any more
+        assert answer_receipt(session, me, "Đã nhận", "sms", clock,
+                              Translator("vi")) == "Cảm ơn ông/bà đã xác nhận."
+        # Nothing open any more
+        assert answer_receipt(session, me, "1", "sms", clock, Translator("vi")) is None
     with sessions() as session:
         check = session.scalar(select(ReceiptCheck))
         assert (check.answer, check.complaint_id) == ("received", None)
@@ -153,8 +168,11 @@ def test_answer_not_received_opens_a_ticket_and_says_who_will_call(cli, sessions
         "not_received", "new", "19786", "2026-11")
     assert (complaint.reply_to, complaint.person_id, check.complaint_id, check.answer) == (
         LAI, me, complaint.id, "not_received")
-    assert reply == (f"Đã ghi nhận ông/bà chưa nhận được tiền tháng 11/2026. Số phiếu phản ánh: {complaint.number}. "
-                     f"Cán bộ Trần Thị Hoa (02343822123) sẽ gọi lại cho ông/bà. Tổng đài: {settings.hotline}.")
+    assert reply == (
+        f"Đã ghi nhận ông/bà chưa nhận được tiền tháng 11/2026. Số phiếu phản ánh: "
+        f"{complaint.number}. "
+        f"Cán bộ Trần Thị Hoa (02343822123) sẽ gọi lại cho ông/bà. Tổng đài: {settings.hotline}."
+    )
 
 
 def test_answers_need_an_open_recent_question(cli, sessions, settings, clock, people):
@@ -169,9 +187,11 @@ def test_answers_need_an_open_recent_question(cli, sessions, settings, clock, pe
 
 
 @pytest.mark.parametrize("text, answer", [
-    ("1", "received"), ("đã nhận", "received"), ("Da nhan roi!", "received"), ("đa\u0303 nha\u0323\u0302n", "received"),
+    ("1", "received"), ("đã nhận", "received"), ("Da nhan roi!", "received"),
+    ("đa\u0303 nha\u0323\u0302n", "received"),
     ("2", "not_received"), ("chưa", "not_received"), ("chua", "not_received"), ("Chưa nhận.", "not_received"),
-    ("chu\u031ba", "not_received"), ("chưa nhận được", "not_received"), ("12", None), ("tiền chưa về", None), ("", None),
+    ("chu\u031ba", "not_received"), ("chưa nhận được", "not_received"), ("12", None), ("tiền chưa về", None),
+    ("", None),
 ])
 def test_parse_answer(text, answer):
     assert parse_answer(text) == answer
@@ -189,13 +209,14 @@ def test_the_import_command_notifies_through_the_registered_listener(cli, sessio
                     "11/2026,HUE-0002,750.000,Đã chi trả,05/11/2026,Viettel Money\n", encoding="utf-8-sig")
     assert cli("import", "payments", str(path)).exit_code == 0
     assert cli("import", "payments", str(path)).exit_code == 0
-    assert texts_to(sessions, TU) == [("Tien tro cap thang 11/2026 cua ong (750.000d) da vao vi Viettel Money ngay "
+    assert texts_to(sessions,
+                    TU) == [("Tien tro cap thang 11/2026 cua ong (750.000d) da vao vi Viettel Money ngay "
                                       "05/11/2026. Rut tien mien phi.")]
 
 
 def test_a_reply_of_chua_by_sms_goes_through_the_dialog_to_a_ticket(cli, sessions, runtime, people):
     """The person answers the question on their phone: the dialog hands it to answer_receipt."""
-    from core.conversation.messages import Inbound
+    from core.conversation.inbound_reply import Inbound
 
     _asked(cli, sessions, runtime.settings, runtime.clock, people)
     replies = runtime.dialog.handle(Inbound(channel="sms", sender=LAI, text="Chưa nhận"))

@@ -32,7 +32,8 @@ def messages(sessions, clock):
         october = Payment(beneficiary_id=b.id, period="2026-10", amount=750_000, status="paid")
         session.add(october)
         session.flush()
-        rows = [("sms", "delivered", october.id), ("sms", "delivered", october.id), ("sms", "failed", october.id),
+        rows = [("sms", "delivered", october.id), ("sms", "delivered", october.id),
+                ("sms", "failed", october.id),
                 ("zalo", "sent", october.id), ("sms", "queued", None), ("sms", "sending", None),
                 ("telegram", "dead", None)]
         for index, (channel, status, payment_id) in enumerate(rows):
@@ -58,10 +59,15 @@ def test_table_of_all_messages_by_channel(cli, messages):
 def test_period_uses_the_payments_period_else_the_month_queued(cli, messages):
     october = json.loads(cli("notifications", "stats", "--period", "2026-10", "--json").output)
     november = json.loads(cli("notifications", "stats", "--period", "2026-11", "--json").output)
-    assert october["total"] == {"channel": "total", "queued": 0, "sent": 1, "delivered": 2, "failed": 1, "dead": 0,
+    assert october["total"] == {"channel": "total", "queued": 0, "sent": 1, "delivered": 2, "failed": 1,
+                                "dead": 0,
                                 "total": 4}
     assert [row["channel"] for row in october["channels"]] == ["sms", "zalo"]
-    assert november["total"]["total"] == 3 and november["total"]["queued"] == 2 and november["total"]["dead"] == 1
+    assert (
+        november["total"]["total"] == 3
+        and november["total"]["queued"] == 2
+        and november["total"]["dead"] == 1
+    )
     assert json.loads(cli("notifications", "stats", "--period", "2026-12", "--json").output)["channels"] == []
 
 

@@ -40,14 +40,23 @@ def test_export_by_code_and_by_phone(cli, imported):
     data = json.loads(result.output)
     assert data["beneficiary"]["full_name"] == "Nguyễn Thị Lài"
     assert data["beneficiary"]["national_id"] == "chỉ lưu mã băm có khoá"
-    assert "046138000123" not in result.output and "0905111222" not in result.output and HUNG not in result.output
+    assert (
+        "046138000123" not in result.output
+        and "0905111222" not in result.output
+        and HUNG not in result.output
+    )
     assert data["not_held"].startswith("AnSinh không lưu số CCCD"), "what is not held, said in Vietnamese"
     guardian = next(c for c in data["contacts"] if c["role"] == "guardian")
     assert (guardian["consent"], guardian["consent_channel"]) == (True, "import") and guardian["consent_at"]
     by_phone = json.loads(cli("person", "export", "0905 111 222").output)
     assert {link["beneficiary"]["code"] for link in by_phone["links"]} == {"HUE-0001", "HUE-0002"}
     with imported() as session:
-        assert session.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.action == "privacy.export")) == 2
+        assert (
+            session.scalar(
+                select(func.count()).select_from(AuditLog).where(AuditLog.action == "privacy.export")
+            )
+            == 2
+        )
 
 
 def test_unknown_subject_is_a_clear_error(cli, imported):
@@ -59,7 +68,10 @@ def test_erase_asks_to_type_it_again(cli, imported):
     refused = cli("person", "erase", "HUE-0001", stdin="HUE-0002\n")
     assert refused.exit_code == 1 and "Chưa xoá gì cả" in refused.output
     with imported() as session:
-        assert session.scalar(select(Beneficiary.full_name).where(Beneficiary.code == "HUE-0001")) == "Nguyễn Thị Lài"
+        assert (
+            session.scalar(select(Beneficiary.full_name).where(Beneficiary.code == "HUE-0001"))
+            == "Nguyễn Thị Lài"
+        )
 
 
 def test_erasing_a_guardian_of_two_by_phone(cli, imported):
@@ -82,14 +94,22 @@ def test_an_erased_beneficiary_is_skipped_on_reimport_until_allowed(cli, importe
         assert lai.full_name == "" and lai.birth_date is None and not lai.active
         own = session.scalar(select(Identity).where(Identity.address == "+84912345678"))
         assert own is None, "her own phone is erased"
-        assert session.scalar(select(Identity).where(Identity.address == HUNG)) is not None, "the guardian of another stays"
-        assert session.scalar(select(func.count()).select_from(Contact).where(Contact.beneficiary_id == lai.id)) == 0
+        assert session.scalar(select(Identity).where(Identity.address == HUNG)) is not None, (
+            "the guardian of another stays"
+        )
+        assert (
+            session.scalar(select(func.count()).select_from(Contact).where(Contact.beneficiary_id == lai.id))
+            == 0
+        )
     again = cli("import", "beneficiaries", data_dir / "import_beneficiaries.csv")
     assert again.exit_code == 1
     assert "bị từ chối: 1" in again.output and "Mã «HUE-0001» đã bị xoá ngày" in again.output
     with imported() as session:
         assert session.scalar(select(Beneficiary).where(Beneficiary.code == "HUE-0001")) is None
-        assert session.scalar(select(func.count()).select_from(Person).where(Person.name == "Nguyễn Thị Lài")) == 0
+        assert (
+            session.scalar(select(func.count()).select_from(Person).where(Person.name == "Nguyễn Thị Lài"))
+            == 0
+        )
     allowed = cli("person", "allow-reimport", "HUE-0001")
     assert allowed.exit_code == 0, allowed.output
     enrolled = cli("import", "beneficiaries", data_dir / "import_beneficiaries.csv")

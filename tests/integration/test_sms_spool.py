@@ -59,7 +59,8 @@ def _spooled(settings) -> list[Path]:
 
 def _send_all(runtime, twilio_url: str) -> int:
     settings = runtime.settings.with_(twilio_api_base_url=twilio_url)
-    dispatcher = Dispatcher(runtime.sessions, build_senders(Runtime(settings, runtime.clock)), runtime.clock, settings)
+    dispatcher = Dispatcher(runtime.sessions, build_senders(Runtime(settings, runtime.clock)), runtime.clock,
+                            settings)
     total = 0
     while (handled := dispatcher.run_once()) > 0:
         total += handled
@@ -90,7 +91,8 @@ def test_an_sms_sent_while_the_database_is_down_is_answered_when_it_is_back(outa
     assert len(twilio_api.requests) == 1
 
 
-def test_a_restart_between_keeping_and_answering_loses_nothing(outage, settings, twilio_api, database_url_for_run,
+def test_a_restart_between_keeping_and_answering_loses_nothing(outage, settings, twilio_api,
+                                                               database_url_for_run,
                                                                tmp_path):
     """The web process that kept the messages is gone; a new `ansinh worker --once` process answers
     them from the folder, each once, however often it runs."""
@@ -103,7 +105,8 @@ def test_a_restart_between_keeping_and_answering_loses_nothing(outage, settings,
     env = worker_env(database_url_for_run, twilio_api.url, ANSINH_SMS_SPOOL_DIR=settings.sms_spool_dir,
                      **({"ANSINH_REDIS_URL": settings.redis_url} if settings.redis_url else {}))
     for _ in range(2):
-        result = subprocess.run(ansinh_command("worker", "--once"), check=False, cwd=tmp_path, capture_output=True,
+        result = subprocess.run(ansinh_command("worker", "--once"), check=False, cwd=tmp_path,
+                                capture_output=True,
                                 text=True, timeout=120, env=env)
         assert result.returncode == 0, result.stderr
     assert "answered 2 SMS kept" in result.stdout or len(twilio_api.requests) == 2

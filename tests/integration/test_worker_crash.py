@@ -48,7 +48,8 @@ def test_killed_worker_loses_and_duplicates_nothing(postgres, database_url_for_r
 
     workers = [start("a"), start("b")]
     try:
-        assert standin.wait_for(lambda requests: len(requests) >= COUNT // 5, timeout=120), "workers sent nothing"
+        assert standin.wait_for(lambda requests: len(requests) >= COUNT // 5,
+                                timeout=120), "workers sent nothing"
         victim = workers[0]
         victim.send_signal(signal.SIGKILL)
         victim.wait(timeout=30)
@@ -79,5 +80,6 @@ def test_killed_worker_loses_and_duplicates_nothing(postgres, database_url_for_r
     with sessions() as session:
         rows = list(session.scalars(select(OutboxMessage)))
     assert {row.status for row in rows} == {"sent"}
-    assert all(row.provider_id == provider.sids[row.idempotency_key] for row in rows)  # one provider message each
+    # One provider message each
+    assert all(row.provider_id == provider.sids[row.idempotency_key] for row in rows)
     assert len({row.provider_id for row in rows}) == COUNT

@@ -36,7 +36,8 @@ def twilio_api():
     standin.stop()
 
 
-def _message(sessions, key: str = "k-1", text: str = "Tiền tháng 11/2026 đã về", address: str = LAI_PHONE) -> OutboxMessage:
+def _message(sessions, key: str = "k-1", text: str = "Tiền tháng 11/2026 đã về",
+             address: str = LAI_PHONE) -> OutboxMessage:
     with sessions.begin() as session:
         return enqueue(session, channel="sms", address=address, text=text, kind="notification", key=key)
 
@@ -65,13 +66,17 @@ def test_messaging_service_sid_is_used_when_configured(settings, sessions, twili
 
 
 @pytest.mark.parametrize("status, body, headers, expected, opt_out, retry_after", [
-    (400, {"code": 21211, "message": "Invalid 'To' Phone Number", "status": 400}, {}, PermanentError, False, None),
-    (400, {"code": 21610, "message": "Attempt to send to unsubscribed recipient", "status": 400}, {}, PermanentError, True, None),
-    (429, {"code": 20429, "message": "Too Many Requests", "status": 429}, {"Retry-After": "7"}, TemporaryError, None, 7.0),
+    (400, {"code": 21211, "message": "Invalid 'To' Phone Number", "status": 400}, {}, PermanentError, False,
+     None),
+    (400, {"code": 21610, "message": "Attempt to send to unsubscribed recipient", "status": 400}, {},
+     PermanentError, True, None),
+    (429, {"code": 20429, "message": "Too Many Requests", "status": 429}, {"Retry-After": "7"},
+     TemporaryError, None, 7.0),
     (503, {"code": 20503, "message": "Service Unavailable", "status": 503}, {}, TemporaryError, None, None),
     (500, "<html>oops</html>", {}, TemporaryError, None, None),
 ])
-def test_provider_errors_become_retries_or_failures(settings, sessions, status, body, headers, expected, opt_out, retry_after):
+def test_provider_errors_become_retries_or_failures(settings, sessions, status, body, headers, expected,
+                                                    opt_out, retry_after):
     with StandIn() as api:
         api.route("POST", MESSAGES_PATH, Canned(status, body, headers))
         sender = TwilioSender(settings.with_(twilio_api_base_url=api.url))
@@ -98,16 +103,20 @@ def test_without_credentials_the_simulator_sends(settings, sessions):
     assert result.provider_id.startswith("sim-") and result.status == "delivered"
 
 
-def test_worker_process_sends_queued_rows_through_the_standin(database_url_for_run, sessions, twilio_api, tmp_path):
+def test_worker_process_sends_queued_rows_through_the_standin(database_url_for_run, sessions, twilio_api,
+                                                              tmp_path):
     for index in range(5):
         _message(sessions, key=f"batch-{index}", text=f"Tin {index}")
-    result = subprocess.run(ansinh_command("worker", "--once"), check=False, cwd=tmp_path, capture_output=True,
+    result = subprocess.run(ansinh_command("worker", "--once"), check=False, cwd=tmp_path,
+                            capture_output=True,
                             text=True, timeout=120, env=worker_env(database_url_for_run, twilio_api.url))
     assert result.returncode == 0, result.stderr
     assert sorted(r.form["Body"] for r in twilio_api.requests) == [f"Tin {i}" for i in range(5)]
     with sessions() as session:
         rows = list(session.scalars(select(OutboxMessage)))
-        assert {row.status for row in rows} == {"sent"} and all(row.provider_id.startswith("SM") for row in rows)
+        assert {row.status for row in rows} == {"sent"} and all(
+            row.provider_id.startswith("SM") for row in rows
+        )
         # a --once run leases under its own host:pid id, never a name another worker could share
         assert all(row.claimed_by.endswith(":once") and row.claimed_by != "dispatcher" for row in rows)
 
@@ -118,7 +127,8 @@ def test_one_time_code_of_a_ussd_registration_arrives_through_twilio(runtime, cl
     session_id = "reg-otp-1"
 
     def dial(text: str) -> str:
-        return client.post("/ussd/africastalking", data={"sessionId": session_id, "phoneNumber": STRANGER_PHONE,
+        return client.post("/ussd/africastalking",
+                           data={"sessionId": session_id, "phoneNumber": STRANGER_PHONE,
                                                           "text": text},
                            headers=USSD_AUTH).get_data(as_text=True)
 

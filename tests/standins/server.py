@@ -126,7 +126,11 @@ class StandIn:
     def requests_to(self, path: str, method: str | None = None) -> list[RecordedRequest]:
         pattern = re.compile(path)
         with self._lock:
-            return [r for r in self.requests if pattern.fullmatch(r.path) and (method is None or r.method == method.upper())]
+            return [
+                r
+                for r in self.requests
+                if pattern.fullmatch(r.path) and (method is None or r.method == method.upper())
+            ]
 
     def wait_for(self, predicate: Callable[[list[RecordedRequest]], bool], timeout: float = 30.0) -> bool:
         """Block until `predicate(requests)` holds (True) or the timeout passes (False)."""

@@ -24,7 +24,8 @@ THUAN_HOA = "19786"  # Phường Thuận Hóa
 OFFICER = ("Trần Thị Thu", "+84905111222")
 
 
-def set_officer(session, unit_code: str = THUAN_HOA, name: str | None = OFFICER[0], phone: str | None = OFFICER[1],
+def set_officer(session, unit_code: str = THUAN_HOA, name: str | None = OFFICER[0],
+                phone: str | None = OFFICER[1],
                 address: str | None = None) -> Unit:
     unit = session.get(Unit, unit_code)
     unit.officer_name, unit.officer_phone, unit.office_address = name, phone, address
@@ -43,7 +44,8 @@ def make_person(session, phone: str | None = None, *, name: str | None = None, l
     return person
 
 
-def link(session, person: Person, beneficiary: Beneficiary, role: str = "guardian", relation: str | None = None) -> Contact:
+def link(session, person: Person, beneficiary: Beneficiary, role: str = "guardian",
+         relation: str | None = None) -> Contact:
     contact = Contact(person_id=person.id, beneficiary_id=beneficiary.id, role=role, relation=relation,
                       consent=True, source="import")
     session.add(contact)
@@ -51,10 +53,12 @@ def link(session, person: Person, beneficiary: Beneficiary, role: str = "guardia
     return contact
 
 
-def make_beneficiary(session, code: str, full_name: str, *, gender: str = "nu", birth_date: date | None = date(1952, 3, 15),
+def make_beneficiary(session, code: str, full_name: str, *, gender: str = "nu",
+                     birth_date: date | None = date(1952, 3, 15),
                      birth_year: int | None = None, unit_code: str = THUAN_HOA, programme: str = "TCXH",
                      categories: tuple[str, ...] = ("NCT_NGHEO_60",), coefficient: str | None = "1.5",
-                     monthly_amount: int | None = 750_000, method: str = "ewallet", provider: str | None = "Viettel Money",
+                     monthly_amount: int | None = 750_000, method: str = "ewallet",
+                     provider: str | None = "Viettel Money",
                      account_last4: str | None = "6789", phone: str | None = None) -> Beneficiary:
     beneficiary = Beneficiary(
         code=code, full_name=full_name, name_ascii=fold(full_name), gender=gender, birth_date=birth_date,
@@ -73,7 +77,8 @@ def make_beneficiary(session, code: str, full_name: str, *, gender: str = "nu", 
 
 def pay(session, beneficiary: Beneficiary, period: str, amount: int | None = None, status: str = "paid",
         paid_on: date | None = None, note: str | None = None, method: str | None = None) -> Payment:
-    payment = Payment(beneficiary_id=beneficiary.id, period=period, amount=amount or beneficiary.monthly_amount,
+    payment = Payment(beneficiary_id=beneficiary.id, period=period,
+                      amount=amount or beneficiary.monthly_amount,
                       status=status, method=method or beneficiary.method, provider=beneficiary.provider,
                       paid_on=paid_on, note=note)
     session.add(payment)
@@ -98,7 +103,8 @@ class Parsed:
 
 
 _RULES = [
-    (r"^dk\b", "register"), (r"^(huy|stop)$", "stop"), (r"^tc\b", "payment_status"), (r"^lich\b", "payment_schedule"),
+    (r"^dk\b", "register"), (r"^(huy|stop)$", "stop"), (r"^tc\b", "payment_status"),
+    (r"^lich\b", "payment_schedule"),
     (r"^ls\b", "payment_history"), (r"^giup$", "help"), (r"^(en|vi)$", "change_language"),
     (r"lua|chua nhan|khieu nai|thieu", "complaint"), (r"da mat|qua doi|doi so", "report_change"),
     (r"can bo|goi ai", "contact_officer"), (r"rut tien|vi viettel", "payment_method"),
@@ -155,14 +161,16 @@ def build_family(session) -> Family:
         pay(session, lai, period, paid_on=date(int(period[:4]), int(period[5:]), day))
     pay(session, lai, "2026-12", status="scheduled")
     bin_ = make_beneficiary(session, "BT0002", "Lê Văn Bin", gender="nam", birth_date=date(2017, 6, 1),
-                            categories=("TE_MC_4_16",), method="account", provider="VNPost – VietinBank", account_last4="4321")
+                            categories=("TE_MC_4_16",), method="account", provider="VNPost – VietinBank",
+                            account_last4="4321")
     pay(session, bin_, "2026-10", paid_on=date(2026, 10, 4))
     pay(session, bin_, "2026-11", status="failed", note="Sai số tài khoản")
     hoa = make_person(session, "+84987654321", name="Lê Thị Hoa")
     link(session, hoa, lai, "guardian", "con")
     link(session, hoa, bin_, "guardian", "cô ruột")
     teo = make_beneficiary(session, "BT0003", "Phan Văn Tèo", gender="nam", birth_date=None, birth_year=1948,
-                           programme="HTXH", categories=("HTXH_75",), coefficient="1.0", monthly_amount=500_000,
+                           programme="HTXH", categories=("HTXH_75",), coefficient="1.0",
+                           monthly_amount=500_000,
                            method="cash", provider=None, account_last4=None, phone="+84362718345")
     pay(session, teo, "2026-11", paid_on=date(2026, 11, 3))
     cash_days(session, "2026-11", date(2026, 11, 3), date(2026, 11, 4), "Nhà văn hóa tổ dân phố 5")

@@ -39,7 +39,8 @@ def test_clear_forgets(sessions):
 
 @pytest.mark.skipif(not REDIS_URL, reason="ANSINH_TEST_REDIS_URL not set")
 def test_redis_backend_and_degrading_to_the_database(settings, sessions):
-    sender = f"+849{uuid.uuid4().hex[:10]}"  # Redis db 15 outlives runs and is shared: a key of our own, no flushdb
+    # Redis db 15 outlives runs and is shared: a key of our own, no flushdb
+    sender = f"+849{uuid.uuid4().hex[:10]}"
     guard = make_guard(settings.with_(redis_url=REDIS_URL), sessions)
     assert [guard.hit("register_sender", sender).allowed for _ in range(4)] == [True, True, True, False]
     down = make_guard(settings.with_(redis_url="redis://127.0.0.1:1/0"), sessions)
@@ -84,7 +85,9 @@ def test_console_sign_in_failures_are_counted_in_redis(app, runtime, sessions):
 
     runtime.settings = runtime.settings.with_(redis_url=REDIS_URL)
     client = app.test_client()
-    client.environ_base["REMOTE_ADDR"] = f"10.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}"
+    client.environ_base["REMOTE_ADDR"] = (
+        f"10.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}"
+    )
     run = uuid.uuid4().hex[:8]
     statuses = [sign_in(client, f"spray-{run}-{n}", "sai-mat-khau").status_code for n in range(11)]
     assert statuses == [401] * 10 + [429]
@@ -98,5 +101,6 @@ def test_concurrent_counts_are_not_lost(sessions):
 
     storage = DatabaseStorage(sessions)
     with ThreadPoolExecutor(4) as pool:
-        list(pool.map(lambda _: storage.incr("LIMITER/bench/phone:+84900000001/1000/1/hour", 3600), range(100)))
+        list(pool.map(lambda _: storage.incr("LIMITER/bench/phone:+84900000001/1000/1/hour", 3600),
+                      range(100)))
     assert storage.get("LIMITER/bench/phone:+84900000001/1000/1/hour") == 100

@@ -21,7 +21,9 @@ PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 def _messages() -> set[tuple[str | None, str]]:
     found = set()
     for source in SOURCES:
-        for _line, message, _comments, context in extract_from_file("python", ROOT / source, keywords=KEYWORDS):
+        # The project's extraction (babel.cfg): N_also_ussd("…") counts as both of its entries.
+        for _line, message, _comments, context in extract_from_file("core.i18n:extract_python", ROOT / source,
+                                                                     keywords=KEYWORDS):
             found.add((context, message))
     return found
 
@@ -46,5 +48,11 @@ def test_every_dialog_message_is_translated(language):
 def test_vietnamese_differs_from_the_english_msgid():
     with (ROOT / "locales" / "vi" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
         catalog = read_po(handle)
-    same = [m for c, m in _messages() if (entry := catalog.get(m, context=c)) and entry.string == m and re.search("[a-z]{4}", PLACEHOLDER.sub("", m))]
+    same = [
+        m
+        for c, m in _messages()
+        if (entry := catalog.get(m, context=c))
+        and entry.string == m
+        and re.search("[a-z]{4}", PLACEHOLDER.sub("", m))
+    ]
     assert not same, f"not translated into Vietnamese: {same[:5]}"

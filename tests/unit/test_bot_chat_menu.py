@@ -21,7 +21,8 @@ def test_each_menu_button_parses_to_its_intent(language):
 
 
 def test_the_vietnamese_labels_are_the_ones_people_see():
-    assert [c.label for c in main_menu(Translator("vi"))] == ["Tiền tháng này", "Lịch chi trả", "Số tiền", "Lịch sử",
+    assert [c.label for c in main_menu(Translator("vi"))] == ["Tiền tháng này", "Lịch chi trả", "Số tiền",
+                                                              "Lịch sử",
                                                              "Liên hệ cán bộ"]
 
 

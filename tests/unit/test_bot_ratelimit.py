@@ -20,7 +20,8 @@ def test_one_message_per_chat_within_the_window():
 def test_the_overall_limit_holds_across_chats_and_is_shared_through_the_storage():
     limiter = SendRateLimiter({"zalo": ChannelRates(overall="3/hour", per_address="1/hour")})
     assert [limiter.allow(message("zalo", str(n))) for n in range(4)] == [True, True, True, False]
-    other = SendRateLimiter({"zalo": ChannelRates(overall="3/hour", per_address="1/hour")}, storage=limiter.limiter.storage)
+    other = SendRateLimiter({"zalo": ChannelRates(overall="3/hour", per_address="1/hour")},
+                            storage=limiter.limiter.storage)
     assert not other.allow(message("zalo", "3"))  # shared storage, as with Redis across workers
 
 

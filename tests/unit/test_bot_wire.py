@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from bot.keyboards import choices_markup, menu_markup, plain_text, to_telegram
 from bot.zalo import signature_ok
-from core.conversation.messages import Choice
+from core.conversation.inbound_reply import Choice
 from core.models import OutboxMessage
 from core.outbox.writes import enqueue
 from core.settings import Settings
@@ -28,7 +28,8 @@ def test_buttons_survive_the_outbox_and_plain_text_stays_plain(sessions):
 def test_choices_become_inline_buttons_on_telegram_and_lines_on_zalo():
     markup = choices_markup((Choice("Mẹ Lài", "1"), Choice("Ôn Hùng", "2")))
     inline = to_telegram(markup).to_dict()["inline_keyboard"]
-    assert [[b["text"], b["callback_data"]] for row in inline for b in row] == [["Mẹ Lài", "1"], ["Ôn Hùng", "2"]]
+    assert [[b["text"], b["callback_data"]] for row in inline for b in row] == [["Mẹ Lài", "1"],
+                                                                                ["Ôn Hùng", "2"]]
     assert plain_text("Ông/bà hỏi về ai?", markup) == "Ông/bà hỏi về ai?\n- Mẹ Lài\n- Ôn Hùng"
     assert plain_text("Xin chào", None) == "Xin chào"
 
@@ -49,7 +50,8 @@ BAD = GOOD[:-1] + ("e" if GOOD[-1] != "e" else "f")
 
 
 @pytest.mark.parametrize("header, ok", [
-    (f"mac={GOOD}", True), (GOOD, True), (GOOD.upper(), True), (f"mac={BAD}", False), ("", False), (None, False),
+    (f"mac={GOOD}", True), (GOOD, True), (GOOD.upper(), True), (f"mac={BAD}", False), ("", False),
+    (None, False),
 ])
 def test_zalo_signature(header, ok):
     assert signature_ok(SETTINGS, BODY, {"timestamp": "1700000000000"}, header) is ok

@@ -23,7 +23,8 @@ from tests.console_support import (
 
 @pytest.mark.parametrize("text, message", [
     ("", "Vui lòng nhập nội dung tin nhắn."),
-    ("Chào {ten}", "Không có trường {ten}. Chỉ được dùng: {ho_ten}, {so_tien}, {ky}, {ngay_chi_tra}, {dia_diem}."),
+    ("Chào {ten}",
+     "Không có trường {ten}. Chỉ được dùng: {ho_ten}, {so_tien}, {ky}, {ngay_chi_tra}, {dia_diem}."),
     ("Chào {ho_ten", "Có dấu ngoặc nhọn chưa đóng."),
     ("Chào ho_ten}", "Có dấu ngoặc nhọn chưa đóng."),
     ("x" * 1001, "Tin nhắn quá dài: tối đa 1000 ký tự."),
@@ -36,8 +37,19 @@ def test_bad_templates_are_refused_in_vietnamese(text, message):
 
 def test_fill_uses_each_field_and_ignores_spaces_inside_braces():
     text = check_template("Kính gửi { ho_ten }, kỳ {ky}: {so_tien}, {ngay_chi_tra} tại {dia_diem}")
-    assert fill(text, {"ho_ten": "Bà Lài", "ky": "12/2026", "so_tien": "500.000đ", "ngay_chi_tra": "02/12/2026",
-                       "dia_diem": "Nhà văn hóa"}) == "Kính gửi Bà Lài, kỳ 12/2026: 500.000đ, 02/12/2026 tại Nhà văn hóa"
+    assert (
+        fill(
+            text,
+            {
+                "ho_ten": "Bà Lài",
+                "ky": "12/2026",
+                "so_tien": "500.000đ",
+                "ngay_chi_tra": "02/12/2026",
+                "dia_diem": "Nhà văn hóa",
+            },
+        )
+        == "Kính gửi Bà Lài, kỳ 12/2026: 500.000đ, 02/12/2026 tại Nhà văn hóa"
+    )
 
 
 @pytest.fixture
@@ -72,14 +84,17 @@ def test_filters_by_channel_and_payment_status(ward, clock):
     with ward() as session:
         officer = make_officer(session, "x2", "commune", THUAN_HOA)
         _, sms_only = find_recipients(session, make_filters(session, officer, clock, channel="sms"))
-        _, failed = find_recipients(session, make_filters(session, officer, clock, status="failed", period="2026-12"))
+        _, failed = find_recipients(session,
+                                    make_filters(session, officer, clock, status="failed", period="2026-12"))
     assert sorted(r.address for r in sms_only) == ["+84382718345", "+84905318246", "+84978451203"]
     assert sorted(r.address for r in failed) == ["+84905318246", "zalo-tho"]
 
 
 def test_fields_come_from_the_payment_and_the_cash_schedule(ward):
     with ward() as session:
-        lai = session.scalar(select(Contact.beneficiary_id).where(Contact.role == "self").order_by(Contact.id))
+        lai = session.scalar(
+            select(Contact.beneficiary_id).where(Contact.role == "self").order_by(Contact.id)
+        )
         values = template_values(session, [lai], "2026-12", translator("vi"), date(2026, 11, 26))[lai]
     assert values == {"ho_ten": "Nguyễn Thị Lài", "so_tien": "750.000đ", "ky": "12/2026",
                       "ngay_chi_tra": "02/12/2026 - 04/12/2026", "dia_diem": "Nhà văn hóa tổ 5 (7h30-11h00)"}
@@ -119,7 +134,8 @@ def test_an_opted_out_identity_is_never_enqueued(ward, clock):
 
 
 def test_enqueue_many_skips_keys_already_present(sessions):
-    rows = [{"idempotency_key": f"bc:1:p{i}:sms", "channel": "sms", "address": f"+8490000{i:04d}", "text": "x",
+    rows = [{"idempotency_key": f"bc:1:p{i}:sms", "channel": "sms", "address": f"+8490000{i:04d}",
+             "text": "x",
              "kind": "broadcast", "ref": "broadcast:1"} for i in range(2500)]
     with sessions.begin() as session:
         assert enqueue_many(session, rows[:100]) == 100
@@ -132,8 +148,10 @@ def test_enqueue_many_skips_keys_already_present(sessions):
 def test_a_person_with_several_identities_is_reached_once_on_the_oldest_verified(ward, clock):
     with ward.begin() as session:
         guardian = session.scalar(select(Identity).where(Identity.address == "+84905318246"))
-        session.add(Identity(person_id=guardian.person_id, kind="phone", address="+84905000111", verified=True))
-        session.add(Identity(person_id=guardian.person_id, kind="zalo", address="zalo-unverified", verified=False))
+        session.add(Identity(person_id=guardian.person_id, kind="phone", address="+84905000111",
+                             verified=True))
+        session.add(Identity(person_id=guardian.person_id, kind="zalo", address="zalo-unverified",
+                             verified=False))
     with ward() as session:
         officer = make_officer(session, "x7", "commune", THUAN_HOA)
         _, everyone = find_recipients(session, make_filters(session, officer, clock))

@@ -12,7 +12,7 @@ from babel.messages.pofile import read_po
 ROOT = Path(__file__).resolve().parents[2]
 LOCALES = ROOT / "locales"
 KEYWORDS = {"_": None, "N_": None, "p_": ((1, "c"), 2), "NP_": ((1, "c"), 2)}
-METHODS = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
+METHODS = [("**.py", "core.i18n:extract_python"), ("**/templates/**.html", "jinja2")]
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 
 
@@ -20,7 +20,8 @@ def _code_messages() -> set[tuple[str | None, str]]:
     found = set()
     for package in ("core", "ussd", "bot", "console", "ansinh"):
         for _file, _line, message, _comments, context in extract_from_dir(
-            ROOT / package, METHODS, keywords=KEYWORDS, options_map={"**/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
+            ROOT / package, METHODS, keywords=KEYWORDS,
+            options_map={"**/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
         ):
             msgid = message[0] if isinstance(message, (tuple, list)) else message
             if msgid:
@@ -38,7 +39,8 @@ def test_pot_is_current():
     code = _code_messages()
     missing, stale = code - pot, pot - code
     assert not missing and not stale, (
-        f"locales/messages.pot is stale: run `make catalogs`. Missing: {sorted(missing)[:10]} Stale: {sorted(stale)[:10]}"
+        f"locales/messages.pot is stale: run `make catalogs`. Missing: {sorted(missing)[:10]} Stale: "
+        f"{sorted(stale)[:10]}"
     )
 
 

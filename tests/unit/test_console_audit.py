@@ -21,7 +21,8 @@ def log(sessions):
         make_officer(session, "tinh", "province", "46")
         ours = make_beneficiary(session, "BT001", "Nguyễn Thị Lài", THUAN_HOA)
         theirs = make_beneficiary(session, "BT002", "Lê Văn Lộc", PHU_VINH)
-        record_disclosure(session, "sms:+84978451203", "disclose.payment_status", ours.id, "sms", {"period": "2026-11"})
+        record_disclosure(session, "sms:+84978451203", "disclose.payment_status", ours.id, "sms",
+                          {"period": "2026-11"})
         record_disclosure(session, "sms:+84912000002", "disclose.payment_amount", theirs.id, "sms", {})
     return sessions
 

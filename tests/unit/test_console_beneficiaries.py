@@ -23,11 +23,14 @@ def people(sessions):
         make_officer(session, "lan", "commune", THUAN_HOA)
         make_officer(session, "hoa", "commune", PHU_VINH)
         make_officer(session, "tinh", "province", "46")
-        lai = make_beneficiary(session, "BT4600001", "Nguyễn Thị Lài", THUAN_HOA, method="ewallet", phone="+84978451203",
-                               guardian_phone="+84905318246", has_account=True, provider="Viettel Money", account_last4="1203")
+        lai = make_beneficiary(session, "BT4600001", "Nguyễn Thị Lài", THUAN_HOA, method="ewallet",
+                               phone="+84978451203",
+                               guardian_phone="+84905318246", has_account=True, provider="Viettel Money",
+                               account_last4="1203")
         lai.national_id_hash = "f" * 64
         make_payment(session, lai, "2026-11", "paid", "ewallet", provider="Viettel Money")
-        session.add(OutboxMessage(idempotency_key="k1", channel="sms", address="+84905318246", text="Tien thang 11 da ve",
+        session.add(OutboxMessage(idempotency_key="k1", channel="sms", address="+84905318246",
+                                  text="Tien thang 11 da ve",
                                   kind="notification", status="delivered", beneficiary_id=lai.id))
         make_beneficiary(session, "BT4600009", "Lê Văn Lộc", PHU_VINH, phone="+84912000009")
     return sessions
@@ -46,7 +49,11 @@ def test_a_phone_search_is_audited_without_the_full_number(client, people):
     client.get("/console/beneficiaries", query_string={"q": "0905 318 246"})
     client.get("/console/beneficiaries", query_string={"q": "thi lai"})
     with people() as session:
-        rows = list(session.scalars(select(AuditLog).where(AuditLog.action == "beneficiary.search").order_by(AuditLog.id)))
+        rows = list(
+            session.scalars(
+                select(AuditLog).where(AuditLog.action == "beneficiary.search").order_by(AuditLog.id)
+            )
+        )
     phone_row, name_row = (row.detail["query"] for row in rows)
     assert "318246" not in phone_row and "318 246" not in phone_row and "8246" in phone_row
     assert "thi lai" in name_row  # who looked for whom stays traceable
@@ -88,11 +95,15 @@ def test_an_officer_removes_a_guardian(client, people):
     assert "Đã gỡ người giám hộ" in page
     with people() as session:
         assert session.get(Contact, guardian.id).removed_at is not None
-        assert session.scalar(select(AuditLog.actor).where(AuditLog.action == "guardian.remove")) == "officer:lan"
+        assert (
+            session.scalar(select(AuditLog.actor).where(AuditLog.action == "guardian.remove"))
+            == "officer:lan"
+        )
 
 
 def test_another_commune_cannot_remove_a_guardian(client, people):
     sign_in(client, "hoa")
     with people() as session:
         guardian = session.scalar(select(Contact).where(Contact.role == "guardian"))
-    assert post(client, f"/console/beneficiaries/BT4600001/contacts/{guardian.person_id}/remove").status_code == 403
+    assert post(client,
+                f"/console/beneficiaries/BT4600001/contacts/{guardian.person_id}/remove").status_code == 403

@@ -26,7 +26,8 @@ def commune(sessions):
         make_officer(session, "lan", "commune", THUAN_HOA)
         make_officer(session, "hoa", "commune", PHU_VINH)
         make_officer(session, "tinh", "province", "46")
-        make_beneficiary(session, "BT001", "Nguyễn Thị Lài", THUAN_HOA, phone="+84978451203", guardian_phone="+84905318246",
+        make_beneficiary(session, "BT001", "Nguyễn Thị Lài", THUAN_HOA, phone="+84978451203",
+                         guardian_phone="+84905318246",
                          amount=750_000)
         make_beneficiary(session, "BT002", "Hồ Văn Thọ", THUAN_HOA, phone="+84382718345", opted_out=True)
         make_beneficiary(session, "BT003", "Lê Văn Lộc", PHU_VINH, phone="+84912000003")

@@ -24,7 +24,8 @@ def inbox(sessions):
         loc = make_beneficiary(session, "BT002", "Lê Văn Lộc", PHU_VINH, phone="+84912000002")
         for number, who in (("PA-2026-000001", lai), ("PA-2026-000002", loc)):
             person = session.scalar(select(Contact.person_id).where(Contact.beneficiary_id == who.id))
-            session.add(Complaint(number=number, beneficiary_id=who.id, person_id=person, unit_code=who.unit_code,
+            session.add(Complaint(number=number, beneficiary_id=who.id, person_id=person,
+                                  unit_code=who.unit_code,
                                   category="not_received", text="Tiền tháng 11 chưa về", channel="sms",
                                   reply_to="+84978451203" if who is lai else "+84912000002", status="new"))
     return sessions

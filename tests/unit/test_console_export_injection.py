@@ -19,9 +19,11 @@ LIST = ("Mã đối tượng,Họ và tên,Ngày sinh,=Mã xã,Diện đối tư
         "HUE-0702,Lê Thị Hai,31/02/1941,-19786,NCT_80,Tiền mặt,Bưu điện\n")
 # A formula after a separator: a spreadsheet that splits on ";" "," or tab starts a cell there.
 INSIDE = ["Quỹ Một;=1+2", "Quỹ Hai, @SUM(A1:A9)"]
-LIST += "".join(f'HUE-07{10 + i},Lê Thị Ba,1941,19786,NCT_80,Ví điện tử,"{name}"\n' for i, name in enumerate(INSIDE))
+LIST += "".join(f'HUE-07{10 + i},Lê Thị Ba,1941,19786,NCT_80,Ví điện tử,"{name}"\n' for i,
+                name in enumerate(INSIDE))
 RESULTS = "Kỳ chi trả,Mã đối tượng,Số tiền,Trạng thái\n" + "".join(
-    f"11/2026,{code},500.000,Đã chi trả\n" for code in ["HUE-0701", *(f"HUE-07{10 + i}" for i in range(len(INSIDE)))])
+    f"11/2026,{code},500.000,Đã chi trả\n" for code in ["HUE-0701",
+                                                        *(f"HUE-07{10 + i}" for i in range(len(INSIDE)))])
 
 
 @pytest.fixture
@@ -33,7 +35,8 @@ def imported(app, sessions):
     sign_in(client, "tinh")
     jobs = []
     for kind, text in (("beneficiaries", LIST), ("payments", RESULTS)):
-        response = post(client, "/console/imports", {"kind": kind, "file": (io.BytesIO(text.encode()), f"{kind}.csv")},
+        response = post(client, "/console/imports",
+                        {"kind": kind, "file": (io.BytesIO(text.encode()), f"{kind}.csv")},
                         content_type="multipart/form-data")
         jobs.append(response.headers["Location"])
     return client, jobs
@@ -59,7 +62,12 @@ def _quoted_all(text: str) -> bool:
 
 def _no_formula_anywhere(text: str) -> bool:
     """No cell, nor any piece of one after a ; , tab or line break, starts a formula."""
-    pieces = [piece.lstrip(" \t\r\n") for row in _cells(text) for cell in row for piece in re.split(r"[;,\t\r\n]", cell)]
+    pieces = [
+        piece.lstrip(" \t\r\n")
+        for row in _cells(text)
+        for cell in row
+        for piece in re.split(r"[;,\t\r\n]", cell)
+    ]
     return not [piece for piece in pieces if piece.startswith(("=", "+", "-", "@"))]
 
 

@@ -81,9 +81,12 @@ def test_paid_results_queue_notifications_and_say_how_many(client, officers, inl
     sign_in(client, "lan")
     payments = ("Kỳ chi trả,Mã đối tượng,Số tiền,Trạng thái,Ngày chi trả,Hình thức\n"
                 "11/2026,HUE-0001,500.000,Đã chi trả,25/11/2026,Ví điện tử\n")
-    page = client.get(upload(client, "payments", payments, "ket-qua.csv").headers["Location"]).get_data(as_text=True)
+    page = client.get(upload(client, "payments", payments,
+                             "ket-qua.csv").headers["Location"]).get_data(as_text=True)
     with officers() as session:
-        queued = session.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.kind == "notification"))
+        queued = session.scalar(
+            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.kind == "notification")
+        )
     assert queued == 2
     assert 'data-count="notifications">2<' in page
 
@@ -91,15 +94,23 @@ def test_paid_results_queue_notifications_and_say_how_many(client, officers, inl
 def test_only_csv_excel_or_libreoffice_files(client, officers, inline):
     sign_in(client, "lan")
     response = upload(client, "beneficiaries", "x", "danh-sach.pdf")
-    assert "Chỉ nhập được tệp CSV, Excel (.xlsx, .xls) hoặc LibreOffice (.ods)" in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Chỉ nhập được tệp CSV, Excel (.xlsx, .xls) hoặc LibreOffice (.ods)" in client.get(
+        response.headers["Location"]
+    ).get_data(as_text=True)
 
 
 def test_an_unreadable_file_says_why(client, officers, inline):
     sign_in(client, "lan")
     # a workbook cut short in the middle of its zip: nothing can be read, and the page says so
-    response = post(client, "/console/imports", {"kind": "beneficiaries",
-                                                 "file": (io.BytesIO(b"PK\x03\x04\x14\x00\x06\x00" + b"\x00" * 40), "a.xlsx")},
-                    content_type="multipart/form-data")
+    response = post(
+        client,
+        "/console/imports",
+        {
+            "kind": "beneficiaries",
+            "file": (io.BytesIO(b"PK\x03\x04\x14\x00\x06\x00" + b"\x00" * 40), "a.xlsx"),
+        },
+        content_type="multipart/form-data",
+    )
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert 'id="import-failed"' in page and "Traceback" not in page
 
@@ -122,11 +133,13 @@ PAYMENTS = ("Kỳ chi trả,Mã đối tượng,Số tiền,Trạng thái,Ngày 
             "11/2026,HUE-0302,500.000,Đã chi trả,05/11/2026,Tiền mặt\n")
 
 
-def test_a_payments_file_uploaded_as_the_beneficiary_list_is_named_and_counted_right(client, officers, inline):
+def test_a_payments_file_uploaded_as_the_beneficiary_list_is_named_and_counted_right(client, officers,
+                                                                                     inline):
     sign_in(client, "lan")
     location = upload(client, "beneficiaries", PAYMENTS, "ket-qua-thang-11.csv").headers["Location"]
     page = client.get(location).get_data(as_text=True)
-    assert ('id="import-headline">Tệp này là danh sách chi trả, không phải danh sách đối tượng, nên chưa nhập dòng nào.'
+    assert ('id="import-headline">Tệp này là danh sách chi trả, không phải danh sách đối tượng, nên chưa '
+            'nhập dòng nào.'
             in page)
     assert 'class="flash error"' in page and "Các dòng hợp lệ đã được nhập" not in page
     assert 'data-count="created">0<' in page and 'data-count="rejected">2<' in page
@@ -139,8 +152,12 @@ def test_a_payments_file_uploaded_as_the_beneficiary_list_is_named_and_counted_r
 
 def test_when_every_row_is_rejected_the_banner_says_none_was_imported(client, officers, inline):
     sign_in(client, "lan")
-    page = client.get(upload(client, "beneficiaries", HEADER + BAD_DATE).headers["Location"]).get_data(as_text=True)
-    assert "Chưa nhập được dòng nào: dòng nào cũng có lỗi." in page and "Các dòng hợp lệ đã được nhập" not in page
+    page = client.get(upload(client, "beneficiaries",
+                             HEADER + BAD_DATE).headers["Location"]).get_data(as_text=True)
+    assert (
+        "Chưa nhập được dòng nào: dòng nào cũng có lỗi." in page
+        and "Các dòng hợp lệ đã được nhập" not in page
+    )
 
 
 @pytest.mark.parametrize("name", ["danh-sach.xls", "danh-sach.ods"])
@@ -169,7 +186,8 @@ def test_a_damaged_xls_upload_says_why_in_vietnamese(client, officers, inline):
 
     data = to_xls([["Mã đối tượng", "Họ và tên"], ["HUE-0301", "Lê Thị Một"]])[:1500]
     sign_in(client, "lan")
-    response = post(client, "/console/imports", {"kind": "beneficiaries", "file": (io.BytesIO(data), "cu.xls")},
+    response = post(client, "/console/imports",
+                    {"kind": "beneficiaries", "file": (io.BytesIO(data), "cu.xls")},
                     content_type="multipart/form-data")
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert 'id="import-failed">Tệp .xls bị hỏng, không đọc được.' in page
@@ -194,7 +212,8 @@ def test_a_long_import_shows_how_far_it_is_and_counts_the_vietnamese_way(client,
         assert reached.wait(timeout=120), "the import did not reach its end"
         status = client.get(location + "/status").get_json()
         assert status["status"] == "running"
-        assert (status["row"], status["rows"], status["percent"]) == (1001, 1202, 83), "row 1,001 of 1,202 lines"
+        assert (status["row"], status["rows"], status["percent"]) == (1001, 1202,
+                                                                      83), "row 1,001 of 1,202 lines"
         page = client.get(location).get_data(as_text=True)
         assert 'value="83"' in page and "83%" in page and "1.001" in page and "1.202" in page
     finally:

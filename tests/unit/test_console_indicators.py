@@ -28,7 +28,8 @@ def province(sessions):
     with sessions.begin() as session:
         make_officer(session, "lan", "commune", THUAN_HOA)
         make_officer(session, "tinh", "province", "46")
-        people = [make_beneficiary(session, f"BT00{i}", f"Người {i}", THUAN_HOA, method="ewallet" if i < 4 else "cash",
+        people = [make_beneficiary(session, f"BT00{i}", f"Người {i}", THUAN_HOA,
+                                   method="ewallet" if i < 4 else "cash",
                                    has_account=i < 4, provider=VIETTEL) for i in range(1, 5)]
         make_payment(session, people[0], "2026-11", "paid", "ewallet")
         make_payment(session, people[1], "2026-11", "paid", "ewallet")
@@ -47,7 +48,8 @@ def test_the_numbers(province):
         points = trend(session)
     assert (data.units_electronic, data.units_total) == (1, 2)
     assert (data.total.beneficiaries, data.total.with_account, data.total.paid_electronic) == (6, 3, 2)
-    by_provider = {row.key: (row.beneficiaries, row.with_account, row.paid_electronic) for row in data.by_provider}
+    by_provider = {row.key: (row.beneficiaries, row.with_account,
+                             row.paid_electronic) for row in data.by_provider}
     assert by_provider == {VIETTEL: (4, 3, 2), VNPOST: (2, 0, 0)}
     assert [(p.period, p.paid_electronic) for p in points] == [("2026-10", 1), ("2026-11", 2)]
 
@@ -70,7 +72,9 @@ def test_the_page_has_charts_and_tables(client, province):
 def test_csv_and_xlsx_exports(client, province):
     sign_in(client, "tinh")
     csv_text = client.get("/console/indicators.csv?period=2026-11").get_data(as_text=True)
-    assert csv_text.startswith('\ufeff"Nhóm";"Tên";"Đối tượng"'), "a BOM, and cells split as Excel in Vietnamese does"
+    assert csv_text.startswith('\ufeff"Nhóm";"Tên";"Đối tượng"'), (
+        "a BOM, and cells split as Excel in Vietnamese does"
+    )
     assert f'"Đơn vị chi trả";"{VIETTEL}";"4";"3";"75,0";"2";"50,0"' in csv_text, "decimal commas"
     xlsx = client.get("/console/indicators.xlsx?period=2026-11")
     sheet = load_workbook(io.BytesIO(xlsx.data)).active
@@ -89,7 +93,8 @@ def test_each_bar_has_its_share_written_just_after_it(client, province):
     page = client.get("/console/indicators?period=2026-11").get_data(as_text=True)
     chart = page[page.index('id="unit-chart"'):page.index('id="by-unit"')]
     bars = re.findall(r'<rect x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)"[^>]*>'
-                      r'<title>([^<]+): ([\d,]+)%</title></rect><text x="([\d.]+)" y="([\d.]+)"[^>]*>(\d+)%</text>',
+                      r'<title>([^<]+): ([\d,]+)%</title></rect><text x="([\d.]+)" '
+                      r'y="([\d.]+)"[^>]*>(\d+)%</text>',
                       chart)
     assert len(bars) == 4, "two labelled bars per unit"
     for x, y, width, height, _name, share, text_x, text_y, label in bars:

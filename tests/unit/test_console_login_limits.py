@@ -92,7 +92,12 @@ def test_successful_sign_ins_from_one_office_address_are_not_counted(app, store,
     for _ in range(15):
         assert sign_in(from_address(app.test_client(), office_address), "lan").status_code == 302
     with officers() as session:
-        assert session.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.action == "login.limited")) == 0
+        assert (
+            session.scalar(
+                select(func.count()).select_from(AuditLog).where(AuditLog.action == "login.limited")
+            )
+            == 0
+        )
 
 
 def test_the_login_page_itself_is_never_limited(app, officers):

@@ -41,19 +41,26 @@ def people(sessions):
         make_officer(session, "lan", "commune", THUAN_HOA)
         make_officer(session, "hoa", "commune", PHU_VINH)
         make_officer(session, "tinh", "province", "46")
-        lai = make_beneficiary(session, "BT4600001", "Nguyễn Thị Lài", THUAN_HOA, method="ewallet", phone=LAI_PHONE,
+        lai = make_beneficiary(session, "BT4600001", "Nguyễn Thị Lài", THUAN_HOA, method="ewallet",
+                               phone=LAI_PHONE,
                                guardian_phone=GUARDIAN_PHONE, has_account=True, provider="Viettel Money",
                                account_last4="1203")
         lai.national_id_hash, lai.account_hash = "f" * 64, "e" * 64
         make_payment(session, lai, "2026-11", "paid", "ewallet", provider="Viettel Money")
         guardian = session.scalar(select(Contact).where(Contact.role == "guardian"))
         session.add_all([
-            OutboxMessage(idempotency_key="k-sent", channel="sms", address=GUARDIAN_PHONE, text="Tien thang 11 da ve",
-                          kind="notification", status="delivered", beneficiary_id=lai.id, person_id=guardian.person_id),
-            OutboxMessage(idempotency_key="k-waiting", channel="sms", address=GUARDIAN_PHONE, text="Lich chi tra thang 12",
-                          kind="notification", status="queued", beneficiary_id=lai.id, person_id=guardian.person_id),
-            Complaint(number="PA-2026-000001", beneficiary_id=lai.id, person_id=guardian.person_id, unit_code=THUAN_HOA,
-                      category="not_received", text="Me toi chua nhan tien", channel="sms", reply_to=GUARDIAN_PHONE),
+            OutboxMessage(idempotency_key="k-sent", channel="sms", address=GUARDIAN_PHONE,
+                          text="Tien thang 11 da ve",
+                          kind="notification", status="delivered", beneficiary_id=lai.id,
+                          person_id=guardian.person_id),
+            OutboxMessage(idempotency_key="k-waiting", channel="sms", address=GUARDIAN_PHONE,
+                          text="Lich chi tra thang 12",
+                          kind="notification", status="queued", beneficiary_id=lai.id,
+                          person_id=guardian.person_id),
+            Complaint(number="PA-2026-000001", beneficiary_id=lai.id, person_id=guardian.person_id,
+                      unit_code=THUAN_HOA,
+                      category="not_received", text="Me toi chua nhan tien", channel="sms",
+                      reply_to=GUARDIAN_PHONE),
         ])
     return sessions
 
@@ -118,7 +125,10 @@ def test_a_commune_officer_cannot_erase(client, people):
     response = post(client, "/console/beneficiaries/BT4600001/erase", {"confirm": "BT4600001"})
     assert response.status_code == 403 and "quản trị viên cấp tỉnh" in response.get_data(as_text=True)
     with people() as session:
-        assert session.scalar(select(Beneficiary.full_name).where(Beneficiary.code == "BT4600001")) == "Nguyễn Thị Lài"
+        assert (
+            session.scalar(select(Beneficiary.full_name).where(Beneficiary.code == "BT4600001"))
+            == "Nguyễn Thị Lài"
+        )
 
 
 def test_a_wrong_confirmation_erases_nothing(client, people):
@@ -131,15 +141,18 @@ def test_a_wrong_confirmation_erases_nothing(client, people):
 
 
 def test_erasing_a_guardian_makes_their_phone_a_stranger(client, people, settings, runtime):
-    unknown = messages(signed_post(client, settings, "/sms/twilio", inbound("+84936000111", "tien thang nay ve chua")))
-    before = messages(signed_post(client, settings, "/sms/twilio", inbound(GUARDIAN_PHONE, "tien thang nay ve chua")))
+    unknown = messages(signed_post(client, settings, "/sms/twilio",
+                                   inbound("+84936000111", "tien thang nay ve chua")))
+    before = messages(signed_post(client, settings, "/sms/twilio",
+                                  inbound(GUARDIAN_PHONE, "tien thang nay ve chua")))
     assert before != unknown, "the guardian is told about Lài before the erasure"
     assert runtime.state.get(f"dialog:phone:{GUARDIAN_PHONE}") is not None
     sign_in(client, "tinh")
     person_id = _guardian_id(people)
     page = client.get(f"/console/beneficiaries/BT4600001/erase?person={person_id}").get_data(as_text=True)
     assert "…8246" in page
-    response = post(client, f"/console/beneficiaries/BT4600001/persons/{person_id}/erase", {"confirm": "8246"})
+    response = post(client, f"/console/beneficiaries/BT4600001/persons/{person_id}/erase",
+                    {"confirm": "8246"})
     assert response.status_code == 302
     assert runtime.state.get(f"dialog:phone:{GUARDIAN_PHONE}") is None, "their conversation state is gone"
     with people() as session:
@@ -150,14 +163,23 @@ def test_erasing_a_guardian_makes_their_phone_a_stranger(client, people, setting
         assert waiting.status == "cancelled" and sent.status == "delivered"
         assert GUARDIAN_PHONE not in (waiting.address, sent.address) and "Tien thang" not in sent.text
         complaint = session.scalar(select(Complaint))
-        assert complaint.number == "PA-2026-000001" and complaint.reply_to is None and "chua nhan" not in complaint.text
-        assert not session.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.actor.contains("905318246")))
+        assert (
+            complaint.number == "PA-2026-000001"
+            and complaint.reply_to is None
+            and "chua nhan" not in complaint.text
+        )
+        assert not session.scalar(
+            select(func.count()).select_from(AuditLog).where(AuditLog.actor.contains("905318246"))
+        )
         erased = session.scalar(select(AuditLog).where(AuditLog.action == "privacy.erase_person"))
         assert erased.actor == "officer:tinh" and erased.detail == {"person_id": person_id, "identities": 1}
-    after = messages(signed_post(client, settings, "/sms/twilio", inbound(GUARDIAN_PHONE, "tien thang nay ve chua")))
+    after = messages(signed_post(client, settings, "/sms/twilio",
+                                 inbound(GUARDIAN_PHONE, "tien thang nay ve chua")))
     assert after == unknown, "the erased phone gets the stranger answer"
     with people() as session:
-        assert session.scalar(select(Identity).where(Identity.address == GUARDIAN_PHONE)) is None, "asking creates no one"
+        assert session.scalar(select(Identity).where(Identity.address == GUARDIAN_PHONE)) is None, (
+            "asking creates no one"
+        )
     sender = FakeSender()
     Dispatcher(people, {"sms": sender}, runtime.clock, settings).run_once()
     assert all(address != GUARDIAN_PHONE for address, _ in sender.sent)
@@ -167,12 +189,15 @@ def test_erasing_a_beneficiary_keeps_the_payments(client, people):
     sign_in(client, "tinh")
     page = client.get("/console/beneficiaries/BT4600001").get_data(as_text=True)
     assert "/console/beneficiaries/BT4600001/erase" in page
-    response = post(client, "/console/beneficiaries/BT4600001/erase", {"confirm": "bt4600001"}, follow_redirects=True)
+    response = post(client, "/console/beneficiaries/BT4600001/erase", {"confirm": "bt4600001"},
+                    follow_redirects=True)
     assert response.status_code == 200 and "XOA-" in response.get_data(as_text=True)
     with people() as session:
         assert session.scalar(select(Beneficiary).where(Beneficiary.code == "BT4600001")) is None
         lai = session.scalar(select(Beneficiary))
-        assert lai.code.startswith("XOA-") and lai.full_name == "" and lai.birth_date is None and not lai.active
+        assert (
+            lai.code.startswith("XOA-") and lai.full_name == "" and lai.birth_date is None and not lai.active
+        )
         assert lai.national_id_hash is None and lai.account_last4 is None and lai.erased_at is not None
         payment = session.scalar(select(Payment))
         assert (payment.beneficiary_id, payment.period, payment.amount) == (lai.id, "2026-11", 500_000)
@@ -188,4 +213,6 @@ def test_removing_a_guardian_records_when_and_where_consent_ended(client, people
     assert post(client, f"/console/beneficiaries/BT4600001/contacts/{person_id}/remove").status_code == 302
     data = client.get(f"/console/beneficiaries/BT4600001/persons/{person_id}/export.json").get_json()
     link = data["links"][0]
-    assert link["consent_withdrawn_at"] and link["consent_withdrawn_channel"] == "console" and link["removed_at"]
+    assert (
+        link["consent_withdrawn_at"] and link["consent_withdrawn_channel"] == "console" and link["removed_at"]
+    )

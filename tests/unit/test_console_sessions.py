@@ -52,7 +52,10 @@ def test_a_new_password_ends_every_other_session_and_keeps_this_one(app, officer
     assert sign_in(app.test_client(), "lan").status_code == 401
     assert sign_in(app.test_client(), "lan", NEW_PASSWORD).status_code == 302
     with officers() as session:
-        assert session.scalar(select(AuditLog.actor).where(AuditLog.action == "password.change")) == "officer:lan"
+        assert (
+            session.scalar(select(AuditLog.actor).where(AuditLog.action == "password.change"))
+            == "officer:lan"
+        )
 
 
 @pytest.mark.parametrize("current, new, again, message", [

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from core.conversation.dialog import Dialog
-from core.conversation.messages import Inbound
+from core.conversation.inbound_reply import Inbound
 from core.models import AuditLog, Person
 from core.conversation.render import render_for_channel
 from core.storage.state import MemoryStateStore
@@ -86,7 +86,8 @@ def test_why_so_little_shows_the_arithmetic(family, ask, sessions):
 
 
 def test_social_pension_is_named_as_such(family, ask):
-    assert "Trợ cấp hưu trí xã hội của ông Phan Văn Tèo: 500.000đ mỗi tháng" in ask(family.teo_phone, "sao ít vậy")
+    assert "Trợ cấp hưu trí xã hội của ông Phan Văn Tèo: 500.000đ mỗi tháng" in ask(family.teo_phone,
+                                                                                    "sao ít vậy")
 
 
 @pytest.mark.parametrize("text", ["TC", "tiền tháng ni về chưa", "LICH", "LS", "sao ít rứa"])
@@ -134,7 +135,11 @@ def test_stop_and_resume(family, ask, sessions):
 def test_english_after_en(family, ask):
     assert "English" in ask(family.lai_phone, "EN")
     text = ask(family.lai_phone, "TC")
-    assert text == "The allowance for 11/2026 of Mrs Nguyễn Thị Lài: 750,000 VND, paid into the Viettel Money e-wallet on 05/11/2026."
+    assert (
+        text
+        == "The allowance for 11/2026 of Mrs Nguyễn Thị Lài: 750,000 VND, paid into the Viettel Money "
+           "e-wallet on 05/11/2026."
+    )
     assert "tiếng Việt" in ask(family.lai_phone, "VI")
 
 
@@ -181,7 +186,8 @@ def test_a_complaint_becomes_a_numbered_ticket_for_the_units_officer(family, ask
         ticket = session.scalars(select(Complaint)).one()
         events = [e.action for e in ticket.events]
     assert re.fullmatch(r"PA-2026-\d{6}", ticket.number) and ticket.number in text
-    assert (ticket.category, ticket.beneficiary_id, ticket.unit_code, ticket.period, ticket.reply_to, ticket.status) == (
+    assert (ticket.category, ticket.beneficiary_id, ticket.unit_code, ticket.period, ticket.reply_to,
+            ticket.status) == (
         "not_received", family.lai, "19786", "2026-11", "+84912345678", "new")
     assert events == ["created"] and "Trần Thị Thu" in text and "sẽ gọi lại" in text
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.conversation.dialog import Dialog
-from core.conversation.messages import Inbound
+from core.conversation.inbound_reply import Inbound
 from core.storage.state import MemoryStateStore
 from tests.unit.factories import build_family
 
@@ -34,7 +34,8 @@ def test_a_keyword_with_a_name_or_code_answers_about_that_person(family, ask, te
 
 
 def test_lich_with_a_name_gives_that_persons_days(family, ask):
-    assert "Tiền trợ cấp của bà Nguyễn Thị Lài được chi trả vào ví Viettel Money" in ask(family.hoa_phone, "LICH Lài").text
+    assert "Tiền trợ cấp của bà Nguyễn Thị Lài được chi trả vào ví Viettel Money" in ask(family.hoa_phone,
+                                                                                         "LICH Lài").text
 
 
 def test_hue_follow_ups_stay_on_the_person_and_the_question(family, ask):
@@ -63,7 +64,8 @@ def test_chat_buttons_parse_back_to_the_same_question(family, ask, sessions):
             person = make_person(session, chat, kind="telegram")
             link(session, person, session.get(Beneficiary, family.lai))
             link(session, person, session.get(Beneficiary, family.bin))
-    for chat, question, words in (("551", "TC", "chi trả không thành công"), ("552", "LICH", "thường trong 10 ngày đầu tháng"),
+    for chat, question, words in (("551", "TC", "chi trả không thành công"),
+                                  ("552", "LICH", "thường trong 10 ngày đầu tháng"),
                                   ("553", "LS", "Các kỳ chi trả của cháu Lê Văn Bin")):
         reply = ask(chat, question, channel="telegram")
         button = next(c for c in reply.choices if "Bin" in c.label)

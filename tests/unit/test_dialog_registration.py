@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from core.conversation.dialog import Dialog
-from core.conversation.messages import Inbound
+from core.conversation.inbound_reply import Inbound
 from core.models import Beneficiary, Contact, Identity, OtpChallenge, OutboxMessage
 from core.storage.state import MemoryStateStore
 from tests.unit.factories import build_family, fake_parse
@@ -55,7 +55,8 @@ def test_a_telegram_chat_is_linked_by_code_and_birth_date_then_hears_the_payment
     assert "750.000đ" in say(dialog, "4242", "TC")
 
 
-def test_a_year_of_birth_is_enough_and_the_code_goes_to_a_guardian_when_no_own_phone(family, dialog, sessions):
+def test_a_year_of_birth_is_enough_and_the_code_goes_to_a_guardian_when_no_own_phone(family, dialog,
+                                                                                     sessions):
     reply = say(dialog, "zalo-1", "DK BT0002 2017", channel="zalo")
     assert "…4321" in reply  # Bin has no phone: his guardian Hoa's number
     code, message = _code_sent(sessions)
@@ -103,7 +104,9 @@ def test_an_unknown_phone_registering_by_sms_becomes_a_consenting_guardian(famil
         identity = session.scalars(select(Identity).where(Identity.address == new_phone)).one()
         contact = session.scalars(select(Contact).where(Contact.person_id == identity.person_id)).one()
     assert identity.verified_by == "otp"
-    assert (contact.role, contact.source, contact.consent, contact.consent_channel) == ("guardian", "registration", True, "sms")  # the channel the code came back on
+    # The channel the code came back on
+    assert (contact.role, contact.source, contact.consent,
+            contact.consent_channel) == ("guardian", "registration", True, "sms")
     assert contact.consent_at is not None and contact.beneficiary_id == family.lai
 
 

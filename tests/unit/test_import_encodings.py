@@ -25,7 +25,10 @@ def test_tcvn3_table_is_glibc_iconvs():
 
 def test_well_known_strings_decode():
     assert decode_tcvn3(b"H\xe4 v\xb5 t\xaan") == "Họ và tên"
-    assert decode_vni("Coäng hoøa xaõ hoäi chuû nghóa Vieät Nam".encode("cp1252")) == "Cộng hòa xã hội chủ nghĩa Việt Nam"
+    assert (
+        decode_vni("Coäng hoøa xaõ hoäi chuû nghóa Vieät Nam".encode("cp1252"))
+        == "Cộng hòa xã hội chủ nghĩa Việt Nam"
+    )
     assert decode_vni("Ñoäc laäp - Töï do - Haïnh phuùc".encode("cp1252")) == "Độc lập - Tự do - Hạnh phúc"
 
 
@@ -39,12 +42,15 @@ def test_tcvn3_and_vni_files_are_refused_with_the_encodings_name(data, encoding)
     assert str(caught.value).startswith(f"Tệp dùng bảng mã tiếng Việt cũ {encoding}.")
 
 
-@pytest.mark.parametrize("data", [cp1258_bytes(HEADER), HEADER.encode("utf-16-le"), HEADER.encode("utf-16-be"),
+@pytest.mark.parametrize("data",
+                         [cp1258_bytes(HEADER), HEADER.encode("utf-16-le"), HEADER.encode("utf-16-be"),
                                   HEADER.encode("utf-16")])
 def test_windows_1258_and_utf16_without_bom_are_read(data):
     table = read_table(data, "ds.csv")
     assert table.headers == ["Mã đối tượng", "Họ và tên", "Ngày sinh", "Mã xã"]
-    assert next(iter(table)) == (2, {"Mã đối tượng": "HUE-0001", "Họ và tên": "Nguyễn Thị Lài", "Ngày sinh": "1941",
+    assert next(iter(table)) == (2,
+                                 {"Mã đối tượng": "HUE-0001", "Họ và tên": "Nguyễn Thị Lài",
+                                  "Ngày sinh": "1941",
                                      "Mã xã": "19786"})
 
 
@@ -71,6 +77,9 @@ def test_utf8_read_as_latin1_is_named():
 
 
 def test_title_rows_above_the_header_are_skipped():
-    table = read_table(_xlsx(["DANH SÁCH ĐỐI TƯỢNG BẢO TRỢ XÃ HỘI"], [], ["Mã đối tượng", "Họ và tên"], ["HUE-1", "Lài"]),
+    table = read_table(_xlsx(["DANH SÁCH ĐỐI TƯỢNG BẢO TRỢ XÃ HỘI"], [], ["Mã đối tượng", "Họ và tên"],
+                             ["HUE-1", "Lài"]),
                        "ds.xlsx")
-    assert table.headers == ["Mã đối tượng", "Họ và tên"] and list(table) == [(4, {"Mã đối tượng": "HUE-1", "Họ và tên": "Lài"})]
+    assert table.headers == ["Mã đối tượng",
+                             "Họ và tên"] and list(table) == [(4,
+                                                               {"Mã đối tượng": "HUE-1", "Họ và tên": "Lài"})]

@@ -1,5 +1,6 @@
 """Generated import files, thousands of them, broken in the ways officers' files are (damaged or
-password-protected workbooks, old Excel .xls and LibreOffice .ods, title rows, formulas and error cells, TCVN3/VNI/Windows-1258 and
+password-protected workbooks, old Excel .xls and LibreOffice .ods, title rows, formulas and error cells,
+TCVN3/VNI/Windows-1258 and
 UTF-16 text, NUL bytes, swapped, missing or doubled columns, wrong types, NFD text, emoji,
 control characters, formula injection, huge cells), through the import API, the CLI and the
 console upload. Whatever the file: only ImportFileError escapes, the CLI exits 0/1/2 with
@@ -98,7 +99,8 @@ def test_import_api_on_generated_files(listed, file):
     good = [(number, record) for number, record in rows if number not in rejected]
     alone, alone_state = _import_rolled_back(listed, kind, table.headers, good)
     assert alone.errors == []
-    assert (alone.created, alone.updated, alone.unchanged) == (report.created, report.updated, report.unchanged)
+    assert (alone.created, alone.updated, alone.unchanged) == (report.created, report.updated,
+                                                               report.unchanged)
     assert alone_state == after, "a rejected row left something in the database"
 
 
@@ -183,7 +185,9 @@ def test_console_upload_of_generated_files(listed, console, file, who):
     assert status["status"] in ("done", "failed", "refused"), status
     if status["status"] == "failed":
         assert vietnamese(status["message"]) and "unexpectedly" not in status["message"]
-        assert "không mong đợi" not in status["message"] and "bất ngờ" not in status["message"], status["message"]
+        assert "không mong đợi" not in status["message"] and "bất ngờ" not in status["message"], status[
+            "message"
+        ]
     if status["status"] != "done" or (status["rejected"] and not status["created"] and not status["updated"]):
         with listed() as session:
             assert snapshot(session) == before
@@ -201,10 +205,12 @@ def test_valid_files_import_the_same_whatever_the_column_order_or_format(listed,
                            [[row[i] for i in order] for row in sheet.rows])
     states = []
     for version, as_xlsx in ((sheet, False), (shuffled, data.draw(st.booleans()))):
-        table = read_table(to_xlsx(version, formulas=False) if as_xlsx else to_csv(version), "a.xlsx" if as_xlsx else "a.csv")
+        table = read_table(to_xlsx(version, formulas=False) if as_xlsx else to_csv(version),
+                           "a.xlsx" if as_xlsx else "a.csv")
         rows = list(table)
         assert match_headers(table.headers, COLUMNS[sheet.kind]).missing == []
         report, state = _import_rolled_back(listed, sheet.kind, table.headers, rows)
-        states.append(((report.total, report.created, report.updated, report.unchanged, report.rejected), state))
+        states.append(((report.total, report.created, report.updated, report.unchanged, report.rejected),
+                       state))
     record_file("api", "column order")
     assert states[0] == states[1]

@@ -38,7 +38,8 @@ def test_unknown_headers_are_ignored_and_missing_required_ones_listed():
 
 
 def test_payment_headers_in_snake_case():
-    layout = match_headers(["ky_chi_tra", "ma_doi_tuong", "so_tien", "trang_thai", "ngay_chi_tra"], PAYMENT_COLUMNS)
+    layout = match_headers(["ky_chi_tra", "ma_doi_tuong", "so_tien", "trang_thai", "ngay_chi_tra"],
+                           PAYMENT_COLUMNS)
     assert not layout.missing and layout.header("trang_thai") == "trang_thai"
 
 

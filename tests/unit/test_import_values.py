@@ -57,7 +57,8 @@ def test_mask_phone_keeps_only_the_last_four_digits():
 
 @pytest.mark.parametrize("raw, expected", [
     ("1.000.000", 1_000_000), ("1,000,000", 1_000_000), ("750000", 750_000), ("750.000đ", 750_000),
-    ("750000.0", 750_000), ("750.000 VNĐ", 750_000), ("750.000,00", 750_000), ("0", 0), ("500,000 đồng", 500_000),
+    ("750000.0", 750_000), ("750.000 VNĐ", 750_000), ("750.000,00", 750_000), ("0", 0),
+    ("500,000 đồng", 500_000),
 ])
 def test_amounts(raw, expected):
     assert v.parse_amount(raw) == expected
@@ -68,7 +69,8 @@ def test_bad_amounts(raw):
     assert message(v.parse_amount, raw) == f"«{raw}» không phải là số tiền hợp lệ (ví dụ 750.000)."
 
 
-@pytest.mark.parametrize("raw, expected", [("1,5", Decimal("1.5")), ("1.5", Decimal("1.5")), ("2", Decimal(2)),
+@pytest.mark.parametrize("raw, expected",
+                         [("1,5", Decimal("1.5")), ("1.5", Decimal("1.5")), ("2", Decimal(2)),
                                            ("2,50", Decimal("2.5"))])
 def test_coefficients(raw, expected):
     assert v.parse_coefficient(raw) == expected
@@ -114,7 +116,8 @@ def test_periods(raw, expected):
 
 @pytest.mark.parametrize("raw", ["13/2026", "tháng mười", "2026"])
 def test_bad_periods(raw):
-    assert message(v.parse_period, raw) == f"«{raw}» không phải là kỳ chi trả hợp lệ (tháng/năm, ví dụ 11/2026)."
+    assert message(v.parse_period,
+                   raw) == f"«{raw}» không phải là kỳ chi trả hợp lệ (tháng/năm, ví dụ 11/2026)."
 
 
 @pytest.mark.parametrize("raw, expected", [("Nam", "nam"), ("Nữ", "nu"), ("NU", "nu"), ("nữ", "nu")])
@@ -126,13 +129,15 @@ def test_bad_gender():
     assert message(v.parse_gender, "Khác") == "«Khác» không phải là giới tính (Nam hoặc Nữ)."
 
 
-@pytest.mark.parametrize("raw, expected", [("TCXH", "TCXH"), ("htxh", "HTXH"), ("Trợ cấp hưu trí xã hội", "HTXH")])
+@pytest.mark.parametrize("raw, expected",
+                         [("TCXH", "TCXH"), ("htxh", "HTXH"), ("Trợ cấp hưu trí xã hội", "HTXH")])
 def test_programmes(raw, expected):
     assert v.parse_programme(raw) == expected
 
 
 @pytest.mark.parametrize("raw, expected", [
-    ("Tiền mặt", "cash"), ("TIEN MAT", "cash"), ("Tài khoản", "account"), ("Tài khoản (ngân hàng)", "account"),
+    ("Tiền mặt", "cash"), ("TIEN MAT", "cash"), ("Tài khoản", "account"),
+    ("Tài khoản (ngân hàng)", "account"),
     ("Tài khoản ngân hàng", "account"), ("Ví điện tử", "ewallet"), ("Viettel Money", "ewallet"),
     ("VNPT Money", "ewallet"), ("MoMo", "ewallet"), ("ewallet", "ewallet"),
 ])
@@ -156,7 +161,8 @@ def test_statuses(raw, expected):
 
 
 def test_bad_status():
-    assert message(v.parse_status, "Đang xử lý").startswith("«Đang xử lý» không phải là trạng thái hợp lệ (Chờ chi trả")
+    assert message(v.parse_status,
+                   "Đang xử lý").startswith("«Đang xử lý» không phải là trạng thái hợp lệ (Chờ chi trả")
 
 
 @pytest.mark.parametrize("raw, expected", [("19786", "19786"), ("1234", "01234"), ("19786.0", "19786")])
@@ -165,7 +171,8 @@ def test_unit_codes(raw, expected):
 
 
 def test_unknown_unit_code():
-    assert message(v.parse_unit_code, "99999", frozenset({"19786"})) == "Không có xã, phường nào mang mã «99999»."
+    assert message(v.parse_unit_code, "99999",
+                   frozenset({"19786"})) == "Không có xã, phường nào mang mã «99999»."
 
 
 def test_categories_several_and_unknown():

@@ -46,7 +46,8 @@ def test_crlf_bom_and_invalid_bytes_are_tolerated():
     assert (records[0]["intent"], records[0]["slots"]) == ("payment_status", {"period": "2026-10"})
     assert records[1]["text"].endswith("tiền về chưa") and "\ufffd" in records[1]["text"]
     assert records[1]["intent"] == "payment_status"
-    assert records[2] == {"text": "", "intent": "unknown", "slots": {}, "confidence": records[2]["confidence"]}
+    assert records[2] == {"text": "", "intent": "unknown", "slots": {},
+                          "confidence": records[2]["confidence"]}
     assert records[3]["intent"] == "stop"
 
 

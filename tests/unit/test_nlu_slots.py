@@ -52,7 +52,8 @@ TODAY = date(2026, 11, 26)
     ("bữa phát tiền tháng 9, người phát đưa có 700 nghìn", "2026-09"),  # a comma: "9 người" is not a count
     ("lương hưu tháng 12 năm ni khi nào về", "2026-12"),
     ("Tháng 10 người phát tiền ở thôn đưa thiếu 100 nghìn", "2026-10"),
-    ("Cháu tròn 4 tuổi vào tháng 12, xin hỏi từ tháng 1 tiền của cháu còn bao nhiêu", "2027-01"),  # the month asked about
+    # The month asked about
+    ("Cháu tròn 4 tuổi vào tháng 12, xin hỏi từ tháng 1 tiền của cháu còn bao nhiêu", "2027-01"),
     ("Mẹ tôi hồi tháng 8 nhận tiền mặt hay qua tài khoản", "2026-08"),  # "hồi tháng 8" is not "hỏi"
     ("money in sept", "2026-09"),
     ("hỏi sếp giúp em", None),  # "sếp" folds to "sep": not September
@@ -201,9 +202,12 @@ def test_requested_language(text, language):
     # thanks yields to a question asked with it, not to a statement
     ("Cảm ơn, còn tháng sau phát ngày mấy", "payment_schedule"),
     ("Cám ơn cán bộ đã chuyển tiền cho mệ", "thanks"),
-    ("cam on ad, em ve o voi ong roi, ad tat thong bao cho em nha", "stop"),  # a request that comes with thanks
-    ("Xin lỗi làm phiền anh chị, mỗi tháng mẹ em được bao nhiêu ạ", "payment_amount"),  # politeness, not "stop"
-    ("Xin chân thành cảm ơn cán bộ đã hướng dẫn mẹ tôi mở ví, giờ bà nhận tiền mà không phải đi xa", "thanks"),
+    # A request that comes with thanks
+    ("cam on ad, em ve o voi ong roi, ad tat thong bao cho em nha", "stop"),
+    # Politeness, not "stop"
+    ("Xin lỗi làm phiền anh chị, mỗi tháng mẹ em được bao nhiêu ạ", "payment_amount"),
+    ("Xin chân thành cảm ơn cán bộ đã hướng dẫn mẹ tôi mở ví, giờ bà nhận tiền mà không phải đi xa",
+     "thanks"),
     # a death with "stop sending": the office must learn of the death
     ("mạ tui mất hôm qua rồi, đừng nhắn nữa", "report_change"),
     ("đừng nhắn nữa, tôi mất thẻ rồi", "stop"),

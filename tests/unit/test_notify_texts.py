@@ -10,13 +10,8 @@ from core.i18n import Translator
 from core.answers.cash_days import CashSlot
 from core.models import Beneficiary, Payment, Unit
 from core.notify.queue import compose
-from core.notify.texts import (
-    payment_text,
-    receipt_question,
-    reminder_text,
-    schedule_text,
-)
-from core.notify.wording import who
+from core.notify.sentences import payment_text, receipt_question, reminder_text, schedule_text
+from core.notify.phrases import who
 from core.conversation.render import render_for_channel
 from core.settings import Settings
 from core.vietnamese_text import sms_size
@@ -27,13 +22,16 @@ LONG_NOTE = "Tài khoản không tồn tại hoặc đã bị đóng do quá h�
 
 
 def _beneficiary(**changes) -> Beneficiary:
-    values = {"code": "HUE-0001", "full_name": "Tôn Nữ Thị Hoàng Phương Thảo", "gender": "nu", "birth_date": date(1941, 3, 12),
-                  "unit_code": "19786", "method": "ewallet", "provider": "Viettel Money", "account_last4": "1234"}
+    values = {"code": "HUE-0001", "full_name": "Tôn Nữ Thị Hoàng Phương Thảo", "gender": "nu",
+              "birth_date": date(1941, 3, 12),
+                  "unit_code": "19786", "method": "ewallet", "provider": "Viettel Money",
+              "account_last4": "1234"}
     return Beneficiary(**{**values, **changes})
 
 
 def _payment(**changes) -> Payment:
-    values = {"period": "2026-11", "amount": 1_250_000, "status": "paid", "method": "ewallet", "provider": "Viettel Money",
+    values = {"period": "2026-11", "amount": 1_250_000, "status": "paid", "method": "ewallet",
+              "provider": "Viettel Money",
                   "paid_on": date(2026, 11, 5), "note": LONG_NOTE}
     return Payment(**{**values, **changes})
 
@@ -50,7 +48,8 @@ def _messages(language: str, role: str):
     t = Translator(language)
     for status in ("paid", "failed", "returned", "on_hold"):
         for method in ("ewallet", "account", "cash"):
-            yield status, payment_text(t, _payment(status=status, method=method), _beneficiary(method=method), UNIT,
+            yield status, payment_text(t, _payment(status=status, method=method),
+                                       _beneficiary(method=method), UNIT,
                                        role, status, TODAY, HOTLINE)
     yield "schedule", schedule_text(t, (SCHEDULE,), _beneficiary(method="cash"), role, TODAY)
     yield "schedule", schedule_text(t, (SCHEDULE, SECOND), _beneficiary(method="cash"), role, TODAY)
@@ -73,10 +72,12 @@ def test_every_message_fits_three_segments_and_keeps_whom_to_call(encoding, lang
 
 
 def test_chat_channels_keep_the_advice_and_the_diacritics():
-    parts = payment_text(Translator("vi"), _payment(status="failed", note="Tài khoản bị khóa"), _beneficiary(), UNIT,
+    parts = payment_text(Translator("vi"), _payment(status="failed", note="Tài khoản bị khóa"),
+                         _beneficiary(), UNIT,
                          "guardian", "failed", TODAY, HOTLINE)
     text = compose(parts, "zalo", Settings())
-    assert text == ("Tiền trợ cấp tháng 11/2026 của bà Tôn Nữ Thị Hoàng Phương Thảo (1.250.000đ) chưa chi trả được: "
+    assert text == ("Tiền trợ cấp tháng 11/2026 của bà Tôn Nữ Thị Hoàng Phương Thảo (1.250.000đ) chưa chi "
+                    "trả được: "
                     "Tài khoản bị khóa. Xin mang CCCD đến đơn vị chi trả để mở khóa tài khoản. "
                     "Xin gọi cán bộ Nguyễn Phước Bửu Long (02343822123) hoặc tổng đài 1900 0000.")
 

@@ -32,7 +32,8 @@ class FakeSender:
 
 def _enqueue(sessions, key, kind="notification", **kw):
     with sessions.begin() as session:
-        return enqueue(session, channel="sms", address=kw.pop("address", "+84912345678"), text=kw.pop("text", key), kind=kind, key=key, **kw)
+        return enqueue(session, channel="sms", address=kw.pop("address", "+84912345678"),
+                       text=kw.pop("text", key), kind=kind, key=key, **kw)
 
 
 def _statuses(sessions):
@@ -107,7 +108,8 @@ def test_temporary_errors_retry_with_backoff_then_die(sessions, settings, clock)
 
 def test_retry_after_from_provider_is_honoured(sessions, settings, clock):
     _enqueue(sessions, "k")
-    Dispatcher(sessions, {"sms": FakeSender(TemporaryError("429", retry_after=30))}, clock, settings).run_once()
+    Dispatcher(sessions, {"sms": FakeSender(TemporaryError("429", retry_after=30))}, clock,
+               settings).run_once()
     with sessions() as session:
         row = session.scalar(select(OutboxMessage))
         assert row.not_before == clock.now() + timedelta(seconds=30)
@@ -116,8 +118,10 @@ def test_retry_after_from_provider_is_honoured(sessions, settings, clock):
 def test_permanent_error_fails_without_retry_and_calls_back(sessions, settings, clock):
     _enqueue(sessions, "k")
     seen = []
-    dispatcher = Dispatcher(sessions, {"sms": FakeSender(PermanentError("blocked", opt_out=True))}, clock, settings,
-                            on_permanent_failure=lambda session, row, error: seen.append((row.idempotency_key, error.opt_out)))
+    dispatcher = Dispatcher(sessions, {"sms": FakeSender(PermanentError("blocked", opt_out=True))}, clock,
+                            settings,
+                            on_permanent_failure=lambda session, row,
+                            error: seen.append((row.idempotency_key, error.opt_out)))
     dispatcher.run_once()
     assert _statuses(sessions) == {"k": "failed"}
     assert seen == [("k", True)]

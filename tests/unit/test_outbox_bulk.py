@@ -15,7 +15,8 @@ LATER = datetime(2026, 12, 2, 1, 0, tzinfo=UTC)
 
 def _rows(start: int, count: int) -> list[dict]:
     return [{"idempotency_key": f"bulk:{i}", "channel": "sms", "address": f"+8497{i:07d}",
-             "text": f"Kính gửi ông/bà\tsố {i}\nxuống dòng \\ gạch", "kind": "broadcast", "ref": "broadcast:7",
+             "text": f"Kính gửi ông/bà\tsố {i}\nxuống dòng \\ gạch", "kind": "broadcast",
+             "ref": "broadcast:7",
              "not_before": LATER if i % 2 else None} for i in range(start, start + count)]
 
 

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import func, select
 
 from core.conversation.dialog import Dialog
-from core.conversation.messages import Inbound
+from core.conversation.inbound_reply import Inbound
 from core.models import OtpChallenge
 from core.storage.state import MemoryStateStore
 from tests.unit.factories import build_family
@@ -16,7 +16,8 @@ def ask(sessions, clock, settings):
     with sessions.begin() as session:
         build_family(session)
     dialog = Dialog(sessions, clock, settings, MemoryStateStore(clock))
-    return lambda sender, text, channel="sms": dialog.handle(Inbound(channel=channel, sender=sender, text=text))[0].text
+    return lambda sender, text, channel="sms": dialog.handle(Inbound(channel=channel, sender=sender,
+                                                                     text=text))[0].text
 
 
 def _codes_sent(sessions) -> int:

@@ -13,12 +13,14 @@ from core.settings import Settings
 # Vietnamese letters precomposed and decomposed, ASCII, GSM-7 extension characters, typographic
 # marks, Hangul jamo and a Tamil vowel sign (which compose across a seam), emoji, tabs.
 ALPHABET = st.sampled_from(list("aăâeêoôơuưyAĐđ ễịạờữ,.:;!?0123456789\t\n{}[]€^~|`…–“”₫")
-                           + ["e\u0302\u0303", "\u0301", "\u0323", "\u1100", "\u1161", "\u0b92", "\u0bd7", "😀"])
+                           + ["e\u0302\u0303", "\u0301", "\u0323", "\u1100", "\u1161", "\u0b92", "\u0bd7",
+                              "😀"])
 PIECE = st.lists(ALPHABET, max_size=40).map("".join)
 
 
 def _settings(encoding: str, segments: int) -> Settings:
-    return Settings(database_url="sqlite://", secret_key="x", sms_encoding=encoding, sms_max_segments=segments)
+    return Settings(database_url="sqlite://", secret_key="x", sms_encoding=encoding,
+                    sms_max_segments=segments)
 
 
 @hypothesis_settings(max_examples=400, deadline=None)
@@ -39,4 +41,6 @@ def test_long_broadcasts_are_cut_like_any_sms():
     assert "".join(pieces) == fill("".join(f"{{{p}}}" if i % 2 else p for i, p in enumerate(parts)), values)
     rendered = ManyRenderer("sms", settings).render(pieces)
     assert rendered == render_for_channel("".join(pieces), "sms", settings)
-    assert rendered.startswith("Kinh gui Nguyen Thi Lai: tien thang 11/2026 la 750.000d.") and rendered.endswith("...")
+    assert rendered.startswith(
+        "Kinh gui Nguyen Thi Lai: tien thang 11/2026 la 750.000d."
+    ) and rendered.endswith("...")

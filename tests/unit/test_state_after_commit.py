@@ -92,7 +92,8 @@ def test_a_savepoint_inside_the_turn_does_not_settle_the_claim(sessions):
     dedupe = RedisDedupe(client, fallback=None)
     with sessions() as session:
         dedupe.check(session, "twilio", "SMqueued")
-        enqueue(session, channel="sms", address="+84900000003", text="Mã xác nhận", kind="otp", key="otp:SMqueued")
+        enqueue(session, channel="sms", address="+84900000003", text="Mã xác nhận", kind="otp",
+                key="otp:SMqueued")
         dedupe.record(session, "twilio", "SMqueued", "<Response/>")
         assert client.data == {"ansinh:seen:twilio:SMqueued": IN_FLIGHT}
         session.commit()

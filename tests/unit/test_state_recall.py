@@ -51,12 +51,13 @@ def test_a_memory_changed_inside_a_nested_value_is_saved(sessions, clock, settin
     """A turn compares its memory with the stored one to skip unchanged writes; a change made inside
     a nested value must still count as a change."""
     from core.conversation.turn import Turn
-    from core.conversation.messages import Inbound
+    from core.conversation.inbound_reply import Inbound
 
     store = DatabaseStateStore(sessions, clock)
     store.set("dialog:phone:+84900000009", {"history": {"beneficiary_id": 7, "page": 1}}, 2700)
     with sessions() as session:
-        turn = Turn.begin(session, Inbound(channel="sms", sender="+84900000009", text="nua"), clock, settings, store)
+        turn = Turn.begin(session, Inbound(channel="sms", sender="+84900000009", text="nua"), clock,
+                          settings, store)
         turn.memory["history"]["page"] = 2
         turn.save()
         session.commit()

@@ -6,7 +6,10 @@ from hypothesis import strategies as st
 
 from core import vietnamese_text as t
 
-VIETNAMESE = "aăâbcdđeêghiklmnoôơpqrstuưvxyAĂÂBCDĐEÊGHIKLMNOÔƠPQRSTUƯVXY" + "àáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ"
+VIETNAMESE = (
+    "aăâbcdđeêghiklmnoôơpqrstuưvxyAĂÂBCDĐEÊGHIKLMNOÔƠPQRSTUƯVXY"
+    + "àáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ"
+)
 MARKS = "\u0300\u0301\u0303\u0309\u0323\u0306\u0302\u031b"
 OTHER = " \n\t.,;:!?-–—‘’“”…×•·₫«»\u00a00123456789@£$€{}[]~|^\\ßÆæØøÅåÄÖÑÜäöñüÇ" + "\x00\x07\x7f"
 vietnamese_text = st.text(alphabet=st.sampled_from(VIETNAMESE + MARKS + OTHER), max_size=200)

@@ -16,7 +16,8 @@ def _stores(sessions, clock):
     database = DatabaseDedupe(sessions, clock)
     yield "database", database
     if REDIS_URL:
-        yield "redis", RedisDedupe(redis.Redis.from_url(REDIS_URL), fallback=database, prefix=f"test:{uuid.uuid4().hex}:")
+        yield "redis", RedisDedupe(redis.Redis.from_url(REDIS_URL), fallback=database,
+                                   prefix=f"test:{uuid.uuid4().hex}:")
 
 
 def test_first_answer_is_remembered(sessions, clock):
@@ -38,13 +39,15 @@ def test_empty_answer_still_counts_as_seen(sessions, clock):
 
 def test_redis_down_degrades_to_the_database(sessions, clock):
     database = DatabaseDedupe(sessions, clock)
-    dead = RedisDedupe(redis.Redis.from_url("redis://127.0.0.1:1/0", socket_timeout=0.5, socket_connect_timeout=0.5),
+    dead = RedisDedupe(redis.Redis.from_url("redis://127.0.0.1:1/0", socket_timeout=0.5,
+                                            socket_connect_timeout=0.5),
                        fallback=database)
     dead.remember("twilio", "SMdown", "answer")
     assert dead.seen_before("twilio", "SMdown") == "answer"
     assert database.seen_before("twilio", "SMdown") == "answer"
 
 
-@pytest.mark.parametrize("redis_url, kind", [(None, DatabaseDedupe), ("redis://127.0.0.1:6379/0", RedisDedupe)])
+@pytest.mark.parametrize("redis_url, kind",
+                         [(None, DatabaseDedupe), ("redis://127.0.0.1:6379/0", RedisDedupe)])
 def test_store_follows_the_settings(settings, sessions, clock, redis_url, kind):
     assert isinstance(make_dedupe(settings.with_(redis_url=redis_url), sessions, clock), kind)

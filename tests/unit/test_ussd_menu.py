@@ -12,7 +12,7 @@ from core.models import Complaint, Contact, OtpChallenge, OutboxMessage, Person
 from core.storage.state import MemoryStateStore
 from core.presenters.ussd_flows import parse_birth
 from core.conversation.dialog import Dialog
-from core.conversation.messages import SESSION_END, Inbound
+from core.conversation.inbound_reply import SESSION_END, Inbound
 from core.presenters.ussd_menu import latest_inbound, path_inbound
 from tests.ussd_factories import (
     HUNG_PHONE,
@@ -25,7 +25,8 @@ from tests.ussd_factories import (
 )
 
 PHONES = [LAI_PHONE, THO_PHONE, QUANG_PHONE, HUNG_PHONE, STRANGER_PHONE]
-INPUTS = ["", "0", "00", "1", "2", "3", "4", "5", "6", "7", "8", "9", "99", "#", "abc", "BT4600001", "12031951",
+INPUTS = ["", "0", "00", "1", "2", "3", "4", "5", "6", "7", "8", "9", "99", "#", "abc", "BT4600001",
+          "12031951",
           "1951", "123456", "9" * 500, "ắ", "1*2"]
 
 
@@ -108,7 +109,8 @@ def test_removed_contact_falls_back_to_the_start(menu, world, sessions):
 
 def _code_sent_to(sessions, phone: str) -> str:
     with sessions() as session:
-        text = session.scalars(select(OutboxMessage.text).where(OutboxMessage.address == phone, OutboxMessage.kind == "otp")
+        text = session.scalars(select(OutboxMessage.text).where(OutboxMessage.address == phone,
+                                                                OutboxMessage.kind == "otp")
                                .order_by(OutboxMessage.id.desc())).first()
     return re.search(r"\b(\d{6})\b", text).group(1)
 
@@ -142,7 +144,11 @@ def test_complaint_from_the_menu_becomes_a_ticket(menu, world, sessions):
     reply = menu.answer_path("c", LAI_PHONE, "6*2*1")
     with sessions() as session:
         ticket = session.scalar(select(Complaint))
-    assert ticket.category == "not_received" and ticket.beneficiary_id == world.lai.id and ticket.channel == "ussd"
+    assert (
+        ticket.category == "not_received"
+        and ticket.beneficiary_id == world.lai.id
+        and ticket.channel == "ussd"
+    )
     assert ticket.number in reply.text
 
 

@@ -97,14 +97,16 @@ def upgrade() -> None:
     sa.Column('row_hash', sa.String(length=64), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['programme_code'], ['programmes.code'], name=op.f('fk_beneficiaries_programme_code_programmes')),
+    sa.ForeignKeyConstraint(['programme_code'], ['programmes.code'],
+                            name=op.f('fk_beneficiaries_programme_code_programmes')),
     sa.ForeignKeyConstraint(['unit_code'], ['units.code'], name=op.f('fk_beneficiaries_unit_code_units')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_beneficiaries')),
     sa.UniqueConstraint('code', name=op.f('uq_beneficiaries_code'))
     )
     with op.batch_alter_table('beneficiaries', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_beneficiaries_name_ascii'), ['name_ascii'], unique=False)
-        batch_op.create_index(batch_op.f('ix_beneficiaries_national_id_hash'), ['national_id_hash'], unique=False)
+        batch_op.create_index(batch_op.f('ix_beneficiaries_national_id_hash'), ['national_id_hash'],
+                              unique=False)
         batch_op.create_index(batch_op.f('ix_beneficiaries_unit_code'), ['unit_code'], unique=False)
 
     op.create_table('cash_schedules',
@@ -119,7 +121,8 @@ def upgrade() -> None:
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['unit_code'], ['units.code'], name=op.f('fk_cash_schedules_unit_code_units')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_cash_schedules')),
-    sa.UniqueConstraint('unit_code', 'period', 'start_date', 'place', name=op.f('uq_cash_schedules_unit_code_period_start_date_place'))
+    sa.UniqueConstraint('unit_code', 'period', 'start_date', 'place',
+                        name=op.f('uq_cash_schedules_unit_code_period_start_date_place'))
     )
     with op.batch_alter_table('cash_schedules', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_cash_schedules_unit_code'), ['unit_code'], unique=False)
@@ -129,7 +132,8 @@ def upgrade() -> None:
     sa.Column('programme_code', sa.String(length=10), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('coefficient', sa.Numeric(precision=4, scale=2), nullable=False),
-    sa.ForeignKeyConstraint(['programme_code'], ['programmes.code'], name=op.f('fk_categories_programme_code_programmes')),
+    sa.ForeignKeyConstraint(['programme_code'], ['programmes.code'],
+                            name=op.f('fk_categories_programme_code_programmes')),
     sa.PrimaryKeyConstraint('code', name=op.f('pk_categories'))
     )
     op.create_table('identities',
@@ -142,7 +146,8 @@ def upgrade() -> None:
     sa.Column('verified_by', sa.String(length=30), nullable=True),
     sa.Column('opted_out', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['person_id'], ['persons.id'], name=op.f('fk_identities_person_id_persons'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['person_id'], ['persons.id'], name=op.f('fk_identities_person_id_persons'),
+                            ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_identities')),
     sa.UniqueConstraint('kind', 'address', name=op.f('uq_identities_kind_address'))
     )
@@ -156,10 +161,12 @@ def upgrade() -> None:
     sa.Column('effective_from', sa.Date(), nullable=False),
     sa.Column('amount', sa.Integer(), nullable=False),
     sa.Column('legal_basis', sa.String(length=120), nullable=True),
-    sa.ForeignKeyConstraint(['programme_code'], ['programmes.code'], name=op.f('fk_standard_levels_programme_code_programmes')),
+    sa.ForeignKeyConstraint(['programme_code'], ['programmes.code'],
+                            name=op.f('fk_standard_levels_programme_code_programmes')),
     sa.ForeignKeyConstraint(['unit_code'], ['units.code'], name=op.f('fk_standard_levels_unit_code_units')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_standard_levels')),
-    sa.UniqueConstraint('programme_code', 'unit_code', 'effective_from', name=op.f('uq_standard_levels_programme_code_unit_code_effective_from'))
+    sa.UniqueConstraint('programme_code', 'unit_code', 'effective_from',
+                        name=op.f('uq_standard_levels_programme_code_unit_code_effective_from'))
     )
     op.create_table('audit_log',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -169,7 +176,8 @@ def upgrade() -> None:
     sa.Column('beneficiary_id', sa.Integer(), nullable=True),
     sa.Column('channel', sa.String(length=12), nullable=True),
     sa.Column('detail', sa.JSON(), nullable=True),
-    sa.ForeignKeyConstraint(['beneficiary_id'], ['beneficiaries.id'], name=op.f('fk_audit_log_beneficiary_id_beneficiaries'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['beneficiary_id'], ['beneficiaries.id'],
+                            name=op.f('fk_audit_log_beneficiary_id_beneficiaries'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_log'))
     )
     with op.batch_alter_table('audit_log', schema=None) as batch_op:
@@ -178,8 +186,11 @@ def upgrade() -> None:
     op.create_table('beneficiary_categories',
     sa.Column('beneficiary_id', sa.Integer(), nullable=False),
     sa.Column('category_code', sa.String(length=30), nullable=False),
-    sa.ForeignKeyConstraint(['beneficiary_id'], ['beneficiaries.id'], name=op.f('fk_beneficiary_categories_beneficiary_id_beneficiaries'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['category_code'], ['categories.code'], name=op.f('fk_beneficiary_categories_category_code_categories')),
+    sa.ForeignKeyConstraint(['beneficiary_id'], ['beneficiaries.id'],
+                            name=op.f('fk_beneficiary_categories_beneficiary_id_beneficiaries'),
+                            ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['category_code'], ['categories.code'],
+                            name=op.f('fk_beneficiary_categories_category_code_categories')),
     sa.PrimaryKeyConstraint('beneficiary_id', 'category_code', name=op.f('pk_beneficiary_categories'))
     )
     op.create_table('complaints',
@@ -197,8 +208,10 @@ def upgrade() -> None:
     sa.Column('period', sa.String(length=7), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['beneficiary_id'], ['beneficiaries.id'], name=op.f('fk_complaints_beneficiary_id_beneficiaries'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['person_id'], ['persons.id'], name=op.f('fk_complaints_person_id_persons'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['beneficiary_id'], ['beneficiaries.id'],
+                            name=op.f('fk_complaints_beneficiary_id_beneficiaries'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['person_id'], ['persons.id'], name=op.f('fk_complaints_person_id_persons'),
+                            ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['unit_code'], ['units.code'], name=op.f('fk_complaints_unit_code_units')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_complaints')),
     sa.UniqueConstraint('number', name=op.f('uq_complaints_number'))
@@ -219,13 +232,16 @@ def upgrade() -> None:
     sa.Column('consent_channel', sa.String(length=20), nullable=True),
     sa.Column('removed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['beneficiary_id'], ['beneficiaries.id'], name=op.f('fk_contacts_beneficiary_id_beneficiaries'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['person_id'], ['persons.id'], name=op.f('fk_contacts_person_id_persons'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['beneficiary_id'], ['beneficiaries.id'],
+                            name=op.f('fk_contacts_beneficiary_id_beneficiaries'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['person_id'], ['persons.id'], name=op.f('fk_contacts_person_id_persons'),
+                            ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_contacts')),
     sa.UniqueConstraint('person_id', 'beneficiary_id', name=op.f('uq_contacts_person_id_beneficiary_id'))
     )
     with op.batch_alter_table('contacts', schema=None) as batch_op:
-        batch_op.create_index('ix_contacts_beneficiary_active', ['beneficiary_id', 'removed_at'], unique=False)
+        batch_op.create_index('ix_contacts_beneficiary_active', ['beneficiary_id', 'removed_at'],
+                              unique=False)
         batch_op.create_index(batch_op.f('ix_contacts_person_id'), ['person_id'], unique=False)
 
     op.create_table('otp_challenges',
@@ -240,11 +256,13 @@ def upgrade() -> None:
     sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('used_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['beneficiary_id'], ['beneficiaries.id'], name=op.f('fk_otp_challenges_beneficiary_id_beneficiaries'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['beneficiary_id'], ['beneficiaries.id'],
+                            name=op.f('fk_otp_challenges_beneficiary_id_beneficiaries'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_otp_challenges'))
     )
     with op.batch_alter_table('otp_challenges', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_otp_challenges_identity_address'), ['identity_address'], unique=False)
+        batch_op.create_index(batch_op.f('ix_otp_challenges_identity_address'), ['identity_address'],
+                              unique=False)
 
     op.create_table('payments',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -260,7 +278,8 @@ def upgrade() -> None:
     sa.Column('status_changed_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['beneficiary_id'], ['beneficiaries.id'], name=op.f('fk_payments_beneficiary_id_beneficiaries'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['beneficiary_id'], ['beneficiaries.id'],
+                            name=op.f('fk_payments_beneficiary_id_beneficiaries'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_payments')),
     sa.UniqueConstraint('beneficiary_id', 'period', name=op.f('uq_payments_beneficiary_id_period'))
     )
@@ -274,7 +293,8 @@ def upgrade() -> None:
     sa.Column('actor', sa.String(length=60), nullable=False),
     sa.Column('action', sa.String(length=30), nullable=False),
     sa.Column('note', sa.Text(), nullable=True),
-    sa.ForeignKeyConstraint(['complaint_id'], ['complaints.id'], name=op.f('fk_complaint_events_complaint_id_complaints'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['complaint_id'], ['complaints.id'],
+                            name=op.f('fk_complaint_events_complaint_id_complaints'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_complaint_events'))
     )
     with op.batch_alter_table('complaint_events', schema=None) as batch_op:
@@ -303,10 +323,14 @@ def upgrade() -> None:
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('delivered_at', sa.DateTime(timezone=True), nullable=True),
-    sa.ForeignKeyConstraint(['beneficiary_id'], ['beneficiaries.id'], name=op.f('fk_outbox_beneficiary_id_beneficiaries'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['fallback_of'], ['outbox.id'], name=op.f('fk_outbox_fallback_of_outbox'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['payment_id'], ['payments.id'], name=op.f('fk_outbox_payment_id_payments'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['person_id'], ['persons.id'], name=op.f('fk_outbox_person_id_persons'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['beneficiary_id'], ['beneficiaries.id'],
+                            name=op.f('fk_outbox_beneficiary_id_beneficiaries'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['fallback_of'], ['outbox.id'], name=op.f('fk_outbox_fallback_of_outbox'),
+                            ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['payment_id'], ['payments.id'], name=op.f('fk_outbox_payment_id_payments'),
+                            ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['person_id'], ['persons.id'], name=op.f('fk_outbox_person_id_persons'),
+                            ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox')),
     sa.UniqueConstraint('idempotency_key', name=op.f('uq_outbox_idempotency_key'))
     )

@@ -44,7 +44,8 @@ def upgrade() -> None:
     sa.Column('approved_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('recipients', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['approved_by'], ['officers.id'], name=op.f('fk_broadcasts_approved_by_officers')),
+    sa.ForeignKeyConstraint(['approved_by'], ['officers.id'],
+                            name=op.f('fk_broadcasts_approved_by_officers')),
     sa.ForeignKeyConstraint(['created_by'], ['officers.id'], name=op.f('fk_broadcasts_created_by_officers')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_broadcasts'))
     )
@@ -57,9 +58,12 @@ def upgrade() -> None:
     sa.Column('answered_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('answer', sa.String(length=12), nullable=True),
     sa.Column('complaint_id', sa.Integer(), nullable=True),
-    sa.ForeignKeyConstraint(['complaint_id'], ['complaints.id'], name=op.f('fk_receipt_checks_complaint_id_complaints'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['payment_id'], ['payments.id'], name=op.f('fk_receipt_checks_payment_id_payments'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['person_id'], ['persons.id'], name=op.f('fk_receipt_checks_person_id_persons'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['complaint_id'], ['complaints.id'],
+                            name=op.f('fk_receipt_checks_complaint_id_complaints'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['payment_id'], ['payments.id'],
+                            name=op.f('fk_receipt_checks_payment_id_payments'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['person_id'], ['persons.id'], name=op.f('fk_receipt_checks_person_id_persons'),
+                            ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_receipt_checks')),
     sa.UniqueConstraint('payment_id', 'person_id', name=op.f('uq_receipt_checks_payment_id_person_id'))
     )

@@ -1,8 +1,8 @@
 """Outbox: a reply's buttons in their own column (`buttons`, JSON) instead of packed into the text
 after a record separator (U+001E); rows written the old way are split here.
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011_zns
 """
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import json
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0011"
-down_revision = "0010"
+revision = "0012"
+down_revision = "0011_zns"
 branch_labels = None
 depends_on = None
 

@@ -47,7 +47,9 @@ def capitalized(text: str) -> str:
 
 
 def method_of(payment: Payment | None, beneficiary: Beneficiary) -> str:
-    return (payment.method if payment is not None and payment.method else None) or beneficiary.method or "cash"
+    return (
+        (payment.method if payment is not None and payment.method else None) or beneficiary.method or "cash"
+    )
 
 
 def destination(t: Translator, payment: Payment, beneficiary: Beneficiary) -> str | None:

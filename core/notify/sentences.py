@@ -10,12 +10,13 @@ from datetime import date
 from core.answers.cash_days import CashSlot
 from core.i18n import Translator
 from core.models import Beneficiary, Payment, Unit
-from core.notify import wording as w
+from core.notify import phrases as w
 from core.vietnamese_text import fold
 
 FREE_WITHDRAWAL_METHODS = ("ewallet", "account")  # the province pays the withdrawal fees
 LOCKED_WORDS = ("khoa", "bi khoa", "phong toa", "dong bang", "locked", "frozen")
-WRONG_ACCOUNT_WORDS = ("sai", "khong ton tai", "khong dung", "da dong", "bi dong", "dong tai khoan", "wrong", "closed")
+WRONG_ACCOUNT_WORDS = ("sai", "khong ton tai", "khong dung", "da dong", "bi dong", "dong tai khoan", "wrong",
+                       "closed")
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,8 @@ class RememberingTranslator:
 def payment_text(t: Translator, payment: Payment, beneficiary: Beneficiary, unit: Unit | None, role: str,
                  status: str, today: date, hotline: str) -> list[Sentence]:
     """The message for one payment status (paid, failed, returned, on_hold) to one reader."""
-    values = {"period": t.period(payment.period), "who": w.who(t, beneficiary, role, today), "amount": t.money(payment.amount)}
+    values = {"period": t.period(payment.period), "who": w.who(t, beneficiary, role, today),
+              "amount": t.money(payment.amount)}
     if status == "paid":
         return [Sentence(_paid(t, payment, beneficiary, values, today))]
     call = Sentence(t._("Please call %(officer)s or the hotline %(hotline)s.", officer=w.officer(t, unit),
@@ -88,7 +90,8 @@ def _paid(t: Translator, payment: Payment, beneficiary: Beneficiary, values: dic
         text = t._("The %(period)s allowance for %(who)s (%(amount)s) reached %(destination)s on %(date)s.",
                    destination=place, **values)
     elif method == "cash":
-        text = t._("The %(period)s allowance for %(who)s (%(amount)s) was collected in cash on %(date)s.", **values)
+        text = t._("The %(period)s allowance for %(who)s (%(amount)s) was collected in cash on %(date)s.",
+                   **values)
     else:
         text = t._("The %(period)s allowance for %(who)s (%(amount)s) was paid on %(date)s.", **values)
     if method in FREE_WITHDRAWAL_METHODS:
@@ -132,9 +135,11 @@ def reminder_text(t: Translator, slot: CashSlot, beneficiary: Beneficiary, role:
     values = {"period": t.period(slot.period), "who": w.who(t, beneficiary, role, today),
               "days": w.cash_days(t, slot), "place": slot.place}
     if on_the_day:
-        when = t._("Today: the %(period)s allowance for %(who)s is paid in cash %(days)s at %(place)s.", **values)
+        when = t._("Today: the %(period)s allowance for %(who)s is paid in cash %(days)s at %(place)s.",
+                   **values)
     else:
-        when = t._("Reminder: in 2 days the %(period)s allowance for %(who)s is paid in cash %(days)s at %(place)s.",
+        when = t._("Reminder: in 2 days the %(period)s allowance for %(who)s is paid in cash %(days)s at "
+                   "%(place)s.",
                    **values)
     return [Sentence(when), _bring_id(t)]
 
@@ -143,6 +148,8 @@ def _bring_id(t: Translator) -> Sentence:
     return Sentence(t._("Please bring the ID card."), optional=True)
 
 
-def receipt_question(t: Translator, payment: Payment, beneficiary: Beneficiary, role: str, today: date) -> str:
+def receipt_question(t: Translator, payment: Payment, beneficiary: Beneficiary, role: str,
+                     today: date) -> str:
     return t._("Did %(who)s receive the %(period)s allowance (%(amount)s)? Reply 1 = received, 2 = not yet.",
-               who=w.who(t, beneficiary, role, today), period=t.period(payment.period), amount=t.money(payment.amount))
+               who=w.who(t, beneficiary, role, today), period=t.period(payment.period),
+               amount=t.money(payment.amount))
