@@ -29,11 +29,13 @@ def welcome(parts: RuntimeParts, channel: str, chat_id: str) -> tuple[str, str, 
         return text, language_of(session, channel, chat_id), linked
 
 
-def share_contact(parts: RuntimeParts, channel: str, chat_id: str, user_id: str, contact_user_id: str | int | None,
+def share_contact(parts: RuntimeParts, channel: str, chat_id: str, user_id: str,
+                  contact_user_id: str | int | None,
                   phone: str | None) -> tuple[str, str, bool]:
     """Link the chat by the contact it shared (only its own number counts): (the answer, the
     chat's language, whether it is now linked)."""
     with transaction(parts.sessions) as session:
         outcome = link_by_shared_contact(session, channel, user_id, contact_user_id, phone, parts.clock)
         chat_language = language_of(session, channel, chat_id)
-    return contact_share_reply(outcome, Translator(chat_language), parts.settings.hotline), chat_language, outcome.linked
+    text = contact_share_reply(outcome, Translator(chat_language), parts.settings.hotline)
+    return text, chat_language, outcome.linked

@@ -117,7 +117,8 @@ class Dialog:
         """One turn, one transaction: the replies (an apology when anything fails)."""
         return self.answer(inbound).replies
 
-    def answer(self, inbound: Inbound, *, raise_unavailable: bool = False, outbox_key: str | None = None) -> TurnResult:
+    def answer(self, inbound: Inbound, *, raise_unavailable: bool = False,
+               outbox_key: str | None = None) -> TurnResult:
         """One turn, one transaction, and what became of it, on every channel: a message with a
         session event (USSD) is presented by the numbered menu, others by the routes below; its
         failures reach the caller, which answers in the session's own way. A provider message id in
@@ -128,7 +129,8 @@ class Dialog:
         `raise_unavailable`: an unreachable database raises (OperationalError, InterfaceError)
         instead of answering an apology, for a channel that keeps the message for later."""
         try:
-            return retry_on_stale_connection(lambda: self._answer_once(inbound, raise_unavailable, outbox_key))
+            return retry_on_stale_connection(
+                lambda: self._answer_once(inbound, raise_unavailable, outbox_key))
         except DBAPIError as error:
             if not is_stale_connection(error) or raise_unavailable or inbound.event is not None:
                 raise
@@ -138,7 +140,8 @@ class Dialog:
     def _answer_once(self, inbound: Inbound, raise_unavailable: bool, outbox_key: str | None) -> TurnResult:
         session: Session = self.sessions()
         try:
-            if inbound.event is not None:  # a session channel: its menu presents the reply; failures reach the caller
+            # A session channel: its menu presents the reply; failures reach the caller
+            if inbound.event is not None:
                 return TurnResult([self.menu.step(session, inbound)], committed=True)
             message = self._provider_message(inbound)
             if message is not None:
@@ -171,7 +174,8 @@ class Dialog:
             if outbox_key is not None:
                 queue_replies(session, inbound, replies, outbox_key)
             if message is not None:  # first: it takes SQLite's write turn, held until the commit
-                self.dedupe.record(session, *message, encode_replies([] if outbox_key is not None else replies))
+                recorded = encode_replies([] if outbox_key is not None else replies)
+                self.dedupe.record(session, *message, recorded)
             turn.save()
             session.commit()
             count("turn", channel=inbound.channel, intent=turn.intent)

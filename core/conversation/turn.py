@@ -64,7 +64,8 @@ class Turn:
         asker = resolve(session, inbound.channel, inbound.sender, clock.current_period())
         kind, address = "phone", inbound.sender
         t = translator(asker.language or "vi")  # shared per language: no Locale parsed per screen
-        ctx = AnswerContext(session, t, inbound.channel, clock, settings, actor=f"{inbound.channel}:{address}"[:80])
+        ctx = AnswerContext(session, t, inbound.channel, clock, settings,
+                            actor=f"{inbound.channel}:{address}"[:80])
         return cls(session, inbound, asker, kind, address, ctx, state)
 
     @property

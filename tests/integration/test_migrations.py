@@ -23,9 +23,10 @@ def test_buttons_packed_into_the_text_move_to_their_own_column_and_back(tmp_path
     packed = 'Ông/bà hỏi về ai?\x1e{"choices":[["Mẹ Lài","1"]]}'
     with engine.begin() as connection:
         for key, stored in (("a", packed), ("b", "Xin chào"), ("c", "Hỏng\x1e{not json")):
-            connection.execute(text("INSERT INTO outbox (idempotency_key, channel, address, text, kind, priority, "
-                                    "status, attempts, created_at) VALUES (:key, 'telegram', '555', :text, 'reply', "
-                                    "0, 'queued', 0, '2026-12-07 08:00:00')"), {"key": key, "text": stored})
+            connection.execute(text("INSERT INTO outbox (idempotency_key, channel, address, text, kind, "
+                                    "priority, status, attempts, created_at) VALUES (:key, 'telegram', "
+                                    "'555', :text, 'reply', 0, 'queued', 0, '2026-12-07 08:00:00')"),
+                               {"key": key, "text": stored})
     upgrade(engine)
     with engine.connect() as connection:
         rows = connection.execute(text("SELECT text, buttons FROM outbox ORDER BY idempotency_key")).all()
@@ -33,5 +34,6 @@ def test_buttons_packed_into_the_text_move_to_their_own_column_and_back(tmp_path
         ("Ông/bà hỏi về ai?", {"choices": [["Mẹ Lài", "1"]]}), ("Xin chào", None), ("Hỏng", None)]
     command.downgrade(alembic_config(url), "0010")
     with engine.connect() as connection:
-        assert connection.execute(text("SELECT text FROM outbox WHERE idempotency_key = 'a'")).scalar() == packed
+        kept = connection.execute(text("SELECT text FROM outbox WHERE idempotency_key = 'a'")).scalar()
+    assert kept == packed
     engine.dispose()

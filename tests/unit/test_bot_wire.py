@@ -18,10 +18,12 @@ from core.settings import Settings
 def test_buttons_survive_the_outbox_and_plain_text_stays_plain(sessions):
     markup = menu_markup("vi", with_contact=True)
     with sessions.begin() as session:
-        enqueue(session, channel="telegram", address="555", text="Xin chào", buttons=markup, kind="reply", key="k:0")
+        enqueue(session, channel="telegram", address="555", text="Xin chào", buttons=markup, kind="reply",
+                key="k:0")
         enqueue(session, channel="telegram", address="555", text="Xin chào", kind="reply", key="k:1")
     with sessions() as session:
-        rows = session.execute(select(OutboxMessage.text, OutboxMessage.buttons).order_by(OutboxMessage.id)).all()
+        rows = session.execute(select(OutboxMessage.text, OutboxMessage.buttons)
+                               .order_by(OutboxMessage.id)).all()
     assert [tuple(row) for row in rows] == [("Xin chào", markup), ("Xin chào", None)]
 
 

@@ -161,6 +161,7 @@ def test_stranger_never_hears_an_amount(menu, world):
 def test_the_end_of_a_session_forgets_its_position(menu, world):
     start = menu.answer_latest("ended", LAI_PHONE, "").text
     assert menu.answer_latest("ended", LAI_PHONE, "0").text != start  # a position is kept: "0" is no start
-    ended = menu.dialog.answer(Inbound(channel="ussd", sender=LAI_PHONE, text="", session_id="ended", event=SESSION_END))
+    ended = menu.dialog.answer(Inbound(channel="ussd", sender=LAI_PHONE, text="", session_id="ended",
+                                       event=SESSION_END))
     assert ended.replies[0].end_session
     assert menu.answer_latest("ended", LAI_PHONE, "1").text == menu.answer_latest("fresh", LAI_PHONE, "").text

@@ -17,7 +17,8 @@ branch_labels = None
 depends_on = None
 
 MARK = "\x1e"  # the separator older code packed the buttons behind
-_outbox = sa.table("outbox", sa.column("id", sa.Integer), sa.column("text", sa.Text), sa.column("buttons", sa.JSON))
+_outbox = sa.table("outbox", sa.column("id", sa.Integer), sa.column("text", sa.Text),
+                   sa.column("buttons", sa.JSON))
 
 
 def upgrade() -> None:
