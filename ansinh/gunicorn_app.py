@@ -91,7 +91,7 @@ def warm_up(app) -> None:
 
     channels = app.extensions.get("ansinh.ussd")
     if channels is not None:  # built on first use otherwise (imports the menu and the dialog)
-        _ = channels.menu, channels.dialog, channels.dedupe
+        _ = channels.dialog.menu, channels.dedupe
     parse("tien thang nay ve chua", date.today())
     for language in ("vi", "en"):
         translator(language).money(750000)
@@ -100,7 +100,7 @@ def warm_up(app) -> None:
         with runtime_of(app).engine.connect():
             pass
         if channels is not None:  # the webhooks' own pool (on PostgreSQL: connections in autocommit)
-            with channels.menu.sessions() as session:
+            with channels.dialog.sessions() as session:
                 session.connection()
     except Exception as error:  # noqa: BLE001 - a database that is down shows on the first request instead
         logging.getLogger(__name__).warning("warm-up: database not reachable (%s)", type(error).__name__)

@@ -36,7 +36,7 @@ class Runtime:
         """The conversation (core.conversation.dialog): one inbound message in, the replies out."""
         from core.conversation.dialog import Dialog
 
-        return Dialog(self.sessions, self.clock, self.settings, self.state)
+        return Dialog(self.sessions, self.clock, self.settings, self.state, dedupe=self.dedupe)
 
     @cached_property
     def dedupe(self):

@@ -9,6 +9,12 @@ from __future__ import annotations
 
 import logging
 import os
+from typing import TYPE_CHECKING
+
+from core.parts import RuntimeParts
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 logger = logging.getLogger(__name__)
 # python-telegram-bot 22 gives time periods (RetryAfter.retry_after, ...) as timedelta when this is
@@ -16,7 +22,7 @@ logger = logging.getLogger(__name__)
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 
-def init_app(app, runtime) -> None:  # noqa: ANN001
+def init_app(app: Flask, runtime: RuntimeParts) -> None:
     from bot import telegram, zalo
 
     telegram.init_app(app, runtime)

@@ -12,28 +12,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot.keyboards import pack
+from core.parts import RuntimeParts
 from core.storage.db import transaction
 from core.conversation.inbound_reply import Inbound, Reply
 from core.outbox.writes import enqueue
 
 logger = logging.getLogger(__name__)
 
-Outgoing = tuple[str, "dict[str, Any] | None"]  # (text, buttons for bot.keyboards.pack)
-
-
-def dialog_of(runtime):  # noqa: ANN001, ANN201
-    """The runtime's core.conversation.dialog.Dialog (built here once if the runtime does not offer one)."""
-    existing = getattr(runtime, "dialog", None)
-    if existing is not None:
-        return existing
-    cached = runtime.__dict__.get("_bot_dialog")
-    if cached is None:
-        from core.conversation.dialog import Dialog
-
-        cached = Dialog(runtime.sessions, runtime.clock, runtime.settings, runtime.state)
-        runtime.__dict__["_bot_dialog"] = cached
-    return cached
+Outgoing = tuple[str, "dict[str, Any] | None"]  # (text, buttons: the outbox row's `buttons`, bot.keyboards)
 
 
 def encodable(payload: Any) -> bool:
@@ -46,9 +32,9 @@ def encodable(payload: Any) -> bool:
     return True
 
 
-def ask_dialog(runtime, inbound: Inbound) -> list[Reply]:  # noqa: ANN001 - ansinh.runtime.Runtime
+def ask_dialog(runtime: RuntimeParts, inbound: Inbound) -> list[Reply]:
     """One turn through core.conversation.dialog (free text, keywords, registration, opt-out)."""
-    return list(dialog_of(runtime).handle(inbound))
+    return runtime.dialog.handle(inbound)
 
 
 def queue_replies(session: Session, channel: str, address: str, outgoing: list[Outgoing], key: str,
@@ -58,27 +44,14 @@ def queue_replies(session: Session, channel: str, address: str, outgoing: list[O
     for index, (text, markup) in enumerate(outgoing):
         if not text or not text.strip():
             continue
-        row = enqueue(session, channel=channel, address=address, text=pack(text, markup), kind="reply",
+        row = enqueue(session, channel=channel, address=address, text=text, buttons=markup, kind="reply",
                       key=f"{key}:{index}", person_id=person_id)
         queued += row is not None
     return queued
 
 
-def queue_in_transaction(runtime, channel: str, address: str, outgoing: list[Outgoing],
-                         key: str) -> int:  # noqa: ANN001
+def queue_in_transaction(runtime: RuntimeParts, channel: str, address: str, outgoing: list[Outgoing],
+                         key: str) -> int:
     with transaction(runtime.sessions) as session:
         return queue_replies(session, channel, address, outgoing, key)
 
-
-def dedupe_of(runtime):  # noqa: ANN001, ANN201
-    """The runtime's dedupe store (core.storage.dedupe), built once per runtime."""
-    existing = getattr(runtime, "dedupe", None)
-    if existing is not None:
-        return existing
-    cached = runtime.__dict__.get("_bot_dedupe")
-    if cached is None:
-        from core.storage.dedupe import make_dedupe
-
-        cached = make_dedupe(runtime.settings, runtime.sessions, runtime.clock)
-        runtime.__dict__["_bot_dedupe"] = cached
-    return cached

@@ -1,19 +1,18 @@
 """Buttons that travel with a chat message through the outbox.
 
-An outbox row holds plain text. A message that needs buttons carries them after a record
-separator as a small JSON object, which the Telegram sender turns back into a keyboard:
+An outbox row holds plain text; a message that needs buttons carries them in its own column
+(`outbox.buttons`, JSON), which the Telegram sender turns back into a keyboard:
 
-    "Xin chào…" + "\\x1e" + '{"menu": ["Tiền tháng này", …], "contact": "Chia sẻ số điện thoại"}'
-    "Ông/bà hỏi về ai?" + "\\x1e" + '{"choices": [["Mẹ Lan", "1"], ["Ôn Hùng", "2"]]}'
+    {"menu": ["Tiền tháng này", …], "contact": "Chia sẻ số điện thoại"}
+    {"choices": [["Mẹ Lan", "1"], ["Ôn Hùng", "2"]]}
 
 `menu` is the persistent reply keyboard (big buttons that send their label; `contact` adds the
 request_contact button); `choices` are inline buttons that send their value back. Zalo has no
 reply keyboard: its answers are queued as plain text (core.conversation.chat_menu.with_choices_as_lines), and
-`plain_text` is only the safety net that never lets the JSON reach a person.
+`plain_text` writes choices out as lines for a channel without buttons.
 """
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
@@ -22,26 +21,7 @@ from core.i18n import Translator
 from core.conversation.inbound_reply import Choice
 
 logger = logging.getLogger(__name__)
-MARK = "\x1e"
 TELEGRAM_TEXT_LIMIT = 4096
-
-
-def pack(text: str, markup: dict[str, Any] | None) -> str:
-    if not markup:
-        return text
-    return f"{text}{MARK}{json.dumps(markup, ensure_ascii=False, separators=(',', ':'))}"
-
-
-def unpack(stored: str) -> tuple[str, dict[str, Any] | None]:
-    text, mark, tail = stored.partition(MARK)
-    if not mark:
-        return stored, None
-    try:
-        markup = json.loads(tail)
-    except ValueError:
-        logger.warning("outbox text carries unreadable buttons; sending the text alone")
-        return text, None
-    return text, markup if isinstance(markup, dict) else None
 
 
 def menu_markup(language: str, with_contact: bool) -> dict[str, Any]:
@@ -56,9 +36,8 @@ def choices_markup(choices: tuple[Choice, ...] | list[Choice]) -> dict[str, Any]
     return {"choices": [[c.label, c.value] for c in choices]} if choices else None
 
 
-def plain_text(stored: str) -> str:
+def plain_text(text: str, markup: dict[str, Any] | None) -> str:
     """The text with any choices written out as lines (for channels without buttons)."""
-    text, markup = unpack(stored)
     if markup and markup.get("choices"):
         lines = [f"- {label}" for label, _value in markup["choices"]]
         text = text.rstrip() + "\n" + "\n".join(lines)

@@ -19,15 +19,14 @@ import hmac
 import logging
 from typing import Any
 
-from flask import Blueprint, Response, abort, jsonify, request
+from flask import Blueprint, Flask, Response, abort, jsonify, request
 
-from bot.conversation import Outgoing, ask_dialog, dedupe_of, encodable, queue_in_transaction
+from core.parts import RuntimeParts
+from bot.conversation import Outgoing, ask_dialog, encodable, queue_in_transaction
 from bot.keyboards import choices_markup, menu_markup
-from core.conversation.chat_menu import button_question, language_of, text_only_note, welcome_text
-from core.storage.db import transaction
+from core.conversation import chat_people
+from core.conversation.chat_menu import button_question, text_only_note
 from core.i18n import Translator
-from core.conversation.identity import resolve
-from core.conversation.linking import contact_share_reply, link_by_shared_contact
 from core.conversation.inbound_reply import Inbound
 
 logger = logging.getLogger(__name__)
@@ -35,38 +34,27 @@ CHANNEL = "telegram"
 COMMAND_TEXT = {"/help": "GIUP", "/stop": "STOP", "/huy": "HUY"}  # other commands go to the dialog as typed
 
 
-def _linked(runtime, chat_id: str) -> bool:  # noqa: ANN001
-    with runtime.sessions() as session:
-        return resolve(session, CHANNEL, chat_id).knows_anyone
-
-
-def _welcome(runtime, chat_id: str) -> list[Outgoing]:  # noqa: ANN001
-    with runtime.sessions() as session:
-        text = welcome_text(session, CHANNEL, chat_id, runtime.settings.hotline)
-        linked = resolve(session, CHANNEL, chat_id).knows_anyone
-        language = language_of(session, CHANNEL, chat_id)
+def _welcome(runtime: RuntimeParts, chat_id: str) -> list[Outgoing]:
+    text, language, linked = chat_people.welcome(runtime, CHANNEL, chat_id)
     return [(text, menu_markup(language, with_contact=not linked))]
 
 
-def _share_contact(runtime, chat_id: str, user_id: str, contact) -> list[Outgoing]:  # noqa: ANN001
-    with transaction(runtime.sessions) as session:
-        outcome = link_by_shared_contact(session, CHANNEL, user_id, contact.user_id, contact.phone_number,
-                                         runtime.clock)
-        language = language_of(session, CHANNEL, chat_id)
-    text = contact_share_reply(outcome, Translator(language), runtime.settings.hotline)
-    return [(text, menu_markup(language, with_contact=False) if outcome.linked else None)]
+def _share_contact(runtime: RuntimeParts, chat_id: str, user_id: str,
+                   contact) -> list[Outgoing]:  # noqa: ANN001
+    text, language, linked = chat_people.share_contact(runtime, CHANNEL, chat_id, user_id, contact.user_id,
+                                                       contact.phone_number)
+    return [(text, menu_markup(language, with_contact=False) if linked else None)]
 
 
-def _converse(runtime, chat_id: str, text: str, meta: dict[str, Any]) -> list[Outgoing]:  # noqa: ANN001
-    was_linked = _linked(runtime, chat_id)
+def _converse(runtime: RuntimeParts, chat_id: str, text: str, meta: dict[str, Any]) -> list[Outgoing]:
+    was_linked = chat_people.is_linked(runtime, CHANNEL, chat_id)
     replies = ask_dialog(runtime,
                          Inbound(channel=CHANNEL, sender=chat_id, text=button_question(text),
                                  provider_meta=meta))
     outgoing: list[Outgoing] = [(reply.text, choices_markup(reply.choices)) for reply in replies]
-    if outgoing and not was_linked and _linked(runtime, chat_id):
+    if outgoing and not was_linked and chat_people.is_linked(runtime, CHANNEL, chat_id):
         # Just linked by a one-time code: give the big buttons with the confirmation.
-        with runtime.sessions() as session:
-            language = language_of(session, CHANNEL, chat_id)
+        language = chat_people.language(runtime, CHANNEL, chat_id)
         last_text, last_markup = outgoing[-1]
         outgoing[-1] = (last_text, last_markup or menu_markup(language, with_contact=False))
     return outgoing
@@ -76,10 +64,10 @@ def _is_id(value) -> bool:  # noqa: ANN001
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def answer_update(runtime, update) -> None:  # noqa: ANN001 - ansinh Runtime, telegram.Update
+def answer_update(runtime: RuntimeParts, update) -> None:  # noqa: ANN001 - telegram.Update
     """Turn one Update into answers in the outbox; the webhook and the poller both call this."""
     update_id = str(update.update_id)
-    dedupe = dedupe_of(runtime)
+    dedupe = runtime.dedupe
     if dedupe.seen_before(CHANNEL, update_id) is not None:
         logger.info("telegram update %s already handled", update_id)
         return
@@ -107,8 +95,7 @@ def answer_update(runtime, update) -> None:  # noqa: ANN001 - ansinh Runtime, te
         elif callback is not None and callback.data:
             outgoing = _converse(runtime, chat_id, callback.data, meta)
         elif message is not None:
-            with runtime.sessions() as session:
-                language = language_of(session, CHANNEL, chat_id)
+            language = chat_people.language(runtime, CHANNEL, chat_id)
             outgoing = [(text_only_note(Translator(language)), None)]
         if outgoing:
             queue_in_transaction(runtime, CHANNEL, chat_id, outgoing, key=f"telegram:{update_id}")
@@ -147,7 +134,7 @@ def _usable(update) -> bool:  # noqa: ANN001
     return callback is None or callback.data is None or isinstance(callback.data, str)
 
 
-def make_blueprint(runtime) -> Blueprint:  # noqa: ANN001
+def make_blueprint(runtime: RuntimeParts) -> Blueprint:
     blueprint = Blueprint("telegram", __name__)
 
     @blueprint.post("/telegram/webhook")
@@ -171,5 +158,5 @@ def make_blueprint(runtime) -> Blueprint:  # noqa: ANN001
     return blueprint
 
 
-def init_app(app, runtime) -> None:  # noqa: ANN001
+def init_app(app: Flask, runtime: RuntimeParts) -> None:
     app.register_blueprint(make_blueprint(runtime))

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from core.parts import RuntimeParts
 
 logger = logging.getLogger(__name__)
 
 
-def build_application(runtime):  # noqa: ANN001, ANN201 - ansinh Runtime -> telegram.ext.Application
+def build_application(runtime: RuntimeParts):  # noqa: ANN201
     """All the wiring in one place: one handler for every kind of update."""
     from telegram import Update
     from telegram.ext import Application, TypeHandler
@@ -40,7 +41,7 @@ def build_application(runtime):  # noqa: ANN001, ANN201 - ansinh Runtime -> tele
     return application
 
 
-def run_polling(runtime, poll_timeout: int = 20) -> None:  # noqa: ANN001
+def run_polling(runtime: RuntimeParts, poll_timeout: int = 20) -> None:
     """Block until SIGINT/SIGTERM."""
     application = build_application(runtime)
     application.run_polling(allowed_updates=["message", "callback_query"], timeout=poll_timeout,

@@ -16,9 +16,9 @@ import logging
 import threading
 from datetime import timedelta
 
-from bot.keyboards import TELEGRAM_TEXT_LIMIT, to_telegram, unpack
-from core.conversation.render import fit_chars
+from bot.keyboards import TELEGRAM_TEXT_LIMIT, to_telegram
 from core.outbox.dispatch import PermanentError, SendResult, TemporaryError
+from core.conversation.render import fit_chars
 
 logger = logging.getLogger(__name__)
 SEND_TIMEOUT = 30.0  # seconds to wait for one sendMessage, connection included
@@ -75,7 +75,7 @@ class TelegramSender:
             TimedOut,
         )
 
-        text, markup = unpack(message.text)
+        text, markup = message.text, message.buttons
         text = fit_chars(text, TELEGRAM_TEXT_LIMIT)
         future = asyncio.run_coroutine_threadsafe(self._send_message(message.address, text, markup),
                                                   self._running_loop())

@@ -31,11 +31,13 @@ import logging
 import re
 from datetime import datetime, timedelta, timezone
 
-from flask import Blueprint, Response, abort, jsonify, request
+from flask import Blueprint, Flask, Response, abort, jsonify, request
 
-from bot.conversation import Outgoing, ask_dialog, dedupe_of, encodable, queue_in_transaction
+from core.parts import RuntimeParts
+from bot.conversation import Outgoing, ask_dialog, encodable, queue_in_transaction
 from bot.zalo_replies import remember_user_message
-from core.conversation.chat_menu import language_of, text_only_note, welcome_text, with_choices_as_lines
+from core.conversation import chat_people
+from core.conversation.chat_menu import text_only_note, welcome_text, with_choices_as_lines
 from core.storage.db import transaction
 from core.i18n import Translator
 from core.conversation.linking import set_chat_opt_out
@@ -97,7 +99,7 @@ def _plain(value) -> bool:  # noqa: ANN001
     return value is None or (isinstance(value, (str, int)) and not isinstance(value, bool))
 
 
-def _user_text(runtime, user_id: str, text: str, msg_id: str) -> list[Outgoing]:  # noqa: ANN001
+def _user_text(runtime: RuntimeParts, user_id: str, text: str, msg_id: str) -> list[Outgoing]:
     replies = ask_dialog(runtime,
                          Inbound(channel=CHANNEL, sender=user_id, text=text,
                                  provider_meta={"msg_id": msg_id}))
@@ -106,23 +108,22 @@ def _user_text(runtime, user_id: str, text: str, msg_id: str) -> list[Outgoing]:
              None) for reply in replies]
 
 
-def _language(runtime, user_id: str) -> str:  # noqa: ANN001
-    with runtime.sessions() as session:
-        return language_of(session, CHANNEL, user_id)
+def _language(runtime: RuntimeParts, user_id: str) -> str:
+    return chat_people.language(runtime, CHANNEL, user_id)
 
 
-def _follow(runtime, user_id: str) -> list[Outgoing]:  # noqa: ANN001
+def _follow(runtime: RuntimeParts, user_id: str) -> list[Outgoing]:
     with transaction(runtime.sessions) as session:
         set_chat_opt_out(session, CHANNEL, user_id, False)
         return [(welcome_text(session, CHANNEL, user_id, runtime.settings.hotline), None)]
 
 
-def _unfollow(runtime, user_id: str) -> None:  # noqa: ANN001
+def _unfollow(runtime: RuntimeParts, user_id: str) -> None:
     with transaction(runtime.sessions) as session:
         set_chat_opt_out(session, CHANNEL, user_id, True)
 
 
-def _receipts(runtime, event: dict, status: str) -> None:  # noqa: ANN001
+def _receipts(runtime: RuntimeParts, event: dict, status: str) -> None:
     message = event.get("message") or {}
     ids = message.get("msg_ids") or ([message["msg_id"]] if message.get("msg_id") else [])
     with transaction(runtime.sessions) as session:
@@ -140,7 +141,7 @@ def _event_key(event: dict) -> str | None:
     return f"{name}:{who}:{event.get('timestamp')}" if who else None
 
 
-def handle_event(runtime, event: dict) -> None:  # noqa: ANN001
+def handle_event(runtime: RuntimeParts, event: dict) -> None:
     name = str(event.get("event_name", ""))
     if name == "user_received_message":
         _receipts(runtime, event, "received")
@@ -151,7 +152,7 @@ def handle_event(runtime, event: dict) -> None:  # noqa: ANN001
     if not (name.startswith("user_send_") or name in ("follow", "unfollow")):
         return
     key = _event_key(event)
-    dedupe = dedupe_of(runtime)
+    dedupe = runtime.dedupe
     if key is None or dedupe.seen_before(CHANNEL, key) is not None:
         return
     user_id = str((event.get("follower") or event.get("sender") or {}).get("id") or "")
@@ -174,7 +175,7 @@ def handle_event(runtime, event: dict) -> None:  # noqa: ANN001
     dedupe.remember(CHANNEL, key, "queued" if outgoing else "handled")
 
 
-def make_blueprint(runtime) -> Blueprint:  # noqa: ANN001
+def make_blueprint(runtime: RuntimeParts) -> Blueprint:
     blueprint = Blueprint("zalo", __name__)
 
     @blueprint.post("/zalo/webhook")
@@ -198,5 +199,5 @@ def make_blueprint(runtime) -> Blueprint:  # noqa: ANN001
     return blueprint
 
 
-def init_app(app, runtime) -> None:  # noqa: ANN001
+def init_app(app: Flask, runtime: RuntimeParts) -> None:
     app.register_blueprint(make_blueprint(runtime))

@@ -63,7 +63,7 @@ class ZaloSender:
         return body if isinstance(body, dict) else {}
 
     def send(self, message) -> SendResult:  # noqa: ANN001 - core.models.OutboxMessage
-        text = fit_chars(plain_text(message.text), TEXT_LIMIT)
+        text = fit_chars(plain_text(message.text, message.buttons), TEXT_LIMIT)
         recipient = {"user_id": message.address}
         answered = reply_target(self.state, message, self.tokens.clock.now())
         if answered:

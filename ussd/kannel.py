@@ -95,8 +95,8 @@ def _empty(status: int = 200, **headers: str) -> Response:
 
 @bp.route("/sms/kannel", methods=["GET", "POST"])
 def kannel_inbound() -> Response:
-    chan = services()
-    settings = chan.settings
+    channel_services = services()
+    settings = channel_services.settings
     params = _params()
     refused = _refusal(params)
     if refused is not None:
@@ -110,30 +110,30 @@ def kannel_inbound() -> Response:
                       provider_meta={"provider": PROVIDER, "message_sid": sid,
                                      "to": text_value(params, "to")})
     try:
-        answered = answer_by_outbox(chan.dialog, chan.dedupe, chan.runtime.sessions, inbound,
+        answered = answer_by_outbox(channel_services.dialog, channel_services.runtime.sessions, inbound,
                                     provider=PROVIDER,
-                                    message_id=sid, key=sid or f"no-id-{uuid.uuid4().hex}", recorded="")
+                                    key=sid or f"no-id-{uuid.uuid4().hex}")
     except Exception:  # the log gets the trace; a 503 makes smsbox try again, nothing is lost
         logger.exception("Kannel get-url failed")
         return _empty(503, **{"Retry-After": "5"})
     if answered is None:
-        return _keep_for_later(chan, inbound)
+        return _keep_for_later(channel_services, inbound)
     if answered is False:  # a twin delivery is still committing: ask for a retry
         return _empty(503, **{"Retry-After": "5"})
     response = _empty()
     if spool_of(settings).has_pending():  # the database is back: answer what it kept, after this reply
-        response.call_on_close(lambda: drain_sms_spool(chan.runtime))
+        response.call_on_close(lambda: drain_sms_spool(channel_services.runtime))
     return response
 
 
-def _keep_for_later(chan, inbound: Inbound) -> Response:
+def _keep_for_later(channel_services, inbound: Inbound) -> Response:
     try:
-        keep_for_later(chan.settings, inbound, chan.runtime.clock.now().isoformat())
+        keep_for_later(channel_services.settings, inbound, channel_services.runtime.clock.now().isoformat())
     except OSError:
-        logger.exception("SMS could not be kept in the spool %s", chan.settings.sms_spool_dir)
+        logger.exception("SMS could not be kept in the spool %s", channel_services.settings.sms_spool_dir)
         return _empty(503, **{"Retry-After": "5"})
     note = Translator("vi")._("We have your message and will answer it as soon as we can.")
-    return Response(render_for_channel(note, "sms", chan.settings), mimetype="text/plain")
+    return Response(render_for_channel(note, "sms", channel_services.settings), mimetype="text/plain")
 
 
 def _number(value: str) -> int | None:
@@ -145,7 +145,7 @@ def _number(value: str) -> int | None:
 
 @bp.route("/sms/kannel/dlr", methods=["GET", "POST"])
 def kannel_dlr() -> Response:
-    chan = services()
+    channel_services = services()
     params = _params()
     refused = _refusal(params)
     if refused is not None:
@@ -154,7 +154,7 @@ def kannel_dlr() -> Response:
     if outbox_id is None or status not in DLR_STATUS:
         return _empty(400)
     word = DLR_STATUS[status]
-    runtime = chan.runtime
+    runtime = channel_services.runtime
     try:
         with runtime.sessions.begin() as session:
             message = session.get(OutboxMessage, outbox_id)

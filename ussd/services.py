@@ -1,19 +1,24 @@
-"""The core services the USSD, SMS and simulator routes share, built once per app on first use
-(nothing is built at import or create_app time, so a database that is down only shows when asked).
-"""
+"""What the USSD, SMS and simulator routes share: the Runtime's parts (ansinh.runtime composes them,
+on first use, so a database that is down only shows when asked) and the outage pause."""
 from __future__ import annotations
 
 import logging
-from functools import cached_property
+from typing import TYPE_CHECKING
 
 from flask import current_app
+
+from core.parts import RuntimeParts
+
+if TYPE_CHECKING:
+    from core.conversation.dialog import Dialog
+    from core.storage.dedupe import Dedupe
 
 logger = logging.getLogger(__name__)
 EXTENSION = "ansinh.ussd"
 
 
 class ChannelServices:
-    def __init__(self, runtime):
+    def __init__(self, runtime: RuntimeParts):
         self.runtime = runtime
         self.database_down_until = 0.0  # time.monotonic(): answer at once while the database is known down
 
@@ -21,32 +26,13 @@ class ChannelServices:
     def settings(self):
         return self.runtime.settings
 
-    @cached_property
-    def menu(self):
-        from core.presenters.ussd_menu import UssdMenu
+    @property
+    def dialog(self) -> Dialog:
+        return self.runtime.dialog
 
-        runtime = self.runtime
-        return UssdMenu(runtime.sessions, runtime.clock, runtime.settings, runtime.state)
-
-    @cached_property
-    def dialog(self):
-        existing = getattr(self.runtime, "dialog", None)  # the Runtime's, when it has one
-        if existing is not None:
-            return existing
-        from core.conversation.dialog import Dialog
-
-        runtime = self.runtime
-        return Dialog(runtime.sessions, runtime.clock, runtime.settings, runtime.state)
-
-    @cached_property
-    def dedupe(self):
-        existing = getattr(self.runtime, "dedupe", None)  # the Runtime's, shared with the SMS spool's drain
-        if existing is not None:
-            return existing
-        from core.storage.dedupe import make_dedupe
-
-        runtime = self.runtime
-        return make_dedupe(runtime.settings, runtime.sessions, runtime.clock)
+    @property
+    def dedupe(self) -> Dedupe:
+        return self.runtime.dedupe
 
 
 def services() -> ChannelServices:

@@ -25,12 +25,13 @@ from core.outbox.dispatch import REDACTED_OTP
 from core.i18n import Translator
 from core.conversation.inbound_reply import Inbound
 from core.models import OutboxMessage
+from core.presenters.ussd_menu import path_inbound
 from core.privacy.erase import ERASED_TEXT
 from core.conversation.render import render_for_channel, ussd_limit
 from core.vietnamese_text import sms_size
 from ussd.services import services
 from ussd.sms_provider import shown_code
-from ussd.ussd import MAX_FIELD, answered, caller_phone
+from ussd.ussd import MAX_FIELD, answered, caller_phone, menu_reply
 
 logger = logging.getLogger(__name__)
 bp = Blueprint("simulator", __name__, template_folder="templates", static_folder="static",
@@ -123,8 +124,8 @@ def ussd_step():
     if not phone or session_id == "sim-":
         return _bad(Translator("vi")._("Please choose a demo person or enter a phone number."))
     channel_services = services()
-    line = answered(lambda: channel_services.menu.answer_path(session_id, phone,
-                                                              str(data.get("text") or "")[:MAX_FIELD]))
+    line = answered(lambda: menu_reply(path_inbound(session_id, phone,
+                                                    str(data.get("text") or "")[:MAX_FIELD])))
     return jsonify(screen=line[4:], end=line.startswith("END "), wire=line, chars=len(line),
                    limit=ussd_limit(channel_services.settings))
 

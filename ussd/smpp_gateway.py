@@ -7,7 +7,8 @@ A deliver_sm is one of three things (SMPP 3.4; the TLVs in ussd.smpp_tlvs):
 - with ussd_service_op: a USSD step. 1 PSSR indication is a dial-in (short_message holds the code
   dialled, "*123#"), 18 USSR confirm is the caller's answer. its_session_info's session number
   (else one session per phone, the SMSC's own) keys the menu position in the state store
-  (database or Redis, core.presenters.ussd_menu.UssdMenu.answer_latest), so any `ansinh smpp` process can
+  (database or Redis; core.conversation.dialog.Dialog.answer with ussd_menu.latest_inbound), so any
+  `ansinh smpp` process can
   take the next step. The reply is one submit_sm back to the caller, service_type "USSD", from
   the code dialled, with ussd_service_op 2 USSR request (the menu continues) or 17 PSSR response
   (it ends), its_session_info echoing the session number with the next sequence number and the
@@ -26,14 +27,13 @@ from __future__ import annotations
 import hashlib
 import logging
 import uuid
-from functools import cached_property
 
 from smpplib import consts
 
-from core.storage.db import after_commit, database_unavailable, transaction
-from core.storage.dedupe import AlreadyAnswered
+from core.conversation.dialog import queue_replies
+from core.storage.db import database_unavailable, transaction
 from core.conversation.inbound_reply import Inbound, Reply
-from core.outbox.writes import enqueue, record_receipt
+from core.outbox.writes import record_receipt
 from core.conversation.render import fit_chars, ussd_limit
 from core.vietnamese_text import to_ascii
 from ussd.smpp_text import address, encode_one, message_text, receipt
@@ -45,6 +45,7 @@ from ussd.smpp_tlvs import (
     session_info,
     split_session_info,
 )
+from core.presenters.ussd_menu import latest_inbound
 from ussd.ussd import apology, caller_phone
 
 logger = logging.getLogger(__name__)
@@ -62,13 +63,6 @@ class SmppGateway:
         self.runtime = runtime
         self.settings = runtime.settings
         self.submit = submit
-
-    @cached_property
-    def menu(self):
-        from core.presenters.ussd_menu import UssdMenu
-
-        rt = self.runtime
-        return UssdMenu(rt.sessions, rt.clock, rt.settings, rt.state)
 
     def on_deliver(self, pdu) -> int:
         """Handle one deliver_sm; the status for its deliver_sm_resp."""
@@ -147,7 +141,8 @@ class SmppGateway:
 
     def _menu_reply(self, session_id: str, phone: str, text: str, dial_in: bool) -> Reply:
         try:
-            return self.menu.answer_latest(session_id, phone, text.strip(), dial_in=dial_in)
+            inbound = latest_inbound(session_id, phone, text.strip(), dial_in=dial_in)
+            return self.runtime.dialog.answer(inbound, raise_unavailable=True).replies[0]
         except Exception as error:  # a caller on a basic phone gets an apology, never silence
             if database_unavailable(error):
                 logger.warning("SMPP USSD answered with an apology: database unavailable")
@@ -177,30 +172,18 @@ class SmppGateway:
         fingerprint = _fingerprint(sender, recipient, text, getattr(pdu, "user_message_reference", None))
         seen_key = f"smpp:mo:{fingerprint}"
         state = self.runtime.state
-        inbound = Inbound(channel="sms", sender=sender, text=text, session_id=None,
-                          provider_meta={"provider": PROVIDER, "message_sid": fingerprint, "to": recipient})
-        committed: list[bool] = []
-
-        def already_answered(session) -> None:
-            if state.get(seen_key, session) is not None:
-                raise AlreadyAnswered()
-
-        def queue(session, replies: list[Reply]) -> None:
-            for index, reply in enumerate(r for r in replies if r.text and r.text.strip()):
-                enqueue(session, channel="sms", address=sender, text=reply.text, kind="reply",
-                        key=f"{PROVIDER}:{fingerprint}:{index}")
-            state.set(seen_key, {"answered": True}, REDELIVERY_SECONDS, session)
-            after_commit(session, lambda: committed.append(True))
-
-        try:
-            replies = self.runtime.dialog.handle(inbound, before=already_answered, finish=queue,
-                                                 raise_unavailable=True)
-        except AlreadyAnswered:
+        if state.get(seen_key) is not None:
             logger.info("SMPP SMS delivered again; answered once")
             return
-        if not committed:  # the turn failed for another reason and answered its apology: send that
+        # No message id for the dialog's dedupe: a fingerprint is kept for REDELIVERY_SECONDS only.
+        inbound = Inbound(channel="sms", sender=sender, text=text, session_id=None,
+                          provider_meta={"provider": PROVIDER, "to": recipient})
+        outbox_key = f"{PROVIDER}:{fingerprint}"
+        result = self.runtime.dialog.answer(inbound, raise_unavailable=True, outbox_key=outbox_key)
+        if not result.committed:  # the turn failed for another reason and answered its apology: send that
             with transaction(self.runtime.sessions) as session:
-                queue(session, replies)
+                queue_replies(session, inbound, result.replies, outbox_key)
+        state.set(seen_key, {"answered": True}, REDELIVERY_SECONDS)
 
 
 def _fingerprint(sender: str, recipient: str, text: str, reference) -> str:

@@ -7,8 +7,9 @@ POST /sms/twilio — Twilio's Messaging webhook: form fields MessageSid, Account
   proxy; a bad or missing signature gets 403. The reply is TwiML (<Response><Message>…</Message>
   </Response>), rendered for SMS: GSM-7 without diacritics unless UCS-2 is configured, at most
   settings.sms_max_segments segments. Twilio redelivers on timeouts: a MessageSid seen before is
-  answered with the very same TwiML and changes nothing (core.storage.dedupe). The id, the turn's audit
-  rows and its memory are written in one transaction, so two concurrent deliveries have one effect.
+  answered with the very same replies and changes nothing (core.conversation.dialog keeps them
+  against the id in core.storage.dedupe). The id, the turn's audit rows and its memory are written
+  in one transaction, so two concurrent deliveries have one effect.
   When the database is unavailable the message is kept on disk (ussd.sms_spool) and answered
   with a short "received" note: Twilio never delivers it again, so a 503 would lose it.
 POST /sms/twilio/status — the StatusCallback set by TwilioSender: MessageSid, MessageStatus
@@ -25,7 +26,6 @@ from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from twilio.request_validator import RequestValidator, compare
 from twilio.twiml.messaging_response import MessagingResponse
 
-from core.storage.dedupe import IN_FLIGHT, AlreadyAnswered
 from core.i18n import Translator
 from core.conversation.inbound_reply import Inbound, Reply
 from core.outbox.writes import record_receipt
@@ -85,28 +85,18 @@ def twilio_inbound() -> Response:
                       text=(form.get("Body") or "")[:MAX_BODY],
                       session_id=None, provider_meta=meta)
     try:
-        recorded: dict = {}
-
-        def record(session, replies: list[Reply]) -> None:
-            recorded.update(replies=replies, body=twiml(replies, settings))
-            channel_services.dedupe.record(session, PROVIDER, sid, recorded["body"])
-
-        check = (lambda session: channel_services.dedupe.check(session, PROVIDER, sid)) if sid else None
-        replies = channel_services.dialog.handle(inbound, before=check, finish=record if sid else None,
-                                     raise_unavailable=True)
-        # A turn that failed after recording (its commit) answers with its apology, not the record.
-        response = _xml(recorded["body"] if recorded.get("replies") is replies else twiml(replies, settings))
+        result = channel_services.dialog.answer(inbound, raise_unavailable=True)
+        if result.in_flight:  # a twin delivery is still committing: ask for a retry
+            logger.info("Twilio delivered %s twice at once: the other delivery answers", sid)
+            return Response("", status=503, headers={"Retry-After": "5"})
+        if result.repeated:
+            logger.info("Twilio redelivered %s: same answer, no second effect", sid)
+            if result.recorded is not None and result.recorded.startswith("<"):  # kept as TwiML before
+                return _xml(result.recorded)
+        response = _xml(twiml(result.replies, settings))
         if spool_of(settings).has_pending():  # the database is back: answer what it kept, after this reply
             response.call_on_close(lambda: drain_sms_spool(channel_services.runtime))
         return response
-    except AlreadyAnswered as seen:
-        first = seen.response if seen.response is not None else channel_services.dedupe.seen_before(PROVIDER,
-                                                                                                    sid)
-        if first is None or first == IN_FLIGHT:  # a twin delivery is still committing: ask for a retry
-            logger.info("Twilio delivered %s twice at once: the other delivery answers", sid)
-            return Response("", status=503, headers={"Retry-After": "5"})
-        logger.info("Twilio redelivered %s: same answer, no second effect", sid)
-        return _xml(first)
     except (OperationalError, InterfaceError) as error:
         # Twilio never delivers it again: keep it on disk and answer it when the database is back.
         logger.warning("SMS webhook: database unavailable (%s); message kept for later", type(error).__name__)

@@ -18,8 +18,6 @@ from __future__ import annotations
 import logging
 import uuid
 
-from twilio.twiml.messaging_response import MessagingResponse
-
 from core.conversation.inbound_reply import Inbound
 from core.storage.spool import FileSpool, SpooledMessage
 from ussd.outbox_answer import answer_by_outbox
@@ -27,8 +25,6 @@ from ussd.outbox_answer import answer_by_outbox
 logger = logging.getLogger(__name__)
 PROVIDER = "twilio"
 BATCH = 50  # messages per drain; the next call takes the rest
-ANSWERED_BY_SMS = str(MessagingResponse())  # what a redelivery gets: the answer went out by the outbox
-ANSWERED_BY = {PROVIDER: ANSWERED_BY_SMS}  # by provider; Kannel's redelivery gets an empty body
 
 
 def spool_of(settings) -> FileSpool:
@@ -79,5 +75,4 @@ def _answer(runtime, message: SpooledMessage) -> bool | None:
     sid, key = record.get("message_sid") or "", record.get("key") or message.path.stem
     inbound = Inbound(channel="sms", sender=record["sender"], text=record.get("text") or "", session_id=None,
                       provider_meta={"provider": provider, "message_sid": sid, "to": record.get("to", "")})
-    return answer_by_outbox(runtime.dialog, runtime.dedupe, runtime.sessions, inbound, provider=provider,
-                            message_id=sid, key=key, recorded=ANSWERED_BY.get(provider, ""))
+    return answer_by_outbox(runtime.dialog, runtime.sessions, inbound, provider=provider, key=key)

@@ -1,4 +1,5 @@
-"""USSD gateways: two wire protocols, one menu (core.presenters.ussd_menu).
+"""USSD gateways: two wire protocols, one menu (core.presenters.ussd_menu), reached through the
+conversation's one entry like every channel (core.conversation.dialog).
 
 POST /ussd/africastalking — Africa's Talking: form fields sessionId, serviceCode, phoneNumber,
   networkCode, text; `text` holds every input of the session joined by "*" ("" on dial-in,
@@ -22,8 +23,9 @@ from flask import Blueprint, Response, request
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 
 from core.i18n import Translator
-from core.conversation.inbound_reply import Reply
+from core.conversation.inbound_reply import Inbound, Reply
 from core.phones import normalize_phone
+from core.presenters.ussd_menu import latest_inbound, path_inbound
 from core.conversation.render import fit_chars, ussd_limit
 from core.vietnamese_text import to_ascii
 from ussd.gateway_guard import protect
@@ -76,6 +78,12 @@ def answered(compute) -> str:
     return wire(reply, settings)
 
 
+def menu_reply(inbound: Inbound) -> Reply:
+    """The menu's screen for one USSD request, through the conversation's one entry."""
+    [reply] = services().dialog.answer(inbound, raise_unavailable=True).replies
+    return reply
+
+
 def _answer(compute) -> Response:
     return Response(answered(compute), mimetype="text/plain")
 
@@ -94,7 +102,7 @@ def africastalking() -> Response:
     if not session_id or not phone:
         return _invalid(services().settings)
     text = form.get("text", "")[:MAX_FIELD]
-    return _answer(lambda: services().menu.answer_path(session_id, phone, text))
+    return _answer(lambda: menu_reply(path_inbound(session_id, phone, text)))
 
 
 @bp.post("/ussd/session")
@@ -106,4 +114,4 @@ def session_gateway() -> Response:
     if not session_id or not phone:
         return _invalid(services().settings)
     latest = str(fields.get("input") or "")[:MAX_FIELD]
-    return _answer(lambda: services().menu.answer_latest(session_id, phone, latest))
+    return _answer(lambda: menu_reply(latest_inbound(session_id, phone, latest)))

@@ -7,6 +7,7 @@ import click
 
 from ansinh.cli_errors import USAGE_EXIT, CliFailure
 from ansinh.cli_support import pass_state
+from core.parts import RuntimeParts
 from core.i18n import translator
 
 
@@ -51,7 +52,7 @@ def _set_webhook(settings, url: str) -> None:  # noqa: ANN001
     click.echo(t._("Webhook set to %(url)s.", url=url))
 
 
-def _poll(runtime, dispatch: bool) -> None:  # noqa: ANN001
+def _poll(runtime: RuntimeParts, dispatch: bool) -> None:
     from ansinh.dispatching import start_dispatchers, stop_dispatchers
     from bot.telegram_polling import run_polling
 

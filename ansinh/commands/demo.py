@@ -8,8 +8,9 @@ from datetime import date
 import click
 
 from ansinh.cli_support import pass_state
+from core.parts import RuntimeParts
 from core.storage.db import transaction, upgrade
-from core.i18n import translator
+from core.i18n import Translator, translator
 from core.storage.reference import seed_reference
 
 logger = logging.getLogger(__name__)
@@ -41,7 +42,7 @@ def echo_identities(t, months) -> None:
     click.echo(t._("What to ask each of them: docs/DEMO.md."))
 
 
-def echo_console_accounts(runtime, t) -> None:  # noqa: ANN001
+def echo_console_accounts(runtime: RuntimeParts, t: Translator) -> None:
     """The officers' console accounts of the demo (created when missing), with their password."""
     from core.officers.accounts import DEMO_PASSWORD, ensure_demo_officers
 

@@ -1,13 +1,16 @@
 """The conversation: one inbound message in, the replies out, on any channel.
 
-Dialog.handle finds who writes (core.conversation.identity), checks a pending one-time code, understands the
+Dialog.answer finds who writes (core.conversation.identity), checks a pending one-time code, understands the
 text (core.nlu), routes the intent to its answer and commits everything the turn changed (audit
 rows, tickets, consent, outbox) in one transaction. A failure answers an apology, never a trace."""
 from __future__ import annotations
 
+import json
 import logging
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
@@ -21,7 +24,7 @@ from core.storage.db import (
     lazy_begin_sessions,
     retry_on_stale_connection,
 )
-from core.storage.dedupe import AlreadyAnswered
+from core.storage.dedupe import IN_FLIGHT, AlreadyAnswered, Dedupe
 from core.conversation import clarify, personal, service
 from core.conversation.choose import named_in
 from core.conversation.turn import Turn
@@ -30,6 +33,9 @@ from core.conversation.inbound_reply import Inbound, Reply
 from core.settings import Settings
 from core.storage.state import StateStore
 from core.vietnamese_text import fold
+
+if TYPE_CHECKING:
+    from core.presenters.ussd_menu import UssdMenu
 
 logger = logging.getLogger(__name__)
 
@@ -43,14 +49,61 @@ KEYWORD_INTENTS = {"tc": "payment_status", "lich": "payment_schedule", "ls": "pa
                    "dk": "register"}
 
 
+@dataclass(frozen=True)
+class TurnResult:
+    """What one turn gave: its replies, and whether it was a redelivery of a provider message
+    already answered (`repeated`; `in_flight` while a twin delivery of it is still committing, so
+    there is nothing to give back yet) and whether it committed (an apology did not)."""
+
+    replies: list[Reply]
+    repeated: bool = False
+    in_flight: bool = False
+    committed: bool = False
+    recorded: str | None = None  # a redelivery: the answer exactly as recorded the first time
+
+
+def encode_replies(replies: list[Reply]) -> str:
+    """The replies as kept against a provider message id, for a redelivery."""
+    return json.dumps([[r.text, r.end_session] for r in replies], ensure_ascii=False)
+
+
+def decode_replies(recorded: str) -> list[Reply]:
+    """Replies kept by encode_replies; anything else (an answer kept in a provider's own format
+    before replies were kept this way) gives none, and `TurnResult.recorded` holds it as it was."""
+    try:
+        return [Reply(text, end_session=bool(end)) for text, end in json.loads(recorded)]
+    except (ValueError, TypeError):
+        return []
+
+
+def queue_replies(session: Session, inbound: Inbound, replies: list[Reply], key: str) -> None:
+    """Each reply with text, in order, as an outbox row answering `inbound` (idempotent by key)."""
+    from core.outbox.writes import enqueue
+
+    for index, reply in enumerate(r for r in replies if r.text and r.text.strip()):
+        enqueue(session, channel=inbound.channel, address=inbound.sender, text=reply.text, kind="reply",
+                key=f"{key}:{index}")
+
+
 class Dialog:
     def __init__(self, sessions: sessionmaker, clock: Clock, settings: Settings, state: StateStore,
-                 parser: Callable | None = None):
+                 parser: Callable | None = None, dedupe: Dedupe | None = None):
         self.sessions = lazy_begin_sessions(sessions)  # PostgreSQL begins before the first write only
+        self.dedupe = dedupe  # provider message ids already answered (core.storage.dedupe)
         self.clock = clock
         self.settings = settings
         self.state = state
         self._parser = parser
+        self._menu: UssdMenu | None = None
+
+    @property
+    def menu(self) -> UssdMenu:
+        """The numbered menu that presents a session channel's (USSD) turns."""
+        if self._menu is None:
+            from core.presenters.ussd_menu import UssdMenu
+
+            self._menu = UssdMenu(self.clock, self.settings, self.state)
+        return self._menu
 
     @property
     def parser(self) -> Callable:
@@ -60,51 +113,81 @@ class Dialog:
             self._parser = parse
         return self._parser
 
-    def handle(self, inbound: Inbound, before: Callable[[Session], None] | None = None,
-               finish: Callable[[Session, list[Reply]], None] | None = None, *,
-               raise_unavailable: bool = False) -> list[Reply]:
-        """One turn, one transaction. A channel may look in the same session first (`before`, e.g.
-        a provider message id; its errors and AlreadyAnswered reach the caller) and add its own
-        rows just before the commit (`finish`, e.g. that id with the rendered answer).
+    def handle(self, inbound: Inbound) -> list[Reply]:
+        """One turn, one transaction: the replies (an apology when anything fails)."""
+        return self.answer(inbound).replies
+
+    def answer(self, inbound: Inbound, *, raise_unavailable: bool = False,
+               outbox_key: str | None = None) -> TurnResult:
+        """One turn, one transaction, and what became of it, on every channel: a message with a
+        session event (USSD) is presented by the numbered menu, others by the routes below; its
+        failures reach the caller, which answers in the session's own way. A provider message id in
+        `provider_meta` ("provider", "message_sid") is checked in the turn's session and recorded
+        with its replies just before the commit, so a redelivery has no second effect and gets the
+        first replies back (`TurnResult.repeated`). With `outbox_key` the replies are queued in the
+        outbox in the same transaction (a message answered later, by SMS) and a redelivery gets none.
         `raise_unavailable`: an unreachable database raises (OperationalError, InterfaceError)
         instead of answering an apology, for a channel that keeps the message for later."""
         try:
             return retry_on_stale_connection(
-                lambda: self._handle_once(inbound, before, finish, raise_unavailable))
+                lambda: self._answer_once(inbound, raise_unavailable, outbox_key))
         except DBAPIError as error:
-            if not is_stale_connection(error) or raise_unavailable:
+            if not is_stale_connection(error) or raise_unavailable or inbound.event is not None:
                 raise
             logger.warning("dialog: database unreachable for a %s message", inbound.channel)
-            return self._apology(inbound)
+            return TurnResult(self._apology(inbound))
 
-    def _handle_once(self, inbound: Inbound, before, finish, raise_unavailable: bool) -> list[Reply]:
+    def _answer_once(self, inbound: Inbound, raise_unavailable: bool, outbox_key: str | None) -> TurnResult:
         session: Session = self.sessions()
         try:
-            if before is not None:
-                before(session)
-            return self._turn(session, inbound, finish, raise_unavailable)
+            # A session channel: its menu presents the reply; failures reach the caller
+            if inbound.event is not None:
+                return TurnResult([self.menu.step(session, inbound)], committed=True)
+            message = self._provider_message(inbound)
+            if message is not None:
+                try:
+                    self.dedupe.check(session, *message)
+                except AlreadyAnswered as seen:
+                    return self._repeated(seen, message)
+            return self._turn(session, inbound, message, raise_unavailable, outbox_key)
         finally:
             session.close()
 
-    def _turn(self, session: Session, inbound: Inbound, finish, raise_unavailable: bool) -> list[Reply]:
+    def _provider_message(self, inbound: Inbound) -> tuple[str, str] | None:
+        meta = inbound.provider_meta
+        message_id = meta.get("message_sid") if meta else None
+        if self.dedupe is None or not message_id:
+            return None
+        return str(meta.get("provider") or inbound.channel), str(message_id)
+
+    def _repeated(self, seen: AlreadyAnswered, message: tuple[str, str]) -> TurnResult:
+        first = seen.response if seen.response is not None else self.dedupe.seen_before(*message)
+        if first is None or first == IN_FLIGHT:  # a twin delivery is still committing
+            return TurnResult([], repeated=True, in_flight=True)
+        return TurnResult(decode_replies(first), repeated=True, committed=True, recorded=first)
+
+    def _turn(self, session: Session, inbound: Inbound, message: tuple[str, str] | None,
+              raise_unavailable: bool, outbox_key: str | None) -> TurnResult:
         try:
             turn = Turn.begin(session, inbound, self.clock, self.settings, self.state)
             replies = self._route(turn)
-            if finish is not None:  # first: it may render (TwiML) before the turn's first write
-                finish(session, replies)  # takes SQLite's write turn, held until the commit
+            if outbox_key is not None:
+                queue_replies(session, inbound, replies, outbox_key)
+            if message is not None:  # first: it takes SQLite's write turn, held until the commit
+                recorded = encode_replies([] if outbox_key is not None else replies)
+                self.dedupe.record(session, *message, recorded)
             turn.save()
             session.commit()
             count("turn", channel=inbound.channel, intent=turn.intent)
-            return replies
-        except AlreadyAnswered:
-            session.rollback()
-            raise
+            return TurnResult(replies, committed=True)
         except Exception as error:
             session.rollback()
             if is_stale_connection(error) or (raise_unavailable and database_unavailable(error)):
-                raise  # handle() runs the turn again on a fresh connection, or the caller keeps it
+                raise  # answer() runs the turn again on a fresh connection, or the caller keeps it
+            if isinstance(error, AlreadyAnswered):  # a twin delivery committed the same id first
+                return self._repeated(error, message)
             logger.exception("dialog failed for %s message", inbound.channel)
-            return self._apology(inbound)
+            return TurnResult(self._apology(inbound))
 
     def _apology(self, inbound: Inbound) -> list[Reply]:
         t = Translator((inbound.locale or "vi")[:2].lower())
@@ -213,4 +296,4 @@ def _keyword_first(turn: Turn, folded: str, intent: str) -> str:
     return keyword_intent
 
 
-__all__ = ["Dialog"]
+__all__ = ["Dialog", "TurnResult"]

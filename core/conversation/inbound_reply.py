@@ -5,11 +5,14 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 CHANNELS = ("sms", "ussd", "telegram", "zalo", "cli")
+# A session channel (USSD) says where in its session a message falls; message channels say nothing.
+SESSION_NEW, SESSION_CONTINUE, SESSION_END = "new", "continue", "end"
 
 
 @dataclass(frozen=True)
 class Inbound:
-    """What a person sent: `sender` is an E.164 phone for sms/ussd, a chat id for telegram/zalo."""
+    """What a person sent: `sender` is an E.164 phone for sms/ussd, a chat id for telegram/zalo.
+    `event` is set on session channels only (SESSION_NEW, SESSION_CONTINUE, SESSION_END)."""
 
     channel: str
     sender: str
@@ -17,6 +20,7 @@ class Inbound:
     session_id: str | None = None
     locale: str | None = None
     provider_meta: Mapping[str, Any] = field(default_factory=dict)
+    event: str | None = None
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 """One turn of a conversation: who writes, in which language, what they asked last time, and the
-answer context handed to the answer functions. Routes (personal.py, service.py) use it.
+answer context handed to the answer functions. The dialog's routes (personal.py, service.py) and
+the USSD menu (core.presenters) both work on it: there is one Turn.
 The memory is read and saved in the turn's own session, so it commits with the turn's audit rows."""
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from sqlalchemy.orm import Session
 from core.answers import AnswerContext
 from core.conversation import choose
 from core.i18n import Translator, translator
-from core.conversation.identity import Asker, identity_key, resolve
+from core.conversation.identity import Asker, BeneficiaryView, identity_key, resolve
 from core.conversation.inbound_reply import Choice, Inbound, Reply
 from core.models import Beneficiary
 from core.storage.state import Recalled, StateStore
@@ -54,6 +55,26 @@ class Turn:
         # Save() compares it with what was stored
         memory = copy.deepcopy(recalled.value) if recalled is not None else {}
         return cls(session, inbound, asker, kind, address, ctx, state, memory, recalled=recalled)
+
+    @classmethod
+    def on_menu(cls, session: Session, inbound: Inbound, clock, settings, state: StateStore) -> Turn:
+        """A USSD menu step: the menu keeps its own position, so no memory is recalled, and the
+        language is the person's own (a stranger's USSD menu is in Vietnamese). The gateway
+        adapter has already put the caller's phone in E.164."""
+        asker = resolve(session, inbound.channel, inbound.sender, clock.current_period())
+        kind, address = "phone", inbound.sender
+        t = translator(asker.language or "vi")  # shared per language: no Locale parsed per screen
+        ctx = AnswerContext(session, t, inbound.channel, clock, settings,
+                            actor=f"{inbound.channel}:{address}"[:80])
+        return cls(session, inbound, asker, kind, address, ctx, state)
+
+    @property
+    def known(self) -> bool:
+        return self.asker.knows_anyone
+
+    def beneficiary_with_id(self, beneficiary_id: int | None) -> BeneficiaryView | None:
+        """One of the asker's beneficiaries by id (a menu's chosen person), None once no longer theirs."""
+        return next((b for b, _role in self.asker.beneficiaries if b.id == beneficiary_id), None)
 
     @property
     def t(self) -> Translator:

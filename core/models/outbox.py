@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.models.base import Base, utcnow
@@ -24,6 +24,8 @@ class OutboxMessage(Base):
     channel: Mapped[str] = mapped_column(String(10))  # sms / telegram / zalo / zns
     address: Mapped[str] = mapped_column(String(64))
     text: Mapped[str] = mapped_column(Text)
+    # A chat reply's keyboard (bot.keyboards), None for plain text
+    buttons: Mapped[dict | None] = mapped_column(JSON)
     kind: Mapped[str] = mapped_column(String(20))  # reply / otp / notification / broadcast
     priority: Mapped[int] = mapped_column(default=PRIORITY_NOTIFICATION)
     not_before: Mapped[datetime | None]  # None: as soon as possible

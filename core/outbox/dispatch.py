@@ -221,7 +221,8 @@ class Dispatcher:
                 values["text"] = REDACTED_OTP  # a one-time code is kept only until it has left
             with self.sessions.begin() as session:
                 mine = update(OutboxMessage).where(OutboxMessage.id == message.id)
-                if session.execute(mine.where(OutboxMessage.status == "sending").values(**values)).rowcount == 0:
+                claimed = session.execute(mine.where(OutboxMessage.status == "sending").values(**values))
+                if claimed.rowcount == 0:
                     # A delivery report outran this commit (it names the outbox id): keep its status.
                     kept = ("status", "delivered_at", "last_error")
                     session.execute(mine.values(**{k: v for k, v in values.items() if k not in kept}))

@@ -79,10 +79,10 @@ class Flows:
         if birth is None:
             menu_state["error"] = "birth"
             return
-        before = registration.open_challenge(turn.session, "phone", turn.phone)
-        note = registration.start(turn.ctx, self.state_store, turn.asker, "phone", turn.phone,
+        before = registration.open_challenge(turn.session, "phone", turn.address)
+        note = registration.start(turn.ctx, self.state_store, turn.asker, "phone", turn.address,
                                   reg.get("code"), birth)
-        after = registration.open_challenge(turn.session, "phone", turn.phone)
+        after = registration.open_challenge(turn.session, "phone", turn.address)
         if after is not None and (before is None or after.id != before.id):
             reg.update(step="otp", challenge=after.id, sent_to=mask_phone(after.sent_to))
             reg.pop("code", None)
@@ -91,7 +91,7 @@ class Flows:
             menu_state.update(screen="answer", kind="note", note=note, page=0, back="home")
 
     def _confirm(self, turn, menu_state: dict, reg: dict, value: str) -> None:
-        note = registration.confirm(turn.ctx, "phone", turn.phone, value)
+        note = registration.confirm(turn.ctx, "phone", turn.address, value)
         if note is None:
             menu_state["error"] = "otp"
             return
@@ -101,18 +101,18 @@ class Flows:
             return
         menu_state.pop("reg", None)
         menu_state.update(screen="answer", kind="note", note=note, page=0, back="home")
-        turn.asker = resolve(turn.session, "ussd", turn.phone)  # newly linked: the start menu changes
+        turn.asker = resolve(turn.session, "ussd", turn.address)  # newly linked: the start menu changes
 
     # -- complaints -----------------------------------------------------------------------------
     def file_complaint(self, turn, menu_state: dict, value: str) -> bool:
         choice = COMPLAINT_CHOICES.get(value)
-        beneficiary = turn.beneficiary(menu_state)
+        beneficiary = turn.beneficiary_with_id(menu_state.get("b"))
         if choice is None:
             return False
         category, label = choice
         complaint = complaints.file_complaint(turn.ctx, text=turn.t._(label), intent="complaint",
                                               beneficiary=beneficiary,
-                                              person=turn.asker.person, reply_to=turn.phone,
+                                              person=turn.asker.person, reply_to=turn.address,
                                               period=self.clock.current_period(), category=category)
         note = complaints.acknowledge(turn.ctx, complaint)
         menu_state.update(screen="answer", kind="note", note=note, page=0, back="menu")

@@ -1,10 +1,14 @@
 """The numbered USSD menu as a state machine, channel-agnostic (no web framework here).
 
+A presenter of the conversation: a USSD message comes through the same entry as every other
+(core.conversation.dialog.Dialog.answer, an `Inbound` with a session event), which opens the
+turn's session and retries a stale connection; the menu answers it in that session (`step`).
 Gateways differ in what they send: Africa's Talking sends the whole path typed so far ("1*2*9"),
-others only the latest input. Both end up in `UssdMenu`, which keeps the menu position in the
-state store (database or Redis) for SESSION_TTL seconds, keyed by the gateway's session id and
-bound to the caller's phone. A full path whose state is lost is replayed from the start, so an
-Africa's Talking dial-in keeps nothing: it writes no row and takes no write turn.
+others only the latest input (`path_inbound`, `latest_inbound`). The menu keeps its position in
+the state store (database or Redis) for SESSION_TTL seconds, keyed by the gateway's session id and
+bound to the caller's phone; a session's end event forgets it. A full path whose state is lost is
+replayed from the start, so an Africa's Talking dial-in keeps nothing: it writes no row and takes
+no write turn.
 
 Main menu for a known phone: 1 this month's money, 2 payment days and place, 3 amount and why,
 4 past months (9 next, 0 back), 5 register / guardian, 6 officer or complaint; "00" goes back to
@@ -16,18 +20,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import dataclass
 
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from core.presenters import ussd_flows
-from core.answers.context import AnswerContext
 from core.clock import Clock
+from core.conversation.inbound_reply import SESSION_CONTINUE, SESSION_END, SESSION_NEW, Inbound, Reply
+from core.conversation.turn import Turn
 from core.counting import count
-from core.storage.db import lazy_begin_sessions, retry_on_stale_connection
-from core.i18n import Translator, translator
-from core.conversation.identity import Asker, resolve
-from core.conversation.inbound_reply import Reply
 from core.presenters.ussd_screens import Screens
 
 logger = logging.getLogger(__name__)
@@ -42,30 +42,12 @@ PERSONAL_ANSWERS = ("status", "schedule", "amount")
 STRANGER_ITEMS = {"1": "info", "2": "register", "3": "contact_officer"}
 
 
-@dataclass
-class Turn:
-    """What one request needs: the database session, the caller and the translator."""
-
-    session: Session
-    phone: str
-    asker: Asker
-    t: Translator
-    ctx: AnswerContext
-
-    @property
-    def known(self) -> bool:
-        return self.asker.knows_anyone
-
-    def beneficiary(self, menu_state: dict):
-        return next((b for b, _ in self.asker.beneficiaries if b.id == menu_state.get("b")), None)
-
-
 def _fits(turn: Turn, menu_state: dict) -> bool:
     """Does a screen that shows one beneficiary still have one this caller may ask about?"""
     personal = menu_state.get("screen") in PERSONAL_SCREENS or (
         menu_state.get("screen") == "answer" and menu_state.get("kind") in PERSONAL_ANSWERS
     )
-    return not personal or turn.beneficiary(menu_state) is not None
+    return not personal or turn.beneficiary_with_id(menu_state.get("b")) is not None
 
 
 def _clean(raw: str | None) -> str:
@@ -83,59 +65,72 @@ def _state_key(session_id: str) -> str:
     )
 
 
+def path_inbound(session_id: str, phone: str, text: str | None) -> Inbound:
+    """Africa's Talking style: `text` is every input so far joined by '*' ('' on dial-in)."""
+    return Inbound(channel="ussd", sender=phone, text=text or "", session_id=session_id,
+                   event=SESSION_CONTINUE if text else SESSION_NEW, provider_meta=_WHOLE_PATH)
+
+
+def latest_inbound(session_id: str, phone: str, latest: str | None, dial_in: bool = False) -> Inbound:
+    """Gateways that send only the latest input; the first request of a session dials in, and so
+    does one marked `dial_in` (SMPP reuses its small session numbers)."""
+    return Inbound(channel="ussd", sender=phone, text=latest or "", session_id=session_id,
+                   event=SESSION_NEW if dial_in else SESSION_CONTINUE)
+
+
+_WHOLE_PATH = {"typed": "path"}
+
+
 class UssdMenu:
-    def __init__(self, sessions: sessionmaker[Session], clock: Clock, settings, state):
-        self.sessions = lazy_begin_sessions(sessions)  # a dial-in, which only reads, opens no transaction
+    def __init__(self, clock: Clock, settings, state):
         self.clock = clock
         self.settings = settings
         self.state = state
         self.flows = ussd_flows.Flows(clock, settings, state)
 
-    # -- entry points ---------------------------------------------------------------------------
-    def answer_path(self, session_id: str, phone: str, text: str | None) -> Reply:
-        """Africa's Talking style: `text` is every input so far joined by '*' ('' on dial-in)."""
-        return retry_on_stale_connection(lambda: self._answer_path(session_id, phone, text))
+    def step(self, session: Session, inbound: Inbound) -> Reply:
+        """One request of a USSD session, in the turn's session (committed here)."""
+        if inbound.event == SESSION_END:
+            self.state.delete(_state_key(inbound.session_id), session)
+            session.commit()
+            return Reply("", end_session=True)
+        if inbound.provider_meta.get("typed") == "path":
+            return self._answer_path(session, inbound)
+        return self._answer_latest(session, inbound)
 
-    def answer_latest(self, session_id: str, phone: str, latest: str | None, dial_in: bool = False) -> Reply:
-        """Gateways that send only the latest input; the first request of a session dials in, and so
-        does one marked `dial_in` (SMPP reuses its small session numbers)."""
-        return retry_on_stale_connection(lambda: self._answer_latest(session_id, phone, latest, dial_in))
-
-    def _answer_path(self, session_id: str, phone: str, text: str | None) -> Reply:
+    def _answer_path(self, session: Session, inbound: Inbound) -> Reply:
+        session_id, phone, text = inbound.session_id, inbound.sender, inbound.text
         inputs = [_clean(part) for part in (text or "").split("*")] if text else []
         key = _state_key(session_id)
         if not inputs:  # the path replays from here, so a dial-in keeps nothing: it only reads
-            with self.sessions() as session:
-                return self._advance(session, key, phone, None, [], _path_hash([]), keep=False)
-        with self.sessions() as session:
-            stored = self.state.get(key, session)
-            if stored and stored.get("phone") == phone:
-                if stored.get("depth") == len(inputs) and stored.get("path") == _path_hash(inputs):
-                    # A gateway retry
-                    return Reply(stored.get("text", ""), end_session=bool(stored.get("end")))
-                if stored.get("depth") == len(inputs) - 1 and stored.get("path") == _path_hash(inputs[:-1]):
-                    return self._advance(session, key, phone, stored, inputs[-1:], _path_hash(inputs))
-            if len(inputs) > MAX_STEPS:
-                inputs = []  # too long to replay: start again
-            return self._advance(session, key, phone, None, inputs, _path_hash(inputs))
+            return self._advance(session, key, inbound, None, [], _path_hash([]), keep=False)
+        stored = self.state.get(key, session)
+        if stored and stored.get("phone") == phone:
+            if stored.get("depth") == len(inputs) and stored.get("path") == _path_hash(inputs):
+                # A gateway retry
+                return Reply(stored.get("text", ""), end_session=bool(stored.get("end")))
+            if stored.get("depth") == len(inputs) - 1 and stored.get("path") == _path_hash(inputs[:-1]):
+                return self._advance(session, key, inbound, stored, inputs[-1:], _path_hash(inputs))
+        if len(inputs) > MAX_STEPS:
+            inputs = []  # too long to replay: start again
+        return self._advance(session, key, inbound, None, inputs, _path_hash(inputs))
 
-    def _answer_latest(self, session_id: str, phone: str, latest: str | None, dial_in: bool = False) -> Reply:
-        key = _state_key(session_id)
-        with self.sessions() as session:
-            stored = None if dial_in else self.state.get(key, session)
-            if not stored or stored.get("phone") != phone:
-                return self._advance(session, key, phone, None, [], "")
-            return self._advance(session, key, phone, stored, [_clean(latest)], "")
+    def _answer_latest(self, session: Session, inbound: Inbound) -> Reply:
+        """SESSION_NEW dials in even when the gateway reuses a session number (SMPP's are small)."""
+        key = _state_key(inbound.session_id)
+        stored = None if inbound.event == SESSION_NEW else self.state.get(key, session)
+        if not stored or stored.get("phone") != inbound.sender:
+            return self._advance(session, key, inbound, None, [], "")
+        return self._advance(session, key, inbound, stored, [_clean(inbound.text)], "")
 
     # -- the machine ----------------------------------------------------------------------------
-    def _advance(self, session: Session, key: str, phone: str, stored: dict | None, inputs: list[str],
-                 path: str,
-                 keep: bool = True) -> Reply:
+    def _advance(self, session: Session, key: str, inbound: Inbound, stored: dict | None,
+                 inputs: list[str], path: str, keep: bool = True) -> Reply:
         """One turn in one transaction: the menu position is written with the answers' audit rows
         and any registration step, and commits with them. Without `keep` the position is not
         written: the next request's path replays it (a dial-in, where no step has run)."""
-        turn = self._turn(session, phone)
-        menu_state = dict(stored) if stored else self._fresh(turn, phone)
+        turn = Turn.on_menu(session, inbound, self.clock, self.settings, self.state)
+        menu_state = dict(stored) if stored else self._fresh(turn, inbound.sender)
         for value in inputs:
             self._step(turn, menu_state, value)
         if not _fits(turn, menu_state):
@@ -153,13 +148,6 @@ class UssdMenu:
         count("turn", channel="ussd",
               intent=f"menu:{menu_state.get('kind') or menu_state.get('screen') or 'home'}")
         return reply
-
-    def _turn(self, session: Session, phone: str) -> Turn:
-        asker = resolve(session, "ussd", phone, self.clock.current_period())  # with this month's payments
-        language = asker.language or "vi"
-        t = translator(language)  # shared per language: no Locale parsed per screen
-        ctx = AnswerContext(session, t, "ussd", self.clock, self.settings, actor=f"ussd:{phone}"[:80])
-        return Turn(session, phone, asker, t, ctx)
 
     def _fresh(self, turn: Turn, phone: str) -> dict:
         menu_state = {"phone": phone, "depth": 0}

@@ -107,7 +107,7 @@ class Screens:
 
     def _menu(self, menu_state: dict) -> str:
         t = self.t
-        beneficiary = self.turn.beneficiary(menu_state)
+        beneficiary = self.turn.beneficiary_with_id(menu_state.get("b"))
         name = addressed(self.turn.ctx, beneficiary)
         own = self.turn.asker.role_for(beneficiary.id) == "self"
         head = t.p_("ussd", "Hello %(name)s", name=name) if own else t.p_("ussd", "About %(name)s:",
@@ -147,7 +147,7 @@ class Screens:
 
     def _history(self, menu_state: dict) -> str:
         page = max(0, menu_state.get("page", 0))
-        text, more = payment_history(self.turn.ctx, self.turn.beneficiary(menu_state), page)
+        text, more = payment_history(self.turn.ctx, self.turn.beneficiary_with_id(menu_state.get("b")), page)
         menu_state.update(page=page, more=more)
         return self._paged(menu_state, text, index="sub", count="subs", more_after=more)
 
@@ -156,7 +156,7 @@ class Screens:
 
     def answer_text(self, menu_state: dict) -> str:
         ctx, kind = self.turn.ctx, menu_state.get("kind")
-        beneficiary = self.turn.beneficiary(menu_state)
+        beneficiary = self.turn.beneficiary_with_id(menu_state.get("b"))
         if kind == "note":
             return menu_state.get("note") or ""
         if kind == "info":

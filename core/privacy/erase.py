@@ -162,7 +162,8 @@ def _blank_messages(session: Session, which, result: ErasureResult) -> None:
         .execution_options(synchronize_session=False)).rowcount or 0
     result.messages_blanked += session.execute(
         update(OutboxMessage).where(which, OutboxMessage.address != ERASED_ADDRESS)
-        .values(text=ERASED_TEXT, address=ERASED_ADDRESS, last_error=None, template_data=None)
+        .values(text=ERASED_TEXT, buttons=None, address=ERASED_ADDRESS, last_error=None,
+                template_data=None)
         .execution_options(synchronize_session=False)).rowcount or 0
 
 

@@ -158,7 +158,7 @@ def test_a_warmed_worker_has_a_connection_in_the_webhooks_pool(app, lazy):
     from ansinh.gunicorn_app import warm_up
     from ussd.services import EXTENSION
 
-    pool = app.extensions[EXTENSION].menu.sessions.kw["bind"].pool
+    pool = app.extensions[EXTENSION].dialog.sessions.kw["bind"].pool
     pool.dispose()
     assert pool.checkedin() == 0
     warm_up(app)

@@ -10,7 +10,9 @@ from sqlalchemy import select
 
 from core.models import Complaint, Contact, OtpChallenge, OutboxMessage, Person
 from core.presenters.ussd_flows import parse_birth
-from core.presenters.ussd_menu import UssdMenu
+from core.conversation.dialog import Dialog
+from core.conversation.inbound_reply import SESSION_END, Inbound
+from core.presenters.ussd_menu import latest_inbound, path_inbound
 from core.storage.state import MemoryStateStore
 from tests.support.ussd_factories import (
     HUNG_PHONE,
@@ -28,6 +30,21 @@ INPUTS = ["", "0", "00", "1", "2", "3", "4", "5", "6", "7", "8", "9", "99", "#",
           "1951", "123456", "9" * 500, "ắ", "1*2"]
 
 
+class Dialled:
+    """A caller on the menu, through the conversation's one entry (Dialog.answer)."""
+
+    def __init__(self, sessions, clock, settings, state):
+        self.dialog = Dialog(sessions, clock, settings, state)
+
+    def answer_path(self, session_id: str, phone: str, text: str):
+        [reply] = self.dialog.answer(path_inbound(session_id, phone, text)).replies
+        return reply
+
+    def answer_latest(self, session_id: str, phone: str, latest: str):
+        [reply] = self.dialog.answer(latest_inbound(session_id, phone, latest)).replies
+        return reply
+
+
 @pytest.fixture
 def world(sessions):
     return build_world(sessions)
@@ -35,7 +52,7 @@ def world(sessions):
 
 @pytest.fixture
 def menu(sessions, clock, settings):
-    return UssdMenu(sessions, clock, settings, MemoryStateStore(clock))
+    return Dialled(sessions, clock, settings, MemoryStateStore(clock))
 
 
 @pytest.mark.parametrize("typed, expected", [
@@ -58,7 +75,7 @@ def test_every_screen_of_random_walks_fits_and_is_ascii(menu, world):
 
 
 def test_unicode_screens_keep_diacritics_within_80(sessions, clock, settings, world):
-    menu = UssdMenu(sessions, clock, settings.with_(ussd_unicode=True), MemoryStateStore(clock))
+    menu = Dialled(sessions, clock, settings.with_(ussd_unicode=True), MemoryStateStore(clock))
     for path in ("", "1", "2", "3", "4", "4*9", "6", "6*2"):
         reply = menu.answer_path(f"u-{path}", LAI_PHONE, path)
         assert len(reply.text) <= 76, reply.text
@@ -66,10 +83,10 @@ def test_unicode_screens_keep_diacritics_within_80(sessions, clock, settings, wo
 
 
 def test_a_lost_position_is_replayed_from_the_path(sessions, clock, settings, world):
-    kept = UssdMenu(sessions, clock, settings, MemoryStateStore(clock))
+    kept = Dialled(sessions, clock, settings, MemoryStateStore(clock))
     for path in ("", "4", "4*9"):
         stepwise = kept.answer_path("same", LAI_PHONE, path)
-    forgetful = UssdMenu(sessions, clock, settings, MemoryStateStore(clock))
+    forgetful = Dialled(sessions, clock, settings, MemoryStateStore(clock))
     assert forgetful.answer_path("other", LAI_PHONE, "4*9").text == stepwise.text
 
 
@@ -139,3 +156,12 @@ def test_stranger_never_hears_an_amount(menu, world):
     for path in ("", "1", "1*9", "2", "3", "4", "5", "6", "1*0*3"):
         text = menu.answer_path(f"s-{path}", STRANGER_PHONE, path).text
         assert LAI_AMOUNT_VI not in text and "500.000d" not in text
+
+
+def test_the_end_of_a_session_forgets_its_position(menu, world):
+    start = menu.answer_latest("ended", LAI_PHONE, "").text
+    assert menu.answer_latest("ended", LAI_PHONE, "0").text != start  # a position is kept: "0" is no start
+    ended = menu.dialog.answer(Inbound(channel="ussd", sender=LAI_PHONE, text="", session_id="ended",
+                                       event=SESSION_END))
+    assert ended.replies[0].end_session
+    assert menu.answer_latest("ended", LAI_PHONE, "1").text == menu.answer_latest("fresh", LAI_PHONE, "").text
