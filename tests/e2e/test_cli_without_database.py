@@ -50,6 +50,7 @@ NEEDS_DATABASE = {
     "broadcast show": ["1"],
     "bot telegram": ["--polling"],
     "indicators": [],
+    "smpp": [],
 }
 
 
@@ -70,6 +71,8 @@ def _env(command: str, **extra: str) -> dict[str, str]:
     if command == "bot telegram":
         env["TELEGRAM_BOT_TOKEN"] = "123456:test-token"  # so that it gets as far as the database
         env["ANSINH_IDENTIFIER_KEY"] = "test-identifier-key"  # a provider's token makes it no demo
+    if command == "smpp":  # a bind to make, so that it gets as far as the database
+        env.update(SMPP_HOST="127.0.0.1", SMPP_PORT="1", SMPP_SYSTEM_ID="ansinh", SMPP_PASSWORD="secret")
     env.update(extra)
     return env
 
