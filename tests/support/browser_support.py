@@ -9,7 +9,7 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
-LOCALES = Path(__file__).resolve().parent.parent / "locales"
+LOCALES = Path(__file__).resolve().parents[2] / "locales"
 PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]|%[sd]")
 ENGLISH_MARKERS = ("[one-time code sent", "[erased", "Failed to fetch", "Unexpected token")
 
