@@ -163,7 +163,7 @@ def kannel_dlr() -> Response:
                 logger.info("Kannel report %s for outbox %s: no such Kannel message", status, outbox_id)
                 return _empty(200)
             was = message.status
-            apply_receipt(message, word, error=f"kannel dlr {status}", at=runtime.clock.now())
+            apply_receipt(session, message, word, error=f"kannel dlr {status}", at=runtime.clock.now())
             if message.status == "failed" and was != "failed":
                 handle_permanent_failure(session, message, None, runtime.clock)
         logger.info("Kannel report %s (%s) for outbox %s", status, word, outbox_id)

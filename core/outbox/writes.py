@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -82,20 +82,29 @@ def record_receipt(session: Session, provider_id: str, provider_status: str, err
                    at: datetime | None = None) -> OutboxMessage | None:
     """Apply a delivery receipt; a late 'sent' never downgrades 'delivered'. Unknown ids are ignored."""
     message = session.scalar(select(OutboxMessage).where(OutboxMessage.provider_id == provider_id))
-    return apply_receipt(message, provider_status, error, at) if message is not None else None
+    return apply_receipt(session, message, provider_status, error, at) if message is not None else None
 
 
-def apply_receipt(message: OutboxMessage, provider_status: str, error: str | None = None,
+def apply_receipt(session: Session, message: OutboxMessage, provider_status: str, error: str | None = None,
                   at: datetime | None = None) -> OutboxMessage | None:
-    """A receipt for a row already found (by the outbox id a provider echoes back); None if unknown."""
+    """A receipt for a row already found (by the outbox id a provider echoes back); None if unknown.
+
+    Two reports for one message can arrive at once (Kannel sends "accepted" and "delivered" within
+    a millisecond): each is one conditional UPDATE, so the order of commits, not the order of
+    reads, decides, and "delivered" is never overwritten by a report read before it landed.
+    """
     status = _RECEIPT_STATUS.get((provider_status or "").strip().lower())
     if status is None:
         return None
     count("receipt", channel=message.channel, status=status)
+    row = update(OutboxMessage).where(OutboxMessage.id == message.id)
     if status == "delivered":
-        message.status, message.delivered_at = "delivered", at or utcnow()
-    elif status == "failed" and message.status != "delivered":
-        message.status, message.last_error = "failed", error or provider_status
-    elif status == "sent" and message.status in ("queued", "sending"):
-        message.status = "sent"
+        row = row.values(status="delivered", delivered_at=at or utcnow())
+    elif status == "failed":
+        row = row.where(OutboxMessage.status != "delivered").values(status="failed",
+                                                                    last_error=error or provider_status)
+    else:
+        row = row.where(OutboxMessage.status.in_(("queued", "sending"))).values(status="sent")
+    session.execute(row.execution_options(synchronize_session=False))
+    session.refresh(message)
     return message

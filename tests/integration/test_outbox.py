@@ -17,7 +17,7 @@ from core.outbox.dispatch import (
     TemporaryError,
     quiet_until,
 )
-from core.outbox.writes import enqueue, record_receipt
+from core.outbox.writes import apply_receipt, enqueue, record_receipt
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -203,6 +203,21 @@ def test_receipts_mark_delivery_and_never_downgrade(sessions, settings, clock):
     with sessions.begin() as session:
         record_receipt(session, provider_id, "sent")
         assert record_receipt(session, "unknown-id", "delivered") is None
+    assert _statuses(sessions) == {"k": "delivered"}
+
+
+def test_a_report_read_before_delivered_landed_does_not_undo_it(sessions, settings, clock):
+    """Kannel sends "accepted" and "delivered" for one SMS a millisecond apart, on two threads."""
+    _enqueue(sessions, "k")
+    with sessions.begin() as session:
+        session.get(OutboxMessage, 1).status = "sending"
+    with sessions.begin() as late:
+        accepted = late.get(OutboxMessage, 1)
+        assert accepted.status == "sending"  # read before the other report lands
+        with sessions.begin() as early:
+            apply_receipt(early, early.get(OutboxMessage, 1), "delivered")
+        apply_receipt(late, accepted, "accepted")
+        assert accepted.status == "delivered"
     assert _statuses(sessions) == {"k": "delivered"}
 
 
