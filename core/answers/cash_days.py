@@ -10,7 +10,7 @@ import logging
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from core.models import CashSchedule
@@ -54,11 +54,22 @@ class CashDays:
         return self.coming[0].period if self.coming else None
 
 
+def _slots_query(exact: bool):
+    """Built once: a select built per call cost more than running it (coercing every clause)."""
+    period = _C.period == bindparam("period") if exact else _C.period >= bindparam("period")
+    return (select(*_COLUMNS)
+            .where(_C.unit_code.in_(bindparam("units", expanding=True)), _C.method == bindparam("method"),
+                   period)
+            .order_by(_C.unit_code, _C.period, _C.start_date, _C.place))
+
+
+_SLOTS = {True: _slots_query(True), False: _slots_query(False)}
+
+
 def _rows(session: Session, unit_codes: list[str], periods_from: str, exact: bool,
           method: str) -> list[CashSlot]:
-    query = select(*_COLUMNS).where(_C.unit_code.in_(unit_codes), _C.method == method)
-    query = query.where(_C.period == periods_from) if exact else query.where(_C.period >= periods_from)
-    rows = session.connection().execute(query.order_by(_C.unit_code, _C.period, _C.start_date, _C.place))
+    rows = session.connection().execute(_SLOTS[exact], {"units": unit_codes, "method": method,
+                                                        "period": periods_from})
     return [CashSlot(*row) for row in rows]
 
 

@@ -6,11 +6,12 @@ at 2 segments) `compose` leaves out the optional sentences that do not fit."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy.orm import Session
 
+from core.answers.cash_days import CashDays, cash_days
 from core.privacy.audit import record_disclosure
 from core.clock import Clock
 from core.i18n import Translator
@@ -35,6 +36,8 @@ class AnswerContext:
     clock: Clock
     settings: Settings
     actor: str  # "sms:+84912345678": who is told, for the audit log
+    # One answer may try several detail levels, each naming the same days: read them once per turn.
+    _cash_days: dict = field(default_factory=dict, init=False, repr=False)
 
     @property
     def today(self) -> date:
@@ -47,6 +50,13 @@ class AnswerContext:
     @property
     def is_chat(self) -> bool:
         return self.channel in CHAT_CHANNELS
+
+    def cash_days(self, unit_code: str, period: str | None, method: str = "cash") -> CashDays:
+        """The unit's cash days as of today (core.answers.cash_days), read once per turn."""
+        key = (unit_code, period, method)
+        if key not in self._cash_days:
+            self._cash_days[key] = cash_days(self.session, unit_code, self.today, period, method)
+        return self._cash_days[key]
 
     def pick(self, full: str, short: str) -> str:
         """The short (USSD) variant on USSD, the full sentence elsewhere."""

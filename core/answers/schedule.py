@@ -16,7 +16,7 @@ from core.answers.context import (
     short_date,
     unit_of,
 )
-from core.answers.cash_days import CashDays, CashSlot, cash_days
+from core.answers.cash_days import CashDays, CashSlot
 from core.clock import period_add
 from core.models import Beneficiary, Payment
 
@@ -110,8 +110,7 @@ def when_money_comes(ctx: AnswerContext, beneficiary: Beneficiary, period: str, 
     usually lands."""
     t = ctx.t
     method = method or beneficiary.method
-    days = cash_days(ctx.session, beneficiary.unit_code, ctx.today, period,
-                     "cash" if method == "cash" else method)
+    days = ctx.cash_days(beneficiary.unit_code, period, "cash" if method == "cash" else method)
     if method == "cash":
         told = past_days(ctx, beneficiary, days, False, level) + [coming_days(ctx, days, level)]
         return [sentence for sentence in told if sentence]  # none: the caller may say they will be announced
@@ -144,7 +143,7 @@ def payment_schedule(ctx: AnswerContext, beneficiary: Beneficiary, period: str |
     unit_name = unit.name if unit else beneficiary.unit_code
     if beneficiary.method != "cash":
         return _transfer_schedule(ctx, beneficiary, period, name)
-    days = cash_days(ctx.session, beneficiary.unit_code, ctx.today, period)
+    days = ctx.cash_days(beneficiary.unit_code, period)
     collected = bool(days.past) and _collected(ctx, beneficiary, days.period)
     ctx.disclose("payment_schedule", beneficiary, period=days.next_period or days.period)
     if not days.coming:
@@ -202,7 +201,7 @@ def _transfer_schedule(ctx: AnswerContext, beneficiary: Beneficiary, period: str
     how = how_paid(ctx, beneficiary, None, None)
     target = period or _coming_period(ctx, beneficiary)
     ctx.disclose("payment_schedule", beneficiary, period=target)
-    days = cash_days(ctx.session, beneficiary.unit_code, ctx.today, target, beneficiary.method)
+    days = ctx.cash_days(beneficiary.unit_code, target, beneficiary.method)
     window = days.past + days.coming
     if window:
         head = t._("The allowance for %(period)s of %(name)s is expected %(how)s from %(start)s to %(end)s.",
@@ -242,7 +241,7 @@ def brief_schedule(ctx: AnswerContext, beneficiary: Beneficiary, period: str | N
         ctx.disclose("payment_schedule", beneficiary, period=period, brief=True)
         return t._("%(name)s: paid %(how)s, usually within the first 10 days of the month.",
                    name=name, how=how_paid(ctx, beneficiary, None, None))
-    days = cash_days(ctx.session, beneficiary.unit_code, ctx.today, period)
+    days = ctx.cash_days(beneficiary.unit_code, period)
     ctx.disclose("payment_schedule", beneficiary, period=days.next_period or days.period, brief=True)
     if days.coming:
         def line(level: int) -> str:
