@@ -105,19 +105,31 @@ class Translator:
         """750000 -> '750.000đ' (vi) or '750,000 VND' (en)."""
         if amount is None:
             return "?"
-        number = format_decimal(int(amount), locale=self._locale)
+        number = _decimal(int(amount), self.language)
         return f"{number}đ" if self.language == "vi" else f"{number} VND"
 
     def number(self, value) -> str:
-        return format_decimal(value, locale=self._locale)
+        return _decimal(value, self.language)
 
     def date(self, value: date | None) -> str:
-        return format_date(value, "dd/MM/yyyy", locale=self._locale) if value else "?"
+        return _date(value, self.language) if value else "?"
 
     def period(self, period: str) -> str:
         """'2026-11' -> '11/2026'."""
         year, month = period.split("-")
         return f"{int(month)}/{year}"
+
+
+# Babel reads its number and date patterns on every call; a turn formats the same few amounts and
+# days again and again, so each formatted value is kept (a pure function of value and language).
+@lru_cache(maxsize=4096)
+def _decimal(value, language: str) -> str:
+    return format_decimal(value, locale=_BABEL_LOCALE[language])
+
+
+@lru_cache(maxsize=4096)
+def _date(value: date, language: str) -> str:
+    return format_date(value, "dd/MM/yyyy", locale=_BABEL_LOCALE[language])
 
 
 @lru_cache(maxsize=4)

@@ -45,7 +45,7 @@ def write_pending(session: Session, committing: bool = False) -> None:
     rows = session.info.pop(_PENDING, None)
     if rows:
         alone = committing and len(rows) == 1 and not (session.new or session.dirty or session.deleted)
-        session.execute(_INSERT_ALONE if alone else _INSERT, rows)
+        session.connection().execute(_INSERT_ALONE if alone else _INSERT, rows)
 
 
 @event.listens_for(Session, "before_commit")

@@ -63,7 +63,7 @@ _ADD = insert(_TABLE)
 
 
 def _seen_row(session: Session, provider: str, message_id: str):
-    return session.execute(_FIND, {"provider": provider[:20], "message_id": message_id[:MAX_ID]}).first()
+    return session.connection().execute(_FIND, {"provider": provider[:20], "message_id": message_id[:MAX_ID]}).first()
 
 
 class DatabaseDedupe:
@@ -97,7 +97,7 @@ class DatabaseDedupe:
             raise AlreadyAnswered() from None
 
     def _add(self, session: Session, provider: str, message_id: str, response: str | None) -> None:
-        session.execute(_ADD,
+        session.connection().execute(_ADD,
                         {"provider": provider[:20], "message_id": message_id[:MAX_ID],
                          "response": response or "",
                                "at": self.clock.now()})

@@ -99,7 +99,7 @@ class DatabaseStateStore:
             return self._read(own, key)
 
     def _read(self, session: Session, key: str) -> Recalled | None:
-        row = session.execute(_READ, {"key": key}).first()
+        row = session.connection().execute(_READ, {"key": key}).first()
         if row is None or row.expires_at <= self.clock.now():
             return None
         return Recalled(dict(row.value), row.expires_at)
@@ -117,7 +117,7 @@ class DatabaseStateStore:
         expires = self.clock.now() + timedelta(seconds=ttl_seconds)
         upsert = _UPSERTS.get(session.get_bind().dialect.name)
         if upsert is not None:
-            session.execute(upsert, {"key": key, "value": dict(value), "expires_at": expires})
+            session.connection().execute(upsert, {"key": key, "value": dict(value), "expires_at": expires})
         else:
             session.merge(StateEntry(key=key, value=dict(value), expires_at=expires))
         self._writes += 1
