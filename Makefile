@@ -69,7 +69,7 @@ kannel:
 	  echo "kannel not installed: the Kannel SMS tests will be skipped"; }
 
 lint: install-test
-	$(PY) -m pip install -q ruff
+	$(PY) -m pip install -q "ruff==0.17.6"
 	$(BIN)/ruff check core ussd bot console ansinh tests bench
 
 ## bench: run every benchmark and print ratios against their baselines

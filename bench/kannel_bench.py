@@ -143,7 +143,8 @@ def run() -> dict:
         results[route] = _child(route, REQUESTS, env)
     results["ratio_in_cpu"] = round(results["kannel_in"]["cpu_us"] / results["twilio_in"]["cpu_us"], 2)
     results["ratio_out_cpu"] = round(results["kannel_out"]["cpu_us"] / results["twilio_out"]["cpu_us"], 2)
-    results["ratio_out_per_second"] = round(results["kannel_out"]["per_second"] / results["twilio_out"]["per_second"], 2)
+    results["ratio_out_per_second"] = round(
+        results["kannel_out"]["per_second"] / results["twilio_out"]["per_second"], 2)
     shutil.rmtree(workdir, ignore_errors=True)
     return results
 

@@ -63,7 +63,8 @@ _ADD = insert(_TABLE)
 
 
 def _seen_row(session: Session, provider: str, message_id: str):
-    return session.connection().execute(_FIND, {"provider": provider[:20], "message_id": message_id[:MAX_ID]}).first()
+    values = {"provider": provider[:20], "message_id": message_id[:MAX_ID]}
+    return session.connection().execute(_FIND, values).first()
 
 
 class DatabaseDedupe:

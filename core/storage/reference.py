@@ -93,8 +93,8 @@ def seed_reference(session: Session) -> None:
             session.add(Category(code=code, programme_code=programme, name=name,
                                  coefficient=Decimal(coefficient)))
     known = {
-        (l.programme_code, l.effective_from)
-        for l in session.scalars(select(StandardLevel).where(StandardLevel.unit_code.is_(None)))
+        (level.programme_code, level.effective_from)
+        for level in session.scalars(select(StandardLevel).where(StandardLevel.unit_code.is_(None)))
     }
     for programme, start, amount, basis in STANDARD_LEVELS:
         if (programme, start) not in known:

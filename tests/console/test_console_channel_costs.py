@@ -55,7 +55,8 @@ def sent_broadcast(sessions, settings, clock):
 
 def test_counts_and_costs_per_kind_and_broadcast(client, sessions, sent_broadcast):
     with sessions() as session:
-        rows = list(session.scalars(select(OutboxMessage).where(OutboxMessage.ref == f"broadcast:{sent_broadcast}")))
+        ref = f"broadcast:{sent_broadcast}"
+        rows = list(session.scalars(select(OutboxMessage).where(OutboxMessage.ref == ref)))
     assert sorted(r.channel for r in rows) == ["telegram", "zns", "zns"]
     segments = sum(sms_size(r.text).segments for r in rows if r.channel == "zns")
     sign_in(client, "lan")

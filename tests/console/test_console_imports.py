@@ -19,7 +19,8 @@ from tests.support.console_support import (
     sign_in,
 )
 
-HEADER = "Mã đối tượng,Họ và tên,Ngày sinh,Giới tính,Mã xã,Diện đối tượng,Số tiền hàng tháng,Hình thức nhận,Số điện thoại\n"
+HEADER = ("Mã đối tượng,Họ và tên,Ngày sinh,Giới tính,Mã xã,Diện đối tượng,Số tiền hàng tháng,Hình thức nhận,"
+          "Số điện thoại\n")
 GOOD = "HUE-0301,Lê Thị Một,12/05/1941,Nữ,19786,NCT_80,500.000,Tiền mặt,0912345691\n"
 BAD_DATE = "HUE-0306,Trần Văn Sai,31/02/1940,Nam,19786,NCT_80,500.000,Tiền mặt,0912345696\n"
 OTHER_UNIT = "HUE-0401,Hồ Thị Xa,1940,Nữ,19945,NCT_80,500.000,Tiền mặt,0912345601\n"

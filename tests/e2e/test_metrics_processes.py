@@ -61,7 +61,8 @@ def _zalo_body(user: str, text: str, message_id: str) -> tuple[bytes, dict]:
              "message": {"text": text, "msg_id": message_id},
              "timestamp": str(int(time.time() * 1000))}
     raw = json.dumps(event, ensure_ascii=False).encode()
-    mac = hashlib.sha256(ZALO_APP.encode() + raw + event["timestamp"].encode() + ZALO_SECRET.encode()).hexdigest()
+    signed = ZALO_APP.encode() + raw + event["timestamp"].encode() + ZALO_SECRET.encode()
+    mac = hashlib.sha256(signed).hexdigest()
     return raw, {"Content-Type": "application/json", "X-ZEvent-Signature": f"mac={mac}"}
 
 
@@ -155,7 +156,8 @@ def test_scraped_counters_equal_the_traffic_across_two_workers_and_the_dispatche
         assert len(folders) == 1, folders
         pids = {int(m) for m in re.findall(r"Booting worker with pid: (\d+)", log_path.read_text())}
         pids |= {int(m) for m in re.findall(r"dispatcher process (\d+) started", log_path.read_text())}
-        assert len(pids) == 3 and {f"counter_{pid}.db" for pid in pids} <= {p.name for p in folders[0].iterdir()}
+        assert len(pids) == 3
+        assert {f"counter_{pid}.db" for pid in pids} <= {p.name for p in folders[0].iterdir()}
         scrapes = []
         for _ in range(6):  # answered by either worker: each adds up every process's files
             status, exposition = _request(f"{base}/metrics", headers=BEARER)

@@ -174,7 +174,8 @@ def test_opt_out_and_quiet_hours_apply_to_zns(runtime, cli, family, zns, sms, se
     paid(runtime)
     work(cli)
     [row] = outbox(sessions)
-    assert row.status == "queued" and row.not_before.astimezone(runtime.clock.tz).hour == 7 and zns.attempts() == []
+    assert row.status == "queued" and row.not_before.astimezone(runtime.clock.tz).hour == 7
+    assert zns.attempts() == []
     with transaction(sessions) as session:  # HUY: no notice by any channel, not even the SMS fallback
         session.get(Person, family).opted_out = True
     zns.answer(SON_WIRE, -118, "Zalo account not existed")
@@ -227,7 +228,8 @@ def test_a_wrong_templates_file_stops_the_worker_with_a_vietnamese_line(runtime,
     runtime.__dict__["settings"] = runtime.settings.with_(zalo_zns_templates=str(path))
     result = cli("worker", "--once")
     assert result.exit_code == 2
-    assert "ZALO_ZNS_TEMPLATES" in result.output and says in result.output and "Traceback" not in result.output
+    assert "ZALO_ZNS_TEMPLATES" in result.output and says in result.output
+    assert "Traceback" not in result.output
 
 
 def test_the_delivery_event_marks_the_row_delivered_and_stats_count_zns(runtime, cli, client, family, zns,

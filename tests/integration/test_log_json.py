@@ -39,9 +39,11 @@ def test_each_request_logs_one_line_and_lines_inside_it_carry_its_id(client, ses
         ("/ussd/session", "ussd", "ok", 200), ("/ussd/session", "ussd", "refused", 401)]
     assert [r["request_id"] for r in requests] == [answered.headers["X-Request-ID"],
                                                    refused.headers["X-Request-ID"]]
-    assert all(r["duration_ms"] >= 0 and r["level"] == "info" and r["time"].endswith("+00:00") for r in requests)
+    assert all(r["duration_ms"] >= 0 and r["level"] == "info" and r["time"].endswith("+00:00")
+               for r in requests)
     guard = [line for line in lines if line["logger"] == "ussd.gateway_guard"]
-    assert guard and guard[0]["request_id"] == refused.headers["X-Request-ID"] and guard[0]["channel"] == "ussd"
+    assert guard and guard[0]["request_id"] == refused.headers["X-Request-ID"]
+    assert guard[0]["channel"] == "ussd"
     assert LAI_PHONE[3:] not in json.dumps(lines)
 
 

@@ -176,7 +176,8 @@ def test_a_guardian_of_two_hears_once_per_beneficiary(sessions, settings, clock)
             "05/11/2026. "
             "Rut tien mien phi."
         ),
-        "Tien tro cap thang 11/2026 cua chau Le Van An (750.000d) da duoc nhan bang tien mat ngay 03/11/2026.",
+        "Tien tro cap thang 11/2026 cua chau Le Van An (750.000d) da duoc nhan bang tien mat "
+        "ngay 03/11/2026.",
     ]
 
 

@@ -210,7 +210,8 @@ def test_sms_in_answer_out_and_its_delivery_receipt(smpp_runtime, smsc, link):
         source_addr=LAI_PHONE.lstrip("+"),
         destination_addr="8079",
         esm_class=0x04,
-        short_message=b"id:smsc-1 sub:001 dlvrd:001 submit date:2612070900 done date:2612070901 stat:DELIVRD err:000",
+        short_message=b"id:smsc-1 sub:001 dlvrd:001 submit date:2612070900 done date:2612070901 "
+                      b"stat:DELIVRD err:000",
         receipted_message_id="smsc-1",
         message_state=2,
     )
@@ -263,7 +264,8 @@ def test_throttled_submit_is_sent_again_and_a_failed_receipt_fails_the_row(smpp_
         source_addr=LAI_PHONE.lstrip("+"),
         destination_addr="8079",
         esm_class=0x04,
-        short_message=b"id:smsc-1 sub:001 dlvrd:000 submit date:2612070900 done date:2612070901 stat:UNDELIV err:001",
+        short_message=b"id:smsc-1 sub:001 dlvrd:000 submit date:2612070900 done date:2612070901 "
+                      b"stat:UNDELIV err:001",
     )
     smsc.wait_acknowledged()
     with smpp_runtime.sessions() as session:
