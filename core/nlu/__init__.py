@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from core.nlu import model
+from core.nlu.combine import combine
 from core.nlu.fuzzy import ENGLISH_WORDS, vietnamese_syllables
 from core.nlu.keywords import parse_keyword
 from core.nlu.language import requested_language
@@ -77,6 +79,7 @@ def _build() -> tuple[Normalizer, Lexicon]:
 
 
 _NORMALIZER, _LEXICON = _build()
+_MODEL = model.load()
 
 
 def parse(text: str, today: date) -> Parse:
@@ -99,12 +102,15 @@ def parse(text: str, today: date) -> Parse:
     intent, confidence = decide(scores, asking)
     if intent == "unknown" and not norm.tokens:
         confidence = 0.9
+    choices = choices_for(scores, intent, elsewhere and intent == "unknown", "beneficiary_code" in slots)
+    reading = _MODEL.read(norm.tokens) if _MODEL is not None and norm.tokens else None
+    decision = combine(intent, confidence, choices, reading)
+    intent, confidence, choices = decision.intent, decision.confidence, decision.choices
     if intent == "change_language":
         slots["language"] = requested_language(norm.tokens)
     if only_a_day and intent not in PAYMENT_INTENTS:
         slots.pop("period", None)  # "mất ngày 28/11", "chuyển từ 15/11/2026": a day, not a payment month
     elsewhere = intent == "unknown" and elsewhere
-    choices = choices_for(scores, intent, elsewhere, "beneficiary_code" in slots)
     topic = next((TOPICS[tag] for tag in TOPICS if tag in seen[0]), None) \
         if (intent == "unknown" or choices) and not elsewhere else None
     return Parse(intent, slots, confidence, elsewhere=elsewhere, choices=choices, topic=topic)
