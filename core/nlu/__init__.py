@@ -30,7 +30,7 @@ from core.nlu.normalize import Normalized, Normalizer, ends_with
 from core.nlu.periods import asked_month
 from core.nlu.scoring import decide, matched_phrases, score
 from core.nlu.slots import PHONE, extract_slots
-from core.nlu.unsure import choices_for
+from core.nlu.unsure import choices_for, coin_toss
 
 logger = logging.getLogger(__name__)
 
@@ -103,8 +103,8 @@ def parse(text: str, today: date) -> Parse:
     if intent == "unknown" and not norm.tokens:
         confidence = 0.9
     choices = choices_for(scores, intent, elsewhere and intent == "unknown", "beneficiary_code" in slots)
-    reading = _MODEL.read(norm.tokens) if _MODEL is not None and norm.tokens else None
-    decision = combine(intent, confidence, choices, reading)
+    reading = _learned(norm.tokens)
+    decision = combine(intent, confidence, choices, reading, coin_toss(scores, intent))
     intent, confidence, choices = decision.intent, decision.confidence, decision.choices
     if intent == "change_language":
         slots["language"] = requested_language(norm.tokens)
@@ -156,6 +156,13 @@ def _scores(norm: Normalized, slots: dict[str, str], today: date, seen: list | N
     if future and scores.get("payment_status"):
         scores["payment_status"] -= 1.0
     return scores, elsewhere
+
+
+def _learned(tokens: tuple[str, ...]) -> model.Reading | None:
+    """The model's reading, for messages with a word in them (it reads every number as "#")."""
+    if _MODEL is None or not any(token.isalpha() for token in tokens):
+        return None
+    return _MODEL.read(tokens)
 
 
 def _without_refused(norm: Normalized) -> tuple[str, ...]:
