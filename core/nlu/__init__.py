@@ -84,6 +84,11 @@ _MODEL = model.load()
 
 def parse(text: str, today: date) -> Parse:
     """Intent, slots and confidence of one message; never raises on odd input."""
+    return _parse(text, today)
+
+
+def _parse(text: str, today: date, trace: dict | None = None) -> Parse:
+    """parse(); `trace`, when given, receives the rules' own reading and the model's (explain())."""
     text = text if isinstance(text, str) else str(text or "")
     norm = _NORMALIZER.normalize(text)
     slots = extract_slots(norm.folded, today)
@@ -105,6 +110,8 @@ def parse(text: str, today: date) -> Parse:
     choices = choices_for(scores, intent, elsewhere and intent == "unknown", "beneficiary_code" in slots)
     reading = _learned(norm.tokens)
     decision = combine(intent, confidence, choices, reading, coin_toss(scores, intent))
+    if trace is not None:
+        trace.update(rules=(intent, confidence), reading=reading, by_model=decision.by_model)
     intent, confidence, choices = decision.intent, decision.confidence, decision.choices
     if intent == "change_language":
         slots["language"] = requested_language(norm.tokens)
@@ -205,8 +212,9 @@ def _without_trailing_code(tokens: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def explain(text: str, today: date) -> Explanation:
-    """Why a message reads as it does: its tokens, the per-intent scores, and each matched rule
-    with its file and line (`print(explain("tiền về chưa", date.today()))`)."""
+    """Why a message reads as it does: its tokens, the per-intent scores, each matched rule with its
+    file and line, and the learned model's reading and whether it decided
+    (`print(explain("tiền về chưa", date.today()))`)."""
     norm = _NORMALIZER.normalize(text)
     slots = extract_slots(norm.folded, today)
     period, _only_a_day, asked_at = _period(norm, today)
@@ -215,5 +223,19 @@ def explain(text: str, today: date) -> Explanation:
     seen: list = []
     scores, _elsewhere = _scores(norm, slots, today, seen, asked_at)
     found, asked_found = seen
+    trace: dict = {}
+    result = _parse(text, today, trace)
     return Explanation(norm.tokens, scores, matched_rules(_LEXICON, found),
-                       matched_rules(_LEXICON, asked_found, ASKED_BONUS))
+                       matched_rules(_LEXICON, asked_found, ASKED_BONUS), _model_part(result, trace))
+
+
+def _model_part(result: Parse, trace: dict) -> str:
+    reading = trace.get("reading")
+    if reading is None:
+        return "model: not asked (a keyword, only numbers, or no model)"
+    rules_intent, rules_confidence = trace["rules"]
+    if trace["by_model"]:
+        return (f"model: {reading.intent} {reading.probability:.2f}, decided "
+                f"(the rules read {rules_intent} {rules_confidence:.2f})")
+    verdict = "agrees" if reading.intent == rules_intent else "outweighed by the rules"
+    return f"model: {reading.intent} {reading.probability:.2f}, {verdict} (the rules decided {result.intent})"
