@@ -23,12 +23,12 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script
     sys.path.insert(0, str(ROOT))
 
-import numpy as np  # noqa: E402
-from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: E402
-from sklearn.linear_model import LogisticRegression  # noqa: E402
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
 
-from core.nlu import INTENTS, _NORMALIZER  # noqa: E402
-from core.nlu.model import IDF_SQUARED_SCALE, OFFSET, WEIGHTS, features  # noqa: E402
+from core.nlu import _NORMALIZER, INTENTS
+from core.nlu.model import IDF_SQUARED_SCALE, OFFSET, WEIGHTS, features
 
 DATA = ROOT / "tests" / "data"
 SOURCES = {

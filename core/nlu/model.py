@@ -16,14 +16,15 @@ import logging
 import math
 import struct
 import zlib
-from dataclasses import dataclass
+from itertools import pairwise
+from operator import add
 from pathlib import Path
 
 logger = logging.getLogger(__name__)
 
 WEIGHTS = Path(__file__).resolve().parent / "model" / "intent_model.bin"
-GRAM_SIZES = (2, 3, 4, 5)
 LANE_BYTES = 4  # one lane per intent plus one for idf²: wide enough for any message's sum
+# (a lane is unsigned 32 bits: 2,000 characters make at most 8,000 features of ≤ 65,535 each)
 OFFSET = 128  # a signed byte stored unsigned
 IDF_SQUARED_SCALE = 500  # idf² is kept as an integer in units of 1/500
 
@@ -32,18 +33,32 @@ def features(tokens: tuple[str, ...]) -> set[str]:
     """Character 2–5-grams of the tokens joined by spaces (with a space at each end, so that word
     starts and ends show), and word pairs marked with "|". The trainer calls this very function."""
     text = " " + " ".join(tokens) + " "
-    size = len(text)
-    grams = {text[i:i + n] for n in GRAM_SIZES for i in range(size - n + 1)}
-    grams.update(a + "|" + b for a, b in zip(tokens, tokens[1:]))
+    twos = list(map(add, text, text[1:]))  # each n-gram is an (n-1)-gram plus the next letter
+    threes = list(map(add, twos, text[2:]))
+    fours = list(map(add, threes, text[3:]))
+    grams = set(twos)
+    grams.update(threes, fours, map(add, fours, text[4:]))
+    grams.update(a + "|" + b for a, b in pairwise(tokens))
     return grams
 
 
-@dataclass(frozen=True)
 class Reading:
-    intent: str
-    probability: float  # the model's probability of `intent`
-    probabilities: dict[str, float]  # every intent's
-    features: int  # how many of the message's features the model knows
+    """The model's decision values for one message; probabilities are worked out when asked for."""
+    __slots__ = ("_values", "intent", "intents", "probability")
+
+    def __init__(self, intents: tuple[str, ...], values: tuple[float, ...]):
+        self.intents = intents
+        self._values = values
+        top = max(values)
+        self.intent = intents[values.index(top)]
+        self.probability = 1.0 / sum(math.exp(v - top) for v in values)  # softmax of the best
+
+    @property
+    def probabilities(self) -> dict[str, float]:
+        top = max(self._values)
+        exps = [math.exp(v - top) for v in self._values]
+        total = sum(exps)
+        return {intent: e / total for intent, e in zip(self.intents, exps)}
 
 
 class IntentModel:
@@ -54,28 +69,20 @@ class IntentModel:
         self.scale = scale
         self.weights = weights
         self._lanes = len(intents) + 1
-        self._unpack = struct.Struct(f"<{self._lanes}{'I' if LANE_BYTES == 4 else 'Q'}").unpack
+        self._unpack = struct.Struct(f"<{self._lanes}I").unpack
 
-    def scores(self, tokens: tuple[str, ...]) -> tuple[tuple[float, ...], int]:
-        """The linear model's decision values per intent, and the number of known features."""
-        weights = self.weights
-        found = [weights[g] for g in features(tokens) if g in weights]
+    def scores(self, tokens: tuple[str, ...]) -> tuple[float, ...]:
+        """The linear model's decision values per intent (the biases alone for no known feature)."""
+        found = list(filter(None, map(self.weights.get, features(tokens))))
         if not found:
-            return self.biases, 0
+            return self.biases
         lanes = self._unpack(sum(found).to_bytes(self._lanes * LANE_BYTES, "little"))
-        count = len(found)
         factor = self.scale / math.sqrt(lanes[-1] / IDF_SQUARED_SCALE)
-        shift = count * OFFSET
-        return tuple(b + (lane - shift) * factor for b, lane in zip(self.biases, lanes)), count
+        shift = len(found) * OFFSET
+        return tuple(b + (lane - shift) * factor for b, lane in zip(self.biases, lanes))
 
     def read(self, tokens: tuple[str, ...]) -> Reading:
-        values, count = self.scores(tokens)
-        top = max(values)
-        exps = [math.exp(v - top) for v in values]
-        total = sum(exps)
-        probabilities = {intent: e / total for intent, e in zip(self.intents, exps)}
-        best = max(range(len(values)), key=values.__getitem__)
-        return Reading(self.intents[best], probabilities[self.intents[best]], probabilities, count)
+        return Reading(self.intents, self.scores(tokens))
 
 
 def load(path: Path = WEIGHTS) -> IntentModel | None:

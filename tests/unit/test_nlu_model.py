@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from core.nlu import INTENTS, _NORMALIZER, explain, model, parse
+from core.nlu import _NORMALIZER, INTENTS, explain, model, parse
 
 TODAY = date(2026, 12, 7)
 ROOT = Path(__file__).resolve().parents[2]
