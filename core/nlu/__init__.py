@@ -1,9 +1,10 @@
 """What a beneficiary or guardian wants, from one free-text message in Vietnamese or English:
 `parse("Tiền tháng ni của mệ về chưa rứa", today)` -> Parse("payment_status", {"period": "2026-11"}, …).
 
-Pure Python and rule-based (no model to download): the message is normalised (diacritics,
-teencode, Huế dialect, typos), SMS keywords are tried first, then weighted phrases per intent are
-scored. Everything is compiled once at import so a parse costs tens of microseconds.
+Pure Python, nothing downloaded: the message is normalised (diacritics, teencode, Huế dialect,
+typos), SMS keywords are tried first, then weighted phrases per intent are scored, and a small
+learned model (core.nlu.model, committed weights) reads the same words; core.nlu.combine decides
+between the two and when to ask. Everything is compiled or loaded once at import.
 
 May import: the loose modules only (it reads no database)."""
 from __future__ import annotations
