@@ -23,8 +23,9 @@ from pathlib import Path
 logger = logging.getLogger(__name__)
 
 WEIGHTS = Path(__file__).resolve().parent / "model" / "intent_model.bin"
-LANE_BYTES = 4  # one lane per intent plus one for idf²: wide enough for any message's sum
-# (a lane is unsigned 32 bits: 2,000 characters make at most 8,000 features of ≤ 65,535 each)
+# One unsigned 32-bit lane per intent plus one for idf²: room for 65,536 features of the largest
+# idf² (≤ 65,535 each), and a message cut at 2,000 characters has about 8,000 at most.
+LANE_BYTES = 4
 OFFSET = 128  # a signed byte stored unsigned
 IDF_SQUARED_SCALE = 500  # idf² is kept as an integer in units of 1/500
 
