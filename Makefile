@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint bench catalogs compile install install-test clean browser promtool kannel
+.PHONY: run test lint bench catalogs compile install install-test clean browser promtool kannel nlu-model
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -71,6 +71,12 @@ kannel:
 lint: install-test
 	$(PY) -m pip install -q "ruff==0.17.6"
 	$(BIN)/ruff check core ussd bot console ansinh tests bench
+
+## nlu-model: retrain the NLU's learned model from tests/data (scikit-learn, deterministic) into
+## core/nlu/model/intent_model.bin, which is committed; `make run` never needs scikit-learn
+nlu-model: install
+	$(PY) -m pip install -q -e '.[nlu-model]'
+	$(PY) bench/nlu_train.py
 
 ## bench: run every benchmark and print ratios against their baselines
 bench: install-test compile

@@ -3,7 +3,7 @@ intent accuracy overall and per style, recall of `unknown`, the month on message
 wrong answers given with high confidence, and how often the NLU would ask instead of answering
 (core.nlu.unsure) on the messages it gets wrong and on those it gets right.
 
-    python bench/nlu_scoring.py FILE... [--today YYYY-MM-DD] [--misses]
+    python bench/nlu_scoring.py FILE... [--today YYYY-MM-DD] [--misses] [--model WEIGHTS | --rules-only]
 
 Only aggregate numbers are printed. `--misses` also prints the messages read wrongly, and refuses
 files whose name says "holdout": a held-out batch is scored, never read."""
@@ -21,7 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script
     sys.path.insert(0, str(ROOT))
 
-from core.nlu import parse
+import core.nlu
+from core.nlu import model, parse
 
 HIGH_CONFIDENCE = 0.7  # a wrong answer at or above this, not asked about, is a confident mistake
 _DATE_IN_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})")
@@ -124,7 +125,11 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--today", type=date.fromisoformat, default=None)
     parser.add_argument("--misses", action="store_true", help="print the misses (not for holdout files)")
     parser.add_argument("--json", action="store_true", help="print the numbers as JSON")
+    parser.add_argument("--model", type=Path, help="another weights file (bench/nlu_train.py --out)")
+    parser.add_argument("--rules-only", action="store_true", help="without the learned model")
     args = parser.parse_args(argv)
+    if args.rules_only or args.model:
+        core.nlu._MODEL = None if args.rules_only else model.load(args.model)
     if args.misses and any("holdout" in path.name for path in args.files):
         print("refused: a holdout file is scored, never read (drop --misses)", file=sys.stderr)
         return 2

@@ -1,9 +1,10 @@
 """What a beneficiary or guardian wants, from one free-text message in Vietnamese or English:
 `parse("Tiền tháng ni của mệ về chưa rứa", today)` -> Parse("payment_status", {"period": "2026-11"}, …).
 
-Pure Python and rule-based (no model to download): the message is normalised (diacritics,
-teencode, Huế dialect, typos), SMS keywords are tried first, then weighted phrases per intent are
-scored. Everything is compiled once at import so a parse costs tens of microseconds.
+Pure Python, nothing downloaded: the message is normalised (diacritics, teencode, Huế dialect,
+typos), SMS keywords are tried first, then weighted phrases per intent are scored, and a small
+learned model (core.nlu.model, committed weights) reads the same words; core.nlu.combine decides
+between the two and when to ask. Everything is compiled or loaded once at import.
 
 May import: the loose modules only (it reads no database)."""
 from __future__ import annotations
@@ -13,6 +14,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from core.nlu import model
+from core.nlu.combine import combine
 from core.nlu.fuzzy import ENGLISH_WORDS, vietnamese_syllables
 from core.nlu.keywords import parse_keyword
 from core.nlu.language import requested_language
@@ -28,7 +31,7 @@ from core.nlu.normalize import Normalized, Normalizer, ends_with
 from core.nlu.periods import asked_month
 from core.nlu.scoring import decide, matched_phrases, score
 from core.nlu.slots import PHONE, extract_slots
-from core.nlu.unsure import choices_for
+from core.nlu.unsure import choices_for, coin_toss
 
 logger = logging.getLogger(__name__)
 
@@ -77,10 +80,16 @@ def _build() -> tuple[Normalizer, Lexicon]:
 
 
 _NORMALIZER, _LEXICON = _build()
+_MODEL = model.load()
 
 
 def parse(text: str, today: date) -> Parse:
     """Intent, slots and confidence of one message; never raises on odd input."""
+    return _parse(text, today)
+
+
+def _parse(text: str, today: date, trace: dict | None = None) -> Parse:
+    """parse(); `trace`, when given, receives the rules' own reading and the model's (explain())."""
     text = text if isinstance(text, str) else str(text or "")
     norm = _NORMALIZER.normalize(text)
     slots = extract_slots(norm.folded, today)
@@ -99,12 +108,17 @@ def parse(text: str, today: date) -> Parse:
     intent, confidence = decide(scores, asking)
     if intent == "unknown" and not norm.tokens:
         confidence = 0.9
+    choices = choices_for(scores, intent, elsewhere and intent == "unknown", "beneficiary_code" in slots)
+    reading = _learned(norm.tokens)
+    decision = combine(intent, confidence, choices, reading, coin_toss(scores, intent))
+    if trace is not None:
+        trace.update(rules=(intent, confidence), reading=reading, by_model=decision.by_model)
+    intent, confidence, choices = decision.intent, decision.confidence, decision.choices
     if intent == "change_language":
         slots["language"] = requested_language(norm.tokens)
     if only_a_day and intent not in PAYMENT_INTENTS:
         slots.pop("period", None)  # "mất ngày 28/11", "chuyển từ 15/11/2026": a day, not a payment month
     elsewhere = intent == "unknown" and elsewhere
-    choices = choices_for(scores, intent, elsewhere, "beneficiary_code" in slots)
     topic = next((TOPICS[tag] for tag in TOPICS if tag in seen[0]), None) \
         if (intent == "unknown" or choices) and not elsewhere else None
     return Parse(intent, slots, confidence, elsewhere=elsewhere, choices=choices, topic=topic)
@@ -152,6 +166,13 @@ def _scores(norm: Normalized, slots: dict[str, str], today: date, seen: list | N
     return scores, elsewhere
 
 
+def _learned(tokens: tuple[str, ...]) -> model.Reading | None:
+    """The model's reading, for messages with a word in them (it reads every number as "#")."""
+    if _MODEL is None or not any(token.isalpha() for token in tokens):
+        return None
+    return _MODEL.read(tokens)
+
+
 def _without_refused(norm: Normalized) -> tuple[str, ...]:
     """"Không cần lịch sử, chỉ cần biết …", "đừng dừng tin nhắn, chỉ là đổi số": what is refused
     before "chỉ / only / just" is blanked out, so that only what is wanted counts."""
@@ -192,8 +213,9 @@ def _without_trailing_code(tokens: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def explain(text: str, today: date) -> Explanation:
-    """Why a message reads as it does: its tokens, the per-intent scores, and each matched rule
-    with its file and line (`print(explain("tiền về chưa", date.today()))`)."""
+    """Why a message reads as it does: its tokens, the per-intent scores, each matched rule with its
+    file and line, and the learned model's reading and whether it decided
+    (`print(explain("tiền về chưa", date.today()))`)."""
     norm = _NORMALIZER.normalize(text)
     slots = extract_slots(norm.folded, today)
     period, _only_a_day, asked_at = _period(norm, today)
@@ -202,5 +224,19 @@ def explain(text: str, today: date) -> Explanation:
     seen: list = []
     scores, _elsewhere = _scores(norm, slots, today, seen, asked_at)
     found, asked_found = seen
+    trace: dict = {}
+    result = _parse(text, today, trace)
     return Explanation(norm.tokens, scores, matched_rules(_LEXICON, found),
-                       matched_rules(_LEXICON, asked_found, ASKED_BONUS))
+                       matched_rules(_LEXICON, asked_found, ASKED_BONUS), _model_part(result, trace))
+
+
+def _model_part(result: Parse, trace: dict) -> str:
+    reading = trace.get("reading")
+    if reading is None:
+        return "model: not asked (a keyword, only numbers, or no model)"
+    rules_intent, rules_confidence = trace["rules"]
+    if trace["by_model"]:
+        return (f"model: {reading.intent} {reading.probability:.2f}, decided "
+                f"(the rules read {rules_intent} {rules_confidence:.2f})")
+    verdict = "agrees" if reading.intent == rules_intent else "outweighed by the rules"
+    return f"model: {reading.intent} {reading.probability:.2f}, {verdict} (the rules decided {result.intent})"

@@ -118,6 +118,7 @@ class Explanation:
     scores: dict[str, float]
     matches: tuple[Match, ...]  # every rule the message matched
     asked: tuple[Match, ...]  # the rules matched again after "xin hỏi", at their bonus weight
+    model: str = ""  # the learned model's reading and its part in the decision (core.nlu.combine)
 
     def __str__(self) -> str:
         ranked = sorted(self.scores.items(), key=lambda item: -item[1])
@@ -125,6 +126,8 @@ class Explanation:
         lines += [f"{m.weight:>+5g} {m.intent:<16} {m.phrase:<30} {m.source}" for m in self.matches]
         lines += [f"{m.weight:>+5g} {m.intent:<16} {m.phrase:<30} {m.source} (the question)"
                   for m in self.asked]
+        if self.model:
+            lines.append(self.model)
         return "\n".join(lines)
 
 
