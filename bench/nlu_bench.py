@@ -109,7 +109,8 @@ print(before, rss() - before)
 def _model_memory() -> dict:
     """RSS (KiB) of a fresh process that imported core.nlu, and what loading the weights once more
     adds to it: the model's share of a worker's memory."""
-    out = subprocess.run([sys.executable, "-c", _MEMORY], capture_output=True, text=True, cwd=ROOT, check=True)
+    out = subprocess.run([sys.executable, "-c", _MEMORY], capture_output=True, text=True, cwd=ROOT,
+                         check=True)
     imported, model = (int(value) for value in out.stdout.split())
     return {"rss_import_nlu_kib": imported, "rss_model_kib": model}
 
