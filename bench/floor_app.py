@@ -10,9 +10,9 @@ a GET+PTTL pipeline, then the SETs after the commit).
 
 USSD: the gateway's key compared in constant time (ANSINH_USSD_SECRET, as AnSinh's guard), then
 a dial-in reads the caller with this month's payments; "1" also reads the menu position,
-then writes the position and the disclosure row. SMS: one HMAC for the Twilio signature, then the
-dedupe read, the caller with this month's payments, the memory, and the writes (dedupe, memory,
-disclosure).
+then the unit's cash days (a status answer names them), then writes the position and the
+disclosure row. SMS: one HMAC for the Twilio signature, then the dedupe read, the caller with this
+month's payments, the unit's cash days, the memory, and the writes (dedupe, memory, disclosure).
 Keys and message ids begin "floor:", so AnSinh, measured after it on the same database, finds
 none of them stored. If this app cannot reach a ratio, no AnSinh can.
 """
@@ -39,6 +39,10 @@ ASKER = ("SELECT identities.id, identities.verified, persons.id, persons.languag
          "LEFT OUTER JOIN beneficiaries ON beneficiaries.id = contacts.beneficiary_id "
          "LEFT OUTER JOIN payments ON payments.beneficiary_id = beneficiaries.id AND payments.period = ? "
          "WHERE identities.kind = ? AND identities.address = ?")  # the caller with this month's payments
+# The unit's cash days from this month on: what a status answer for a payment not yet made names.
+CASH_DAYS = ("SELECT id, unit_code, period, start_date, end_date, hours, place FROM cash_schedules "
+             "WHERE unit_code IN (?) AND method = ? AND period >= ? "
+             "ORDER BY unit_code, period, start_date, place")
 STATE = 'SELECT value, expires_at FROM state_entries WHERE "key" = ?'
 SEEN = "SELECT response FROM seen_messages WHERE provider = ? AND message_id = ?"
 SET_STATE = ('INSERT INTO state_entries ("key", value, expires_at) VALUES (?, ?, ?) '
@@ -67,6 +71,16 @@ def audit_row(channel: str, phone: str, who: int | None) -> tuple:
             json.dumps({"period": period(), "status": "paid"}))
 
 
+def _who(cursor) -> tuple:
+    """(beneficiary id, its unit, how it is paid) from the caller's first row, or Nones."""
+    rows = cursor.fetchall()  # a guardian's row per person looked after, as AnSinh reads them all
+    if not rows:
+        return None, None, None
+    row = rows[0]
+    names = [column[0] for column in cursor.description]  # beneficiaries' columns come before payments'
+    return row[5], row[names.index("unit_code")], row[names.index("method")]
+
+
 class SqliteFloor:
     """Everything in the one database file, every turn's writes in one transaction."""
 
@@ -85,8 +99,13 @@ class SqliteFloor:
         return connection
 
     def _caller(self, connection: sqlite3.Connection, phone: str) -> int | None:
-        rows = connection.execute(ASKER, (period(), "phone", phone)).fetchall()
-        return rows[0][5] if rows else None
+        return _who(connection.execute(ASKER, (period(), "phone", phone)))[0]
+
+    def _answer_reads(self, connection: sqlite3.Connection, phone: str) -> int | None:
+        who, unit_code, method = _who(connection.execute(ASKER, (period(), "phone", phone)))
+        if who is not None:
+            connection.execute(CASH_DAYS, (unit_code, method, period())).fetchall()
+        return who
 
     def dial_in(self, phone: str) -> None:
         self._caller(self._db(), phone)
@@ -94,7 +113,7 @@ class SqliteFloor:
     def status_screen(self, key: str, phone: str) -> None:
         connection = self._db()
         connection.execute(STATE, (key,)).fetchone()
-        who = self._caller(connection, phone)
+        who = self._answer_reads(connection, phone)
         connection.execute(SET_STATE, (key, json.dumps({"phone": phone, "screen": "answer", "b": who}),
                                        now() + timedelta(seconds=USSD_TTL)))
         connection.execute(AUDIT, audit_row("ussd", phone, who))
@@ -104,7 +123,7 @@ class SqliteFloor:
         connection = self._db()
         if connection.execute(SEEN, ("twilio", sid)).fetchone() is not None:
             raise Twin
-        who = self._caller(connection, phone)
+        who = self._answer_reads(connection, phone)
         key = f"floor:dialog:phone:{phone}"
         connection.execute(STATE, (key,)).fetchone()
         try:
@@ -143,8 +162,13 @@ class PostgresRedisFloor:
         return statement.replace("?", "%s")
 
     def _caller(self, connection, phone: str) -> int | None:
-        rows = connection.execute(self._sql(ASKER), (period(), "phone", phone)).fetchall()
-        return rows[0][5] if rows else None
+        return _who(connection.execute(self._sql(ASKER), (period(), "phone", phone)))[0]
+
+    def _answer_reads(self, connection, phone: str) -> int | None:
+        who, unit_code, method = _who(connection.execute(self._sql(ASKER), (period(), "phone", phone)))
+        if who is not None:
+            connection.execute(self._sql(CASH_DAYS), (unit_code, method, period())).fetchall()
+        return who
 
     def dial_in(self, phone: str) -> None:
         self._caller(self._db(autocommit=True), phone)  # AnSinh's dial-in: one round trip, no BEGIN
@@ -152,7 +176,7 @@ class PostgresRedisFloor:
     def status_screen(self, key: str, phone: str) -> None:
         self.redis.get(key)
         connection = self._db()
-        who = self._caller(connection, phone)
+        who = self._answer_reads(connection, phone)
         connection.execute(self._sql(AUDIT), audit_row("ussd", phone, who))
         connection.commit()
         self.redis.set(key, json.dumps({"phone": phone, "screen": "answer", "b": who}), ex=USSD_TTL)
@@ -162,7 +186,7 @@ class PostgresRedisFloor:
         if not self.redis.set(seen, "in-flight", nx=True, ex=60):  # the check is the claim
             raise Twin
         connection = self._db()
-        who = self._caller(connection, phone)
+        who = self._answer_reads(connection, phone)
         key = f"floor:dialog:phone:{phone}"
         memory, ttl_ms = self.redis.pipeline(transaction=False).get(key).pttl(key).execute()
         connection.execute(self._sql(AUDIT), audit_row("sms", phone, who))
