@@ -21,6 +21,11 @@ HEADERS = {
 def install(app) -> None:
     @app.after_request
     def protect(response):
+        # One pass over the few headers already set; Werkzeug's setdefault raises and catches a
+        # KeyError (an HTTP exception object) for every header it does not find.
+        headers = response.headers
+        present = {name.lower() for name, _value in headers}
         for name, value in HEADERS.items():
-            response.headers.setdefault(name, value)
+            if name.lower() not in present:
+                headers.add(name, value)
         return response
