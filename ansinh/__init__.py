@@ -42,7 +42,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None,
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)
-    def database_unavailable(error):  # noqa: ANN001
+    def database_unavailable(error):
         """An unreachable database is a retryable 503 for gateways and browsers, never a 500."""
         logger.warning("database unavailable on %s: %s", request.path, type(error).__name__)
         t = Translator("vi")
@@ -50,7 +50,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None,
             "Retry-After": "5", "Content-Type": "text/plain; charset=utf-8"}
 
     @app.errorhandler(DataError)
-    def data_refused(error):  # noqa: ANN001
+    def data_refused(error):
         """Input the database cannot store (a NUL byte in an id, on PostgreSQL) is a bad request."""
         logger.info("refused input on %s: %s", request.path, type(error.orig).__name__)
         return "", 400

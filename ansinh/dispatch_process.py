@@ -27,7 +27,7 @@ def dispatcher_command(verbose: bool = False) -> list[str]:
 
 class DispatcherProcess:
     def __init__(self, command: list[str], now=time.monotonic,
-                 on_exit=None):  # noqa: ANN001 - a clock, for tests
+                 on_exit=None):  # a clock, for tests
         self.command = command
         self.on_exit = on_exit  # called with the pid of a child that ended (its metrics files)
         self.now = now

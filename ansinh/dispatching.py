@@ -52,7 +52,7 @@ def run_scheduler(runtime, stop: threading.Event, interval: float = 3600.0) -> N
             run_scheduled(runtime.sessions, runtime.settings, runtime.clock)
             purge_old_messages(runtime.sessions, runtime.clock, runtime.settings.message_retention_days)
             count("scheduler_run", outcome="ok")
-        except Exception:  # noqa: BLE001 - an outage must not stop the loop
+        except Exception:  # an outage must not stop the loop
             logger.exception("scheduled notifications failed; will retry")
             count("scheduler_run", outcome="failed")
         stop.wait(interval)

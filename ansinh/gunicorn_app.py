@@ -28,7 +28,7 @@ NEWER_SETTINGS = {"control_socket_disable"}
 class _Arbiter(Arbiter):
     """gunicorn's master, also keeping the dispatcher process running beside the web workers."""
 
-    def __init__(self, app, dispatcher: DispatcherProcess | None):  # noqa: ANN001
+    def __init__(self, app, dispatcher: DispatcherProcess | None):
         self.dispatcher = dispatcher
         super().__init__(app)
 
@@ -111,21 +111,21 @@ def warm_up(app) -> None:
 class JsonLogger(glogging.Logger):
     """gunicorn's own lines (boot, workers) as JSON too, with ANSINH_LOG_FORMAT=json."""
 
-    def setup(self, cfg) -> None:  # noqa: ANN001
+    def setup(self, cfg) -> None:
         super().setup(cfg)
         for log in (self.error_log, self.access_log):
             for handler in log.handlers:
                 handler.setFormatter(JsonFormatter())
 
 
-def _no_thread_at_fork(server, worker) -> None:  # noqa: ANN001 - gunicorn's pre_fork hook
+def _no_thread_at_fork(server, worker) -> None:  # gunicorn's pre_fork hook
     """Say so loudly if anything ever starts a thread in the master again."""
     others = [thread.name for thread in threading.enumerate() if thread is not threading.main_thread()]
     if others:
         server.log.error("threads alive in the gunicorn master before a fork: %s", ", ".join(others))
 
 
-def _ready(worker) -> None:  # noqa: ANN001 - gunicorn's post_worker_init hook
+def _ready(worker) -> None:  # gunicorn's post_worker_init hook
     worker.log.info("Worker ready (pid: %s)", worker.pid)
 
 

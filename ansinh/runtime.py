@@ -60,7 +60,7 @@ class Runtime:
 
         return make_send_rate_limiter(self.settings)
 
-    def on_permanent_failure(self, session, message, error) -> None:  # noqa: ANN001
+    def on_permanent_failure(self, session, message, error) -> None:
         """Called in the transaction that marks a message failed; channel rules plug in here."""
         from core.notify.channels import fall_back
         from core.outbox.delivery import handle_permanent_failure

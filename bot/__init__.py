@@ -29,7 +29,7 @@ def init_app(app: Flask, runtime: RuntimeParts) -> None:
     zalo.init_app(app, runtime)
 
 
-def make_senders(settings, sessions, clock) -> dict:  # noqa: ANN001
+def make_senders(settings, sessions, clock) -> dict:
     senders: dict = {}
     if settings.telegram_bot_token:
         from bot.telegram_sender import TelegramSender

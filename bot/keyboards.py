@@ -44,7 +44,7 @@ def plain_text(text: str, markup: dict[str, Any] | None) -> str:
     return text
 
 
-def _callback_data(value) -> str:  # noqa: ANN001
+def _callback_data(value) -> str:
     """Telegram allows 1-64 bytes of callback data; Vietnamese letters take two or three."""
     return str(value).encode("utf-8")[:64].decode("utf-8", "ignore") or "?"
 

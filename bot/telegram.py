@@ -40,7 +40,7 @@ def _welcome(runtime: RuntimeParts, chat_id: str) -> list[Outgoing]:
 
 
 def _share_contact(runtime: RuntimeParts, chat_id: str, user_id: str,
-                   contact) -> list[Outgoing]:  # noqa: ANN001
+                   contact) -> list[Outgoing]:
     text, language, linked = chat_people.share_contact(runtime, CHANNEL, chat_id, user_id, contact.user_id,
                                                        contact.phone_number)
     return [(text, menu_markup(language, with_contact=False) if linked else None)]
@@ -60,11 +60,11 @@ def _converse(runtime: RuntimeParts, chat_id: str, text: str, meta: dict[str, An
     return outgoing
 
 
-def _is_id(value) -> bool:  # noqa: ANN001
+def _is_id(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def answer_update(runtime: RuntimeParts, update) -> None:  # noqa: ANN001 - telegram.Update
+def answer_update(runtime: RuntimeParts, update) -> None:  # telegram.Update
     """Turn one Update into answers in the outbox; the webhook and the poller both call this."""
     update_id = str(update.update_id)
     dedupe = runtime.dedupe
@@ -102,26 +102,26 @@ def answer_update(runtime: RuntimeParts, update) -> None:  # noqa: ANN001 - tele
     dedupe.remember(CHANNEL, update_id, "queued" if outgoing else "ignored")
 
 
-def _secret_ok(settings) -> bool:  # noqa: ANN001
+def _secret_ok(settings) -> bool:
     expected = settings.telegram_webhook_secret
     given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
     return bool(expected) and hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
 
 
-def _payload():  # noqa: ANN202
+def _payload():
     try:
         return request.get_json(silent=True)
     except RecursionError:  # "[[[[…" nested deeper than the parser goes
         return None
 
 
-def _well_formed(payload) -> bool:  # noqa: ANN001
+def _well_formed(payload) -> bool:
     """An Update: an object whose update_id is an integer (as Telegram's always is), all of its
     text valid Unicode (a lone surrogate from "\\ud800" cannot be stored)."""
     return isinstance(payload, dict) and _is_id(payload.get("update_id")) and encodable(payload)
 
 
-def _usable(update) -> bool:  # noqa: ANN001
+def _usable(update) -> bool:
     """The fields answer_update reads have Telegram's types (python-telegram-bot does not check)."""
     message, callback = update.message, update.callback_query
     if message is not None:

@@ -12,20 +12,20 @@ from core.parts import RuntimeParts
 logger = logging.getLogger(__name__)
 
 
-def build_application(runtime: RuntimeParts):  # noqa: ANN201
+def build_application(runtime: RuntimeParts):
     """All the wiring in one place: one handler for every kind of update."""
     from telegram import Update
     from telegram.ext import Application, TypeHandler
 
     from bot.telegram import answer_update
 
-    async def hand_update(update: Update, context) -> None:  # noqa: ANN001
+    async def hand_update(update: Update, context) -> None:
         """Pass the update to the shared (synchronous, database-bound) code path."""
         await asyncio.to_thread(answer_update, runtime, update)
         if update.callback_query is not None:
             await update.callback_query.answer()
 
-    async def log_error(update: object, context) -> None:  # noqa: ANN001
+    async def log_error(update: object, context) -> None:
         """Keep polling after a failed update; it is logged, not lost silently."""
         logger.error("telegram update failed: %s", context.error, exc_info=context.error)
 
@@ -48,7 +48,7 @@ def run_polling(runtime: RuntimeParts, poll_timeout: int = 20) -> None:
                             drop_pending_updates=False)
 
 
-async def set_webhook(settings, url: str) -> bool:  # noqa: ANN001
+async def set_webhook(settings, url: str) -> bool:
     """Register `url` with Telegram, asking it to send TELEGRAM_WEBHOOK_SECRET with every update."""
     from telegram import Bot
 

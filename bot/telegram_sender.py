@@ -24,7 +24,7 @@ logger = logging.getLogger(__name__)
 SEND_TIMEOUT = 30.0  # seconds to wait for one sendMessage, connection included
 
 
-def _retry_after_seconds(error) -> float:  # noqa: ANN001 - telegram.error.RetryAfter
+def _retry_after_seconds(error) -> float:  # telegram.error.RetryAfter
     """PTB 22 gives a timedelta once PTB_TIMEDELTA is on (bot/__init__ turns it on); an int, with a
     deprecation warning, only if someone turned it off again."""
     value = error.retry_after
@@ -52,7 +52,7 @@ class TelegramSender:
                 self._loop = loop
             return self._loop
 
-    async def _ready_bot(self):  # noqa: ANN202
+    async def _ready_bot(self):
         if self._bot is None:
             from telegram import Bot
 
@@ -61,12 +61,12 @@ class TelegramSender:
             self._bot = bot
         return self._bot
 
-    async def _send_message(self, chat_id: str, text: str, markup):  # noqa: ANN001, ANN202
+    async def _send_message(self, chat_id: str, text: str, markup):
         bot = await self._ready_bot()
         return await bot.send_message(chat_id=chat_id, text=text, reply_markup=to_telegram(markup))
 
     # -- the Sender protocol --------------------------------------------------------------------
-    def send(self, message) -> SendResult:  # noqa: ANN001 - core.models.OutboxMessage
+    def send(self, message) -> SendResult:  # core.models.OutboxMessage
         from telegram.error import (
             BadRequest,
             Forbidden,
@@ -104,7 +104,7 @@ class TelegramSender:
         if bot is not None:
             try:
                 asyncio.run_coroutine_threadsafe(bot.shutdown(), loop).result(timeout=5)
-            except Exception:  # noqa: BLE001 - best effort on the way out
+            except Exception:  # best effort on the way out
                 logger.debug("telegram bot shutdown failed", exc_info=True)
         loop.call_soon_threadsafe(loop.stop)
         thread.join(timeout=5)

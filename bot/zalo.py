@@ -56,7 +56,7 @@ def expected_signature(app_id: str, raw_body: bytes, timestamp: str, oa_secret_k
     return digest.hexdigest()
 
 
-def signature_ok(settings, raw_body: bytes, event: dict, header: str | None) -> bool:  # noqa: ANN001
+def signature_ok(settings, raw_body: bytes, event: dict, header: str | None) -> bool:
     if not (settings.zalo_app_id and settings.zalo_oa_secret_key and header):
         return False
     given = header.strip()
@@ -95,7 +95,7 @@ def well_formed(event: dict) -> bool:
     return encodable(event)
 
 
-def _plain(value) -> bool:  # noqa: ANN001
+def _plain(value) -> bool:
     return value is None or (isinstance(value, (str, int)) and not isinstance(value, bool))
 
 

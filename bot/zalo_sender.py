@@ -38,7 +38,7 @@ class ZaloSender:
     channel = "zalo"
 
     def __init__(self, settings, tokens: ZaloTokens, http: requests.Session | None = None,
-                 state=None):  # noqa: ANN001
+                 state=None):
         self.settings = settings
         self.tokens = tokens
         self.http = http or tokens.http
@@ -62,7 +62,7 @@ class ZaloSender:
             raise TemporaryError(f"zalo: HTTP {response.status_code}")
         return body if isinstance(body, dict) else {}
 
-    def send(self, message) -> SendResult:  # noqa: ANN001 - core.models.OutboxMessage
+    def send(self, message) -> SendResult:  # core.models.OutboxMessage
         text = fit_chars(plain_text(message.text, message.buttons), TEXT_LIMIT)
         recipient = {"user_id": message.address}
         answered = reply_target(self.state, message, self.tokens.clock.now())

@@ -177,7 +177,7 @@ class AbuseGuard:
         """`work(limiter, scope, key)` on the main storage, or on the fallback when Redis is down."""
         try:
             return work(self.limiter, scope, key)
-        except Exception as error:  # noqa: BLE001 - Redis down: degrade to the fallback, log once
+        except Exception as error:  # Redis down: degrade to the fallback, log once
             count("store_error", store="redis")
             if self.fallback is None:
                 raise

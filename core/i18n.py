@@ -60,7 +60,7 @@ def N_also_ussd(msgid: str) -> str:
     return msgid
 
 
-def extract_python(fileobj, keywords, comment_tags, options):  # noqa: ANN001 - Babel's signature
+def extract_python(fileobj, keywords, comment_tags, options):  # Babel's signature
     """Babel's Python extraction, reading `N_also_ussd("…")` as its two entries (babel.cfg, tests)."""
     from babel.messages.extract import extract_python as extract_plain
 

@@ -71,7 +71,7 @@ def _empty_tables(engine) -> None:
                 connection.execute(text(f"DELETE FROM {name}"))
 
 
-def _advance_sequence(connection, table) -> None:  # noqa: ANN001
+def _advance_sequence(connection, table) -> None:
     """On PostgreSQL, rows inserted with their ids leave the id sequence behind them: move it on."""
     key = list(table.primary_key.columns)
     if connection.dialect.name != "postgresql" or len(key) != 1 or not isinstance(key[0].type, Integer):

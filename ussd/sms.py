@@ -111,7 +111,7 @@ def twilio_inbound() -> Response:
     return _xml(twiml([Reply(sorry)], settings))
 
 
-def _keep_for_later(channel_services, inbound: Inbound) -> Response:  # noqa: ANN001
+def _keep_for_later(channel_services, inbound: Inbound) -> Response:
     try:
         keep_for_later(channel_services.settings, inbound, channel_services.runtime.clock.now().isoformat())
     except OSError:  # nowhere to keep it: an error, so Twilio tries the number's fallback URL

@@ -36,7 +36,7 @@ def register(main: click.Group) -> None:
         _poll(state.runtime, dispatch=not no_dispatch)
 
 
-def _set_webhook(settings, url: str) -> None:  # noqa: ANN001
+def _set_webhook(settings, url: str) -> None:
     from bot.telegram_polling import set_webhook
 
     t = translator("vi")
@@ -45,7 +45,7 @@ def _set_webhook(settings, url: str) -> None:  # noqa: ANN001
                              name="TELEGRAM_WEBHOOK_SECRET"))
     try:
         done = asyncio.run(set_webhook(settings, url))
-    except Exception as error:  # noqa: BLE001 - say what Telegram answered, without a traceback
+    except Exception as error:  # say what Telegram answered, without a traceback
         raise CliFailure(t._("Telegram did not accept the webhook: %(reason)s", reason=error)) from error
     if not done:
         raise CliFailure(t._("Telegram did not accept the webhook: %(reason)s", reason="false"))

@@ -78,7 +78,7 @@ def welcome_text(session: Session, channel: str, sender: str, hotline: str) -> s
     return f"{head}\n{how}\n{tail}"
 
 
-def with_choices_as_lines(text: str, choices, t: Translator) -> str:  # noqa: ANN001 - Choice sequence
+def with_choices_as_lines(text: str, choices, t: Translator) -> str:  # Choice sequence
     """For chats without buttons (Zalo): each choice becomes a line saying what to send."""
     if not choices:
         return text

@@ -21,7 +21,7 @@ def run_migrations_online() -> None:
         _run(connection)
 
 
-def _render_item(type_, obj, autogen_context):  # noqa: ANN001
+def _render_item(type_, obj, autogen_context):
     """Render our UTC wrapper as a plain timezone-aware DateTime so migrations stand alone."""
     from core.models.base import UTCDateTime
 
@@ -30,7 +30,7 @@ def _render_item(type_, obj, autogen_context):  # noqa: ANN001
     return False
 
 
-def _run(connection) -> None:  # noqa: ANN001
+def _run(connection) -> None:
     context.configure(
         render_item=_render_item,
         connection=connection,

@@ -8,7 +8,7 @@ a new password and disabling the account move it on, which ends every session th
 """
 from __future__ import annotations
 
-from core.i18n import N_  # noqa: F401 - the shared extraction marker, re-exported
+from core.i18n import N_  # the shared extraction marker
 
 import logging
 import re

@@ -14,7 +14,7 @@ logger = logging.getLogger(__name__)
 CHAT_CHANNELS = ("telegram", "zalo")
 
 
-def handle_permanent_failure(session: Session, message: OutboxMessage, error, clock) -> None:  # noqa: ANN001
+def handle_permanent_failure(session: Session, message: OutboxMessage, error, clock) -> None:
     if message.channel not in CHAT_CHANNELS:
         return
     identity = session.scalar(select(Identity).where(Identity.kind == message.channel,

@@ -271,7 +271,7 @@ class Dispatcher:
                 if self.before_batch is not None:
                     self.before_batch()
                 handled = self.run_once(batch, stop)
-            except Exception:  # noqa: BLE001 - a database outage must not kill the worker
+            except Exception:  # a database outage must not kill the worker
                 logger.exception("dispatch batch failed; retrying")
                 handled = 0
             if handled == 0:

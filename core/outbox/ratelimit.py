@@ -46,7 +46,7 @@ class SendRateLimiter:
         }
         self._warned = False
 
-    def allow(self, message) -> bool:  # noqa: ANN001 - an OutboxMessage or anything with channel/address
+    def allow(self, message) -> bool:  # an OutboxMessage or anything with channel/address
         """Count the message if both windows have room; channels without limits always pass."""
         items = self._items.get(message.channel)
         if items is None:

@@ -4,7 +4,7 @@ complaint (core.complaints.tickets). Each step leaves a short note in the menu s
 """
 from __future__ import annotations
 
-from core.i18n import N_  # noqa: F401 - the shared extraction marker, re-exported
+from core.i18n import N_  # the shared extraction marker
 
 import logging
 import re

@@ -100,7 +100,7 @@ def _one_start(start: int, env: dict, tmp_path: Path, telegram: TelegramBotApi) 
                                   cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT)
     deadline = began + DEADLINE
 
-    def within(what: str, attempt) -> str:  # noqa: ANN001
+    def within(what: str, attempt) -> str:
         while time.monotonic() < deadline:
             try:
                 answer = attempt()

@@ -18,7 +18,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_until(condition, timeout: float, every: float = 0.2) -> bool:  # noqa: ANN001
+def wait_until(condition, timeout: float, every: float = 0.2) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
@@ -27,7 +27,7 @@ def wait_until(condition, timeout: float, every: float = 0.2) -> bool:  # noqa: 
     return condition()
 
 
-def pending(sessions) -> int:  # noqa: ANN001
+def pending(sessions) -> int:
     """Outbox rows not yet sent (queued, or claimed by a worker)."""
     with sessions() as session:
         return session.scalar(select(func.count()).select_from(OutboxMessage).where(
