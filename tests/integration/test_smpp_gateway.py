@@ -64,6 +64,7 @@ def link(smpp_runtime, smsc):
     esme = SmppLink(config, gateway.on_deliver)
     esme.start()
     smsc.wait_bound()
+    assert esme.bound.wait(30), "the ESME never saw its bind_resp"  # the SMSC side binds first
     yield esme
     esme.stop()
 

@@ -13,6 +13,8 @@ like a provider under load.
 """
 from __future__ import annotations
 
+import contextlib
+
 import json
 import re
 import threading
@@ -147,6 +149,12 @@ class StandIn:
     def _answer(self, handler: BaseHTTPRequestHandler) -> None:
         length = int(handler.headers.get("Content-Length") or 0)
         body = handler.rfile.read(length) if length else b""
+        if not _complete(handler, length, body):
+            # A client killed mid-request (a worker under SIGKILL) leaves its headers or body cut
+            # short; a real provider answers that with 400 and never takes it for a message.
+            with contextlib.suppress(OSError):
+                handler.send_error(400, "incomplete request")
+            return
         split = urlsplit(handler.path)
         request = RecordedRequest(handler.command, split.path, parse_qs(split.query, keep_blank_values=True),
                                   dict(handler.headers.items()), body)
@@ -169,3 +177,10 @@ class StandIn:
             handler.send_header(name, value)
         handler.end_headers()
         handler.wfile.write(payload)
+
+
+def _complete(handler: BaseHTTPRequestHandler, length: int, body: bytes) -> bool:
+    """Did the whole request arrive? A request with a body must say how long it is, and be that long."""
+    if handler.command in ("POST", "PUT", "PATCH") and handler.headers.get("Content-Length") is None:
+        return False
+    return len(body) == length
