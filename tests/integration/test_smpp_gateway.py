@@ -185,6 +185,15 @@ def test_a_step_delivered_twice_moves_the_menu_once(smsc, link):
     assert same == history
 
 
+def _receipt(smsc, state: str, delivered: int, error: int, **fields) -> None:
+    """The SMSC's delivery receipt for smsc-1 to Lài: a deliver_sm with esm_class 0x04 and the
+    receipt text of SMPP 3.4 appendix B."""
+    text = (f"id:smsc-1 sub:001 dlvrd:{delivered:03d} submit date:2612070900 done date:2612070901 "
+            f"stat:{state} err:{error:03d}")
+    smsc.deliver(source_addr=LAI_PHONE.lstrip("+"), destination_addr="8079", esm_class=0x04,
+                 short_message=text.encode(), **fields)
+
+
 def _dispatch(runtime, link) -> int:
     return Dispatcher(runtime.sessions, {"sms": SmppSender(runtime.settings, link)}, runtime.clock,
                       runtime.settings).run_once()
@@ -207,15 +216,7 @@ def test_sms_in_answer_out_and_its_delivery_receipt(smpp_runtime, smsc, link):
     with smpp_runtime.sessions() as session:
         row = session.scalar(select(OutboxMessage).where(OutboxMessage.address == LAI_PHONE))
         assert (row.status, row.provider_id) == ("sent", "smsc-1")
-    smsc.deliver(
-        source_addr=LAI_PHONE.lstrip("+"),
-        destination_addr="8079",
-        esm_class=0x04,
-        short_message=b"id:smsc-1 sub:001 dlvrd:001 submit date:2612070900 done date:2612070901 "
-                      b"stat:DELIVRD err:000",
-        receipted_message_id="smsc-1",
-        message_state=2,
-    )
+    _receipt(smsc, "DELIVRD", delivered=1, error=0, receipted_message_id="smsc-1", message_state=2)
     smsc.wait_acknowledged()
     with smpp_runtime.sessions() as session:
         assert session.get(OutboxMessage, row.id).status == "delivered"
@@ -261,13 +262,7 @@ def test_throttled_submit_is_sent_again_and_a_failed_receipt_fails_the_row(smpp_
     assert _dispatch(smpp_runtime, link) == 1
     [sent] = smsc.wait_for_submits(1)
     assert decode(sent.short_message, sent.data_coding) == "Thong bao"
-    smsc.deliver(
-        source_addr=LAI_PHONE.lstrip("+"),
-        destination_addr="8079",
-        esm_class=0x04,
-        short_message=b"id:smsc-1 sub:001 dlvrd:000 submit date:2612070900 done date:2612070901 "
-                      b"stat:UNDELIV err:001",
-    )
+    _receipt(smsc, "UNDELIV", delivered=0, error=1)
     smsc.wait_acknowledged()
     with smpp_runtime.sessions() as session:
         row = session.scalar(select(OutboxMessage).where(OutboxMessage.idempotency_key == "n-1"))
