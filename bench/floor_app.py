@@ -81,7 +81,25 @@ def _who(cursor) -> tuple:
     return row[5], row[names.index("unit_code")], row[names.index("method")]
 
 
-class SqliteFloor:
+class _Reads:
+    """The reads both floors make, in the driver's parameter style (`_sql`)."""
+
+    @staticmethod
+    def _sql(statement: str) -> str:
+        return statement  # sqlite3: "?" as written
+
+    def _caller(self, connection, phone: str) -> int | None:
+        return _who(connection.execute(self._sql(ASKER), (period(), "phone", phone)))[0]
+
+    def _answer_reads(self, connection, phone: str) -> int | None:
+        """The caller, then the unit's cash days, as a status answer reads them."""
+        who, unit_code, method = _who(connection.execute(self._sql(ASKER), (period(), "phone", phone)))
+        if who is not None:
+            connection.execute(self._sql(CASH_DAYS), (unit_code, method, period())).fetchall()
+        return who
+
+
+class SqliteFloor(_Reads):
     """Everything in the one database file, every turn's writes in one transaction."""
 
     def __init__(self, path: str):
@@ -98,14 +116,6 @@ class SqliteFloor:
             connection.execute("PRAGMA busy_timeout=15000")
         return connection
 
-    def _caller(self, connection: sqlite3.Connection, phone: str) -> int | None:
-        return _who(connection.execute(ASKER, (period(), "phone", phone)))[0]
-
-    def _answer_reads(self, connection: sqlite3.Connection, phone: str) -> int | None:
-        who, unit_code, method = _who(connection.execute(ASKER, (period(), "phone", phone)))
-        if who is not None:
-            connection.execute(CASH_DAYS, (unit_code, method, period())).fetchall()
-        return who
 
     def dial_in(self, phone: str) -> None:
         self._caller(self._db(), phone)
@@ -138,7 +148,7 @@ class SqliteFloor:
         connection.commit()
 
 
-class PostgresRedisFloor:
+class PostgresRedisFloor(_Reads):
     """PostgreSQL for the people, payments and disclosures; Redis for the rest (production mode)."""
 
     def __init__(self, url: str, redis_url: str):
@@ -160,15 +170,6 @@ class PostgresRedisFloor:
     @staticmethod
     def _sql(statement: str) -> str:
         return statement.replace("?", "%s")
-
-    def _caller(self, connection, phone: str) -> int | None:
-        return _who(connection.execute(self._sql(ASKER), (period(), "phone", phone)))[0]
-
-    def _answer_reads(self, connection, phone: str) -> int | None:
-        who, unit_code, method = _who(connection.execute(self._sql(ASKER), (period(), "phone", phone)))
-        if who is not None:
-            connection.execute(self._sql(CASH_DAYS), (unit_code, method, period())).fetchall()
-        return who
 
     def dial_in(self, phone: str) -> None:
         self._caller(self._db(autocommit=True), phone)  # AnSinh's dial-in: one round trip, no BEGIN
