@@ -37,6 +37,10 @@ SOURCES = {
     "examples": "nlu_examples.jsonl",
     "dev": "nlu_blind_2026-12-07_dev.jsonl",
     "holdout": "nlu_blind_2026-12-07_holdout.jsonl",
+    "train_a": "nlu_train_2026-12-08_a.jsonl",
+    "train_b": "nlu_train_2026-12-08_b.jsonl",
+    "dev2": "nlu_blind_2026-12-08_dev.jsonl",
+    "holdout2": "nlu_blind_2026-12-08_holdout.jsonl",
 }
 MIN_DF = 3  # a feature seen in fewer messages is noise
 C = 10.0  # chosen with dev held out (char 2–5-grams + word pairs, min_df 3: 89.8 % on dev alone)

@@ -57,9 +57,10 @@ OPENERS = frozenset(("xin", "cho", "muon", "phep", "em", "toi", "minh", "con", "
 PAST = frozenset(("thang", "truoc", "nam", "do", "xua", "nay", "ay"))  # "hồi tháng 8": back then, not "hỏi"
 ASKED_BONUS = 0.5
 REFUSALS = {("khong", "can"), ("chang", "can"), ("khoi", "can"), ("chua", "can"), ("no", "need"),
-            ("don", "t")}
+            ("don", "t"), ("dont", "need"), ("khong", "hoi"), ("not", "asking")}
 WANTED = frozenset(("only", "just"))  # "không cần X, chỉ cần Y": Y is the question
 WANTED_AFTER_CHI = {("can",), ("la",), ("muon",), ("hoi",), ("xin",)}
+_CLAUSE_BREAK = re.compile(r"[,.;!?]+")
 # _after_opener, on text
 _OPENER = re.compile(rf"\b(?:{'|'.join(OPENERS)})\s+hoi\b(?!\s+(?:{'|'.join(PAST)})\b)")
 TOPICS = {"__papers": "papers", "__health": "health", "__aid": "other_aid"}  # tags of rules/shared.txt
@@ -110,7 +111,8 @@ def _parse(text: str, today: date, trace: dict | None = None) -> Parse:
         confidence = 0.9
     choices = choices_for(scores, intent, elsewhere and intent == "unknown", "beneficiary_code" in slots)
     reading = _learned(norm.tokens)
-    decision = combine(intent, confidence, choices, reading, coin_toss(scores, intent))
+    decision = combine(intent, confidence, choices, reading, coin_toss(scores, intent),
+                       elsewhere and intent == "unknown")
     if trace is not None:
         trace.update(rules=(intent, confidence), reading=reading, by_model=decision.by_model)
     intent, confidence, choices = decision.intent, decision.confidence, decision.choices
@@ -167,8 +169,9 @@ def _scores(norm: Normalized, slots: dict[str, str], today: date, seen: list | N
 
 
 def _learned(tokens: tuple[str, ...]) -> model.Reading | None:
-    """The model's reading, for messages with a word in them (it reads every number as "#")."""
-    if _MODEL is None or not any(token.isalpha() for token in tokens):
+    """The model's reading, for messages of two words or more with a word in them (it reads every
+    number as "#", and a lone word without its diacritics: "Đúng" and "Dừng" are one to it)."""
+    if _MODEL is None or len(tokens) < 2 or not any(token.isalpha() for token in tokens):
         return None
     return _MODEL.read(tokens)
 
@@ -182,9 +185,22 @@ def _without_refused(norm: Normalized) -> tuple[str, ...]:
         if pair in REFUSALS or (tokens[i] == "dung" and "đừng" in norm.lower):
             end = next((j for j in range(i + 1, len(tokens)) if tokens[j] in WANTED
                         or tokens[j] == "chi" and tokens[j + 1:j + 2] in WANTED_AFTER_CHI), None)
+            if end is None:
+                end = _clause_end(norm, i)
             if end is not None:
                 return tokens[:i] + ("_",) * (end - i) + tokens[end:]
     return tokens
+
+
+def _clause_end(norm: Normalized, at: int) -> int | None:
+    """Where the typed clause holding token `at` ends ("ko can huong dan, huy nhan tin giup": the
+    refusal stops at the comma), or None when nothing follows it."""
+    count = 0
+    for clause in _CLAUSE_BREAK.split(norm.lower):
+        count += len(_NORMALIZER.normalize(clause).tokens)
+        if count > at:
+            return count if count < len(norm.tokens) else None
+    return None
 
 
 def _after_opener(tokens: tuple[str, ...]) -> tuple[str, ...]:

@@ -15,7 +15,7 @@ _REPEATS = re.compile(r"([a-z])\1+")
 _ANCHOR = re.compile(  # cheap test: could this message name a month at all?
     r"\b(?:t+h+a*n*g+[sfr]?|thnag|tahng|tang|th|k[yi]|month|january|february|march|april|may|june"
     r"|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|oct|nov|dec)\b|\bt(?:h|hg|hang)?\.?\d|\d[/.\-]\d"
-    r"|thang(?:nay|ni|truoc|sau|toi)\b|thang\d"
+    r"|thang(?:nay|ni|truoc|sau|toi)\b|thang\d|[a-z]thang (?:nay|ni|truoc|sau|toi)\b"
 )
 _GLUED = re.compile(r"[a-z]*thang(nay|ni|truoc|sau|toi)")  # "tienthangni": typed without spaces
 MONTH_WORDS = {"thang", "thangs", "thangf", "thnag", "thng", "tahng", "thag", "thg", "th", "t", "tang"}
@@ -121,6 +121,9 @@ def mentions(lower: str, folded: str, today: date) -> Iterator[tuple[str, int, b
                 yield found, spans[i][1], False
         elif glued := _GLUED.fullmatch(word):
             yield shift(today, RELATIVE[glued.group(1)]), spans[i][1], False
+        elif word.endswith("thang") and nxt in RELATIVE and spans[i][2] < spans[i + 1][1]:
+            taken = i + 1  # "tienthang nay": the word before glued on
+            yield shift(today, RELATIVE[nxt]), spans[i][1], False
         elif word.endswith("thang") and nxt.isdigit() and spans[i][2] == spans[i + 1][1] \
                 and (found := _resolve(int(nxt), None, today)):
             taken = i + 1  # "tienthang12": typed without spaces
@@ -212,6 +215,10 @@ def _after_month_word(tokens, spans, lower: str, folded: str, i: int, today: dat
 _COMPARED = re.compile(r"(?:\bhon|\bso voi|\bnhu|\bbang|\bkhac|\bthan|\binstead of|\bcompared (?:to|with)"
                        r"|\bvs"
                        r"|\bcuoi|\bdau|\bgiua)\W*$")  # or a time of the month ("giờ đã cuối tháng 11")
+# A month said to be settled in its own clause ("tháng 11 thì bà nhận rồi", "November's arrived
+# fine") is told, not asked about, when another month is named too.
+_SETTLED = re.compile(r"[^,.;?!]*?\b(?:(?:nhan|lanh|linh|co|ve|nhan duoc|lanh duoc|linh duoc) roi"
+                      r"|(?:arrived|came|received|was paid|got it)\b)")
 _LISTED = re.compile(r"^\S+\W*\S*\W*(?:(?:va|voi|hoac|and|or|,)\W*)?$")  # "tháng 8, tháng 9": one list
 
 
@@ -227,6 +234,7 @@ def asked_month(lower: str, folded: str, today: date, after: int = 0) -> tuple[s
     months = [m for m in found if not m[2]] or found
     later = [m for m in months if m[1] >= after] or months
     asked = [m for m in later if not _COMPARED.search(folded[max(0, m[1] - 16):m[1]])] or later
+    asked = [m for m in asked if not _SETTLED.match(folded, m[1])] or asked
     last = len(asked) - 1
     while last and _LISTED.match(folded[asked[last - 1][1]:asked[last][1]]):
         last -= 1  # a list of months is about its first ("xem lại tiền tháng 8, tháng 9")
