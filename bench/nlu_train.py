@@ -10,7 +10,9 @@ per intent. Deterministic: the same files give the same bytes. Needs the `nlu-mo
 
 What it trains on (tests/data): the corpus's training part (its held-out part stays unseen, so
 tests/unit/test_nlu.py keeps measuring what nothing was tuned on), the fresh batches, the reference
-examples, and the blind batches of 2026-12-07 (dev and holdout) unless left out."""
+examples, the blind batches of 2026-12-07 and 2026-12-08 (dev and holdout) unless left out, and the
+training messages written blind on 2026-12-08 for breadth (train_a … train_d: every intent in every
+style, weighted to out-of-scope look-alikes, grievances, negation and months beside dates)."""
 from __future__ import annotations
 
 import argparse
@@ -39,6 +41,8 @@ SOURCES = {
     "holdout": "nlu_blind_2026-12-07_holdout.jsonl",
     "train_a": "nlu_train_2026-12-08_a.jsonl",
     "train_b": "nlu_train_2026-12-08_b.jsonl",
+    "train_c": "nlu_train_2026-12-08_c.jsonl",
+    "train_d": "nlu_train_2026-12-08_d.jsonl",
     "dev2": "nlu_blind_2026-12-08_dev.jsonl",
     "holdout2": "nlu_blind_2026-12-08_holdout.jsonl",
 }

@@ -60,6 +60,7 @@ REFUSALS = {("khong", "can"), ("chang", "can"), ("khoi", "can"), ("chua", "can")
             ("don", "t"), ("dont", "need"), ("khong", "hoi"), ("not", "asking")}
 WANTED = frozenset(("only", "just"))  # "không cần X, chỉ cần Y": Y is the question
 WANTED_AFTER_CHI = {("can",), ("la",), ("muon",), ("hoi",), ("xin",)}
+_NOT_CONTENT = frozenset(("#", "thang", "t", "truoc", "nay", "ni", "sau", "toi", "con", "roi", "ky"))
 _CLAUSE_BREAK = re.compile(r"[,.;!?]+")
 # _after_opener, on text
 _OPENER = re.compile(rf"\b(?:{'|'.join(OPENERS)})\s+hoi\b(?!\s+(?:{'|'.join(PAST)})\b)")
@@ -169,9 +170,10 @@ def _scores(norm: Normalized, slots: dict[str, str], today: date, seen: list | N
 
 
 def _learned(tokens: tuple[str, ...]) -> model.Reading | None:
-    """The model's reading, for messages of two words or more with a word in them (it reads every
-    number as "#", and a lone word without its diacritics: "Đúng" and "Dừng" are one to it)."""
-    if _MODEL is None or len(tokens) < 2 or not any(token.isalpha() for token in tokens):
+    """The model's reading, for messages of two words or more besides months and numbers: it reads
+    every number as "#", a lone word without its diacritics ("Đúng" and "Dừng" are one to it), and a
+    bare "còn tháng trước?" is a follow-up the conversation answers from the question before."""
+    if _MODEL is None or sum(token not in _NOT_CONTENT for token in tokens) < 2:
         return None
     return _MODEL.read(tokens)
 
