@@ -29,7 +29,7 @@ import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from core.nlu import _NORMALIZER, INTENTS
+from core.nlu import _NORMALIZER, INTENTS, model_tokens
 from core.nlu.model import IDF_SQUARED_SCALE, OFFSET, WEIGHTS, features
 
 DATA = ROOT / "tests" / "data"
@@ -66,7 +66,7 @@ def rows(sources: list[str]) -> list[dict]:
 
 
 def tokens_of(text: str) -> tuple[str, ...]:
-    return _NORMALIZER.normalize(text).tokens
+    return model_tokens(_NORMALIZER.normalize(text))
 
 
 def _analyzer(tokens: tuple[str, ...]) -> list[str]:

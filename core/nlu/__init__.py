@@ -17,7 +17,7 @@ from datetime import date
 from core.nlu import model
 from core.nlu.combine import combine
 from core.nlu.fuzzy import ENGLISH_WORDS, vietnamese_syllables
-from core.nlu.keywords import parse_keyword
+from core.nlu.keywords import PERIOD_KEYWORDS, REGISTER_WORDS, parse_keyword
 from core.nlu.language import requested_language
 from core.nlu.lexicon import (
     Explanation,
@@ -60,7 +60,11 @@ REFUSALS = {("khong", "can"), ("chang", "can"), ("khoi", "can"), ("chua", "can")
             ("don", "t"), ("dont", "need"), ("khong", "hoi"), ("not", "asking")}
 WANTED = frozenset(("only", "just"))  # "không cần X, chỉ cần Y": Y is the question
 WANTED_AFTER_CHI = {("can",), ("la",), ("muon",), ("hoi",), ("xin",)}
-_NOT_CONTENT = frozenset(("#", "thang", "t", "truoc", "nay", "ni", "sau", "toi", "con", "roi", "ky"))
+KEYED_FIRST_WORDS = frozenset((*PERIOD_KEYWORDS, *REGISTER_WORDS))
+# A month and the words of a follow-up about it ("còn tháng trước?", "tháng trước thì răng"):
+# the conversation answers it from the question before.
+_NOT_CONTENT = frozenset(("#", "thang", "t", "truoc", "nay", "ni", "sau", "toi", "con", "roi", "ky", "thi",
+                          "rang", "sao", "the", "nao", "ra", "vay", "ha", "a", "nhi", "khong", "chua"))
 _CLAUSE_BREAK = re.compile(r"[,.;!?]+")
 # _after_opener, on text
 _OPENER = re.compile(rf"\b(?:{'|'.join(OPENERS)})\s+hoi\b(?!\s+(?:{'|'.join(PAST)})\b)")
@@ -111,7 +115,7 @@ def _parse(text: str, today: date, trace: dict | None = None) -> Parse:
     if intent == "unknown" and not norm.tokens:
         confidence = 0.9
     choices = choices_for(scores, intent, elsewhere and intent == "unknown", "beneficiary_code" in slots)
-    reading = _learned(norm.tokens)
+    reading = None if _keyword_led(norm.folded) else _learned(model_tokens(norm))
     decision = combine(intent, confidence, choices, reading, coin_toss(scores, intent),
                        elsewhere and intent == "unknown")
     if trace is not None:
@@ -178,6 +182,19 @@ def _learned(tokens: tuple[str, ...]) -> model.Reading | None:
     return _MODEL.read(tokens)
 
 
+def model_tokens(norm: Normalized) -> tuple[str, ...]:
+    """What the model reads: the words, less what is refused ("không cần xem lịch sử, chỉ cần …");
+    bench/nlu_train.py trains on the same."""
+    return tuple(token for token in _without_refused(norm) if token != "_")
+
+
+def _keyword_led(folded: str) -> bool:
+    """"TC Lê Văn Bin", "LS mệ Lài": an SMS keyword with a name after it, which the conversation
+    reads as the keyword for that person; the model would read only the name."""
+    first = folded.split(None, 1)[0] if folded.strip() else ""
+    return first in KEYED_FIRST_WORDS
+
+
 def _without_refused(norm: Normalized) -> tuple[str, ...]:
     """"Không cần lịch sử, chỉ cần biết …", "đừng dừng tin nhắn, chỉ là đổi số": what is refused
     before "chỉ / only / just" is blanked out, so that only what is wanted counts."""
@@ -187,7 +204,7 @@ def _without_refused(norm: Normalized) -> tuple[str, ...]:
         if pair in REFUSALS or (tokens[i] == "dung" and "đừng" in norm.lower):
             end = next((j for j in range(i + 1, len(tokens)) if tokens[j] in WANTED
                         or tokens[j] == "chi" and tokens[j + 1:j + 2] in WANTED_AFTER_CHI), None)
-            if end is None:
+            if end is None and pair in REFUSALS:  # "đừng nhắn nữa, …" is itself the wish
                 end = _clause_end(norm, i)
             if end is not None:
                 return tokens[:i] + ("_",) * (end - i) + tokens[end:]

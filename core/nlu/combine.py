@@ -4,9 +4,11 @@ The rules are precise on what was written into them and unsure elsewhere; the mo
 On text nobody tuned either for (the blind batches of 2026-12-07 holdout and 2026-12-08 dev, 1,020
 messages), the model alone was right more often than the rules trusting themselves (94.0 against
 83.6 %), and more than any mix that let a confident rules reading stand (92.1 % shipped before,
-93.9 % at best): so the model's reading decides above MAJORITY, except a thanks or hello over a
-request the rules found, another office's money the rules found named ("elsewhere"), a lone word
-and a message of numbers only (core.nlu._learned), where the rules know what the model cannot see.
+93.9 % at best): so the model's reading decides at an even chance or better (below it, above
+MAJORITY and the rules' confidence), except a thanks or hello over a request the rules found,
+another office's money the rules found named ("elsewhere"), a keyword with a name, a lone word, a
+bare follow-up month and a message of numbers only (core.nlu._learned), where the rules know what
+the model cannot see.
 
 Asking (core.nlu.unsure) changes with the second opinion: a reading the model took over is asked
 about when the model is not sure of it; the rules' unsure reading is answered when the model agrees
@@ -23,6 +25,7 @@ logger = logging.getLogger(__name__)
 
 MAJORITY = 0.3  # the model's reading decides above this probability, whatever the rules' confidence
 ASK_BELOW = 0.6  # a reading the model took over, at less than this, is asked about
+EVEN = 0.5  # below this the model's reading must also beat the rules' confidence
 AGREES = 0.7  # the model's agreement at this probability answers what the rules would have asked
 OBJECTS = 0.5  # the model reading something else at this probability makes a rules reading asked about
 ALSO_LIKELY = 0.15  # other intents the model gives this much are offered too
@@ -47,7 +50,11 @@ def combine(intent: str, confidence: float, choices: tuple[str, ...], reading: R
     if reading is None:
         return Decision(intent, confidence, choices, False)
     learned, probability = reading.intent, reading.probability
-    takes_over = learned != intent and probability > MAJORITY
+    # Below an even chance the model decides only over a weaker rules reading; over a thanks or
+    # hello the rules found it needs to be sure ("xin chân thành cảm ơn … giờ bà nhận tiền": thanks).
+    takes_over = learned != intent and probability > MAJORITY \
+        and (probability >= EVEN or probability > confidence) \
+        and (intent not in COMPANIONS or probability >= ASK_BELOW)
     if learned in COMPANIONS and intent != "unknown" or elsewhere:
         takes_over = False  # a thanks or hello around a request: the rules' decide() already weighed it
     if takes_over:
