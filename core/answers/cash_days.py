@@ -14,6 +14,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from core.models import CashSchedule
+from core.storage.prepared import Prepared
 
 logger = logging.getLogger(__name__)
 
@@ -63,13 +64,27 @@ def _slots_query(exact: bool):
             .order_by(_C.unit_code, _C.period, _C.start_date, _C.place))
 
 
+def _one_unit_query(exact: bool) -> Prepared:
+    """The same for one unit (every answer's case), without an expanding IN: prepared once."""
+    period = _C.period == bindparam("period") if exact else _C.period >= bindparam("period")
+    return Prepared(select(*_COLUMNS)
+                    .where(_C.unit_code == bindparam("unit"), _C.method == bindparam("method"), period)
+                    .order_by(_C.period, _C.start_date, _C.place))
+
+
 _SLOTS = {True: _slots_query(True), False: _slots_query(False)}
+_ONE_UNIT_SLOTS = {True: _one_unit_query(True), False: _one_unit_query(False)}
 
 
 def _rows(session: Session, unit_codes: list[str], periods_from: str, exact: bool,
           method: str) -> list[CashSlot]:
-    rows = session.connection().execute(_SLOTS[exact], {"units": unit_codes, "method": method,
+    connection = session.connection()
+    if len(unit_codes) == 1:
+        rows = _ONE_UNIT_SLOTS[exact].rows(connection, {"unit": unit_codes[0], "method": method,
                                                         "period": periods_from})
+    else:
+        rows = connection.execute(_SLOTS[exact], {"units": unit_codes, "method": method,
+                                                  "period": periods_from})
     return [CashSlot(*row) for row in rows]
 
 

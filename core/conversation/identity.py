@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from core.models import Beneficiary, Contact, Identity, Payment, Person
 from core.phones import normalize_phone
+from core.storage.prepared import Prepared
 
 logger = logging.getLogger(__name__)
 
@@ -127,6 +128,7 @@ _ASKER_AND_PAYMENTS = (
                                    and_(_PAY.c.beneficiary_id == _B.c.id,
                                         _PAY.c.period == bindparam("period"))))
     .where(_SENDER))
+_ASKER, _ASKER_AND_PAYMENTS = Prepared(_ASKER), Prepared(_ASKER_AND_PAYMENTS)
 _VIEW_END = len(_HEAD) + len(_VIEW_COLUMNS)
 
 
@@ -134,9 +136,9 @@ def resolve(session: Session, channel: str, sender: str, period: str | None = No
     """Who writes; with `period` (YYYY-MM), each beneficiary's payment of that period is read in
     the same round trip (BeneficiaryView.payment_of)."""
     kind, address = identity_key(channel, sender)
-    run = session.connection().execute
-    rows = (run(_ASKER_AND_PAYMENTS, {"kind": kind, "address": address, "period": period}) if period
-            else run(_ASKER, {"kind": kind, "address": address})).all()
+    connection = session.connection()
+    rows = (_ASKER_AND_PAYMENTS.rows(connection, {"kind": kind, "address": address, "period": period})
+            if period else _ASKER.rows(connection, {"kind": kind, "address": address}))
     if not rows:
         return Asker(session, identity_id=None, person_id=None, verified=False)
     first = rows[0]

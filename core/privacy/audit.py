@@ -14,12 +14,15 @@ from sqlalchemy.orm import Session
 
 from core.storage.db import ALONE
 from core.models import AuditLog, utcnow
+from core.storage.prepared import Prepared
 
 logger = logging.getLogger(__name__)
 
 _PENDING = "ansinh.audit_rows"
-_INSERT = insert(AuditLog.__table__)
-_INSERT_ALONE = _INSERT.prefix_with(ALONE)  # PostgreSQL may run it without BEGIN (core.storage.pg_writes)
+_COLUMNS = ("at", "actor", "action", "beneficiary_id", "channel", "detail")
+_INSERT = Prepared(insert(AuditLog.__table__), _COLUMNS)
+# PostgreSQL may run it without BEGIN (core.storage.pg_writes)
+_INSERT_ALONE = Prepared(insert(AuditLog.__table__).prefix_with(ALONE), _COLUMNS)
 
 
 def record_disclosure(
@@ -45,7 +48,7 @@ def write_pending(session: Session, committing: bool = False) -> None:
     rows = session.info.pop(_PENDING, None)
     if rows:
         alone = committing and len(rows) == 1 and not (session.new or session.dirty or session.deleted)
-        session.connection().execute(_INSERT_ALONE if alone else _INSERT, rows)
+        (_INSERT_ALONE if alone else _INSERT).run(session.connection(), rows[0] if len(rows) == 1 else rows)
 
 
 @event.listens_for(Session, "before_commit")

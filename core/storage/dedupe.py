@@ -28,6 +28,7 @@ from core.clock import Clock
 from core.counting import count
 from core.storage.db import after_commit
 from core.models import SeenMessage
+from core.storage.prepared import Prepared
 
 logger = logging.getLogger(__name__)
 KEEP = timedelta(days=7)  # providers redeliver within minutes or hours, never after a week
@@ -57,14 +58,14 @@ class Dedupe(Protocol):
 
 
 _TABLE = SeenMessage.__table__  # statements built once: building costs more than running them
-_FIND = select(_TABLE.c.response).where(_TABLE.c.provider == bindparam("provider"),
-                                        _TABLE.c.message_id == bindparam("message_id"))
-_ADD = insert(_TABLE)
+_FIND = Prepared(select(_TABLE.c.response).where(_TABLE.c.provider == bindparam("provider"),
+                                                 _TABLE.c.message_id == bindparam("message_id")))
+_ADD = Prepared(insert(_TABLE), ("provider", "message_id", "response", "at"))
 
 
 def _seen_row(session: Session, provider: str, message_id: str):
     values = {"provider": provider[:20], "message_id": message_id[:MAX_ID]}
-    return session.connection().execute(_FIND, values).first()
+    return _FIND.first(session.connection(), values)
 
 
 class DatabaseDedupe:
@@ -98,10 +99,8 @@ class DatabaseDedupe:
             raise AlreadyAnswered() from None
 
     def _add(self, session: Session, provider: str, message_id: str, response: str | None) -> None:
-        session.connection().execute(_ADD,
-                        {"provider": provider[:20], "message_id": message_id[:MAX_ID],
-                         "response": response or "",
-                               "at": self.clock.now()})
+        _ADD.run(session.connection(), {"provider": provider[:20], "message_id": message_id[:MAX_ID],
+                                        "response": response or "", "at": self.clock.now()})
         self._writes += 1
         if self._writes % PURGE_EVERY == 0:
             oldest = select(SeenMessage.id).order_by(SeenMessage.id).limit(PURGE_BATCH).scalar_subquery()

@@ -20,6 +20,7 @@ from core.clock import Clock
 from core.counting import count
 from core.storage.db import after_commit, upsert_insert, without_waiting_for_disk
 from core.models import StateEntry
+from core.storage.prepared import Prepared
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +44,7 @@ class StateStore(Protocol):
 
 # Built once: on the hot path, building a statement costs more than running it.
 _TABLE = StateEntry.__table__
-_READ = select(_TABLE.c.value, _TABLE.c.expires_at).where(_TABLE.c.key == bindparam("key"))
+_READ = Prepared(select(_TABLE.c.value, _TABLE.c.expires_at).where(_TABLE.c.key == bindparam("key")))
 _DELETE = delete(_TABLE).where(_TABLE.c.key == bindparam("key"))
 
 
@@ -54,7 +55,8 @@ def _upsert(insert):
                                                  "expires_at": statement.excluded.expires_at})
 
 
-_UPSERTS = {name: _upsert(upsert_insert(name)) for name in ("sqlite", "postgresql")}
+_UPSERTS = {name: Prepared(_upsert(upsert_insert(name)), ("key", "value", "expires_at"))
+            for name in ("sqlite", "postgresql")}
 
 
 class MemoryStateStore:
@@ -99,7 +101,7 @@ class DatabaseStateStore:
             return self._read(own, key)
 
     def _read(self, session: Session, key: str) -> Recalled | None:
-        row = session.connection().execute(_READ, {"key": key}).first()
+        row = _READ.first(session.connection(), {"key": key})
         if row is None or row.expires_at <= self.clock.now():
             return None
         return Recalled(dict(row.value), row.expires_at)
@@ -115,9 +117,10 @@ class DatabaseStateStore:
     def _write(self, session: Session, key: str, value: dict, ttl_seconds: int) -> None:
         """One upsert statement (no read first); expired rows are swept now and then."""
         expires = self.clock.now() + timedelta(seconds=ttl_seconds)
-        upsert = _UPSERTS.get(session.get_bind().dialect.name)
+        connection = session.connection()
+        upsert = _UPSERTS.get(connection.dialect.name)
         if upsert is not None:
-            session.connection().execute(upsert, {"key": key, "value": dict(value), "expires_at": expires})
+            upsert.run(connection, {"key": key, "value": dict(value), "expires_at": expires})
         else:
             session.merge(StateEntry(key=key, value=dict(value), expires_at=expires))
         self._writes += 1
