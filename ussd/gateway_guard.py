@@ -32,6 +32,7 @@ from core.i18n import Translator
 logger = logging.getLogger(__name__)
 EXTENSION = "ansinh.gateway_guard"
 KEY_HEADER = "X-AnSinh-Key"
+KEY_ENVIRON = "HTTP_X_ANSINH_KEY"  # KEY_HEADER as WSGI names it
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -73,7 +74,7 @@ class GatewayGuard:
         return any(ip in net or (mapped is not None and mapped in net) for net in self.allowed)
 
     def credential_ok(self) -> bool:
-        given = request.headers.get(KEY_HEADER)
+        given = request.environ.get(KEY_ENVIRON)  # request.headers.get(KEY_HEADER), without the wrapper
         if given is None and request.authorization is not None:
             given = request.authorization.password
         if not given:

@@ -136,7 +136,11 @@ class Prepared:
 
 
 def _watched(connection: Connection) -> bool:
-    """Does anything want to see this connection's statements, or is no transaction begun?"""
-    dispatch = connection.dispatch
-    return bool(connection._echo or dispatch.before_cursor_execute or dispatch.after_cursor_execute
-                or dispatch.before_execute or dispatch.after_execute) or not connection.in_transaction()
+    """Does anything listen to this connection's statements, does it echo them, or is no
+    transaction begun? (`_has_events` is SQLAlchemy's own flag, set by any engine listener.)"""
+    if connection._has_events or connection.engine._has_events:
+        dispatch = connection.dispatch
+        if dispatch.before_cursor_execute or dispatch.after_cursor_execute or dispatch.before_execute \
+                or dispatch.after_execute:
+            return True
+    return connection._echo or not connection.in_transaction()

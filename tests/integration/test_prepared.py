@@ -14,11 +14,13 @@ from core.conversation import identity
 from core.models import AuditLog, SeenMessage
 from core.privacy import audit
 from core.storage import dedupe, state
+from core.storage.prepared import _watched
 from tests.support.factories import build_family
 
 
 def _both(session, prepared, values):
     connection = session.connection()
+    assert not _watched(connection)  # the prepared path itself, not Connection.execute
     return prepared.rows(connection, values), [tuple(row) for row in connection.execute(prepared.statement,
                                                                                           values)]
 
@@ -48,6 +50,7 @@ def test_writes_store_what_connection_execute_stores_and_fail_the_same_way(sessi
     at = datetime(2026, 11, 20, 8, 30, 15, 123456)
     with sessions() as session:
         connection = session.connection()
+        assert not _watched(connection)
         state._UPSERTS[connection.dialect.name].run(
             connection, {"key": "k", "value": {"screen": "menu", "b": 7}, "expires_at": at})
         state._UPSERTS[connection.dialect.name].run(
