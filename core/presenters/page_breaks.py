@@ -30,8 +30,15 @@ _PHRASE_END = re.compile(r"[,;:][\"'»)]*$")
 _CLOSED = re.compile(r"[.,;:!?)\]»\"']$")
 
 
+_DECIMAL = re.compile(r"\d")
+
+
 def _numeric(token: str) -> bool:
-    return any(ch.isdigit() for ch in token)
+    """Has `token` a digit (str.isdigit)? A regex settles ASCII tokens and letters-only ones;
+    other characters (superscripts, circled digits) are digits that \\d does not match."""
+    if _DECIMAL.search(token) is not None:
+        return True
+    return not (token.isascii() or token.isalpha()) and any(ch.isdigit() for ch in token)
 
 
 def _protected_spans(text: str, longest: int) -> list[tuple[int, int]]:
@@ -81,7 +88,7 @@ def gaps(text: str, room: int) -> Iterator[tuple[int, int, int]]:
         strength = gap_strength(text[left_start:left_end], text[right_start:right_end], separator)
         if strength == LINE:
             in_item = _item_line(text, right_start, room)
-        elif strength and (in_item or any(a < left_end < b for a, b in spans)):
+        elif strength and (in_item or (spans and any(a < left_end < b for a, b in spans))):
             strength = FORBIDDEN
         yield left_end, right_start, strength
 
