@@ -5,6 +5,8 @@ Nothing is built at import time; tests pass their own Settings (and clock).
 from __future__ import annotations
 
 import logging
+from inspect import CO_COROUTINE
+from types import FunctionType
 
 from flask import Flask, jsonify, request
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -21,11 +23,24 @@ from core.settings import Settings
 logger = logging.getLogger(__name__)
 
 
+class AnSinhFlask(Flask):
+    """Flask, deciding in one test that a plain `def` needs no async wrapper: `ensure_sync` runs
+    for the view and every hook of every request (six per webhook), and `inspect`'s general check
+    cost more than some of the hooks themselves. Anything else (a partial, a method, an `async
+    def`, a function marked as a coroutine function) gets Flask's own answer."""
+
+    def ensure_sync(self, func):
+        if type(func) is FunctionType and not func.__code__.co_flags & CO_COROUTINE \
+                and "_is_coroutine_marker" not in func.__dict__:
+            return func
+        return super().ensure_sync(func)
+
+
 def create_app(settings: Settings | None = None, clock: Clock | None = None,
                runtime: Runtime | None = None) -> Flask:
     settings = settings or Settings.from_env()
     runtime = runtime or Runtime(settings, clock)
-    app = Flask(__name__, instance_relative_config=False)
+    app = AnSinhFlask(__name__, instance_relative_config=False)
     app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=32 * 1024 * 1024)
     app.extensions["ansinh"] = runtime
     app.session_interface = CookieSessions()

@@ -59,10 +59,11 @@ def init_app(app: Flask, runtime) -> None:
 
     @app.before_request
     def begin_request() -> None:
-        given = request.environ.get("HTTP_X_REQUEST_ID", "")
-        blueprint = request.blueprint
+        current = request._get_current_object()  # one context look-up instead of one per attribute
+        given = current.environ.get("HTTP_X_REQUEST_ID", "")
+        rule, blueprint = current.url_rule, current.blueprint
         g.observed = Observed(given if REQUEST_ID.fullmatch(given) else os.urandom(16).hex(),
-                              request.url_rule.rule if request.url_rule is not None else "unmatched",
+                              rule.rule if rule is not None else "unmatched",
                               CHANNELS.get(blueprint, blueprint) if blueprint else "web", time.perf_counter())
 
     @app.after_request

@@ -73,10 +73,11 @@ class GatewayGuard:
         mapped = getattr(ip, "ipv4_mapped", None)  # ::ffff:192.0.2.1 from a dual-stack listener
         return any(ip in net or (mapped is not None and mapped in net) for net in self.allowed)
 
-    def credential_ok(self) -> bool:
-        given = request.environ.get(KEY_ENVIRON)  # request.headers.get(KEY_HEADER), without the wrapper
-        if given is None and request.authorization is not None:
-            given = request.authorization.password
+    def credential_ok(self, current) -> bool:
+        """`current`: the request itself (not Flask's proxy)."""
+        given = current.environ.get(KEY_ENVIRON)  # current.headers.get(KEY_HEADER), without the wrapper
+        if given is None and current.authorization is not None:
+            given = current.authorization.password
         if not given:
             return False
         return hmac.compare_digest(given.encode("utf-8", "surrogatepass"), self.secret)
@@ -85,10 +86,11 @@ class GatewayGuard:
         """None when the request may go on, else the answer to give instead."""
         if self.secret is None:
             abort(404)
-        if not self.address_allowed(request.remote_addr):
-            logger.warning("gateway route %s refused: address not allowed", request.path)
+        current = request._get_current_object()  # one context look-up instead of one per attribute
+        if self.allowed and not self.address_allowed(current.remote_addr):
+            logger.warning("gateway route %s refused: address not allowed", current.path)
             return Response("", 403, mimetype="text/plain")
-        if not self.credential_ok():
+        if not self.credential_ok(current):
             logger.warning("gateway route %s refused: missing or wrong credential", request.path)
             return Response("", 401, {"WWW-Authenticate": 'Basic realm="AnSinh gateways", charset="UTF-8"'},
                             mimetype="text/plain")

@@ -27,7 +27,7 @@ class _Compiled:
     """One statement compiled for one dialect: immutable once built (result processors need the
     driver's column types, so they are set from the first result's description)."""
 
-    __slots__ = ("binds", "named", "positional", "result", "row", "sql")
+    __slots__ = ("binds", "positional", "result", "row", "sql")
 
     def __init__(self, statement, dialect: Dialect, column_keys: Sequence[str] | None):
         compiled = statement.compile(dialect=dialect, column_keys=list(column_keys) if column_keys else None)
@@ -35,10 +35,12 @@ class _Compiled:
                 or "POSTCOMPILE" in compiled.string:
             raise ValueError("a prepared statement takes every value as a plain parameter")
         self.sql = compiled.string
-        self.positional = tuple(compiled.positiontup) if dialect.positional else None
-        self.named = tuple(compiled.binds)
-        self.binds = {name: processor for name, bind in compiled.binds.items()
-                      if (processor := bind.type.dialect_impl(dialect).bind_processor(dialect)) is not None}
+        processors = {name: bind.type.dialect_impl(dialect).bind_processor(dialect)
+                      for name, bind in compiled.binds.items()}
+        # (name, processor or None) in the driver's order; by name for a driver of named parameters
+        self.positional = tuple((name, processors[name]) for name in compiled.positiontup) \
+            if dialect.positional else None
+        self.binds = {name: processor for name, processor in processors.items() if processor is not None}
         self.row = None
         self.result = None
         if statement.is_select:
@@ -46,14 +48,14 @@ class _Compiled:
             self.row = namedtuple("Row", [column.key for column in columns])
             self.result = columns  # replaced by the processors at the first result
 
-    def parameters(self, values: dict) -> tuple | dict:
-        binds = self.binds
-        if binds:
-            values = {name: (binds[name](value) if name in binds else value)
-                      for name, value in values.items()}
+    def parameters(self, values: dict) -> list | dict:
         if self.positional is not None:
-            return tuple(values[name] for name in self.positional)
-        return values
+            return [values[name] if process is None else process(values[name])
+                    for name, process in self.positional]
+        binds = self.binds
+        if not binds:
+            return values
+        return {name: (binds[name](value) if name in binds else value) for name, value in values.items()}
 
     def processors(self, description, dialect: Dialect) -> tuple[Callable | None, ...]:
         columns = self.result
