@@ -24,10 +24,10 @@ from core.nlu.unsure import COMPANIONS, MAX_CHOICES, NEVER_ASKED
 logger = logging.getLogger(__name__)
 
 MAJORITY = 0.3  # the model's reading decides above this probability, whatever the rules' confidence
-ASK_BELOW = 0.6  # a reading the model took over, at less than this, is asked about
+ASK_BELOW = 0.7  # a reading the model took over, at less than this, is asked about
 EVEN = 0.5  # below this the model's reading must also beat the rules' confidence
 AGREES = 0.7  # the model's agreement at this probability answers what the rules would have asked
-OBJECTS = 0.5  # the model reading something else at this probability makes a rules reading asked about
+OBJECTS = 0.3  # the model reading something else at this probability makes a rules reading asked about
 ALSO_LIKELY = 0.15  # other intents the model gives this much are offered too
 NOT_OFFERED = NEVER_ASKED | {"unknown"}
 

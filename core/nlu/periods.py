@@ -219,7 +219,18 @@ _COMPARED = re.compile(r"(?:\bhon|\bso voi|\bnhu|\bbang|\bkhac|\bthan|\binstead 
 # fine") is told, not asked about, when another month is named too.
 _SETTLED = re.compile(r"[^,.;?!]*?\b(?:(?:nhan|lanh|linh|co|ve|nhan duoc|lanh duoc|linh duoc) roi"
                       r"|(?:arrived|came|received|was paid|got it)\b)")
+# Of several months, the one whose own clause holds the question word is asked about ("Sao tháng này
+# chỉ được 500 nghìn, tháng trước được 750 nghìn?": this month; the other is what it is held against).
+_ASKS = re.compile(r"\b(?:sao|rang|bao nhieu|bao gio|khi nao|the nao|why|how come|how much)\b")
+_BREAK = re.compile(r"[,.;?!]")
 _LISTED = re.compile(r"^\S+\W*\S*\W*(?:(?:va|voi|hoac|and|or|,)\W*)?$")  # "tháng 8, tháng 9": one list
+
+
+def _clause(folded: str, at: int) -> str:
+    """The typed clause around position `at`: from the break before it to the break after it."""
+    start = max((m.end() for m in _BREAK.finditer(folded, 0, at)), default=0)
+    end = _BREAK.search(folded, at)
+    return folded[start:end.start() if end else len(folded)]
 
 
 def asked_month(lower: str, folded: str, today: date, after: int = 0) -> tuple[str | None, bool, int | None]:
@@ -235,6 +246,9 @@ def asked_month(lower: str, folded: str, today: date, after: int = 0) -> tuple[s
     later = [m for m in months if m[1] >= after] or months
     asked = [m for m in later if not _COMPARED.search(folded[max(0, m[1] - 16):m[1]])] or later
     asked = [m for m in asked if not _SETTLED.match(folded, m[1])] or asked
+    questioned = [m for m in asked if _ASKS.search(_clause(folded, m[1]))]
+    if len(questioned) == 1 and len(asked) > 1:
+        asked = questioned
     last = len(asked) - 1
     while last and _LISTED.match(folded[asked[last - 1][1]:asked[last][1]]):
         last -= 1  # a list of months is about its first ("xem lại tiền tháng 8, tháng 9")
