@@ -8,6 +8,7 @@ Only verified identities reach beneficiaries, and only through contacts that wer
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
@@ -98,10 +99,17 @@ class Asker:
         return next((role for b, role in self.beneficiaries if b.id == beneficiary_id), None)
 
 
+# "+84" and nine digits: what normalize_phone gives, or (not a Vietnamese pattern) the sender as it
+# came; either way itself. The webhooks' senders are already in this form (a turn asks twice).
+_E164_NINE = re.compile(r"\+84[0-9]{9}")
+
+
 def identity_key(channel: str, sender: str) -> tuple[str, str]:
     """(Identity.kind, Identity.address) for a sender: phones in E.164, chat ids as they come."""
     if channel in CHAT_CHANNELS:
         return channel, str(sender).strip()
+    if isinstance(sender, str) and _E164_NINE.fullmatch(sender):
+        return "phone", sender
     return "phone", normalize_phone(sender) or str(sender).strip()
 
 
