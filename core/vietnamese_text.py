@@ -68,6 +68,8 @@ def strip_diacritics(text: str) -> str:
 
 def fold(text: str) -> str:
     """Lower-case, diacritic-free, single-spaced form for matching (NFC or NFD input alike)."""
+    if text.isascii():  # nothing to compose or strip: the same result without the two passes
+        return _WS.sub(" ", text.lower()).strip()
     return _WS.sub(" ", strip_diacritics(unicodedata.normalize("NFC", text)).lower()).strip()
 
 

@@ -61,3 +61,10 @@ def test_tables_stop_growing_at_their_limit():
     table.LIMIT = 10
     assert "".join(chr(0x4E00 + i) for i in range(50)).translate(table) == "?" * 50
     assert len(table) == 10
+
+
+@settings(max_examples=400)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=80))
+def test_fold_of_ascii_text_is_the_general_fold(text):
+    general = t._WS.sub(" ", t._strip_slow(unicodedata.normalize("NFC", text)).lower()).strip()
+    assert t.fold(text) == general
