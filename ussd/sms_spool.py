@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from functools import lru_cache
 
 from core.conversation.inbound_reply import Inbound
 from core.storage.spool import FileSpool, SpooledMessage
@@ -28,7 +29,13 @@ BATCH = 50  # messages per drain; the next call takes the rest
 
 
 def spool_of(settings) -> FileSpool:
-    return FileSpool(settings.sms_spool_dir)
+    """The spool of settings.sms_spool_dir (every SMS webhook asks it whether anything waits)."""
+    return _spool(str(settings.sms_spool_dir))
+
+
+@lru_cache(maxsize=8)
+def _spool(directory: str) -> FileSpool:
+    return FileSpool(directory)  # holds nothing but its folder
 
 
 def keep_for_later(settings, inbound: Inbound, received_at: str) -> bool:
