@@ -122,7 +122,7 @@ def _parse(text: str, today: date, trace: dict | None = None) -> Parse:
         trace.update(rules=(intent, confidence), reading=reading, by_model=decision.by_model)
     intent, confidence, choices = decision.intent, decision.confidence, decision.choices
     if intent == "stop" and "__death" in seen[0]:
-        intent = "report_change"  # "mạ tui mất hôm qua rồi, đừng nhắn nữa": the death is what must be acted on
+        intent = "report_change"  # "mạ tui mất hôm qua rồi, đừng nhắn nữa": the death must be acted on
     if intent == "change_language":
         slots["language"] = requested_language(norm.tokens)
     if only_a_day and intent not in PAYMENT_INTENTS:

@@ -211,7 +211,7 @@ def test_requested_language(text, language):
     # a death with "stop sending": the office must learn of the death
     ("mạ tui mất hôm qua rồi, đừng nhắn nữa", "report_change"),
     ("đừng nhắn nữa, tôi mất thẻ rồi", "stop"),
-    ("Mẹ tôi đã mất rồi, đừng gửi tin nhắn nữa", "report_change"),  # was "stop": the same death, the same rule
+    ("Mẹ tôi đã mất rồi, đừng gửi tin nhắn nữa", "report_change"),  # was "stop": same death, same rule
     ("Mệ tui mất tuần trước, đừng gửi tin tiền trợ cấp nữa, gia đình báo để bên xã cắt", "report_change"),
     # other offices' business
     ("thẻ BHYT hết hạn gia hạn ở đâu", "unknown"),
