@@ -83,6 +83,7 @@ def test_every_page_fits_a_phone(app, phone, walked, officer):
 def test_the_menu_folds_behind_one_button(phone, walked):
     sign_in(phone, COMMUNE, DEMO_PASSWORD)
     phone.wait_for_selector("text=Xin chào")
+    phone.wait_for_load_state("load")  # the stylesheet applied: the text can show before it, under load
     header = phone.locator("header.top")
     assert header.bounding_box()["height"] <= 64, "the folded menu is one line"
     assert not phone.is_visible("header.top nav >> text=Nhật ký truy cập")
