@@ -108,13 +108,16 @@ def _parse(text: str, today: date, trace: dict | None = None) -> Parse:
     if period:
         slots["period"] = period
     asking = norm.question or not QUESTION_WORDS.isdisjoint(norm.tokens) \
-        or ends_with(norm.tokens, "chua") or ends_with(norm.tokens, "khong")
+        or ends_with(norm.tokens, "chua") or ends_with(norm.tokens, "khong") \
+        or bool(_ASKED_CHUA.search(norm.folded) or _OPENER.search(norm.folded))  # "xin hỏi … chưa, để …"
     seen: list = []
     scores, elsewhere = _scores(norm, slots, today, seen, asked_at)
     intent, confidence = decide(scores, asking)
     if intent == "unknown" and not norm.tokens:
         confidence = 0.9
     choices = choices_for(scores, intent, elsewhere and intent == "unknown", "beneficiary_code" in slots)
+    if not norm.tokens and norm.question:  # "?" alone: what can this number do
+        intent, choices = "help", ()
     reading = None if _keyword_led(norm.folded) else _learned(model_tokens(norm))
     decision = combine(intent, confidence, choices, reading, coin_toss(scores, intent),
                        elsewhere and intent == "unknown")
@@ -208,6 +211,8 @@ def _without_refused(norm: Normalized) -> tuple[str, ...]:
                         or tokens[j] == "chi" and tokens[j + 1:j + 2] in WANTED_AFTER_CHI), None)
             if end is None and pair in REFUSALS:  # "đừng nhắn nữa, …" is itself the wish
                 end = _clause_end(norm, i)
+                if end is not None and tokens[end - 1] == "nua":
+                    end = None  # "không cần báo lịch nữa, …": no more of it, a wish to stop
             if end is not None:
                 return tokens[:i] + ("_",) * (end - i) + tokens[end:]
     return tokens
