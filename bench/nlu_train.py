@@ -45,12 +45,14 @@ SOURCES = {
     "train_d": "nlu_train_2026-12-08_d.jsonl",
     "train_e": "nlu_train_2026-12-08_e.jsonl",
     "train_f": "nlu_train_2026-12-08_f.jsonl",
+    "train_g": "nlu_train_2026-12-08_g.jsonl",
     "dev2": "nlu_blind_2026-12-08_dev.jsonl",
     "holdout2": "nlu_blind_2026-12-08_holdout.jsonl",
     "spellings_dev": "nlu_blind_2026-12-08_spellings_dev.jsonl",
     "spellings_holdout": "nlu_blind_2026-12-08_spellings_holdout.jsonl",
     "people_dev": "nlu_blind_2026-12-08_people_dev.jsonl",
     "people_holdout": "nlu_blind_2026-12-08_people_holdout.jsonl",
+    "hotline_holdout": "nlu_blind_2026-12-08_hotline_holdout.jsonl",
 }
 MIN_DF = 3  # a feature seen in fewer messages is noise
 C = 10.0  # chosen with dev held out (char 2–5-grams + word pairs, min_df 3: 89.8 % on dev alone)
