@@ -45,9 +45,11 @@ def _validator(token: str) -> RequestValidator:
     return RequestValidator(token)
 
 
-def signed_by_twilio(settings) -> bool:
+def signed_by_twilio(settings, current=None) -> bool:
+    """`current`: the request itself (not Flask's proxy), when the caller has it already."""
     token = settings.twilio_auth_token
-    current = request._get_current_object()  # one context look-up instead of one per attribute
+    if current is None:
+        current = request._get_current_object()  # one context look-up instead of one per attribute
     signature = current.headers.get("X-Twilio-Signature", "")
     if not token or not signature:
         return False
@@ -78,9 +80,10 @@ def _xml(body: str) -> Response:
 def twilio_inbound() -> Response:
     channel_services = services()
     settings = channel_services.settings
-    if not signed_by_twilio(settings):
+    current = request._get_current_object()  # one context look-up for the signature and the form
+    if not signed_by_twilio(settings, current):
         abort(403)
-    form = request.form
+    form = current.form
     sid = (form.get("MessageSid") or form.get("SmsSid") or "").strip()
     meta = {"provider": PROVIDER, "message_sid": sid, "to": form.get("To", "")}
     inbound = Inbound(channel="sms", sender=caller_phone(form.get("From")),
