@@ -13,6 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from sqlalchemy.exc import DataError, InterfaceError, OperationalError
 
 from ansinh import security_headers
+from ansinh.app_request import request_class_for
 from ansinh.cookie_sessions import CookieSessions
 from ansinh.runtime import Runtime
 from core.clock import Clock
@@ -27,7 +28,12 @@ class AnSinhFlask(Flask):
     """Flask, deciding in one test that a plain `def` needs no async wrapper: `ensure_sync` runs
     for the view and every hook of every request (six per webhook), and `inspect`'s general check
     cost more than some of the hooks themselves. Anything else (a partial, a method, an `async
-    def`, a function marked as a coroutine function) gets Flask's own answer."""
+    def`, a function marked as a coroutine function) gets Flask's own answer. Its requests read
+    their limits from it rather than through `current_app` (ansinh.app_request)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request_class = request_class_for(self)  # limits read without current_app
 
     def ensure_sync(self, func):
         if type(func) is FunctionType and not func.__code__.co_flags & CO_COROUTINE \

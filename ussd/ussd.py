@@ -29,7 +29,7 @@ from core.presenters.ussd_menu import latest_inbound, path_inbound
 from core.conversation.render import fit_chars, ussd_limit
 from core.vietnamese_text import to_ascii
 from ussd.gateway_guard import protect
-from ussd.services import services
+from ussd.services import ChannelServices, services
 
 logger = logging.getLogger(__name__)
 bp = protect(Blueprint("ussd", __name__))
@@ -56,10 +56,10 @@ def apology(settings) -> Reply:
                       hotline=settings.hotline), end_session=True)
 
 
-def answered(compute) -> str:
+def answered(compute, channel_services: ChannelServices | None = None) -> str:
     """The wire line of one USSD step: the menu's reply, or an apology when anything fails. The
     gateway routes and the phone simulator's own route both answer through it."""
-    channel_services = services()
+    channel_services = channel_services or services()
     settings = channel_services.settings
     if time.monotonic() < channel_services.database_down_until:
         return wire(apology(settings), settings)
@@ -78,14 +78,17 @@ def answered(compute) -> str:
     return wire(reply, settings)
 
 
-def menu_reply(inbound: Inbound) -> Reply:
+def menu_reply(inbound: Inbound, channel_services: ChannelServices | None = None) -> Reply:
     """The menu's screen for one USSD request, through the conversation's one entry."""
-    [reply] = services().dialog.answer(inbound, raise_unavailable=True).replies
+    [reply] = (channel_services or services()).dialog.answer(inbound, raise_unavailable=True).replies
     return reply
 
 
-def _answer(compute) -> Response:
-    return Response(answered(compute), mimetype="text/plain")
+def _answer(inbound_of) -> Response:
+    """`inbound_of()` answered by the menu; the app's services looked up once (a context look-up)."""
+    channel_services = services()
+    return Response(answered(lambda: menu_reply(inbound_of(), channel_services), channel_services),
+                    mimetype="text/plain")
 
 
 def _invalid(settings) -> Response:
@@ -102,7 +105,7 @@ def africastalking() -> Response:
     if not session_id or not phone:
         return _invalid(services().settings)
     text = form.get("text", "")[:MAX_FIELD]
-    return _answer(lambda: menu_reply(path_inbound(session_id, phone, text)))
+    return _answer(lambda: path_inbound(session_id, phone, text))
 
 
 @bp.post("/ussd/session")
@@ -114,4 +117,4 @@ def session_gateway() -> Response:
     if not session_id or not phone:
         return _invalid(services().settings)
     latest = str(fields.get("input") or "")[:MAX_FIELD]
-    return _answer(lambda: menu_reply(latest_inbound(session_id, phone, latest)))
+    return _answer(lambda: latest_inbound(session_id, phone, latest))

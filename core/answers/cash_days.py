@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from core.models import CashSchedule
 from core.storage.prepared import Prepared
+from core.storage.turn_connection import connection_of
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +79,7 @@ _ONE_UNIT_SLOTS = {True: _one_unit_query(True), False: _one_unit_query(False)}
 
 def _rows(session: Session, unit_codes: list[str], periods_from: str, exact: bool,
           method: str) -> list[CashSlot]:
-    connection = session.connection()
+    connection = connection_of(session)
     if len(unit_codes) == 1:
         rows = _ONE_UNIT_SLOTS[exact].rows(connection, {"unit": unit_codes[0], "method": method,
                                                         "period": periods_from})

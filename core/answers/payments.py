@@ -19,6 +19,7 @@ from core.answers.schedule import cash_days_announced_later, fitting, when_money
 from core.clock import period_add
 from core.conversation.identity import PAYMENT_COLUMNS, PaymentView
 from core.models import Beneficiary, Payment
+from core.storage.turn_connection import connection_of
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +43,7 @@ def find_payment(ctx: AnswerContext, beneficiary: Beneficiary,
     A payment read with the beneficiary (core.conversation.identity.resolve) is not read again."""
     target = period or ctx.clock.current_period()
     known = getattr(beneficiary, "payment_of", None)  # BeneficiaryView only
-    run = ctx.session.connection().execute
+    run = connection_of(ctx.session).execute
     if known is not None and known[0] == target:
         payment = known[1]
     else:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from core.models import Beneficiary, Contact, Identity, Payment, Person
 from core.phones import normalize_phone
 from core.storage.prepared import Prepared
+from core.storage.turn_connection import connection_of
 
 logger = logging.getLogger(__name__)
 
@@ -144,7 +145,7 @@ def resolve(session: Session, channel: str, sender: str, period: str | None = No
     """Who writes; with `period` (YYYY-MM), each beneficiary's payment of that period is read in
     the same round trip (BeneficiaryView.payment_of)."""
     kind, address = identity_key(channel, sender)
-    connection = session.connection()
+    connection = connection_of(session)
     rows = (_ASKER_AND_PAYMENTS.rows(connection, {"kind": kind, "address": address, "period": period})
             if period else _ASKER.rows(connection, {"kind": kind, "address": address}))
     if not rows:

@@ -25,9 +25,12 @@ _BEFORE_A_NUMBER = frozenset({"den", "đến", "tu", "từ", "ngay", "ngày", "t
                               "gio", "giờ", "lan", "lần", "sdt", "sđt"})
 _TOKENS = re.compile(r"\S+")
 _NUMBERED = re.compile(r"\d{1,2} \S")
-_SENTENCE_END = re.compile(r"[.!?…][\"'»)]*$")
-_PHRASE_END = re.compile(r"[,;:][\"'»)]*$")
-_CLOSED = re.compile(r"[.,;:!?)\]»\"']$")
+# A token's last mark, before any closing quotes or brackets: ends a sentence or a phrase. Plain string
+# tests, not regular expressions: a USSD answer weighs every one of its gaps (BENCHMARKS.md, issue 24).
+_CLOSING = "\"'»)"
+_SENTENCE_MARKS = frozenset(".!?…")
+_PHRASE_MARKS = frozenset(",;:")
+_CLOSED = frozenset(".,;:!?)]»\"'")  # a number ending so is done ("1.000đ,", "(3)")
 
 
 _DECIMAL = re.compile(r"\d")
@@ -58,16 +61,17 @@ def gap_strength(left: str, right: str, separator: str) -> int:
     """How good a cut the gap `separator` between tokens `left` and `right` is."""
     if "\n" in separator:
         return LINE
-    if _SENTENCE_END.search(left) and (right[:1].isupper() or right[:1].isdigit()):
+    mark = left.rstrip(_CLOSING)[-1:]
+    if mark in _SENTENCE_MARKS and (right[:1].isupper() or right[:1].isdigit()):
         return SENTENCE
     if left in OPERATORS or right in OPERATORS:
         return FORBIDDEN
-    if _PHRASE_END.search(left):
+    if mark in _PHRASE_MARKS:
         bare = left.rstrip(",;:\"'»)")
         if right[:1].isdigit() and (bare[-1:].isdigit() or bare.lower() in _BEFORE_A_NUMBER):
             return FORBIDDEN  # "07/12-08/12, 7h00-11h00" and "đến, 61 tuổi" stay together
         return PHRASE  # "Lài: 750.000đ" may end a page after its colon
-    if _numeric(left) and not _CLOSED.search(left):
+    if _numeric(left) and left[-1:] not in _CLOSED:
         return FORBIDDEN  # a number stays with what follows it: "750.000 đồng", "1 đến 3"
     if _numeric(right) and right[0] != "(":
         return FORBIDDEN  # and with the word before it: "ngày 05/11", "SĐT 0357…"

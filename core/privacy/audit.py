@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from core.storage.db import ALONE
 from core.models import AuditLog, utcnow
 from core.storage.prepared import Prepared
+from core.storage.turn_connection import connection_of
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +49,7 @@ def write_pending(session: Session, committing: bool = False) -> None:
     rows = session.info.pop(_PENDING, None)
     if rows:
         alone = committing and len(rows) == 1 and not (session.new or session.dirty or session.deleted)
-        (_INSERT_ALONE if alone else _INSERT).run(session.connection(), rows[0] if len(rows) == 1 else rows)
+        (_INSERT_ALONE if alone else _INSERT).run(connection_of(session), rows[0] if len(rows) == 1 else rows)
 
 
 @event.listens_for(Session, "before_commit")

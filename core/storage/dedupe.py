@@ -29,6 +29,7 @@ from core.counting import count
 from core.storage.db import after_commit
 from core.models import SeenMessage
 from core.storage.prepared import Prepared
+from core.storage.turn_connection import connection_of
 
 logger = logging.getLogger(__name__)
 KEEP = timedelta(days=7)  # providers redeliver within minutes or hours, never after a week
@@ -65,7 +66,7 @@ _ADD = Prepared(insert(_TABLE), ("provider", "message_id", "response", "at"))
 
 def _seen_row(session: Session, provider: str, message_id: str):
     values = {"provider": provider[:20], "message_id": message_id[:MAX_ID]}
-    return _FIND.first(session.connection(), values)
+    return _FIND.first(connection_of(session), values)
 
 
 class DatabaseDedupe:
@@ -99,7 +100,7 @@ class DatabaseDedupe:
             raise AlreadyAnswered() from None
 
     def _add(self, session: Session, provider: str, message_id: str, response: str | None) -> None:
-        _ADD.run(session.connection(), {"provider": provider[:20], "message_id": message_id[:MAX_ID],
+        _ADD.run(connection_of(session), {"provider": provider[:20], "message_id": message_id[:MAX_ID],
                                         "response": response or "", "at": self.clock.now()})
         self._writes += 1
         if self._writes % PURGE_EVERY == 0:

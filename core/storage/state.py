@@ -21,6 +21,7 @@ from core.counting import count
 from core.storage.db import after_commit, upsert_insert, without_waiting_for_disk
 from core.models import StateEntry
 from core.storage.prepared import Prepared
+from core.storage.turn_connection import connection_of
 
 logger = logging.getLogger(__name__)
 
@@ -101,7 +102,7 @@ class DatabaseStateStore:
             return self._read(own, key)
 
     def _read(self, session: Session, key: str) -> Recalled | None:
-        row = _READ.first(session.connection(), {"key": key})
+        row = _READ.first(connection_of(session), {"key": key})
         if row is None or row.expires_at <= self.clock.now():
             return None
         return Recalled(dict(row.value), row.expires_at)
@@ -117,7 +118,7 @@ class DatabaseStateStore:
     def _write(self, session: Session, key: str, value: dict, ttl_seconds: int) -> None:
         """One upsert statement (no read first); expired rows are swept now and then."""
         expires = self.clock.now() + timedelta(seconds=ttl_seconds)
-        connection = session.connection()
+        connection = connection_of(session)
         upsert = _UPSERTS.get(connection.dialect.name)
         if upsert is not None:
             upsert.run(connection, {"key": key, "value": dict(value), "expires_at": expires})
