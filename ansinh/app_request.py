@@ -12,40 +12,27 @@ from flask import Flask, Request
 from werkzeug.wrappers import Request as WerkzeugRequest
 
 
+def _app_limit(name: str, key: str) -> property:
+    """Flask's `name` limit, read from this request's own app: a value set on the request wins."""
+    own = "_" + name
+
+    def limit(self) -> int | None:
+        value = getattr(self, own)
+        return value if value is not None else self.app.config[key]
+
+    def set_limit(self, value: int | None) -> None:
+        setattr(self, own, value)
+
+    return property(limit, set_limit)
+
+
 class AppRequest(Request):
     """A request of `app` (set by `request_class_for`)."""
 
     app: Flask
-
-    @property
-    def max_content_length(self) -> int | None:
-        if self._max_content_length is not None:
-            return self._max_content_length
-        return self.app.config["MAX_CONTENT_LENGTH"]
-
-    @max_content_length.setter
-    def max_content_length(self, value: int | None) -> None:
-        self._max_content_length = value
-
-    @property
-    def max_form_memory_size(self) -> int | None:
-        if self._max_form_memory_size is not None:
-            return self._max_form_memory_size
-        return self.app.config["MAX_FORM_MEMORY_SIZE"]
-
-    @max_form_memory_size.setter
-    def max_form_memory_size(self, value: int | None) -> None:
-        self._max_form_memory_size = value
-
-    @property
-    def max_form_parts(self) -> int | None:
-        if self._max_form_parts is not None:
-            return self._max_form_parts
-        return self.app.config["MAX_FORM_PARTS"]
-
-    @max_form_parts.setter
-    def max_form_parts(self, value: int | None) -> None:
-        self._max_form_parts = value
+    max_content_length = _app_limit("max_content_length", "MAX_CONTENT_LENGTH")
+    max_form_memory_size = _app_limit("max_form_memory_size", "MAX_FORM_MEMORY_SIZE")
+    max_form_parts = _app_limit("max_form_parts", "MAX_FORM_PARTS")
 
     def _load_form_data(self) -> None:
         WerkzeugRequest._load_form_data(self)

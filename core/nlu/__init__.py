@@ -17,7 +17,7 @@ from datetime import date
 from core.nlu import model
 from core.nlu.combine import combine
 from core.nlu.fuzzy import ENGLISH_WORDS, vietnamese_syllables
-from core.nlu.keywords import PERIOD_KEYWORDS, REGISTER_WORDS, parse_keyword
+from core.nlu.keywords import keyword_led, parse_keyword
 from core.nlu.language import requested_language
 from core.nlu.lexicon import (
     Explanation,
@@ -28,7 +28,7 @@ from core.nlu.lexicon import (
     rule_files,
 )
 from core.nlu.normalize import Normalized, Normalizer, ends_with
-from core.nlu.periods import asked_month
+from core.nlu.periods import CLAUSE_BREAK, asked_month
 from core.nlu.scoring import decide, matched_phrases, score
 from core.nlu.slots import PHONE, extract_slots
 from core.nlu.unsure import choices_for, coin_toss
@@ -60,12 +60,10 @@ REFUSALS = {("khong", "can"), ("chang", "can"), ("khoi", "can"), ("chua", "can")
             ("don", "t"), ("dont", "need"), ("khong", "hoi"), ("not", "asking")}
 WANTED = frozenset(("only", "just"))  # "không cần X, chỉ cần Y": Y is the question
 WANTED_AFTER_CHI = {("can",), ("la",), ("muon",), ("hoi",), ("xin",)}
-KEYED_FIRST_WORDS = frozenset((*PERIOD_KEYWORDS, *REGISTER_WORDS))
 # A month and the words of a follow-up about it ("còn tháng trước?", "tháng trước thì răng"):
 # the conversation answers it from the question before.
 _NOT_CONTENT = frozenset(("#", "thang", "t", "truoc", "nay", "ni", "sau", "toi", "con", "roi", "ky", "thi",
                           "rang", "sao", "the", "nao", "ra", "vay", "ha", "a", "nhi", "khong", "chua"))
-_CLAUSE_BREAK = re.compile(r"[,.;!?]+")
 # _after_opener, on text
 _OPENER = re.compile(rf"\b(?:{'|'.join(OPENERS)})\s+hoi\b(?!\s+(?:{'|'.join(PAST)})\b)")
 TOPICS = {"__papers": "papers", "__health": "health", "__aid": "other_aid"}  # tags of rules/shared.txt
@@ -104,12 +102,13 @@ def _parse(text: str, today: date, trace: dict | None = None) -> Parse:
         intent, keyword_slots = keyword
         slots.update(keyword_slots)
         return Parse(intent, slots, 0.99)
-    period, only_a_day, asked_at = _period(norm, today)
+    opened = _opener_end(norm.folded)
+    period, only_a_day, asked_at = _period(norm, today, opened)
     if period:
         slots["period"] = period
     asking = norm.question or not QUESTION_WORDS.isdisjoint(norm.tokens) \
         or ends_with(norm.tokens, "chua") or ends_with(norm.tokens, "khong") \
-        or bool(_ASKED_CHUA.search(norm.folded) or _OPENER.search(norm.folded))  # "xin hỏi … chưa, để …"
+        or bool(opened or _ASKED_CHUA.search(norm.folded))  # "xin hỏi … chưa, để …"
     seen: list = []
     scores, elsewhere = _scores(norm, slots, today, seen, asked_at)
     intent, confidence = decide(scores, asking)
@@ -118,7 +117,7 @@ def _parse(text: str, today: date, trace: dict | None = None) -> Parse:
     choices = choices_for(scores, intent, elsewhere and intent == "unknown", "beneficiary_code" in slots)
     if not norm.tokens and norm.question:  # "?" alone: what can this number do
         intent, choices = "help", ()
-    reading = None if _keyword_led(norm.folded) else _learned(model_tokens(norm))
+    reading = None if keyword_led(norm.folded) else _learned(model_tokens(norm))
     decision = combine(intent, confidence, choices, reading, coin_toss(scores, intent),
                        elsewhere and intent == "unknown")
     if trace is not None:
@@ -193,13 +192,6 @@ def model_tokens(norm: Normalized) -> tuple[str, ...]:
     return tuple(token for token in _without_refused(norm) if token != "_")
 
 
-def _keyword_led(folded: str) -> bool:
-    """"TC Lê Văn Bin", "LS mệ Lài": an SMS keyword with a name after it, which the conversation
-    reads as the keyword for that person; the model would read only the name."""
-    first = folded.split(None, 1)[0] if folded.strip() else ""
-    return first in KEYED_FIRST_WORDS
-
-
 def _without_refused(norm: Normalized) -> tuple[str, ...]:
     """"Không cần lịch sử, chỉ cần biết …", "đừng dừng tin nhắn, chỉ là đổi số": what is refused
     before "chỉ / only / just" is blanked out, so that only what is wanted counts."""
@@ -222,7 +214,7 @@ def _clause_end(norm: Normalized, at: int) -> int | None:
     """Where the typed clause holding token `at` ends ("ko can huong dan, huy nhan tin giup": the
     refusal stops at the comma), or None when nothing follows it."""
     count = 0
-    for clause in _CLAUSE_BREAK.split(norm.lower):
+    for clause in CLAUSE_BREAK.split(norm.lower):
         count += len(_NORMALIZER.normalize(clause).tokens)
         if count > at:
             return count if count < len(norm.tokens) else None
@@ -238,11 +230,17 @@ def _after_opener(tokens: tuple[str, ...]) -> tuple[str, ...]:
     return ()
 
 
-def _period(norm: Normalized, today: date) -> tuple[str | None, bool, int | None]:
+def _opener_end(folded: str) -> int:
+    """Where the last "xin hỏi" / "cho em hỏi" ends, or 0 when there is none."""
+    openers = list(_OPENER.finditer(folded))
+    return openers[-1].end() if openers else 0
+
+
+def _period(norm: Normalized, today: date, opened: int) -> tuple[str | None, bool, int | None]:
     """The month asked about (core.nlu.periods.asked_month); a month named after the last
-    "xin hỏi" is the question's ("cháu tròn 4 tuổi vào tháng 12, xin hỏi từ tháng 1 …")."""
-    openers = list(_OPENER.finditer(norm.folded))
-    return asked_month(norm.lower, norm.folded, today, openers[-1].end() if openers else 0)
+    "xin hỏi" (ending at `opened`) is the question's ("cháu tròn 4 tuổi vào tháng 12, xin hỏi từ
+    tháng 1 …")."""
+    return asked_month(norm.lower, norm.folded, today, opened)
 
 
 def _without_trailing_code(tokens: tuple[str, ...]) -> tuple[str, ...]:
@@ -260,7 +258,7 @@ def explain(text: str, today: date) -> Explanation:
     (`print(explain("tiền về chưa", date.today()))`)."""
     norm = _NORMALIZER.normalize(text)
     slots = extract_slots(norm.folded, today)
-    period, _only_a_day, asked_at = _period(norm, today)
+    period, _only_a_day, asked_at = _period(norm, today, _opener_end(norm.folded))
     if period:
         slots["period"] = period
     seen: list = []

@@ -23,9 +23,9 @@ from core.nlu.unsure import COMPANIONS, MAX_CHOICES, NEVER_ASKED
 
 logger = logging.getLogger(__name__)
 
-MAJORITY = 0.3  # the model's reading decides above this probability, whatever the rules' confidence
+MAJORITY = 0.3  # the model's reading never decides at or below this probability
 ASK_BELOW = 0.7  # a reading the model took over, at less than this, is asked about
-EVEN = 0.5  # below this the model's reading must also beat the rules' confidence
+EVEN = 0.5  # at or above this it decides whatever the rules' confidence; below, only over a weaker one
 AGREES = 0.7  # the model's agreement at this probability answers what the rules would have asked
 OBJECTS = 0.3  # the model reading something else at this probability makes a rules reading asked about
 ALSO_LIKELY = 0.15  # other intents the model gives this much are offered too
@@ -56,7 +56,9 @@ def combine(intent: str, confidence: float, choices: tuple[str, ...], reading: R
         and (probability >= EVEN or probability > confidence) \
         and (intent not in COMPANIONS or probability >= ASK_BELOW)
     if learned in COMPANIONS and intent != "unknown" or elsewhere:
-        takes_over = False  # a thanks or hello around a request: the rules' decide() already weighed it
+        # a thanks or hello around a request (the rules' decide() already weighed it), or another
+        # office's money the rules found named
+        takes_over = False
     if takes_over:
         asked = () if probability >= ASK_BELOW or learned in NEVER_ASKED \
             else _offered((learned, intent), reading)

@@ -41,6 +41,14 @@ def _period_of(words: list[str], today: date) -> tuple[bool, str | None]:
     return period is not None and len(words) <= 4, period
 
 
+def keyword_led(folded: str) -> bool:
+    """"TC Lê Văn Bin", "LS mệ Lài", "DK cho o tui": a keyword that asks about someone, read on the
+    first word as parse_keyword reads it; the conversation takes it as the keyword for that person,
+    where the learned model would read only the name."""
+    head = _HEAD.match(folded)
+    return bool(head) and (head.group(1) in PERIOD_KEYWORDS or head.group(1) in REGISTER_WORDS)
+
+
 def parse_keyword(folded: str, today: date, lower: str = "") -> tuple[str, dict[str, str]] | None:
     """(intent, slots) when the message is an SMS keyword; `lower` keeps the marks ("đúng" is not "dừng")."""
     if len(folded) <= 12 and " ".join(_WORD.findall(folded)).strip(" .!") in STOP_ALONE \

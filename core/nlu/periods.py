@@ -222,14 +222,14 @@ _SETTLED = re.compile(r"[^,.;?!]*?\b(?:(?:nhan|lanh|linh|co|ve|nhan duoc|lanh du
 # Of several months, the one whose own clause holds the question word is asked about ("Sao tháng này
 # chỉ được 500 nghìn, tháng trước được 750 nghìn?": this month; the other is what it is held against).
 _ASKS = re.compile(r"\b(?:sao|rang|bao nhieu|bao gio|khi nao|the nao|why|how come|how much)\b")
-_BREAK = re.compile(r"[,.;?!]")
+CLAUSE_BREAK = re.compile(r"[,.;?!]+")  # what ends a typed clause (also core.nlu._clause_end)
 _LISTED = re.compile(r"^\S+\W*\S*\W*(?:(?:va|voi|hoac|and|or|,)\W*)?$")  # "tháng 8, tháng 9": one list
 
 
 def _clause(folded: str, at: int) -> str:
     """The typed clause around position `at`: from the break before it to the break after it."""
-    start = max((m.end() for m in _BREAK.finditer(folded, 0, at)), default=0)
-    end = _BREAK.search(folded, at)
+    start = max((m.end() for m in CLAUSE_BREAK.finditer(folded, 0, at)), default=0)
+    end = CLAUSE_BREAK.search(folded, at)
     return folded[start:end.start() if end else len(folded)]
 
 
