@@ -53,6 +53,15 @@ SOURCES = {
     "people_dev": "nlu_blind_2026-12-08_people_dev.jsonl",
     "people_holdout": "nlu_blind_2026-12-08_people_holdout.jsonl",
     "hotline_holdout": "nlu_blind_2026-12-08_hotline_holdout.jsonl",
+    "train_h": "nlu_train_2026-12-08_h.jsonl",
+    "train_i": "nlu_train_2026-12-08_i.jsonl",
+    "train_j": "nlu_train_2026-12-08_j.jsonl",
+    "train_k": "nlu_train_2026-12-08_k.jsonl",
+    "train_l": "nlu_train_2026-12-08_l.jsonl",
+    "train_m": "nlu_train_2026-12-08_m.jsonl",
+    "styles_dev": "nlu_blind_2026-12-08_styles_dev.jsonl",
+    "styles_holdout": "nlu_blind_2026-12-08_styles_holdout.jsonl",
+    "styles_c_holdout": "nlu_blind_2026-12-08_styles_c_holdout.jsonl",
 }
 MIN_DF = 3  # a feature seen in fewer messages is noise
 C = 10.0  # chosen with dev held out (char 2–5-grams + word pairs, min_df 3: 89.8 % on dev alone)

@@ -31,7 +31,7 @@ from core.nlu.normalize import Normalized, Normalizer, ends_with
 from core.nlu.periods import CLAUSE_BREAK, asked_month
 from core.nlu.scoring import decide, matched_phrases, score
 from core.nlu.slots import PHONE, extract_slots
-from core.nlu.unsure import choices_for, coin_toss
+from core.nlu.unsure import choices_for
 
 logger = logging.getLogger(__name__)
 
@@ -118,8 +118,7 @@ def _parse(text: str, today: date, trace: dict | None = None) -> Parse:
     if not norm.tokens and norm.question:  # "?" alone: what can this number do
         intent, choices = "help", ()
     reading = None if keyword_led(norm.folded) else _learned(model_tokens(norm))
-    decision = combine(intent, confidence, choices, reading, coin_toss(scores, intent),
-                       elsewhere and intent == "unknown")
+    decision = combine(intent, confidence, choices, reading, elsewhere and intent == "unknown")
     if trace is not None:
         trace.update(rules=(intent, confidence), reading=reading, by_model=decision.by_model)
     intent, confidence, choices = decision.intent, decision.confidence, decision.choices

@@ -72,8 +72,8 @@ def parse_keyword(folded: str, today: date, lower: str = "") -> tuple[str, dict[
         if first == "lich" and rest[:1] == ["su"]:
             return None
         code = {}
-        if rest and _CODE.fullmatch(rest[0]) and not rest[0].isdigit():
-            code, rest = {"beneficiary_code": rest[0].upper()}, rest[1:]  # "TC BT4600001 [10]"
+        if rest and _CODE.fullmatch(rest[0]) and (not rest[0].isdigit() or len(rest[0]) >= 5):
+            code, rest = {"beneficiary_code": rest[0].upper()}, rest[1:]  # "TC BT4600001 [10]", "LS 46009910"
         only_month, period = _period_of(rest, today)
         if code:
             return PERIOD_KEYWORDS[first], {**code, **({"period": period} if period else {})}

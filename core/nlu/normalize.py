@@ -32,7 +32,8 @@ FOLD_TABLE = _fold_table()
 _COMBINING = re.compile("[\u0300-\u036f\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _TOKEN = re.compile(r"\d{1,3}(?:[.,]\d{3})+(?:đ|d|vnd)?|[^\W_]+")
 _AMOUNT = re.compile(r"\d{1,3}(?:[.,]\d{3})+(?:d|vnd)?|\d+k")
-_REPEATS = re.compile(r"([a-z])\1{2,}|([a-np-tv-z])\2")  # keep the "uu" of cứu/hưu, the "oo" of xoong
+# keep the "uu" of cứu/hưu and the "oo" of xoong, but not a word-final "oo" ("xinchaoo")
+_REPEATS = re.compile(r"([a-z])\1{2,}|([a-np-tv-z])\2|(o)o$")
 _MONTH_TOKEN = re.compile(r"(?:t|th|thg|thang)(\d{1,2})")
 _HOUR_TOKEN = re.compile(r"\d{1,2}h\d{0,2}")
 _GLUED_NUMBER = re.compile(r"([a-z]{4,}?)(\d{1,2})")  # "tienthang12"
@@ -65,7 +66,7 @@ BARE = {"vo": "vao", "rua": "vay", "lanh": "nhan", "hong": "khong", "rang": "sao
 # Spelled out only in this exact diacritic form.
 MARKED = {
     "mô": "dau", "chừ": "bay gio", "rứa": "vay", "nớ": "do", "tê": "kia", "ôn": "ong", "lãnh": "nhan",
-    "lĩnh": "nhan", "vô": "vao", "hông": "khong", "hổng": "khong", "nhiêu": "bao nhieu", "zậy": "vay",
+    "lĩnh": "nhan", "vô": "vao", "hông": "khong", "hổng": "khong", "nhiêu": "bao nhieu", "nhìu": "nhieu", "zậy": "vay",
     "dzậy": "vay", "rùi": "roi", "mún": "muon", "bít": "biet", "đc": "duoc", "đx": "duoc",
     "mần": "lam", "răng": "sao", "đt": "dien thoai", "dừng": "ngung", "chị": "chij", "hỉ": "nhi",
     "nỏ": "khong", "bão": "bao lut",  # Huế "nỏ" is "không"; "bão" with its mark is only a storm
@@ -203,8 +204,8 @@ def split_glued(word: str) -> tuple[str, ...] | None:
 
 
 def _collapse(word: str) -> str:
-    """'chaooo' -> 'chao', 'tieenf' -> 'tienf', but 'cuu' and 'xoong' stay."""
-    return _REPEATS.sub(lambda m: m.group(1) or m.group(2), word)
+    """'chaooo' -> 'chao', 'tieenf' -> 'tienf', 'xinchaoo' -> 'xinchao', but 'cuu' and 'xoong' stay."""
+    return _REPEATS.sub(lambda m: m.group(1) or m.group(2) or m.group(3), word)
 
 
 def _dk(raws: list[str], index: int) -> tuple[str, ...]:

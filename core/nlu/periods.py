@@ -218,10 +218,12 @@ _COMPARED = re.compile(r"(?:\bhon|\bso voi|\bnhu|\bbang|\bkhac|\bthan|\binstead 
 # A month said to be settled in its own clause ("tháng 11 thì bà nhận rồi", "November's arrived
 # fine") is told, not asked about, when another month is named too.
 _SETTLED = re.compile(r"[^,.;?!]*?\b(?:(?:nhan|lanh|linh|co|ve|nhan duoc|lanh duoc|linh duoc) roi"
-                      r"|(?:arrived|came|received|was paid|got it)\b)")
+                      r"|chac chan co\b"  # "tháng 4 thì chắc chắn có"
+                      r"|(?:arrived|came|received|was paid|got it|did|i have|i know)\b(?! not)(?!n t))")
 # Of several months, the one whose own clause holds the question word is asked about ("Sao tháng này
 # chỉ được 500 nghìn, tháng trước được 750 nghìn?": this month; the other is what it is held against).
-_ASKS = re.compile(r"\b(?:sao|rang|bao nhieu|bao gio|khi nao|the nao|why|how come|how much)\b")
+_ASKS = re.compile(r"\b(?:sao|rang|bao nhieu|bao gio|khi nao|the nao|why|how come|how much|yet)\b"
+                   r"|\b(?:chua|khong)(?:\W+(?:a|ha|vay|rua|anh|chi|em|o|ad|admin|nhi|nhe|nha|con|ta|he|hi))*\W*$")
 CLAUSE_BREAK = re.compile(r"[,.;?!]+")  # what ends a typed clause (also core.nlu._clause_end)
 _LISTED = re.compile(r"^\S+\W*\S*\W*(?:(?:va|voi|hoac|and|or|,)\W*)?$")  # "tháng 8, tháng 9": one list
 
@@ -231,6 +233,17 @@ def _clause(folded: str, at: int) -> str:
     start = max((m.end() for m in CLAUSE_BREAK.finditer(folded, 0, at)), default=0)
     end = CLAUSE_BREAK.search(folded, at)
     return folded[start:end.start() if end else len(folded)]
+
+
+def _asks_in_words(folded: str, at: int) -> bool:
+    """The clause around `at` holds a question word or ends on "chưa / không" ("tháng 10 có chưa ạ")."""
+    return bool(_ASKS.search(_clause(folded, at)))
+
+
+def _asks_by_mark(folded: str, at: int) -> bool:
+    """A question mark ends the clause around `at` ("did the October payment come? September did.")."""
+    end = CLAUSE_BREAK.search(folded, at)
+    return bool(end) and "?" in end.group()
 
 
 def asked_month(lower: str, folded: str, today: date, after: int = 0) -> tuple[str | None, bool, int | None]:
@@ -246,7 +259,8 @@ def asked_month(lower: str, folded: str, today: date, after: int = 0) -> tuple[s
     later = [m for m in months if m[1] >= after] or months
     asked = [m for m in later if not _COMPARED.search(folded[max(0, m[1] - 16):m[1]])] or later
     asked = [m for m in asked if not _SETTLED.match(folded, m[1])] or asked
-    questioned = [m for m in asked if _ASKS.search(_clause(folded, m[1]))]
+    questioned = [m for m in asked if _asks_in_words(folded, m[1])] \
+        or [m for m in asked if _asks_by_mark(folded, m[1])]
     if len(questioned) == 1 and len(asked) > 1:
         asked = questioned
     last = len(asked) - 1

@@ -42,12 +42,3 @@ def choices_for(scores: dict[str, float], intent: str, elsewhere: bool, identifi
     offered = [intent] + [i for s, i in others if s >= ALSO_SHOWN * top]
     return tuple(offered[:MAX_CHOICES])
 
-
-def coin_toss(scores: dict[str, float], intent: str) -> bool:
-    """A strong reading with an in-scope runner-up close to it ("bao giờ tiền tháng 11 về": when
-    is pay day, or has it come): a choice the learned model's agreement does not take away."""
-    top = scores.get(intent, 0.0)
-    if intent == "unknown" or top < WEAK:
-        return False
-    left_out = COMPANIONS | {"unknown", intent}
-    return any(s >= CLOSE * top for i, s in scores.items() if i not in left_out)

@@ -170,7 +170,7 @@ def test_signature_checked_against_public_url_behind_a_proxy(runtime, world):
     assert LAI_AMOUNT_VI in " ".join(texts)
 
 
-UNSURE = "Bao gio tien thang 11 ve"  # when, or whether: the NLU reads both about as well
+UNSURE = "Thang 11 lanh o dau duoc chua"  # where and when, or whether it has come: read both ways
 
 
 def _ask(client, settings, body: str):

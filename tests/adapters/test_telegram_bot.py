@@ -261,7 +261,7 @@ def test_a_malformed_update_with_the_right_secret_is_a_400(client, runtime, body
 
 def test_an_unsure_question_offers_buttons_and_a_tap_answers_it(client, bot_api, send_all, family):
     post(client, private_message(300, GUARDIAN_TG, contact=own_contact(GUARDIAN_TG)))
-    post(client, private_message(301, GUARDIAN_TG, "Bao giờ tiền tháng 11 về"))
+    post(client, private_message(301, GUARDIAN_TG, "Tháng 11 lãnh ở đâu được chưa"))
     send_all()
     offer = bot_api.sent()[-1]
     buttons = {b["text"]: b["callback_data"] for row in offer["reply_markup"]["inline_keyboard"] for b in row}

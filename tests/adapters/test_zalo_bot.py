@@ -266,7 +266,7 @@ def test_an_unsure_question_lists_numbered_choices_and_the_number_answers_it(cli
     post(client, text_event(f"DK {BENEFICIARY_CODE} {BIRTH_YEAR}"))
     [otp] = outbox(runtime, channel="sms")
     post(client, text_event(re.search(r"\b(\d{6})\b", otp.text).group(1)))
-    post(client, text_event("Bao giờ tiền tháng 11 về"))
+    post(client, text_event("Tháng 11 lãnh ở đâu được chưa"))
     send_all()
     offer = zalo_api.texts_to(USER)[-1]
     picks = dict(re.findall(r"- (.+): nhắn (\d)", offer))

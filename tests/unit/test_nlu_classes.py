@@ -76,8 +76,8 @@ def test_thanks_or_praise_around_a_grievance_is_a_complaint(text):
 
 
 def test_an_unsure_reading_offers_its_likely_meanings():
-    result = parse("Bao giờ tiền tháng 11 về", TODAY)
-    assert set(result.choices) == {"payment_schedule", "payment_status"}
+    result = parse("Chú đi lãnh được chưa hay phải chờ", TODAY)  # has it come, or when is the cash day
+    assert {"payment_schedule", "payment_status"} <= set(result.choices)
     assert parse("tiền tháng này về chưa", TODAY).choices == ()
     assert parse("TC 11", TODAY).choices == ()  # keywords are never asked about
 

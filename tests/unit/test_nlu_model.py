@@ -3,6 +3,7 @@ pure Python, read messages as the trainer (bench/nlu_train.py, scikit-learn) dec
 over from the rules where they are surer, and say so in explain()."""
 from __future__ import annotations
 
+import math
 import subprocess
 import sys
 from datetime import date
@@ -11,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from core.nlu import _NORMALIZER, INTENTS, explain, model, parse
+from core.nlu.combine import combine
+from core.nlu.model import Reading
 
 TODAY = date(2026, 12, 7)
 ROOT = Path(__file__).resolve().parents[2]
@@ -64,8 +67,42 @@ def test_explain_says_when_the_rules_decided():
     assert "not asked" in str(explain("TC 11", TODAY)).splitlines()[-1]  # a keyword
 
 
-def test_a_thanks_around_a_request_stays_the_request():
-    assert parse("cam on ad, em ve o voi ong roi, ad tat thong bao cho em nha", TODAY).intent == "stop"
+def test_a_thanks_around_a_request_keeps_the_request_offered():
+    result = parse("cam on ad, em ve o voi ong roi, ad tat thong bao cho em nha", TODAY)
+    assert "stop" in (result.intent, *result.choices)
+
+
+def _reading(**probabilities: float) -> Reading:
+    """A model reading with these probabilities (the rest shared out evenly)."""
+    rest = [i for i in INTENTS if i not in probabilities]
+    left = (1.0 - sum(probabilities.values())) / len(rest)
+    full = {**probabilities, **{i: left for i in rest}}
+    return Reading(tuple(full), tuple(math.log(p) for p in full.values()))
+
+
+def test_the_model_decides_above_a_third_and_is_asked_about_until_sure():
+    disputed = combine("payment_status", 0.8, (), _reading(payment_history=0.6, payment_status=0.3))
+    assert (disputed.intent, disputed.by_model) == ("payment_history", True)
+    assert disputed.choices[:2] == ("payment_history", "payment_status")  # disputed below 0.7: asked
+    assert combine("payment_status", 0.8, (), _reading(payment_history=0.75)).choices == ()
+    weak = combine("payment_status", 0.8, (), _reading(payment_history=0.25, payment_status=0.2))
+    assert (weak.intent, weak.by_model) == ("payment_status", False)  # at or below a third: the rules'
+
+
+def test_a_shared_reading_is_answered_from_an_even_chance():
+    assert combine("complaint", 0.4, ("complaint",), _reading(complaint=0.55)).choices == ()
+    assert combine("complaint", 0.9, (), _reading(complaint=0.45)).choices[0] == "complaint"
+
+
+def test_an_unsure_out_of_scope_reading_offers_the_likely_meanings():
+    unsure = combine("unknown", 0.9, (), _reading(unknown=0.35, contact_officer=0.3))
+    assert (unsure.intent, unsure.choices) == ("unknown", ("contact_officer",))
+    assert combine("unknown", 0.9, (), _reading(unknown=0.6, contact_officer=0.3)).choices == ()
+
+
+def test_another_offices_money_stays_out_of_scope():
+    decision = combine("unknown", 0.7, (), _reading(payment_status=0.9), elsewhere=True)
+    assert (decision.intent, decision.choices, decision.by_model) == ("unknown", (), False)
 
 
 def test_messages_of_numbers_only_are_the_rules_alone():
