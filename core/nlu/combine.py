@@ -12,10 +12,12 @@ So the model's reading decides above MAJORITY. The rules stand below it, for ano
 they found named ("elsewhere": the model's n-grams only half see it), and where the model is not
 asked at all (core.nlu._learned: keywords, a lone word, numbers only).
 
-Asking follows the model's probability for the reading given, which separated right from wrong
-readings better than the rules' score: answered at SURE_AGREED when the rules read the same, at
-SURE_DISPUTED when they read something else, and an out-of-scope reading below SURE_UNKNOWN offers
-the in-scope meanings the model finds likely. Greetings, thanks and a change of language are not
+The confidence given is the model's probability for the reading given: in the cross-validation,
+answered readings at 0.9 or more were right 99.3 % of the time, at 0.7–0.9 92.7 %, at 0.5–0.7
+79.8 %, where the rules' confidence told little (92–98 % in every band). Asking follows the same
+probability: answered at SURE_AGREED when the rules read the same, at SURE_DISPUTED when they read
+something else, and an out-of-scope reading below SURE_UNKNOWN offers the in-scope meanings the
+model finds likely. Greetings, thanks and a change of language are not
 asked about, except a hello or thanks the model read where the rules found a request: that request
 is offered with it."""
 from __future__ import annotations
@@ -57,7 +59,7 @@ def combine(intent: str, confidence: float, choices: tuple[str, ...], reading: R
     final = reading.intent if by_model else intent
     probabilities = reading.probabilities
     sure = probabilities.get(final, 0.0)
-    told = round(sure, 3) if by_model else confidence
+    told = round(sure, 3)  # calibrated: right 99 % of the time at 0.9 or more, 93 % at 0.7–0.9
     if by_model and final in COMPANIONS and intent != "unknown":
         # "cảm ơn ad, … ad tắt thông báo cho em nha": the request the rules found is offered, not dropped
         return Decision(final, told, _offered((intent,), probabilities), by_model)
