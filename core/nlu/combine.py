@@ -17,9 +17,9 @@ answered readings at 0.9 or more were right 99.3 % of the time, at 0.7–0.9 92.
 79.8 %, where the rules' confidence told little (92–98 % in every band). Asking follows the same
 probability: answered at SURE_AGREED when the rules read the same, at SURE_DISPUTED when they read
 something else, and an out-of-scope reading below SURE_UNKNOWN offers the in-scope meanings the
-model finds likely. Greetings, thanks and a change of language are not
-asked about, except a hello or thanks the model read where the rules found a request: that request
-is offered with it."""
+model finds likely. A change of language is never asked about; a hello or
+thanks is, when the model gives it less than an even chance or read it where the rules found a
+request (that request is offered first)."""
 from __future__ import annotations
 
 import logging
@@ -60,9 +60,12 @@ def combine(intent: str, confidence: float, choices: tuple[str, ...], reading: R
     probabilities = reading.probabilities
     sure = probabilities.get(final, 0.0)
     told = round(sure, 3)  # calibrated: right 99 % of the time at 0.9 or more, 93 % at 0.7–0.9
-    if by_model and final in COMPANIONS and intent != "unknown":
-        # "cảm ơn ad, … ad tắt thông báo cho em nha": the request the rules found is offered, not dropped
-        return Decision(final, told, _offered((intent,), probabilities), by_model)
+    if final in COMPANIONS and (by_model and intent != "unknown" or sure < SURE_AGREED):
+        # "cảm ơn ad, … ad tắt thông báo cho em nha": the request the rules found is offered, not
+        # dropped; a thanks at less than an even chance ("tks ad nhìu, bà đợi tiền mốc meo luôn")
+        # offers what else it may be
+        first = (intent,) if by_model else ()
+        return Decision(final, told, _offered(first, probabilities), by_model)
     if final in NEVER_ASKED or sure >= (SURE_AGREED if final == intent else SURE_DISPUTED):
         return Decision(final, told, (), by_model)
     if final == "unknown":

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 from twilio.request_validator import RequestValidator
 
-from core.models import AuditLog, Complaint, OutboxMessage, SeenMessage
+from core.models import AuditLog, Complaint, OutboxMessage, Person, SeenMessage
 from core.outbox.writes import enqueue
 from core.vietnamese_text import is_gsm7, sms_size
 from tests.support.twilio_sms import inbound, messages, signed_post
@@ -202,6 +202,19 @@ def test_other_calls_the_officer_and_a_new_question_forgets_the_choice(client, s
     messages(signed_post(client, settings, "/sms/twilio", inbound(LAI_PHONE, "cam on")))
     after = messages(_ask(client, settings, numbers["Tien da ve chua"]))
     assert LAI_AMOUNT_VI not in " ".join(after)
+
+
+def test_a_request_inside_thanks_is_offered_and_picking_it_stops_the_notices(client, settings, world, sessions):
+    """"Cảm ơn ad, … ad tắt thông báo cho em nha": read as thanks, the stop the rules found is offered
+    first rather than dropped, and its number does what was asked."""
+    thanks = "cam on ad, em ve o voi ong roi, ad tat thong bao cho em nha"
+    [offer] = messages(signed_post(client, settings, "/sms/twilio", inbound(LAI_PHONE, thanks)))
+    numbers = _numbered(offer)
+    assert "Ngung nhan tin bao" in numbers, offer
+    messages(_ask(client, settings, numbers["Ngung nhan tin bao"]))
+    with sessions() as session:
+        lai = session.scalars(select(Person).where(Person.name == "Nguyễn Thị Lài")).one()
+        assert lai.opted_out
 
 
 def test_an_out_of_scope_question_is_told_whom_to_ask(client, settings, world):
