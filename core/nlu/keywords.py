@@ -14,7 +14,7 @@ logger = logging.getLogger(__name__)
 
 _WORD = re.compile(r"[^\s,;:!?]+")
 _EDGE = re.compile(r"^[^\w+]+|[^\w]+$")
-_CODE = re.compile(r"[a-z]{0,4}\d{3,12}")
+_CODE = re.compile(r"[a-z]{0,4}-?\d{3,12}")  # "BT4600001", "TTH-00413"
 _GLUED_TC = re.compile(r"tc(\d{1,2})")
 REGISTER_WORDS = {"dk", "dky", "dangky", "dki"}
 STOP_WORDS = {"huy", "stop", "unsubscribe"}
@@ -97,7 +97,7 @@ def _register(rest: list[str], today: date) -> tuple[str, dict[str, str]] | None
         words = [words[0] + words[1]] + words[2:]  # "DK BT 4600001 1948"
     if not _CODE.fullmatch(words[0]):
         return None
-    slots = {"beneficiary_code": words[0].upper()}
+    slots = {"beneficiary_code": words[0].upper().replace("-", "")}
     if len(words) >= 2:
         dob = parse_dob(words[1], today)
         if dob is None and len(words) >= 4 and all(w.isdigit() for w in words[1:4]):

@@ -161,8 +161,8 @@ def _after_month_word(tokens, spans, lower: str, folded: str, i: int, today: dat
         gap = folded[spans[i][2]:spans[i + 1][1]]
         if word in SPACED_ONLY_GLUED and gap not in ("", "."):
             return None
-        if word in ("th", "t") and prev.isdigit():
-            return None
+        if word in ("th", "t") and prev.isdigit() and len(prev) < 5:
+            return None  # "3 t 11", but not a code before it: "46002391 t11"
         # "tháng 9, người phát …"
         apart = i + 2 < len(spans) and folded[spans[i + 1][2]:spans[i + 2][1]].strip() != ""
         # "tháng 10 người phát…"

@@ -233,3 +233,16 @@ def test_requested_language(text, language):
 ])
 def test_confusable_pairs(text, intent):
     assert parse(text, TODAY).intent == intent
+
+
+@pytest.mark.parametrize("text, intent, slots", [
+    ("46002391 t11", "payment_status", {"beneficiary_code": "46002391", "period": "2026-11"}),
+    ("BT4600123 tháng này", "payment_status", {"beneficiary_code": "BT4600123", "period": "2026-12"}),
+    ("LS 46009910", "payment_history", {"beneficiary_code": "46009910"}),
+    ("DK TTH-00413 1942", "register", {"beneficiary_code": "TTH00413", "dob": "1942"}),
+])
+def test_a_code_with_a_month_or_a_keyword_is_read_with_both(text, intent, slots):
+    """Numbers-only messages: a code and a month ask about that person's money that month; a code
+    after a keyword is that keyword's, also all digits ("LS 46009910") or with a hyphen."""
+    result = parse(text, date(2026, 12, 8))
+    assert (result.intent, result.slots) == (intent, slots)
