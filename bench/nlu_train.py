@@ -59,9 +59,12 @@ SOURCES = {
     "train_k": "nlu_train_2026-12-08_k.jsonl",
     "train_l": "nlu_train_2026-12-08_l.jsonl",
     "train_m": "nlu_train_2026-12-08_m.jsonl",
+    "train_n": "nlu_train_2026-12-08_n.jsonl",
+    "train_o": "nlu_train_2026-12-08_o.jsonl",
     "styles_dev": "nlu_blind_2026-12-08_styles_dev.jsonl",
     "styles_holdout": "nlu_blind_2026-12-08_styles_holdout.jsonl",
     "styles_c_holdout": "nlu_blind_2026-12-08_styles_c_holdout.jsonl",
+    "styles_d_holdout": "nlu_blind_2026-12-08_styles_d_holdout.jsonl",
 }
 MIN_DF = 3  # a feature seen in fewer messages is noise
 C = 10.0  # chosen with dev held out (char 2–5-grams + word pairs, min_df 3: 89.8 % on dev alone)

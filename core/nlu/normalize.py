@@ -32,6 +32,7 @@ FOLD_TABLE = _fold_table()
 _COMBINING = re.compile("[\u0300-\u036f\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _TOKEN = re.compile(r"\d{1,3}(?:[.,]\d{3})+(?:đ|d|vnd)?|[^\W_]+")
 _AMOUNT = re.compile(r"\d{1,3}(?:[.,]\d{3})+(?:d|vnd)?|\d+k")
+ROUND_AMOUNT = re.compile(r"(?!1[89]00\d{4}$)[1-9]\d{2,}000")  # "750000", "1500000": money, not a code or a 1900 line
 # keep the "uu" of cứu/hưu and the "oo" of xoong, but not a word-final "oo" ("xinchaoo")
 _REPEATS = re.compile(r"([a-z])\1{2,}|([a-np-tv-z])\2|(o)o$")
 _MONTH_TOKEN = re.compile(r"(?:t|th|thg|thang)(\d{1,2})")
@@ -117,6 +118,8 @@ class Normalizer:
                 out = BARE[folded]
             elif folded in ALWAYS:
                 out = ALWAYS[folded]
+            elif ROUND_AMOUNT.fullmatch(raw):
+                out = "# dong"
             elif raw.isdigit():
                 out = "#"
             elif _AMOUNT.fullmatch(folded):

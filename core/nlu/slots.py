@@ -6,6 +6,7 @@ import logging
 import re
 from datetime import date
 
+from core.nlu.normalize import ROUND_AMOUNT
 from core.phones import normalize_phone
 
 logger = logging.getLogger(__name__)
@@ -60,7 +61,8 @@ def extract_slots(folded: str, today: date) -> dict[str, str]:
             continue
         letters, digits = match.group(1) or "", match.group(2)
         before, after = folded[:match.start()], folded[match.end():]
-        if _OTP_CUE.search(before) or (not letters and _AMOUNT_AFTER.match(after)):
+        if _OTP_CUE.search(before) or (not letters and (_AMOUNT_AFTER.match(after)
+                                                        or ROUND_AMOUNT.fullmatch(digits))):
             continue
         if not letters and (_ID_CUE.search(before) or (len(digits) == 12 and digits[0] == "0"
                                                        and not _CODE_CUE.search(before))):

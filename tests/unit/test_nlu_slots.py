@@ -246,3 +246,13 @@ def test_a_code_with_a_month_or_a_keyword_is_read_with_both(text, intent, slots)
     after a keyword is that keyword's, also all digits ("LS 46009910") or with a hyphen."""
     result = parse(text, date(2026, 12, 8))
     assert (result.intent, result.slots) == (intent, slots)
+
+
+@pytest.mark.parametrize("text", ["750000?", "1500000 hay 750000", "1.800.000?"])
+def test_a_round_sum_alone_asks_about_the_amount_and_is_not_a_code(text):
+    result = parse(text, date(2026, 12, 8))
+    assert result.intent == "payment_amount" and "beneficiary_code" not in result.slots
+
+
+def test_a_1900_line_is_not_a_sum():
+    assert parse("19006000", date(2026, 12, 8)).intent != "payment_amount"
