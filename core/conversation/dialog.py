@@ -151,7 +151,10 @@ class Dialog:
                     return self._repeated(seen, message)
             return self._turn(session, inbound, message, raise_unavailable, outbox_key)
         finally:
-            session.close()
+            # A turn that committed and loaded no mapped object holds nothing: no connection, no
+            # object to detach (closing would still rebuild its empty identity map).
+            if session.in_transaction() or session.identity_map or session.new or session.deleted:
+                session.close()
 
     def _provider_message(self, inbound: Inbound) -> tuple[str, str] | None:
         meta = inbound.provider_meta
