@@ -24,7 +24,7 @@ from core.storage.db import (
     lazy_begin_sessions,
     retry_on_stale_connection,
 )
-from core.storage import turn_unit
+from core.conversation import turn_unit
 from core.storage.dedupe import IN_FLIGHT, AlreadyAnswered, Dedupe
 from core.conversation import clarify, personal, service
 from core.conversation.choose import named_in

@@ -28,7 +28,7 @@ from core.clock import Clock
 from core.conversation.inbound_reply import SESSION_CONTINUE, SESSION_END, SESSION_NEW, Inbound, Reply
 from core.conversation.turn import Turn
 from core.counting import count
-from core.storage import turn_unit
+from core.conversation import turn_unit
 from core.presenters.ussd_screens import Screens
 
 logger = logging.getLogger(__name__)

@@ -6,7 +6,7 @@ connection a root transaction began on is kept in `session.info` from the sessio
 event until that transaction ends (after_transaction_end), so it is only ever the connection of the
 transaction in progress: not a cache that can go stale. A session bound to several databases, or a
 connection asked for with execution options, goes through Session.connection() as before. A webhook
-turn's session (core.storage.turn_unit) is given its connection by `keep` before any Session
+turn's session (core.conversation.turn_unit) is given its connection by `keep` before any Session
 transaction begins, and it is forgotten when the turn commits or rolls back.
 """
 from __future__ import annotations
@@ -25,7 +25,7 @@ def connection_of(session: Session) -> Connection:
 
 
 def keep(session: Session, connection: Connection) -> None:
-    """The turn's own connection (core.storage.turn_unit), before any Session transaction begins."""
+    """The turn's own connection (core.conversation.turn_unit), before any Session transaction begins."""
     session.info[_KEY] = connection
 
 

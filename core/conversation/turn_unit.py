@@ -18,6 +18,7 @@ from __future__ import annotations
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from core.privacy.audit import drop_pending, write_pending
 from core.storage import turn_connection
 from core.storage.db import end_after_commit_actions
 
@@ -48,8 +49,6 @@ def commit(session: Session) -> None:
     if connection is None:
         session.commit()
         return
-    from core.privacy.audit import write_pending
-
     write_pending(session, committing=True)
     joined = session.in_transaction()
     if joined:
@@ -72,8 +71,6 @@ def rollback(session: Session) -> None:
         session.rollback()  # rolls the connection's transaction back too (rollback_only)
     if connection.in_transaction():
         connection.rollback()
-    from core.privacy.audit import drop_pending
-
     drop_pending(session)
     end_after_commit_actions(session, committed=False)
     turn_connection.forget(session)
