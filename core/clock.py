@@ -19,7 +19,7 @@ class Clock:
         return self.local_now().date()
 
     def current_period(self) -> str:
-        return self.today().strftime("%Y-%m")
+        return period_of(self.today())
 
 
 class FakeClock(Clock):
@@ -38,6 +38,12 @@ class FakeClock(Clock):
 
     def advance(self, **delta) -> None:
         self._now += timedelta(**delta)
+
+
+def period_of(day: date) -> str:
+    """'2026-11' for a day of November 2026: what strftime("%Y-%m") gives, without its C call and
+    format parsing (a turn asks for it three times)."""
+    return f"{day.year:04d}-{day.month:02d}"
 
 
 def period_add(period: str, months: int) -> str:

@@ -13,6 +13,7 @@ from datetime import date
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from core.clock import period_of
 from core.models import CashSchedule
 from core.storage.prepared import Prepared
 from core.storage.turn_connection import connection_of
@@ -111,7 +112,7 @@ def cash_days_of_units(session: Session, unit_codes: list[str], today: date, per
                        method: str = "cash") -> dict[str, CashDays]:
     """`cash_days` for many units in one query (broadcasts reach a province)."""
     exact = period is not None
-    asked = period or today.strftime("%Y-%m")
+    asked = period or period_of(today)
     by_unit: dict[str, list[CashSlot]] = {code: [] for code in unit_codes}
     if unit_codes:
         for slot in _rows(session, list(unit_codes), asked, exact, method):

@@ -25,7 +25,7 @@ from core.storage.db import (
     retry_on_stale_connection,
 )
 from core.storage.dedupe import IN_FLIGHT, AlreadyAnswered, Dedupe
-from core.conversation import clarify, personal, service
+from core.conversation import clarify, personal, service, turn_unit
 from core.conversation.choose import named_in
 from core.conversation.turn import Turn
 from core.i18n import Translator
@@ -138,7 +138,7 @@ class Dialog:
             return TurnResult(self._apology(inbound))
 
     def _answer_once(self, inbound: Inbound, raise_unavailable: bool, outbox_key: str | None) -> TurnResult:
-        session: Session = self.sessions()
+        session: Session = turn_unit.begin(self.sessions)
         try:
             # A session channel: its menu presents the reply; failures reach the caller
             if inbound.event is not None:
@@ -151,7 +151,7 @@ class Dialog:
                     return self._repeated(seen, message)
             return self._turn(session, inbound, message, raise_unavailable, outbox_key)
         finally:
-            session.close()
+            turn_unit.end(session)
 
     def _provider_message(self, inbound: Inbound) -> tuple[str, str] | None:
         meta = inbound.provider_meta
@@ -177,11 +177,11 @@ class Dialog:
                 recorded = encode_replies([] if outbox_key is not None else replies)
                 self.dedupe.record(session, *message, recorded)
             turn.save()
-            session.commit()
+            turn_unit.commit(session)
             count("turn", channel=inbound.channel, intent=turn.intent)
             return TurnResult(replies, committed=True)
         except Exception as error:
-            session.rollback()
+            turn_unit.rollback(session)
             if is_stale_connection(error) or (raise_unavailable and database_unavailable(error)):
                 raise  # answer() runs the turn again on a fresh connection, or the caller keeps it
             if isinstance(error, AlreadyAnswered):  # a twin delivery committed the same id first

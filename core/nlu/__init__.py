@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from core.clock import period_of
 from core.nlu import model
 from core.nlu.combine import combine
 from core.nlu.fuzzy import ENGLISH_WORDS, vietnamese_syllables
@@ -110,14 +111,15 @@ def _parse(text: str, today: date, trace: dict | None = None) -> Parse:
         or ends_with(norm.tokens, "chua") or ends_with(norm.tokens, "khong") \
         or bool(opened or _ASKED_CHUA.search(norm.folded))  # "xin hỏi … chưa, để …"
     seen: list = []
-    scores, elsewhere = _scores(norm, slots, today, seen, asked_at)
+    wanted = _without_refused(norm)  # what the rules score and the model reads
+    scores, elsewhere = _scores(norm, slots, today, seen, asked_at, wanted)
     intent, confidence = decide(scores, asking)
     if intent == "unknown" and not norm.tokens:
         confidence = 0.9
     choices = choices_for(scores, intent, elsewhere and intent == "unknown", "beneficiary_code" in slots)
     if not norm.tokens and norm.question:  # "?" alone: what can this number do
         intent, choices = "help", ()
-    reading = None if keyword_led(norm.folded) else _learned(model_tokens(norm))
+    reading = None if keyword_led(norm.folded) else _learned(_model_words(wanted))
     decision = combine(intent, confidence, choices, reading, elsewhere and intent == "unknown")
     if trace is not None:
         trace.update(rules=(intent, confidence), reading=reading, by_model=decision.by_model)
@@ -135,14 +137,16 @@ def _parse(text: str, today: date, trace: dict | None = None) -> Parse:
 
 
 def _scores(norm: Normalized, slots: dict[str, str], today: date, seen: list | None = None,
-            asked_at: int | None = None) -> tuple[dict[str, float], bool]:
+            asked_at: int | None = None,
+            wanted: tuple[str, ...] | None = None) -> tuple[dict[str, float], bool]:
     """Per-intent scores, and whether the message is about another office's money. `seen`, when
     given, receives the phrases found in the whole message and in the question after "xin hỏi"
-    (or, of several months, from the one asked about: "tháng 10 lãnh rồi, còn tháng 11 …")."""
+    (or, of several months, from the one asked about: "tháng 10 lãnh rồi, còn tháng 11 …").
+    `wanted`: _without_refused(norm), when the caller has it already."""
     virtual = []
     if ends_with(_without_trailing_code(norm.tokens), "chua") or _ASKED_CHUA.search(norm.folded):
         virtual.append("__qchua")  # "… về chưa" or "… về chưa, mà …": has it happened yet?
-    future = "period" in slots and slots["period"] > today.strftime("%Y-%m")
+    future = "period" in slots and slots["period"] > period_of(today)
     if future:
         virtual.append("__future")
     if "beneficiary_code" in slots:
@@ -151,7 +155,7 @@ def _scores(norm: Normalized, slots: dict[str, str], today: date, seen: list | N
         virtual.append("__phone")
         if len(PHONE.findall(norm.folded)) > 1:
             virtual.append("__phones")  # "0905123456 -> 0779123456": a new number
-    tokens = _without_refused(norm)
+    tokens = wanted if wanted is not None else _without_refused(norm)
     found = matched_phrases(_LEXICON, tokens, virtual)
     scores = score(_LEXICON, found)
     elsewhere = "__other" in found and "__ours" not in found
@@ -188,7 +192,11 @@ def _learned(tokens: tuple[str, ...]) -> model.Reading | None:
 def model_tokens(norm: Normalized) -> tuple[str, ...]:
     """What the model reads: the words, less what is refused ("không cần xem lịch sử, chỉ cần …");
     bench/nlu_train.py trains on the same."""
-    return tuple(token for token in _without_refused(norm) if token != "_")
+    return _model_words(_without_refused(norm))
+
+
+def _model_words(wanted: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(token for token in wanted if token != "_")
 
 
 def _without_refused(norm: Normalized) -> tuple[str, ...]:

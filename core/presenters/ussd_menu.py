@@ -28,6 +28,7 @@ from core.clock import Clock
 from core.conversation.inbound_reply import SESSION_CONTINUE, SESSION_END, SESSION_NEW, Inbound, Reply
 from core.conversation.turn import Turn
 from core.counting import count
+from core.conversation import turn_unit
 from core.presenters.ussd_screens import Screens
 
 logger = logging.getLogger(__name__)
@@ -92,7 +93,7 @@ class UssdMenu:
         """One request of a USSD session, in the turn's session (committed here)."""
         if inbound.event == SESSION_END:
             self.state.delete(_state_key(inbound.session_id), session)
-            session.commit()
+            turn_unit.commit(session)
             return Reply("", end_session=True)
         if inbound.provider_meta.get("typed") == "path":
             return self._answer_path(session, inbound)
@@ -144,7 +145,7 @@ class UssdMenu:
                 self.state.delete(key, session)
             else:
                 self.state.set(key, menu_state, SESSION_TTL, session)
-        session.commit()
+        turn_unit.commit(session)
         count("turn", channel="ussd",
               intent=f"menu:{menu_state.get('kind') or menu_state.get('screen') or 'home'}")
         return reply

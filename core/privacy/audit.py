@@ -64,8 +64,12 @@ def _before_reading(state) -> None:
         write_pending(state.session)
 
 
+def drop_pending(session: Session) -> None:
+    """Rows of a transaction rolled back or closed unfinished are dropped with it."""
+    session.info.pop(_PENDING, None)
+
+
 @event.listens_for(Session, "after_transaction_end")
 def _forget(session: Session, transaction) -> None:
-    """Rows of a transaction rolled back or closed unfinished are dropped with it."""
     if transaction.parent is None:
-        session.info.pop(_PENDING, None)
+        drop_pending(session)

@@ -149,20 +149,26 @@ def after_commit(session: Session, action: Callable[[], None],
     session.info.setdefault(_AFTER_COMMIT, []).append((action, otherwise))
 
 
+def end_after_commit_actions(session: Session, committed: bool) -> None:
+    """Run what after_commit kept: the actions once committed, the others otherwise."""
+    for action, otherwise in session.info.pop(_AFTER_COMMIT, ()):
+        if committed:
+            action()
+        elif otherwise is not None:
+            otherwise()
+
+
 @event.listens_for(Session, "after_commit")
 def _run_after_commit(session: Session) -> None:
     if session.in_nested_transaction():  # a SAVEPOINT released (the outbox's): the turn goes on
         return
-    for action, _otherwise in session.info.pop(_AFTER_COMMIT, ()):
-        action()
+    end_after_commit_actions(session, committed=True)
 
 
 @event.listens_for(Session, "after_transaction_end")
 def _run_otherwise(session: Session, transaction) -> None:
     if transaction.parent is None:
-        for _action, otherwise in session.info.pop(_AFTER_COMMIT, ()):
-            if otherwise is not None:
-                otherwise()
+        end_after_commit_actions(session, committed=False)
 
 
 _UPSERT_INSERTS = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}
