@@ -32,7 +32,8 @@ FOLD_TABLE = _fold_table()
 _COMBINING = re.compile("[\u0300-\u036f\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _TOKEN = re.compile(r"\d{1,3}(?:[.,]\d{3})+(?:đ|d|vnd)?|[^\W_]+")
 _AMOUNT = re.compile(r"\d{1,3}(?:[.,]\d{3})+(?:d|vnd)?|\d+k")
-ROUND_AMOUNT = re.compile(r"(?!1[89]00\d{4}$)[1-9]\d{2,}000")  # "750000", "1500000": money, not a code or a 1900 line
+# "750000", "1500000": money, not a beneficiary code; "19006000" is a 1900 line
+ROUND_AMOUNT = re.compile(r"(?!1[89]00\d{4}$)[1-9]\d{2,}000")
 # keep the "uu" of cứu/hưu and the "oo" of xoong, but not a word-final "oo" ("xinchaoo")
 _REPEATS = re.compile(r"([a-z])\1{2,}|([a-np-tv-z])\2|(o)o$")
 _MONTH_TOKEN = re.compile(r"(?:t|th|thg|thang)(\d{1,2})")
@@ -67,8 +68,8 @@ BARE = {"vo": "vao", "rua": "vay", "lanh": "nhan", "hong": "khong", "rang": "sao
 # Spelled out only in this exact diacritic form.
 MARKED = {
     "mô": "dau", "chừ": "bay gio", "rứa": "vay", "nớ": "do", "tê": "kia", "ôn": "ong", "lãnh": "nhan",
-    "lĩnh": "nhan", "vô": "vao", "hông": "khong", "hổng": "khong", "nhiêu": "bao nhieu", "nhìu": "nhieu", "zậy": "vay",
-    "dzậy": "vay", "rùi": "roi", "mún": "muon", "bít": "biet", "đc": "duoc", "đx": "duoc",
+    "lĩnh": "nhan", "vô": "vao", "hông": "khong", "hổng": "khong", "nhiêu": "bao nhieu", "nhìu": "nhieu",
+    "zậy": "vay", "dzậy": "vay", "rùi": "roi", "mún": "muon", "bít": "biet", "đc": "duoc", "đx": "duoc",
     "mần": "lam", "răng": "sao", "đt": "dien thoai", "dừng": "ngung", "chị": "chij", "hỉ": "nhi",
     "nỏ": "khong", "bão": "bao lut",  # Huế "nỏ" is "không"; "bão" with its mark is only a storm
 }
