@@ -204,7 +204,7 @@ def test_other_calls_the_officer_and_a_new_question_forgets_the_choice(client, s
     assert LAI_AMOUNT_VI not in " ".join(after)
 
 
-def test_a_request_inside_thanks_is_offered_and_its_number_stops_the_notices(client, settings, world, sessions):
+def test_a_stop_inside_thanks_is_offered_and_its_number_stops_the_notices(client, settings, world, sessions):
     """"Cảm ơn ad, … ad tắt thông báo cho em nha": read as thanks, the stop the rules found is offered
     first rather than dropped, and its number does what was asked."""
     thanks = "cam on ad, em ve o voi ong roi, ad tat thong bao cho em nha"
