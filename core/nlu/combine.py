@@ -17,9 +17,8 @@ answered readings at 0.9 or more were right 99.3 % of the time, at 0.7–0.9 92.
 79.8 %, where the rules' confidence told little (92–98 % in every band). Asking follows the same
 probability: answered at SURE_AGREED when the rules read the same, at SURE_DISPUTED when they read
 something else, and an out-of-scope reading below SURE_UNKNOWN offers the in-scope meanings the
-model finds likely. A change of language is never asked about; a hello or
-thanks is, when the model gives it less than an even chance or read it where the rules found a
-request (that request is offered first)."""
+model finds likely. A change of language is never asked about; a hello or thanks is, when the model
+gives it less than an even chance or read it where the rules found a request (offered first)."""
 from __future__ import annotations
 
 import logging

@@ -222,7 +222,7 @@ _COMPARED = re.compile(r"(?:\bhon|\bso voi|\bnhu|\bbang|\bkhac|\bthan|\binstead 
 # fine") is told, not asked about, when another month is named too.
 _SETTLED = re.compile(r"[^,.;?!]*?\b(?:(?:nhan|lanh|linh|co|ve|nhan duoc|lanh duoc|linh duoc) roi"
                       r"|chac chan co\b"  # "tháng 4 thì chắc chắn có"
-                      r"|(?:arrived|came|received|was paid|got it|did|i have|i know)\b(?! not)(?!n t))")
+                      r"|(?:arrived|came|received|was paid|got it|did|i have|i know)\b(?! not))")
 # Of several months, the one whose own clause holds the question word is asked about ("Sao tháng này
 # chỉ được 500 nghìn, tháng trước được 750 nghìn?": this month; the other is what it is held against).
 _ASKS = re.compile(r"\b(?:sao|rang|bao nhieu|bao gio|khi nao|the nao|why|how come|how much|yet)\b"
