@@ -61,10 +61,13 @@ SOURCES = {
     "train_m": "nlu_train_2026-12-08_m.jsonl",
     "train_n": "nlu_train_2026-12-08_n.jsonl",
     "train_o": "nlu_train_2026-12-08_o.jsonl",
+    "train_p": "nlu_train_2026-12-08_p.jsonl",
+    "train_q": "nlu_train_2026-12-08_q.jsonl",
     "styles_dev": "nlu_blind_2026-12-08_styles_dev.jsonl",
     "styles_holdout": "nlu_blind_2026-12-08_styles_holdout.jsonl",
     "styles_c_holdout": "nlu_blind_2026-12-08_styles_c_holdout.jsonl",
     "styles_d_holdout": "nlu_blind_2026-12-08_styles_d_holdout.jsonl",
+    "styles_e_holdout": "nlu_blind_2026-12-08_styles_e_holdout.jsonl",
 }
 MIN_DF = 3  # a feature seen in fewer messages is noise
 C = 10.0  # chosen with dev held out (char 2–5-grams + word pairs, min_df 3: 89.8 % on dev alone)
