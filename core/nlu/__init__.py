@@ -112,7 +112,7 @@ def _parse(text: str, today: date, trace: dict | None = None) -> Parse:
         or bool(opened or _ASKED_CHUA.search(norm.folded))  # "xin hỏi … chưa, để …"
     seen: list = []
     wanted = _without_refused(norm)  # what the rules score and the model reads
-    scores, elsewhere = _scores(norm, slots, today, seen, asked_at, wanted)
+    scores, elsewhere = _scores(norm, slots, today, wanted, seen, asked_at)
     intent, confidence = decide(scores, asking)
     if intent == "unknown" and not norm.tokens:
         confidence = 0.9
@@ -136,13 +136,12 @@ def _parse(text: str, today: date, trace: dict | None = None) -> Parse:
     return Parse(intent, slots, confidence, elsewhere=elsewhere, choices=choices, topic=topic)
 
 
-def _scores(norm: Normalized, slots: dict[str, str], today: date, seen: list | None = None,
-            asked_at: int | None = None,
-            wanted: tuple[str, ...] | None = None) -> tuple[dict[str, float], bool]:
+def _scores(norm: Normalized, slots: dict[str, str], today: date, wanted: tuple[str, ...],
+            seen: list | None = None, asked_at: int | None = None) -> tuple[dict[str, float], bool]:
     """Per-intent scores, and whether the message is about another office's money. `seen`, when
     given, receives the phrases found in the whole message and in the question after "xin hỏi"
     (or, of several months, from the one asked about: "tháng 10 lãnh rồi, còn tháng 11 …").
-    `wanted`: _without_refused(norm), when the caller has it already."""
+    `wanted`: the message's words less what it refuses (_without_refused), as the model reads them."""
     virtual = []
     if ends_with(_without_trailing_code(norm.tokens), "chua") or _ASKED_CHUA.search(norm.folded):
         virtual.append("__qchua")  # "… về chưa" or "… về chưa, mà …": has it happened yet?
@@ -155,8 +154,7 @@ def _scores(norm: Normalized, slots: dict[str, str], today: date, seen: list | N
         virtual.append("__phone")
         if len(PHONE.findall(norm.folded)) > 1:
             virtual.append("__phones")  # "0905123456 -> 0779123456": a new number
-    tokens = wanted if wanted is not None else _without_refused(norm)
-    found = matched_phrases(_LEXICON, tokens, virtual)
+    found = matched_phrases(_LEXICON, wanted, virtual)
     scores = score(_LEXICON, found)
     elsewhere = "__other" in found and "__ours" not in found
     topics = OUT_OF_SCOPE.intersection(found)
@@ -166,7 +164,7 @@ def _scores(norm: Normalized, slots: dict[str, str], today: date, seen: list | N
         scores = {intent: value * TOPIC_DAMPING for intent, value in scores.items()}
     if elsewhere or (topics and not anchored):
         scores["unknown"] = scores.get("unknown", 0.0) + OTHER_PROGRAMME  # another office's money or business
-    asked = _after_opener(tokens)
+    asked = _after_opener(wanted)
     if not asked and asked_at:
         asked = _NORMALIZER.normalize(norm.lower[asked_at:]).tokens
     asked_found = matched_phrases(_LEXICON, asked, virtual) if asked else set()
@@ -269,7 +267,7 @@ def explain(text: str, today: date) -> Explanation:
     if period:
         slots["period"] = period
     seen: list = []
-    scores, _elsewhere = _scores(norm, slots, today, seen, asked_at)
+    scores, _elsewhere = _scores(norm, slots, today, _without_refused(norm), seen, asked_at)
     found, asked_found = seen
     trace: dict = {}
     result = _parse(text, today, trace)

@@ -26,6 +26,11 @@ COUNTED = {"thang", "th", "nam", "ngay", "lan", "tuan", "ky"}  # "LS 6 tháng": 
 _HEAD = re.compile(r"[^\w]*(\w+)")
 
 
+def _code(word: str) -> str:
+    """A beneficiary code as stored: upper case, without the hyphen some type ("TTH-00413")."""
+    return word.upper().replace("-", "")
+
+
 def _period_of(words: list[str], today: date) -> tuple[bool, str | None]:
     """(is only a month, the month) for what follows TC/LICH/LS."""
     if not words:
@@ -73,7 +78,7 @@ def parse_keyword(folded: str, today: date, lower: str = "") -> tuple[str, dict[
             return None
         code = {}
         if rest and _CODE.fullmatch(rest[0]) and (not rest[0].isdigit() or len(rest[0]) >= 5):
-            code, rest = {"beneficiary_code": rest[0].upper()}, rest[1:]  # "TC BT4600001 [10]", "LS 46009910"
+            code, rest = {"beneficiary_code": _code(rest[0])}, rest[1:]  # "TC BT4600001 [10]", "LS 46009910"
         only_month, period = _period_of(rest, today)
         if code:
             return PERIOD_KEYWORDS[first], {**code, **({"period": period} if period else {})}
@@ -97,7 +102,7 @@ def _register(rest: list[str], today: date) -> tuple[str, dict[str, str]] | None
         words = [words[0] + words[1]] + words[2:]  # "DK BT 4600001 1948"
     if not _CODE.fullmatch(words[0]):
         return None
-    slots = {"beneficiary_code": words[0].upper().replace("-", "")}
+    slots = {"beneficiary_code": _code(words[0])}
     if len(words) >= 2:
         dob = parse_dob(words[1], today)
         if dob is None and len(words) >= 4 and all(w.isdigit() for w in words[1:4]):

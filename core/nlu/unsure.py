@@ -41,4 +41,3 @@ def choices_for(scores: dict[str, float], intent: str, elsewhere: bool, identifi
         return ()
     offered = [intent] + [i for s, i in others if s >= ALSO_SHOWN * top]
     return tuple(offered[:MAX_CHOICES])
-

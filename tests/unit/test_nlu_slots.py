@@ -240,6 +240,7 @@ def test_confusable_pairs(text, intent):
     ("BT4600123 tháng này", "payment_status", {"beneficiary_code": "BT4600123", "period": "2026-12"}),
     ("LS 46009910", "payment_history", {"beneficiary_code": "46009910"}),
     ("DK TTH-00413 1942", "register", {"beneficiary_code": "TTH00413", "dob": "1942"}),
+    ("TC TTH-00413 11", "payment_status", {"beneficiary_code": "TTH00413", "period": "2026-11"}),
 ])
 def test_a_code_with_a_month_or_a_keyword_is_read_with_both(text, intent, slots):
     """Numbers-only messages: a code and a month ask about that person's money that month; a code
